@@ -1,0 +1,94 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Every environment variable Paddock reads is parsed here and nowhere else. */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default('0.0.0.0'),
+  PADDOCK_DATA_DIR: z.string().default('.paddock'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  PADDOCK_ADMIN_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
+  PADDOCK_SECRET_KEY: z.string().optional(),
+  PADDOCK_SANDBOX_DRIVER: z.enum(['local', 'kubernetes']).optional(),
+  LITELLM_API_BASE: z.string().url().optional(),
+  LITELLM_API_KEY: z.string().optional(),
+  PADDOCK_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  PADDOCK_MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(50).default(12),
+  PADDOCK_MAX_QUERY_COMPLEXITY: z.coerce.number().int().min(10).default(5000),
+  PADDOCK_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  adminKey: string | undefined;
+  secretKey: string | undefined;
+  sandboxDriver: 'local' | 'kubernetes';
+  gateway: { baseUrl: string; apiKey: string } | undefined;
+  containerEnv: Record<string, string>;
+  dbPoolSize: number;
+  limits: { maxDepth: number; maxComplexity: number; maxBodyBytes: number };
+};
+
+export class ConfigError extends Error {}
+
+/** Names the platform sets inside every sandbox; `CONTAINER_ENV_*` may not override them. */
+export const RESERVED_SANDBOX_ENV = new Set([
+  'PATH',
+  'HOME',
+  'PADDOCK_RUNTIME_TOKEN',
+  'PADDOCK_RUNTIME_PORT',
+  'PADDOCK_WORKSPACE',
+  'PADDOCK_SESSION_ID',
+  'PADDOCK_HARNESS',
+]);
+
+export const ENV_NAME_PATTERN = /^[A-Z_][A-Z0-9_]*$/;
+
+function containerEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (!key.startsWith('CONTAINER_ENV_') || value === undefined) continue;
+    const name = key.slice('CONTAINER_ENV_'.length);
+    if (!ENV_NAME_PATTERN.test(name)) {
+      throw new ConfigError(`${key}: "${name}" is not a valid variable name (use A-Z, 0-9 and _, not starting with a digit).`);
+    }
+    if (RESERVED_SANDBOX_ENV.has(name)) {
+      throw new ConfigError(`${key}: ${name} is set by Paddock itself inside sandboxes and cannot be overridden.`);
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const inCluster = Boolean(env.KUBERNETES_SERVICE_HOST);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.PADDOCK_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    adminKey: e.PADDOCK_ADMIN_KEY,
+    secretKey: e.PADDOCK_SECRET_KEY,
+    sandboxDriver: e.PADDOCK_SANDBOX_DRIVER ?? (inCluster ? 'kubernetes' : 'local'),
+    gateway: e.LITELLM_API_BASE ? { baseUrl: e.LITELLM_API_BASE, apiKey: e.LITELLM_API_KEY ?? '' } : undefined,
+    containerEnv: containerEnv(env),
+    dbPoolSize: e.PADDOCK_DB_POOL_SIZE,
+    limits: {
+      maxDepth: e.PADDOCK_MAX_QUERY_DEPTH,
+      maxComplexity: e.PADDOCK_MAX_QUERY_COMPLEXITY,
+      maxBodyBytes: e.PADDOCK_MAX_BODY_BYTES,
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import { GraphQLError } from 'graphql';
+
+export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT';
+
+/**
+ * An error meant for the caller: its message says what to fix. Anything else thrown
+ * inside a resolver is logged and masked by the server.
+ */
+export class PaddockError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
+    super(message, { extensions: { code, ...extra } });
+  }
+}
+
+export const badInput = (message: string, field?: string) =>
+  new PaddockError('BAD_USER_INPUT', message, field ? { field } : {});
+export const notFound = (what: string, id: string) => new PaddockError('NOT_FOUND', `${what} ${id} was not found.`);
+export const conflict = (message: string) => new PaddockError('CONFLICT', message);
+export const forbidden = (message: string) => new PaddockError('FORBIDDEN', message);
+export const unauthenticated = (message: string) => new PaddockError('UNAUTHENTICATED', message);
