@@ -1,11 +1,14 @@
 import path from 'node:path';
 import { z } from 'zod';
 
+const DEFAULT_HARNESS_DIR = path.resolve(import.meta.dirname, '../../../harnesses');
+
 /** Every environment variable Paddock reads is parsed here and nowhere else. */
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default('0.0.0.0'),
   PADDOCK_DATA_DIR: z.string().default('.paddock'),
+  PADDOCK_HARNESS_DIR: z.string().optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
@@ -19,12 +22,20 @@ const envSchema = z.object({
   PADDOCK_MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(50).default(12),
   PADDOCK_MAX_QUERY_COMPLEXITY: z.coerce.number().int().min(10).default(5000),
   PADDOCK_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  PADDOCK_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
+  PADDOCK_SANDBOX_ISOLATION: z.enum(['auto', 'bwrap', 'none']).default('auto'),
+  PADDOCK_SANDBOX_IDLE_SECONDS: z.coerce.number().min(1).default(600),
+  PADDOCK_SANDBOX_PROVISION_TIMEOUT_SECONDS: z.coerce.number().min(1).default(120),
+  PADDOCK_TURN_STALE_SECONDS: z.coerce.number().min(1).default(30),
+  PADDOCK_HOUSEKEEPING_SECONDS: z.coerce.number().min(0.1).default(15),
+  PADDOCK_MOCK_TOKENS_PER_SECOND: z.coerce.number().min(1).default(40),
 });
 
 export type Config = {
   port: number;
   host: string;
   dataDir: string;
+  harnessDir: string;
   databaseUrl: string | undefined;
   adminKey: string | undefined;
   secretKey: string | undefined;
@@ -33,6 +44,15 @@ export type Config = {
   containerEnv: Record<string, string>;
   dbPoolSize: number;
   limits: { maxDepth: number; maxComplexity: number; maxBodyBytes: number };
+  worker: {
+    concurrency: number;
+    isolation: 'auto' | 'bwrap' | 'none';
+    idleTimeoutMs: number;
+    provisionTimeoutMs: number;
+    staleTurnMs: number;
+    housekeepingIntervalMs: number;
+  };
+  mockTokensPerSecond: number;
 };
 
 export class ConfigError extends Error {}
@@ -78,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     dataDir: path.resolve(e.PADDOCK_DATA_DIR),
+    harnessDir: e.PADDOCK_HARNESS_DIR ? path.resolve(e.PADDOCK_HARNESS_DIR) : DEFAULT_HARNESS_DIR,
     databaseUrl: e.DATABASE_URL,
     adminKey: e.PADDOCK_ADMIN_KEY,
     secretKey: e.PADDOCK_SECRET_KEY,
@@ -90,5 +111,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxComplexity: e.PADDOCK_MAX_QUERY_COMPLEXITY,
       maxBodyBytes: e.PADDOCK_MAX_BODY_BYTES,
     },
+    worker: {
+      concurrency: e.PADDOCK_WORKER_CONCURRENCY,
+      isolation: e.PADDOCK_SANDBOX_ISOLATION,
+      idleTimeoutMs: e.PADDOCK_SANDBOX_IDLE_SECONDS * 1000,
+      provisionTimeoutMs: e.PADDOCK_SANDBOX_PROVISION_TIMEOUT_SECONDS * 1000,
+      staleTurnMs: e.PADDOCK_TURN_STALE_SECONDS * 1000,
+      housekeepingIntervalMs: e.PADDOCK_HOUSEKEEPING_SECONDS * 1000,
+    },
+    mockTokensPerSecond: e.PADDOCK_MOCK_TOKENS_PER_SECOND,
   };
 }

@@ -2,6 +2,9 @@ import { GraphQLError } from 'graphql';
 
 export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT';
 
+/** Codes whose messages are written for the caller and are never masked. */
+export const PUBLIC_CODES: ReadonlySet<string> = new Set<ErrorCode>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT']);
+
 /**
  * An error meant for the caller: its message says what to fix. Anything else thrown
  * inside a resolver is logged and masked by the server.

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { ENV_NAME_PATTERN, RESERVED_SANDBOX_ENV } from '../config/index.ts';
+import { badInput } from '../errors/index.ts';
+
+export const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const LIMITS = {
+  description: 2_000,
+  model: 200,
+  systemPrompt: 100_000,
+  envVars: 100,
+  envValueBytes: 32 * 1024,
+  egressEntries: 100,
+} as const;
+
+export type EnvVarInput = { name: string; value: string };
+export type AgentInput = {
+  name?: string | null;
+  description?: string | null;
+  harness?: string | null;
+  model?: string | null;
+  systemPrompt?: string | null;
+  env?: EnvVarInput[] | null;
+  removeEnv?: string[] | null;
+  egressAllow?: string[] | null;
+};
+
+const HOST = /^(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/i;
+const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(\/(\d{1,2}))?$/;
+
+function isEgressEntry(value: string): boolean {
+  const cidr = IPV4_CIDR.exec(value);
+  if (cidr) {
+    const octetsOk = cidr.slice(1, 5).every((o) => Number(o) <= 255);
+    return octetsOk && (cidr[6] === undefined || Number(cidr[6]) <= 32);
+  }
+  return value.length <= 253 && HOST.test(value);
+}
+
+const envName = z
+  .string()
+  .max(128, 'is longer than 128 characters')
+  .regex(ENV_NAME_PATTERN, 'must match [A-Z_][A-Z0-9_]* (uppercase letters, digits, underscores)')
+  .refine((name) => !RESERVED_SANDBOX_ENV.has(name), 'is set by Paddock inside sandboxes and cannot be overridden');
+
+const fields = {
+  name: z
+    .string()
+    .max(63, 'must be at most 63 characters')
+    .regex(DNS_1123_LABEL, 'must be a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit'),
+  description: z.string().max(LIMITS.description, `must be at most ${LIMITS.description} characters`),
+  harness: z.string().min(1, 'is required'),
+  model: z.string().trim().min(1, 'must not be empty').max(LIMITS.model, `must be at most ${LIMITS.model} characters`),
+  systemPrompt: z.string().max(LIMITS.systemPrompt, `must be at most ${LIMITS.systemPrompt} characters`),
+  env: z
+    .array(
+      z.object({
+        name: envName,
+        value: z.string().refine((v) => Buffer.byteLength(v) <= LIMITS.envValueBytes, `must be at most ${LIMITS.envValueBytes} bytes`),
+      }),
+    )
+    .max(LIMITS.envVars, `may hold at most ${LIMITS.envVars} variables`)
+    .refine((vars) => new Set(vars.map((v) => v.name)).size === vars.length, 'names a variable twice'),
+  removeEnv: z.array(envName).max(LIMITS.envVars),
+  egressAllow: z
+    .array(z.string().trim().refine(isEgressEntry, 'must be a host name (optionally *.domain) or an IPv4 address/CIDR'))
+    .max(LIMITS.egressEntries, `may hold at most ${LIMITS.egressEntries} entries`),
+};
+
+const createSchema = z.object({
+  ...fields,
+  description: fields.description.optional(),
+  model: fields.model.optional(),
+  systemPrompt: fields.systemPrompt.optional(),
+  env: fields.env.optional(),
+  removeEnv: z.undefined({ error: 'only applies to updateAgent' }).optional(),
+  egressAllow: fields.egressAllow.optional(),
+});
+const updateSchema = z.object(fields).partial();
+
+/** Validates agent input; the first problem becomes a BAD_USER_INPUT naming the field. */
+export function parseAgentInput(raw: AgentInput, mode: 'create' | 'update'): z.infer<typeof updateSchema> {
+  const cleaned = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== null && v !== undefined));
+  const result = (mode === 'create' ? createSchema : updateSchema).safeParse(cleaned);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const field = issue.path.map(String).join('.');
+    const shown = issue.path.length > 0 ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace('.[', '[') : 'input';
+    throw badInput(`${shown} ${issue.message}.`, field || undefined);
+  }
+  return result.data;
+}

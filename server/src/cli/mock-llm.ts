@@ -1,0 +1,25 @@
+import { startMockLlm } from '@paddock/mock-llm';
+import { flags, UsageError, type Command } from './args.ts';
+
+/** `pnpm paddock mock-llm [--port N] [--rate TOKENS_PER_SECOND] [--first-token-ms MS]`: the offline model alone. */
+export const mockLlmCommand: Command = async (args, { out }) => {
+  const { values } = flags(args, { port: { type: 'string' }, rate: { type: 'string' }, 'first-token-ms': { type: 'string' }, host: { type: 'string' } });
+  const number = (name: string, raw: string | undefined, fallback: number) => {
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < 0) throw new UsageError(`--${name} must be a non-negative number, not "${raw}".`);
+    return value;
+  };
+  const mock = await startMockLlm({
+    host: values.host ?? '127.0.0.1',
+    port: number('port', values.port, 4010),
+    tokensPerSecond: number('rate', values.rate, 40),
+    firstTokenLatencyMs: number('first-token-ms', values['first-token-ms'], 0),
+  });
+  out(`Offline mock model (paddock-mock) at ${mock.url}/v1 — OpenAI-compatible; Ctrl+C stops it.`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await mock.close();
+};

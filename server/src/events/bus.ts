@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { Logger } from '../log/index.ts';
+
+/** One session event as it travels between processes; the same unit that is stored. */
+export type BusEvent = {
+  sessionId: string;
+  seq: number;
+  type: string;
+  messageId: string | null;
+  delta: string | null;
+  payload: unknown;
+  createdAt: string;
+};
+
+/** Small out-of-band messages between processes, e.g. "cancel this turn". */
+export type ControlMessage = { kind: 'cancel'; sessionId: string; turnId: string };
+
+/**
+ * Publishes session events to every process. An implementation must deliver each
+ * session's events in publish order; it may lose events when a process dies, which
+ * subscribers repair by reading the persisted log.
+ */
+export interface EventBus {
+  publish(events: BusEvent[]): void;
+  subscribe(sessionId: string, listener: (event: BusEvent) => void): () => void;
+  publishControl(message: ControlMessage): void;
+  onControl(listener: (message: ControlMessage) => void): () => void;
+  close(): Promise<void>;
+}
+
+const EVENTS_CHANNEL = 'paddock_events';
+const CONTROL_CHANNEL = 'paddock_control';
+/** NOTIFY payloads must stay under 8000 bytes. */
+const MAX_PAYLOAD = 7_500;
+const RECONNECT_MS = 500;
+
+type Wire = { o: string; e: BusEvent[] };
+
+/** Payload of an event that was too large to travel inline; read it from the log. */
+export const STORED_MARKER = { $stored: true } as const;
+
+export function isStoredMarker(payload: unknown): boolean {
+  return typeof payload === 'object' && payload !== null && (payload as { $stored?: unknown }).$stored === true;
+}
+
+/**
+ * The default bus: PostgreSQL LISTEN/NOTIFY, so it needs nothing beyond the database.
+ * Events published in the same tick are packed into as few NOTIFYs as fit, and
+ * listeners in the publishing process are called at once without a round trip.
+ */
+export class PgEventBus implements EventBus {
+  readonly #origin = randomUUID();
+  readonly #url: string;
+  readonly #log: Logger;
+  readonly #listeners = new Map<string, Set<(event: BusEvent) => void>>();
+  readonly #controlListeners = new Set<(message: ControlMessage) => void>();
+  readonly #publisher: pg.Pool;
+  #listener: pg.Client | null = null;
+  #pending: BusEvent[] = [];
+  #flushScheduled = false;
+  #closed = false;
+
+  private constructor(url: string, log: Logger) {
+    this.#url = url;
+    this.#log = log.child({ component: 'event-bus' });
+    this.#publisher = new pg.Pool({ connectionString: url, max: 2 });
+    this.#publisher.on('error', (error) => this.#log.warn({ err: error }, 'publisher connection error'));
+  }
+
+  static async connect(url: string, log: Logger): Promise<PgEventBus> {
+    const bus = new PgEventBus(url, log);
+    await bus.#listen();
+    return bus;
+  }
+
+  publish(events: BusEvent[]): void {
+    if (events.length === 0) return;
+    for (const event of events) this.#deliver(event);
+    this.#pending.push(...events);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(() => this.#flush());
+    }
+  }
+
+  subscribe(sessionId: string, listener: (event: BusEvent) => void): () => void {
+    let set = this.#listeners.get(sessionId);
+    if (!set) this.#listeners.set(sessionId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.#listeners.delete(sessionId);
+    };
+  }
+
+  publishControl(message: ControlMessage): void {
+    for (const listener of this.#controlListeners) listener(message);
+    this.#notify(CONTROL_CHANNEL, JSON.stringify({ o: this.#origin, m: message }));
+  }
+
+  onControl(listener: (message: ControlMessage) => void): () => void {
+    this.#controlListeners.add(listener);
+    return () => this.#controlListeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#flush();
+    await this.#listener?.end().catch(() => undefined);
+    await this.#publisher.end().catch(() => undefined);
+  }
+
+  #deliver(event: BusEvent): void {
+    const set = this.#listeners.get(event.sessionId);
+    if (!set) return;
+    for (const listener of set) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.#log.error({ err: error }, 'event listener failed');
+      }
+    }
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    const events = this.#pending;
+    this.#pending = [];
+    let batch: BusEvent[] = [];
+    let size = 0;
+    const send = () => {
+      if (batch.length > 0) this.#notify(EVENTS_CHANNEL, JSON.stringify({ o: this.#origin, e: batch } satisfies Wire));
+      batch = [];
+      size = 0;
+    };
+    for (const original of events) {
+      let event = original;
+      let text = JSON.stringify(event);
+      if (text.length > MAX_PAYLOAD) {
+        // Too big for NOTIFY: receivers load it from the persisted log instead.
+        event = { ...original, delta: null, payload: STORED_MARKER };
+        text = JSON.stringify(event);
+      }
+      if (size + text.length > MAX_PAYLOAD) send();
+      batch.push(event);
+      size += text.length + 1;
+    }
+    send();
+  }
+
+  #notify(channel: string, payload: string): void {
+    if (this.#closed && channel === CONTROL_CHANNEL) return;
+    this.#publisher.query('SELECT pg_notify($1, $2)', [channel, payload]).catch((error: unknown) => {
+      this.#log.warn({ err: error, channel }, 'NOTIFY failed; remote subscribers will catch up from the log');
+    });
+  }
+
+  async #listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.#url });
+    client.on('notification', (msg) => this.#receive(msg.channel, msg.payload));
+    client.on('error', (error) => {
+      this.#log.warn({ err: error }, 'listener connection lost; reconnecting');
+      this.#reconnect(client);
+    });
+    client.on('end', () => this.#reconnect(client));
+    await client.connect();
+    await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+    await client.query(`LISTEN ${CONTROL_CHANNEL}`);
+    this.#listener = client;
+  }
+
+  #reconnect(client: pg.Client): void {
+    if (this.#closed || this.#listener !== client) return;
+    this.#listener = null;
+    setTimeout(() => {
+      this.#listen().catch((error: unknown) => {
+        this.#log.warn({ err: error }, 'listener reconnect failed');
+        this.#listener = client;
+        this.#reconnect(client);
+      });
+    }, RECONNECT_MS).unref();
+  }
+
+  #receive(channel: string, payload: string | undefined): void {
+    if (!payload) return;
+    let parsed: { o?: string; e?: BusEvent[]; m?: ControlMessage };
+    try {
+      parsed = JSON.parse(payload) as typeof parsed;
+    } catch {
+      this.#log.warn({ channel }, 'ignoring malformed notification');
+      return;
+    }
+    if (parsed.o === this.#origin) return;
+    if (channel === EVENTS_CHANNEL) for (const event of parsed.e ?? []) this.#deliver(event);
+    else if (channel === CONTROL_CHANNEL && parsed.m) for (const listener of this.#controlListeners) listener(parsed.m);
+  }
+}

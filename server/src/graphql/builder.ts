@@ -1,0 +1,70 @@
+import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { badInput, forbidden, PaddockError, unauthenticated } from '../errors/index.ts';
+import { decodeGlobalId, encodeGlobalId } from './global-id.ts';
+import type { Context } from './context.ts';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** The one schema builder; every domain adds its types to it from its own `schema.ts`. */
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  AuthScopes: { member: boolean; admin: boolean };
+  DefaultFieldNullability: false;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date | string };
+    JSON: { Input: JsonValue; Output: unknown };
+  };
+}>({
+  plugins: [ScopeAuthPlugin, RelayPlugin, ComplexityPlugin],
+  defaultFieldNullability: false,
+  scopeAuth: {
+    authScopes: (ctx) => ({ member: ctx.viewer !== null, admin: ctx.viewer?.role === 'ADMIN' }),
+    unauthorizedError: (_parent, ctx) =>
+      ctx.viewer
+        ? forbidden('This operation needs an admin API key.')
+        : unauthenticated('Send an API key as "Authorization: Bearer <key>" (connectionParams.authorization on WebSocket).'),
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodesQueryOptions: false,
+    nodeQueryOptions: { authScopes: { member: true } },
+    decodeGlobalID: decodeGlobalId,
+    encodeGlobalID: encodeGlobalId,
+  },
+  complexity: {
+    defaultComplexity: 1,
+    defaultListMultiplier: 10,
+    limit: (ctx) => ({
+      depth: ctx.services.config.limits.maxDepth,
+      complexity: ctx.services.config.limits.maxComplexity,
+      breadth: ctx.services.config.limits.maxComplexity,
+    }),
+    complexityError: (kind, result) =>
+      new PaddockError(
+        'BAD_USER_INPUT',
+        `Query ${kind.toLowerCase()} ${String(result[kind.toLowerCase() as 'depth' | 'complexity' | 'breadth'])} exceeds the limit; request fewer fields or smaller pages.`,
+      ),
+  },
+});
+
+builder.queryType({});
+builder.mutationType({});
+builder.subscriptionType({});
+
+builder.scalarType('DateTime', {
+  serialize: (value) => (value instanceof Date ? value.toISOString() : String(value)),
+  parseValue: (value) => {
+    const date = new Date(String(value));
+    if (typeof value !== 'string' || Number.isNaN(date.getTime())) throw badInput(`"${String(value)}" is not an ISO-8601 date-time.`);
+    return date;
+  },
+});
+
+builder.scalarType('JSON', {
+  serialize: (value) => value,
+  parseValue: (value) => value as JsonValue,
+});

@@ -1,0 +1,18 @@
+import type { Logger } from '../log/index.ts';
+import type { Services } from '../services.ts';
+import type { Viewer } from '../auth/viewer.ts';
+import type { Loaders } from './loaders.ts';
+
+/** Built fresh for every HTTP request and every WebSocket operation. */
+export type Context = {
+  viewer: Viewer | null;
+  services: Services;
+  loaders: Loaders;
+  log: Logger;
+};
+
+/** Resolvers behind a `member` auth scope may rely on a viewer being present. */
+export function viewerOf(ctx: Context) {
+  if (!ctx.viewer) throw new Error('viewerOf called on a field without an auth scope');
+  return ctx.viewer;
+}

@@ -1,0 +1,79 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { GraphQLSchema } from 'graphql';
+import type { Services } from '../services.ts';
+import { readiness, sendJson } from './health.ts';
+import { serveStatic } from './static.ts';
+import { attachWebSocket } from './websocket.ts';
+import { createGraphqlServer } from './yoga.ts';
+
+export type HttpServer = { url: string; port: number; close(): Promise<void> };
+
+/**
+ * One port for everything: `/graphql` (HTTP and graphql-ws), `/healthz`, `/readyz`
+ * and the dashboard at `/`.
+ */
+export async function startHttpServer(opts: {
+  schema: GraphQLSchema;
+  services: Services;
+  databaseUrl: string;
+  port: number;
+  host: string;
+  dashboardDir?: string | undefined;
+}): Promise<HttpServer> {
+  const { services } = opts;
+  const log = services.log.child({ component: 'http' });
+  const yoga = createGraphqlServer(opts.schema, services);
+  const maxBody = services.config.limits.maxBodyBytes;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (path === '/healthz') return sendJson(res, 200, { ok: true });
+    if (path === '/readyz') {
+      const result = await readiness(services, opts.databaseUrl);
+      return sendJson(res, result.ready ? 200 : 503, result);
+    }
+    if (path === '/graphql' || path.startsWith('/graphql/')) {
+      if (req.method === 'POST') {
+        const length = Number(req.headers['content-length']);
+        if (req.headers['content-length'] === undefined) {
+          return sendJson(res, 411, { errors: [{ message: 'Send a Content-Length header with the request body.', extensions: { code: 'BAD_USER_INPUT' } }] });
+        }
+        if (length > maxBody) {
+          return sendJson(res, 413, { errors: [{ message: `Request body is ${length} bytes; the limit is ${maxBody}.`, extensions: { code: 'BAD_USER_INPUT' } }] });
+        }
+      }
+      return yoga.handle(req, res);
+    }
+    if (opts.dashboardDir && (req.method === 'GET' || req.method === 'HEAD')) return serveStatic(opts.dashboardDir, path, res);
+    return sendJson(res, 404, { error: `Nothing at ${path}. The API is at /graphql.` });
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      log.error({ err: error, url: req.url }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { error: 'Internal error; see the server log.' });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  const ws = attachWebSocket(server, yoga, services);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host;
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    async close() {
+      await ws.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+    },
+  };
+}

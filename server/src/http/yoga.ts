@@ -1,0 +1,58 @@
+import type { GraphQLSchema } from 'graphql';
+import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
+import { GraphQLError } from 'graphql';
+import { PUBLIC_CODES } from '../errors/index.ts';
+import type { Viewer } from '../auth/viewer.ts';
+import type { Context } from '../graphql/context.ts';
+import { createLoaders } from '../graphql/loaders.ts';
+import type { Services } from '../services.ts';
+
+/** Set by the WebSocket server, which authenticates once per connection. */
+export type ServerContext = { wsViewer?: Viewer | null };
+
+export type Yoga = YogaServerInstance<ServerContext, Context>;
+
+export function createGraphqlServer(schema: GraphQLSchema, services: Services): Yoga {
+  const log = services.log.child({ component: 'graphql' });
+  return createYoga<ServerContext, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: { title: 'Paddock GraphQL', subscriptionsProtocol: 'WS' },
+    batching: false,
+    healthCheckEndpoint: '/graphql/health',
+    // Unexpected errors are logged with their stack and reach clients as "Unexpected error.".
+    maskedErrors: { maskError: maskUnexpected },
+    logging: {
+      debug: (...args) => log.debug({ args }, 'yoga'),
+      info: (...args) => log.info({ args }, 'yoga'),
+      warn: (...args) => log.warn({ args }, 'yoga'),
+      error: (...args) => log.error({ err: args[0], args: args.slice(1) }, 'graphql error'),
+    },
+    context: async (initial): Promise<Context> => {
+      const viewer =
+        initial.wsViewer !== undefined ? initial.wsViewer : await services.auth.authenticate(initial.request.headers.get('authorization'));
+      return { viewer, services, loaders: createLoaders(services, viewer), log };
+    },
+  });
+}
+
+/**
+ * Errors Paddock raised on purpose keep their message and code; anything else is
+ * masked. Matched by code rather than class, so it holds even when a library loads
+ * its own copy of graphql.
+ */
+function maskUnexpected(error: unknown, message: string, isDev?: boolean): Error {
+  for (let e: unknown = error; e instanceof Error; e = (e as { originalError?: unknown }).originalError) {
+    const code = (e as { extensions?: { code?: unknown } }).extensions?.code;
+    const located = error as { path?: readonly (string | number)[]; nodes?: never };
+    if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
+      return new GraphQLError(e.message, { path: located.path, nodes: located.nodes, extensions: (e as GraphQLError).extensions });
+    }
+    // Pothos rejects malformed arguments (e.g. an ID of the wrong type) with this class.
+    if (e.name === 'PothosValidationError') {
+      return new GraphQLError(e.message, { path: located.path, nodes: located.nodes, extensions: { code: 'BAD_USER_INPUT' } });
+    }
+  }
+  return maskError(error, message, isDev);
+}

@@ -1,0 +1,201 @@
+import { randomBytes } from 'node:crypto';
+import { RuntimeClient, type HistoryMessage, type ToolCall } from '@paddock/harness-runtime/client';
+import type { AgentService } from '../agents/service.ts';
+import type { Config } from '../config/index.ts';
+import type { Db, Message, SandboxPhase } from '../db/index.ts';
+import type { HarnessCatalog } from '../harnesses/catalog.ts';
+import type { Logger } from '../log/index.ts';
+import type { SecretBox } from '../secrets/index.ts';
+import { SandboxError, sandboxName, type SandboxDriver } from './driver.ts';
+
+export type SandboxSettings = {
+  /** How long provisioning may take before the turn fails. */
+  provisionTimeoutMs: number;
+  /** Idle sandboxes are suspended after this long. */
+  idleTimeoutMs: number;
+  /** The model gateway sandboxes talk to. */
+  gateway: { baseUrl: string; apiKey: string };
+};
+
+type StoredToolCall = { id: string; name: string; input: Record<string, unknown> };
+
+/**
+ * Gives the worker a ready, attached runtime for a session: reuses a live sandbox,
+ * or provisions one and rehydrates it from the conversation in Postgres. Records
+ * the sandbox's phase so the API can show it.
+ */
+export class SandboxService {
+  readonly #db: Db;
+  readonly #driver: SandboxDriver;
+  readonly #secrets: SecretBox;
+  readonly #agents: AgentService;
+  readonly #harnesses: HarnessCatalog;
+  readonly #config: Config;
+  readonly #log: Logger;
+  readonly settings: SandboxSettings;
+
+  constructor(deps: {
+    db: Db;
+    driver: SandboxDriver;
+    secrets: SecretBox;
+    agents: AgentService;
+    harnesses: HarnessCatalog;
+    config: Config;
+    log: Logger;
+    settings: SandboxSettings;
+  }) {
+    this.#db = deps.db;
+    this.#driver = deps.driver;
+    this.#secrets = deps.secrets;
+    this.#agents = deps.agents;
+    this.#harnesses = deps.harnesses;
+    this.#config = deps.config;
+    this.#log = deps.log.child({ component: 'sandbox' });
+    this.settings = deps.settings;
+  }
+
+  get driver(): SandboxDriver {
+    return this.#driver;
+  }
+
+  /**
+   * A runtime attached to this session, its history being every message before
+   * `beforeMessageId`. `onProvision` is called when a new sandbox must be started.
+   */
+  async acquire(sessionId: string, beforeMessageId: string, onProvision: (message: string) => void): Promise<RuntimeClient> {
+    const session = await this.#db.session.findUniqueOrThrow({ where: { id: sessionId }, include: { sandbox: true, agent: true } });
+    const existing = session.sandbox;
+    if (existing?.phase === 'READY' && existing.endpoint && existing.tokenCipher) {
+      const client = new RuntimeClient({ baseUrl: existing.endpoint, token: this.#secrets.open(existing.tokenCipher), timeoutMs: 5_000 });
+      const health = await client.health().catch(() => null);
+      if (health) {
+        if (health.sessionId !== sessionId) await this.#attach(client, session.agent, sessionId, beforeMessageId);
+        await this.#db.sandbox.update({ where: { sessionId }, data: { lastUsedAt: new Date() } });
+        return client;
+      }
+      this.#log.info({ sessionId, sandbox: existing.name }, 'sandbox is gone; provisioning a new one');
+    }
+
+    onProvision(existing ? 'The previous sandbox is gone; starting a new one and restoring the conversation.' : 'Starting a sandbox.');
+    const harness = this.#harnesses.require(session.agent.harnessName);
+    const name = sandboxName(sessionId);
+    const token = randomBytes(32).toString('base64url');
+    const tokenCipher = this.#secrets.seal(token);
+    await this.#setPhase(sessionId, name, 'PROVISIONING', 'starting', { tokenCipher, endpoint: null });
+    try {
+      const { url } = await this.#driver.start(
+        {
+          name,
+          sessionId,
+          agentId: session.agentId,
+          agentName: session.agent.name,
+          teamId: session.teamId,
+          harness,
+          token,
+          env: this.#config.containerEnv,
+          egressAllow: session.agent.egressAllow,
+        },
+        {
+          deadline: Date.now() + this.settings.provisionTimeoutMs,
+          report: (phase, message) => void this.#setPhase(sessionId, name, phase === 'READY' ? 'PROVISIONING' : phase, message).catch(() => undefined),
+        },
+      );
+      const client = new RuntimeClient({ baseUrl: url, token, timeoutMs: 30_000 });
+      await this.#attach(client, session.agent, sessionId, beforeMessageId);
+      await this.#setPhase(sessionId, name, 'READY', 'ready', { endpoint: url, readyAt: new Date() });
+      return client;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await this.#setPhase(sessionId, name, 'FAILED', message).catch(() => undefined);
+      await this.#driver.destroy(name).catch(() => undefined);
+      throw error instanceof SandboxError ? error : new SandboxError(`Could not start the sandbox: ${message}`);
+    }
+  }
+
+  /** Stops sandboxes idle for longer than the idle timeout; returns the sessions suspended. */
+  async suspendIdle(): Promise<string[]> {
+    const cutoff = new Date(Date.now() - this.settings.idleTimeoutMs);
+    const idle = await this.#db.sandbox.findMany({
+      where: { phase: 'READY', lastUsedAt: { lt: cutoff }, session: { status: { in: ['IDLE', 'FAILED'] } } },
+    });
+    const suspended: string[] = [];
+    for (const sandbox of idle) {
+      // Claim it first so a turn starting now sees it is no longer READY.
+      const claimed = await this.#db.sandbox.updateMany({
+        where: { sessionId: sandbox.sessionId, phase: 'READY', lastUsedAt: sandbox.lastUsedAt },
+        data: { phase: 'SUSPENDING', statusMessage: 'idle' },
+      });
+      if (claimed.count === 0) continue;
+      await this.#driver.suspend(sandbox.name).catch((error: unknown) => this.#log.warn({ err: error, sandbox: sandbox.name }, 'suspend failed'));
+      await this.#db.sandbox.update({ where: { sessionId: sandbox.sessionId }, data: { phase: 'SUSPENDED', statusMessage: `idle for ${Math.round(this.settings.idleTimeoutMs / 1000)} s`, endpoint: null } });
+      suspended.push(sandbox.sessionId);
+    }
+    return suspended;
+  }
+
+  async destroy(sessionId: string): Promise<void> {
+    const sandbox = await this.#db.sandbox.findUnique({ where: { sessionId } });
+    if (!sandbox || sandbox.phase === 'DELETED') return;
+    await this.#driver.destroy(sandbox.name);
+    await this.#db.sandbox.update({ where: { sessionId }, data: { phase: 'DELETED', statusMessage: 'session ended', endpoint: null } });
+  }
+
+  /**
+   * After restarts: removes sandboxes whose session ended or vanished, and marks
+   * sandboxes the database thinks are running but the driver no longer has.
+   */
+  async reconcile(): Promise<{ removed: string[]; vanished: string[] }> {
+    const live = new Set(await this.#driver.list());
+    const rows = await this.#db.sandbox.findMany({ include: { session: { select: { status: true } } } });
+    const byName = new Map(rows.map((r) => [r.name, r]));
+    const removed: string[] = [];
+    for (const name of live) {
+      const row = byName.get(name);
+      if (!row || row.session.status === 'ENDED' || row.phase === 'DELETED' || row.phase === 'SUSPENDED') {
+        await this.#driver.destroy(name).catch(() => undefined);
+        removed.push(name);
+      }
+    }
+    const vanished: string[] = [];
+    for (const row of rows) {
+      if (row.phase === 'READY' && !live.has(row.name)) {
+        await this.#db.sandbox.update({ where: { sessionId: row.sessionId }, data: { phase: 'DELETED', statusMessage: 'sandbox disappeared', endpoint: null } });
+        vanished.push(row.name);
+      }
+    }
+    return { removed, vanished };
+  }
+
+  async #attach(client: RuntimeClient, agent: { id: string; systemPrompt: string; model: string }, sessionId: string, beforeMessageId: string) {
+    const messages = await this.#db.message.findMany({ where: { sessionId, id: { lt: beforeMessageId } }, orderBy: { id: 'asc' } });
+    await client.attach({
+      sessionId,
+      systemPrompt: agent.systemPrompt,
+      model: agent.model,
+      gateway: this.settings.gateway,
+      env: await this.#agents.secretEnv(agent.id),
+      history: toHistory(messages),
+    });
+  }
+
+  async #setPhase(sessionId: string, name: string, phase: SandboxPhase, statusMessage: string, extra: { tokenCipher?: string; endpoint?: string | null; readyAt?: Date } = {}) {
+    const data = { driver: this.#driver.kind, name, phase, statusMessage, lastUsedAt: new Date(), ...extra };
+    await this.#db.sandbox.upsert({ where: { sessionId }, create: { sessionId, ...data }, update: data });
+  }
+}
+
+/** Stored messages in the shape the runtime rehydrates from; unfinished replies are skipped. */
+export function toHistory(messages: Message[]): HistoryMessage[] {
+  const history: HistoryMessage[] = [];
+  for (const m of messages) {
+    if (m.role === 'ASSISTANT' && m.status !== 'COMPLETE' && !m.content && !m.toolCalls) continue;
+    const role = m.role.toLowerCase() as HistoryMessage['role'];
+    const entry: HistoryMessage = { role, content: m.content };
+    if (Array.isArray(m.toolCalls) && m.toolCalls.length > 0) {
+      entry.toolCalls = (m.toolCalls as StoredToolCall[]).map((c): ToolCall => ({ id: c.id, name: c.name, input: c.input }));
+    }
+    if (m.toolCallId) entry.toolCallId = m.toolCallId;
+    history.push(entry);
+  }
+  return history;
+}

@@ -1,0 +1,204 @@
+import type { Db, Message, Prisma, Sandbox, Session, SessionEvent, SessionStatus } from '../db/index.ts';
+import { badInput, conflict, notFound } from '../errors/index.ts';
+import { minIdAt, newId } from '../ids/index.ts';
+import type { PageWindow } from '../graphql/pagination.ts';
+import { appendEvents, type NewEvent } from '../events/log.ts';
+import type { EventBus } from '../events/bus.ts';
+import { toBusEvent } from '../events/mapping.ts';
+import { JOBS } from '../worker/jobs.ts';
+import type { Viewer } from '../auth/viewer.ts';
+
+export type SessionRow = Session & { sandbox: Sandbox | null };
+export type SessionFilter = {
+  agentId?: string | null;
+  status?: SessionStatus | null;
+  createdAfter?: Date | null;
+  createdBefore?: Date | null;
+};
+
+export const MAX_MESSAGE_CHARS = 100_000;
+export const MAX_TITLE_CHARS = 200;
+const withSandbox = { sandbox: true } satisfies Prisma.SessionInclude;
+
+/** Sessions of the viewer's team, their messages and event log. */
+export class SessionService {
+  readonly #db: Db;
+  readonly #bus: EventBus;
+
+  constructor(db: Db, bus: EventBus) {
+    this.#db = db;
+    this.#bus = bus;
+  }
+
+  async find(viewer: Viewer, id: string): Promise<SessionRow | null> {
+    return this.#db.session.findFirst({ where: { id, teamId: viewer.teamId }, include: withSandbox });
+  }
+
+  async get(viewer: Viewer, id: string): Promise<SessionRow> {
+    const session = await this.find(viewer, id);
+    if (!session) throw notFound('Session', id);
+    return session;
+  }
+
+  /** Newest first. */
+  async list(viewer: Viewer, filter: SessionFilter, window: PageWindow): Promise<SessionRow[]> {
+    if (filter.createdAfter && filter.createdBefore && filter.createdAfter >= filter.createdBefore) {
+      throw badInput('createdAfter must be earlier than createdBefore.', 'filter.createdAfter');
+    }
+    const idRange: Prisma.StringFilter = {};
+    if (window.after) idRange.lt = window.after;
+    if (window.before) idRange.gt = window.before;
+    // Ids are UUIDv7, so a creation-time bound is also an id bound the index can use.
+    if (filter.createdAfter) idRange.gte = minIdAt(filter.createdAfter);
+    return this.#db.session.findMany({
+      where: {
+        teamId: viewer.teamId,
+        id: idRange,
+        ...(filter.agentId ? { agentId: filter.agentId } : {}),
+        ...(filter.status ? { status: filter.status } : {}),
+        ...(filter.createdAfter || filter.createdBefore
+          ? { createdAt: { ...(filter.createdAfter ? { gte: filter.createdAfter } : {}), ...(filter.createdBefore ? { lt: filter.createdBefore } : {}) } }
+          : {}),
+      },
+      orderBy: { id: window.backward ? 'asc' : 'desc' },
+      take: window.limit,
+      include: withSandbox,
+    });
+  }
+
+  async create(viewer: Viewer, input: { agentId: string; title?: string | null }): Promise<SessionRow> {
+    const title = (input.title ?? '').trim();
+    if (title.length > MAX_TITLE_CHARS) throw badInput(`title must be at most ${MAX_TITLE_CHARS} characters.`, 'title');
+    const agent = await this.#db.agent.findFirst({ where: { id: input.agentId, teamId: viewer.teamId }, select: { id: true } });
+    if (!agent) throw notFound('Agent', input.agentId);
+    const id = newId();
+    const [session, events] = await this.#db.$transaction(async (tx) => {
+      const created = await tx.session.create({ data: { id, teamId: viewer.teamId, agentId: agent.id, title, status: 'IDLE' } });
+      return [created, await appendEvents(tx, id, [{ type: 'session.status', payload: { status: 'IDLE' } }])] as const;
+    });
+    this.#publish(events);
+    return { ...session, lastSeq: 1, sandbox: null };
+  }
+
+  /**
+   * Ends the session: a running turn is cancelled first (waiting briefly for it to
+   * stop), then the sandbox is torn down by the worker. The history stays.
+   */
+  async end(viewer: Viewer, id: string): Promise<SessionRow> {
+    let session = await this.get(viewer, id);
+    if (session.status === 'ENDED') return session;
+    if (session.status === 'RUNNING' || session.status === 'PROVISIONING') {
+      await this.cancelTurn(viewer, id);
+      session = await this.#waitWhileRunning(id, 5_000);
+      if (session.status === 'RUNNING' || session.status === 'PROVISIONING') {
+        throw conflict('The running turn is still stopping; try ending the session again in a moment.');
+      }
+    }
+    const ended = await this.#transition(id, ['IDLE', 'SUSPENDED', 'FAILED'], 'ENDED', async (tx) => {
+      await tx.session.update({ where: { id }, data: { endedAt: new Date() } });
+      await tx.$executeRaw`SELECT graphile_worker.add_job(${JOBS.destroySandbox}, json_build_object('sessionId', ${id}::text), max_attempts := 5)`;
+      return [];
+    });
+    if (!ended) return this.end(viewer, id);
+    return this.get(viewer, id);
+  }
+
+  /**
+   * Stores the user's message, its `user.message` event and a queued turn, and
+   * enqueues the turn's job — all in one transaction, so a message is never stored
+   * without its turn nor run twice. One turn at a time per session.
+   */
+  async sendMessage(viewer: Viewer, input: { sessionId: string; content: string }): Promise<Message> {
+    const content = input.content;
+    if (content.trim().length === 0) throw badInput('content must not be empty.', 'content');
+    if (content.length > MAX_MESSAGE_CHARS) throw badInput(`content must be at most ${MAX_MESSAGE_CHARS} characters (got ${content.length}).`, 'content');
+    const session = await this.get(viewer, input.sessionId);
+    const messageId = newId();
+    const ok = await this.#transition(session.id, ['IDLE', 'SUSPENDED', 'FAILED'], 'RUNNING', async (tx) => {
+      await tx.message.create({ data: { id: messageId, sessionId: session.id, role: 'USER', content, status: 'COMPLETE', completedAt: new Date() } });
+      const turnId = newId();
+      await tx.turn.create({ data: { id: turnId, sessionId: session.id, userMessageId: messageId } });
+      await tx.$executeRaw`SELECT graphile_worker.add_job(${JOBS.runTurn}, json_build_object('turnId', ${turnId}::text), max_attempts := 1)`;
+      return [{ type: 'user.message', messageId, payload: { content } }];
+    });
+    if (!ok) {
+      const now = await this.get(viewer, input.sessionId);
+      if (now.status === 'ENDED') throw conflict('This session has ended; start a new session to keep talking to the agent.');
+      throw conflict('The agent is still answering the previous message; wait for it to finish or call cancelTurn first.');
+    }
+    return this.#db.message.findUniqueOrThrow({ where: { id: messageId } });
+  }
+
+  /** Asks the worker running the session's turn to stop it; it records turn.cancelled. */
+  async cancelTurn(viewer: Viewer, sessionId: string): Promise<SessionRow> {
+    const session = await this.get(viewer, sessionId);
+    const turn = await this.#db.turn.findFirst({ where: { sessionId: session.id, status: { in: ['QUEUED', 'RUNNING'] } }, orderBy: { id: 'desc' } });
+    if (!turn) throw conflict('No turn is running in this session.');
+    await this.#db.turn.update({ where: { id: turn.id }, data: { cancelRequestedAt: new Date() } });
+    this.#bus.publishControl({ kind: 'cancel', sessionId: session.id, turnId: turn.id });
+    return session;
+  }
+
+  /** Called by the worker after it suspended an idle session's sandbox. */
+  async markSuspended(sessionId: string): Promise<void> {
+    await this.#transition(sessionId, ['IDLE'], 'SUSPENDED', async () => []);
+  }
+
+  /**
+   * Moves a session from one of `from` to `to` under its row lock, appending a
+   * session.status event plus whatever `work` returns; false if it was in another state.
+   */
+  async #transition(
+    sessionId: string,
+    from: SessionStatus[],
+    to: SessionStatus,
+    work: (tx: Prisma.TransactionClient) => Promise<NewEvent[]>,
+  ): Promise<boolean> {
+    const events = await this.#db.$transaction(async (tx) => {
+      const moved = await tx.session.updateMany({ where: { id: sessionId, status: { in: from } }, data: { status: to } });
+      if (moved.count === 0) return null;
+      const extra = await work(tx);
+      return appendEvents(tx, sessionId, [...extra, { type: 'session.status', payload: { status: to } }]);
+    });
+    if (!events) return false;
+    this.#publish(events);
+    return true;
+  }
+
+  async #waitWhileRunning(id: string, timeoutMs: number): Promise<SessionRow> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const session = await this.#db.session.findUniqueOrThrow({ where: { id }, include: withSandbox });
+      if ((session.status !== 'RUNNING' && session.status !== 'PROVISIONING') || Date.now() > deadline) return session;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  #publish(events: SessionEvent[]): void {
+    this.#bus.publish(events.map(toBusEvent));
+  }
+
+  /** Oldest first: `after` moves toward newer messages. */
+  async messages(sessionId: string, window: PageWindow): Promise<Message[]> {
+    return this.#db.message.findMany({
+      where: {
+        sessionId,
+        id: { ...(window.after ? { gt: window.after } : {}), ...(window.before ? { lt: window.before } : {}) },
+      },
+      orderBy: { id: window.backward ? 'desc' : 'asc' },
+      take: window.limit,
+    });
+  }
+
+  async findMessage(viewer: Viewer, id: string): Promise<Message | null> {
+    return this.#db.message.findFirst({ where: { id, session: { teamId: viewer.teamId } } });
+  }
+
+  async events(sessionId: string, after: number, first: number): Promise<SessionEvent[]> {
+    return this.#db.sessionEvent.findMany({
+      where: { sessionId, seq: { gt: after } },
+      orderBy: { seq: 'asc' },
+      take: first,
+    });
+  }
+}

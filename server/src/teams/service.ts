@@ -1,0 +1,99 @@
+import type { ApiKey, ApiKeyRole, Db, Team } from '../db/index.ts';
+import { badInput, conflict, notFound } from '../errors/index.ts';
+import { newId } from '../ids/index.ts';
+import { isUniqueViolation } from '../db/errors.ts';
+import { generateApiKey, hashApiKey, keyPrefix } from '../auth/keys.ts';
+import type { AuthService } from '../auth/service.ts';
+import { readOrCreateKeyFile } from '../secrets/key-file.ts';
+
+export const TEAM_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+export const DEFAULT_TEAM = 'default';
+
+export type CreatedKey = { apiKey: ApiKey; plaintext: string };
+
+/** Teams and their API keys: admin-only operations, also used by the CLI. */
+export class TeamService {
+  readonly #db: Db;
+  readonly #auth: AuthService;
+
+  constructor(db: Db, auth: AuthService) {
+    this.#db = db;
+    this.#auth = auth;
+  }
+
+  async createTeam(name: string): Promise<Team> {
+    if (!TEAM_NAME.test(name)) {
+      throw badInput('Team names are lowercase letters, digits and "-", 1 to 63 characters, starting and ending alphanumeric.', 'name');
+    }
+    try {
+      return await this.#db.team.create({ data: { id: newId(), name } });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`A team named "${name}" already exists.`);
+      throw error;
+    }
+  }
+
+  async teamByName(name: string): Promise<Team | null> {
+    return this.#db.team.findUnique({ where: { name } });
+  }
+
+  async listTeams(): Promise<Team[]> {
+    return this.#db.team.findMany({ orderBy: { name: 'asc' } });
+  }
+
+  async createApiKey(input: { teamId: string; name: string; role: ApiKeyRole; plaintext?: string }): Promise<CreatedKey> {
+    const name = input.name.trim();
+    if (name.length === 0 || name.length > 100) throw badInput('Key names are 1 to 100 characters.', 'name');
+    const team = await this.#db.team.findUnique({ where: { id: input.teamId } });
+    if (!team) throw notFound('Team', input.teamId);
+    const plaintext = input.plaintext ?? generateApiKey();
+    const apiKey = await this.#db.apiKey.create({
+      data: { id: newId(), teamId: team.id, name, role: input.role, prefix: keyPrefix(plaintext), hash: hashApiKey(plaintext) },
+    });
+    return { apiKey, plaintext };
+  }
+
+  async listApiKeys(teamId: string): Promise<ApiKey[]> {
+    return this.#db.apiKey.findMany({ where: { teamId }, orderBy: { id: 'asc' } });
+  }
+
+  async revokeApiKey(id: string): Promise<ApiKey> {
+    const key = await this.#db.apiKey.findUnique({ where: { id } });
+    if (!key) throw notFound('API key', id);
+    const revoked = key.revokedAt ? key : await this.#db.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+    this.#auth.forget(id);
+    return revoked;
+  }
+
+  /**
+   * Makes sure an admin key exists: `PADDOCK_ADMIN_KEY` if set, else one generated
+   * into `<dataDir>/admin-key` (mode 0600) on first start.
+   */
+  async ensureAdminKey(adminKey: string | undefined, dataDir: string): Promise<{ source: 'env' | 'file'; path?: string }> {
+    const team = (await this.teamByName(DEFAULT_TEAM)) ?? (await this.#createTeamOnce(DEFAULT_TEAM));
+    const file = adminKey ? undefined : await readOrCreateKeyFile(dataDir, 'admin-key', generateApiKey);
+    const plaintext = adminKey ?? file!.value;
+    const hash = hashApiKey(plaintext);
+    const existing = await this.#db.apiKey.findUnique({ where: { hash } });
+    if (!existing) {
+      try {
+        await this.#db.apiKey.create({
+          data: { id: newId(), teamId: team.id, name: 'admin (bootstrap)', role: 'ADMIN', prefix: keyPrefix(plaintext), hash },
+        });
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+      }
+    }
+    return file ? { source: 'file', path: file.path } : { source: 'env' };
+  }
+
+  async #createTeamOnce(name: string): Promise<Team> {
+    try {
+      return await this.createTeam(name);
+    } catch (error) {
+      const team = await this.teamByName(name);
+      if (team) return team;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import type { BusEvent, EventBus } from '../events/bus.ts';
+import type { EventWriter } from '../events/writer.ts';
+
+const MAX_CHUNK_CHARS = 256;
+
+export type RecordedEvent = { type: string; messageId?: string | null; delta?: string | null; payload?: unknown };
+
+/**
+ * The seq counter of a session while its turn runs. Each event gets the next seq, is
+ * published at once and queued for batched storage — the unit published is the unit
+ * stored, so a replay equals what subscribers saw live. Token deltas that arrive in
+ * the same I/O tick are coalesced into one event before they get a seq.
+ */
+export class TurnRecorder {
+  readonly sessionId: string;
+  readonly #bus: EventBus;
+  readonly #writer: EventWriter;
+  #seq: number;
+  #pending: { messageId: string; text: string; t: number } | null = null;
+  #scheduled = false;
+
+  constructor(opts: { sessionId: string; lastSeq: number; bus: EventBus; writer: EventWriter }) {
+    this.sessionId = opts.sessionId;
+    this.#seq = opts.lastSeq;
+    this.#bus = opts.bus;
+    this.#writer = opts.writer;
+  }
+
+  get lastSeq(): number {
+    return this.#seq;
+  }
+
+  /** `t` is the runtime's emit time; the chunk keeps its first token's, the worst case. */
+  delta(messageId: string, text: string, t: number): void {
+    if (this.#pending && this.#pending.messageId !== messageId) this.flushDelta();
+    if (this.#pending) this.#pending.text += text;
+    else this.#pending = { messageId, text, t };
+    if (this.#pending.text.length >= MAX_CHUNK_CHARS) this.flushDelta();
+    else if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => {
+        this.#scheduled = false;
+        this.flushDelta();
+      });
+    }
+  }
+
+  flushDelta(): void {
+    const pending = this.#pending;
+    if (!pending) return;
+    this.#pending = null;
+    this.#emit({ type: 'message.delta', messageId: pending.messageId, delta: pending.text, payload: { t: pending.t } });
+  }
+
+  record(event: RecordedEvent): BusEvent {
+    this.flushDelta();
+    return this.#emit(event);
+  }
+
+  /** Waits until every event recorded so far is stored. */
+  async persist(): Promise<void> {
+    this.flushDelta();
+    await this.#writer.flush();
+  }
+
+  #emit(event: RecordedEvent): BusEvent {
+    this.#seq += 1;
+    const bus: BusEvent = {
+      sessionId: this.sessionId,
+      seq: this.#seq,
+      type: event.type,
+      messageId: event.messageId ?? null,
+      delta: event.delta ?? null,
+      payload: event.payload ?? null,
+      createdAt: new Date().toISOString(),
+    };
+    this.#bus.publish([bus]);
+    this.#writer.write([bus]);
+    return bus;
+  }
+}

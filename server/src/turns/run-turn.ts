@@ -1,0 +1,205 @@
+import type { RuntimeClient, RuntimeEvent } from '@paddock/harness-runtime/client';
+import type { Db, MessageStatus, Prisma, TurnStatus } from '../db/index.ts';
+import type { EventBus } from '../events/bus.ts';
+import type { EventWriter } from '../events/writer.ts';
+import { newId } from '../ids/index.ts';
+import type { Logger } from '../log/index.ts';
+import { SandboxError } from '../sandbox/driver.ts';
+import type { SandboxService } from '../sandbox/service.ts';
+import { TurnRecorder } from './recorder.ts';
+
+export type TurnDeps = { db: Db; bus: EventBus; writer: EventWriter; sandboxes: SandboxService; log: Logger; workerId: string };
+
+const HEARTBEAT_MS = 5_000;
+
+type StepMessage = { id: string; content: string; toolCalls: { id: string; name: string; input: unknown; output?: string; isError?: boolean }[] };
+type Outcome = { status: Exclude<TurnStatus, 'QUEUED' | 'RUNNING'>; error?: string; usage?: { inputTokens: number; outputTokens: number } };
+
+/**
+ * Runs one turn: claims it, gets the session's runtime from the sandbox service,
+ * streams the runtime's events into the session's log and message rows, and always
+ * ends with exactly one of turn.completed / turn.failed / turn.cancelled.
+ */
+export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
+  const { db, log } = deps;
+  const claimed = await claim(db, turnId, deps.workerId);
+  if (!claimed) return;
+  const { turn, lastSeq } = claimed;
+  const recorder = new TurnRecorder({ sessionId: turn.sessionId, lastSeq, bus: deps.bus, writer: deps.writer });
+  const turnLog = log.child({ turnId, sessionId: turn.sessionId });
+  const abort = new AbortController();
+  let runtime: RuntimeClient | null = null;
+  let cancelRequested = turn.cancelRequestedAt !== null;
+
+  const stopControl = deps.bus.onControl((message) => {
+    if (message.kind !== 'cancel' || message.turnId !== turnId || cancelRequested) return;
+    cancelRequested = true;
+    turnLog.info('cancel requested');
+    if (runtime) void runtime.cancel(turnId).catch(() => abort.abort());
+    else abort.abort();
+    // The runtime answers within a second; if it does not, stop reading anyway.
+    setTimeout(() => abort.abort(), 1_500).unref();
+  });
+  const heartbeat = setInterval(() => {
+    void db.turn.update({ where: { id: turnId }, data: { heartbeatAt: new Date() } }).catch(() => undefined);
+  }, HEARTBEAT_MS);
+
+  const messages: StepMessage[] = [];
+  let current: StepMessage | null = null;
+  const ensureMessage = async (): Promise<StepMessage> => {
+    if (current) return current;
+    const message: StepMessage = { id: newId(), content: '', toolCalls: [] };
+    await db.message.create({ data: { id: message.id, sessionId: turn.sessionId, role: 'ASSISTANT', content: '', status: 'STREAMING', model: claimed.model } });
+    messages.push(message);
+    current = message;
+    return message;
+  };
+
+  let outcome: Outcome;
+  try {
+    recorder.record({ type: 'turn.started', payload: { turnId } });
+    if (cancelRequested) throw new CancelledBeforeStart();
+    runtime = await deps.sandboxes.acquire(turn.sessionId, turn.userMessageId, (message) => {
+      recorder.record({ type: 'session.status', payload: { status: 'PROVISIONING', message } });
+      void db.session.update({ where: { id: turn.sessionId }, data: { status: 'PROVISIONING' } }).catch(() => undefined);
+    });
+    if (cancelRequested) throw new CancelledBeforeStart();
+    await db.session.updateMany({ where: { id: turn.sessionId, status: 'PROVISIONING' }, data: { status: 'RUNNING' } });
+    recorder.record({ type: 'session.status', payload: { status: 'RUNNING' } });
+
+    outcome = { status: 'FAILED', error: 'The harness runtime ended the turn without a result.' };
+    for await (const event of runtime.startTurn({ turnId, content: claimed.content }, { signal: abort.signal })) {
+      const terminal = await translate(event);
+      if (terminal) {
+        outcome = terminal;
+        break;
+      }
+    }
+  } catch (error) {
+    if (error instanceof CancelledBeforeStart || (cancelRequested && abort.signal.aborted)) outcome = { status: 'CANCELLED' };
+    else if (error instanceof SandboxError) outcome = { status: 'FAILED', error: error.message };
+    else {
+      turnLog.error({ err: error }, 'turn failed');
+      outcome = { status: 'FAILED', error: `The turn stopped unexpectedly: ${(error as Error).message}` };
+    }
+  } finally {
+    clearInterval(heartbeat);
+    stopControl();
+  }
+  await finish(outcome);
+
+  async function translate(event: RuntimeEvent): Promise<Outcome | null> {
+    switch (event.type) {
+      case 'turn.started':
+        return null;
+      case 'message.delta': {
+        const message = await ensureMessage();
+        message.content += event.delta;
+        recorder.delta(message.id, event.delta, event.t);
+        return null;
+      }
+      case 'message.completed': {
+        const message = await ensureMessage();
+        message.content = event.content;
+        recorder.record({ type: 'message.completed', messageId: message.id, payload: { content: event.content } });
+        return null;
+      }
+      case 'tool.call': {
+        const message = await ensureMessage();
+        message.toolCalls.push({ id: event.id, name: event.name, input: event.input });
+        recorder.record({ type: 'tool.call', messageId: message.id, payload: { id: event.id, name: event.name, input: event.input } });
+        return null;
+      }
+      case 'tool.result': {
+        const call = current?.toolCalls.find((c) => c.id === event.id);
+        if (call) Object.assign(call, { output: event.output, isError: event.isError });
+        const toolMessageId = newId();
+        await db.message.create({
+          data: { id: toolMessageId, sessionId: turn.sessionId, role: 'TOOL', content: event.output, toolCallId: event.id, status: event.isError ? 'FAILED' : 'COMPLETE', completedAt: new Date() },
+        });
+        recorder.record({ type: 'tool.result', messageId: toolMessageId, payload: { id: event.id, output: event.output, isError: event.isError } });
+        // The model's next step starts a new assistant message.
+        if (current) await saveMessage(current, 'COMPLETE');
+        current = null;
+        return null;
+      }
+      case 'turn.completed':
+        return { status: 'COMPLETED', usage: event.usage };
+      case 'turn.failed':
+        return { status: 'FAILED', error: event.error };
+      case 'turn.cancelled':
+        return { status: 'CANCELLED' };
+    }
+  }
+
+  async function saveMessage(message: StepMessage, status: MessageStatus, extra: Prisma.MessageUpdateInput = {}) {
+    await db.message.update({
+      where: { id: message.id },
+      data: {
+        content: message.content,
+        toolCalls: message.toolCalls.length > 0 ? (message.toolCalls as Prisma.InputJsonValue) : undefined,
+        status,
+        completedAt: new Date(),
+        ...extra,
+      },
+    });
+  }
+
+  async function finish(result: Outcome) {
+    const usage = result.usage ?? { inputTokens: 0, outputTokens: 0 };
+    const messageStatus: MessageStatus = result.status === 'COMPLETED' ? 'COMPLETE' : result.status;
+    const last = messages.at(-1);
+    for (const message of messages) {
+      const finalised = message === current || message === last;
+      if (!finalised) continue;
+      await saveMessage(message, messageStatus, {
+        ...(message === last ? { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens } : {}),
+        ...(result.error ? { error: result.error } : {}),
+      });
+    }
+    const type = { COMPLETED: 'turn.completed', FAILED: 'turn.failed', CANCELLED: 'turn.cancelled' }[result.status];
+    recorder.record({ type, messageId: last?.id ?? null, payload: { turnId, usage, ...(result.error ? { error: result.error } : {}) } });
+    const sessionStatus = result.status === 'FAILED' && !last ? 'FAILED' : 'IDLE';
+    recorder.record({ type: 'session.status', payload: { status: sessionStatus } });
+    await recorder.persist();
+    await db.$transaction([
+      db.turn.update({ where: { id: turnId }, data: { status: result.status, endedAt: new Date(), error: result.error ?? null, assistantMessageId: last?.id ?? null } }),
+      db.session.update({
+        where: { id: turn.sessionId },
+        data: {
+          status: sessionStatus,
+          lastSeq: recorder.lastSeq,
+          lastActiveAt: new Date(),
+          inputTokens: { increment: usage.inputTokens },
+          outputTokens: { increment: usage.outputTokens },
+        },
+      }),
+      db.sandbox.updateMany({ where: { sessionId: turn.sessionId, phase: 'READY' }, data: { lastUsedAt: new Date() } }),
+    ]);
+    turnLog.info({ status: result.status, usage, seq: recorder.lastSeq }, 'turn finished');
+  }
+}
+
+class CancelledBeforeStart extends Error {}
+
+/**
+ * Takes ownership of a QUEUED turn under the session row lock and returns the seq to
+ * continue from. A turn that is not QUEUED was already run or recovered: skip it.
+ */
+async function claim(db: Db, turnId: string, workerId: string) {
+  return db.$transaction(async (tx) => {
+    const turn = await tx.turn.findUnique({ where: { id: turnId } });
+    if (!turn || turn.status !== 'QUEUED') return null;
+    const [session] = await tx.$queryRaw<{ lastSeq: number; maxSeq: number | null }[]>`
+      SELECT s."lastSeq", (SELECT MAX(seq) FROM "SessionEvent" e WHERE e."sessionId" = s.id) AS "maxSeq"
+      FROM "Session" s WHERE s.id = ${turn.sessionId}::uuid FOR UPDATE`;
+    if (!session) return null;
+    const [message, agent] = await Promise.all([
+      tx.message.findUniqueOrThrow({ where: { id: turn.userMessageId } }),
+      tx.session.findUniqueOrThrow({ where: { id: turn.sessionId } }).agent(),
+    ]);
+    const now = new Date();
+    await tx.turn.update({ where: { id: turnId }, data: { status: 'RUNNING', workerId, startedAt: now, heartbeatAt: now, attempts: { increment: 1 } } });
+    return { turn, lastSeq: Math.max(session.lastSeq, session.maxSeq ?? 0), content: message.content, model: agent?.model ?? null };
+  });
+}
