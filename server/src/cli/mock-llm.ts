@@ -16,7 +16,7 @@ export const mockLlmCommand: Command = async (args, { out }) => {
     tokensPerSecond: number('rate', values.rate, 40),
     firstTokenLatencyMs: number('first-token-ms', values['first-token-ms'], 0),
   });
-  out(`Offline mock model (paddock-mock) at ${mock.url}/v1 — OpenAI-compatible; Ctrl+C stops it.`);
+  out(`Offline mock model (paddock-mock) at ${mock.url} — OpenAI-compatible; Ctrl+C stops it.`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

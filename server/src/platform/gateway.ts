@@ -12,5 +12,5 @@ export async function resolveGateway(config: Config, log: Logger): Promise<Gatew
   if (config.gateway) return { ...config.gateway, mock: null };
   const mock = await startMockLlm({ host: '127.0.0.1', port: 0, tokensPerSecond: config.mockTokensPerSecond });
   log.warn({ url: mock.url }, 'No LITELLM_API_BASE configured: agents answer with the built-in OFFLINE MOCK model (paddock-mock), not a real LLM.');
-  return { baseUrl: `${mock.url}/v1`, apiKey: 'paddock-mock', mock };
+  return { baseUrl: mock.url, apiKey: 'paddock-mock', mock };
 }

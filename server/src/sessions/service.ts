@@ -88,7 +88,10 @@ export class SessionService {
     let session = await this.get(viewer, id);
     if (session.status === 'ENDED') return session;
     if (session.status === 'RUNNING' || session.status === 'PROVISIONING') {
-      await this.cancelTurn(viewer, id);
+      await this.cancelTurn(viewer, id).catch((error: unknown) => {
+        // The turn finished in the meantime: nothing to cancel.
+        if ((error as { extensions?: { code?: string } }).extensions?.code !== 'CONFLICT') throw error;
+      });
       session = await this.#waitWhileRunning(id, 5_000);
       if (session.status === 'RUNNING' || session.status === 'PROVISIONING') {
         throw conflict('The running turn is still stopping; try ending the session again in a moment.');

@@ -63,9 +63,23 @@ export class TurnRecorder {
     await this.#writer.flush();
   }
 
+  /** Takes the next seq for an event the caller stores and publishes itself. */
+  next(event: RecordedEvent): BusEvent {
+    this.flushDelta();
+    this.#seq += 1;
+    return this.#build(event);
+  }
+
   #emit(event: RecordedEvent): BusEvent {
     this.#seq += 1;
-    const bus: BusEvent = {
+    const bus = this.#build(event);
+    this.#bus.publish([bus]);
+    this.#writer.write([bus]);
+    return bus;
+  }
+
+  #build(event: RecordedEvent): BusEvent {
+    return {
       sessionId: this.sessionId,
       seq: this.#seq,
       type: event.type,
@@ -74,8 +88,5 @@ export class TurnRecorder {
       payload: event.payload ?? null,
       createdAt: new Date().toISOString(),
     };
-    this.#bus.publish([bus]);
-    this.#writer.write([bus]);
-    return bus;
   }
 }
