@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import type { Pace } from './pacing.ts';
+import type { ChatMessage } from './request.ts';
+import { tokenize } from './tokens.ts';
+
+/** What the mock answers, decided from the request alone (no state, no randomness). */
+export type Reply =
+  | { kind: 'text'; tokens: string[] }
+  | { kind: 'tool'; callId: string; name: string; arguments: Record<string, string> }
+  | { kind: 'fail'; message: string };
+
+export interface Plan {
+  reply: Reply;
+  /** Directive-level pacing overrides (`/slow`, `/long N rate=R first=MS`). */
+  pace: Partial<Pace>;
+}
+
+/** Rate used by `/slow`, slow enough for a person to watch tokens arrive. */
+export const SLOW_TOKENS_PER_SECOND = 10;
+/** Upper bound for `/long N`, so one request cannot tie up the server forever. */
+export const MAX_LONG_TOKENS = 100_000;
+
+const text = (value: string): Reply => ({ kind: 'text', tokens: tokenize(value) });
+
+function lastOf(messages: ChatMessage[], role: string): ChatMessage | undefined {
+  for (let i = messages.length - 1; i >= 0; i--) if (messages[i]?.role === role) return messages[i];
+  return undefined;
+}
+
+/** Deterministic tool-call id: same conversation, same id. */
+function callId(messages: ChatMessage[], name: string): string {
+  const hash = createHash('sha256').update(`${messages.length}:${name}:${messages.at(-1)?.content ?? ''}`);
+  return `call_${hash.digest('hex').slice(0, 24)}`;
+}
+
+function tool(messages: ChatMessage[], name: string, args: Record<string, string>): Reply {
+  return { kind: 'tool', callId: callId(messages, name), name, arguments: args };
+}
+
+function echo(user: string, messages: ChatMessage[]): Reply {
+  return text(
+    `You said: ${user} (${messages.length} messages)\n\n` +
+      '> **Paddock offline mock model**: a deterministic reply, no real LLM was called.',
+  );
+}
+
+/** `/long N rate=R first=MS`: exactly N tokens `tok1 tok2 …`. */
+function long(args: string): Plan {
+  const [countText = '', ...options] = args.split(/\s+/).filter(Boolean);
+  const count = Math.min(MAX_LONG_TOKENS, Math.max(0, Number.parseInt(countText, 10) || 0));
+  const pace: Partial<Pace> = {};
+  for (const option of options) {
+    const [key, value] = option.split('=');
+    const number = Number(value);
+    if (!Number.isFinite(number) || number < 0) continue;
+    if (key === 'rate') pace.tokensPerSecond = number;
+    if (key === 'first') pace.firstTokenMs = number;
+  }
+  const tokens = Array.from({ length: count }, (_, i) => (i === count - 1 ? `tok${i + 1}` : `tok${i + 1} `));
+  return { reply: { kind: 'text', tokens }, pace };
+}
+
+/** Reply to the user message that ends the conversation, honouring `/directives`. */
+function answerUser(user: string, messages: ChatMessage[]): Plan {
+  const trimmed = user.trim();
+  const match = /^\/(\w+)(?:\s+([\s\S]*))?$/.exec(trimmed);
+  const directive = match?.[1] ?? '';
+  const rest = match?.[2]?.trim() ?? '';
+  switch (directive) {
+    case 'fail':
+      return { reply: { kind: 'fail', message: 'The mock model failed on purpose (/fail).' }, pace: {} };
+    case 'tool':
+    case 'loop':
+      return { reply: tool(messages, 'run_command', { command: rest }), pace: {} };
+    case 'read':
+      return { reply: tool(messages, 'read_file', { path: rest }), pace: {} };
+    case 'list':
+      return { reply: tool(messages, 'list_files', { path: rest === '' ? '.' : rest }), pace: {} };
+    case 'write': {
+      const space = rest.search(/\s/);
+      const path = space < 0 ? rest : rest.slice(0, space);
+      const content = space < 0 ? '' : rest.slice(space + 1);
+      return { reply: tool(messages, 'write_file', { path, content }), pace: {} };
+    }
+    case 'long':
+      return long(rest);
+    case 'slow':
+      return { reply: echo(rest, messages), pace: { tokensPerSecond: SLOW_TOKENS_PER_SECOND } };
+    default:
+      return { reply: echo(user, messages), pace: {} };
+  }
+}
+
+/** After a tool result: summarise it, unless the user asked for `/loop`. */
+function answerTool(result: ChatMessage, messages: ChatMessage[]): Plan {
+  const user = lastOf(messages, 'user')?.content.trim() ?? '';
+  if (user.startsWith('/loop ')) return answerUser(user, messages);
+  const call = messages.flatMap((m) => m.toolCalls).find((c) => c.id === result.toolCallId);
+  const firstLine = result.content.split('\n', 1)[0] ?? '';
+  let subject = `Tool \`${call?.name ?? 'unknown'}\` finished.`;
+  if (call?.name === 'run_command') {
+    try {
+      const args: unknown = JSON.parse(call.arguments);
+      const command = typeof args === 'object' && args !== null && 'command' in args ? String(args.command) : '';
+      subject = `Ran \`${command}\`.`;
+    } catch {
+      // Malformed arguments only change the wording of the summary.
+    }
+  }
+  return { reply: text(`${subject} First line of output: ${firstLine}`), pace: {} };
+}
+
+export function planReply(messages: ChatMessage[]): Plan {
+  const last = messages.at(-1);
+  if (last?.role === 'tool') return answerTool(last, messages);
+  const user = lastOf(messages, 'user');
+  return answerUser(user?.content ?? '', messages);
+}

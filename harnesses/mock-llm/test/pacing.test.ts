@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMockLlm, type MockLlm } from '../src/index.ts';
+import { chat, user } from './sse.ts';
+
+let mock: MockLlm;
+
+beforeAll(async () => {
+  mock = await startMockLlm({ tokensPerSecond: 1000 });
+});
+afterAll(async () => {
+  await mock.close();
+});
+
+/** Arrival time (ms since the request was sent) of every content token. */
+async function tokenTimes(body: unknown, headers: Record<string, string> = {}): Promise<number[]> {
+  const sent = performance.now();
+  const res = await chat(mock.url, body, headers);
+  const reader = res.body?.getReader();
+  if (!reader) throw new Error('no body');
+  const decoder = new TextDecoder();
+  const times: number[] = [];
+  let buffer = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const now = performance.now() - sent;
+    buffer += decoder.decode(value, { stream: true });
+    const blocks = buffer.split('\n\n');
+    buffer = blocks.pop() ?? '';
+    for (const block of blocks) {
+      if (/"content":"tok/.test(block)) times.push(now);
+    }
+  }
+  return times;
+}
+
+describe('token pacing', () => {
+  it('paces /long N rate=R from one start time', async () => {
+    const times = await tokenTimes({ stream: true, messages: [user('/long 30 rate=100')] });
+    expect(times).toHaveLength(30);
+    // Token 29 is due 290 ms after the first; drift-free scheduling keeps it close.
+    const span = (times.at(-1) ?? 0) - (times[0] ?? 0);
+    expect(span).toBeGreaterThan(270);
+    expect(span).toBeLessThan(340);
+  });
+
+  it('honours the per-request header overrides', async () => {
+    const times = await tokenTimes(
+      { stream: true, messages: [user('/long 3')] },
+      { 'x-mock-first-token-ms': '150', 'x-mock-tokens-per-second': '20' },
+    );
+    expect(times[0]).toBeGreaterThan(140);
+    expect((times[2] ?? 0) - (times[0] ?? 0)).toBeGreaterThan(90);
+  });
+
+  it('stops generating when the client disconnects, and keeps serving', async () => {
+    const res = await chat(mock.url, { stream: true, messages: [user('/long 1000 rate=50')] });
+    const reader = res.body?.getReader();
+    await reader?.read();
+    expect(mock.stats().generating).toBe(1);
+    await reader?.cancel();
+    await expect.poll(() => mock.stats().generating, { timeout: 500, interval: 10 }).toBe(0);
+    const next = await chat(mock.url, { messages: [user('still there?')] });
+    expect(next.status).toBe(200);
+  });
+});

@@ -1,0 +1,38 @@
+import type { HistoryMessage } from '../api.ts';
+import type { AdapterEvent, Usage } from '../events.ts';
+import type { Logger } from '../log.ts';
+import type { Session } from '../session/session.ts';
+
+/** Everything an adapter needs to run one turn; the runtime owns the stream and the state. */
+export interface TurnContext {
+  readonly turnId: string;
+  /** The user's message; already appended to `session.history`. */
+  readonly content: string;
+  readonly session: Session;
+  /** Real path of the workspace; commands and file tools run inside it. */
+  readonly workspace: string;
+  /** Fires on cancel, client disconnect or shutdown. Stop promptly and let the abort error propagate. */
+  readonly signal: AbortSignal;
+  readonly log: Logger;
+  /** Streams an event to the platform. Cheap enough to call per token. */
+  emit(event: AdapterEvent): void;
+  /** Appends a message to the conversation so later turns (and the model's next step) see it. */
+  record(message: HistoryMessage): void;
+}
+
+export interface TurnOutcome {
+  usage: Usage;
+}
+
+/**
+ * A harness: how one turn is carried out. `chat` drives an OpenAI-compatible model
+ * directly; CLI harnesses (claude-code, codex) would spawn their tool and translate its
+ * output into the same events. Throw `TurnError` for failures a person can fix.
+ */
+export interface HarnessAdapter {
+  readonly name: string;
+  runTurn(context: TurnContext): Promise<TurnOutcome>;
+}
+
+/** A turn failure with a message meant for the person running the agent. */
+export class TurnError extends Error {}

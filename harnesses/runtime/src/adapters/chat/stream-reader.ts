@@ -1,0 +1,96 @@
+import { TurnError } from '../adapter.ts';
+
+/** A tool call being assembled from streamed deltas. */
+export interface StreamedToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/** What one model step produced; filled in as chunks arrive, so a cancel keeps the partial text. */
+export interface StepResult {
+  text: string;
+  toolCalls: StreamedToolCall[];
+  inputTokens: number;
+  outputTokens: number;
+  /** Set by a finish_reason or `[DONE]`; still false after the body ends means the stream was cut off. */
+  done: boolean;
+}
+
+export const emptyStep = (): StepResult => ({ text: '', toolCalls: [], inputTokens: 0, outputTokens: 0, done: false });
+
+interface ChunkToolCall {
+  index?: number;
+  id?: string;
+  function?: { name?: string; arguments?: string };
+}
+
+interface Chunk {
+  choices?: Array<{ delta?: { content?: string | null; tool_calls?: ChunkToolCall[] }; finish_reason?: string | null }>;
+  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  error?: { message?: string };
+}
+
+function applyToolCalls(step: StepResult, deltas: ChunkToolCall[]): void {
+  for (const delta of deltas) {
+    const index = delta.index ?? step.toolCalls.length - 1;
+    let call = step.toolCalls[index];
+    if (!call) {
+      call = { id: '', name: '', arguments: '' };
+      step.toolCalls[index] = call;
+    }
+    if (delta.id) call.id = delta.id;
+    if (delta.function?.name) call.name += delta.function.name;
+    if (delta.function?.arguments) call.arguments += delta.function.arguments;
+  }
+}
+
+function applyChunk(step: StepResult, data: string, onText: (delta: string) => void): void {
+  let chunk: Chunk;
+  try {
+    chunk = JSON.parse(data) as Chunk;
+  } catch {
+    throw new TurnError('The model gateway sent a malformed stream chunk (not JSON).');
+  }
+  if (chunk.error) throw new TurnError(`The model gateway reported an error mid-stream: ${chunk.error.message ?? 'unknown error'}`);
+  const choice = chunk.choices?.[0];
+  if (choice?.finish_reason) step.done = true;
+  const delta = choice?.delta;
+  if (delta) {
+    if (typeof delta.content === 'string' && delta.content !== '') {
+      step.text += delta.content;
+      onText(delta.content);
+    }
+    if (delta.tool_calls) applyToolCalls(step, delta.tool_calls);
+  }
+  if (chunk.usage) {
+    step.inputTokens = chunk.usage.prompt_tokens ?? 0;
+    step.outputTokens = chunk.usage.completion_tokens ?? 0;
+  }
+}
+
+/**
+ * Consumes an OpenAI Server-Sent Events stream into `step`, calling `onText` per content
+ * delta. Only `data:` lines matter; comments and other fields are skipped.
+ */
+export async function readChatStream(body: ReadableStream<Uint8Array>, step: StepResult, onText: (delta: string) => void): Promise<void> {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const handleLine = (line: string) => {
+    if (!line.startsWith('data:')) return;
+    const data = line.slice(line.charCodeAt(5) === 32 ? 6 : 5).trimEnd();
+    if (data === '[DONE]') step.done = true;
+    else if (data !== '') applyChunk(step, data, onText);
+  };
+  for await (const bytes of body) {
+    buffer += decoder.decode(bytes, { stream: true });
+    let newline = buffer.indexOf('\n');
+    while (newline >= 0) {
+      handleLine(buffer.slice(0, newline));
+      buffer = buffer.slice(newline + 1);
+      newline = buffer.indexOf('\n');
+    }
+  }
+  handleLine(buffer + decoder.decode());
+  step.toolCalls = step.toolCalls.filter((call) => call !== undefined);
+}

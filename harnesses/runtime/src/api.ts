@@ -1,0 +1,125 @@
+/**
+ * Request and response shapes of the runtime's HTTP API, shared by the server and
+ * `RuntimeClient` so both sides of the wire agree at compile time.
+ */
+
+export type Role = 'user' | 'assistant' | 'tool' | 'system';
+
+/** A tool call the assistant made; `input` is the parsed JSON arguments. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+}
+
+/** One stored conversation message, as the platform persists and replays it. */
+export interface HistoryMessage {
+  role: Role;
+  content: string;
+  toolCalls?: ToolCall[];
+  /** For `tool` messages: the id of the call this is the result of. */
+  toolCallId?: string;
+}
+
+export interface SessionLimits {
+  /** Model requests per turn before the turn fails (default 8). */
+  maxSteps?: number;
+  /** Per tool invocation (default 30 000 ms). */
+  toolTimeoutMs?: number;
+  /** Tool output given back to the model is cut to this size (default 16 KiB). */
+  maxToolOutputBytes?: number;
+}
+
+export interface GatewayConfig {
+  /** OpenAI-compatible base URL including `/v1`; requests go to `${baseUrl}/chat/completions`. */
+  baseUrl: string;
+  apiKey: string;
+}
+
+/** `POST /v1/session`: attach (or re-attach, replacing all state) a session. */
+export interface AttachRequest {
+  sessionId: string;
+  systemPrompt: string;
+  model: string;
+  gateway: GatewayConfig;
+  /** The agent's secrets: visible to commands the agent runs, never logged or echoed. */
+  env: Record<string, string>;
+  history: HistoryMessage[];
+  limits?: SessionLimits;
+}
+
+export interface AttachResponse {
+  ok: true;
+  sessionId: string;
+  /** Messages of history now held by the runtime. */
+  messages: number;
+}
+
+export interface HealthResponse {
+  ok: true;
+  harness: string;
+  attached: boolean;
+  sessionId: string | null;
+  turn: null | { id: string };
+}
+
+/** `POST /v1/turns`: starts a turn; the response is an NDJSON stream of `RuntimeEvent`s. */
+export interface StartTurnRequest {
+  turnId: string;
+  content: string;
+}
+
+export interface CancelResponse {
+  cancelled: true;
+  turnId: string;
+}
+
+export interface ExecRequest {
+  command: string;
+  /** Default 30 000 ms, at most 10 minutes. */
+  timeoutMs?: number;
+}
+
+export interface ExecResult {
+  /** Exit status; 128 + signal number when the process was killed by a signal. */
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  /** True when stdout or stderr was cut at the output limit. */
+  truncated: boolean;
+}
+
+export type FileType = 'file' | 'directory' | 'symlink' | 'other';
+
+export interface FileEntry {
+  name: string;
+  type: FileType;
+  size: number;
+}
+
+export interface FileList {
+  /** The listed directory, relative to the workspace ('.' for its root). */
+  path: string;
+  entries: FileEntry[];
+}
+
+export interface WriteFileResponse {
+  path: string;
+  size: number;
+}
+
+export type ErrorCode =
+  | 'bad_request'
+  | 'unauthorized'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'forbidden'
+  | 'internal';
+
+/** Every non-2xx JSON response has this shape. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string };
+}

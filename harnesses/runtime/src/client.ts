@@ -1,0 +1,153 @@
+import type {
+  AttachRequest,
+  AttachResponse,
+  ErrorBody,
+  ErrorCode,
+  ExecRequest,
+  ExecResult,
+  FileEntry,
+  FileList,
+  HealthResponse,
+  StartTurnRequest,
+  WriteFileResponse,
+} from './api.ts';
+import { isTerminalEvent, type RuntimeEvent } from './events.ts';
+import { readNdjson } from './ndjson.ts';
+
+export type * from './api.ts';
+export type * from './events.ts';
+export { isTerminalEvent } from './events.ts';
+
+export interface RuntimeClientOptions {
+  /** e.g. `http://10.0.0.7:8080` (no trailing path). */
+  baseUrl: string;
+  token: string;
+  /** Deadline for non-streaming calls (default 30 s; exec adds its own timeout on top). */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+/** A failed call: `status` is the HTTP status (0 when the runtime could not be reached). */
+export class RuntimeError extends Error {
+  readonly status: number;
+  readonly code: ErrorCode | 'unreachable' | 'stream_interrupted';
+  constructor(status: number, code: RuntimeError['code'], message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'RuntimeError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+async function errorFrom(res: Response): Promise<RuntimeError> {
+  const text = await res.text().catch(() => '');
+  try {
+    const body = JSON.parse(text) as ErrorBody;
+    return new RuntimeError(res.status, body.error.code, body.error.message);
+  } catch {
+    return new RuntimeError(res.status, 'internal', text || `HTTP ${res.status}`);
+  }
+}
+
+/** Typed client for the harness runtime's HTTP API, used by the platform. */
+export class RuntimeClient {
+  readonly #base: string;
+  readonly #auth: string;
+  readonly #timeoutMs: number;
+  readonly #fetch: typeof fetch;
+
+  constructor(options: RuntimeClientOptions) {
+    this.#base = options.baseUrl.replace(/\/+$/, '');
+    this.#auth = `Bearer ${options.token}`;
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#fetch = options.fetch ?? fetch;
+  }
+
+  async #request(method: string, path: string, init: { body?: string; json?: boolean; signal?: AbortSignal; timeoutMs?: number } = {}): Promise<Response> {
+    const headers: Record<string, string> = { authorization: this.#auth };
+    if (init.body !== undefined) headers['content-type'] = init.json === false ? 'text/plain; charset=utf-8' : 'application/json';
+    const signal = init.signal ?? AbortSignal.timeout(init.timeoutMs ?? this.#timeoutMs);
+    let res: Response;
+    try {
+      res = await this.#fetch(`${this.#base}${path}`, { method, headers, body: init.body, signal });
+    } catch (error) {
+      if (signal.aborted && init.signal) throw error;
+      const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+      throw new RuntimeError(0, 'unreachable', `Could not reach the harness runtime at ${this.#base}: ${reason}`, { cause: error });
+    }
+    if (!res.ok) throw await errorFrom(res);
+    return res;
+  }
+
+  async #json<T>(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<T> {
+    const res = await this.#request(method, path, { body: body === undefined ? undefined : JSON.stringify(body), timeoutMs });
+    return (await res.json()) as T;
+  }
+
+  health(): Promise<HealthResponse> {
+    return this.#json('GET', '/v1/health');
+  }
+
+  /** Attaches (or replaces) the session, including the history to rehydrate from. */
+  attach(request: AttachRequest): Promise<AttachResponse> {
+    return this.#json('POST', '/v1/session', request);
+  }
+
+  /**
+   * Starts a turn and yields its events until the terminal one. Throws `RuntimeError`
+   * (409 when a turn is running or no session is attached) on the first iteration.
+   * Leaving the loop early, or aborting `signal`, disconnects and so cancels the turn.
+   */
+  async *startTurn(request: StartTurnRequest, options: { signal?: AbortSignal } = {}): AsyncGenerator<RuntimeEvent, void, undefined> {
+    const controller = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+    const res = await this.#request('POST', '/v1/turns', { body: JSON.stringify(request), signal });
+    if (!res.body) throw new RuntimeError(res.status, 'stream_interrupted', 'The runtime sent no event stream.');
+    let terminal = false;
+    try {
+      for await (const value of readNdjson(res.body)) {
+        if (terminal) continue;
+        const event = value as RuntimeEvent;
+        yield event;
+        // Keep reading to the end of the body so the keep-alive connection is reused.
+        terminal = isTerminalEvent(event);
+      }
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw new RuntimeError(0, 'stream_interrupted', `The turn's event stream broke: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    } finally {
+      if (!terminal) controller.abort();
+    }
+    if (!terminal) throw new RuntimeError(0, 'stream_interrupted', 'The turn event stream ended before a terminal event.');
+  }
+
+  /** Cancels a running turn; false when no turn with that id is running. */
+  async cancel(turnId: string): Promise<boolean> {
+    try {
+      await this.#request('POST', `/v1/turns/${encodeURIComponent(turnId)}/cancel`);
+      return true;
+    } catch (error) {
+      if (error instanceof RuntimeError && error.status === 404) return false;
+      throw error;
+    }
+  }
+
+  exec(request: ExecRequest): Promise<ExecResult> {
+    return this.#json('POST', '/v1/exec', request, (request.timeoutMs ?? 30_000) + this.#timeoutMs);
+  }
+
+  async listFiles(path = '.'): Promise<FileEntry[]> {
+    const list = await this.#json<FileList>('GET', `/v1/files?path=${encodeURIComponent(path)}`);
+    return list.entries;
+  }
+
+  async readFile(path: string): Promise<string> {
+    const res = await this.#request('GET', `/v1/files/content?path=${encodeURIComponent(path)}`);
+    return res.text();
+  }
+
+  async writeFile(path: string, content: string): Promise<WriteFileResponse> {
+    const res = await this.#request('PUT', `/v1/files/content?path=${encodeURIComponent(path)}`, { body: content, json: false });
+    return (await res.json()) as WriteFileResponse;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Events of one turn, streamed as NDJSON by `POST /v1/turns`. `t` is the emit time in
+ * epoch milliseconds with sub-millisecond precision, so latency can be measured end to end.
+ */
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface TurnStartedEvent {
+  type: 'turn.started';
+  turnId: string;
+  t: number;
+}
+
+export interface MessageDeltaEvent {
+  type: 'message.delta';
+  delta: string;
+  t: number;
+}
+
+export interface ToolCallEvent {
+  type: 'tool.call';
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+  t: number;
+}
+
+export interface ToolResultEvent {
+  type: 'tool.result';
+  id: string;
+  output: string;
+  isError: boolean;
+  t: number;
+}
+
+/** The assistant text of one model step (a step that calls tools may have text too). */
+export interface MessageCompletedEvent {
+  type: 'message.completed';
+  content: string;
+  t: number;
+}
+
+export interface TurnCompletedEvent {
+  type: 'turn.completed';
+  usage: Usage;
+  t: number;
+}
+
+export interface TurnFailedEvent {
+  type: 'turn.failed';
+  /** What went wrong, phrased for a person to act on. */
+  error: string;
+  t: number;
+}
+
+export interface TurnCancelledEvent {
+  type: 'turn.cancelled';
+  t: number;
+}
+
+export type TerminalEvent = TurnCompletedEvent | TurnFailedEvent | TurnCancelledEvent;
+
+export type RuntimeEvent =
+  | TurnStartedEvent
+  | MessageDeltaEvent
+  | ToolCallEvent
+  | ToolResultEvent
+  | MessageCompletedEvent
+  | TerminalEvent;
+
+export type RuntimeEventType = RuntimeEvent['type'];
+
+/** An event before it is stamped with its emit time. */
+export type UnstampedEvent = RuntimeEvent extends infer E ? (E extends RuntimeEvent ? Omit<E, 't'> : never) : never;
+
+/** Events an adapter may emit; the runtime itself emits start and terminal events. */
+export type AdapterEvent = Exclude<UnstampedEvent, { type: 'turn.started' | TerminalEvent['type'] }>;
+
+const TERMINAL_TYPES: ReadonlySet<string> = new Set(['turn.completed', 'turn.failed', 'turn.cancelled']);
+
+export function isTerminalEvent(event: RuntimeEvent): event is TerminalEvent {
+  return TERMINAL_TYPES.has(event.type);
+}
+
+/** Epoch milliseconds with sub-millisecond precision. */
+export function eventTime(): number {
+  return performance.timeOrigin + performance.now();
+}

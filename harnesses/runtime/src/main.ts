@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+import { createAdapter } from './adapters/registry.ts';
+import { ConfigError, loadConfig, type RuntimeConfig } from './config.ts';
+import { createLogger } from './log.ts';
+import { createRuntime, type Runtime } from './server.ts';
+
+/** Entry point inside the sandbox: configured by env, logs JSON to stdout, exits 0 on SIGTERM. */
+let config: RuntimeConfig;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: error.message })}\n`);
+  process.exit(1);
+}
+
+const log = createLogger(config.logLevel);
+let runtime: Runtime;
+let port: number;
+try {
+  runtime = await createRuntime({ token: config.token, workspace: config.workspace, adapter: createAdapter(config.harness), log });
+  port = await runtime.listen(config.port, config.host);
+} catch (error) {
+  // Unknown harness, unusable workspace, port in use: say so in one line and stop.
+  log.fatal({ err: error }, `harness runtime failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+// The parent (local sandbox driver) reads this line to learn the port when it asked for port 0.
+process.stdout.write(`${JSON.stringify({ event: 'listening', port })}\n`);
+log.info({ port, host: config.host, harness: config.harness, workspace: runtime.workspace }, 'harness runtime listening');
+
+const stop = (signal: NodeJS.Signals) => {
+  log.info({ signal }, 'shutting down');
+  runtime.shutdown().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    },
+  );
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);

@@ -1,0 +1,111 @@
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { CappedOutput } from './capped-output.ts';
+
+export interface RunOptions {
+  command: string;
+  cwd: string;
+  env: Readonly<Record<string, string>>;
+  timeoutMs: number;
+  /** Per stream (stdout, stderr). */
+  maxOutputBytes: number;
+  signal?: AbortSignal;
+}
+
+export interface RunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  cancelled: boolean;
+  truncated: boolean;
+}
+
+/** After SIGTERM, how long the process tree gets before SIGKILL. */
+const KILL_GRACE_MS = 300;
+/**
+ * After the shell exits, how long to wait for its pipes to close. A background job
+ * (`server &`) keeps them open forever; we stop reading rather than hang the agent.
+ */
+const PIPE_DRAIN_MS = 200;
+
+function signalExitCode(signal: NodeJS.Signals | null): number {
+  return signal ? 128 + (constants.signals[signal] ?? 0) : 1;
+}
+
+/** Signals the whole process group: the shell runs as its leader (`detached`). */
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** Runs `/bin/sh -c command` in its own process group, with a deadline and an abort switch. */
+export function runCommand(options: RunOptions): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const stdout = new CappedOutput(options.maxOutputBytes);
+    const stderr = new CappedOutput(options.maxOutputBytes);
+    let timedOut = false;
+    let cancelled = false;
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    let settled = false;
+    const timers: NodeJS.Timeout[] = [];
+
+    const child = spawn('/bin/sh', ['-c', options.command], {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+
+    const stop = () => {
+      killGroup(child.pid, 'SIGTERM');
+      // Not cleared on finish: members of the group may outlive the shell.
+      setTimeout(() => killGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS).unref();
+    };
+    const onAbort = () => {
+      cancelled = true;
+      stop();
+    };
+
+    const finish = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      for (const timer of timers) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      child.stdout.destroy();
+      child.stderr.destroy();
+      if (error) stderr.push(Buffer.from(`${error.message}\n`));
+      const code = error ? 127 : exit?.code ?? signalExitCode(exit?.signal ?? null);
+      resolve({
+        exitCode: code,
+        stdout: stdout.text(),
+        stderr: stderr.text(),
+        timedOut,
+        cancelled,
+        truncated: stdout.truncated || stderr.truncated,
+      });
+    };
+
+    child.on('error', finish);
+    child.on('exit', (code, signal) => {
+      exit = { code, signal };
+      timers.push(setTimeout(() => finish(), PIPE_DRAIN_MS));
+    });
+    child.on('close', () => finish());
+
+    timers.push(
+      setTimeout(() => {
+        timedOut = true;
+        stop();
+      }, options.timeoutMs),
+    );
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,47 @@
+import type { CancelResponse } from '../api.ts';
+import type { App } from '../app.ts';
+import { readJson } from '../http/body.ts';
+import { badRequest, conflict, notFound } from '../http/errors.ts';
+import type { Route } from '../http/router.ts';
+import { sendJson } from '../http/respond.ts';
+import { object, string } from '../validate.ts';
+
+function decodeTurnId(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw badRequest('The turn id in the path is not valid percent-encoding.');
+  }
+}
+
+export function turnRoutes(app: App): Route[] {
+  return [
+    {
+      method: 'POST',
+      path: /^\/v1\/turns$/,
+      auth: true,
+      handle: async ({ req, res }) => {
+        const body = object(await readJson(req), 'The request body');
+        const turnId = string(body.turnId, 'turnId', { nonEmpty: true, maxLength: 200 });
+        const content = string(body.content, 'content');
+        const session = app.session;
+        if (app.shuttingDown) throw conflict('The harness runtime is shutting down.');
+        if (!session) throw conflict('No session is attached; POST /v1/session first.');
+        const running = app.runner.current;
+        if (running) throw conflict(`Turn ${running.id} is still running; wait for its terminal event or cancel it.`);
+        app.runner.start({ turnId, content, session, res });
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/v1\/turns\/(?<turnId>[^/]+)\/cancel$/,
+      auth: true,
+      handle: async ({ res, params }) => {
+        const turnId = decodeTurnId(params.turnId ?? '');
+        if (!(await app.runner.cancel(turnId))) throw notFound(`No running turn has id ${turnId}.`);
+        const body: CancelResponse = { cancelled: true, turnId };
+        sendJson(res, 200, body);
+      },
+    },
+  ];
+}

@@ -1,0 +1,22 @@
+import type { SessionLimits } from '../api.ts';
+import { object, optionalInt } from '../validate.ts';
+
+export type ResolvedLimits = Required<SessionLimits>;
+
+export const DEFAULT_LIMITS: ResolvedLimits = {
+  maxSteps: 8,
+  toolTimeoutMs: 30_000,
+  maxToolOutputBytes: 16 * 1024,
+};
+
+export function parseLimits(value: unknown): ResolvedLimits {
+  if (value === undefined || value === null) return { ...DEFAULT_LIMITS };
+  const limits = object(value, 'limits');
+  return {
+    maxSteps: optionalInt(limits.maxSteps, 'limits.maxSteps', 1, 100) ?? DEFAULT_LIMITS.maxSteps,
+    toolTimeoutMs: optionalInt(limits.toolTimeoutMs, 'limits.toolTimeoutMs', 100, 3_600_000) ?? DEFAULT_LIMITS.toolTimeoutMs,
+    maxToolOutputBytes:
+      optionalInt(limits.maxToolOutputBytes, 'limits.maxToolOutputBytes', 256, 10 * 1024 * 1024) ??
+      DEFAULT_LIMITS.maxToolOutputBytes,
+  };
+}

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { raw, startHarness, type Harness } from './harness.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ tokensPerSecond: 0 }, { ...process.env, PADDOCK_RUNTIME_TOKEN: 'must-not-leak', SANDBOX_VAR: 'from-sandbox' });
+});
+afterAll(() => h.close());
+
+describe('POST /v1/exec', () => {
+  it('runs a command in the workspace', async () => {
+    const result = await h.client.exec({ command: 'pwd; echo out; echo err >&2' });
+    expect(result).toEqual({ exitCode: 0, stdout: `${h.workspace}\nout\n`, stderr: 'err\n', timedOut: false, truncated: false });
+  });
+
+  it('returns the exit code', async () => {
+    expect((await h.client.exec({ command: 'exit 7' })).exitCode).toBe(7);
+  });
+
+  it('sees the sandbox env and the session secrets, never the runtime token', async () => {
+    const before = await h.client.exec({ command: 'echo "$SANDBOX_VAR ${PADDOCK_RUNTIME_TOKEN:-unset} ${AGENT_KEY:-unset}"' });
+    expect(before.stdout).toBe('from-sandbox unset unset\n');
+    await h.client.attach(h.attachRequest({ env: { AGENT_KEY: 'k-123' } }));
+    const after = await h.client.exec({ command: 'echo "${PADDOCK_RUNTIME_TOKEN:-unset} $AGENT_KEY"' });
+    expect(after.stdout).toBe('unset k-123\n');
+  });
+
+  it('kills a command at its timeout', async () => {
+    const started = performance.now();
+    const result = await h.client.exec({ command: 'sleep 20', timeoutMs: 200 });
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(result.timedOut).toBe(true);
+    expect(result.exitCode).toBe(128 + 15);
+  });
+
+  it('does not hang on a background job that keeps its pipes open', async () => {
+    const started = performance.now();
+    const result = await h.client.exec({ command: 'sleep 5 & echo started' });
+    expect(result.stdout).toBe('started\n');
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('truncates huge output', async () => {
+    const result = await h.client.exec({ command: 'head -c 3000000 /dev/zero | tr "\\0" a' });
+    expect(result.truncated).toBe(true);
+    expect(result.stdout).toMatch(/\[output truncated: 1951424 more bytes\]$/);
+  });
+
+  it('rejects bad input with 400', async () => {
+    for (const body of ['nope', '{}', JSON.stringify({ command: '' }), JSON.stringify({ command: 'true', timeoutMs: -1 })]) {
+      const res = await raw(h, '/v1/exec', { method: 'POST', body });
+      expect(res.status).toBe(400);
+    }
+  });
+});

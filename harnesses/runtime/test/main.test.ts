@@ -1,0 +1,74 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { startMockLlm, type MockLlm } from '@paddock/mock-llm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RuntimeClient } from '../src/client.ts';
+import type { RuntimeEvent } from '../src/events.ts';
+
+const packageDir = path.resolve(import.meta.dirname, '..');
+let mock: MockLlm;
+let dir: string;
+
+beforeAll(async () => {
+  mock = await startMockLlm({ tokensPerSecond: 0 });
+  dir = await mkdtemp(path.join(tmpdir(), 'paddock-main-'));
+});
+afterAll(async () => {
+  await mock.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function spawnRuntime(env: Record<string, string>): { child: ChildProcessWithoutNullStreams; lines: AsyncIterator<string>; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: packageDir,
+    env: { PATH: process.env.PATH ?? '', PADDOCK_WORKSPACE: path.join(dir, 'ws'), PADDOCK_RUNTIME_HOST: '127.0.0.1', ...env },
+  });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, lines, exit };
+}
+
+async function listeningPort(lines: AsyncIterator<string>): Promise<number> {
+  for (;;) {
+    const { value, done } = await lines.next();
+    if (done) throw new Error('runtime exited before listening');
+    const line = JSON.parse(value) as { event?: string; port?: number };
+    if (line.event === 'listening' && typeof line.port === 'number') return line.port;
+  }
+}
+
+describe('the runtime process', () => {
+  it('exits 1 with a clear message when the token is missing', async () => {
+    const { child, exit } = spawnRuntime({});
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    expect(await exit).toBe(1);
+    expect(stderr).toMatch(/PADDOCK_RUNTIME_TOKEN is required/);
+  });
+
+  it('announces its port, logs JSON, and on SIGTERM cancels the turn and exits 0', async () => {
+    const { child, lines, exit } = spawnRuntime({ PADDOCK_RUNTIME_TOKEN: 'tok', PADDOCK_RUNTIME_PORT: '0' });
+    const port = await listeningPort(lines);
+    const client = new RuntimeClient({ baseUrl: `http://127.0.0.1:${port}`, token: 'tok' });
+    await client.attach({ sessionId: 's', systemPrompt: '', model: 'paddock-mock', gateway: { baseUrl: mock.url, apiKey: '' }, env: { HIDDEN: 'value-never-logged' }, history: [] });
+    const events: RuntimeEvent[] = [];
+    for await (const event of client.startTurn({ turnId: 't1', content: '/long 1000 rate=50' })) {
+      events.push(event);
+      if (events.length === 3) child.kill('SIGTERM');
+    }
+    expect(events.at(-1)?.type).toBe('turn.cancelled');
+    expect(await exit).toBe(0);
+    const logged: string[] = [];
+    for (;;) {
+      const { value, done } = await lines.next();
+      if (done) break;
+      logged.push(value);
+    }
+    const records = logged.map((l) => JSON.parse(l) as { msg?: string });
+    expect(records.map((r) => r.msg)).toEqual(expect.arrayContaining(['session attached', 'turn cancelled', 'shutting down']));
+    expect(logged.join('\n')).not.toContain('value-never-logged');
+  });
+});
