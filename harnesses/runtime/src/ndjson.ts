@@ -1,8 +1,10 @@
+import { chunksOf } from './byte-stream.ts';
+
 /** Yields one parsed JSON value per line of an NDJSON byte stream. */
 export async function* readNdjson(body: ReadableStream<Uint8Array>): AsyncGenerator<unknown, void, undefined> {
   const decoder = new TextDecoder();
   let buffer = '';
-  for await (const bytes of body) {
+  for await (const bytes of chunksOf(body)) {
     buffer += decoder.decode(bytes, { stream: true });
     let newline = buffer.indexOf('\n');
     while (newline >= 0) {

@@ -1,3 +1,4 @@
+import { chunksOf } from '../../byte-stream.ts';
 import { TurnError } from '../adapter.ts';
 
 /** A tool call being assembled from streamed deltas. */
@@ -82,7 +83,7 @@ export async function readChatStream(body: ReadableStream<Uint8Array>, step: Ste
     if (data === '[DONE]') step.done = true;
     else if (data !== '') applyChunk(step, data, onText);
   };
-  for await (const bytes of body) {
+  for await (const bytes of chunksOf(body)) {
     buffer += decoder.decode(bytes, { stream: true });
     let newline = buffer.indexOf('\n');
     while (newline >= 0) {
