@@ -2,6 +2,8 @@ import type { BusEvent, EventBus } from '../events/bus.ts';
 import type { EventWriter } from '../events/writer.ts';
 
 const MAX_CHUNK_CHARS = 256;
+/** Seqs are reserved in the database this many at a time, ahead of publishing them. */
+export const SEQ_BLOCK = 256;
 
 export type RecordedEvent = { type: string; messageId?: string | null; delta?: string | null; payload?: unknown };
 
@@ -15,13 +17,23 @@ export class TurnRecorder {
   readonly sessionId: string;
   readonly #bus: EventBus;
   readonly #writer: EventWriter;
+  readonly #reserve: (ceiling: number) => Promise<void>;
   #seq: number;
+  #ceiling: number;
+  #reserving = false;
   #pending: { messageId: string; text: string; t: number } | null = null;
   #scheduled = false;
 
-  constructor(opts: { sessionId: string; lastSeq: number; bus: EventBus; writer: EventWriter }) {
+  /**
+   * `ceiling` is the highest seq already reserved in `Session.lastSeq`; `reserve`
+   * raises it. Should the worker die, recovery continues above the ceiling, so it
+   * never reuses a seq that subscribers saw live but the log did not store yet.
+   */
+  constructor(opts: { sessionId: string; lastSeq: number; ceiling: number; reserve: (ceiling: number) => Promise<void>; bus: EventBus; writer: EventWriter }) {
     this.sessionId = opts.sessionId;
     this.#seq = opts.lastSeq;
+    this.#ceiling = opts.ceiling;
+    this.#reserve = opts.reserve;
     this.#bus = opts.bus;
     this.#writer = opts.writer;
   }
@@ -72,10 +84,21 @@ export class TurnRecorder {
 
   #emit(event: RecordedEvent): BusEvent {
     this.#seq += 1;
+    this.#reserveAhead();
     const bus = this.#build(event);
     this.#bus.publish([bus]);
     this.#writer.write([bus]);
     return bus;
+  }
+
+  #reserveAhead(): void {
+    if (this.#reserving || this.#seq < this.#ceiling - SEQ_BLOCK / 2) return;
+    this.#reserving = true;
+    const next = this.#ceiling + SEQ_BLOCK;
+    this.#reserve(next)
+      .then(() => (this.#ceiling = next))
+      .catch(() => undefined)
+      .finally(() => (this.#reserving = false));
   }
 
   #build(event: RecordedEvent): BusEvent {

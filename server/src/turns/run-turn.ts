@@ -6,7 +6,7 @@ import { newId } from '../ids/index.ts';
 import type { Logger } from '../log/index.ts';
 import { SandboxError } from '../sandbox/driver.ts';
 import type { SandboxService } from '../sandbox/service.ts';
-import { TurnRecorder } from './recorder.ts';
+import { SEQ_BLOCK, TurnRecorder } from './recorder.ts';
 
 export type TurnDeps = { db: Db; bus: EventBus; writer: EventWriter; sandboxes: SandboxService; log: Logger; workerId: string };
 
@@ -25,7 +25,16 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
   const claimed = await claim(db, turnId, deps.workerId);
   if (!claimed) return;
   const { turn, lastSeq } = claimed;
-  const recorder = new TurnRecorder({ sessionId: turn.sessionId, lastSeq, bus: deps.bus, writer: deps.writer });
+  const recorder = new TurnRecorder({
+    sessionId: turn.sessionId,
+    lastSeq,
+    ceiling: lastSeq + SEQ_BLOCK,
+    reserve: async (ceiling) => {
+      await db.session.updateMany({ where: { id: turn.sessionId, lastSeq: { lt: ceiling } }, data: { lastSeq: ceiling } });
+    },
+    bus: deps.bus,
+    writer: deps.writer,
+  });
   const turnLog = log.child({ turnId, sessionId: turn.sessionId });
   const abort = new AbortController();
   let runtime: RuntimeClient | null = null;
@@ -206,6 +215,8 @@ async function claim(db: Db, turnId: string, workerId: string) {
     ]);
     const now = new Date();
     await tx.turn.update({ where: { id: turnId }, data: { status: 'RUNNING', workerId, startedAt: now, heartbeatAt: now, attempts: { increment: 1 } } });
-    return { turn, lastSeq: Math.max(session.lastSeq, session.maxSeq ?? 0), content: message.content, model: agent?.model ?? null };
+    const lastSeq = Math.max(session.lastSeq, session.maxSeq ?? 0);
+    await tx.session.update({ where: { id: turn.sessionId }, data: { lastSeq: lastSeq + SEQ_BLOCK } });
+    return { turn, lastSeq, content: message.content, model: agent?.model ?? null };
   });
 }
