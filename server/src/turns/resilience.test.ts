@@ -10,7 +10,7 @@ import { openPlatform } from '../platform/open.ts';
 import type { GraphqlClient } from '../../test/graphql-client.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
 import { Subscriber, textOf } from '../../test/subscriber.ts';
-import { startTestWorker, type TestWorker } from '../../test/worker.ts';
+import { startTestWorker } from '../../test/worker.ts';
 
 let t: TestPlatform;
 let client: GraphqlClient;
