@@ -37,7 +37,8 @@ export const builder = new SchemaBuilder<{
   },
   complexity: {
     defaultComplexity: 1,
-    defaultListMultiplier: 10,
+    // Connections and events set their own multiplier from first/last; other lists are small.
+    defaultListMultiplier: 1,
     limit: (ctx) => ({
       depth: ctx.services.config.limits.maxDepth,
       complexity: ctx.services.config.limits.maxComplexity,

@@ -1,4 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
+import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import { GraphQLError } from 'graphql';
 import { PUBLIC_CODES } from '../errors/index.ts';
@@ -20,6 +21,8 @@ export function createGraphqlServer(schema: GraphQLSchema, services: Services): 
     landingPage: false,
     graphiql: { title: 'Paddock GraphQL', subscriptionsProtocol: 'WS' },
     batching: false,
+    // Compiles each distinct operation once; repeated queries skip graphql-js's interpreter.
+    plugins: [useGraphQlJit()],
     healthCheckEndpoint: '/graphql/health',
     // Unexpected errors are logged with their stack and reach clients as "Unexpected error.".
     maskedErrors: { maskError: maskUnexpected },
