@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../config/index.ts';
+import { ConfigError, loadConfig, loadDotEnv } from '../config/index.ts';
 import { createLogger } from '../log/index.ts';
 import { UsageError, type Command } from './args.ts';
 import { keysCommand } from './keys.ts';
@@ -29,6 +29,7 @@ export async function runCli(argv: string[], out: (line: string) => void = (l) =
   // CLI output is for people; logs go to stderr at warn level unless asked otherwise.
   const log = createLogger('paddock-cli', process.env.PADDOCK_LOG_LEVEL ?? 'warn');
   try {
+    loadDotEnv();
     await command.run(rest, { config: loadConfig(), log, out });
     return 0;
   } catch (error) {

@@ -29,6 +29,19 @@ const envSchema = z.object({
   PADDOCK_TURN_STALE_SECONDS: z.coerce.number().min(1).default(30),
   PADDOCK_HOUSEKEEPING_SECONDS: z.coerce.number().min(0.1).default(15),
   PADDOCK_MOCK_TOKENS_PER_SECOND: z.coerce.number().min(1).default(40),
+  PADDOCK_K8S_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9{}]*[a-z0-9}])?$/, 'must be a namespace name, optionally containing {team}')
+    .default('paddock-{team}'),
+  PADDOCK_K8S_KUBECONFIG: z.string().optional(),
+  PADDOCK_K8S_CONTEXT: z.string().optional(),
+  PADDOCK_K8S_ACCESS: z.enum(['pod-ip', 'port-forward']).optional(),
+  PADDOCK_K8S_WARM_POOL_SIZE: z.coerce.number().int().min(0).max(1000).default(1),
+  PADDOCK_K8S_RUNTIME_CLASS: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a RuntimeClass name such as gvisor or kata').optional(),
+  PADDOCK_K8S_WORKSPACE_SIZE: z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti)$/, 'must be a size like 10Gi').optional(),
+  PADDOCK_K8S_STORAGE_CLASS: z.string().optional(),
+  PADDOCK_K8S_PLATFORM_NAMESPACE: z.string().default('paddock'),
+  PADDOCK_K8S_SANDBOX_TTL_HOURS: z.coerce.number().min(0.01).default(24),
 });
 
 export type Config = {
@@ -53,6 +66,23 @@ export type Config = {
     housekeepingIntervalMs: number;
   };
   mockTokensPerSecond: number;
+  kubernetes: {
+    /** Namespace per team; `{team}` is replaced by the team id. */
+    namespace: string;
+    /** Kubeconfig file; unset → in-cluster service account, else the default kubeconfig. */
+    kubeconfig: string | undefined;
+    context: string | undefined;
+    inCluster: boolean;
+    /** How the worker reaches a runtime: the pod IP (in-cluster) or a port-forward through the API server. */
+    access: 'pod-ip' | 'port-forward';
+    warmPoolSize: number;
+    runtimeClassName: string | undefined;
+    workspace: { size: string; storageClassName: string | undefined } | undefined;
+    /** Where Paddock's own pods run; only they may reach sandbox runtimes. */
+    platformNamespace: string;
+    /** Claims are given a shutdownTime this far ahead as a leak backstop. */
+    sandboxTtlMs: number;
+  };
 };
 
 export class ConfigError extends Error {}
@@ -86,6 +116,24 @@ function containerEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return out;
 }
 
+/**
+ * Relative paths are taken from where the command was typed: pnpm runs package
+ * scripts inside the package but records the caller's directory in INIT_CWD.
+ */
+export function baseDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.INIT_CWD ?? process.cwd();
+}
+
+/** Reads `.env` from the base directory into process.env, without overriding what is set. */
+export function loadDotEnv(env: NodeJS.ProcessEnv = process.env): void {
+  const file = path.join(baseDir(env), '.env');
+  try {
+    process.loadEnvFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigError(`${file}: ${(error as Error).message}`);
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -97,8 +145,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: e.PORT,
     host: e.HOST,
-    dataDir: path.resolve(e.PADDOCK_DATA_DIR),
-    harnessDir: e.PADDOCK_HARNESS_DIR ? path.resolve(e.PADDOCK_HARNESS_DIR) : DEFAULT_HARNESS_DIR,
+    dataDir: path.resolve(baseDir(env), e.PADDOCK_DATA_DIR),
+    harnessDir: e.PADDOCK_HARNESS_DIR ? path.resolve(baseDir(env), e.PADDOCK_HARNESS_DIR) : DEFAULT_HARNESS_DIR,
     databaseUrl: e.DATABASE_URL,
     adminKey: e.PADDOCK_ADMIN_KEY,
     secretKey: e.PADDOCK_SECRET_KEY,
@@ -120,5 +168,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       housekeepingIntervalMs: e.PADDOCK_HOUSEKEEPING_SECONDS * 1000,
     },
     mockTokensPerSecond: e.PADDOCK_MOCK_TOKENS_PER_SECOND,
+    kubernetes: {
+      namespace: e.PADDOCK_K8S_NAMESPACE,
+      kubeconfig: e.PADDOCK_K8S_KUBECONFIG,
+      context: e.PADDOCK_K8S_CONTEXT,
+      inCluster: inCluster && !e.PADDOCK_K8S_KUBECONFIG,
+      access: e.PADDOCK_K8S_ACCESS ?? (inCluster ? 'pod-ip' : 'port-forward'),
+      warmPoolSize: e.PADDOCK_K8S_WARM_POOL_SIZE,
+      runtimeClassName: e.PADDOCK_K8S_RUNTIME_CLASS,
+      workspace: e.PADDOCK_K8S_WORKSPACE_SIZE ? { size: e.PADDOCK_K8S_WORKSPACE_SIZE, storageClassName: e.PADDOCK_K8S_STORAGE_CLASS } : undefined,
+      platformNamespace: e.PADDOCK_K8S_PLATFORM_NAMESPACE,
+      sandboxTtlMs: e.PADDOCK_K8S_SANDBOX_TTL_HOURS * 3_600_000,
+    },
   };
 }

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, type Config } from '../config/index.ts';
+import { ConfigError, loadConfig, loadDotEnv, type Config } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
 import { openPlatform, type Platform } from './open.ts';
 
@@ -9,6 +9,7 @@ export async function runRole(
   onShutdown: (log: Logger, stop: () => Promise<void>) => void,
 ): Promise<void> {
   try {
+    loadDotEnv();
     const config = loadConfig();
     const platform = await openPlatform(config, log);
     const stop = await start(platform, config, log);
