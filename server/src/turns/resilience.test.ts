@@ -108,6 +108,22 @@ describe('resilience', () => {
     await rescuer.close();
   });
 
+  it('a worker shutting down ends its running turns FAILED at once', async () => {
+    const worker = await startTestWorker(t);
+    cleanup.push(() => worker.close());
+    const session = await newSession();
+    const live = subscribe(t.url, session.id);
+    await send(session.id, '/long 5000 rate=50');
+    await live.waitFor((events) => events.some((e) => e.type === 'message.delta'));
+    const started = Date.now();
+    await worker.close();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await live.waitForType('turn.failed');
+    expect(String(live.events.find((e) => e.type === 'turn.failed')!.payload?.error)).toMatch(/worker restarted/);
+    const row = await t.platform.services.db.session.findUniqueOrThrow({ where: { id: session.dbId } });
+    expect(row.status).toBe('IDLE');
+  });
+
   it('suspends an idle sandbox and resumes it with the conversation on the next message', async () => {
     const worker = await startTestWorker(t, { PADDOCK_SANDBOX_IDLE_SECONDS: '1' });
     cleanup.push(() => worker.close());

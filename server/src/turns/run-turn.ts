@@ -8,7 +8,18 @@ import { SandboxError } from '../sandbox/driver.ts';
 import type { SandboxService } from '../sandbox/service.ts';
 import { SEQ_BLOCK, TurnRecorder } from './recorder.ts';
 
-export type TurnDeps = { db: Db; bus: EventBus; writer: EventWriter; sandboxes: SandboxService; log: Logger; workerId: string };
+export type TurnDeps = {
+  db: Db;
+  bus: EventBus;
+  writer: EventWriter;
+  sandboxes: SandboxService;
+  log: Logger;
+  workerId: string;
+  /** Aborted when the worker shuts down: running turns end FAILED at once instead of holding up the exit. */
+  shutdown: AbortSignal;
+};
+
+const SHUTDOWN_ERROR = 'The worker restarted during this turn; send the message again to continue.';
 
 const HEARTBEAT_MS = 5_000;
 
@@ -40,15 +51,20 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
   let runtime: RuntimeClient | null = null;
   let cancelRequested = turn.cancelRequestedAt !== null;
 
-  const stopControl = deps.bus.onControl((message) => {
-    if (message.kind !== 'cancel' || message.turnId !== turnId || cancelRequested) return;
-    cancelRequested = true;
-    turnLog.info('cancel requested');
+  const stop = () => {
     if (runtime) void runtime.cancel(turnId).catch(() => abort.abort());
     else abort.abort();
     // The runtime answers within a second; if it does not, stop reading anyway.
     setTimeout(() => abort.abort(), 1_500).unref();
+  };
+  const stopControl = deps.bus.onControl((message) => {
+    if (message.kind !== 'cancel' || message.turnId !== turnId || cancelRequested) return;
+    cancelRequested = true;
+    turnLog.info('cancel requested');
+    stop();
   });
+  const onShutdown = () => stop();
+  deps.shutdown.addEventListener('abort', onShutdown);
   const heartbeat = setInterval(() => {
     void db.turn.update({ where: { id: turnId }, data: { heartbeatAt: new Date() } }).catch(() => undefined);
   }, HEARTBEAT_MS);
@@ -85,7 +101,8 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       }
     }
   } catch (error) {
-    if (error instanceof CancelledBeforeStart || (cancelRequested && abort.signal.aborted)) outcome = { status: 'CANCELLED' };
+    if (deps.shutdown.aborted && !cancelRequested) outcome = { status: 'FAILED', error: SHUTDOWN_ERROR };
+    else if (error instanceof CancelledBeforeStart || (cancelRequested && abort.signal.aborted)) outcome = { status: 'CANCELLED' };
     else if (error instanceof SandboxError) outcome = { status: 'FAILED', error: error.message };
     else {
       turnLog.error({ err: error }, 'turn failed');
@@ -94,7 +111,10 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
   } finally {
     clearInterval(heartbeat);
     stopControl();
+    deps.shutdown.removeEventListener('abort', onShutdown);
   }
+  // A runtime that honoured the shutdown reports the turn cancelled; it was not the user's doing.
+  if (deps.shutdown.aborted && !cancelRequested && outcome.status === 'CANCELLED') outcome = { status: 'FAILED', error: SHUTDOWN_ERROR };
   await finish(outcome);
 
   async function translate(event: RuntimeEvent): Promise<Outcome | null> {

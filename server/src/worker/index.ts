@@ -33,11 +33,14 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
     log,
     settings: { provisionTimeoutMs: config.worker.provisionTimeoutMs, idleTimeoutMs: config.worker.idleTimeoutMs, gateway },
   });
-  const deps = { db: services.db, bus: services.bus, writer, sandboxes, log, workerId };
+  const shutdown = new AbortController();
+  const deps = { db: services.db, bus: services.bus, writer, sandboxes, log, workerId, shutdown: shutdown.signal };
 
   const runner: Runner = await run({
     connectionString: platform.databaseUrl,
     concurrency: config.worker.concurrency,
+    // Jobs hold no queue connection while they run; this only bounds the pool.
+    maxPoolSize: config.worker.concurrency,
     noHandleSignals: true,
     pollInterval: 1_000,
     logger: new GraphileLogger((scope) => (level, message, meta) => {
@@ -71,6 +74,7 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
     sandboxes,
     async close() {
       clearInterval(timer);
+      shutdown.abort();
       await runner.stop();
       await writer.close();
       await driver.close();
