@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
 import { GraphqlClient } from '../../test/graphql-client.ts';
+import { Subscriber } from '../../test/subscriber.ts';
 
 /**
  * Every operation that names another team's object must behave as if the object did
@@ -9,12 +10,13 @@ import { GraphqlClient } from '../../test/graphql-client.ts';
 let t: TestPlatform;
 let owner: GraphqlClient;
 let intruder: GraphqlClient;
+let intruderKey: string;
 const ids = { agent: '', session: '', message: '' };
 
 beforeAll(async () => {
   t = await startTestPlatform();
   owner = (await t.newTeam('owner')).client;
-  intruder = (await t.newTeam('intruder')).client;
+  ({ client: intruder, key: intruderKey } = await t.newTeam('intruder'));
   ids.agent = (await owner.ok<{ createAgent: { id: string } }>(`mutation { createAgent(input: { name: "private", harness: "chat", env: [{ name: "TOKEN", value: "s3cret" }] }) { id } }`)).createAgent.id;
   ids.session = (await owner.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a, title: "mine" }) { id } }`, { a: ids.agent })).createSession.id;
   ids.message = (await owner.ok<{ sendMessage: { id: string } }>(`mutation($s: ID!) { sendMessage(input: { sessionId: $s, content: "private words" }) { id } }`, { s: ids.session })).sendMessage.id;
@@ -45,6 +47,18 @@ describe('cross-team isolation', () => {
   it.each(writes)('%s is NOT_FOUND', async (_name, query, vars) => {
     const error = await intruder.error(query, { id: ids[vars.id as keyof typeof ids] });
     expect(error.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('refuses subscriptions to another team\'s session and anonymous ones', async () => {
+    const intruderSub = new Subscriber(t.url, intruderKey).subscribe(ids.session);
+    const anonymous = new Subscriber(t.url, 'pdk_nobody').subscribe(ids.session);
+    await intruderSub.waitFor(() => intruderSub.error !== null);
+    await anonymous.waitFor(() => anonymous.error !== null);
+    expect(JSON.stringify(intruderSub.error)).toMatch(/NOT_FOUND/);
+    expect(JSON.stringify(anonymous.error)).toMatch(/UNAUTHENTICATED/);
+    expect(intruderSub.events).toEqual([]);
+    await intruderSub.close();
+    await anonymous.close();
   });
 
   it('lists nothing of the other team and left everything untouched', async () => {

@@ -21,6 +21,8 @@ export const builder = new SchemaBuilder<{
   plugins: [ScopeAuthPlugin, RelayPlugin, ComplexityPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
+    // Check subscriptions when they start, not on each event.
+    authorizeOnSubscribe: true,
     authScopes: (ctx) => ({ member: ctx.viewer !== null, admin: ctx.viewer?.role === 'ADMIN' }),
     unauthorizedError: (_parent, ctx) =>
       ctx.viewer
