@@ -1,7 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
-import { GraphQLError } from 'graphql';
+import { getOperationAST, GraphQLError } from 'graphql';
 import { PUBLIC_CODES } from '../errors/index.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { Context } from '../graphql/context.ts';
@@ -22,7 +22,9 @@ export function createGraphqlServer(schema: GraphQLSchema, services: Services): 
     graphiql: { title: 'Paddock GraphQL', subscriptionsProtocol: 'WS' },
     batching: false,
     // Compiles each distinct operation once; repeated queries skip graphql-js's interpreter.
-    plugins: [useGraphQlJit()],
+    // Not subscriptions: graphql-jit hands a subscription field the operation's variables
+    // instead of its arguments, so `sessionEvents(sessionId: $s)` would see no sessionId.
+    plugins: [useGraphQlJit({}, { enableIf: (args) => getOperationAST(args.document, args.operationName)?.operation !== 'subscription' })],
     healthCheckEndpoint: '/graphql/health',
     // Unexpected errors are logged with their stack and reach clients as "Unexpected error.".
     maskedErrors: { maskError: maskUnexpected },
