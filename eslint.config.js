@@ -11,6 +11,7 @@ export default tseslint.config(
       '.paddock/**',
       'server/src/db/generated/**',
       'web/src/gql/**',
+      'web/test-results/**',
     ],
   },
   js.configs.recommended,
@@ -23,4 +24,7 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  // The dashboard runs in the browser; its browser tests and build config run in Node.
+  { files: ['web/src/**/*.{ts,tsx}'], languageOptions: { globals: { ...globals.browser } } },
+  { files: ['web/e2e/**/*.ts', 'web/*.config.{ts,js}'], languageOptions: { globals: { ...globals.node } } },
 );

@@ -1,0 +1,64 @@
+import type { ReactNode } from 'react';
+import { useQuery } from 'urql';
+import { Link, useLocation } from '../lib/router/router.tsx';
+import { ViewerQuery } from './documents.ts';
+import { useAuth } from './auth.tsx';
+
+const NAV = [
+  { to: '/agents', label: 'Agents', icon: 'M4 7a3 3 0 1 1 6 0 3 3 0 0 1-6 0Zm10 0a3 3 0 1 1 6 0 3 3 0 0 1-6 0ZM2 19c0-3 2.5-5 5-5s5 2 5 5m0 0c0-3 2.5-5 5-5s5 2 5 5' },
+  { to: '/sessions', label: 'Sessions', icon: 'M4 5h16v10H9l-5 4V5Z' },
+];
+
+/** The signed-in frame: a left navigation (a top bar on narrow screens) and the page. */
+export function Layout({ children }: { children: ReactNode }) {
+  const { pathname } = useLocation();
+  const { signOut } = useAuth();
+  const [{ data }] = useQuery({ query: ViewerQuery });
+  const viewer = data?.viewer;
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <aside className="sidebar">
+        <Link to="/agents" className="brand" aria-label="Paddock home">
+          <svg viewBox="0 0 32 32" width="28" height="28" aria-hidden="true">
+            <rect width="32" height="32" rx="8" fill="currentColor" />
+            <path d="M10 23V9h7a5 5 0 0 1 0 10h-7" fill="none" stroke="#fff" strokeWidth="3" strokeLinecap="round" strokeLinejoin="round" />
+          </svg>
+          <span>Paddock</span>
+        </Link>
+        <nav aria-label="Main" className="nav">
+          {NAV.map((item) => {
+            const active = pathname === item.to || pathname.startsWith(`${item.to}/`);
+            return (
+              <Link key={item.to} to={item.to} className={`nav-link${active ? ' active' : ''}`} aria-current={active ? 'page' : undefined}>
+                <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+                  <path d={item.icon} fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinejoin="round" strokeLinecap="round" />
+                </svg>
+                {item.label}
+              </Link>
+            );
+          })}
+        </nav>
+        <div className="sidebar-foot">
+          {viewer ? (
+            <div className="viewer" title={`Key ${viewer.apiKey.prefix}…`}>
+              <span className="viewer-team">{viewer.team.name}</span>
+              <span className="viewer-key">
+                {viewer.apiKey.name} · {viewer.role === 'ADMIN' ? 'Admin' : 'Member'}
+              </span>
+            </div>
+          ) : null}
+          <button type="button" className="button button-ghost" onClick={() => signOut()}>
+            Sign out
+          </button>
+        </div>
+      </aside>
+      <main id="main" className="main" tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+import type { ReactNode } from 'react';
+import type { Problem } from '../lib/graphql/errors.ts';
+
+export function Spinner({ label = 'Loading' }: { label?: string }) {
+  return (
+    <span className="spinner" role="status" aria-live="polite">
+      <span className="spinner-ring" aria-hidden="true" />
+      <span className="visually-hidden">{label}</span>
+    </span>
+  );
+}
+
+/** A centred loading placeholder for a page or panel. */
+export function Loading({ label = 'Loading…' }: { label?: string }) {
+  return (
+    <div className="loading" role="status" aria-live="polite">
+      <span className="spinner-ring" aria-hidden="true" />
+      <span>{label}</span>
+    </div>
+  );
+}
+
+export function EmptyState({ title, children, action }: { title: string; children?: ReactNode; action?: ReactNode }) {
+  return (
+    <div className="empty">
+      <h2>{title}</h2>
+      {children ? <p>{children}</p> : null}
+      {action ? <div className="empty-action">{action}</div> : null}
+    </div>
+  );
+}
+
+/** An API problem, with its heading, the API's words and an optional way out. */
+export function ErrorNotice({ problem, onRetry, children }: { problem: Problem; onRetry?: () => void; children?: ReactNode }) {
+  return (
+    <div className="notice notice-error" role="alert">
+      <div>
+        <strong>{problem.title}</strong>
+        <p>{problem.message}</p>
+        {children}
+      </div>
+      {onRetry ? (
+        <button type="button" className="button button-secondary" onClick={onRetry}>
+          Try again
+        </button>
+      ) : null}
+    </div>
+  );
+}

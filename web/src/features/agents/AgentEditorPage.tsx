@@ -1,0 +1,118 @@
+import { useState } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { EmptyState, ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { describeError, type Problem } from '../../lib/graphql/errors.ts';
+import { Link, navigate } from '../../lib/router/router.tsx';
+import { AgentForm, type AgentFormValues } from './AgentForm.tsx';
+import { AgentDetailQuery, CreateAgentMutation, HarnessesQuery, UpdateAgentMutation } from './documents.ts';
+
+const AGENT_CONTEXT = { additionalTypenames: ['Agent'] };
+
+/** Create an agent (no id) or edit one. */
+export default function AgentEditorPage({ agentId }: { agentId?: string }) {
+  const editing = agentId !== undefined;
+  const [harnesses, refetchHarnesses] = useQuery({ query: HarnessesQuery });
+  const [agent] = useQuery({ query: AgentDetailQuery, variables: { id: agentId ?? '' }, pause: !editing, requestPolicy: 'network-only' });
+  const [creation, createAgent] = useMutation(CreateAgentMutation);
+  const [update, updateAgent] = useMutation(UpdateAgentMutation);
+  const [problem, setProblem] = useState<Problem | null>(null);
+
+  const submit = async (values: AgentFormValues) => {
+    setProblem(null);
+    if (!editing) {
+      const result = await createAgent(
+        {
+          input: {
+            name: values.name,
+            description: values.description,
+            harness: values.harness,
+            model: values.model || null,
+            systemPrompt: values.systemPrompt,
+            env: values.env,
+            egressAllow: values.egressAllow,
+          },
+        },
+        AGENT_CONTEXT,
+      );
+      if (result.error || !result.data) return setProblem(describeError(result.error));
+      navigate(`/agents/${encodeURIComponent(result.data.createAgent.id)}`, { replace: true });
+      return;
+    }
+    const result = await updateAgent(
+      {
+        id: agentId,
+        input: {
+          name: values.name,
+          description: values.description,
+          harness: values.harness,
+          model: values.model || null,
+          systemPrompt: values.systemPrompt,
+          egressAllow: values.egressAllow,
+          env: values.env.length > 0 ? values.env : null,
+          removeEnv: values.removeEnv.length > 0 ? values.removeEnv : null,
+        },
+      },
+      AGENT_CONTEXT,
+    );
+    if (result.error || !result.data) return setProblem(describeError(result.error));
+    navigate(`/agents/${encodeURIComponent(agentId)}`, { replace: true });
+  };
+
+  const title = editing ? `Edit ${agent.data?.agent?.name ?? 'agent'}` : 'New agent';
+  const back = editing ? `/agents/${encodeURIComponent(agentId)}` : '/agents';
+
+  let body;
+  if (harnesses.error && !harnesses.data) {
+    body = <ErrorNotice problem={describeError(harnesses.error)} onRetry={() => refetchHarnesses({ requestPolicy: 'network-only' })} />;
+  } else if (editing && agent.error && !agent.data) {
+    body = <ErrorNotice problem={describeError(agent.error)} />;
+  } else if (!harnesses.data || (editing && !agent.data)) {
+    body = <Loading />;
+  } else if (editing && !agent.data?.agent) {
+    body = (
+      <EmptyState title="Agent not found" action={<Link to="/agents" className="button button-primary">Back to agents</Link>}>
+        It may have been deleted, or it belongs to another team.
+      </EmptyState>
+    );
+  } else {
+    const a = agent.data?.agent;
+    body = (
+      <AgentForm
+        harnesses={harnesses.data.harnesses}
+        initial={
+          a
+            ? {
+                name: a.name,
+                description: a.description,
+                harnessName: a.harnessName,
+                model: a.model,
+                systemPrompt: a.systemPrompt,
+                envVarNames: a.envVarNames,
+                egressAllow: a.egressAllow,
+              }
+            : undefined
+        }
+        submitLabel={editing ? 'Save changes' : 'Create agent'}
+        busy={creation.fetching || update.fetching}
+        problem={problem}
+        onSubmit={(values) => void submit(values)}
+        onCancel={() => navigate(back)}
+      />
+    );
+  }
+
+  return (
+    <div className="page page-narrow">
+      <PageHeader
+        eyebrow={
+          <Link to={back} className="back-link">
+            ← {editing ? 'Agent' : 'Agents'}
+          </Link>
+        }
+        title={title}
+      />
+      {body}
+    </div>
+  );
+}

@@ -1,0 +1,234 @@
+import { useId, useState, type FormEvent } from 'react';
+import type { HarnessesQuery } from '../../gql/graphql.ts';
+import type { Problem } from '../../lib/graphql/errors.ts';
+import { ErrorNotice } from '../../components/Feedback.tsx';
+import { EnvVarsEditor } from './EnvVarsEditor.tsx';
+import { HarnessPicker } from './HarnessPicker.tsx';
+import { envChanges, envProblem, rowsFromNames, type EnvRow } from './envVars.ts';
+
+type Harness = HarnessesQuery['harnesses'][number];
+
+export type AgentFormInitial = {
+  name: string;
+  description: string;
+  harnessName: string;
+  model: string;
+  systemPrompt: string;
+  envVarNames: string[];
+  egressAllow: string[];
+};
+
+export type AgentFormValues = {
+  name: string;
+  description: string;
+  harness: string;
+  model: string;
+  systemPrompt: string;
+  env: { name: string; value: string }[];
+  removeEnv: string[];
+  egressAllow: string[];
+};
+
+type Props = {
+  harnesses: Harness[];
+  initial?: AgentFormInitial;
+  submitLabel: string;
+  busy: boolean;
+  problem: Problem | null;
+  onSubmit: (values: AgentFormValues) => void;
+  onCancel: () => void;
+};
+
+const NAME_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Splits the allow-list text area into entries: one per line (commas work too). */
+export function parseEgress(text: string): string[] {
+  return text
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export function AgentForm({ harnesses, initial, submitLabel, busy, problem, onSubmit, onCancel }: Props) {
+  const firstHarness = harnesses[0];
+  const [name, setName] = useState(initial?.name ?? '');
+  const [description, setDescription] = useState(initial?.description ?? '');
+  const [harness, setHarness] = useState(initial?.harnessName ?? firstHarness?.name ?? '');
+  const [model, setModel] = useState(initial?.model ?? firstHarness?.defaultModel ?? '');
+  const [systemPrompt, setSystemPrompt] = useState(initial?.systemPrompt ?? '');
+  const [rows, setRows] = useState<EnvRow[]>(() => rowsFromNames(initial?.envVarNames ?? []));
+  const [egress, setEgress] = useState((initial?.egressAllow ?? []).join('\n'));
+  const [localProblem, setLocalProblem] = useState<{ field: string; message: string } | null>(null);
+  const ids = { name: useId(), description: useId(), model: useId(), prompt: useId(), egress: useId() };
+
+  const selected = harnesses.find((h) => h.name === harness);
+  const chooseHarness = (next: string) => {
+    const previousDefault = harnesses.find((h) => h.name === harness)?.defaultModel;
+    const nextDefault = harnesses.find((h) => h.name === next)?.defaultModel ?? '';
+    // Follow the harness's default model unless the person typed their own.
+    if (model.trim() === '' || model === previousDefault) setModel(nextDefault);
+    setHarness(next);
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!NAME_PATTERN.test(name) || name.length > 63) {
+      setLocalProblem({ field: 'name', message: 'Use lowercase letters, digits and "-" (at most 63), starting and ending with a letter or digit.' });
+      return;
+    }
+    if (!harness) {
+      setLocalProblem({ field: 'harness', message: 'Pick a harness.' });
+      return;
+    }
+    const envIssue = envProblem(rows);
+    if (envIssue) {
+      setLocalProblem({ field: 'env', message: envIssue });
+      return;
+    }
+    setLocalProblem(null);
+    const { env, removeEnv } = envChanges(rows);
+    onSubmit({
+      name,
+      description: description.trim(),
+      harness,
+      model: model.trim() || selected?.defaultModel || '',
+      systemPrompt,
+      env,
+      removeEnv,
+      egressAllow: parseEgress(egress),
+    });
+  };
+
+  const apiField = problem?.field?.split('.')[0] ?? null;
+  const fieldError = (field: string) => (localProblem?.field === field ? localProblem.message : apiField === field ? problem?.message : null);
+  const describedBy = (field: string, hint: string) => (fieldError(field) ? `${hint} ${hint}-error` : hint);
+
+  return (
+    <form className="form" onSubmit={submit} noValidate>
+      {problem ? <ErrorNotice problem={problem} /> : null}
+
+      <div className="form-section">
+        <div className="field">
+          <label htmlFor={ids.name}>Name</label>
+          <input
+            id={ids.name}
+            value={name}
+            onChange={(e) => setName(e.target.value.toLowerCase())}
+            spellCheck={false}
+            autoComplete="off"
+            required
+            maxLength={63}
+            aria-invalid={fieldError('name') ? true : undefined}
+            aria-describedby={describedBy('name', `${ids.name}-hint`)}
+            autoFocus={!initial}
+          />
+          <p id={`${ids.name}-hint`} className="field-hint">
+            Lowercase letters, digits and dashes, unique in your team, e.g. <code>support-bot</code>.
+          </p>
+          {fieldError('name') ? (
+            <p id={`${ids.name}-hint-error`} className="field-error">
+              {fieldError('name')}
+            </p>
+          ) : null}
+        </div>
+        <div className="field">
+          <label htmlFor={ids.description}>
+            Description <span className="optional">optional</span>
+          </label>
+          <input id={ids.description} value={description} onChange={(e) => setDescription(e.target.value)} maxLength={2000} />
+        </div>
+      </div>
+
+      <div className="form-section">
+        {harnesses.length === 0 ? (
+          <p className="notice notice-warning">No harnesses are installed on this Paddock server, so agents cannot be created yet.</p>
+        ) : (
+          <HarnessPicker harnesses={harnesses} value={harness} onChange={chooseHarness} invalid={Boolean(fieldError('harness'))} />
+        )}
+        {fieldError('harness') ? <p className="field-error">{fieldError('harness')}</p> : null}
+        <div className="field">
+          <label htmlFor={ids.model}>Model</label>
+          <input
+            id={ids.model}
+            className="mono"
+            value={model}
+            placeholder={selected?.defaultModel}
+            onChange={(e) => setModel(e.target.value)}
+            spellCheck={false}
+            aria-invalid={fieldError('model') ? true : undefined}
+            aria-describedby={describedBy('model', `${ids.model}-hint`)}
+          />
+          <p id={`${ids.model}-hint`} className="field-hint">
+            Defaults to the harness’s model{selected ? ` (${selected.defaultModel})` : ''}.
+          </p>
+          {fieldError('model') ? (
+            <p id={`${ids.model}-hint-error`} className="field-error">
+              {fieldError('model')}
+            </p>
+          ) : null}
+        </div>
+        <div className="field">
+          <label htmlFor={ids.prompt}>
+            System prompt <span className="optional">optional</span>
+          </label>
+          <textarea
+            id={ids.prompt}
+            rows={6}
+            value={systemPrompt}
+            onChange={(e) => setSystemPrompt(e.target.value)}
+            placeholder="You are a careful assistant that…"
+            aria-invalid={fieldError('systemPrompt') ? true : undefined}
+          />
+          {fieldError('systemPrompt') ? <p className="field-error">{fieldError('systemPrompt')}</p> : null}
+        </div>
+      </div>
+
+      <div className="form-section">
+        <h2 className="section-title">Environment variables</h2>
+        <p className="field-hint">Secrets for the agent’s sandbox. They are encrypted at rest, never shown again and never written to the event log.</p>
+        <EnvVarsEditor rows={rows} onChange={setRows} />
+        {fieldError('env') || fieldError('removeEnv') ? (
+          <p className="field-error" role="alert">
+            {fieldError('env') ?? fieldError('removeEnv')}
+          </p>
+        ) : null}
+      </div>
+
+      <div className="form-section">
+        <div className="field">
+          <label htmlFor={ids.egress}>
+            Egress allow-list <span className="optional">optional</span>
+          </label>
+          <textarea
+            id={ids.egress}
+            className="mono"
+            rows={3}
+            value={egress}
+            onChange={(e) => setEgress(e.target.value)}
+            placeholder={'api.github.com\n*.pypi.org\n10.0.0.0/8'}
+            spellCheck={false}
+            aria-invalid={fieldError('egressAllow') ? true : undefined}
+            aria-describedby={describedBy('egressAllow', `${ids.egress}-hint`)}
+          />
+          <p id={`${ids.egress}-hint`} className="field-hint">
+            One host, <code>*.domain</code> or IPv4 CIDR per line. The sandbox can always reach DNS and the model gateway; everything else is blocked.
+          </p>
+          {fieldError('egressAllow') ? (
+            <p id={`${ids.egress}-hint-error`} className="field-error">
+              {fieldError('egressAllow')}
+            </p>
+          ) : null}
+        </div>
+      </div>
+
+      <div className="form-actions">
+        <button type="button" className="button button-secondary" onClick={onCancel} disabled={busy}>
+          Cancel
+        </button>
+        <button type="submit" className="button button-primary" disabled={busy || harnesses.length === 0}>
+          {busy ? 'Saving…' : submitLabel}
+        </button>
+      </div>
+    </form>
+  );
+}

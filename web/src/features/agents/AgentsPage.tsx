@@ -1,0 +1,114 @@
+import { useEffect, useId, useMemo, useState } from 'react';
+import { useQuery } from 'urql';
+import { EmptyState, ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { Pager, withArrival } from '../../components/Pager.tsx';
+import { describeError } from '../../lib/graphql/errors.ts';
+import { formatRelative } from '../../lib/format.ts';
+import { Link, setSearchParams, useLocation } from '../../lib/router/router.tsx';
+import { useDebounced } from '../../lib/useDebounced.ts';
+import { AgentsListQuery } from './documents.ts';
+
+export const AGENTS_PAGE_SIZE = 20;
+const LIST_CONTEXT = { additionalTypenames: ['Agent'] };
+
+export default function AgentsPage() {
+  const { search } = useLocation();
+  const q = search.get('q') ?? '';
+  const after = search.get('after');
+  const before = search.get('before');
+  const [text, setText] = useState(q);
+  const debounced = useDebounced(text.trim(), 250);
+  const searchId = useId();
+
+  useEffect(() => {
+    if (debounced !== q) setSearchParams({ q: debounced, after: null, before: null });
+  }, [debounced, q]);
+
+  const variables = useMemo(
+    () => ({
+      ...(before ? { last: AGENTS_PAGE_SIZE, before } : { first: AGENTS_PAGE_SIZE, after }),
+      filter: q ? { search: q } : null,
+    }),
+    [q, after, before],
+  );
+  const [{ data, fetching, error }, refetch] = useQuery({ query: AgentsListQuery, variables, context: LIST_CONTEXT });
+  const agents = data?.agents.edges.map((e) => e.node) ?? [];
+
+  return (
+    <div className="page">
+      <PageHeader
+        title="Agents"
+        actions={
+          <Link to="/agents/new" className="button button-primary">
+            New agent
+          </Link>
+        }
+      >
+        <p className="muted">An agent is a harness, a model and instructions. Every session of it runs in its own sandbox.</p>
+      </PageHeader>
+
+      <div className="toolbar">
+        <label htmlFor={searchId} className="visually-hidden">
+          Search agents
+        </label>
+        <input
+          id={searchId}
+          type="search"
+          className="search"
+          placeholder="Search by name or description"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
+      </div>
+
+      {error && !data ? (
+        <ErrorNotice problem={describeError(error)} onRetry={() => refetch({ requestPolicy: 'network-only' })} />
+      ) : !data && fetching ? (
+        <Loading label="Loading agents…" />
+      ) : agents.length === 0 ? (
+        q ? (
+          <EmptyState title={`No agents match “${q}”`}>Try another name, or clear the search.</EmptyState>
+        ) : (
+          <EmptyState
+            title="No agents yet"
+            action={
+              <Link to="/agents/new" className="button button-primary">
+                Create your first agent
+              </Link>
+            }
+          >
+            Create an agent to start sessions with it.
+          </EmptyState>
+        )
+      ) : (
+        <>
+          <ul className="card-list" aria-label="Agents" aria-busy={fetching || undefined}>
+            {agents.map((agent) => (
+              <li key={agent.id} className="card card-link">
+                <div className="card-main">
+                  <Link to={`/agents/${encodeURIComponent(agent.id)}`} className="card-title">
+                    {agent.name}
+                  </Link>
+                  <p className="card-text">{agent.description || <span className="muted">No description</span>}</p>
+                </div>
+                <div className="card-meta">
+                  <span className="chip">{agent.harness?.displayName ?? agent.harnessName}</span>
+                  <span className="mono small">{agent.model}</span>
+                  <span className="muted small">Updated {formatRelative(agent.updatedAt)}</span>
+                </div>
+              </li>
+            ))}
+          </ul>
+          {data ? (
+            <Pager
+              label="Agent pages"
+              pageInfo={withArrival(data.agents.pageInfo, { after, before })}
+              onPage={(page) => setSearchParams({ after: page.after ?? null, before: page.before ?? null }, { replace: false })}
+            />
+          ) : null}
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,218 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useClient, useMutation } from 'urql';
+import { useAuth, useWsClient } from '../../app/auth.tsx';
+import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
+import { EmptyState, ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { StatusBadge } from '../../components/StatusBadge.tsx';
+import type { SessionViewQuery } from '../../gql/graphql.ts';
+import { describeError, type Problem } from '../../lib/graphql/errors.ts';
+import { formatNumber } from '../../lib/format.ts';
+import { Link, setSearchParams, useLocation } from '../../lib/router/router.tsx';
+import { CancelTurnMutation, EarlierMessagesQuery, EndSessionMutation, SendMessageMutation, SessionViewQuery as SessionViewDocument } from './documents.ts';
+import { Composer } from './Composer.tsx';
+import { EventsTab } from './EventsTab.tsx';
+import { MessageList } from './MessageList.tsx';
+import { fromApiMessage } from './state.ts';
+import { useSessionChat, type Connection } from './useSessionChat.ts';
+
+export const MESSAGES_PAGE = 50;
+type Session = NonNullable<SessionViewQuery['session']>;
+type Load = { status: 'loading' } | { status: 'error'; problem: Problem } | { status: 'ready'; session: Session | null };
+
+/**
+ * One session: loads the newest messages and `lastSeq` once, then the chat view
+ * keeps itself current from the event stream (not from the query cache).
+ */
+export default function SessionPage({ sessionId }: { sessionId: string }) {
+  const client = useClient();
+  const [load, setLoad] = useState<Load>({ status: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let cancelled = false;
+    setLoad({ status: 'loading' });
+    void client
+      .query(SessionViewDocument, { id: sessionId, last: MESSAGES_PAGE }, { requestPolicy: 'network-only' })
+      .toPromise()
+      .then((result) => {
+        if (cancelled) return;
+        if (result.error) setLoad({ status: 'error', problem: describeError(result.error) });
+        else setLoad({ status: 'ready', session: result.data?.session ?? null });
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [client, sessionId, attempt]);
+
+  if (load.status === 'loading') return <Loading label="Loading session…" />;
+  if (load.status === 'error') return <ErrorNotice problem={load.problem} onRetry={() => setAttempt((a) => a + 1)} />;
+  if (!load.session) {
+    return (
+      <EmptyState title="Session not found" action={<Link to="/sessions" className="button button-primary">Back to sessions</Link>}>
+        It may belong to another team, or the link is wrong.
+      </EmptyState>
+    );
+  }
+  return <SessionView session={load.session} />;
+}
+
+function ConnectionIndicator({ connection }: { connection: Connection }) {
+  const label = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', failed: 'Disconnected' }[connection];
+  return (
+    <span className={`live live-${connection}`} role="status" aria-live="polite">
+      <span className="live-dot" aria-hidden="true" />
+      {label}
+    </span>
+  );
+}
+
+function SessionView({ session }: { session: Session }) {
+  const ws = useWsClient();
+  const client = useClient();
+  const { signOut } = useAuth();
+  const { search } = useLocation();
+  const tab = search.get('tab') === 'events' ? 'events' : 'chat';
+  const onUnauthenticated = useCallback(() => signOut('Your API key is no longer accepted; it may have been revoked. Sign in again.'), [signOut]);
+  const chat = useSessionChat(
+    ws,
+    session.id,
+    {
+      messages: session.messages.edges.map((e) => fromApiMessage(e.node)),
+      lastSeq: session.lastSeq,
+      sessionStatus: session.status,
+      usage: { inputTokens: session.usage.inputTokens, outputTokens: session.usage.outputTokens },
+    },
+    onUnauthenticated,
+  );
+  const { state, dispatch } = chat;
+  const [, sendMessage] = useMutation(SendMessageMutation);
+  const [cancel, cancelTurn] = useMutation(CancelTurnMutation);
+  const [ending, endSession] = useMutation(EndSessionMutation);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [earlier, setEarlier] = useState({ has: session.messages.pageInfo.hasPreviousPage, cursor: session.messages.pageInfo.startCursor, loading: false });
+  const [confirmEnd, setConfirmEnd] = useState(false);
+
+  const send = async (content: string): Promise<boolean> => {
+    setProblem(null);
+    const result = await sendMessage({ input: { sessionId: session.id, content } });
+    if (result.error || !result.data) {
+      setProblem(describeError(result.error));
+      return false;
+    }
+    dispatch({ type: 'sent', message: fromApiMessage(result.data.sendMessage) });
+    return true;
+  };
+
+  const stop = async () => {
+    const result = await cancelTurn({ sessionId: session.id });
+    // CONFLICT here means the turn had already finished: nothing left to stop.
+    if (result.error && describeError(result.error).code !== 'CONFLICT') setProblem(describeError(result.error));
+  };
+
+  const end = async () => {
+    const result = await endSession({ sessionId: session.id });
+    setConfirmEnd(false);
+    if (result.error) setProblem(describeError(result.error));
+  };
+
+  const loadEarlier = async () => {
+    if (!earlier.cursor) return;
+    setEarlier((e) => ({ ...e, loading: true }));
+    const result = await client
+      .query(EarlierMessagesQuery, { id: session.id, last: MESSAGES_PAGE, before: earlier.cursor }, { requestPolicy: 'network-only' })
+      .toPromise();
+    const page = result.data?.session?.messages;
+    if (result.error || !page) {
+      setProblem(describeError(result.error ?? new Error('Could not load earlier messages.')));
+      setEarlier((e) => ({ ...e, loading: false }));
+      return;
+    }
+    const before = document.documentElement.scrollHeight;
+    dispatch({ type: 'earlier', messages: page.edges.map((e) => fromApiMessage(e.node)) });
+    setEarlier({ has: page.pageInfo.hasPreviousPage, cursor: page.pageInfo.startCursor, loading: false });
+    // Keep the message the person was reading in place.
+    requestAnimationFrame(() => window.scrollBy(0, document.documentElement.scrollHeight - before));
+  };
+
+  const lastUser = [...state.messages].reverse().find((m) => m.role === 'USER');
+  const ended = state.sessionStatus === 'ENDED';
+  const usage = state.usage.inputTokens + state.usage.outputTokens;
+
+  return (
+    <div className="session">
+      <header className="session-head">
+        <div className="session-title">
+          <Link to="/sessions" className="back-link">
+            ← Sessions
+          </Link>
+          <h1>{session.title || 'Untitled session'}</h1>
+          <p className="muted small">
+            <Link to={`/agents/${encodeURIComponent(session.agent.id)}`}>{session.agent.name}</Link>
+            {session.agent.harness ? <> · {session.agent.harness.displayName}</> : null} · <span className="mono">{session.agent.model}</span> ·{' '}
+            {formatNumber(usage)} tokens
+          </p>
+        </div>
+        <div className="session-status">
+          <StatusBadge status={state.sessionStatus} />
+          <ConnectionIndicator connection={chat.connection} />
+          {!ended ? (
+            <button type="button" className="button button-small button-ghost" onClick={() => setConfirmEnd(true)}>
+              End session
+            </button>
+          ) : null}
+        </div>
+      </header>
+
+      <div className="tabs" role="tablist" aria-label="Session views">
+        <button type="button" role="tab" id="tab-chat" aria-selected={tab === 'chat'} aria-controls="panel-chat" className="tab" onClick={() => setSearchParams({ tab: null })}>
+          Chat
+        </button>
+        <button type="button" role="tab" id="tab-events" aria-selected={tab === 'events'} aria-controls="panel-events" className="tab" onClick={() => setSearchParams({ tab: 'events' })}>
+          Events
+        </button>
+      </div>
+
+      {chat.problem ? (
+        <ErrorNotice problem={chat.problem} onRetry={chat.reconnect}>
+          <p className="small">Live updates stopped. The conversation below may be out of date.</p>
+        </ErrorNotice>
+      ) : null}
+
+      {tab === 'events' ? (
+        <div role="tabpanel" id="panel-events" aria-labelledby="tab-events">
+          <EventsTab sessionId={session.id} live={state.liveEvents} />
+        </div>
+      ) : (
+        <div role="tabpanel" id="panel-chat" aria-labelledby="tab-chat" className="chat">
+          <MessageList
+            state={state}
+            earlier={earlier.has ? { loading: earlier.loading, load: () => void loadEarlier() } : null}
+            onRetry={lastUser && !state.running && !ended ? () => void send(lastUser.content) : null}
+          />
+          <div className="composer-dock">
+            {problem ? <ErrorNotice problem={problem} /> : null}
+            <Composer
+              running={state.running}
+              stopping={cancel.fetching}
+              disabledReason={ended ? 'This session has ended. Start a new session to keep talking to the agent.' : null}
+              onSend={send}
+              onStop={() => void stop()}
+            />
+          </div>
+        </div>
+      )}
+
+      <ConfirmDialog
+        open={confirmEnd}
+        title="End this session?"
+        confirmLabel="End session"
+        danger
+        busy={ending.fetching}
+        onCancel={() => setConfirmEnd(false)}
+        onConfirm={() => void end()}
+      >
+        <p>A running reply is stopped and the sandbox is deleted. The conversation stays readable, but no new messages can be sent.</p>
+      </ConfirmDialog>
+    </div>
+  );
+}

@@ -1,0 +1,132 @@
+import { graphql } from '../../gql/index.ts';
+
+export const ChatMessageFields = graphql(`
+  fragment ChatMessageFields on Message {
+    id
+    role
+    content
+    status
+    toolCalls
+    toolCallId
+    error
+    createdAt
+  }
+`);
+
+export const SessionViewQuery = graphql(`
+  query SessionView($id: ID!, $last: Int!) {
+    session(id: $id) {
+      id
+      title
+      status
+      lastSeq
+      createdAt
+      lastActiveAt
+      endedAt
+      usage {
+        inputTokens
+        outputTokens
+        totalTokens
+      }
+      agent {
+        id
+        name
+        model
+        harness {
+          displayName
+        }
+      }
+      sandbox {
+        driver
+        name
+        phase
+        message
+      }
+      messages(last: $last) {
+        edges {
+          node {
+            ...ChatMessageFields
+          }
+        }
+        pageInfo {
+          hasPreviousPage
+          startCursor
+        }
+      }
+    }
+  }
+`);
+
+export const EarlierMessagesQuery = graphql(`
+  query EarlierMessages($id: ID!, $last: Int!, $before: String!) {
+    session(id: $id) {
+      id
+      messages(last: $last, before: $before) {
+        edges {
+          node {
+            ...ChatMessageFields
+          }
+        }
+        pageInfo {
+          hasPreviousPage
+          startCursor
+        }
+      }
+    }
+  }
+`);
+
+export const SessionEventsPageQuery = graphql(`
+  query SessionEventsPage($id: ID!, $after: Int!, $first: Int!) {
+    session(id: $id) {
+      id
+      events(after: $after, first: $first) {
+        seq
+        type
+        messageId
+        delta
+        payload
+        createdAt
+      }
+    }
+  }
+`);
+
+export const SessionEventsSubscription = graphql(`
+  subscription SessionEvents($sessionId: ID!, $after: Int) {
+    sessionEvents(sessionId: $sessionId, after: $after) {
+      seq
+      type
+      messageId
+      delta
+      payload
+      createdAt
+    }
+  }
+`);
+
+export const SendMessageMutation = graphql(`
+  mutation SendMessage($input: SendMessageInput!) {
+    sendMessage(input: $input) {
+      ...ChatMessageFields
+    }
+  }
+`);
+
+export const CancelTurnMutation = graphql(`
+  mutation CancelTurn($sessionId: ID!) {
+    cancelTurn(sessionId: $sessionId) {
+      id
+    }
+  }
+`);
+
+export const EndSessionMutation = graphql(`
+  mutation EndSession($sessionId: ID!) {
+    endSession(sessionId: $sessionId) {
+      id
+      status
+      endedAt
+    }
+  }
+`);

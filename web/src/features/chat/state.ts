@@ -1,0 +1,319 @@
+import type { ChatMessageFieldsFragment, MessageRole, MessageStatus, SessionStatus } from '../../gql/graphql.ts';
+
+/**
+ * The chat view's state and the pure function that applies session events to it.
+ *
+ * The view loads the newest page of messages together with `session.lastSeq`, then
+ * subscribes to `sessionEvents(after: lastSeq)`. Every event carries a gapless `seq`,
+ * so the reducer keeps the highest seq applied and:
+ * - ignores any event with seq <= lastSeq (a duplicate, e.g. a replay after reconnecting);
+ * - holds events that arrive ahead of a gap in `pending` until the gap is filled;
+ * - applies `message.delta` only to messages still streaming: a message that the loaded
+ *   history already shows as finished never gets its text appended twice;
+ * - de-duplicates messages by id and tool calls by call id, because a message can be
+ *   both in the loaded history and in the replayed events.
+ * Loaded history is taken to reflect every event up to the loaded lastSeq (the API
+ * keeps a streaming message's text empty until its turn ends, and lastSeq is only
+ * advanced when the turn ends, so a reload replays the whole running turn).
+ */
+
+export type StreamEvent = {
+  seq: number;
+  type: string;
+  messageId: string | null;
+  delta: string | null;
+  payload: unknown;
+  createdAt: string;
+};
+
+export type ToolCall = {
+  id: string;
+  name: string;
+  input: unknown;
+  /** null until the tool has answered. */
+  output: string | null;
+  isError: boolean;
+};
+
+export type ChatMessage = {
+  id: string;
+  role: MessageRole;
+  content: string;
+  status: MessageStatus;
+  toolCalls: ToolCall[];
+  toolCallId: string | null;
+  error: string | null;
+  createdAt: string;
+};
+
+export type TurnOutcome = { kind: 'failed'; error: string } | { kind: 'cancelled' } | null;
+
+export type Usage = { inputTokens: number; outputTokens: number };
+
+export type ChatState = {
+  messages: ChatMessage[];
+  /** Highest seq applied; the subscription resumes after it. */
+  lastSeq: number;
+  /** Events received ahead of a gap, sorted by seq. */
+  pending: StreamEvent[];
+  sessionStatus: SessionStatus;
+  /** A turn is queued or running: the Stop button shows. */
+  running: boolean;
+  /** How the last turn ended, if not normally. Cleared when a new turn starts. */
+  outcome: TurnOutcome;
+  /** Token usage of the whole session. */
+  usage: Usage;
+  /** Events applied since the view loaded (newest last), for the Events tab. */
+  liveEvents: StreamEvent[];
+};
+
+export type ChatAction =
+  | { type: 'events'; events: StreamEvent[] }
+  | { type: 'earlier'; messages: ChatMessage[] }
+  | { type: 'sent'; message: ChatMessage };
+
+export const MAX_LIVE_EVENTS = 5_000;
+const TERMINAL: ReadonlySet<MessageStatus> = new Set<MessageStatus>(['COMPLETE', 'FAILED', 'CANCELLED']);
+const SESSION_STATUSES: ReadonlySet<string> = new Set<SessionStatus>(['PROVISIONING', 'IDLE', 'RUNNING', 'SUSPENDED', 'FAILED', 'ENDED']);
+const BUSY: ReadonlySet<SessionStatus> = new Set<SessionStatus>(['PROVISIONING', 'RUNNING']);
+
+export function isTerminal(status: MessageStatus): boolean {
+  return TERMINAL.has(status);
+}
+
+export function initChat(input: { messages: ChatMessage[]; lastSeq: number; sessionStatus: SessionStatus; usage: Usage }): ChatState {
+  return {
+    messages: dedupeById(input.messages),
+    lastSeq: input.lastSeq,
+    pending: [],
+    sessionStatus: input.sessionStatus,
+    running: BUSY.has(input.sessionStatus),
+    outcome: null,
+    usage: { ...input.usage },
+    liveEvents: [],
+  };
+}
+
+export function chatReducer(state: ChatState, action: ChatAction): ChatState {
+  switch (action.type) {
+    case 'events':
+      return action.events.reduce(receive, state);
+    case 'earlier': {
+      const known = new Set(state.messages.map((m) => m.id));
+      const older = dedupeById(action.messages).filter((m) => !known.has(m.id));
+      return older.length === 0 ? state : { ...state, messages: [...older, ...state.messages] };
+    }
+    case 'sent': {
+      const next = { ...state, running: true, outcome: null };
+      if (state.messages.some((m) => m.id === action.message.id)) return next;
+      return { ...next, messages: [...state.messages, action.message] };
+    }
+  }
+}
+
+/** Accepts one event in any order: drops duplicates, parks early arrivals, applies the rest in seq order. */
+export function receive(state: ChatState, event: StreamEvent): ChatState {
+  if (event.seq <= state.lastSeq) return state;
+  if (event.seq > state.lastSeq + 1) {
+    if (state.pending.some((e) => e.seq === event.seq)) return state;
+    const pending = [...state.pending, event].sort((a, b) => a.seq - b.seq);
+    return { ...state, pending };
+  }
+  let next = apply(state, event);
+  // Drain whatever the gap was holding back.
+  let pending = next.pending;
+  while (pending.length > 0 && pending[0]!.seq <= next.lastSeq + 1) {
+    const [head, ...rest] = pending;
+    pending = rest;
+    if (head!.seq === next.lastSeq + 1) next = apply({ ...next, pending }, head!);
+  }
+  return pending === next.pending ? next : { ...next, pending };
+}
+
+function apply(state: ChatState, event: StreamEvent): ChatState {
+  const liveEvents = state.liveEvents.length >= MAX_LIVE_EVENTS ? [...state.liveEvents.slice(1), event] : [...state.liveEvents, event];
+  const base: ChatState = { ...state, lastSeq: event.seq, liveEvents };
+  const payload = asRecord(event.payload);
+  switch (event.type) {
+    case 'user.message': {
+      if (!event.messageId) return { ...base, outcome: null };
+      const message: ChatMessage = {
+        id: event.messageId,
+        role: 'USER',
+        content: str(payload.content),
+        status: 'COMPLETE',
+        toolCalls: [],
+        toolCallId: null,
+        error: null,
+        createdAt: event.createdAt,
+      };
+      return { ...base, outcome: null, messages: upsert(base.messages, message.id, () => message, (m) => m) };
+    }
+    case 'turn.started':
+      return { ...base, running: true, outcome: null };
+    case 'session.status': {
+      const status = payload.status;
+      if (typeof status !== 'string' || !SESSION_STATUSES.has(status)) return base;
+      const sessionStatus = status as SessionStatus;
+      return { ...base, sessionStatus, running: BUSY.has(sessionStatus) };
+    }
+    case 'message.delta': {
+      if (!event.messageId || !event.delta) return base;
+      const delta = event.delta;
+      return {
+        ...base,
+        messages: upsert(
+          base.messages,
+          event.messageId,
+          () => assistant(event.messageId!, event.createdAt, { content: delta }),
+          (m) => (isTerminal(m.status) ? m : { ...m, content: m.content + delta, status: 'STREAMING' }),
+        ),
+      };
+    }
+    case 'message.completed': {
+      if (!event.messageId) return base;
+      const content = typeof payload.content === 'string' ? payload.content : null;
+      return {
+        ...base,
+        messages: upsert(
+          base.messages,
+          event.messageId,
+          () => assistant(event.messageId!, event.createdAt, { content: content ?? '', status: 'COMPLETE' }),
+          (m) => ({ ...m, content: content ?? m.content, status: isTerminal(m.status) ? m.status : 'COMPLETE' }),
+        ),
+      };
+    }
+    case 'tool.call': {
+      if (!event.messageId) return base;
+      const call: ToolCall = { id: str(payload.id), name: str(payload.name) || 'tool', input: payload.input ?? null, output: null, isError: false };
+      return {
+        ...base,
+        messages: upsert(
+          base.messages,
+          event.messageId,
+          () => assistant(event.messageId!, event.createdAt, { toolCalls: [call] }),
+          (m) => (m.toolCalls.some((c) => c.id === call.id) ? m : { ...m, toolCalls: [...m.toolCalls, call] }),
+        ),
+      };
+    }
+    case 'tool.result': {
+      const callId = str(payload.id);
+      const output = str(payload.output);
+      const isError = payload.isError === true;
+      let messages = base.messages.map((m) => {
+        if (!m.toolCalls.some((c) => c.id === callId)) return m;
+        return {
+          ...m,
+          // The model's step that made the call is over once its tools answer.
+          status: isTerminal(m.status) ? m.status : ('COMPLETE' as const),
+          toolCalls: m.toolCalls.map((c) => (c.id === callId ? { ...c, output, isError } : c)),
+        };
+      });
+      if (event.messageId) {
+        const tool: ChatMessage = {
+          id: event.messageId,
+          role: 'TOOL',
+          content: output,
+          status: isError ? 'FAILED' : 'COMPLETE',
+          toolCalls: [],
+          toolCallId: callId,
+          error: null,
+          createdAt: event.createdAt,
+        };
+        messages = upsert(messages, tool.id, () => tool, (m) => m);
+      }
+      return { ...base, messages };
+    }
+    case 'turn.completed':
+      return { ...finishTurn(base, event.messageId, 'COMPLETE', null), usage: addUsage(base.usage, payload.usage) };
+    case 'turn.failed': {
+      const error = str(payload.error) || 'The turn failed without an explanation.';
+      return { ...finishTurn(base, event.messageId, 'FAILED', error), outcome: { kind: 'failed', error }, usage: addUsage(base.usage, payload.usage) };
+    }
+    case 'turn.cancelled':
+      return { ...finishTurn(base, event.messageId, 'CANCELLED', null), outcome: { kind: 'cancelled' }, usage: addUsage(base.usage, payload.usage) };
+    default:
+      return base;
+  }
+}
+
+/** Ends the turn: its last message (and anything still streaming) gets the turn's outcome. */
+function finishTurn(state: ChatState, messageId: string | null, status: MessageStatus, error: string | null): ChatState {
+  const messages = state.messages.map((m) => {
+    if (m.role !== 'ASSISTANT') return m;
+    const streaming = !isTerminal(m.status);
+    if (m.id === messageId) {
+      // The API finalises the turn's last message with the turn's outcome.
+      return { ...m, status: m.status === 'COMPLETE' && status === 'COMPLETE' ? m.status : status, error: error ?? m.error };
+    }
+    return streaming ? { ...m, status, error: error ?? m.error } : m;
+  });
+  return { ...state, messages, running: false };
+}
+
+function assistant(id: string, createdAt: string, fields: Partial<ChatMessage>): ChatMessage {
+  return { id, role: 'ASSISTANT', content: '', status: 'STREAMING', toolCalls: [], toolCallId: null, error: null, createdAt, ...fields };
+}
+
+function upsert(messages: ChatMessage[], id: string, create: () => ChatMessage, update: (m: ChatMessage) => ChatMessage): ChatMessage[] {
+  const index = messages.findIndex((m) => m.id === id);
+  if (index < 0) return [...messages, create()];
+  const current = messages[index]!;
+  const updated = update(current);
+  if (updated === current) return messages;
+  const copy = messages.slice();
+  copy[index] = updated;
+  return copy;
+}
+
+function dedupeById(messages: ChatMessage[]): ChatMessage[] {
+  const seen = new Set<string>();
+  return messages.filter((m) => (seen.has(m.id) ? false : (seen.add(m.id), true)));
+}
+
+function addUsage(usage: Usage, raw: unknown): Usage {
+  const u = asRecord(raw);
+  const input = typeof u.inputTokens === 'number' ? u.inputTokens : 0;
+  const output = typeof u.outputTokens === 'number' ? u.outputTokens : 0;
+  return input === 0 && output === 0 ? usage : { inputTokens: usage.inputTokens + input, outputTokens: usage.outputTokens + output };
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value);
+}
+
+/** `Message.toolCalls` JSON (`[{id,name,input,output,isError}]`) as typed tool calls; malformed entries are skipped. */
+export function parseToolCalls(raw: unknown): ToolCall[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((entry: unknown): ToolCall[] => {
+    const e = asRecord(entry);
+    if (typeof e.id !== 'string') return [];
+    return [
+      {
+        id: e.id,
+        name: typeof e.name === 'string' ? e.name : 'tool',
+        input: e.input ?? null,
+        output: e.output === undefined || e.output === null ? null : str(e.output),
+        isError: e.isError === true,
+      },
+    ];
+  });
+}
+
+/** A message from the API as the chat view holds it. */
+export function fromApiMessage(m: ChatMessageFieldsFragment): ChatMessage {
+  return {
+    id: m.id,
+    role: m.role,
+    content: m.content,
+    status: m.status,
+    toolCalls: parseToolCalls(m.toolCalls),
+    toolCallId: m.toolCallId,
+    error: m.error,
+    createdAt: m.createdAt,
+  };
+}

@@ -1,0 +1,50 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { AuthProvider } from '../../app/auth.tsx';
+import { SignInPage } from './SignInPage.tsx';
+import type { VerifyResult } from '../../lib/auth/verify.ts';
+
+const KEY = 'pdk_0123456789abcdefghijABCDEFGHIJ0123456789';
+const viewer = { role: 'ADMIN' as const, team: { id: 't', name: 'default' }, apiKey: { id: 'k', name: 'admin', prefix: 'pdk_012345' } };
+
+function setup(result: VerifyResult) {
+  const verify = vi.fn(async () => result);
+  const onSignedIn = vi.fn();
+  render(
+    <AuthProvider>
+      <SignInPage onSignedIn={onSignedIn} verify={verify} />
+    </AuthProvider>,
+  );
+  return { verify, onSignedIn };
+}
+
+describe('SignInPage', () => {
+  afterEach(() => window.sessionStorage.clear());
+
+  it('checks the key with the API, then keeps it for this tab only', async () => {
+    const { verify, onSignedIn } = setup({ ok: true, viewer });
+    await userEvent.type(screen.getByLabelText('API key'), `  ${KEY} `);
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await waitFor(() => expect(onSignedIn).toHaveBeenCalled());
+    expect(verify).toHaveBeenCalledWith(KEY);
+    expect(window.sessionStorage.getItem('paddock.apiKey')).toBe(KEY);
+    expect(window.localStorage.getItem('paddock.apiKey')).toBeNull();
+  });
+
+  it('explains a malformed key without calling the API', async () => {
+    const { verify } = setup({ ok: true, viewer });
+    await userEvent.type(screen.getByLabelText('API key'), 'sk-live-123{Enter}');
+    expect(await screen.findByRole('alert')).toHaveTextContent(/start with "pdk_"/);
+    expect(verify).not.toHaveBeenCalled();
+    expect(screen.getByLabelText('API key')).toHaveAttribute('aria-invalid', 'true');
+  });
+
+  it('shows why the API refused the key and stores nothing', async () => {
+    const { onSignedIn } = setup({ ok: false, message: 'Paddock did not accept this API key.' });
+    await userEvent.type(screen.getByLabelText('API key'), `${KEY}{Enter}`);
+    expect(await screen.findByRole('alert')).toHaveTextContent('Paddock did not accept this API key.');
+    expect(onSignedIn).not.toHaveBeenCalled();
+    expect(window.sessionStorage.length).toBe(0);
+  });
+});
