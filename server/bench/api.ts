@@ -6,7 +6,7 @@
  *   (b) agents(first: 50)
  *   (c) { __typename } — the framework's own ceiling on the same server
  *
- * Options: --concurrency 32 --seconds 10 --messages 10000
+ * Options: --concurrency 32 --seconds 10 --messages 10000 --processes 1 (API processes)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -23,7 +23,7 @@ import { createLogger } from '../src/log/index.ts';
 import { generateApiKey, hashApiKey, keyPrefix } from '../src/auth/keys.ts';
 
 const { values } = parseArgs({
-  options: { only: { type: 'string' }, concurrency: { type: 'string', default: '32' }, seconds: { type: 'string', default: '10' }, messages: { type: 'string', default: '10000' } },
+  options: { processes: { type: 'string', default: '1' }, only: { type: 'string' }, concurrency: { type: 'string', default: '32' }, seconds: { type: 'string', default: '10' }, messages: { type: 'string', default: '10000' } },
 });
 const CONCURRENCY = Number(values.concurrency);
 const SECONDS = Number(values.seconds);
@@ -43,7 +43,7 @@ async function main() {
     const port = 4100 + Math.floor(Math.random() * 800);
     api = spawn(process.execPath, [...(process.env.PADDOCK_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.PADDOCK_BENCH_PROFILE] : []), '--import', 'tsx', path.resolve(import.meta.dirname, '../src/bin/api.ts')], {
       cwd: path.resolve(import.meta.dirname, '..'),
-      env: { PATH: process.env.PATH, DATABASE_URL: pg.databaseUrl, PORT: String(port), HOST: '127.0.0.1', PADDOCK_DATA_DIR: dir, PADDOCK_ADMIN_KEY: key, PADDOCK_LOG_LEVEL: 'warn' },
+      env: { PATH: process.env.PATH, DATABASE_URL: pg.databaseUrl, PORT: String(port), HOST: '127.0.0.1', PADDOCK_DATA_DIR: dir, PADDOCK_ADMIN_KEY: key, PADDOCK_LOG_LEVEL: 'warn', PADDOCK_API_PROCESSES: values.processes },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     await waitReady(port);
@@ -184,7 +184,7 @@ function report(results: Result[]) {
   }
   const row = (r: Result) =>
     `${r.name.padEnd(52)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${r.p50.toFixed(2).padStart(7)} ms   p99 ${r.p99.toFixed(2).padStart(7)} ms   max ${r.max.toFixed(1).padStart(7)} ms   errors ${r.errors}`;
-  console.log(`\nPaddock API benchmark — ${CONCURRENCY} concurrent clients, ${SECONDS} s per query, ${MESSAGES} messages, ${os.cpus().length} CPUs, Node ${process.version}\n`);
+  console.log(`\nPaddock API benchmark — ${CONCURRENCY} concurrent clients, ${SECONDS} s per query, ${MESSAGES} messages, ${values.processes} API process(es), ${os.cpus().length} CPUs, Node ${process.version}\n`);
   for (const r of results) console.log(row(r));
   console.log(`\nthroughput ratio (a)/(c): ${(a.rps / c.rps).toFixed(3)}`);
   console.log(`throughput ratio (b)/(c): ${(b.rps / c.rps).toFixed(3)}`);

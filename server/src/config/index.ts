@@ -18,6 +18,7 @@ const envSchema = z.object({
   PADDOCK_SANDBOX_DRIVER: z.enum(['local', 'kubernetes']).optional(),
   LITELLM_API_BASE: z.string().url().optional(),
   LITELLM_API_KEY: z.string().optional(),
+  PADDOCK_API_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   PADDOCK_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   PADDOCK_MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(50).default(12),
   PADDOCK_MAX_QUERY_COMPLEXITY: z.coerce.number().int().min(10).default(5000),
@@ -56,6 +57,8 @@ export type Config = {
   gateway: { baseUrl: string; apiKey: string } | undefined;
   containerEnv: Record<string, string>;
   dbPoolSize: number;
+  /** API processes sharing the port (`bin/api.ts` only). */
+  apiProcesses: number;
   limits: { maxDepth: number; maxComplexity: number; maxBodyBytes: number };
   worker: {
     concurrency: number;
@@ -154,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     gateway: e.LITELLM_API_BASE ? { baseUrl: e.LITELLM_API_BASE, apiKey: e.LITELLM_API_KEY ?? '' } : undefined,
     containerEnv: containerEnv(env),
     dbPoolSize: e.PADDOCK_DB_POOL_SIZE,
+    apiProcesses: e.PADDOCK_API_PROCESSES,
     limits: {
       maxDepth: e.PADDOCK_MAX_QUERY_DEPTH,
       maxComplexity: e.PADDOCK_MAX_QUERY_COMPLEXITY,
