@@ -1,9 +1,10 @@
 import DataLoader from 'dataloader';
 import type { AgentRow } from '../agents/service.ts';
+import type { Sandbox } from '../db/index.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { Services } from '../services.ts';
 
-/** Per-request batch loaders, so a page of sessions loads its agents in one query. */
+/** Per-request batch loaders, so a page of sessions loads its agents and sandboxes in one query each. */
 export function createLoaders(services: Services, viewer: Viewer | null) {
   return {
     agent: new DataLoader<string, AgentRow | null>(async (ids) => {
@@ -11,6 +12,12 @@ export function createLoaders(services: Services, viewer: Viewer | null) {
       const rows = await services.agents.findMany(viewer, ids);
       const byId = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id) ?? null);
+    }),
+    /** By session id; only for sessions the viewer already loaded, so no team check here. */
+    sandbox: new DataLoader<string, Sandbox | null>(async (sessionIds) => {
+      const rows = await services.sessions.sandboxes(sessionIds);
+      const bySession = new Map(rows.map((r) => [r.sessionId, r]));
+      return sessionIds.map((id) => bySession.get(id) ?? null);
     }),
   };
 }

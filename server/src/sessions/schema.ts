@@ -1,4 +1,4 @@
-import type { Message as MessageRow } from '../db/index.ts';
+import type { Message as MessageRow, Sandbox as SandboxRow } from '../db/index.ts';
 import type { BusEvent } from '../events/bus.ts';
 import { toBusEvent } from '../events/mapping.ts';
 import { sessionEventStream } from '../events/stream.ts';
@@ -33,7 +33,7 @@ export const SessionFilter = builder.inputType('SessionFilter', {
   }),
 });
 
-const SandboxStatus = builder.objectRef<NonNullable<SessionRow['sandbox']>>('SandboxStatus').implement({
+const SandboxStatus = builder.objectRef<SandboxRow>('SandboxStatus').implement({
   description: "The session's sandbox as Paddock last saw it. Endpoints and credentials are never exposed.",
   fields: (t) => ({
     driver: t.exposeString('driver'),
@@ -61,7 +61,7 @@ builder.node(Session, {
     }),
     title: t.exposeString('title'),
     status: t.expose('status', { type: SessionStatus }),
-    sandbox: t.field({ type: SandboxStatus, nullable: true, resolve: (s) => s.sandbox }),
+    sandbox: t.field({ type: SandboxStatus, nullable: true, resolve: (s, _args, ctx) => ctx.loaders.sandbox.load(s.id) }),
     messages: t.connection(
       {
         type: Message,

@@ -8,7 +8,7 @@ import { toBusEvent } from '../events/mapping.ts';
 import { JOBS } from '../worker/jobs.ts';
 import type { Viewer } from '../auth/viewer.ts';
 
-export type SessionRow = Session & { sandbox: Sandbox | null };
+export type SessionRow = Session;
 export type SessionFilter = {
   agentId?: string | null;
   status?: SessionStatus | null;
@@ -18,7 +18,6 @@ export type SessionFilter = {
 
 export const MAX_MESSAGE_CHARS = 100_000;
 export const MAX_TITLE_CHARS = 200;
-const withSandbox = { sandbox: true } satisfies Prisma.SessionInclude;
 
 /** Sessions of the viewer's team, their messages and event log. */
 export class SessionService {
@@ -31,7 +30,7 @@ export class SessionService {
   }
 
   async find(viewer: Viewer, id: string): Promise<SessionRow | null> {
-    return this.#db.session.findFirst({ where: { id, teamId: viewer.teamId }, include: withSandbox });
+    return this.#db.session.findFirst({ where: { id, teamId: viewer.teamId } });
   }
 
   async get(viewer: Viewer, id: string): Promise<SessionRow> {
@@ -62,7 +61,6 @@ export class SessionService {
       },
       orderBy: { id: window.backward ? 'asc' : 'desc' },
       take: window.limit,
-      include: withSandbox,
     });
   }
 
@@ -77,7 +75,7 @@ export class SessionService {
       return [created, await appendEvents(tx, id, [{ type: 'session.status', payload: { status: 'IDLE' } }])] as const;
     });
     this.#publish(events);
-    return { ...session, lastSeq: 1, sandbox: null };
+    return { ...session, lastSeq: 1 };
   }
 
   /**
@@ -171,7 +169,7 @@ export class SessionService {
   async #waitWhileRunning(id: string, timeoutMs: number): Promise<SessionRow> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const session = await this.#db.session.findUniqueOrThrow({ where: { id }, include: withSandbox });
+      const session = await this.#db.session.findUniqueOrThrow({ where: { id } });
       if ((session.status !== 'RUNNING' && session.status !== 'PROVISIONING') || Date.now() > deadline) return session;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -191,6 +189,11 @@ export class SessionService {
       orderBy: { id: window.backward ? 'desc' : 'asc' },
       take: window.limit,
     });
+  }
+
+  /** Sandboxes of these sessions, for the API's batch loader. */
+  async sandboxes(sessionIds: readonly string[]): Promise<Sandbox[]> {
+    return this.#db.sandbox.findMany({ where: { sessionId: { in: [...sessionIds] } } });
   }
 
   async findMessage(viewer: Viewer, id: string): Promise<Message | null> {
