@@ -5,11 +5,13 @@ import { keysCommand } from './keys.ts';
 import { teamsCommand } from './teams.ts';
 import { dbCommand } from './db.ts';
 import { mockLlmCommand } from './mock-llm.ts';
+import { sandboxCommand } from './sandbox.ts';
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   db: { run: dbCommand, help: 'db migrate                      apply pending migrations, then exit (init-container friendly)' },
   teams: { run: teamsCommand, help: 'teams create NAME | teams list' },
   'mock-llm': { run: mockLlmCommand, help: 'mock-llm [--port 4010] [--rate 40] [--first-token-ms 0]   run the offline mock model alone' },
+  sandbox: { run: sandboxCommand, help: 'sandbox render --agent NAME [--team NAME]   print the Kubernetes objects Paddock applies for an agent' },
   keys: { run: keysCommand, help: 'keys create --team NAME --name LABEL [--role ADMIN|MEMBER] | keys revoke ID' },
 };
 

@@ -1,6 +1,9 @@
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
 import type { SandboxDriver } from './driver.ts';
+import { KubernetesSandboxDriver } from './kubernetes/driver.ts';
+import { loadKubeConfig } from './kubernetes/kube/config.ts';
+import { kubernetesSettings } from './kubernetes/settings.ts';
 import { detectIsolation, LocalSandboxDriver } from './local/driver.ts';
 
 /** The driver `PADDOCK_SANDBOX_DRIVER` selects. */
@@ -11,6 +14,6 @@ export async function createSandboxDriver(config: Config, log: Logger): Promise<
       return new LocalSandboxDriver({ dataDir: config.dataDir, log, isolation });
     }
     case 'kubernetes':
-      throw new Error('The kubernetes sandbox driver is not available in this build; set PADDOCK_SANDBOX_DRIVER=local.');
+      return KubernetesSandboxDriver.create({ kubeConfig: loadKubeConfig(config.kubernetes), settings: kubernetesSettings(config), log });
   }
 }

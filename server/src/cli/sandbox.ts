@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import { stringify } from 'yaml';
+import { openPlatform, type Platform } from '../platform/open.ts';
+import { sandboxName } from '../sandbox/driver.ts';
+import { agentObjects, runtimeSecret, sandboxClaim, type AgentSandboxInput } from '../sandbox/kubernetes/manifests/index.ts';
+import { kubernetesSettings } from '../sandbox/kubernetes/settings.ts';
+import type { KubeObject, Secret } from '../sandbox/kubernetes/types.ts';
+import { flags, UsageError, type Command } from './args.ts';
+
+const USAGE = 'Usage: pnpm paddock sandbox render --agent NAME [--team NAME]';
+
+/** Secret values never reach a terminal: keys are shown, values replaced. */
+function redacted(secret: Secret, note: string): Secret {
+  const values = { ...secret.data, ...secret.stringData };
+  return { ...secret, stringData: Object.fromEntries(Object.keys(values).map((k) => [k, note])) };
+}
+
+async function findAgent(platform: Platform, agentName: string, teamName: string | undefined) {
+  const { db } = platform.services;
+  const agents = await db.agent.findMany({ where: { name: agentName, ...(teamName ? { team: { name: teamName } } : {}) }, include: { team: true } });
+  if (agents.length === 0) throw new UsageError(`No agent named "${agentName}"${teamName ? ` in team "${teamName}"` : ''}.`);
+  if (agents.length > 1) {
+    throw new UsageError(`Several teams have an agent named "${agentName}" (${agents.map((a) => a.team.name).join(', ')}); pass --team NAME.`);
+  }
+  return agents[0]!;
+}
+
+/** The YAML documents `sandbox render` prints, in the order Paddock applies them. */
+export async function renderAgentYaml(platform: Platform, agentName: string, teamName: string | undefined): Promise<string> {
+  const agent = await findAgent(platform, agentName, teamName);
+  const { config, harnesses } = platform.services;
+  const input: AgentSandboxInput = { agentId: agent.id, agentName: agent.name, teamId: agent.teamId, harness: harnesses.require(agent.harnessName), egressAllow: agent.egressAllow };
+  const settings = kubernetesSettings(config);
+  const objects = await agentObjects(input, settings);
+  const sessionId = randomUUID();
+  const claim = sandboxClaim({ name: sandboxName(sessionId), sessionId }, input, objects.template, objects.namespace, settings, Date.now());
+  const docs: [string, KubeObject][] = [
+    [`Values are read from the platform's CONTAINER_ENV_* variables when applied.`, redacted(objects.containerEnv, '<from CONTAINER_ENV_*>')],
+    ['Created once with a random token, never rewritten: warm pods read it.', redacted(runtimeSecret(input, objects.template, objects.namespace, ''), '<random, generated on first apply>')],
+    [
+      objects.egress.unenforced.length > 0
+        ? `Host names resolved now; NOT enforced: ${objects.egress.unenforced.join('; ')}`
+        : 'Host names in egressAllow are resolved to addresses when Paddock applies this.',
+      objects.networkPolicy,
+    ],
+    [`Applied with server-side apply (field manager "paddock").`, objects.sandboxTemplate],
+    [`replicas from PADDOCK_K8S_WARM_POOL_SIZE (0 = always cold start).`, objects.warmPool],
+    [`Sample: one claim per session, named ps-<session id>.`, claim],
+  ];
+  return docs.map(([comment, doc]) => `# ${doc.kind} ${doc.metadata.namespace ?? ''}/${doc.metadata.name}: ${comment}\n${stringify(doc)}`).join('---\n');
+}
+
+export const sandboxCommand: Command = async (args, { config, log, out }) => {
+  const [action, ...rest] = args;
+  if (action !== 'render') throw new UsageError(USAGE);
+  const { values } = flags(rest, { agent: { type: 'string' }, team: { type: 'string' } });
+  if (!values.agent) throw new UsageError(USAGE);
+  const platform = await openPlatform(config, log);
+  try {
+    out((await renderAgentYaml(platform, values.agent, values.team)).trimEnd());
+  } finally {
+    await platform.close();
+  }
+};

@@ -1,0 +1,63 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { loadConfig } from '../../src/config/index.ts';
+import type { HarnessDefinition } from '../../src/harnesses/definition.ts';
+import { createLogger } from '../../src/log/index.ts';
+import { sandboxName, type SandboxPhaseReport, type SandboxSpec } from '../../src/sandbox/driver.ts';
+import { KubernetesSandboxDriver, type StartTiming } from '../../src/sandbox/kubernetes/driver.ts';
+import type { HostResolver } from '../../src/sandbox/kubernetes/manifests/index.ts';
+import { kubernetesSettings, type KubernetesSettings } from '../../src/sandbox/kubernetes/settings.ts';
+import type { FakeKube } from './index.ts';
+
+/** The chat harness as `harnesses/chat.yaml` defines it. */
+export const CHAT_HARNESS: HarnessDefinition = {
+  name: 'chat',
+  displayName: 'Chat',
+  description: 'test harness',
+  image: 'ghcr.io/paddock-dev/harness-runtime:latest',
+  command: ['node', '/app/harnesses/runtime/src/main.ts'],
+  port: 8080,
+  adapter: 'chat',
+  capabilities: ['streaming'],
+  defaultModel: 'paddock-mock',
+  resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+};
+
+/** Host names resolve to fixed documentation addresses, so tests never touch DNS. */
+export const fixedResolver: HostResolver = async (host) => {
+  if (host.endsWith('.invalid')) throw new Error(`getaddrinfo ENOTFOUND ${host}`);
+  return ['203.0.113.10', '203.0.113.11'];
+};
+
+export function settingsFor(env: Record<string, string> = {}): KubernetesSettings {
+  return kubernetesSettings(loadConfig({ PADDOCK_K8S_ACCESS: 'pod-ip', LITELLM_API_BASE: 'http://litellm.gateway.svc.cluster.local:4000', ...env }));
+}
+
+export async function driverFor(fake: FakeKube, settings: KubernetesSettings, onTiming?: (t: StartTiming) => void): Promise<KubernetesSandboxDriver> {
+  return KubernetesSandboxDriver.create({
+    kubeConfig: fake.kubeConfig(),
+    settings,
+    log: createLogger('kube-driver-test', process.env.PADDOCK_TEST_LOG_LEVEL ?? 'silent'),
+    resolve: fixedResolver,
+    onTiming,
+  });
+}
+
+export type Agent = { agentId: string; agentName: string; teamId: string; egressAllow: string[]; harness: HarnessDefinition };
+
+export function newAgent(overrides: Partial<Agent> = {}): Agent {
+  return { agentId: randomUUID(), agentName: 'Test Agent', teamId: randomUUID(), egressAllow: [], harness: CHAT_HARNESS, ...overrides };
+}
+
+export function specFor(agent: Agent, sessionId = randomUUID()): SandboxSpec {
+  return { name: sandboxName(sessionId), sessionId, ...agent, token: randomBytes(24).toString('base64url'), env: {} };
+}
+
+export const noReport: SandboxPhaseReport = () => undefined;
+
+export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
