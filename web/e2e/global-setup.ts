@@ -8,6 +8,13 @@ const webDir = fileURLToPath(new URL('..', import.meta.url));
 export default async function setup(): Promise<void> {
   await mkdir(`${webDir}/test-results`, { recursive: true });
   const started = performance.now();
-  await build({ root: webDir, logLevel: 'warn', configFile: `${webDir}/vite.config.ts` });
+  // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ root: webDir, mode: 'production', logLevel: 'warn', configFile: `${webDir}/vite.config.ts` });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
   process.stdout.write(`[e2e] dashboard built in ${Math.round(performance.now() - started)} ms\n`);
 }

@@ -37,19 +37,19 @@ export async function startPaddock(opts: { tokensPerSecond?: number } = {}): Pro
   const adminKey = generateKey();
   const url = `http://127.0.0.1:${port}`;
   let output = '';
+  // Hermetic: the embedded database and the offline mock model, whatever this shell has set.
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ['DATABASE_URL', 'LITELLM_API_BASE', 'LITELLM_API_KEY', 'PADDOCK_SANDBOX_DRIVER', 'HOST']) delete env[name];
   const child: ChildProcess = spawn(path.join(serverDir, 'node_modules/.bin/tsx'), ['src/bin/start.ts'], {
     cwd: serverDir,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
-      ...process.env,
+      ...env,
       PORT: String(port),
       PADDOCK_DATA_DIR: dataDir,
       PADDOCK_ADMIN_KEY: adminKey,
       PADDOCK_MOCK_TOKENS_PER_SECOND: String(opts.tokensPerSecond ?? 40),
-      LITELLM_API_BASE: '',
-      LITELLM_API_KEY: '',
-      DATABASE_URL: '',
     },
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

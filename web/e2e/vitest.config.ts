@@ -14,6 +14,8 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 240_000,
     fileParallelism: false,
+    // The steps build on each other: after one fails, the rest would only time out.
+    bail: 1,
     reporters: ['default'],
   },
 });

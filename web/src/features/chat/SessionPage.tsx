@@ -16,6 +16,13 @@ import { fromApiMessage } from './state.ts';
 import { useSessionChat, type Connection } from './useSessionChat.ts';
 
 export const MESSAGES_PAGE = 50;
+const SEND_RETRIES = 6;
+
+/** CONFLICT because a turn is still running (not because the session ended). */
+function isBusyConflict(error: unknown): boolean {
+  const problem = error ? describeError(error) : null;
+  return problem?.code === 'CONFLICT' && !/ended/i.test(problem.message);
+}
 type Session = NonNullable<SessionViewQuery['session']>;
 type Load = { status: 'loading' } | { status: 'error'; problem: Problem } | { status: 'ready'; session: Session | null };
 
@@ -94,7 +101,13 @@ function SessionView({ session }: { session: Session }) {
 
   const send = async (content: string): Promise<boolean> => {
     setProblem(null);
-    const result = await sendMessage({ input: { sessionId: session.id, content } });
+    let result = await sendMessage({ input: { sessionId: session.id, content } });
+    // The stream can report the turn finished a moment before the API accepts the next
+    // message; when this view believes the session is free, wait briefly and retry.
+    for (let attempt = 0; attempt < SEND_RETRIES && isBusyConflict(result.error) && !chat.state.running; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 250 * (attempt + 1)));
+      result = await sendMessage({ input: { sessionId: session.id, content } });
+    }
     if (result.error || !result.data) {
       setProblem(describeError(result.error));
       return false;

@@ -1,6 +1,7 @@
 import { stringifyDocument } from '@urql/core';
 import type { Client as WsClient, Sink } from 'graphql-ws';
-import { SessionEventsDocument, type SessionEventsSubscription } from '../../gql/graphql.ts';
+import type { SessionEventsSubscription } from '../../gql/graphql.ts';
+import { SessionEventsSubscription as SessionEventsDocument } from './documents.ts';
 import type { StreamEvent } from './state.ts';
 
 export type StreamHandlers = {

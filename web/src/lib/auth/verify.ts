@@ -1,5 +1,6 @@
 import { stringifyDocument } from '@urql/core';
-import { ViewerDocument, type ViewerQuery } from '../../gql/graphql.ts';
+import type { ViewerQuery } from '../../gql/graphql.ts';
+import { ViewerQuery as ViewerDocument } from '../../app/documents.ts';
 import { describeGraphQLError } from '../graphql/errors.ts';
 
 export type VerifyResult = { ok: true; viewer: ViewerQuery['viewer'] } | { ok: false; message: string };
