@@ -46,8 +46,12 @@ export function isStoredMarker(payload: unknown): boolean {
 
 /**
  * The default bus: PostgreSQL LISTEN/NOTIFY, so it needs nothing beyond the database.
- * Events published in the same tick are packed into as few NOTIFYs as fit, and
- * listeners in the publishing process are called at once without a round trip.
+ * Listeners in the publishing process are called at once without a round trip. Remote
+ * delivery sends one NOTIFY query at a time: whatever is published while one is in
+ * flight goes out in the next, packed into as few notifications as fit, all in one
+ * query. So under load the number of queries (and of messages every listening
+ * process must read) grows with round trips, not with events, and since one query
+ * commits before the next is sent, each session's events reach listeners in order.
  */
 export class PgEventBus implements EventBus {
   readonly #origin = randomUUID();
@@ -57,8 +61,12 @@ export class PgEventBus implements EventBus {
   readonly #controlListeners = new Set<(message: ControlMessage) => void>();
   readonly #publisher: pg.Pool;
   #listener: pg.Client | null = null;
+  /** Start of every notification this process sends; its own come back and are skipped unparsed. */
+  readonly #ownPrefix = `{"o":"${this.#origin}"`;
   #pending: BusEvent[] = [];
   #flushScheduled = false;
+  /** The NOTIFY query in flight, if any. */
+  #sending: Promise<void> | null = null;
   #closed = false;
 
   private constructor(url: string, log: Logger) {
@@ -107,6 +115,7 @@ export class PgEventBus implements EventBus {
   async close(): Promise<void> {
     this.#closed = true;
     this.#flush();
+    while (this.#sending) await this.#sending;
     await this.#listener?.end().catch(() => undefined);
     await this.#publisher.end().catch(() => undefined);
   }
@@ -125,12 +134,16 @@ export class PgEventBus implements EventBus {
 
   #flush(): void {
     this.#flushScheduled = false;
+    // The query in flight sends what accumulated once it is done.
+    if (this.#sending || this.#pending.length === 0) return;
     const events = this.#pending;
     this.#pending = [];
+    const payloads: string[] = [];
     let batch: BusEvent[] = [];
     let size = 0;
     const send = () => {
-      if (batch.length > 0) this.#notify(EVENTS_CHANNEL, JSON.stringify({ o: this.#origin, e: batch } satisfies Wire));
+      // `o` first: receivers recognise their own notifications by this prefix.
+      if (batch.length > 0) payloads.push(JSON.stringify({ o: this.#origin, e: batch } satisfies Wire));
       batch = [];
       size = 0;
     };
@@ -147,6 +160,19 @@ export class PgEventBus implements EventBus {
       size += text.length + 1;
     }
     send();
+    // One query, one transaction: its notifications are delivered in this order.
+    const query =
+      payloads.length === 1
+        ? this.#publisher.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, payloads[0]])
+        : this.#publisher.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS n(p, i) ORDER BY i', [EVENTS_CHANNEL, payloads]);
+    this.#sending = query.then(
+      () => undefined,
+      (error: unknown) => this.#log.warn({ err: error, events: events.length }, 'NOTIFY failed; remote subscribers will catch up from the log'),
+    );
+    void this.#sending.then(() => {
+      this.#sending = null;
+      this.#flush();
+    });
   }
 
   #notify(channel: string, payload: string): void {
@@ -183,7 +209,7 @@ export class PgEventBus implements EventBus {
   }
 
   #receive(channel: string, payload: string | undefined): void {
-    if (!payload) return;
+    if (!payload || payload.startsWith(this.#ownPrefix)) return;
     let parsed: { o?: string; e?: BusEvent[]; m?: ControlMessage };
     try {
       parsed = JSON.parse(payload) as typeof parsed;
