@@ -2,7 +2,15 @@ import type { Db } from '../db/index.ts';
 import { isStoredMarker, type BusEvent, type EventBus } from './bus.ts';
 import { toBusEvent } from './mapping.ts';
 
+/** Small, so a subscriber gets its first event quickly even when many subscribe at once. */
+const FIRST_PAGE = 50;
 const PAGE = 500;
+/**
+ * A replay hands the event loop to others this often. Delivering an event completes
+ * without I/O (the socket write's callback comes on the next tick), so without this one
+ * subscriber's whole replay would run before any other could even read its first page.
+ */
+const REPLAY_SLICE = 32;
 const GAP_WAIT_MS = 3_000;
 
 /**
@@ -23,11 +31,14 @@ export async function* sessionEventStream(db: Db, bus: EventBus, sessionId: stri
   signal?.addEventListener('abort', onAbort);
   let last = after;
   try {
-    for (;;) {
-      const page = await readLog(db, sessionId, last, PAGE);
-      for (const event of page) yield event;
+    for (let take = FIRST_PAGE; ; take = PAGE) {
+      const page = await readLog(db, sessionId, last, take);
+      for (let i = 0; i < page.length; i++) {
+        if (i > 0 && i % REPLAY_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        yield page[i]!;
+      }
       if (page.length > 0) last = page.at(-1)!.seq;
-      if (page.length < PAGE) break;
+      if (page.length < take) break;
     }
     while (!signal?.aborted) {
       if (buffer.length === 0) {
