@@ -8,7 +8,15 @@ import type { SessionViewQuery } from '../../gql/graphql.ts';
 import { describeError, type Problem } from '../../lib/graphql/errors.ts';
 import { formatNumber } from '../../lib/format.ts';
 import { Link, setSearchParams, useLocation } from '../../lib/router/router.tsx';
-import { CancelTurnMutation, EarlierMessagesQuery, EndSessionMutation, SendMessageMutation, SessionViewQuery as SessionViewDocument } from './documents.ts';
+import {
+  CancelTurnMutation,
+  EarlierMessagesQuery,
+  EndSessionMutation,
+  SendMessageMutation,
+  SessionEventsPageQuery,
+  SessionViewQuery as SessionViewDocument,
+} from './documents.ts';
+import { findResumeSeq } from './resume.ts';
 import { Composer } from './Composer.tsx';
 import { EventsTab } from './EventsTab.tsx';
 import { MessageList } from './MessageList.tsx';
@@ -24,11 +32,12 @@ function isBusyConflict(error: unknown): boolean {
   return problem?.code === 'CONFLICT' && !/ended/i.test(problem.message);
 }
 type Session = NonNullable<SessionViewQuery['session']>;
-type Load = { status: 'loading' } | { status: 'error'; problem: Problem } | { status: 'ready'; session: Session | null };
+type Load = { status: 'loading' } | { status: 'error'; problem: Problem } | { status: 'ready'; session: Session | null; resumeAfter: number };
 
 /**
  * One session: loads the newest messages and `lastSeq` once, then the chat view
  * keeps itself current from the event stream (not from the query cache).
+ * `findResumeSeq` checks the resume point of a session caught mid-turn.
  */
 export default function SessionPage({ sessionId }: { sessionId: string }) {
   const client = useClient();
@@ -38,14 +47,21 @@ export default function SessionPage({ sessionId }: { sessionId: string }) {
   useEffect(() => {
     let cancelled = false;
     setLoad({ status: 'loading' });
-    void client
-      .query(SessionViewDocument, { id: sessionId, last: MESSAGES_PAGE }, { requestPolicy: 'network-only' })
-      .toPromise()
-      .then((result) => {
-        if (cancelled) return;
-        if (result.error) setLoad({ status: 'error', problem: describeError(result.error) });
-        else setLoad({ status: 'ready', session: result.data?.session ?? null });
-      });
+    const fetchEvents = async (after: number, first: number) => {
+      const result = await client.query(SessionEventsPageQuery, { id: sessionId, after, first }, { requestPolicy: 'network-only' }).toPromise();
+      if (result.error) throw result.error;
+      return result.data?.session?.events ?? [];
+    };
+    void (async () => {
+      const result = await client.query(SessionViewDocument, { id: sessionId, last: MESSAGES_PAGE }, { requestPolicy: 'network-only' }).toPromise();
+      if (cancelled) return;
+      if (result.error) return setLoad({ status: 'error', problem: describeError(result.error) });
+      const session = result.data?.session ?? null;
+      if (!session) return setLoad({ status: 'ready', session, resumeAfter: 0 });
+      const messages = session.messages.edges.map((e) => fromApiMessage(e.node));
+      const resumeAfter = await findResumeSeq({ lastSeq: session.lastSeq, status: session.status, messages }, fetchEvents).catch(() => session.lastSeq);
+      if (!cancelled) setLoad({ status: 'ready', session, resumeAfter });
+    })();
     return () => {
       cancelled = true;
     };
@@ -60,7 +76,7 @@ export default function SessionPage({ sessionId }: { sessionId: string }) {
       </EmptyState>
     );
   }
-  return <SessionView session={load.session} />;
+  return <SessionView session={load.session} resumeAfter={load.resumeAfter} />;
 }
 
 function ConnectionIndicator({ connection }: { connection: Connection }) {
@@ -73,7 +89,7 @@ function ConnectionIndicator({ connection }: { connection: Connection }) {
   );
 }
 
-function SessionView({ session }: { session: Session }) {
+function SessionView({ session, resumeAfter }: { session: Session; resumeAfter: number }) {
   const ws = useWsClient();
   const client = useClient();
   const { signOut } = useAuth();
@@ -85,7 +101,7 @@ function SessionView({ session }: { session: Session }) {
     session.id,
     {
       messages: session.messages.edges.map((e) => fromApiMessage(e.node)),
-      lastSeq: session.lastSeq,
+      lastSeq: resumeAfter,
       sessionStatus: session.status,
       usage: { inputTokens: session.usage.inputTokens, outputTokens: session.usage.outputTokens },
     },
