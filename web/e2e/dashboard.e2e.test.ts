@@ -297,6 +297,15 @@ describe('Paddock dashboard in Chromium', () => {
     await shot('07-stopped');
   });
 
+  it('shows a failed turn as an error with a way to try again', async () => {
+    await send('/fail');
+    const alert = page.getByRole('alert').filter({ hasText: 'could not finish' });
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('failed on purpose');
+    expect(await alert.getByRole('button', { name: 'Try again' }).count()).toBe(1);
+    await shot('07b-failed-turn');
+  });
+
   it('shows the event timeline and works on a phone-width screen', async () => {
     await page.getByRole('tab', { name: 'Events' }).click();
     await page.getByText('turn.cancelled').first().waitFor();
@@ -341,5 +350,33 @@ describe('Paddock dashboard in Chromium', () => {
       expect(tokens).toEqual(tokens.map((_, i) => `tok${i + 1}`));
     }
     await shot('10-after-reload');
+  });
+
+  it('edits an agent (replacing a secret) and deletes another after confirming', async () => {
+    await page.getByRole('link', { name: 'Agents', exact: true }).click();
+    await page.getByRole('link', { name: 'e2e-chat' }).click();
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByLabel('Description').fill('Edited by the browser test');
+    await page.getByRole('button', { name: 'Replace SERVICE_TOKEN' }).click();
+    await page.getByLabel('New value for SERVICE_TOKEN').fill('rotated-value');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Edited by the browser test').waitFor();
+    expect((await page.locator('main').textContent()) ?? '').not.toContain('rotated-value');
+
+    await page.getByRole('link', { name: 'Agents', exact: true }).click();
+    await page.getByRole('link', { name: 'New agent' }).first().click();
+    await page.getByLabel('Name', { exact: true }).fill('short-lived');
+    await page.getByRole('button', { name: 'Create agent' }).click();
+    await page.getByRole('heading', { name: 'short-lived' }).waitFor();
+    await page.getByRole('button', { name: 'Delete' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete short-lived?' });
+    await dialog.waitFor();
+    await shot('11-delete-dialog');
+    await dialog.getByRole('button', { name: 'Delete agent' }).click();
+    await page.waitForURL(/\/agents$/);
+    await page.getByRole('link', { name: 'e2e-chat' }).waitFor();
+    expect(await page.getByRole('link', { name: 'short-lived' }).count()).toBe(0);
+    await page.getByLabel('Search agents').fill('nothing-matches-this');
+    await page.getByText('No agents match').waitFor();
   });
 });

@@ -151,7 +151,7 @@ export default function AgentPage({ agentId }: { agentId: string }) {
         onCancel={() => setConfirming(false)}
         onConfirm={() => void remove()}
       >
-        <p>The agent, its encrypted variables and its sessions’ sandboxes are removed. This cannot be undone.</p>
+        <p>The agent, its encrypted variables and all of its sessions, with their conversations, are deleted. This cannot be undone.</p>
       </ConfirmDialog>
     </div>
   );

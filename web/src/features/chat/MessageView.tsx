@@ -38,7 +38,7 @@ export const MessageView = memo(function MessageView({ message }: { message: Cha
     <article className="msg msg-assistant" aria-label="Agent reply" aria-busy={streaming || undefined} data-role="assistant" data-status={message.status} data-message-id={message.id}>
       <div className="msg-body">
         {message.content ? <Markdown text={message.content} /> : null}
-        {streaming && message.toolCalls.length === 0 ? <span className="caret" aria-hidden="true" /> : null}
+        {streaming && !message.content && message.toolCalls.length === 0 ? <span className="caret" aria-hidden="true" /> : null}
         {message.toolCalls.length > 0 ? (
           <div className="tool-list">
             {message.toolCalls.map((call) => (

@@ -1,0 +1,98 @@
+import { describe, expect, it, vi } from 'vitest';
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { AgentForm, parseEgress, type AgentFormValues } from './AgentForm.tsx';
+import { envChanges, envProblem, rowsFromNames, newRow } from './envVars.ts';
+
+const harnesses = [
+  { name: 'chat', displayName: 'Chat', description: 'Built-in agent loop.', capabilities: ['streaming', 'tools'], defaultModel: 'paddock-mock' },
+  { name: 'codex', displayName: 'Codex', description: 'OpenAI Codex.', capabilities: ['files'], defaultModel: 'gpt-5-codex' },
+];
+
+function setup(initial?: Parameters<typeof AgentForm>[0]['initial']) {
+  const onSubmit = vi.fn<(values: AgentFormValues) => void>();
+  render(<AgentForm harnesses={harnesses} initial={initial} submitLabel="Save" busy={false} problem={null} onSubmit={onSubmit} onCancel={vi.fn()} />);
+  return { onSubmit };
+}
+
+describe('AgentForm', () => {
+  it("shows each harness's description and capabilities and follows its default model", async () => {
+    setup();
+    expect(screen.getByText('Built-in agent loop.')).toBeInTheDocument();
+    expect(screen.getByText('tools')).toBeInTheDocument();
+    const model = screen.getByLabelText('Model', { exact: true }) as HTMLInputElement;
+    expect(model.value).toBe('paddock-mock');
+    await userEvent.click(screen.getByRole('radio', { name: /Codex/ }));
+    expect(model.value).toBe('gpt-5-codex');
+    await userEvent.clear(model);
+    await userEvent.type(model, 'my-model');
+    await userEvent.click(screen.getByRole('radio', { name: /Chat/ }));
+    expect(model.value).toBe('my-model');
+  });
+
+  it('creates with new variables and an allow-list', async () => {
+    const { onSubmit } = setup();
+    await userEvent.type(screen.getByLabelText('Name', { exact: true }), 'Support-Bot');
+    await userEvent.click(screen.getByRole('button', { name: '+ Add variable' }));
+    await userEvent.type(screen.getByLabelText('Variable 1 name'), 'api token');
+    await userEvent.type(screen.getByLabelText('Variable 1 value'), 'v4lue');
+    await userEvent.type(screen.getByLabelText(/Egress allow-list/), 'api.github.com{Enter}*.pypi.org');
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(onSubmit).toHaveBeenCalledWith(
+      expect.objectContaining({
+        name: 'support-bot',
+        harness: 'chat',
+        model: 'paddock-mock',
+        env: [{ name: 'API_TOKEN', value: 'v4lue' }],
+        removeEnv: [],
+        egressAllow: ['api.github.com', '*.pypi.org'],
+      }),
+    );
+  });
+
+  it('edits existing variables by name only: replace and remove', async () => {
+    const { onSubmit } = setup({
+      name: 'bot',
+      description: '',
+      harnessName: 'chat',
+      model: 'paddock-mock',
+      systemPrompt: '',
+      envVarNames: ['KEEP_ME', 'ROTATE', 'DROP'],
+      egressAllow: [],
+    });
+    expect(screen.getAllByText('•••••••• (hidden)')).toHaveLength(3);
+    await userEvent.click(screen.getByRole('button', { name: 'Replace ROTATE' }));
+    await userEvent.type(screen.getByLabelText('New value for ROTATE'), 'fresh');
+    await userEvent.click(screen.getByRole('button', { name: 'Remove DROP' }));
+    expect(screen.getByText('Will be removed')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(onSubmit.mock.calls[0]![0]).toMatchObject({ env: [{ name: 'ROTATE', value: 'fresh' }], removeEnv: ['DROP'] });
+  });
+
+  it('explains an invalid name before calling the API', async () => {
+    const { onSubmit } = setup();
+    await userEvent.type(screen.getByLabelText('Name', { exact: true }), '-bad-');
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(onSubmit).not.toHaveBeenCalled();
+    expect(screen.getByText(/Use lowercase letters, digits and "-"/)).toBeInTheDocument();
+    expect(screen.getByLabelText('Name', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  });
+});
+
+describe('env var rows', () => {
+  it('sends nothing for kept variables and skips empty rows', () => {
+    const rows = [...rowsFromNames(['A', 'B']), newRow()];
+    expect(envChanges(rows)).toEqual({ env: [], removeEnv: [] });
+  });
+
+  it('catches duplicates and bad names', () => {
+    const [existing] = rowsFromNames(['TOKEN']);
+    expect(envProblem([existing!, { ...newRow(), name: 'TOKEN', value: 'x' }])).toMatch(/listed twice/);
+    expect(envProblem([{ ...newRow(), name: '1ABC', value: 'x' }])).toMatch(/uppercase/);
+    expect(envProblem([{ ...newRow(), name: '', value: 'x' }])).toMatch(/name/);
+  });
+
+  it('splits the allow-list on lines and commas', () => {
+    expect(parseEgress(' a.com, b.org\n\n10.0.0.0/8 ')).toEqual(['a.com', 'b.org', '10.0.0.0/8']);
+  });
+});
