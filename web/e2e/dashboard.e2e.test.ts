@@ -32,6 +32,18 @@ async function shot(name: string) {
 const assistant = () => page.locator('[data-role="assistant"]');
 const composer = () => page.getByRole('textbox', { name: 'Message' });
 
+/** A GraphQL call made by the test itself, as the admin. */
+async function adminGraphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const res = await fetch(`${paddock.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${paddock.adminKey}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data: T; errors?: { message: string }[] };
+  if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
+  return body.data;
+}
+
 /** The session's lastSeq and its newest stored event, straight from the API. */
 async function sessionSeqs(sessionId: string): Promise<{ lastSeq: number; newestSeq: number }> {
   const res = await fetch(`${paddock.url}/graphql`, {
@@ -378,5 +390,26 @@ describe('Paddock dashboard in Chromium', () => {
     expect(await page.getByRole('link', { name: 'short-lived' }).count()).toBe(0);
     await page.getByLabel('Search agents').fill('nothing-matches-this');
     await page.getByText('No agents match').waitFor();
+  });
+
+  it('signs out with an explanation when the API key is revoked', async () => {
+    const { viewer } = await adminGraphql<{ viewer: { team: { id: string } } }>('{ viewer { team { id } } }');
+    const { createApiKey } = await adminGraphql<{ createApiKey: { key: string; apiKey: { id: string } } }>(
+      'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key apiKey { id } } }',
+      { input: { teamId: viewer.team.id, name: 'e2e-member', role: 'MEMBER' } },
+    );
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/sign-in/);
+    expect(await page.evaluate(() => window.sessionStorage.getItem('paddock.apiKey'))).toBeNull();
+    await page.getByLabel('API key').fill(createApiKey.key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // Back where the admin signed out, now as the member.
+    await page.getByText('e2e-member · Member').waitFor();
+    await adminGraphql('mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }', { id: createApiKey.apiKey.id });
+    await page.getByRole('link', { name: 'Sessions', exact: true }).click();
+    await page.waitForURL(/\/sign-in/, { timeout: 15_000 });
+    await page.getByText('no longer accepts your API key').waitFor();
+    expect(await page.evaluate(() => window.sessionStorage.getItem('paddock.apiKey'))).toBeNull();
+    await shot('12-revoked');
   });
 });

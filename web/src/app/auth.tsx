@@ -47,9 +47,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const clients = useMemo(
     () =>
       apiKey
-        ? createApiClients(apiKey, (message) =>
-            signOut(`${message.replace(/\.?$/, '.')} Your API key was not accepted; it may have been revoked. Sign in again.`),
-          )
+        ? createApiClients(apiKey, () => signOut('Paddock no longer accepts your API key; it may have been revoked. Sign in with a valid key.'))
         : null,
     [apiKey, signOut],
   );

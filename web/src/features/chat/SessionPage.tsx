@@ -95,7 +95,7 @@ function SessionView({ session, resumeAfter }: { session: Session; resumeAfter: 
   const { signOut } = useAuth();
   const { search } = useLocation();
   const tab = search.get('tab') === 'events' ? 'events' : 'chat';
-  const onUnauthenticated = useCallback(() => signOut('Your API key is no longer accepted; it may have been revoked. Sign in again.'), [signOut]);
+  const onUnauthenticated = useCallback(() => signOut('Paddock no longer accepts your API key; it may have been revoked. Sign in with a valid key.'), [signOut]);
   const chat = useSessionChat(
     ws,
     session.id,

@@ -42,7 +42,7 @@ export function createApiClients(apiKey: string, onUnauthenticated: (message: st
       mapExchange({
         onError(error) {
           if (isUnauthenticated(error)) {
-            onUnauthenticated(error.graphQLErrors[0]?.message ?? 'Your API key was not accepted.');
+            onUnauthenticated(error.graphQLErrors[0]?.message ?? 'The API key was not accepted.');
           }
         },
       }),
