@@ -10,7 +10,7 @@ const PAGE = 500;
  * without I/O (the socket write's callback comes on the next tick), so without this one
  * subscriber's whole replay would run before any other could even read its first page.
  */
-const REPLAY_SLICE = 32;
+const REPLAY_SLICE = 4;
 const GAP_WAIT_MS = 3_000;
 
 /**
