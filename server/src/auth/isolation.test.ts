@@ -81,7 +81,9 @@ describe('authentication and roles', () => {
       expect(error.message).toMatch(/Authorization: Bearer/);
     }
     const bogus = new GraphqlClient(t.url, 'pdk_not-a-real-key');
-    expect((await bogus.error('{ viewer { role } }')).extensions?.code).toBe('UNAUTHENTICATED');
+    const rejected = await bogus.error('{ viewer { role } }');
+    expect(rejected.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(rejected.message).toMatch(/not valid: it was revoked or never existed/);
   });
 
   it('keeps team and key management for admins', async () => {

@@ -19,6 +19,12 @@ export class AuthService {
     this.#db = db;
   }
 
+  /** The viewer, and whether a key was sent that did not authenticate. */
+  async identify(authorization: string | null | undefined): Promise<{ viewer: Viewer | null; keyRejected: boolean }> {
+    const viewer = await this.authenticate(authorization);
+    return { viewer, keyRejected: viewer === null && parseBearer(authorization) !== null };
+  }
+
   async authenticate(authorization: string | null | undefined): Promise<Viewer | null> {
     const key = parseBearer(authorization);
     if (!key) return null;

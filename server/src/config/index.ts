@@ -21,7 +21,7 @@ const envSchema = z.object({
   PADDOCK_API_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   PADDOCK_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   PADDOCK_MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(50).default(12),
-  PADDOCK_MAX_QUERY_COMPLEXITY: z.coerce.number().int().min(10).default(5000),
+  PADDOCK_MAX_QUERY_COMPLEXITY: z.coerce.number().int().min(10).default(10000),
   PADDOCK_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   PADDOCK_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
   PADDOCK_SANDBOX_ISOLATION: z.enum(['auto', 'bwrap', 'none']).default('auto'),

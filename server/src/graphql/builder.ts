@@ -24,10 +24,11 @@ export const builder = new SchemaBuilder<{
     // Check subscriptions when they start, not on each event.
     authorizeOnSubscribe: true,
     authScopes: (ctx) => ({ member: ctx.viewer !== null, admin: ctx.viewer?.role === 'ADMIN' }),
-    unauthorizedError: (_parent, ctx) =>
-      ctx.viewer
-        ? forbidden('This operation needs an admin API key.')
-        : unauthenticated('Send an API key as "Authorization: Bearer <key>" (connectionParams.authorization on WebSocket).'),
+    unauthorizedError: (_parent, ctx) => {
+      if (ctx.viewer) return forbidden('This operation needs an admin API key.');
+      if (ctx.keyRejected) return unauthenticated('This API key is not valid: it was revoked or never existed. Ask an admin for a new one.');
+      return unauthenticated('Send an API key as "Authorization: Bearer <key>" (connectionParams.authorization on WebSocket).');
+    },
   },
   relay: {
     clientMutationId: 'omit',

@@ -6,6 +6,8 @@ import type { Loaders } from './loaders.ts';
 /** Built fresh for every HTTP request and every WebSocket operation. */
 export type Context = {
   viewer: Viewer | null;
+  /** An API key was sent but is unknown or revoked (as opposed to no key at all). */
+  keyRejected: boolean;
   services: Services;
   loaders: Loaders;
   log: Logger;

@@ -13,6 +13,8 @@ export function createLoaders(services: Services, viewer: Viewer | null) {
       const byId = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
+    /** Newest stored seq by session id (Session.lastSeq also counts seqs reserved by a running turn). */
+    lastSeq: new DataLoader<string, number>((sessionIds) => services.sessions.lastStoredSeqs(sessionIds)),
     /** By session id; only for sessions the viewer already loaded, so no team check here. */
     sandbox: new DataLoader<string, Sandbox | null>(async (sessionIds) => {
       const rows = await services.sessions.sandboxes(sessionIds);

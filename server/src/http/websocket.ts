@@ -6,7 +6,7 @@ import type { Viewer } from '../auth/viewer.ts';
 import type { Services } from '../services.ts';
 import type { Yoga } from './yoga.ts';
 
-type Extra = { viewer: Viewer | null };
+type Extra = { auth: { viewer: Viewer | null; keyRejected: boolean } };
 type Executor = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
 
 /**
@@ -20,7 +20,7 @@ export function attachWebSocket(server: Server, yoga: Yoga, services: Services) 
     {
       onConnect: async (ctx) => {
         const raw = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
-        (ctx.extra as Extra & object).viewer = await services.auth.authenticate(typeof raw === 'string' ? raw : null);
+        (ctx.extra as Extra & object).auth = await services.auth.identify(typeof raw === 'string' ? raw : null);
         return true;
       },
       execute: (args) => (args.rootValue as Executor).execute(args) as never,
@@ -28,7 +28,7 @@ export function attachWebSocket(server: Server, yoga: Yoga, services: Services) 
       onSubscribe: async (ctx, _id, params) => {
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
-          wsViewer: ctx.extra.viewer,
+          wsAuth: ctx.extra.auth,
           params,
         });
         let document;

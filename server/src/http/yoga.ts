@@ -9,7 +9,7 @@ import { createLoaders } from '../graphql/loaders.ts';
 import type { Services } from '../services.ts';
 
 /** Set by the WebSocket server, which authenticates once per connection. */
-export type ServerContext = { wsViewer?: Viewer | null };
+export type ServerContext = { wsAuth?: { viewer: Viewer | null; keyRejected: boolean } };
 
 export type Yoga = YogaServerInstance<ServerContext, Context>;
 
@@ -35,9 +35,8 @@ export function createGraphqlServer(schema: GraphQLSchema, services: Services): 
       error: (...args) => log.error({ err: args[0], args: args.slice(1) }, 'graphql error'),
     },
     context: async (initial): Promise<Context> => {
-      const viewer =
-        initial.wsViewer !== undefined ? initial.wsViewer : await services.auth.authenticate(initial.request.headers.get('authorization'));
-      return { viewer, services, loaders: createLoaders(services, viewer), log };
+      const { viewer, keyRejected } = initial.wsAuth ?? (await services.auth.identify(initial.request.headers.get('authorization')));
+      return { viewer, keyRejected, services, loaders: createLoaders(services, viewer), log };
     },
   });
 }

@@ -82,7 +82,11 @@ builder.node(Session, {
         return (await ctx.services.sessions.events(s.id, args.after ?? 0, first)).map(toBusEvent);
       },
     }),
-    lastSeq: t.exposeInt('lastSeq', { description: 'The seq of the newest event; subscribe with after: lastSeq to get only new ones.' }),
+    lastSeq: t.int({
+      description:
+        'The seq of the newest stored event; subscribe with after: lastSeq to get only what comes next. While a turn runs, the reply streamed so far is in the message.delta events after its user.message event.',
+      resolve: (s, _args, ctx) => ctx.loaders.lastSeq.load(s.id),
+    }),
     usage: t.field({ type: Usage, resolve: (s) => ({ inputTokens: s.inputTokens, outputTokens: s.outputTokens }) }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     lastActiveAt: t.expose('lastActiveAt', { type: 'DateTime' }),

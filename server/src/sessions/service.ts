@@ -191,6 +191,12 @@ export class SessionService {
     });
   }
 
+  async lastStoredSeqs(sessionIds: readonly string[]): Promise<number[]> {
+    const rows = await this.#db.sessionEvent.groupBy({ by: ['sessionId'], where: { sessionId: { in: [...sessionIds] } }, _max: { seq: true } });
+    const bySession = new Map(rows.map((r) => [r.sessionId, r._max.seq ?? 0]));
+    return sessionIds.map((id) => bySession.get(id) ?? 0);
+  }
+
   /** Sandboxes of these sessions, for the API's batch loader. */
   async sandboxes(sessionIds: readonly string[]): Promise<Sandbox[]> {
     return this.#db.sandbox.findMany({ where: { sessionId: { in: [...sessionIds] } } });

@@ -20,7 +20,7 @@ export class TurnRecorder {
   readonly #reserve: (ceiling: number) => Promise<void>;
   #seq: number;
   #ceiling: number;
-  #reserving = false;
+  #reserving: Promise<void> | null = null;
   #pending: { messageId: string; text: string; t: number } | null = null;
   #scheduled = false;
 
@@ -73,6 +73,8 @@ export class TurnRecorder {
   async persist(): Promise<void> {
     this.flushDelta();
     await this.#writer.flush();
+    // A reservation landing after the turn's final write would leave a hole in the seqs.
+    await this.#reserving;
   }
 
   /** Takes the next seq for an event the caller stores and publishes itself. */
@@ -93,12 +95,15 @@ export class TurnRecorder {
 
   #reserveAhead(): void {
     if (this.#reserving || this.#seq < this.#ceiling - SEQ_BLOCK / 2) return;
-    this.#reserving = true;
     const next = this.#ceiling + SEQ_BLOCK;
-    this.#reserve(next)
-      .then(() => (this.#ceiling = next))
+    this.#reserving = this.#reserve(next)
+      .then(() => {
+        this.#ceiling = next;
+      })
       .catch(() => undefined)
-      .finally(() => (this.#reserving = false));
+      .finally(() => {
+        this.#reserving = null;
+      });
   }
 
   #build(event: RecordedEvent): BusEvent {

@@ -187,30 +187,39 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       });
     }
     const type = { COMPLETED: 'turn.completed', FAILED: 'turn.failed', CANCELLED: 'turn.cancelled' }[result.status];
-    recorder.record({ type, messageId: last?.id ?? null, payload: { turnId, usage, ...(result.error ? { error: result.error } : {}) } });
     await recorder.persist();
-    // The session's new status and its event commit together, so a client that sees
-    // the session go IDLE can send the next message at once.
+    // The turn's end and the session's new status commit together and are published
+    // after: a client that sees them can send the next message at once.
     const sessionStatus = result.status === 'FAILED' && !last ? 'FAILED' : 'IDLE';
-    const statusEvent = recorder.next({ type: 'session.status', payload: { status: sessionStatus } });
+    const closing = [
+      recorder.next({ type, messageId: last?.id ?? null, payload: { turnId, usage, ...(result.error ? { error: result.error } : {}) } }),
+      recorder.next({ type: 'session.status', payload: { status: sessionStatus } }),
+    ];
     await db.$transaction([
       db.turn.update({ where: { id: turnId }, data: { status: result.status, endedAt: new Date(), error: result.error ?? null, assistantMessageId: last?.id ?? null } }),
       db.session.update({
         where: { id: turn.sessionId },
         data: {
           status: sessionStatus,
-          lastSeq: statusEvent.seq,
+          lastSeq: recorder.lastSeq,
           lastActiveAt: new Date(),
           inputTokens: { increment: usage.inputTokens },
           outputTokens: { increment: usage.outputTokens },
         },
       }),
-      db.sessionEvent.create({
-        data: { sessionId: statusEvent.sessionId, seq: statusEvent.seq, type: statusEvent.type, payload: { status: sessionStatus }, createdAt: new Date(statusEvent.createdAt) },
+      db.sessionEvent.createMany({
+        data: closing.map((e) => ({
+          sessionId: e.sessionId,
+          seq: e.seq,
+          type: e.type,
+          messageId: e.messageId,
+          payload: e.payload as Prisma.InputJsonValue,
+          createdAt: new Date(e.createdAt),
+        })),
       }),
-      db.sandbox.updateMany({ where: { sessionId: turn.sessionId, phase: 'READY' }, data: { lastUsedAt: new Date() } }),
+    db.sandbox.updateMany({ where: { sessionId: turn.sessionId, phase: 'READY' }, data: { lastUsedAt: new Date() } }),
     ]);
-    deps.bus.publish([statusEvent]);
+    deps.bus.publish(closing);
     turnLog.info({ status: result.status, usage, seq: recorder.lastSeq }, 'turn finished');
   }
 }

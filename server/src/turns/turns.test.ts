@@ -167,6 +167,13 @@ describe('a turn', () => {
     await send(sessionId, '/long 300 rate=200');
     await first.waitFor((events) => events.filter((e) => e.type === 'message.delta').length >= 20);
     await first.close();
+    // Mid-turn, lastSeq names an event that is really stored, never a reserved seq.
+    const mid = await client.ok<{ session: { lastSeq: number; events: { seq: number }[] } }>(
+      `query($s: ID!) { session(id: $s) { lastSeq events(after: 0, first: 1000) { seq } } }`,
+      { s: sessionId },
+    );
+    expect(mid.session.lastSeq).toBeGreaterThan(0);
+    expect(mid.session.events.map((e) => e.seq)).toContain(mid.session.lastSeq);
     const resumeFrom = first.lastSeq;
     const second = subscriber().subscribe(sessionId, resumeFrom);
     await second.waitForType('turn.completed');
