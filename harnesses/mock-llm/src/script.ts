@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Pace } from './pacing.ts';
-import type { ChatMessage } from './request.ts';
+import type { ChatMessage } from './conversation.ts';
 import { tokenize } from './tokens.ts';
 
 /** What the mock answers, decided from the request alone (no state, no randomness). */
 export type Reply =
-  | { kind: 'text'; tokens: string[] }
+  /** `thinking` tokens stream first as a reasoning block where the protocol has one. */
+  | { kind: 'text'; tokens: string[]; thinking: string[] }
+  /** A tool call named in the chat harness's vocabulary (`run_command`, `read_file`, ...); other protocols map it. */
   | { kind: 'tool'; callId: string; name: string; arguments: Record<string, string> }
-  | { kind: 'fail'; message: string };
+  /** An HTTP error instead of a reply. */
+  | { kind: 'fail'; status: number; message: string };
 
 export interface Plan {
   reply: Reply;
@@ -20,7 +23,7 @@ export const SLOW_TOKENS_PER_SECOND = 10;
 /** Upper bound for `/long N`, so one request cannot tie up the server forever. */
 export const MAX_LONG_TOKENS = 100_000;
 
-const text = (value: string): Reply => ({ kind: 'text', tokens: tokenize(value) });
+const text = (value: string, thinking = ''): Reply => ({ kind: 'text', tokens: tokenize(value), thinking: tokenize(thinking) });
 
 function lastOf(messages: ChatMessage[], role: string): ChatMessage | undefined {
   for (let i = messages.length - 1; i >= 0; i--) if (messages[i]?.role === role) return messages[i];
@@ -44,6 +47,13 @@ function echo(user: string, messages: ChatMessage[]): Reply {
   );
 }
 
+/** `/fail [status]`: an HTTP error, 500 unless a 4xx/5xx status is given (clients retry 5xx, not 4xx). */
+function fail(args: string): Reply {
+  const status = Number.parseInt(args, 10);
+  const valid = Number.isInteger(status) && status >= 400 && status <= 599;
+  return { kind: 'fail', status: valid ? status : 500, message: `The mock model failed on purpose (/fail${valid ? ` ${status}` : ''}).` };
+}
+
 /** `/long N rate=R first=MS`: exactly N tokens `tok1 tok2 …`. */
 function long(args: string): Plan {
   const [countText = '', ...options] = args.split(/\s+/).filter(Boolean);
@@ -57,7 +67,7 @@ function long(args: string): Plan {
     if (key === 'first') pace.firstTokenMs = number;
   }
   const tokens = Array.from({ length: count }, (_, i) => (i === count - 1 ? `tok${i + 1}` : `tok${i + 1} `));
-  return { reply: { kind: 'text', tokens }, pace };
+  return { reply: { kind: 'text', tokens, thinking: [] }, pace };
 }
 
 /** Reply to the user message that ends the conversation, honouring `/directives`. */
@@ -68,7 +78,7 @@ function answerUser(user: string, messages: ChatMessage[]): Plan {
   const rest = match?.[2]?.trim() ?? '';
   switch (directive) {
     case 'fail':
-      return { reply: { kind: 'fail', message: 'The mock model failed on purpose (/fail).' }, pace: {} };
+      return { reply: fail(rest), pace: {} };
     case 'tool':
     case 'loop':
       return { reply: tool(messages, 'run_command', { command: rest }), pace: {} };
@@ -86,9 +96,33 @@ function answerUser(user: string, messages: ChatMessage[]): Plan {
       return long(rest);
     case 'slow':
       return { reply: echo(rest, messages), pace: { tokensPerSecond: SLOW_TOKENS_PER_SECOND } };
+    case 'think':
+      return { reply: text(`You said: ${rest}`, `The user wants me to think about: ${rest}`), pace: {} };
     default:
       return { reply: echo(user, messages), pace: {} };
   }
+}
+
+/** The shell command of a tool call in any protocol's shape: `command` (string or argv) or `cmd`. */
+function commandOf(argumentsJson: string): string | undefined {
+  try {
+    const args: unknown = JSON.parse(argumentsJson);
+    if (typeof args !== 'object' || args === null) return undefined;
+    const { command, cmd } = args as { command?: unknown; cmd?: unknown };
+    if (typeof command === 'string') return command;
+    if (typeof cmd === 'string') return cmd;
+    // `["bash", "-lc", "ls"]`: the script is the last word.
+    if (Array.isArray(command) && typeof command.at(-1) === 'string') return String(command.at(-1));
+  } catch {
+    // Malformed arguments only change the wording of the summary.
+  }
+  return undefined;
+}
+
+/** Codex wraps command output in a header ending with an `Output:` line; the summary quotes what follows. */
+function outputOf(content: string): string {
+  const marker = content.indexOf('\nOutput:\n');
+  return marker >= 0 ? content.slice(marker + '\nOutput:\n'.length) : content;
 }
 
 /** After a tool result: summarise it, unless the user asked for `/loop`. */
@@ -96,17 +130,9 @@ function answerTool(result: ChatMessage, messages: ChatMessage[]): Plan {
   const user = lastOf(messages, 'user')?.content.trim() ?? '';
   if (user.startsWith('/loop ')) return answerUser(user, messages);
   const call = messages.flatMap((m) => m.toolCalls).find((c) => c.id === result.toolCallId);
-  const firstLine = result.content.split('\n', 1)[0] ?? '';
-  let subject = `Tool \`${call?.name ?? 'unknown'}\` finished.`;
-  if (call?.name === 'run_command') {
-    try {
-      const args: unknown = JSON.parse(call.arguments);
-      const command = typeof args === 'object' && args !== null && 'command' in args ? String(args.command) : '';
-      subject = `Ran \`${command}\`.`;
-    } catch {
-      // Malformed arguments only change the wording of the summary.
-    }
-  }
+  const firstLine = outputOf(result.content).split('\n', 1)[0] ?? '';
+  const command = call ? commandOf(call.arguments) : undefined;
+  const subject = command === undefined ? `Tool \`${call?.name ?? 'unknown'}\` finished.` : `Ran \`${command}\`.`;
   return { reply: text(`${subject} First line of output: ${firstLine}`), pace: {} };
 }
 

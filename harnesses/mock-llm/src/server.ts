@@ -1,118 +1,68 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readJson } from './body.ts';
-import { completeAtOnce, streamCompletion, type CompletionMeta } from './completion.ts';
+import { countTokens, messages } from './anthropic/route.ts';
+import { sendAnthropicError } from './anthropic/errors.ts';
+import { checkAuth } from './auth.ts';
+import { chatCompletions } from './chat/route.ts';
 import { RequestError, sendError, sendJson } from './errors.ts';
+import type { ServerContext } from './generate.ts';
 import { mockModel, modelList } from './models.ts';
-import { resolveOptions, type MockLlm, type MockLlmOptions, type MockLlmStats, type ResolvedOptions } from './options.ts';
-import { Pacer, type Pace } from './pacing.ts';
-import { parseChatRequest, type ChatMessage } from './request.ts';
-import { planReply } from './script.ts';
-import { countWords } from './tokens.ts';
+import { resolveOptions, type MockLlm, type MockLlmOptions } from './options.ts';
+import { responses } from './responses/route.ts';
 
-function headerNumber(req: IncomingMessage, name: string): number | undefined {
-  const raw = req.headers[name];
-  if (typeof raw !== 'string' || raw.trim() === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new RequestError(400, `Header ${name} must be a non-negative number.`);
-  return value;
-}
+type Handler = (ctx: ServerContext, req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-function promptTokens(messages: ChatMessage[]): number {
-  let total = 0;
-  for (const m of messages) {
-    total += countWords(m.content);
-    for (const call of m.toolCalls) total += countWords(call.arguments);
-  }
-  return total;
-}
+/** Model endpoints by path; each speaks its own protocol, all answer from the same script. */
+const POST_ROUTES: Record<string, Handler> = {
+  '/v1/chat/completions': chatCompletions,
+  '/v1/messages': messages,
+  '/v1/messages/count_tokens': countTokens,
+  '/v1/responses': responses,
+};
 
-function checkAuth(req: IncomingMessage, apiKey: string | undefined): void {
-  if (apiKey === undefined) return;
-  const given = createHash('sha256').update(req.headers.authorization ?? '').digest();
-  const wanted = createHash('sha256').update(`Bearer ${apiKey}`).digest();
-  if (!timingSafeEqual(given, wanted)) {
-    throw new RequestError(401, 'Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key');
+function route(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> | void {
+  ctx.stats.requests++;
+  const handler = POST_ROUTES[path];
+  if (handler) {
+    if (req.method !== 'POST') throw new RequestError(405, `Use POST for ${path}.`);
+    return handler(ctx, req, res);
   }
-}
-
-async function chatCompletions(req: IncomingMessage, res: ServerResponse, options: ResolvedOptions, stats: MockLlmStats): Promise<void> {
-  const start = performance.now();
-  checkAuth(req, options.apiKey);
-  const request = parseChatRequest(await readJson(req, options.maxBodyBytes));
-  const plan = planReply(request.messages);
-  if (plan.reply.kind === 'fail') {
-    sendError(res, 500, plan.reply.message, 'server_error', 'mock_failure');
-    return;
-  }
-  // Directive beats header beats server default.
-  const pace: Pace = {
-    tokensPerSecond: plan.pace.tokensPerSecond ?? headerNumber(req, 'x-mock-tokens-per-second') ?? options.tokensPerSecond,
-    firstTokenMs: plan.pace.firstTokenMs ?? headerNumber(req, 'x-mock-first-token-ms') ?? options.firstTokenLatencyMs,
-  };
-  const abort = new AbortController();
-  // A client that hangs up stops generation at the next token.
-  res.on('close', () => abort.abort());
-  const meta: CompletionMeta = {
-    id: `chatcmpl-mock-${createHash('sha256').update(JSON.stringify(request.messages)).digest('hex').slice(0, 24)}`,
-    created: Math.floor(Date.now() / 1000),
-    model: request.model,
-    promptTokens: promptTokens(request.messages),
-    includeUsage: request.includeUsage,
-  };
-  const pacer = new Pacer(pace, abort.signal, start);
-  stats.generating++;
-  try {
-    if (request.stream) {
-      req.socket.setNoDelay(true);
-      await streamCompletion(res, meta, plan.reply, pacer);
-    } else {
-      sendJson(res, 200, await completeAtOnce(meta, plan.reply, pacer));
-    }
-  } catch (error) {
-    if (!abort.signal.aborted) throw error;
-  } finally {
-    stats.generating--;
-  }
-}
-
-function route(req: IncomingMessage, res: ServerResponse, options: ResolvedOptions, stats: MockLlmStats): Promise<void> | void {
-  const path = (req.url ?? '/').split('?', 1)[0];
-  stats.requests++;
-  if (path === '/v1/chat/completions') {
-    if (req.method !== 'POST') throw new RequestError(405, 'Use POST for /v1/chat/completions.');
-    return chatCompletions(req, res, options, stats);
-  }
-  if (req.method !== 'GET') throw new RequestError(405, `Use GET for ${path}.`);
-  if (path === '/healthz') return sendJson(res, 200, { ok: true });
-  checkAuth(req, options.apiKey);
+  if (req.method !== 'GET' && req.method !== 'HEAD') throw new RequestError(405, `Use GET for ${path}.`);
+  // Claude Code probes the base URL with HEAD / before its first request.
+  if (path === '/healthz' || path === '/') return sendJson(res, 200, { ok: true });
+  checkAuth(req, ctx.options.apiKey);
   if (path === '/v1/models') return sendJson(res, 200, modelList);
   if (path === `/v1/models/${mockModel.id}`) return sendJson(res, 200, mockModel);
   throw new RequestError(404, `Unknown path ${path}.`, 'invalid_request_error', 'not_found');
 }
 
-/** Starts the deterministic OpenAI-compatible mock model server. */
+/** Errors in the envelope of the protocol the client speaks. */
+function fail(res: ServerResponse, path: string, error: unknown): void {
+  const status = error instanceof RequestError ? error.status : 500;
+  const message = error instanceof RequestError ? error.message : 'The mock model server hit an internal error.';
+  if (path.startsWith('/v1/messages')) sendAnthropicError(res, status, message);
+  else if (error instanceof RequestError) sendError(res, status, message, error.type, error.code);
+  else sendError(res, 500, message, 'server_error');
+}
+
+/** Starts the deterministic mock model server (Chat Completions, Anthropic Messages, OpenAI Responses). */
 export async function startMockLlm(input: MockLlmOptions = {}): Promise<MockLlm> {
-  const options = resolveOptions(input);
-  const stats: MockLlmStats = { requests: 0, generating: 0 };
+  const ctx: ServerContext = { options: resolveOptions(input), stats: { requests: 0, generating: 0 } };
   const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
     Promise.resolve()
-      .then(() => route(req, res, options, stats))
+      .then(() => route(ctx, req, res, path))
       .catch((error: unknown) => {
         if (res.headersSent) {
           res.destroy();
           return;
         }
-        if (error instanceof RequestError) {
-          sendError(res, error.status, error.message, error.type, error.code);
-        } else {
-          sendError(res, 500, 'The mock model server hit an internal error.', 'server_error');
-        }
+        fail(res, path, error);
         if (!req.complete) req.resume();
       });
   });
   server.keepAliveTimeout = 65_000;
+  const { options } = ctx;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
@@ -122,7 +72,7 @@ export async function startMockLlm(input: MockLlmOptions = {}): Promise<MockLlm>
   return {
     url: `http://${host}:${port}/v1`,
     port,
-    stats: () => ({ ...stats }),
+    stats: () => ({ ...ctx.stats }),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -25,3 +25,13 @@ export function chunkArguments(json: string, size = 12): string[] {
   for (let i = 0; i < json.length; i += size) pieces.push(json.slice(i, i + size));
   return pieces.length > 0 ? pieces : [''];
 }
+
+/** Prompt size for usage: words of every message and of every tool call's arguments. */
+export function countPromptTokens(messages: ReadonlyArray<{ content: string; toolCalls: ReadonlyArray<{ arguments: string }> }>): number {
+  let total = 0;
+  for (const m of messages) {
+    total += countWords(m.content);
+    for (const call of m.toolCalls) total += countWords(call.arguments);
+  }
+  return total;
+}

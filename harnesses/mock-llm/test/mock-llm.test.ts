@@ -138,6 +138,9 @@ describe('errors', () => {
     const body = (await res.json()) as { error: { message: string; type: string } };
     expect(body.error.type).toBe('server_error');
     expect(body.error.message).toMatch(/\/fail/);
+    const refused = await chat(mock.url, { messages: [user('/fail 400')] });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { type: string } }).error.type).toBe('invalid_request_error');
   });
 
   it('rejects invalid JSON and missing messages with 400', async () => {

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import type { Pacer } from './pacing.ts';
-import type { Reply } from './script.ts';
-import { chunkArguments } from './tokens.ts';
+import type { Pacer } from '../pacing.ts';
+import type { Reply } from '../script.ts';
+import { chunkArguments } from '../tokens.ts';
 
 type ToolReply = Extract<Reply, { kind: 'tool' }>;
 type TextReply = Extract<Reply, { kind: 'text' }>;

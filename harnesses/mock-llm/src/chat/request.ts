@@ -1,19 +1,5 @@
-import { RequestError } from './errors.ts';
-
-/** One tool call the assistant made earlier in the conversation. */
-export interface PriorToolCall {
-  id: string;
-  name: string;
-  arguments: string;
-}
-
-/** A chat message reduced to what the mock reasons about. */
-export interface ChatMessage {
-  role: string;
-  content: string;
-  toolCalls: PriorToolCall[];
-  toolCallId: string | undefined;
-}
+import { isObject, type ChatMessage, type PriorToolCall } from '../conversation.ts';
+import { RequestError } from '../errors.ts';
 
 export interface ChatRequest {
   model: string;
@@ -21,11 +7,6 @@ export interface ChatRequest {
   stream: boolean;
   includeUsage: boolean;
 }
-
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Text of `content`, which OpenAI allows as a string, null, or an array of parts. */
 function contentText(content: unknown, where: string): string {

@@ -1,0 +1,35 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { checkAuth } from '../auth.ts';
+import { readJson } from '../body.ts';
+import { sendError, sendJson } from '../errors.ts';
+import { generate, type ServerContext } from '../generate.ts';
+import { stableId } from '../ids.ts';
+import { planReply } from '../script.ts';
+import { countPromptTokens } from '../tokens.ts';
+import { completeAtOnce, streamCompletion, type CompletionMeta } from './completion.ts';
+import { parseChatRequest } from './request.ts';
+
+/** `POST /v1/chat/completions`. */
+export async function chatCompletions(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const start = performance.now();
+  checkAuth(req, ctx.options.apiKey);
+  const request = parseChatRequest(await readJson(req, ctx.options.maxBodyBytes));
+  const plan = planReply(request.messages);
+  if (plan.reply.kind === 'fail') {
+    const { status, message } = plan.reply;
+    sendError(res, status, message, status >= 500 ? 'server_error' : 'invalid_request_error', 'mock_failure');
+    return;
+  }
+  const reply = plan.reply;
+  const meta: CompletionMeta = {
+    id: stableId('chatcmpl-mock-', request.messages),
+    created: Math.floor(Date.now() / 1000),
+    model: request.model,
+    promptTokens: countPromptTokens(request.messages),
+    includeUsage: request.includeUsage,
+  };
+  await generate(ctx, req, res, plan, start, async (pacer) => {
+    if (request.stream) await streamCompletion(res, meta, reply, pacer);
+    else sendJson(res, 200, await completeAtOnce(meta, reply, pacer));
+  });
+}

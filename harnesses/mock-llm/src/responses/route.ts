@@ -1,0 +1,35 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { checkAuth } from '../auth.ts';
+import { readJson } from '../body.ts';
+import { sendError, sendJson } from '../errors.ts';
+import { generate, type ServerContext } from '../generate.ts';
+import { stableId } from '../ids.ts';
+import { toProtocolReply } from '../reply.ts';
+import { planReply } from '../script.ts';
+import { countPromptTokens } from '../tokens.ts';
+import { parseResponsesRequest } from './request.ts';
+import { responseAtOnce, streamResponse, type ResponseMeta } from './stream.ts';
+
+/** `POST /v1/responses`: the OpenAI Responses API, streaming or not. */
+export async function responses(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const start = performance.now();
+  checkAuth(req, ctx.options.apiKey);
+  const request = parseResponsesRequest(await readJson(req, ctx.options.maxBodyBytes));
+  const plan = planReply(request.messages);
+  if (plan.reply.kind === 'fail') {
+    const { status, message } = plan.reply;
+    sendError(res, status, message, status >= 500 ? 'server_error' : 'invalid_request_error', 'mock_failure');
+    return;
+  }
+  const reply = toProtocolReply(plan.reply, request.tools);
+  const meta: ResponseMeta = {
+    id: stableId('resp_', request.messages),
+    model: request.model,
+    createdAt: Math.floor(Date.now() / 1000),
+    inputTokens: countPromptTokens(request.messages),
+  };
+  await generate(ctx, req, res, plan, start, async (pacer) => {
+    if (request.stream) await streamResponse(res, meta, reply, pacer);
+    else sendJson(res, 200, await responseAtOnce(meta, reply, pacer));
+  });
+}

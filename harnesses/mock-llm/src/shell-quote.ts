@@ -1,0 +1,2 @@
+/** Single-quotes a word for /bin/sh. */
+export const shellQuote = (word: string): string => `'${word.replaceAll("'", `'\\''`)}'`;
