@@ -11,7 +11,7 @@ import type {
   StartTurnRequest,
   WriteFileResponse,
 } from './api.ts';
-import { isTerminalEvent, type RuntimeEvent } from './events.ts';
+import { isTerminalEvent, type RuntimeEvent, type StreamEvent } from './events.ts';
 import { readNdjson } from './ndjson.ts';
 
 export type * from './api.ts';
@@ -25,6 +25,10 @@ export interface RuntimeClientOptions {
   /** Deadline for non-streaming calls (default 30 s; exec adds its own timeout on top). */
   timeoutMs?: number;
   fetch?: typeof fetch;
+}
+
+export interface TurnOptions {
+  signal?: AbortSignal;
 }
 
 /** A failed call: `status` is the HTTP status (0 when the runtime could not be reached). */
@@ -98,7 +102,10 @@ export class RuntimeClient {
    * (409 when a turn is running or no session is attached) on the first iteration.
    * Leaving the loop early, or aborting `signal`, disconnects and so cancels the turn.
    */
-  async *startTurn(request: StartTurnRequest, options: { signal?: AbortSignal } = {}): AsyncGenerator<RuntimeEvent, void, undefined> {
+  startTurn(request: StartTurnRequest, options?: TurnOptions & { thinking?: false }): AsyncGenerator<RuntimeEvent, void, undefined>;
+  /** With `thinking: true` the stream also carries `message.thinking` events. */
+  startTurn(request: StartTurnRequest, options: TurnOptions & { thinking: true }): AsyncGenerator<StreamEvent, void, undefined>;
+  async *startTurn(request: StartTurnRequest, options: TurnOptions & { thinking?: boolean } = {}): AsyncGenerator<StreamEvent, void, undefined> {
     const controller = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
     const res = await this.#request('POST', '/v1/turns', { body: JSON.stringify(request), signal });
@@ -107,7 +114,8 @@ export class RuntimeClient {
     try {
       for await (const value of readNdjson(res.body)) {
         if (terminal) continue;
-        const event = value as RuntimeEvent;
+        const event = value as StreamEvent;
+        if (event.type === 'message.thinking' && options.thinking !== true) continue;
         yield event;
         // Keep reading to the end of the body so the keep-alive connection is reused.
         terminal = isTerminalEvent(event);

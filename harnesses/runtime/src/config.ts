@@ -1,4 +1,6 @@
+import { homedir } from 'node:os';
 import path from 'node:path';
+import { DEFAULT_HARNESS_DIR } from './harness/paths.ts';
 
 export interface RuntimeConfig {
   token: string;
@@ -6,6 +8,12 @@ export interface RuntimeConfig {
   host: string;
   workspace: string;
   harness: string;
+  /** An explicit harness definition file (images bake theirs in). */
+  harnessFile: string | undefined;
+  /** Where to find the definition otherwise. */
+  harnessDir: string;
+  /** Private state of CLI agents: their sessions (for resume) and settings. */
+  stateDir: string;
   logLevel: string;
 }
 
@@ -33,6 +41,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): RuntimeConfig {
     host: env.PADDOCK_RUNTIME_HOST || '0.0.0.0',
     workspace: path.resolve(env.PADDOCK_WORKSPACE || '/workspace'),
     harness: env.PADDOCK_HARNESS || 'chat',
+    harnessFile: env.PADDOCK_HARNESS_FILE ? path.resolve(env.PADDOCK_HARNESS_FILE) : undefined,
+    harnessDir: path.resolve(env.PADDOCK_HARNESS_DIR || DEFAULT_HARNESS_DIR),
+    stateDir: path.resolve(env.PADDOCK_STATE_DIR || path.join(env.HOME || homedir(), '.paddock')),
     logLevel: env.PADDOCK_LOG_LEVEL || 'info',
   };
 }

@@ -20,6 +20,13 @@ export interface MessageDeltaEvent {
   t: number;
 }
 
+/** Reasoning the model shows while it works (Claude Code thinking, Codex reasoning summaries); not part of the reply text. */
+export interface MessageThinkingEvent {
+  type: 'message.thinking';
+  delta: string;
+  t: number;
+}
+
 export interface ToolCallEvent {
   type: 'tool.call';
   id: string;
@@ -73,15 +80,22 @@ export type RuntimeEvent =
 
 export type RuntimeEventType = RuntimeEvent['type'];
 
+/**
+ * Everything a turn stream carries. `message.thinking` came later than `RuntimeEvent`, so
+ * `RuntimeClient.startTurn` hands it only to callers that ask (`thinking: true`) and an
+ * exhaustive `switch` over `RuntimeEvent` written before it stays exhaustive.
+ */
+export type StreamEvent = RuntimeEvent | MessageThinkingEvent;
+
 /** An event before it is stamped with its emit time. */
-export type UnstampedEvent = RuntimeEvent extends infer E ? (E extends RuntimeEvent ? Omit<E, 't'> : never) : never;
+export type UnstampedEvent = StreamEvent extends infer E ? (E extends StreamEvent ? Omit<E, 't'> : never) : never;
 
 /** Events an adapter may emit; the runtime itself emits start and terminal events. */
 export type AdapterEvent = Exclude<UnstampedEvent, { type: 'turn.started' | TerminalEvent['type'] }>;
 
 const TERMINAL_TYPES: ReadonlySet<string> = new Set(['turn.completed', 'turn.failed', 'turn.cancelled']);
 
-export function isTerminalEvent(event: RuntimeEvent): event is TerminalEvent {
+export function isTerminalEvent(event: StreamEvent): event is TerminalEvent {
   return TERMINAL_TYPES.has(event.type);
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { createAdapter } from './adapters/registry.ts';
 import { ConfigError, loadConfig, type RuntimeConfig } from './config.ts';
+import { loadDefinition } from './harness/load-definition.ts';
 import { createLogger } from './log.ts';
 import { createRuntime, type Runtime } from './server.ts';
 
@@ -18,7 +19,9 @@ const log = createLogger(config.logLevel);
 let runtime: Runtime;
 let port: number;
 try {
-  runtime = await createRuntime({ token: config.token, workspace: config.workspace, adapter: createAdapter(config.harness), log });
+  const definition = await loadDefinition({ harness: config.harness, file: config.harnessFile, dir: config.harnessDir });
+  const adapter = createAdapter(definition, config.stateDir);
+  runtime = await createRuntime({ token: config.token, workspace: config.workspace, adapter, log });
   port = await runtime.listen(config.port, config.host);
 } catch (error) {
   // Unknown harness, unusable workspace, port in use: say so in one line and stop.

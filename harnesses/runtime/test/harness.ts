@@ -5,7 +5,8 @@ import { startMockLlm, type MockLlm, type MockLlmOptions } from '@paddock/mock-l
 import { createAdapter } from '../src/adapters/registry.ts';
 import type { AttachRequest } from '../src/api.ts';
 import { RuntimeClient } from '../src/client.ts';
-import type { RuntimeEvent } from '../src/events.ts';
+import type { StreamEvent } from '../src/events.ts';
+import type { HarnessAdapter } from '../src/adapters/adapter.ts';
 import { createLogger } from '../src/log.ts';
 import { createRuntime, type Runtime } from '../src/server.ts';
 
@@ -23,13 +24,17 @@ export interface Harness {
 }
 
 /** A real runtime on a loopback port, talking to a real mock model server. */
-export async function startHarness(mockOptions: MockLlmOptions = { tokensPerSecond: 0 }, processEnv: NodeJS.ProcessEnv = process.env): Promise<Harness> {
+export async function startHarness(
+  mockOptions: MockLlmOptions = { tokensPerSecond: 0 },
+  processEnv: NodeJS.ProcessEnv = process.env,
+  adapter: () => HarnessAdapter = () => createAdapter('chat'),
+): Promise<Harness> {
   const mock = await startMockLlm(mockOptions);
   const dir = await mkdtemp(path.join(tmpdir(), 'paddock-runtime-'));
   const runtime = await createRuntime({
     token: TOKEN,
     workspace: path.join(dir, 'workspace'),
-    adapter: createAdapter('chat'),
+    adapter: adapter(),
     log: createLogger('silent'),
     processEnv,
   });
@@ -58,14 +63,14 @@ export async function startHarness(mockOptions: MockLlmOptions = { tokensPerSeco
   };
 }
 
-export async function collect(events: AsyncIterable<RuntimeEvent>): Promise<RuntimeEvent[]> {
-  const all: RuntimeEvent[] = [];
+export async function collect<E extends StreamEvent>(events: AsyncIterable<E>): Promise<E[]> {
+  const all: E[] = [];
   for await (const event of events) all.push(event);
   return all;
 }
 
-export function ofType<T extends RuntimeEvent['type']>(events: RuntimeEvent[], type: T): Array<Extract<RuntimeEvent, { type: T }>> {
-  return events.filter((e): e is Extract<RuntimeEvent, { type: T }> => e.type === type);
+export function ofType<E extends StreamEvent, T extends E['type']>(events: E[], type: T): Array<Extract<E, { type: T }>> {
+  return events.filter((e): e is Extract<E, { type: T }> => e.type === type);
 }
 
 /** Raw fetch against the runtime, for checks the typed client would not let us make. */

@@ -71,4 +71,20 @@ describe('the runtime process', () => {
     expect(records.map((r) => r.msg)).toEqual(expect.arrayContaining(['session attached', 'turn cancelled', 'shutting down']));
     expect(logged.join('\n')).not.toContain('value-never-logged');
   });
+
+  it('runs the harness its definition names, and refuses a definition for another adapter', async () => {
+    const { child, lines, exit } = spawnRuntime({ PADDOCK_RUNTIME_TOKEN: 'tok', PADDOCK_RUNTIME_PORT: '0', PADDOCK_HARNESS: 'codex', HOME: dir });
+    const port = await listeningPort(lines);
+    const health = await new RuntimeClient({ baseUrl: `http://127.0.0.1:${port}`, token: 'tok' }).health();
+    expect(health.harness).toBe('codex');
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+
+    const wrong = spawnRuntime({ PADDOCK_RUNTIME_TOKEN: 'tok', PADDOCK_HARNESS: 'codex', PADDOCK_HARNESS_FILE: path.join(packageDir, '..', 'claude-code.yaml') });
+    let output = '';
+    wrong.child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    expect(await wrong.exit).toBe(1);
+    // The fatal log line is JSON, so its quotes arrive escaped.
+    expect(output).toMatch(/claude-code\.yaml uses the \W+claude-code\W+ adapter, but PADDOCK_HARNESS asks for \W+codex/);
+  });
 });

@@ -1,3 +1,4 @@
+import { CLI_ADAPTERS, cliConfigSchema } from '@paddock/harness-runtime/cli-config';
 import { z } from 'zod';
 
 const quantity = z.union([z.string().regex(/^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/, 'must be a Kubernetes quantity like 500m or 1Gi'), z.number().positive()]);
@@ -16,7 +17,13 @@ export const harnessDefinitionSchema = z
     capabilities: z.array(z.string().regex(/^[a-z][-a-z0-9]*$/)).default([]),
     defaultModel: z.string().min(1).max(200),
     resources: z.object({ requests: resourceList.optional(), limits: resourceList.optional() }).strict().default({}),
+    /** For adapters that drive a command-line agent: the program, its arguments and environment (see the runtime's README). */
+    cli: cliConfigSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((h) => h.cli !== undefined || !CLI_ADAPTERS.includes(h.adapter), {
+    path: ['cli'],
+    message: 'is required by this adapter: say which program to run (cli.command) and how it reaches the gateway (cli.env)',
+  });
 
 export type HarnessDefinition = z.infer<typeof harnessDefinitionSchema>;

@@ -38,4 +38,20 @@ describe('loadHarnesses', () => {
     await expect(loadHarnesses(await dirWith({ 'a.yaml': 'name: [' }))).rejects.toThrow(/not valid YAML/);
     await expect(loadHarnesses(await dirWith({ 'a.yaml': valid, 'b.yaml': valid }))).rejects.toThrow(/already defined/);
   });
+
+  it('accepts a cli block for command-line agents and requires it for their adapters', async () => {
+    const cli = `${valid.replace('adapter: chat', 'adapter: codex')}cli:\n  command: [codex]\n  args: ["--config", "x=\${gateway.baseUrl}"]\n  env: { KEY: "\${gateway.apiKey:-none}" }\n`;
+    const [loaded] = await loadHarnesses(await dirWith({ 'a.yaml': cli }));
+    expect(loaded?.cli).toEqual({ command: ['codex'], args: ['--config', 'x=${gateway.baseUrl}'], env: { KEY: '${gateway.apiKey:-none}' }, resume: true });
+    const shipped = await loadHarnesses(loadConfig({}).harnessDir);
+    expect(shipped.find((h) => h.name === 'claude-code')?.cli?.command).toEqual(['claude']);
+    expect(shipped.find((h) => h.name === 'chat')?.cli).toBeUndefined();
+    await expect(loadHarnesses(await dirWith({ 'a.yaml': valid.replace('adapter: chat', 'adapter: claude-code') }))).rejects.toThrow(/field "cli" is required/);
+  });
+
+  it('rejects unknown placeholders and secrets on the command line', async () => {
+    const withArgs = (args: string) => `${valid}cli:\n  command: [agent]\n  args: [${args}]\n`;
+    await expect(loadHarnesses(await dirWith({ 'a.yaml': withArgs('"${nope}"') }))).rejects.toThrow(/field "cli.args.0" uses unknown placeholder/);
+    await expect(loadHarnesses(await dirWith({ 'a.yaml': withArgs('"--key=${gateway.apiKey}"') }))).rejects.toThrow(/pass it through cli.env/);
+  });
 });

@@ -1,17 +1,29 @@
+import type { RuntimeHarness } from '../harness/definition.ts';
 import type { HarnessAdapter } from './adapter.ts';
 import { createChatAdapter } from './chat/chat-adapter.ts';
+import { claudeCodeProtocol } from './claude-code/protocol.ts';
+import { createCliAdapter, type CliAdapterOptions } from './cli/cli-adapter.ts';
+import { codexProtocol } from './codex/protocol.ts';
 
-/** One entry per harness; adding `claude-code` or `codex` means adding one file and one line. */
-const factories: Record<string, () => HarnessAdapter> = {
-  chat: createChatAdapter,
+/**
+ * One entry per adapter. A command-line agent is a protocol (its arguments and output
+ * format) on the shared CLI runner; which program runs, and how it reaches the gateway,
+ * comes from the harness definition's `cli` block.
+ */
+const factories: Record<string, (options: CliAdapterOptions) => HarnessAdapter> = {
+  chat: () => createChatAdapter(),
+  'claude-code': (options) => createCliAdapter(claudeCodeProtocol, options),
+  codex: (options) => createCliAdapter(codexProtocol, options),
 };
 
 export const harnessNames = (): string[] => Object.keys(factories);
 
-export function createAdapter(name: string): HarnessAdapter {
-  const factory = factories[name];
+/** The adapter for a definition (or a bare adapter name, which needs no `cli` block only for `chat`). */
+export function createAdapter(harness: string | RuntimeHarness, stateDir = ''): HarnessAdapter {
+  const definition = typeof harness === 'string' ? { name: harness, adapter: harness } : harness;
+  const factory = factories[definition.adapter];
   if (!factory) {
-    throw new Error(`Unknown harness "${name}" (PADDOCK_HARNESS). Known harnesses: ${harnessNames().join(', ')}.`);
+    throw new Error(`Unknown harness "${definition.adapter}" (PADDOCK_HARNESS). Known harnesses: ${harnessNames().join(', ')}.`);
   }
-  return factory();
+  return factory({ definition, stateDir });
 }

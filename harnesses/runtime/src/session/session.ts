@@ -12,6 +12,8 @@ export interface Session {
   readonly limits: Readonly<ResolvedLimits>;
   /** Environment for commands the agent runs: the sandbox's own plus the agent's secrets. */
   readonly commandEnv: Readonly<Record<string, string>>;
+  /** The agent's secrets alone, so output shown to people can be scrubbed of them. */
+  readonly agentEnv: Readonly<Record<string, string>>;
   /** Grows as turns run, so the next turn continues the conversation. */
   readonly history: HistoryMessage[];
 }
@@ -35,6 +37,7 @@ export function createSession(input: AttachInput, processEnv: NodeJS.ProcessEnv)
     gateway: input.gateway,
     limits: input.limits,
     commandEnv,
+    agentEnv: input.env,
     history: [...input.history],
   };
 }

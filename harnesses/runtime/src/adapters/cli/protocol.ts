@@ -1,0 +1,55 @@
+import type { ToolCall } from '../../api.ts';
+import type { Usage } from '../../events.ts';
+
+/** What one run of the CLI is asked to do. */
+export interface CliRun {
+  /** The text to send: the user's message, preceded by the earlier conversation when not resuming. */
+  prompt: string;
+  /** The CLI's own session to continue, if any. */
+  resumeId: string | undefined;
+  model: string;
+  /** The agent's system prompt ('' for none). */
+  systemPrompt: string;
+  /** The definition's extra `args`, already expanded. */
+  extraArgs: readonly string[];
+}
+
+/**
+ * Where a translator puts what it reads. The runtime turns these calls into Paddock
+ * events and conversation history, so translators only understand their CLI's format.
+ */
+export interface TurnSink {
+  /** The CLI's session id, to resume next turn. */
+  session(id: string): void;
+  text(delta: string): void;
+  thinking(delta: string): void;
+  /** The current model step (one assistant message) is over. */
+  endStep(): void;
+  toolCall(call: ToolCall): void;
+  toolResult(id: string, output: string, isError: boolean): void;
+  usage(usage: Usage): void;
+  /** The CLI finished the turn successfully. */
+  completed(): void;
+  /** The CLI gave up on the turn; `message` is shown to the person. */
+  failed(message: string): void;
+  /** Something worth logging that does not end the turn. */
+  warn(message: string): void;
+}
+
+/** Reads one CLI's JSON output lines for the duration of one run. */
+export interface Translator {
+  handle(message: Record<string, unknown>): void;
+  /** The CLI has exited: report anything still pending (e.g. an error it printed but never ended the turn with). */
+  finish?(): void;
+}
+
+/** How to talk to one command-line agent: its arguments, its stdin, and its output format. */
+export interface CliProtocol {
+  /** Arguments after the definition's command. */
+  args(run: CliRun): string[];
+  /** Written to the CLI's stdin, which is then closed. */
+  stdin(run: CliRun): string;
+  translator(sink: TurnSink): Translator;
+  /** Readies the CLI's environment before a run (e.g. creates a config directory it will not create itself). */
+  prepare?(env: Readonly<Record<string, string>>): Promise<void>;
+}
