@@ -28,6 +28,11 @@ export interface SessionLimits {
   toolTimeoutMs?: number;
   /** Tool output given back to the model is cut to this size (default 16 KiB). */
   maxToolOutputBytes?: number;
+  /**
+   * `none` runs the agent's commands in a private network namespace with only
+   * loopback (`unshare -rn`); `host` (default) leaves them the sandbox's network.
+   */
+  commandNetwork?: 'host' | 'none';
 }
 
 export interface GatewayConfig {

@@ -11,7 +11,7 @@ import type {
   StartTurnRequest,
   WriteFileResponse,
 } from './api.ts';
-import { isTerminalEvent, type RuntimeEvent, type StreamEvent } from './events.ts';
+import { isTerminalEvent, type RuntimeEvent } from './events.ts';
 import { readNdjson } from './ndjson.ts';
 
 export type * from './api.ts';
@@ -102,10 +102,7 @@ export class RuntimeClient {
    * (409 when a turn is running or no session is attached) on the first iteration.
    * Leaving the loop early, or aborting `signal`, disconnects and so cancels the turn.
    */
-  startTurn(request: StartTurnRequest, options?: TurnOptions & { thinking?: false }): AsyncGenerator<RuntimeEvent, void, undefined>;
-  /** With `thinking: true` the stream also carries `message.thinking` events. */
-  startTurn(request: StartTurnRequest, options: TurnOptions & { thinking: true }): AsyncGenerator<StreamEvent, void, undefined>;
-  async *startTurn(request: StartTurnRequest, options: TurnOptions & { thinking?: boolean } = {}): AsyncGenerator<StreamEvent, void, undefined> {
+  async *startTurn(request: StartTurnRequest, options: TurnOptions = {}): AsyncGenerator<RuntimeEvent, void, undefined> {
     const controller = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
     const res = await this.#request('POST', '/v1/turns', { body: JSON.stringify(request), signal });
@@ -114,8 +111,7 @@ export class RuntimeClient {
     try {
       for await (const value of readNdjson(res.body)) {
         if (terminal) continue;
-        const event = value as StreamEvent;
-        if (event.type === 'message.thinking' && options.thinking !== true) continue;
+        const event = value as RuntimeEvent;
         yield event;
         // Keep reading to the end of the body so the keep-alive connection is reused.
         terminal = isTerminalEvent(event);

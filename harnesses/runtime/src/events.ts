@@ -70,9 +70,11 @@ export interface TurnCancelledEvent {
 
 export type TerminalEvent = TurnCompletedEvent | TurnFailedEvent | TurnCancelledEvent;
 
+/** Everything a turn stream carries. */
 export type RuntimeEvent =
   | TurnStartedEvent
   | MessageDeltaEvent
+  | MessageThinkingEvent
   | ToolCallEvent
   | ToolResultEvent
   | MessageCompletedEvent
@@ -80,22 +82,15 @@ export type RuntimeEvent =
 
 export type RuntimeEventType = RuntimeEvent['type'];
 
-/**
- * Everything a turn stream carries. `message.thinking` came later than `RuntimeEvent`, so
- * `RuntimeClient.startTurn` hands it only to callers that ask (`thinking: true`) and an
- * exhaustive `switch` over `RuntimeEvent` written before it stays exhaustive.
- */
-export type StreamEvent = RuntimeEvent | MessageThinkingEvent;
-
 /** An event before it is stamped with its emit time. */
-export type UnstampedEvent = StreamEvent extends infer E ? (E extends StreamEvent ? Omit<E, 't'> : never) : never;
+export type UnstampedEvent = RuntimeEvent extends infer E ? (E extends RuntimeEvent ? Omit<E, 't'> : never) : never;
 
 /** Events an adapter may emit; the runtime itself emits start and terminal events. */
 export type AdapterEvent = Exclude<UnstampedEvent, { type: 'turn.started' | TerminalEvent['type'] }>;
 
 const TERMINAL_TYPES: ReadonlySet<string> = new Set(['turn.completed', 'turn.failed', 'turn.cancelled']);
 
-export function isTerminalEvent(event: StreamEvent): event is TerminalEvent {
+export function isTerminalEvent(event: RuntimeEvent): event is TerminalEvent {
   return TERMINAL_TYPES.has(event.type);
 }
 

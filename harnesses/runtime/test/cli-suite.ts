@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
-import type { StreamEvent } from '../src/events.ts';
+import type { RuntimeEvent } from '../src/events.ts';
 import { startCliHarness, type CliHarness } from './cli-harness.ts';
 import { collect, ofType } from './harness.ts';
 import { pidsMatching } from './procs.ts';
@@ -19,8 +19,8 @@ export function describeCliHarness(harness: 'claude-code' | 'codex', expected: C
   let h: CliHarness;
   let n = 0;
   const turnId = () => `${harness}-turn-${++n}`;
-  const turn = (content: string) => collect(h.client.startTurn({ turnId: turnId(), content }, { thinking: true }));
-  const reply = (events: StreamEvent[]) => ofType(events, 'message.completed').map((e) => e.content).join('\n');
+  const turn = (content: string) => collect(h.client.startTurn({ turnId: turnId(), content }));
+  const reply = (events: RuntimeEvent[]) => ofType(events, 'message.completed').map((e) => e.content).join('\n');
 
   beforeAll(async () => {
     h = await startCliHarness(harness);
@@ -108,7 +108,7 @@ export function describeCliHarness(harness: 'claude-code' | 'codex', expected: C
       const id = turnId();
       // A loop, not one long `sleep`: Claude Code refuses a standalone sleep.
       const marker = `paddock-cancel-${harness}-${n}`;
-      const events: StreamEvent[] = [];
+      const events: RuntimeEvent[] = [];
       let cancelMs = 0;
       for await (const event of h.client.startTurn({ turnId: id, content: `/tool while :; do sleep 0.2; done # ${marker}` })) {
         events.push(event);
@@ -130,7 +130,7 @@ export function describeCliHarness(harness: 'claude-code' | 'codex', expected: C
 
     it('cancels while the model streams, aborting its request', async () => {
       const id = turnId();
-      const events: StreamEvent[] = [];
+      const events: RuntimeEvent[] = [];
       for await (const event of h.client.startTurn({ turnId: id, content: '/long 1000 rate=50' })) {
         events.push(event);
         if (event.type === 'turn.started') {

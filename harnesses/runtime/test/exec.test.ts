@@ -25,6 +25,18 @@ describe('POST /v1/exec', () => {
     expect(after.stdout).toBe('unset k-123\n');
   });
 
+  it('runs commands without network when the session says so', async () => {
+    // /proc/net/dev lists two header lines plus one per interface: only loopback in a private namespace.
+    const interfaces = async () => Number((await h.client.exec({ command: 'tail -n +3 /proc/net/dev | wc -l' })).stdout.trim());
+    await h.client.attach(h.attachRequest({ limits: { commandNetwork: 'none' } }));
+    expect(await interfaces()).toBe(1);
+    const connect = await h.client.exec({ command: `node -e "require('net').connect(${new URL(h.url).port}, '127.0.0.1').on('connect', () => { console.log('reached'); process.exit(0) }).on('error', () => { console.log('blocked'); process.exit(0) })"` });
+    expect(connect.stdout).toBe('blocked\n');
+    await h.client.attach(h.attachRequest({ limits: { commandNetwork: 'host' } }));
+    expect(await interfaces()).toBeGreaterThanOrEqual(1);
+    await expect(h.client.attach(h.attachRequest({ limits: { commandNetwork: 'off' as 'none' } }))).rejects.toThrow(/commandNetwork must be "host" or "none"/);
+  });
+
   it('kills a command at its timeout', async () => {
     const started = performance.now();
     const result = await h.client.exec({ command: 'sleep 20', timeoutMs: 200 });

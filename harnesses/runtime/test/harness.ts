@@ -5,7 +5,7 @@ import { startMockLlm, type MockLlm, type MockLlmOptions } from '@paddock/mock-l
 import { createAdapter } from '../src/adapters/registry.ts';
 import type { AttachRequest } from '../src/api.ts';
 import { RuntimeClient } from '../src/client.ts';
-import type { StreamEvent } from '../src/events.ts';
+import type { RuntimeEvent } from '../src/events.ts';
 import type { HarnessAdapter } from '../src/adapters/adapter.ts';
 import { createLogger } from '../src/log.ts';
 import { createRuntime, type Runtime } from '../src/server.ts';
@@ -63,13 +63,13 @@ export async function startHarness(
   };
 }
 
-export async function collect<E extends StreamEvent>(events: AsyncIterable<E>): Promise<E[]> {
+export async function collect<E extends RuntimeEvent>(events: AsyncIterable<E>): Promise<E[]> {
   const all: E[] = [];
   for await (const event of events) all.push(event);
   return all;
 }
 
-export function ofType<E extends StreamEvent, T extends E['type']>(events: E[], type: T): Array<Extract<E, { type: T }>> {
+export function ofType<E extends RuntimeEvent, T extends E['type']>(events: E[], type: T): Array<Extract<E, { type: T }>> {
   return events.filter((e): e is Extract<E, { type: T }> => e.type === type);
 }
 

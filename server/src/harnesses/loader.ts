@@ -9,9 +9,12 @@ export class HarnessFileError extends Error {}
  * Reads and validates every `*.yaml` in the harness directory. Fails on the first
  * bad file with its path and the offending field, so a typo stops startup loudly.
  */
-export async function loadHarnesses(dir: string): Promise<HarnessDefinition[]> {
+/** A definition and the file it came from (the local sandbox driver hands the file to the runtime). */
+export type LoadedHarness = HarnessDefinition & { file?: string };
+
+export async function loadHarnesses(dir: string): Promise<LoadedHarness[]> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')).sort();
-  const harnesses: HarnessDefinition[] = [];
+  const harnesses: LoadedHarness[] = [];
   const seen = new Map<string, string>();
   for (const file of files) {
     const full = path.join(dir, file);
@@ -30,7 +33,7 @@ export async function loadHarnesses(dir: string): Promise<HarnessDefinition[]> {
     const previous = seen.get(result.data.name);
     if (previous) throw new HarnessFileError(`${full}: harness name "${result.data.name}" is already defined in ${previous}`);
     seen.set(result.data.name, full);
-    harnesses.push(result.data);
+    harnesses.push({ ...result.data, file: full });
   }
   if (harnesses.length === 0) throw new HarnessFileError(`${dir}: no harness definitions (*.yaml) found`);
   return harnesses;

@@ -9,6 +9,8 @@ export type SandboxSpec = {
   agentName: string;
   teamId: string;
   harness: HarnessDefinition;
+  /** The definition's file, for drivers that run the runtime from this checkout. */
+  harnessFile?: string | undefined;
   /** Bearer token the runtime requires; generated per sandbox. */
   token: string;
   /** `CONTAINER_ENV_*` values, prefix stripped. */

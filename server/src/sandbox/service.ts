@@ -91,6 +91,7 @@ export class SandboxService {
           agentName: session.agent.name,
           teamId: session.teamId,
           harness,
+          harnessFile: harness.file,
           token,
           env: this.#config.containerEnv,
           egressAllow: session.agent.egressAllow,
@@ -166,7 +167,7 @@ export class SandboxService {
     return { removed, vanished };
   }
 
-  async #attach(client: RuntimeClient, agent: { id: string; systemPrompt: string; model: string }, sessionId: string, beforeMessageId: string) {
+  async #attach(client: RuntimeClient, agent: { id: string; systemPrompt: string; model: string; egressAllow: string[] }, sessionId: string, beforeMessageId: string) {
     const messages = await this.#db.message.findMany({ where: { sessionId, id: { lt: beforeMessageId } }, orderBy: { id: 'asc' } });
     await client.attach({
       sessionId,
@@ -175,6 +176,9 @@ export class SandboxService {
       gateway: this.settings.gateway,
       env: await this.#agents.secretEnv(agent.id),
       history: toHistory(messages),
+      // With no egress allowed, the agent's commands get no network at all (the
+      // runtime still reaches the gateway); Kubernetes enforces finer rules itself.
+      limits: { commandNetwork: agent.egressAllow.length === 0 ? 'none' : 'host' },
     });
   }
 

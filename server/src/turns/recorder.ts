@@ -5,6 +5,9 @@ const MAX_CHUNK_CHARS = 256;
 /** Seqs are reserved in the database this many at a time, ahead of publishing them. */
 export const SEQ_BLOCK = 256;
 
+/** Streamed text that is coalesced: the reply itself, or the model's visible reasoning. */
+export type DeltaType = 'message.delta' | 'message.thinking';
+
 export type RecordedEvent = { type: string; messageId?: string | null; delta?: string | null; payload?: unknown };
 
 /**
@@ -21,7 +24,7 @@ export class TurnRecorder {
   #seq: number;
   #ceiling: number;
   #reserving: Promise<void> | null = null;
-  #pending: { messageId: string; text: string; t: number } | null = null;
+  #pending: { type: DeltaType; messageId: string; text: string; t: number } | null = null;
   #scheduled = false;
 
   /**
@@ -43,10 +46,10 @@ export class TurnRecorder {
   }
 
   /** `t` is the runtime's emit time; the chunk keeps its first token's, the worst case. */
-  delta(messageId: string, text: string, t: number): void {
-    if (this.#pending && this.#pending.messageId !== messageId) this.flushDelta();
+  delta(messageId: string, text: string, t: number, type: DeltaType = 'message.delta'): void {
+    if (this.#pending && (this.#pending.messageId !== messageId || this.#pending.type !== type)) this.flushDelta();
     if (this.#pending) this.#pending.text += text;
-    else this.#pending = { messageId, text, t };
+    else this.#pending = { type, messageId, text, t };
     if (this.#pending.text.length >= MAX_CHUNK_CHARS) this.flushDelta();
     else if (!this.#scheduled) {
       this.#scheduled = true;
@@ -61,7 +64,7 @@ export class TurnRecorder {
     const pending = this.#pending;
     if (!pending) return;
     this.#pending = null;
-    this.#emit({ type: 'message.delta', messageId: pending.messageId, delta: pending.text, payload: { t: pending.t } });
+    this.#emit({ type: pending.type, messageId: pending.messageId, delta: pending.text, payload: { t: pending.t } });
   }
 
   record(event: RecordedEvent): BusEvent {

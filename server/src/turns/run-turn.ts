@@ -127,6 +127,11 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
         recorder.delta(message.id, event.delta, event.t);
         return null;
       }
+      case 'message.thinking': {
+        const message = await ensureMessage();
+        recorder.delta(message.id, event.delta, event.t, 'message.thinking');
+        return null;
+      }
       case 'message.completed': {
         const message = await ensureMessage();
         message.content = event.content;

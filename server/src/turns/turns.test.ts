@@ -100,7 +100,7 @@ describe('a turn', () => {
     const sessionId = await newSession();
     const live = subscriber().subscribe(sessionId);
     const digest = createHash('sha256').update('hunter2').digest('hex');
-    await send(sessionId, `/tool test "$(printf %s "$SECRET_TOKEN" | sha256sum | cut -d' ' -f1)" = ${digest} && echo secret-delivered; echo "home=$HOME leaked=$(env | grep -c -e DATABASE_URL -e PADDOCK_ADMIN_KEY)"`);
+    await send(sessionId, `/tool test "$(printf %s "$SECRET_TOKEN" | sha256sum | cut -d' ' -f1)" = ${digest} && echo secret-delivered; echo "home=$HOME leaked=$(env | grep -c -e DATABASE_URL -e PADDOCK_ADMIN_KEY) interfaces=$(tail -n +3 /proc/net/dev | wc -l)"`);
     await live.waitForType('turn.completed');
     const call = live.events.find((e) => e.type === 'tool.call')!;
     const result = live.events.find((e) => e.type === 'tool.result')!;
@@ -109,6 +109,8 @@ describe('a turn', () => {
     expect(output).toContain('secret-delivered');
     // The platform's own environment does not leak into the sandbox.
     expect(output).toContain('leaked=0');
+    // An agent without egress rules runs its commands with loopback only.
+    expect(output).toContain('interfaces=1');
     expect(result.payload?.isError).toBe(false);
 
     const stored = await client.ok<{ session: { messages: { edges: { node: { role: string; toolCalls: { name: string; output: string }[] | null; toolCallId: string | null } }[] } } }>(

@@ -10,6 +10,8 @@ export interface RunOptions {
   /** Per stream (stdout, stderr). */
   maxOutputBytes: number;
   signal?: AbortSignal;
+  /** `none`: a private network namespace with only loopback. Fails closed if it cannot be made. */
+  network?: 'host' | 'none';
 }
 
 export interface RunResult {
@@ -54,7 +56,8 @@ export function runCommand(options: RunOptions): Promise<RunResult> {
     let settled = false;
     const timers: NodeJS.Timeout[] = [];
 
-    const child = spawn('/bin/sh', ['-c', options.command], {
+    const argv = options.network === 'none' ? ['unshare', '--map-root-user', '--net', '/bin/sh', '-c', options.command] : ['/bin/sh', '-c', options.command];
+    const child = spawn(argv[0]!, argv.slice(1), {
       cwd: options.cwd,
       env: options.env,
       detached: true,

@@ -36,6 +36,7 @@ export function execRoutes(app: App): Route[] {
             env: app.session?.commandEnv ?? baseCommandEnv(app.processEnv),
             timeoutMs,
             maxOutputBytes: MAX_OUTPUT_BYTES,
+            network: app.session?.limits.commandNetwork ?? 'host',
             signal: abort.signal,
           });
           app.log.info({ exitCode: result.exitCode, timedOut: result.timedOut, ms: Math.round(performance.now() - started) }, 'exec finished');

@@ -1,4 +1,5 @@
 import type { SessionLimits } from '../api.ts';
+import { badRequest } from '../http/errors.ts';
 import { object, optionalInt } from '../validate.ts';
 
 export type ResolvedLimits = Required<SessionLimits>;
@@ -7,7 +8,14 @@ export const DEFAULT_LIMITS: ResolvedLimits = {
   maxSteps: 8,
   toolTimeoutMs: 30_000,
   maxToolOutputBytes: 16 * 1024,
+  commandNetwork: 'host',
 };
+
+function commandNetwork(value: unknown): ResolvedLimits['commandNetwork'] {
+  if (value === undefined || value === null) return DEFAULT_LIMITS.commandNetwork;
+  if (value !== 'host' && value !== 'none') throw badRequest('limits.commandNetwork must be "host" or "none".');
+  return value;
+}
 
 export function parseLimits(value: unknown): ResolvedLimits {
   if (value === undefined || value === null) return { ...DEFAULT_LIMITS };
@@ -18,5 +26,6 @@ export function parseLimits(value: unknown): ResolvedLimits {
     maxToolOutputBytes:
       optionalInt(limits.maxToolOutputBytes, 'limits.maxToolOutputBytes', 256, 10 * 1024 * 1024) ??
       DEFAULT_LIMITS.maxToolOutputBytes,
+    commandNetwork: commandNetwork(limits.commandNetwork),
   };
 }

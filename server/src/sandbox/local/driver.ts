@@ -61,6 +61,7 @@ export class LocalSandboxDriver implements SandboxDriver {
       PADDOCK_WORKSPACE: workspace,
       PADDOCK_SESSION_ID: spec.sessionId,
       PADDOCK_HARNESS: spec.harness.adapter,
+      ...(spec.harnessFile ? { PADDOCK_HARNESS_FILE: spec.harnessFile } : {}),
     };
     const runtime = [process.execPath, RUNTIME_ENTRY];
     const argv = this.#isolation === 'bwrap' ? ['bwrap', ...bwrapArgs({ workspace, hide: this.#hidden }), '--', ...runtime] : runtime;

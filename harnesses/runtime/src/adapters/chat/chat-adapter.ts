@@ -39,6 +39,7 @@ class ChatTurn {
       env: ctx.session.commandEnv,
       timeoutMs: ctx.session.limits.toolTimeoutMs,
       maxOutputBytes: ctx.session.limits.maxToolOutputBytes,
+      network: ctx.session.limits.commandNetwork,
       signal: ctx.signal,
     };
   }

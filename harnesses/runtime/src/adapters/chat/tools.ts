@@ -8,6 +8,7 @@ export interface ToolEnvironment {
   env: Readonly<Record<string, string>>;
   timeoutMs: number;
   maxOutputBytes: number;
+  network: 'host' | 'none';
   signal: AbortSignal;
 }
 
@@ -33,6 +34,7 @@ async function runCommandTool(input: Record<string, unknown>, tools: ToolEnviron
     env: tools.env,
     timeoutMs: tools.timeoutMs,
     maxOutputBytes: tools.maxOutputBytes,
+    network: tools.network,
     signal: tools.signal,
   });
   let output = result.stdout;
