@@ -2,7 +2,9 @@
  * bubblewrap arguments for one local sandbox: the host filesystem read-only, the
  * platform's data dir (keys, database) hidden, a private /tmp, only the workspace
  * writable, and its own PID, IPC and UTS namespaces. The network stays shared so the
- * platform can reach the runtime's port on loopback.
+ * platform can reach the runtime's port on loopback. No --new-session: the driver
+ * already starts bwrap in a session of its own without a terminal, and keeping the
+ * runtime in bwrap's process group lets one group signal stop the whole tree.
  */
 export function bwrapArgs({ workspace, hide }: { workspace: string; hide: string[] }): string[] {
   return [
@@ -17,7 +19,6 @@ export function bwrapArgs({ workspace, hide }: { workspace: string; hide: string
     '--unshare-ipc',
     '--unshare-uts',
     '--hostname', 'paddock-sandbox',
-    '--new-session',
     '--die-with-parent',
   ];
 }

@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Logger } from '../../log/index.ts';
@@ -75,7 +76,10 @@ export class LocalSandboxDriver implements SandboxDriver {
       if (this.#children.get(spec.name) === child) this.#children.delete(spec.name);
       this.#log.info({ sandbox: spec.name, code, signal }, 'runtime exited');
     });
-    if (child.pid) await writeFile(path.join(dir, 'pid'), String(child.pid));
+    if (child.pid) {
+      await writeFile(path.join(dir, 'pid'), String(child.pid));
+      await deprioritise(child.pid);
+    }
 
     const port = await this.#waitForPort(child, logFile, deadline, spec.name);
     const url = `http://127.0.0.1:${port}`;
@@ -168,6 +172,24 @@ export class LocalSandboxDriver implements SandboxDriver {
       });
     });
   }
+}
+
+/** Niceness of sandboxes relative to the platform's own processes. */
+const SANDBOX_NICE = 10;
+
+/**
+ * Sandboxes must not starve the worker and API that stream their output. Each one
+ * runs in its own session, which Linux's autogroup scheduling weighs like a whole
+ * process tree, so both the process and its autogroup are made nicer. Best effort:
+ * the kernel may not offer autogroups.
+ */
+async function deprioritise(pid: number): Promise<void> {
+  try {
+    os.setPriority(pid, SANDBOX_NICE);
+  } catch {
+    // not permitted here; the sandbox runs at normal priority
+  }
+  await writeFile(`/proc/${pid}/autogroup`, String(SANDBOX_NICE)).catch(() => undefined);
 }
 
 /** Polls the runtime's unauthenticated health endpoint until it answers 200. */
