@@ -12,7 +12,7 @@ const TOUCH_INTERVAL_MS = 60_000;
  */
 export class AuthService {
   readonly #db: Db;
-  readonly #cache = new Map<string, { viewer: Viewer | null; expires: number }>();
+  readonly #cache = new Map<string, { viewer: Promise<Viewer | null>; expires: number }>();
   readonly #touched = new Map<string, number>();
 
   constructor(db: Db) {
@@ -33,16 +33,24 @@ export class AuthService {
     const cached = this.#cache.get(hash);
     if (cached && cached.expires > now) return cached.viewer;
 
-    const row = await this.#db.apiKey.findUnique({ where: { hash } });
-    const viewer = row && !row.revokedAt ? { keyId: row.id, keyName: row.name, teamId: row.teamId, role: row.role } : null;
+    // The promise is cached, so a burst of connections with one key costs one lookup.
+    const viewer = this.#lookup(hash, now);
     if (this.#cache.size > 10_000) this.#cache.clear();
     this.#cache.set(hash, { viewer, expires: now + CACHE_TTL_MS });
-    if (viewer) this.#touch(viewer.keyId, now);
+    viewer.catch(() => this.#cache.delete(hash));
     return viewer;
   }
 
-  forget(keyId: string): void {
-    for (const [hash, entry] of this.#cache) if (entry.viewer?.keyId === keyId) this.#cache.delete(hash);
+  /** Drops every cached lookup, so a revoked key stops working in this process at once. */
+  forget(): void {
+    this.#cache.clear();
+  }
+
+  async #lookup(hash: string, now: number): Promise<Viewer | null> {
+    const row = await this.#db.apiKey.findUnique({ where: { hash } });
+    if (!row || row.revokedAt) return null;
+    this.#touch(row.id, now);
+    return { keyId: row.id, keyName: row.name, teamId: row.teamId, role: row.role };
   }
 
   #touch(keyId: string, now: number): void {

@@ -61,7 +61,7 @@ export class TeamService {
     const key = await this.#db.apiKey.findUnique({ where: { id } });
     if (!key) throw notFound('API key', id);
     const revoked = key.revokedAt ? key : await this.#db.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
-    this.#auth.forget(id);
+    this.#auth.forget();
     return revoked;
   }
 
