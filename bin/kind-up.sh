@@ -43,7 +43,7 @@ k get crd sandboxclaims.extensions.agents.x-k8s.io -o jsonpath='{.spec.versions[
   || fail "agent-sandbox ${AGENT_SANDBOX_VERSION} does not serve v1beta1; set AGENT_SANDBOX_VERSION to a newer release"
 
 say "building ${HARNESS_IMAGE} and ${PLATFORM_IMAGE}"
-docker build -f deploy/docker/harness-runtime.Dockerfile --target chat -t "${HARNESS_IMAGE}" .
+docker build -f deploy/docker/harness-runtime.Dockerfile -t "${HARNESS_IMAGE}" .
 docker build -f deploy/docker/platform.Dockerfile -t "${PLATFORM_IMAGE}" .
 say "loading images into ${CLUSTER}"
 kind load docker-image --name "${CLUSTER}" "${HARNESS_IMAGE}" "${PLATFORM_IMAGE}"

@@ -1,9 +1,8 @@
 # syntax=docker/dockerfile:1.7
-# The image every sandbox pod runs: the Paddock harness runtime (harnesses/runtime),
-# optionally with an agent CLI. Build from the repository root:
-#   docker build -f deploy/docker/harness-runtime.Dockerfile --target chat        -t ghcr.io/paddock-dev/harness-runtime:latest .
-#   docker build -f deploy/docker/harness-runtime.Dockerfile --target claude-code -t ghcr.io/paddock-dev/harness-claude-code:latest .
-#   docker build -f deploy/docker/harness-runtime.Dockerfile --target codex       -t ghcr.io/paddock-dev/harness-codex:latest .
+# The image every sandbox pod runs for the built-in chat harness: the Paddock harness
+# runtime (harnesses/runtime) with chat.yaml baked in. The CLI harness images build on it
+# (harnesses/claude-code.Dockerfile, harnesses/codex.Dockerfile). From the repository root:
+#   docker build -f deploy/docker/harness-runtime.Dockerfile -t ghcr.io/paddock-dev/harness-runtime:latest .
 # Pods run it as uid 1000 with a read-only root filesystem; /workspace, /home/sandbox
 # and /tmp are volumes (see the SandboxTemplate Paddock renders).
 ARG NODE_VERSION=24
@@ -27,8 +26,12 @@ RUN apt-get update \
  && apt-get install --yes --no-install-recommends git ca-certificates curl ripgrep \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build --chown=0:0 /out /app/harnesses/runtime
+COPY harnesses/chat.yaml /app/harnesses/chat.yaml
 ENV PADDOCK_WORKSPACE=/workspace \
     PADDOCK_RUNTIME_PORT=8080 \
+    PADDOCK_HARNESS=chat \
+    PADDOCK_HARNESS_FILE=/app/harnesses/chat.yaml \
+    PADDOCK_STATE_DIR=/home/sandbox/.paddock \
     HOME=/home/sandbox
 RUN mkdir -p /workspace /home/sandbox && chown 1000:1000 /workspace /home/sandbox
 USER 1000:1000
@@ -36,17 +39,3 @@ WORKDIR /workspace
 EXPOSE 8080
 CMD ["node", "/app/harnesses/runtime/src/main.ts"]
 
-FROM chat AS claude-code
-ARG CLAUDE_CODE_VERSION=2.1.330
-USER 0:0
-RUN npm install --global @anthropic-ai/claude-code@${CLAUDE_CODE_VERSION} && npm cache clean --force
-USER 1000:1000
-
-FROM chat AS codex
-ARG CODEX_VERSION=0.169.0
-USER 0:0
-RUN npm install --global @openai/codex@${CODEX_VERSION} && npm cache clean --force
-USER 1000:1000
-
-# Default target: the built-in chat harness.
-FROM chat

@@ -33,11 +33,11 @@ import { GraphqlClient } from '../test/graphql-client.ts';
 const { values } = parseArgs({ options: { sessions: { type: 'string', default: '100' }, live: { type: 'string', default: '10,100,1000' } } });
 const SESSIONS = Number(values.sessions);
 const LIVE = values.live.split(',').map(Number);
-const log = createLogger('bench-sandbox', 'warn');
+const log = createLogger('bench-sandbox', process.env.PADDOCK_BENCH_LOG_LEVEL ?? 'warn');
 
 type Timeline = { created: number; bound?: number; launch?: 'warm' | 'cold'; ready?: number };
 type Sample = { total: number; cluster: number; paddock: number; launch: string };
-type Row = { live: number; launch: 'warm' | 'cold'; samples: Sample[]; requestsPerSession: number };
+type Row = { live: number; launch: 'warm' | 'cold'; samples: Sample[]; failures: number; requestsPerSession: number };
 
 /** IPC to the cluster process. */
 class Cluster {
@@ -92,12 +92,15 @@ function workerConfig(base: Config, warmPoolSize: number): Config {
 
 async function runPhase(opts: { platform: Platform; config: Config; client: GraphqlClient; cluster: Cluster; agentId: string; agentGid: string; teamId: string; live: number; launch: 'warm' | 'cold'; mockUrl: string }): Promise<Row> {
   const { platform, client, cluster } = opts;
-  const worker = await startWorker({ ...platform, services: { ...platform.services, config: workerConfig(opts.config, opts.launch === 'warm' ? 1 : 0) } }, { baseUrl: opts.mockUrl, apiKey: 'bench' });
+  // Its own platform (pools, bus), as a separate worker process would have.
+  const workerPlatform = await openPlatform(workerConfig(opts.config, opts.launch === 'warm' ? 1 : 0), log);
+  const worker = await startWorker(workerPlatform, { baseUrl: opts.mockUrl, apiKey: 'bench' });
   const namespace = namespaceFor(opts.config.kubernetes.namespace, opts.teamId);
   const pool = templateName(opts.agentId);
   const samples: Sample[] = [];
   const before = await cluster.call<{ requests: number }>({ op: 'counters' });
   let counted = 0;
+  let failures = 0;
   try {
     for (let i = -3; i < SESSIONS; i++) {
       // Warm: a Ready pool sandbox must be waiting, as in a steady state; not timed.
@@ -106,29 +109,47 @@ async function runPhase(opts: { platform: Platform; config: Config; client: Grap
       const session = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: opts.agentGid })).createSession.id;
       await client.ok(`mutation($s: ID!) { sendMessage(input: { sessionId: $s, content: "hi" }) { id } }`, { s: session });
       const sessionId = decodeGlobalId(session).id;
-      await until(async () => (await platform.services.db.sandbox.findUnique({ where: { sessionId } }))?.phase === 'READY', 'the sandbox to be ready');
+      let phase: string | undefined;
+      let message = '';
+      await until(async () => {
+        const row = await platform.services.db.sandbox.findUnique({ where: { sessionId } });
+        phase = row?.phase;
+        message = row?.statusMessage ?? 'no sandbox row yet';
+        if (phase === 'READY' || phase === 'FAILED') return true;
+        // A turn that failed before its sandbox was recorded READY.
+        const failed = await platform.services.db.turn.findFirst({ where: { sessionId, status: 'FAILED' } });
+        if (failed) {
+          phase = 'FAILED';
+          process.stderr.write(`  session ${sessionId} failed: ${JSON.stringify(failed).slice(0, 300)}\n`);
+        }
+        return Boolean(failed);
+      }, 'the sandbox to be ready', 300_000).catch((error: unknown) => {
+        throw new Error(`${(error as Error).message} (session ${sessionId}: ${phase ?? 'no phase'}, ${message})`);
+      });
       const total = Date.now() - started;
+      if (phase === 'FAILED') failures++;
       const name = `ps-${sessionId.replaceAll('-', '')}`;
       const timeline = await cluster.call<Timeline | null>({ op: 'timeline', namespace, name });
       // The first sessions warm up the template, JIT and pools; they are not counted.
-      if (i >= 0 && timeline?.ready) {
+      if (i >= 0 && timeline?.ready && phase === 'READY') {
         const clusterMs = timeline.ready - timeline.created;
         samples.push({ total, cluster: clusterMs, paddock: total - clusterMs, launch: timeline.launch ?? '?' });
         counted++;
       }
-      await waitTurnDone(client, session);
+      if (phase === 'READY') await waitTurnDone(client, session);
       await client.ok(`mutation($s: ID!) { endSession(sessionId: $s) { status } }`, { s: session });
       await until(() => cluster.call<boolean>({ op: 'claimGone', namespace, name }), 'the claim to be deleted');
     }
   } finally {
     await worker.close();
+    await workerPlatform.close();
   }
   const after = await cluster.call<{ requests: number }>({ op: 'counters' });
-  return { live: opts.live, launch: opts.launch, samples, requestsPerSession: (after.requests - before.requests) / Math.max(1, counted + 3) };
+  return { live: opts.live, launch: opts.launch, samples, failures, requestsPerSession: (after.requests - before.requests) / Math.max(1, counted + 3) };
 }
 
 async function waitTurnDone(client: GraphqlClient, session: string): Promise<void> {
-  await until(async () => (await client.ok<{ session: { status: string } }>(`query($s: ID!) { session(id: $s) { status } }`, { s: session })).session.status === 'IDLE', 'the turn to finish');
+  await until(async () => ['IDLE', 'FAILED'].includes((await client.ok<{ session: { status: string } }>(`query($s: ID!) { session(id: $s) { status } }`, { s: session })).session.status), 'the turn to finish', 120_000);
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * p) - 1)] ?? NaN;
@@ -145,7 +166,7 @@ function report(rows: Row[]): void {
     const share = s((x) => x.paddock / x.total);
     const mislaunched = row.samples.filter((x) => x.launch !== row.launch).length;
     console.log(
-      `${String(row.live).padStart(14)}  ${row.launch.padEnd(6)} ${pct(total, 0.5).toFixed(0).padStart(8)} ms ${pct(total, 0.99).toFixed(0).padStart(8)} ms ${pct(cluster, 0.5).toFixed(0).padStart(10)} ms ${pct(paddock, 0.5).toFixed(0).padStart(10)} ms ${pct(paddock, 0.99).toFixed(0).padStart(10)} ms ${(pct(share, 0.5) * 100).toFixed(0).padStart(16)} % ${row.requestsPerSession.toFixed(1).padStart(20)}${mislaunched ? `   (${mislaunched} not ${row.launch})` : ''}`,
+      `${String(row.live).padStart(14)}  ${row.launch.padEnd(6)} ${pct(total, 0.5).toFixed(0).padStart(8)} ms ${pct(total, 0.99).toFixed(0).padStart(8)} ms ${pct(cluster, 0.5).toFixed(0).padStart(10)} ms ${pct(paddock, 0.5).toFixed(0).padStart(10)} ms ${pct(paddock, 0.99).toFixed(0).padStart(10)} ms ${(pct(share, 0.5) * 100).toFixed(0).padStart(16)} % ${row.requestsPerSession.toFixed(1).padStart(20)}${mislaunched ? `   (${mislaunched} not ${row.launch})` : ''}${row.failures ? `   (${row.failures} failed)` : ''}`,
     );
   }
   console.log(

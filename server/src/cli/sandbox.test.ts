@@ -36,6 +36,7 @@ describe('paddock sandbox render', () => {
     const docs = parseAllDocuments(yaml).map((d) => d.toJSON() as { apiVersion: string; kind: string; metadata: { name: string }; stringData?: Record<string, string> });
     expect(docs.map((d) => d.kind)).toEqual(['Secret', 'Secret', 'NetworkPolicy', 'SandboxTemplate', 'SandboxWarmPool', 'SandboxClaim']);
     expect(yaml).not.toContain('eu-west');
+    expect(yaml).not.toContain(Buffer.from('eu-west').toString('base64'));
     expect(docs[0]!.stringData).toEqual({ REGION: '<from CONTAINER_ENV_*>' });
     const validators = buildValidators(loadCrds());
     for (const doc of docs) {

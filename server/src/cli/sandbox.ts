@@ -11,8 +11,9 @@ const USAGE = 'Usage: pnpm paddock sandbox render --agent NAME [--team NAME]';
 
 /** Secret values never reach a terminal: keys are shown, values replaced. */
 function redacted(secret: Secret, note: string): Secret {
-  const values = { ...secret.data, ...secret.stringData };
-  return { ...secret, stringData: Object.fromEntries(Object.keys(values).map((k) => [k, note])) };
+  const { data, stringData, ...rest } = secret;
+  const keys = Object.keys({ ...data, ...stringData });
+  return { ...rest, stringData: Object.fromEntries(keys.map((k) => [k, note])) };
 }
 
 async function findAgent(platform: Platform, agentName: string, teamName: string | undefined) {

@@ -125,7 +125,7 @@ export async function startFakeKube(opts: Partial<Omit<KubeletOptions, 'workRoot
       controller.stop();
       await kubelet.stop();
       await server.close();
-      await rm(workRoot, { recursive: true, force: true });
+      await rm(workRoot, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
     },
   };
 }

@@ -62,7 +62,7 @@ export class FakeKubelet {
   #onEvent(event: StoreEvent): void {
     if (event.resource.kind !== 'Pod') return;
     const key = `${event.object.metadata.namespace}/${event.object.metadata.name}`;
-    if (event.type === 'DELETED') void this.#kill(key);
+    if (event.type === 'DELETED') void this.#kill(key).catch(() => undefined);
     else if (event.type === 'ADDED') void this.#run(event.object, key).catch(() => undefined);
   }
 
@@ -210,7 +210,8 @@ export class FakeKubelet {
       await exited;
       clearTimeout(timer);
     }
-    await rm(path.join(this.#opts.workRoot, key), { recursive: true, force: true });
+    // A runtime's children may still be writing while they die; the temp dir goes with the cluster anyway.
+    await rm(path.join(this.#opts.workRoot, key), { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
   }
 
   #setStatus(namespace: string, name: string, status: () => PodStatus): void {

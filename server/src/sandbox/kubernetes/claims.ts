@@ -37,22 +37,21 @@ export class Claims {
   async acquire(session: { name: string; sessionId: string }, agent: AgentSandboxInput, target: { namespace: string; template: string }, deadline: number, report: SandboxPhaseReport): Promise<SandboxClaim> {
     const { namespace } = target;
     this.#namespaces.set(session.name, namespace);
-    let claim = await this.#client.get(R.claim, namespace, session.name);
-    if (claim && (claim.metadata.deletionTimestamp || DEAD_REASONS.has(readyCondition(claim)?.reason ?? ''))) {
-      report('PROVISIONING', 'replacing an expired sandbox claim');
-      await this.#client.delete(R.claim, namespace, session.name);
-      await this.#waitGone(namespace, session.name, deadline);
-      claim = null;
+    const create = () => this.#client.create(R.claim, sandboxClaim(session, agent, target.template, namespace, this.#settings, Date.now()));
+    // Most starts are new sessions: try the create first and only read on a conflict.
+    try {
+      const created = await create();
+      report('PROVISIONING', 'claimed a sandbox');
+      return created;
+    } catch (error) {
+      if (!isStatus(error, 409)) throw error;
     }
-    if (!claim) {
-      report('PROVISIONING', 'claiming a sandbox');
-      try {
-        return await this.#client.create(R.claim, sandboxClaim(session, agent, target.template, namespace, this.#settings, Date.now()));
-      } catch (error) {
-        if (!isStatus(error, 409)) throw error;
-        claim = await this.#client.get(R.claim, namespace, session.name);
-        if (!claim) throw new SandboxError(`sandbox ${namespace}/${session.name}: the claim was deleted while being created`);
-      }
+    const claim = await this.#client.get(R.claim, namespace, session.name);
+    if (!claim || claim.metadata.deletionTimestamp || DEAD_REASONS.has(readyCondition(claim)?.reason ?? '')) {
+      report('PROVISIONING', 'replacing an expired sandbox claim');
+      if (claim) await this.#client.delete(R.claim, namespace, session.name);
+      await this.#waitGone(namespace, session.name, deadline);
+      return create();
     }
     return this.#revive(claim);
   }

@@ -64,11 +64,19 @@ export class KubernetesSandboxDriver implements SandboxDriver {
     return new KubernetesSandboxDriver({ client: new KubeClient(opts.kubeConfig), settings: opts.settings, log, gateway, resolve: opts.resolve, onTiming: opts.onTiming });
   }
 
-  async start(spec: SandboxSpec, { deadline, report }: { deadline: number; report: SandboxPhaseReport }): Promise<{ url: string }> {
+  start(spec: SandboxSpec, opts: { deadline: number; report: SandboxPhaseReport }): Promise<{ url: string }> {
+    // Every step has its own deadline handling; this bounds API calls that never answer.
+    return beforeDeadline(this.#start(spec, opts), opts.deadline + 5_000, `sandbox ${spec.name}: starting`);
+  }
+
+  async #start(spec: SandboxSpec, { deadline, report }: { deadline: number; report: SandboxPhaseReport }): Promise<{ url: string }> {
     const started = Date.now();
     const agent: AgentSandboxInput = { agentId: spec.agentId, agentName: spec.agentName, teamId: spec.teamId, harness: spec.harness, egressAllow: spec.egressAllow };
-    report('PROVISIONING', 'applying the agent sandbox template');
-    const target = await beforeDeadline(this.#provisioner.ensure(agent), deadline, `sandbox ${spec.name}: applying the agent's objects`);
+    const target = await beforeDeadline(
+      this.#provisioner.ensure(agent, () => report('PROVISIONING', 'applying the agent sandbox template')),
+      deadline,
+      `sandbox ${spec.name}: applying the agent's objects`,
+    );
     const applied = Date.now();
 
     await this.#claims.acquire({ name: spec.name, sessionId: spec.sessionId }, agent, target, deadline, report);
@@ -93,7 +101,8 @@ export class KubernetesSandboxDriver implements SandboxDriver {
     const url = this.#gateway.register(spec.name, { sessionToken: spec.token, runtimeToken: target.runtimeToken, upstream });
     await checkRuntime(url, spec.token, deadline, `${target.namespace}/${spec.name}`);
     const done = Date.now();
-    report('READY', `sandbox ${ready.sandbox.metadata.name} is ready`);
+    // No report('READY') here: the service writes reports without waiting, so one sent now
+    // can land after its own final READY write and turn the sandbox back to PROVISIONING.
     const timing = { name: spec.name, applyMs: applied - started, claimMs: claimed - applied, readyMs: readyAt - claimed, accessMs: done - readyAt, totalMs: done - started };
     this.#log.debug(timing, 'sandbox started');
     this.#onTiming?.(timing);

@@ -35,12 +35,14 @@ export class AgentProvisioner {
     this.#resolve = opts.resolve;
   }
 
-  async ensure(agent: AgentSandboxInput): Promise<AgentTarget> {
+  /** `onApply` is told when objects are really written (not on a cached hit). */
+  async ensure(agent: AgentSandboxInput, onApply: () => void = () => undefined): Promise<AgentTarget> {
     const key = specHash({ ...agent, egressAllow: [...agent.egressAllow].sort() });
     const cached = this.#applied.get(agent.agentId);
     if (cached && cached.key === key && Date.now() - cached.at < REAPPLY_AFTER_MS) return cached.target;
     const running = this.#inFlight.get(agent.agentId);
     if (running) return running;
+    onApply();
     const work = this.#apply(agent)
       .then((target) => {
         this.#applied.set(agent.agentId, { key, at: Date.now(), target });

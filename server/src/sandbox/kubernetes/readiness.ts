@@ -80,7 +80,8 @@ export function waitForSandbox(opts: WaitOptions): Promise<ReadySandbox> {
       const sandboxName = boundSandboxName(claim);
       if (!sandboxName) return progress(describe(claim, 'waiting for the controller to bind a sandbox'));
       follow(sandboxName);
-      const sandbox = sandboxWatch?.get(sandboxName);
+      if (!sandboxWatch?.synced) return;
+      const sandbox = sandboxWatch.get(sandboxName);
       if (!sandbox || !isControlledBy(sandbox, claim)) return progress(`waiting for sandbox ${sandboxName}`);
       const sandboxProblem = terminalSandboxProblem(sandbox);
       if (sandboxProblem) return fail(sandboxProblem, true);

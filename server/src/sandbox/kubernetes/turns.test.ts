@@ -108,7 +108,8 @@ describe('turns through the Kubernetes driver', () => {
     const session = await newSession();
     await send(session.id, 'hello there');
     const list = await waitForEvents(session.id, (l) => count(l, 'turn.completed') === 1 && l.at(-1)?.type === 'session.status');
-    expect(count(list, 'message.delta')).toBeGreaterThan(5);
+    // Streamed in pieces (deltas are coalesced, so how many depends on timing).
+    expect(count(list, 'message.delta')).toBeGreaterThan(1);
     expect(replyText(list, 0)).toMatch(/^You said: hello there \(2 messages\)/);
     expect(statuses(list)).toEqual(['IDLE', 'RUNNING', 'PROVISIONING', 'RUNNING', 'IDLE']);
     expect(list.map((e) => e.seq)).toEqual(list.map((_, i) => i + 1));

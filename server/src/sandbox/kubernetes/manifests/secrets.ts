@@ -4,6 +4,9 @@ import type { AgentSandboxInput } from './input.ts';
 import { agentLabels, appLabels } from './labels.ts';
 import { RUNTIME_TOKEN_KEY } from './template.ts';
 
+/** `data`, not `stringData`: server-side apply tracks `data` keys, so removed variables disappear. */
+const base64 = (value: string) => Buffer.from(value, 'utf8').toString('base64');
+
 /**
  * The token every runtime of this agent requires. It lives only here: pods read it by
  * `secretKeyRef`, and Paddock's access gateway presents it on the worker's behalf.
@@ -14,7 +17,7 @@ export function runtimeSecret(agent: AgentSandboxInput, template: string, namesp
     kind: 'Secret',
     metadata: { name: runtimeSecretName(template), namespace, labels: { ...appLabels('sandbox-runtime-token', template), ...agentLabels(agent, template) } },
     type: 'Opaque',
-    stringData: { [RUNTIME_TOKEN_KEY]: token },
+    data: { [RUNTIME_TOKEN_KEY]: base64(token) },
   };
 }
 
@@ -25,6 +28,10 @@ export function containerEnvSecret(namespace: string, env: Record<string, string
     kind: 'Secret',
     metadata: { name: CONTAINER_ENV_SECRET, namespace, labels: appLabels('sandbox-container-env', CONTAINER_ENV_SECRET) },
     type: 'Opaque',
-    stringData: Object.fromEntries(Object.entries(env).sort(([a], [b]) => a.localeCompare(b))),
+    data: Object.fromEntries(
+      Object.entries(env)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, base64(v)]),
+    ),
   };
 }
