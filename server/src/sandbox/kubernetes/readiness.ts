@@ -85,24 +85,27 @@ export function waitForSandbox(opts: WaitOptions): Promise<ReadySandbox> {
       if (!sandbox || !isControlledBy(sandbox, claim)) return progress(`waiting for sandbox ${sandboxName}`);
       const sandboxProblem = terminalSandboxProblem(sandbox);
       if (sandboxProblem) return fail(sandboxProblem, true);
-      const pod = podWatch?.get(watched.pod);
+      const podName = sandbox.metadata.annotations?.[ANNOTATION.podName] ?? sandboxName;
+      if (sandbox.spec.operatingMode !== 'Suspended' && isReadyForGeneration(sandbox) && (sandbox.status?.podIPs?.length ?? 0) > 0) {
+        return finish(null, { sandbox, podName, podIP: sandbox.status?.podIPs?.[0] });
+      }
+      // Not ready yet: watch the pod too, for the container states that will never recover.
+      followPod(podName);
+      const pod = podWatch?.get(podName);
       const podProblem = pod ? terminalPodProblem(pod) : null;
       if (podProblem) return fail(podProblem, true);
-
-      if (sandbox.spec.operatingMode !== 'Suspended' && isReadyForGeneration(sandbox) && (sandbox.status?.podIPs?.length ?? 0) > 0) {
-        return finish(null, { sandbox, podName: watched.pod, podIP: sandbox.status?.podIPs?.[0] });
-      }
       progress(describe(sandbox, `sandbox ${sandboxName} is starting`));
     };
 
-    /** The claim's sandbox and its pod get their own watches once the claim names them. */
+    /** The claim's sandbox gets its own watch once the claim names it. */
     const follow = (sandboxName: string) => {
-      if (watched.sandbox !== sandboxName) {
-        sandboxWatch?.stop();
-        watched.sandbox = sandboxName;
-        sandboxWatch = new ObjectsWatch({ client, resource: R.sandbox, namespace, selector: byName(sandboxName), onChange: evaluate, log });
-      }
-      const podName = sandboxWatch?.get(sandboxName)?.metadata.annotations?.[ANNOTATION.podName] ?? sandboxName;
+      if (watched.sandbox === sandboxName) return;
+      sandboxWatch?.stop();
+      watched.sandbox = sandboxName;
+      sandboxWatch = new ObjectsWatch({ client, resource: R.sandbox, namespace, selector: byName(sandboxName), onChange: evaluate, log });
+    };
+
+    const followPod = (podName: string) => {
       if (watched.pod !== podName) {
         podWatch?.stop();
         watched.pod = podName;
