@@ -98,7 +98,10 @@ export class SandboxService {
         },
         {
           deadline: Date.now() + this.settings.provisionTimeoutMs,
-          report: (phase, message) => void this.#setPhase(sessionId, name, phase === 'READY' ? 'PROVISIONING' : phase, message).catch(() => undefined),
+          // Progress only updates the message, and only while provisioning, so a late
+          // write can never undo the final phase.
+          report: (_phase, message) =>
+            void this.#db.sandbox.updateMany({ where: { sessionId, phase: 'PROVISIONING' }, data: { statusMessage: message } }).catch(() => undefined),
         },
       );
       const client = new RuntimeClient({ baseUrl: url, token, timeoutMs: 30_000 });
@@ -176,9 +179,10 @@ export class SandboxService {
       gateway: this.settings.gateway,
       env: await this.#agents.secretEnv(agent.id),
       history: toHistory(messages),
-      // With no egress allowed, the agent's commands get no network at all (the
-      // runtime still reaches the gateway); Kubernetes enforces finer rules itself.
-      limits: { commandNetwork: agent.egressAllow.length === 0 ? 'none' : 'host' },
+      // Locally, with no egress allowed, the agent's commands get no network at all (the
+      // runtime still reaches the gateway). In Kubernetes the NetworkPolicy enforces egress,
+      // and pods without capabilities could not make a network namespace anyway.
+      limits: { commandNetwork: this.#driver.kind === 'local' && agent.egressAllow.length === 0 ? 'none' : 'host' },
     });
   }
 
