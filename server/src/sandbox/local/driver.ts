@@ -8,7 +8,10 @@ import type { Logger } from '../../log/index.ts';
 import { SandboxError, type SandboxDriver, type SandboxPhaseReport, type SandboxSpec } from '../driver.ts';
 import { bwrapArgs } from './bwrap.ts';
 
-export const RUNTIME_ENTRY = path.resolve(import.meta.dirname, '../../../../harnesses/runtime/src/main.ts');
+const REPO_ROOT = path.resolve(import.meta.dirname, '../../../..');
+export const RUNTIME_ENTRY = path.join(REPO_ROOT, 'harnesses/runtime/src/main.ts');
+/** Node's install prefix: .../bin/node → ... */
+const NODE_PREFIX = path.dirname(path.dirname(process.execPath));
 
 export type Isolation = 'bwrap' | 'none';
 
@@ -65,7 +68,8 @@ export class LocalSandboxDriver implements SandboxDriver {
       ...(spec.harnessFile ? { PADDOCK_HARNESS_FILE: spec.harnessFile } : {}),
     };
     const runtime = [process.execPath, RUNTIME_ENTRY];
-    const argv = this.#isolation === 'bwrap' ? ['bwrap', ...bwrapArgs({ workspace, hide: this.#hidden }), '--', ...runtime] : runtime;
+    const argv =
+      this.#isolation === 'bwrap' ? ['bwrap', ...bwrapArgs({ workspace, hide: this.#hidden, expose: [REPO_ROOT, NODE_PREFIX] }), '--', ...runtime] : runtime;
     report('PROVISIONING', `starting local runtime (${this.#isolation === 'bwrap' ? 'bubblewrap' : 'unisolated process'})`);
 
     const child = spawn(argv[0]!, argv.slice(1), { env, cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
