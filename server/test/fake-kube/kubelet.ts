@@ -19,7 +19,8 @@ export type KubeletOptions = {
   stub?: (pod: KObject) => boolean;
 };
 
-type Running = { child: ChildProcess | null; ip: string };
+/** `dir` is per pod instance: a pod recreated under the same name must not lose its files to the old one's cleanup. */
+type Running = { child: ChildProcess | null; ip: string; dir?: string };
 
 /**
  * Stands in for kubelet and the container runtime: each pod's runtime container is
@@ -111,7 +112,7 @@ export class FakeKubelet {
       this.readyAt.set(key, Date.now());
       return;
     }
-    const dir = path.join(this.#opts.workRoot, namespace, name);
+    const dir = path.join(this.#opts.workRoot, namespace, name, pod.metadata.uid ?? String(Date.now()));
     const workspace = path.join(dir, 'workspace');
     await mkdir(workspace, { recursive: true });
     await mkdir(path.join(dir, 'home'), { recursive: true });
@@ -131,7 +132,7 @@ export class FakeKubelet {
       stdio: 'ignore',
       detached: true,
     });
-    this.#pods.set(key, { child, ip });
+    this.#pods.set(key, { child, ip, dir });
     child.once('exit', (code) => {
       if (this.#pods.get(key)?.child !== child) return;
       this.#setStatus(namespace, name, () => ({
@@ -211,7 +212,7 @@ export class FakeKubelet {
       clearTimeout(timer);
     }
     // A runtime's children may still be writing while they die; the temp dir goes with the cluster anyway.
-    await rm(path.join(this.#opts.workRoot, key), { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
+    if (entry?.dir) await rm(entry.dir, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
   }
 
   #setStatus(namespace: string, name: string, status: () => PodStatus): void {
