@@ -30,13 +30,25 @@ export function EmptyState({ title, children, action }: { title: string; childre
   );
 }
 
-/** An API problem, with its heading, the API's words and an optional way out. */
-export function ErrorNotice({ problem, onRetry, children }: { problem: Problem; onRetry?: () => void; children?: ReactNode }) {
+/** An error a person can act on: a heading, what happened, and an optional retry. */
+export function ErrorMessage({
+  title,
+  message,
+  onRetry,
+  className,
+  children,
+}: {
+  title: string;
+  message: string;
+  onRetry?: (() => void) | undefined;
+  className?: string;
+  children?: ReactNode;
+}) {
   return (
-    <div className="notice notice-error" role="alert">
+    <div className={`notice notice-error${className ? ` ${className}` : ''}`} role="alert">
       <div>
-        <strong>{problem.title}</strong>
-        <p>{problem.message}</p>
+        <strong>{title}</strong>
+        <p>{message}</p>
         {children}
       </div>
       {onRetry ? (
@@ -45,5 +57,14 @@ export function ErrorNotice({ problem, onRetry, children }: { problem: Problem; 
         </button>
       ) : null}
     </div>
+  );
+}
+
+/** An API problem, with its heading, the API's words and an optional way out. */
+export function ErrorNotice({ problem, onRetry, children }: { problem: Problem; onRetry?: () => void; children?: ReactNode }) {
+  return (
+    <ErrorMessage title={problem.title} message={problem.message} onRetry={onRetry}>
+      {children}
+    </ErrorMessage>
   );
 }

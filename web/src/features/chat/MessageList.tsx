@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { ErrorMessage } from '../../components/Feedback.tsx';
 import type { ChatState } from './state.ts';
 import { MessageView } from './MessageView.tsx';
 import { useStickToBottom } from './useStickToBottom.ts';
@@ -51,17 +52,7 @@ export function MessageList({ state, earlier, onRetry }: Props) {
         </div>
       ) : null}
       {outcome?.kind === 'failed' ? (
-        <div className="notice notice-error turn-outcome" role="alert">
-          <div>
-            <strong>The agent could not finish this reply</strong>
-            <p>{outcome.error}</p>
-          </div>
-          {onRetry ? (
-            <button type="button" className="button button-secondary" onClick={onRetry}>
-              Try again
-            </button>
-          ) : null}
-        </div>
+        <ErrorMessage className="turn-outcome" title="The agent could not finish this reply" message={outcome.error} onRetry={onRetry ?? undefined} />
       ) : null}
       {outcome?.kind === 'cancelled' ? (
         <p className="turn-stopped" role="status">
