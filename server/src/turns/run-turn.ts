@@ -183,11 +183,12 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     const usage = result.usage ?? { inputTokens: 0, outputTokens: 0 };
     const messageStatus: MessageStatus = result.status === 'COMPLETED' ? 'COMPLETE' : result.status;
     const last = messages.at(-1);
-    for (const message of messages) {
-      const finalised = message === current || message === last;
-      if (!finalised) continue;
-      await saveMessage(message, messageStatus, {
-        ...(message === last ? { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens } : {}),
+    // Earlier steps were saved at their tool results; the in-progress step is always the
+    // last message, and it carries the turn's usage.
+    if (last) {
+      await saveMessage(last, messageStatus, {
+        inputTokens: usage.inputTokens,
+        outputTokens: usage.outputTokens,
         ...(result.error ? { error: result.error } : {}),
       });
     }
