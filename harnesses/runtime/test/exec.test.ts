@@ -40,16 +40,17 @@ describe('POST /v1/exec', () => {
   it('kills a command at its timeout', async () => {
     const started = performance.now();
     const result = await h.client.exec({ command: 'sleep 20', timeoutMs: 200 });
-    expect(performance.now() - started).toBeLessThan(2000);
+    expect(performance.now() - started).toBeLessThan(10_000);
     expect(result.timedOut).toBe(true);
     expect(result.exitCode).toBe(128 + 15);
   });
 
   it('does not hang on a background job that keeps its pipes open', async () => {
     const started = performance.now();
-    const result = await h.client.exec({ command: 'sleep 5 & echo started' });
+    const result = await h.client.exec({ command: 'sleep 30 & echo started' });
     expect(result.stdout).toBe('started\n');
-    expect(performance.now() - started).toBeLessThan(2000);
+    // Returns without waiting for the 30 s background job.
+    expect(performance.now() - started).toBeLessThan(15_000);
   });
 
   it('truncates huge output', async () => {

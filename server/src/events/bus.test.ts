@@ -43,7 +43,7 @@ describe('the PostgreSQL event bus', () => {
       if (seq % 7 === 0) await new Promise((r) => setImmediate(r));
     }
     const expected = Array.from({ length: perSession }, (_, i) => i + 1);
-    for (let i = 0; i < 200 && [...received.values()].some((seqs) => seqs.length < perSession); i++) await new Promise((r) => setTimeout(r, 25));
+    await expect.poll(() => [...received.values()].every((seqs) => seqs.length >= perSession), { timeout: 20_000 }).toBe(true);
     for (const s of sessions) expect(received.get(s)).toEqual(expected);
     // Listeners in the publishing process get events at once, and only once.
     expect(local).toEqual(expected);
@@ -56,7 +56,7 @@ describe('the PostgreSQL event bus', () => {
     const got: BusEvent[] = [];
     const stop = receiver.subscribe(sessionId, (e) => got.push(e));
     publisher.publish([event(sessionId, 1, 'x'.repeat(10_000)), event(sessionId, 2)]);
-    for (let i = 0; i < 100 && got.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    await expect.poll(() => got.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
     expect(got.map((e) => [e.seq, e.delta?.length ?? null, e.payload])).toEqual([
       [1, null, { $stored: true }],
       [2, 5, { t: 2 }],

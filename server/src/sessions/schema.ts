@@ -73,13 +73,15 @@ builder.node(Session, {
     ),
     events: t.field({
       type: [SessionEvent],
-      description: `Events with seq > after, oldest first (at most ${MAX_EVENTS_PAGE}).`,
+      description: `Events with seq > after, oldest first (at most ${MAX_EVENTS_PAGE}). Never past the \`lastSeq\` of the same request, so the two read as one snapshot.`,
       args: { after: t.arg.int({ defaultValue: 0 }), first: t.arg.int({ defaultValue: 100 }) },
       complexity: (args) => ({ field: 1, multiplier: args.first ?? 100 }),
       resolve: async (s, args, ctx) => {
         const first = args.first ?? 100;
         if (first < 0 || first > MAX_EVENTS_PAGE) throw badInput(`first must be between 0 and ${MAX_EVENTS_PAGE}.`, 'first');
-        return (await ctx.services.sessions.events(s.id, args.after ?? 0, first)).map(toBusEvent);
+        // The same per-request lastSeq the lastSeq field answers: both describe one moment.
+        const upTo = await ctx.loaders.lastSeq.load(s.id);
+        return (await ctx.services.sessions.events(s.id, { after: args.after ?? 0, upTo, first })).map(toBusEvent);
       },
     }),
     lastSeq: t.int({

@@ -206,9 +206,10 @@ export class SessionService {
     return this.#db.message.findFirst({ where: { id, session: { teamId: viewer.teamId } } });
   }
 
-  async events(sessionId: string, after: number, first: number): Promise<SessionEvent[]> {
+  /** Stored events with after < seq <= upTo, oldest first. */
+  async events(sessionId: string, { after, upTo, first }: { after: number; upTo: number; first: number }): Promise<SessionEvent[]> {
     return this.#db.sessionEvent.findMany({
-      where: { sessionId, seq: { gt: after } },
+      where: { sessionId, seq: { gt: after, lte: upTo } },
       orderBy: { seq: 'asc' },
       take: first,
     });

@@ -117,7 +117,8 @@ describe('resilience', () => {
     await live.waitFor((events) => events.some((e) => e.type === 'message.delta'));
     const started = Date.now();
     await worker.close();
-    expect(Date.now() - started).toBeLessThan(5_000);
+    // Does not wait for the 100 s reply to finish.
+    expect(Date.now() - started).toBeLessThan(20_000);
     await live.waitForType('turn.failed');
     expect(String(live.events.find((e) => e.type === 'turn.failed')!.payload?.error)).toMatch(/worker restarted/);
     const row = await t.platform.services.db.session.findUniqueOrThrow({ where: { id: session.dbId } });

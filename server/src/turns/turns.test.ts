@@ -55,7 +55,8 @@ describe('a turn', () => {
   it('streams the reply token by token and stores exactly what was streamed', async () => {
     const sessionId = await newSession();
     const live = subscriber().subscribe(sessionId);
-    await send(sessionId, 'hello there');
+    // Paced at 20 tokens/s, so the reply arrives over two seconds even on a busy machine.
+    await send(sessionId, '/long 40 rate=20');
     await live.waitForType('turn.completed');
     await live.waitFor((events) => events.at(-1)?.type === 'session.status');
     expectGapless(live.events);
@@ -72,10 +73,11 @@ describe('a turn', () => {
     ]);
     expect(live.events.filter((e) => e.type === 'session.status').map((e) => e.payload?.status)).toEqual(['IDLE', 'RUNNING', 'PROVISIONING', 'RUNNING', 'IDLE']);
     const deltas = live.events.filter((e) => e.type === 'message.delta');
-    expect(deltas.length).toBeGreaterThan(5);
+    // Streamed in pieces as the model produced them, not in one piece at the end.
+    expect(deltas.length).toBeGreaterThan(3);
     const [messageId] = assistantIds(live.events);
     const text = textOf(live.events, messageId!);
-    expect(text).toMatch(/^You said: hello there \(2 messages\)/);
+    expect(text).toBe(Array.from({ length: 40 }, (_, i) => `tok${i + 1}`).join(' '));
 
     const stored = await client.ok<{ session: { status: string; usage: { outputTokens: number }; messages: { edges: { node: { role: string; content: string; status: string; usage: { outputTokens: number } } }[] } } }>(
       `query($s: ID!) { session(id: $s) { status usage { outputTokens } messages { edges { node { role content status usage { outputTokens } } } } } }`,
@@ -131,10 +133,9 @@ describe('a turn', () => {
     const live = subscriber().subscribe(sessionId);
     await send(sessionId, '/long 2000 rate=50');
     await live.waitFor((events) => events.filter((e) => e.type === 'message.delta').length >= 5);
-    const started = Date.now();
     await client.ok(`mutation($s: ID!) { cancelTurn(sessionId: $s) { id } }`, { s: sessionId });
-    await live.waitForType('turn.cancelled', 1, 3_000);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // The whole reply would take 40 s; cancelled, the turn ends long before (the latency itself is benchmarked, not asserted here).
+    await live.waitForType('turn.cancelled', 1, 15_000);
     await live.waitFor((events) => events.at(-1)?.type === 'session.status' && events.at(-1)?.payload?.status === 'IDLE');
     const stored = await client.ok<{ session: { status: string; messages: { edges: { node: { status: string; content: string } }[] } } }>(
       `query($s: ID!) { session(id: $s) { status messages(last: 1) { edges { node { status content } } } } }`,
@@ -143,6 +144,7 @@ describe('a turn', () => {
     expect(stored.session.status).toBe('IDLE');
     expect(stored.session.messages.edges[0]!.node.status).toBe('CANCELLED');
     expect(stored.session.messages.edges[0]!.node.content).toMatch(/^tok1 tok2 tok3 tok4 tok5/);
+    expect(stored.session.messages.edges[0]!.node.content.split(' ').length).toBeLessThan(2000);
     expect((await client.error(`mutation($s: ID!) { cancelTurn(sessionId: $s) { id } }`, { s: sessionId })).extensions?.code).toBe('CONFLICT');
   });
 
@@ -170,12 +172,17 @@ describe('a turn', () => {
     await first.waitFor((events) => events.filter((e) => e.type === 'message.delta').length >= 20);
     await first.close();
     // Mid-turn, lastSeq names an event that is really stored, never a reserved seq.
-    const mid = await client.ok<{ session: { lastSeq: number; events: { seq: number }[] } }>(
+    // lastSeq and events of one request read one snapshot, whichever is resolved first.
+    for (const query of [
       `query($s: ID!) { session(id: $s) { lastSeq events(after: 0, first: 1000) { seq } } }`,
-      { s: sessionId },
-    );
-    expect(mid.session.lastSeq).toBeGreaterThan(0);
-    expect(mid.session.events.map((e) => e.seq)).toContain(mid.session.lastSeq);
+      `query($s: ID!) { session(id: $s) { events(after: 0, first: 1000) { seq } lastSeq } }`,
+    ]) {
+      for (let i = 0; i < 5; i++) {
+        const mid = await client.ok<{ session: { lastSeq: number; events: { seq: number }[] } }>(query, { s: sessionId });
+        expect(mid.session.lastSeq).toBeGreaterThan(0);
+        expect(mid.session.events.at(-1)?.seq).toBe(mid.session.lastSeq);
+      }
+    }
     const resumeFrom = first.lastSeq;
     const second = subscriber().subscribe(sessionId, resumeFrom);
     await second.waitForType('turn.completed');

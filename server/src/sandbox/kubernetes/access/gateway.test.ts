@@ -57,8 +57,7 @@ describe('access gateway', () => {
     const reader = res.body!.getReader();
     await reader.read();
     abort.abort();
-    await new Promise((r) => setTimeout(r, 100));
-    expect(closedEarly).toBe(true);
+    await expect.poll(() => closedEarly, { timeout: 10_000 }).toBe(true);
   });
 
   it('drops the connection when the runtime cannot be reached, as a direct call would see it', async () => {
