@@ -242,16 +242,17 @@ describe('Paddock dashboard in Chromium', () => {
     await waitForReplyStatus('COMPLETE');
 
     const before = await assistantCount();
-    await send('/long 80');
+    // Paced at 20 tokens/s: the reply grows on screen for four seconds, however busy the machine.
+    await send('/long 80 rate=20');
     await waitForNewReply(before);
     const lengths: number[] = [];
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 100 && !(await lastReplyText()).endsWith('tok80'); i++) {
       lengths.push((await lastReplyText()).length);
       await page.waitForTimeout(150);
     }
     await shot('05-streaming');
     const growth = lengths.filter((n, i) => i > 0 && n > lengths[i - 1]!).length;
-    expect(growth, `reply length samples: ${lengths.join(',')}`).toBeGreaterThanOrEqual(3);
+    expect(growth, `reply length samples: ${lengths.join(',')}`).toBeGreaterThanOrEqual(2);
     await waitForReplyStatus('COMPLETE');
     expect(await lastReplyText()).toBe(expectedLong(80));
   });
