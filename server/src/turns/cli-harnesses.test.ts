@@ -39,6 +39,8 @@ const CASES = [
 ] as const;
 
 describe.each(CASES)('a $harness agent', ({ harness, shellTool }) => {
+  let sessionId: string;
+
   it(
     'runs a turn with a tool call in a local sandbox and stores what was streamed',
     async () => {
@@ -48,7 +50,7 @@ describe.each(CASES)('a $harness agent', ({ harness, shellTool }) => {
           { n: `${harness}-agent`, h: harness },
         )
       ).createAgent.id;
-      const sessionId = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId }))
+      sessionId = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId }))
         .createSession.id;
 
       const live = new Subscriber(t.url, key);
@@ -103,6 +105,33 @@ describe.each(CASES)('a $harness agent', ({ harness, shellTool }) => {
       expect(messages[2]!.content).toContain('paddock-42');
       expect(messages[3]!.id).toBe(lastMessageId);
       expect(messages[3]!.content).toBe(streamed);
+    },
+    TURN_TIMEOUT_MS + 30_000,
+  );
+
+  it(
+    'streams its thinking on the next turn, in the same sandbox',
+    async () => {
+      const live = new Subscriber(t.url, key);
+      subscribers.push(live);
+      const before = (await client.ok<{ session: { lastSeq: number } }>(`query($s: ID!) { session(id: $s) { lastSeq } }`, { s: sessionId })).session.lastSeq;
+      live.subscribe(sessionId, before);
+      await client.ok(`mutation($s: ID!, $c: String!) { sendMessage(input: { sessionId: $s, content: $c }) { id } }`, { s: sessionId, c: '/think about resuming' });
+      await live.waitFor((events) => events.some((e) => e.type === 'turn.completed' || e.type === 'turn.failed'), TURN_TIMEOUT_MS);
+      expect(live.events.find((e) => e.type === 'turn.failed')?.payload ?? null).toBeNull();
+
+      const thinking = live.events.filter((e) => e.type === 'message.thinking').map((e) => e.delta).join('');
+      expect(thinking).toBe('The user wants me to think about: about resuming');
+      const messageId = live.events.filter((e) => e.type === 'message.completed').at(-1)!.messageId!;
+      expect(textOf(live.events, messageId)).toBe('You said: about resuming');
+      // The running sandbox took the turn: nothing was provisioned again.
+      expect(live.events.filter((e) => e.type === 'session.status').map((e) => e.payload?.status)).not.toContain('PROVISIONING');
+
+      const stored = await client.ok<{ session: { messages: { edges: { node: { id: string; role: string; content: string } }[] } } }>(
+        `query($s: ID!) { session(id: $s) { messages(last: 1) { edges { node { id role content } } } } }`,
+        { s: sessionId },
+      );
+      expect(stored.session.messages.edges[0]!.node).toEqual({ id: messageId, role: 'ASSISTANT', content: 'You said: about resuming' });
     },
     TURN_TIMEOUT_MS + 30_000,
   );
