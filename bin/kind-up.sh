@@ -5,13 +5,13 @@
 # it only creates what is missing and rebuilds images. Prints the environment to use.
 #
 #   bin/kind-up.sh                       # then: docker compose up   (or pnpm start with the printed env)
-#   AGENT_SANDBOX_VERSION=v0.5.6 PADDOCK_KIND_CLUSTER=paddock bin/kind-up.sh
+#   AGENT_SANDBOX_VERSION=v0.5.6 PADDOCK_KIND_CLUSTER=paddock bin/kind-up.sh   # default: deploy/agent-sandbox.version
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CLUSTER="${PADDOCK_KIND_CLUSTER:-paddock}"
 CONTEXT="kind-${CLUSTER}"
-AGENT_SANDBOX_VERSION="${AGENT_SANDBOX_VERSION:-v0.5.6}"
+AGENT_SANDBOX_VERSION="${AGENT_SANDBOX_VERSION:-$(tr -d '[:space:]' < deploy/agent-sandbox.version)}"
 HARNESS_IMAGE="${HARNESS_IMAGE:-ghcr.io/paddock-dev/harness-runtime:latest}"
 PLATFORM_IMAGE="${PLATFORM_IMAGE:-ghcr.io/paddock-dev/paddock:dev}"
 OUT=".paddock/kind"

@@ -1,23 +1,19 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createAdapter } from '../src/adapters/registry.ts';
 import { loadDefinition } from '../src/harness/load-definition.ts';
-import { DEFAULT_HARNESS_DIR } from '../src/harness/paths.ts';
+import { DEFAULT_HARNESS_DIR, PACKAGE_BIN_DIR } from '../src/harness/paths.ts';
 import { startHarness, type Harness } from './harness.ts';
 
-const require = createRequire(import.meta.url);
-const packageDir = (name: string) => path.dirname(require.resolve(`${name}/package.json`));
-
 /**
- * The real CLIs, installed from npm as devDependencies. Claude Code's postinstall (which
- * copies its native binary over `bin/claude.exe`) does not run under pnpm's default build
- * policy, so its own fallback launcher finds the platform binary instead.
+ * The real CLIs, installed from npm as devDependencies, launched the way a local sandbox
+ * finds them: the package's `node_modules/.bin` (Claude Code's is its native binary, put
+ * in place by its postinstall, which the workspace allows to run).
  */
 export const CLI_COMMANDS: Record<'claude-code' | 'codex', string[]> = {
-  'claude-code': [process.execPath, path.join(packageDir('@anthropic-ai/claude-code'), 'cli-wrapper.cjs')],
-  codex: [process.execPath, path.join(packageDir('@openai/codex'), 'bin', 'codex.js')],
+  'claude-code': [path.join(PACKAGE_BIN_DIR, 'claude')],
+  codex: [path.join(PACKAGE_BIN_DIR, 'codex')],
 };
 
 /**

@@ -1,6 +1,8 @@
 import { ApiException, CoreV1Api, CustomObjectsApi, PatchStrategy, Watch, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { needsCrds } from './crds.ts';
 import { startFakeKube, type FakeKube } from './index.ts';
+import { AGENT_SANDBOX_KINDS, loadCrds } from './schemas.ts';
 
 /**
  * The fake API server is only worth something if the real client library accepts it
@@ -45,13 +47,10 @@ describe('REST', () => {
   it('creates with generateName, reads back server fields, and answers 404/409 with Status objects', async () => {
     const created = (await custom.createNamespacedCustomObject({ ...SB, namespace: ns, body: { ...sandbox(''), metadata: { generateName: 'pool-' } } })) as {
       metadata: { name: string; uid: string; resourceVersion: string; generation: number; creationTimestamp: string };
-      spec: { operatingMode: string };
     };
     expect(created.metadata.name).toMatch(/^pool-[a-z0-9]{5}$/);
     expect(created.metadata).toMatchObject({ generation: 1 });
     expect(created.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
-    // Schema defaults are applied, as by the API server.
-    expect(created.spec.operatingMode).toBe('Running');
 
     const missing = await status(custom.getNamespacedCustomObject({ ...SB, namespace: ns, name: 'nope' }));
     expect(missing.code).toBe(404);
@@ -64,7 +63,23 @@ describe('REST', () => {
     expect(nowhere).toMatchObject({ code: 404, body: { message: 'namespaces "no-such-namespace" not found' } });
   });
 
-  it('rejects objects that fail the upstream CRD schema, with the field named', async () => {
+  it('applies the CRD schema defaults, as the API server does', async (ctx) => {
+    needsCrds(ctx);
+    const created = (await custom.createNamespacedCustomObject({ ...SB, namespace: ns, body: sandbox('defaults') })) as { spec: { operatingMode: string } };
+    expect(created.spec.operatingMode).toBe('Running');
+  });
+
+  it('serves the agent-sandbox kinds as their CRDs declare them', (ctx) => {
+    needsCrds(ctx);
+    const declared = loadCrds()
+      .filter((crd) => crd.version === 'v1beta1')
+      .map(({ schema: _schema, ...kind }) => kind);
+    expect(declared).toEqual(expect.arrayContaining([...AGENT_SANDBOX_KINDS]));
+    expect(declared).toHaveLength(AGENT_SANDBOX_KINDS.length);
+  });
+
+  it('rejects objects that fail the upstream CRD schema, with the field named', async (ctx) => {
+    needsCrds(ctx);
     const claim = await status(custom.createNamespacedCustomObject({ ...EXT, plural: 'sandboxclaims', namespace: ns, body: { apiVersion: 'extensions.agents.x-k8s.io/v1beta1', kind: 'SandboxClaim', metadata: { name: 'c1' }, spec: {} } }));
     expect(claim).toMatchObject({ code: 422, body: { reason: 'Invalid' } });
     expect(claim.body.message).toContain("spec: must have required property 'warmPoolRef'");
@@ -82,6 +97,17 @@ describe('REST', () => {
     const badEnum = await status(custom.createNamespacedCustomObject({ ...SB, namespace: ns, body: { ...sandbox('s-enum'), spec: { podTemplate, operatingMode: 'Paused' } } }));
     expect(badEnum.body.message).toContain('spec.operatingMode: must be equal to one of the allowed values');
 
+    await custom.createNamespacedCustomObject({ ...SB, namespace: ns, body: sandbox('s-status') });
+    const badStatus = await status(
+      custom.patchNamespacedCustomObjectStatus(
+        { ...SB, namespace: ns, name: 's-status', body: { status: { conditions: [{ type: 'Ready', status: 'Maybe' }] } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      ),
+    );
+    expect(badStatus).toMatchObject({ code: 422, body: { reason: 'Invalid' } });
+  });
+
+  it('rejects invalid names and labels, and core objects that fail their schema', async () => {
     const badLabel = await status(custom.createNamespacedCustomObject({ ...SB, namespace: ns, body: sandbox('s-label', { 'paddock.dev/x': 'not a valid value!' }) }));
     expect(badLabel.body.message).toContain('metadata.labels');
 
@@ -161,7 +187,9 @@ describe('REST', () => {
   });
 
   it('keeps status out of main-resource writes and spec out of status writes; bumps generation on spec only', async () => {
-    const created = (await custom.createNamespacedCustomObject({ ...SB, namespace: ns, body: { ...sandbox('st1'), status: { podIPs: ['1.2.3.4'] } } })) as { status?: unknown };
+    const created = (await custom.createNamespacedCustomObject({ ...SB, namespace: ns, body: { ...sandbox('st1'), spec: { podTemplate, operatingMode: 'Running' }, status: { podIPs: ['1.2.3.4'] } } })) as {
+      status?: unknown;
+    };
     expect(created.status).toBeUndefined();
     const withStatus = (await custom.patchNamespacedCustomObjectStatus(
       { ...SB, namespace: ns, name: 'st1', body: { status: { podIPs: ['10.0.0.1'] }, spec: { operatingMode: 'Suspended' } } },
@@ -170,13 +198,6 @@ describe('REST', () => {
     expect(withStatus.status.podIPs).toEqual(['10.0.0.1']);
     expect(withStatus.spec.operatingMode).toBe('Running');
     expect(withStatus.metadata.generation).toBe(1);
-    const badStatus = await status(
-      custom.patchNamespacedCustomObjectStatus(
-        { ...SB, namespace: ns, name: 'st1', body: { status: { conditions: [{ type: 'Ready', status: 'Maybe' }] } } },
-        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-      ),
-    );
-    expect(badStatus.code).toBe(422);
   });
 
   it('deletes dependents through ownerReferences in the background', async () => {

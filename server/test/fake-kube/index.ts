@@ -5,7 +5,8 @@ import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { FakeController } from './controller.ts';
 import { FakeKubelet, type KubeletOptions } from './kubelet.ts';
-import { buildValidators, loadCrds } from './schemas.ts';
+import { warnIfCrdsMissing } from './crds.ts';
+import { AGENT_SANDBOX_KINDS, buildValidators, loadCrds } from './schemas.ts';
 import { FakeApiServer } from './server.ts';
 import { Store, type ResourceType } from './store.ts';
 import { selfSignedTls } from './tls.ts';
@@ -29,12 +30,18 @@ export type FakeKube = {
 
 const CR_FIELDS = new Set(['metadata.name', 'metadata.namespace']);
 
-/** Registers the built-in kinds Paddock touches and every served agent-sandbox CRD (storage version). */
-let compiled: { crds: ReturnType<typeof loadCrds>; validators: ReturnType<typeof buildValidators> } | undefined;
+// Compiling the CRD schemas takes a while; every fake cluster in a process shares them.
+let compiled: { validators: ReturnType<typeof buildValidators> } | undefined;
 
+/**
+ * Registers the built-in kinds Paddock touches and the agent-sandbox kinds, validated by
+ * their CRD schemas where the CRDs were found (crds.ts) and accepted as written otherwise.
+ */
 function registerTypes(store: Store): void {
-  // Compiling the CRD schemas takes a while; every fake cluster in a process shares them.
-  compiled ??= { crds: loadCrds(), validators: buildValidators(loadCrds()) };
+  if (!compiled) {
+    warnIfCrdsMissing();
+    compiled = { validators: buildValidators(loadCrds()) };
+  }
   const { validators } = compiled;
   const core = (kind: string, plural: string, namespaced: boolean, statusSubresource: boolean, nameRule: ResourceType['nameRule']) =>
     store.register({ group: '', version: 'v1', kind, plural, listKind: `${kind}List`, namespaced, statusSubresource, nameRule, validate: validators.get(`/v1/${kind}`) });
@@ -53,7 +60,7 @@ function registerTypes(store: Store): void {
     nameRule: 'subdomain',
     validate: validators.get('networking.k8s.io/v1/NetworkPolicy'),
   });
-  for (const crd of compiled.crds.filter((c) => c.version === 'v1beta1')) {
+  for (const crd of AGENT_SANDBOX_KINDS) {
     store.register({
       group: crd.group,
       version: crd.version,

@@ -3,9 +3,7 @@ import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
-
-/** The upstream agent-sandbox CRDs, unmodified (see their README for the commit); kept beside the repository. */
-export const CRD_DIR = process.env.PADDOCK_AGENT_SANDBOX_CRDS ?? path.resolve(import.meta.dirname, '../../../../shared/reference/agent-sandbox/crds');
+import { AGENT_SANDBOX_CRDS } from './crds.ts';
 
 type Schema = Record<string, unknown>;
 type Crd = {
@@ -19,9 +17,10 @@ type Crd = {
 
 export type CrdVersion = { group: string; version: string; kind: string; plural: string; listKind: string; namespaced: boolean; statusSubresource: boolean; schema: Schema };
 
-/** Every served version of every CRD in the reference directory. */
-export function loadCrds(dir = CRD_DIR): CrdVersion[] {
+/** Every served version of every CRD in `dir`: by default the CRDs this process found, or none. */
+export function loadCrds(dir = AGENT_SANDBOX_CRDS.found ? AGENT_SANDBOX_CRDS.dir : undefined): CrdVersion[] {
   const out: CrdVersion[] = [];
+  if (dir === undefined) return out;
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
     const crd = parse(readFileSync(path.join(dir, file), 'utf8')) as Crd;
     for (const v of crd.spec.versions) {
@@ -40,6 +39,19 @@ export function loadCrds(dir = CRD_DIR): CrdVersion[] {
   }
   return out;
 }
+
+export type KindInfo = Omit<CrdVersion, 'schema'>;
+
+/**
+ * The agent-sandbox kinds Paddock uses (served `v1beta1`), as their CRDs declare them, so
+ * the fake API server serves them even where the CRDs (and so their schemas) are missing.
+ */
+export const AGENT_SANDBOX_KINDS: readonly KindInfo[] = [
+  { group: 'agents.x-k8s.io', version: 'v1beta1', kind: 'Sandbox', plural: 'sandboxes', listKind: 'SandboxList', namespaced: true, statusSubresource: true },
+  { group: 'extensions.agents.x-k8s.io', version: 'v1beta1', kind: 'SandboxClaim', plural: 'sandboxclaims', listKind: 'SandboxClaimList', namespaced: true, statusSubresource: true },
+  { group: 'extensions.agents.x-k8s.io', version: 'v1beta1', kind: 'SandboxTemplate', plural: 'sandboxtemplates', listKind: 'SandboxTemplateList', namespaced: true, statusSubresource: false },
+  { group: 'extensions.agents.x-k8s.io', version: 'v1beta1', kind: 'SandboxWarmPool', plural: 'sandboxwarmpools', listKind: 'SandboxWarmPoolList', namespaced: true, statusSubresource: true },
+];
 
 /**
  * Structural schemas prune unknown fields; the fake rejects them instead, so a typo in

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHAT_HARNESS, fixedResolver, newAgent, settingsFor } from '../../../../test/fake-kube/driver-harness.ts';
+import { needsCrds } from '../../../../test/fake-kube/crds.ts';
 import { buildValidators, loadCrds, validateMetadata } from '../../../../test/fake-kube/schemas.ts';
 import { isDns1035Label, isLabelValue, namespaceFor, templateName } from '../names.ts';
 import type { KubeObject } from '../types.ts';
@@ -26,7 +27,8 @@ async function rendered(env: Record<string, string> = {}, egressAllow: string[] 
 }
 
 describe('rendered manifests', () => {
-  it('validate against the upstream CRDs and the core schemas, with every optional feature on', async () => {
+  it('validate against the upstream CRDs and the core schemas, with every optional feature on', async (ctx) => {
+    needsCrds(ctx);
     const { objects, claim, secret } = await rendered(
       { PADDOCK_K8S_RUNTIME_CLASS: 'gvisor', PADDOCK_K8S_WORKSPACE_SIZE: '5Gi', PADDOCK_K8S_STORAGE_CLASS: 'fast', CONTAINER_ENV_REGION: 'eu' },
       ['10.0.0.0/8', 'api.github.com', '*.wild.example'],
