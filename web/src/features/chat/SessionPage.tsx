@@ -179,7 +179,7 @@ function SessionView({ session, resumeAfter }: { session: Session; resumeAfter: 
           <p className="muted small">
             <Link to={`/agents/${encodeURIComponent(session.agent.id)}`}>{session.agent.name}</Link>
             {session.agent.harness ? <> · {session.agent.harness.displayName}</> : null} · <span className="mono">{session.agent.model}</span> ·{' '}
-            {formatNumber(usage)} tokens
+            <span data-testid="session-tokens">{formatNumber(usage)} tokens</span>
           </p>
         </div>
         <div className="session-status">
