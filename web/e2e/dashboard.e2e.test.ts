@@ -483,6 +483,8 @@ describe('Paddock dashboard in Chromium', () => {
     await page.getByRole('link', { name: 'Agents', exact: true }).click();
     await page.getByRole('link', { name: 'e2e-chat' }).click();
     await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByLabel('Description').waitFor();
+    await expectAccessible('edit agent');
     await page.getByLabel('Description').fill('Edited by the browser test');
     await page.getByRole('button', { name: 'Replace SERVICE_TOKEN' }).click();
     await page.getByLabel('New value for SERVICE_TOKEN').fill('rotated-value');
@@ -498,11 +500,13 @@ describe('Paddock dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Delete' }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete short-lived?' });
     await dialog.waitFor();
+    await expectAccessible('delete dialog');
     await shot('11-delete-dialog');
     await dialog.getByRole('button', { name: 'Delete agent' }).click();
     await page.waitForURL(/\/agents$/);
     await page.getByRole('link', { name: 'e2e-chat' }).waitFor();
     expect(await page.getByRole('link', { name: 'short-lived' }).count()).toBe(0);
+    await expectAccessible('agents');
     await page.getByLabel('Search agents').fill('nothing-matches-this');
     await page.getByText('No agents match').waitFor();
   });
@@ -524,6 +528,7 @@ describe('Paddock dashboard in Chromium', () => {
     await page.getByRole('link', { name: 'Sessions', exact: true }).click();
     await page.waitForURL(/\/sign-in/, { timeout: 15_000 });
     await page.getByText('no longer accepts your API key').waitFor();
+    await expectAccessible('sign-in after revocation');
     expect(await page.evaluate(() => window.sessionStorage.getItem('paddock.apiKey'))).toBeNull();
     await shot('12-revoked');
   });
