@@ -330,6 +330,13 @@ describe('Paddock dashboard in Chromium', () => {
     await waitForReplyStatus('COMPLETE');
     await expectAccessible('session with a tool call');
     await shot('06-tool-call');
+    // Long output scrolls inside the call; a keyboard can reach that scroll region too.
+    await send('/tool seq 1 400');
+    const long = page.locator('details.tool').filter({ hasText: 'seq 1 400' }).last();
+    await long.waitFor();
+    await waitForReplyStatus('COMPLETE');
+    await long.locator('summary').click();
+    await expectAccessible('session with long tool output');
   });
 
   it('resumes after a dropped connection mid-reply from the last event it applied', async () => {

@@ -103,7 +103,7 @@ export default function AgentPage({ agentId }: { agentId: string }) {
             <dt>Model</dt>
             <dd className="mono">{agent.model}</dd>
             <dt>System prompt</dt>
-            <dd>{agent.systemPrompt ? <pre className="prompt">{agent.systemPrompt}</pre> : <span className="muted">None</span>}</dd>
+            <dd>{agent.systemPrompt ? <pre className="prompt" tabIndex={0}>{agent.systemPrompt}</pre> : <span className="muted">None</span>}</dd>
             <dt>Environment</dt>
             <dd>
               {agent.envVarNames.length > 0 ? (
