@@ -11,6 +11,7 @@ export default defineConfig({
     proxy: {
       '/graphql': { target: api, ws: true, changeOrigin: true },
       '/readyz': { target: api, changeOrigin: true },
+      '/signin-hint': { target: api, changeOrigin: true },
     },
   },
   build: {

@@ -1,4 +1,5 @@
 import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import type { Page, WebSocketRoute } from 'playwright-core';
@@ -17,6 +18,26 @@ async function loadedGzipKb(): Promise<number> {
   for (const file of loaded) bytes += gzipSync(await readFile(`${dist}${file}`), { level: 9 }).length;
   return bytes / 1024;
 }
+const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** Pages axe-core checked, for the summary line. */
+const audited: string[] = [];
+
+/** Runs axe-core in the page: no serious or critical accessibility violation may remain. */
+async function expectAccessible(name: string) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: await axeSource });
+  const violations = await page.evaluate(async () => {
+    const w = window as unknown as {
+      axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[]; failureSummary?: string }[] }[] }> };
+    };
+    const result = await w.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}) ${n.target.join(' ')}: ${(n.failureSummary ?? '').split('\n').slice(0, 2).join(' ')}`));
+  });
+  audited.push(name);
+  expect(violations, `accessibility violations on ${name}`).toEqual([]);
+}
+
 const expectedLong = (n: number) => Array.from({ length: n }, (_, i) => `tok${i + 1}`).join(' ');
 
 let paddock: Paddock;
@@ -182,6 +203,7 @@ describe('Paddock dashboard in Chromium', () => {
   });
 
   afterAll(async () => {
+    process.stdout.write(`[e2e] axe-core: no serious or critical violations on ${audited.length} views: ${audited.join(', ')}\n`);
     await browser?.close();
     await paddock?.stop();
   });
@@ -192,9 +214,17 @@ describe('Paddock dashboard in Chromium', () => {
     await page.getByLabel('API key').waitFor();
     const initialKb = await loadedGzipKb();
     process.stdout.write(`[e2e] initial route (sign-in): ${[...loaded].length} files, ${initialKb.toFixed(1)} KB gzipped\n`);
+    // The hint names the admin key file this server printed at startup, under its PADDOCK_DATA_DIR.
+    expect(paddock.logs()).toContain(`the admin key is in ${paddock.adminKeyPath}`);
+    await page.getByText(paddock.adminKeyPath, { exact: true }).waitFor();
+    expect((await page.locator('main').textContent()) ?? '').not.toContain('.paddock/admin-key');
+    await expectAccessible('sign-in');
     await page.getByLabel('API key').fill('pdk_not-a-real-key-000000000000000000');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('did not accept');
+    await expectAccessible('sign-in with an error');
+    // The admin key does not have the pdk_ form: the server, not the page, decides it is valid.
+    expect(paddock.adminKey.startsWith('pdk_')).toBe(false);
     await page.getByLabel('API key').fill(paddock.adminKey);
     await shot('01-sign-in');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -203,12 +233,24 @@ describe('Paddock dashboard in Chromium', () => {
     process.stdout.write(`[e2e] signed in on the agents list: ${[...loaded].length} files, ${(await loadedGzipKb()).toFixed(1)} KB gzipped in total\n`);
     expect(await page.evaluate(() => window.localStorage.length)).toBe(0);
     expect(await page.evaluate(() => window.sessionStorage.getItem('paddock.apiKey'))).toBe(paddock.adminKey);
+    await expectAccessible('agents (empty)');
     await shot('02-agents-empty');
   });
 
   it('creates an agent on the chat harness with its default model', async () => {
     await page.getByRole('link', { name: 'New agent' }).first().click();
+    await page.getByLabel('Name', { exact: true }).waitFor();
+    await expectAccessible('new agent');
+    // An invalid name: the form says so at the field, moves focus there, and clears the error once fixed.
+    await page.getByLabel('Name', { exact: true }).fill('-bad-');
+    await page.getByLabel('Description').focus();
+    await page.getByRole('button', { name: 'Create agent' }).click();
+    const nameError = page.getByText(/Use lowercase letters, digits and "-"/);
+    await nameError.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe(await page.getByLabel('Name', { exact: true }).getAttribute('id'));
+    await expectAccessible('new agent with an invalid field');
     await page.getByLabel('Name', { exact: true }).fill('e2e-chat');
+    await nameError.waitFor({ state: 'detached' });
     await page.getByLabel('Description').fill('Created by the browser test');
     await page.getByRole('radio', { name: /Chat/ }).check();
     expect(await page.getByLabel('Model', { exact: true }).inputValue()).toBe('paddock-mock');
@@ -221,6 +263,7 @@ describe('Paddock dashboard in Chromium', () => {
     const body = (await page.locator('main').textContent()) ?? '';
     expect(body).toContain('SERVICE_TOKEN');
     expect(body).not.toContain('s3cret-value');
+    await expectAccessible('agent');
     await shot('04-agent');
   });
 
@@ -255,6 +298,21 @@ describe('Paddock dashboard in Chromium', () => {
     expect(growth, `reply length samples: ${lengths.join(',')}`).toBeGreaterThanOrEqual(2);
     await waitForReplyStatus('COMPLETE');
     expect(await lastReplyText()).toBe(expectedLong(80));
+    await expectAccessible('session');
+  });
+
+  it("shows the agent's visible reasoning in a collapsed Thinking block", async () => {
+    const before = await assistantCount();
+    await send('/think about the question');
+    await waitForNewReply(before);
+    await waitForReplyStatus('COMPLETE');
+    const thinking = assistant().last().locator('details.msg-thinking');
+    await thinking.waitFor();
+    expect(await thinking.getAttribute('open')).toBeNull();
+    await thinking.locator('summary', { hasText: 'Thinking' }).click();
+    expect(await thinking.textContent()).toContain('The user wants me to think about: about the question');
+    expect(await lastReplyText()).toContain('You said: about the question');
+    await expectAccessible('session with reasoning');
   });
 
   it('shows a tool call with its input and output', async () => {
@@ -271,7 +329,15 @@ describe('Paddock dashboard in Chromium', () => {
     expect(await call.locator('.tool-section').last().textContent()).toContain('hello-from-tool');
     await waitForReplyToContain('hello-from-tool');
     await waitForReplyStatus('COMPLETE');
+    await expectAccessible('session with a tool call');
     await shot('06-tool-call');
+    // Long output scrolls inside the call; a keyboard can reach that scroll region too.
+    await send('/tool seq 1 400');
+    const long = page.locator('details.tool').filter({ hasText: 'seq 1 400' }).last();
+    await long.waitFor();
+    await waitForReplyStatus('COMPLETE');
+    await long.locator('summary').click();
+    await expectAccessible('session with long tool output');
   });
 
   it('resumes after a dropped connection mid-reply from the last event it applied', async () => {
@@ -293,35 +359,68 @@ describe('Paddock dashboard in Chromium', () => {
     process.stdout.write(`[e2e] resubscribed after seq ${String(resumed)} (first subscribed after ${String(first)})\n`);
   });
 
-  it('stops a long reply and marks it stopped', async () => {
+  it('stops a long reply and marks it stopped; a message typed meanwhile waits for the turn to end', async () => {
     const before = await assistantCount();
     await send('/long 400 rate=40');
     await waitForNewReply(before);
     await waitForReplyToContain('tok10 ');
+    const hint = page.getByTestId('composer-hint');
+    await composer().fill('a follow-up typed while the agent answers');
+    await expect.poll(() => hint.textContent()).toMatch(/still answering.*sent when the reply ends/);
+    expect(await page.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
     await page.getByRole('button', { name: 'Stop' }).click();
     await waitForReplyStatus('CANCELLED', 30_000);
     await page.getByText('Stopped. The partial reply is kept').waitFor();
+    // The turn ended: the warning is gone and the kept message can be sent.
+    await expect.poll(() => hint.textContent()).not.toMatch(/still answering/);
+    expect(await composer().inputValue()).toBe('a follow-up typed while the agent answers');
+    expect(await page.getByRole('button', { name: 'Send' }).isDisabled()).toBe(false);
+    await composer().fill('');
     const stopped = await lastReplyText();
     expect(stopped.startsWith('tok1 tok2 tok3')).toBe(true);
     expect(stopped).not.toContain('tok400');
     await page.waitForTimeout(700);
     expect(await lastReplyText()).toBe(stopped);
     expect(await page.getByRole('button', { name: 'Stop' }).count()).toBe(0);
+    await expectAccessible('session with a stopped reply');
     await shot('07-stopped');
   });
 
-  it('shows a failed turn as an error with a way to try again', async () => {
+  it('counts the tokens a stopped turn used', async () => {
+    const tokens = async () => Number(((await page.getByTestId('session-tokens').textContent()) ?? '').replace(/\D/g, ''));
+    const before = await tokens();
+    expect(Number.isFinite(before)).toBe(true);
+    await send('/tool sleep 30');
+    await page.locator('details.tool').filter({ hasText: 'sleep 30' }).last().waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByText('Stopped. The partial reply is kept').waitFor({ timeout: 30_000 });
+    // The model step that asked for the command was paid for, although the turn was stopped.
+    await expect.poll(tokens, { timeout: 10_000 }).toBeGreaterThan(before);
+  });
+
+  it('shows a failed turn as an error with a way to try again, and keeps it in the transcript', async () => {
     await send('/fail');
     const alert = page.getByRole('alert').filter({ hasText: 'could not finish' });
     await alert.waitFor();
     expect(await alert.textContent()).toContain('failed on purpose');
     expect(await alert.getByRole('button', { name: 'Try again' }).count()).toBe(1);
+    const inTranscript = page.getByTestId('turn-error').filter({ hasText: 'failed on purpose' });
+    await inTranscript.waitFor();
+    await expectAccessible('session with a failed turn');
     await shot('07b-failed-turn');
+    // A later turn replaces the banner, not the record of the failure.
+    const before = await assistantCount();
+    await send('after the failure');
+    await waitForNewReply(before);
+    await waitForReplyStatus('COMPLETE');
+    expect(await alert.count()).toBe(0);
+    expect(await inTranscript.count()).toBe(1);
   });
 
   it('shows the event timeline and works on a phone-width screen', async () => {
     await page.getByRole('tab', { name: 'Events' }).click();
     await page.getByText('turn.cancelled').first().waitFor();
+    await expectAccessible('session events');
     await shot('08-events');
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('tab', { name: 'Chat' }).click();
@@ -362,13 +461,38 @@ describe('Paddock dashboard in Chromium', () => {
       const tokens = reply.split(' ');
       expect(tokens).toEqual(tokens.map((_, i) => `tok${i + 1}`));
     }
+    // What earlier turns produced is still there after a reload: reasoning and failures.
+    expect(await page.locator('details.msg-thinking').count()).toBeGreaterThanOrEqual(1);
+    expect(await page.getByTestId('turn-error').filter({ hasText: 'failed on purpose' }).count()).toBe(1);
     await shot('10-after-reload');
+  });
+
+  it('says "not found" for an unknown or malformed session or agent id in the URL', async () => {
+    const unknownUuid = '018f0000-0000-7000-8000-000000000000';
+    for (const [path, title] of [
+      ['/sessions/not-a-session-id', 'Session not found'],
+      [`/sessions/${Buffer.from(`Session:${unknownUuid}`).toString('base64url')}`, 'Session not found'],
+      ['/agents/not-an-agent-id', 'Agent not found'],
+      [`/agents/${Buffer.from(`Agent:${unknownUuid}`).toString('base64url')}`, 'Agent not found'],
+      ['/agents/not-an-agent-id/edit', 'Agent not found'],
+    ] as const) {
+      await page.goto(`${paddock.url}${path}`);
+      await page.getByRole('heading', { name: title }).waitFor();
+      const text = (await page.locator('main').textContent()) ?? '';
+      expect(text, path).not.toMatch(/Paddock ID|`id` field|Check your input/);
+    }
+    await expectAccessible('not found');
+    await page.goto(`${paddock.url}/sessions`);
+    await page.getByRole('heading', { name: 'Sessions', exact: true }).waitFor();
+    await expectAccessible('sessions');
   });
 
   it('edits an agent (replacing a secret) and deletes another after confirming', async () => {
     await page.getByRole('link', { name: 'Agents', exact: true }).click();
     await page.getByRole('link', { name: 'e2e-chat' }).click();
     await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByLabel('Description').waitFor();
+    await expectAccessible('edit agent');
     await page.getByLabel('Description').fill('Edited by the browser test');
     await page.getByRole('button', { name: 'Replace SERVICE_TOKEN' }).click();
     await page.getByLabel('New value for SERVICE_TOKEN').fill('rotated-value');
@@ -384,11 +508,13 @@ describe('Paddock dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Delete' }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete short-lived?' });
     await dialog.waitFor();
+    await expectAccessible('delete dialog');
     await shot('11-delete-dialog');
     await dialog.getByRole('button', { name: 'Delete agent' }).click();
     await page.waitForURL(/\/agents$/);
     await page.getByRole('link', { name: 'e2e-chat' }).waitFor();
     expect(await page.getByRole('link', { name: 'short-lived' }).count()).toBe(0);
+    await expectAccessible('agents');
     await page.getByLabel('Search agents').fill('nothing-matches-this');
     await page.getByText('No agents match').waitFor();
   });
@@ -410,6 +536,7 @@ describe('Paddock dashboard in Chromium', () => {
     await page.getByRole('link', { name: 'Sessions', exact: true }).click();
     await page.waitForURL(/\/sign-in/, { timeout: 15_000 });
     await page.getByText('no longer accepts your API key').waitFor();
+    await expectAccessible('sign-in after revocation');
     expect(await page.evaluate(() => window.sessionStorage.getItem('paddock.apiKey'))).toBeNull();
     await shot('12-revoked');
   });

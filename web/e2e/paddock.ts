@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +8,14 @@ import { fileURLToPath } from 'node:url';
 
 const serverDir = fileURLToPath(new URL('../../server', import.meta.url));
 
-export type Paddock = { url: string; adminKey: string; logs: () => string; stop: () => Promise<void> };
+export type Paddock = {
+  url: string;
+  adminKey: string;
+  /** The file the admin key is read from, under the instance's PADDOCK_DATA_DIR. */
+  adminKeyPath: string;
+  logs: () => string;
+  stop: () => Promise<void>;
+};
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -22,24 +29,29 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** An admin key of the operator's own making: any 24+ characters, not Paddock's `pdk_` form. */
 function generateKey(): string {
   const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-  return `pdk_${[...randomBytes(40)].map((b) => alphabet[b % 62]).join('')}`;
+  return `e2e-admin-${[...randomBytes(40)].map((b) => alphabet[b % 62]).join('')}`;
 }
 
 /**
  * Starts a real Paddock on a free port with its own data directory and admin key,
- * and waits for /readyz. Everything it starts is stopped by `stop()`.
+ * and waits for /readyz. Everything it starts is stopped by `stop()`. The admin key is
+ * placed in `$PADDOCK_DATA_DIR/admin-key`, where Paddock reads it (as it would after
+ * generating it), so the sign-in hint and the startup banner name that file.
  */
 export async function startPaddock(opts: { tokensPerSecond?: number } = {}): Promise<Paddock> {
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'paddock-e2e-'));
   const adminKey = generateKey();
+  const adminKeyPath = path.join(dataDir, 'admin-key');
+  await writeFile(adminKeyPath, `${adminKey}\n`, { mode: 0o600 });
   const url = `http://127.0.0.1:${port}`;
   let output = '';
   // Hermetic: the embedded database and the offline mock model, whatever this shell has set.
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['DATABASE_URL', 'LITELLM_API_BASE', 'LITELLM_API_KEY', 'PADDOCK_SANDBOX_DRIVER', 'HOST']) delete env[name];
+  for (const name of ['DATABASE_URL', 'LITELLM_API_BASE', 'LITELLM_API_KEY', 'PADDOCK_SANDBOX_DRIVER', 'HOST', 'PADDOCK_ADMIN_KEY']) delete env[name];
   const child: ChildProcess = spawn(path.join(serverDir, 'node_modules/.bin/tsx'), ['src/bin/start.ts'], {
     cwd: serverDir,
     detached: true,
@@ -48,7 +60,6 @@ export async function startPaddock(opts: { tokensPerSecond?: number } = {}): Pro
       ...env,
       PORT: String(port),
       PADDOCK_DATA_DIR: dataDir,
-      PADDOCK_ADMIN_KEY: adminKey,
       PADDOCK_MOCK_TOKENS_PER_SECOND: String(opts.tokensPerSecond ?? 40),
     },
   });
@@ -95,5 +106,5 @@ export async function startPaddock(opts: { tokensPerSecond?: number } = {}): Pro
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { url, adminKey, logs: () => output, stop };
+  return { url, adminKey, adminKeyPath, logs: () => output, stop };
 }

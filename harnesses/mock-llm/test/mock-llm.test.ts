@@ -48,6 +48,20 @@ describe('text replies', () => {
     expect(finish?.finish_reason).toBe('stop');
   });
 
+  it('streams /think as reasoning_content before the answer, counted in usage', async () => {
+    const res = await chat(mock.url, { model: 'paddock-mock', stream: true, stream_options: { include_usage: true }, messages: [user('/think twice')] });
+    const chunks = await readSse(res);
+    const deltas = chunks.flatMap(choicesOf).map((c) => c.delta as { content?: string | null; reasoning_content?: string });
+    const reasoning = deltas.map((d) => d.reasoning_content ?? '').join('');
+    expect(reasoning).toBe('The user wants me to think about: twice');
+    expect(contentOf(chunks)).toBe('You said: twice');
+    const firstContent = deltas.findIndex((d) => (d.content ?? '') !== '');
+    const lastReasoning = deltas.findLastIndex((d) => (d.reasoning_content ?? '') !== '');
+    expect(lastReasoning).toBeLessThan(firstContent);
+    const usageChunk = chunks.at(-2) as { usage: Record<string, number> };
+    expect(usageChunk.usage.completion_tokens).toBe(deltas.filter((d) => (d.content ?? '') !== '' || (d.reasoning_content ?? '') !== '').length);
+  });
+
   it('omits the usage chunk unless asked for', async () => {
     const chunks = await readSse(await chat(mock.url, { stream: true, messages: [user('hi')] }));
     expect(chunks.some((c) => c !== '[DONE]' && 'usage' in c)).toBe(false);

@@ -60,11 +60,15 @@ export interface TurnFailedEvent {
   type: 'turn.failed';
   /** What went wrong, phrased for a person to act on. */
   error: string;
+  /** Tokens the turn consumed before it failed, as far as the harness reported them. */
+  usage?: Usage;
   t: number;
 }
 
 export interface TurnCancelledEvent {
   type: 'turn.cancelled';
+  /** Tokens the turn consumed before it was stopped, as far as the harness reported them. */
+  usage?: Usage;
   t: number;
 }
 

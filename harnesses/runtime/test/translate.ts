@@ -33,6 +33,7 @@ export function translate(protocol: CliProtocol, lines: ReadonlyArray<Record<str
       log: createLogger('silent'),
       emit: (event) => events.push(event),
       record: (message) => session.history.push(message),
+      usage: () => undefined,
     },
     (id) => sessions.push(id),
   );

@@ -86,6 +86,16 @@ describe('text turns', () => {
   });
 });
 
+describe('visible reasoning', () => {
+  it("streams the model's reasoning_content as message.thinking before the reply", async () => {
+    const events = await collect(h.client.startTurn({ turnId: turnId(), content: '/think twice' }));
+    const thinking = ofType(events, 'message.thinking');
+    expect(thinking.map((e) => e.delta).join('')).toBe('The user wants me to think about: twice');
+    expect(events.findIndex((e) => e.type === 'message.thinking')).toBeLessThan(events.findIndex((e) => e.type === 'message.delta'));
+    expect(ofType(events, 'message.completed')[0]?.content).toBe('You said: twice');
+  });
+});
+
 describe('tool calls', () => {
   it('runs a command the model asks for and feeds the result back', async () => {
     const events = await collect(h.client.startTurn({ turnId: turnId(), content: '/tool echo hi' }));
@@ -205,6 +215,10 @@ describe('concurrency and cancellation', () => {
     expect(performance.now() - cancelledAt).toBeLessThan(10_000);
     expect(ofType(events, 'tool.result')[0]).toMatchObject({ isError: true, output: expect.stringMatching(/cancelled/) });
     expect(events.at(-1)?.type).toBe('turn.cancelled');
+    // The model step that asked for the tool had finished: its tokens are reported.
+    const cancelled = events.at(-1) as { usage?: { inputTokens: number; outputTokens: number } };
+    expect(cancelled.usage?.inputTokens).toBeGreaterThan(0);
+    expect(cancelled.usage?.outputTokens).toBeGreaterThan(0);
     await expect.poll(() => pidsMatching(marker), { timeout: 10_000 }).toEqual([]);
     // The conversation is still valid: every tool call has a result, so the next turn works.
     const next = await collect(h.client.startTurn({ turnId: turnId(), content: 'still there?' }));

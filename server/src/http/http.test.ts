@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import path from 'node:path';
+import { adminKeyLocation } from '../teams/service.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
 
 let t: TestPlatform;
@@ -19,6 +21,15 @@ describe('HTTP', () => {
     const ready = await fetch(`${t.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ ready: true, checks: { database: 'ok', migrations: 'ok' } });
+  });
+
+  it('tells the sign-in page where the admin key is, never the key', async () => {
+    const res = await fetch(`${t.url}/signin-hint`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(JSON.parse(text)).toEqual({ adminKey: { source: 'env', variable: 'PADDOCK_ADMIN_KEY' } });
+    expect(text).not.toContain(t.adminKey);
+    expect(adminKeyLocation(undefined, t.dataDir)).toEqual({ source: 'file', path: path.join(t.dataDir, 'admin-key') });
   });
 
   it('answers malformed requests with 4xx and a message, never a stack', async () => {

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
 import type { Services } from '../services.ts';
+import { adminKeyLocation } from '../teams/service.ts';
 import { readiness, sendJson } from './health.ts';
 import { serveStatic } from './static.ts';
 import { attachWebSocket } from './websocket.ts';
@@ -10,8 +11,8 @@ import { createGraphqlServer } from './yoga.ts';
 export type HttpServer = { url: string; port: number; close(): Promise<void> };
 
 /**
- * One port for everything: `/graphql` (HTTP and graphql-ws), `/healthz`, `/readyz`
- * and the dashboard at `/`.
+ * One port for everything: `/graphql` (HTTP and graphql-ws), `/healthz`, `/readyz`,
+ * `/signin-hint` and the dashboard at `/`.
  */
 export async function startHttpServer(opts: {
   schema: GraphQLSchema;
@@ -33,6 +34,8 @@ export async function startHttpServer(opts: {
       const result = await readiness(services, opts.databaseUrl);
       return sendJson(res, result.ready ? 200 : 503, result);
     }
+    // Unauthenticated on purpose: the sign-in page tells where the admin key is (a path, never the key).
+    if (path === '/signin-hint') return sendJson(res, 200, { adminKey: adminKeyLocation(services.config.adminKey, services.config.dataDir) });
     if (path === '/graphql' || path.startsWith('/graphql/')) {
       if (req.method === 'POST') {
         const length = Number(req.headers['content-length']);

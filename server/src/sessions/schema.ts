@@ -106,7 +106,15 @@ builder.node(Message, {
     toolCalls: t.field({ type: 'JSON', nullable: true, resolve: (m) => m.toolCalls }),
     toolCallId: t.exposeString('toolCallId', { nullable: true }),
     model: t.exposeString('model', { nullable: true }),
-    error: t.exposeString('error', { nullable: true }),
+    error: t.exposeString('error', {
+      nullable: true,
+      description: "Why the turn failed: on the agent's last message of the turn, or on the user's message when the turn failed before the agent wrote anything.",
+    }),
+    thinking: t.string({
+      nullable: true,
+      description: 'Visible reasoning the agent streamed for this message (message.thinking events), null if none.',
+      resolve: async (m, _args, ctx) => (m.role === 'ASSISTANT' ? (await ctx.loaders.thinking.load(m)) || null : null),
+    }),
     usage: t.field({ type: Usage, resolve: (m) => ({ inputTokens: m.inputTokens, outputTokens: m.outputTokens }) }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),

@@ -197,6 +197,18 @@ export class SessionService {
     return sessionIds.map((id) => bySession.get(id) ?? 0);
   }
 
+  /** The visible reasoning of these messages (their message.thinking deltas joined), '' where none. */
+  async thinking(messages: readonly { id: string; sessionId: string }[]): Promise<string[]> {
+    const rows = await this.#db.sessionEvent.findMany({
+      where: { sessionId: { in: [...new Set(messages.map((m) => m.sessionId))] }, messageId: { in: messages.map((m) => m.id) }, type: 'message.thinking' },
+      select: { messageId: true, delta: true },
+      orderBy: [{ sessionId: 'asc' }, { seq: 'asc' }],
+    });
+    const byMessage = new Map<string, string>();
+    for (const row of rows) if (row.messageId) byMessage.set(row.messageId, (byMessage.get(row.messageId) ?? '') + (row.delta ?? ''));
+    return messages.map((m) => byMessage.get(m.id) ?? '');
+  }
+
   /** Sandboxes of these sessions, for the API's batch loader. */
   async sandboxes(sessionIds: readonly string[]): Promise<Sandbox[]> {
     return this.#db.sandbox.findMany({ where: { sessionId: { in: [...sessionIds] } } });

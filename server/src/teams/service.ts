@@ -4,12 +4,22 @@ import { newId } from '../ids/index.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { generateApiKey, hashApiKey, keyPrefix } from '../auth/keys.ts';
 import type { AuthService } from '../auth/service.ts';
+import path from 'node:path';
 import { readOrCreateKeyFile } from '../secrets/key-file.ts';
 
 export const TEAM_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export const DEFAULT_TEAM = 'default';
 
 export type CreatedKey = { apiKey: ApiKey; plaintext: string };
+
+const ADMIN_KEY_FILE = 'admin-key';
+
+/** Where the bootstrap admin key is, as a person signing in is told: never the key itself. */
+export type AdminKeyLocation = { source: 'env'; variable: 'PADDOCK_ADMIN_KEY' } | { source: 'file'; path: string };
+
+export function adminKeyLocation(adminKey: string | undefined, dataDir: string): AdminKeyLocation {
+  return adminKey ? { source: 'env', variable: 'PADDOCK_ADMIN_KEY' } : { source: 'file', path: path.join(dataDir, ADMIN_KEY_FILE) };
+}
 
 /** Teams and their API keys: admin-only operations, also used by the CLI. */
 export class TeamService {
@@ -71,7 +81,7 @@ export class TeamService {
    */
   async ensureAdminKey(adminKey: string | undefined, dataDir: string): Promise<{ source: 'env' | 'file'; path?: string }> {
     const team = (await this.teamByName(DEFAULT_TEAM)) ?? (await this.#createTeamOnce(DEFAULT_TEAM));
-    const file = adminKey ? undefined : await readOrCreateKeyFile(dataDir, 'admin-key', generateApiKey);
+    const file = adminKey ? undefined : await readOrCreateKeyFile(dataDir, ADMIN_KEY_FILE, generateApiKey);
     const plaintext = adminKey ?? file!.value;
     const hash = hashApiKey(plaintext);
     const existing = await this.#db.apiKey.findUnique({ where: { hash } });

@@ -28,7 +28,9 @@ export async function recoverStaleTurns(services: Services, staleMs: number): Pr
     const events = await db.$transaction(async (tx) => {
       const updated = await tx.turn.updateMany({ where: { id: turn.id, status: turn.status }, data: { status: 'FAILED', error, endedAt: new Date() } });
       if (updated.count === 0) return [];
-      await tx.message.updateMany({ where: { sessionId: turn.sessionId, status: { in: ['STREAMING', 'PENDING'] } }, data: { status: 'FAILED', error, completedAt: new Date() } });
+      const partial = await tx.message.updateMany({ where: { sessionId: turn.sessionId, status: { in: ['STREAMING', 'PENDING'] } }, data: { status: 'FAILED', error, completedAt: new Date() } });
+      // No reply to carry the error: it stays on the message the turn answered.
+      if (partial.count === 0) await tx.message.update({ where: { id: turn.userMessageId }, data: { error } });
       await tx.session.updateMany({ where: { id: turn.sessionId, status: { in: ['RUNNING', 'PROVISIONING'] } }, data: { status: 'IDLE' } });
       return appendEvents(tx, turn.sessionId, [
         { type: 'turn.failed', payload: { turnId: turn.id, error } },

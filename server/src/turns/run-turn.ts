@@ -160,9 +160,9 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       case 'turn.completed':
         return { status: 'COMPLETED', usage: event.usage };
       case 'turn.failed':
-        return { status: 'FAILED', error: event.error };
+        return { status: 'FAILED', error: event.error, ...(event.usage ? { usage: event.usage } : {}) };
       case 'turn.cancelled':
-        return { status: 'CANCELLED' };
+        return { status: 'CANCELLED', ...(event.usage ? { usage: event.usage } : {}) };
     }
   }
 
@@ -224,6 +224,8 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
         })),
       }),
     db.sandbox.updateMany({ where: { sessionId: turn.sessionId, phase: 'READY' }, data: { lastUsedAt: new Date() } }),
+      // No reply to carry the error: it stays on the message the turn answered.
+      ...(result.error && !last ? [db.message.update({ where: { id: turn.userMessageId }, data: { error: result.error } })] : []),
     ]);
     deps.bus.publish(closing);
     turnLog.info({ status: result.status, usage, seq: recorder.lastSeq }, 'turn finished');

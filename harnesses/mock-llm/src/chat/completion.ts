@@ -46,9 +46,16 @@ export async function streamCompletion(
   });
   res.flushHeaders();
 
+  // Thinking streams first as `reasoning_content`, the field gateways such as LiteLLM use.
+  const thinking = reply.kind === 'text' ? reply.thinking : [];
+  for (let i = 0; i < thinking.length; i++) {
+    await pacer.waitFor(i);
+    if (i === 0) send(choice({ role: 'assistant', content: '', reasoning_content: '', refusal: null }));
+    send(choice({ reasoning_content: thinking[i] ?? '' }));
+  }
   const pieces = units(reply);
   for (let i = 0; i < pieces.length; i++) {
-    await pacer.waitFor(i);
+    await pacer.waitFor(thinking.length + i);
     const piece = pieces[i] ?? '';
     if (reply.kind === 'text') {
       if (i === 0) send(choice({ role: 'assistant', content: '', refusal: null }));
@@ -65,9 +72,9 @@ export async function streamCompletion(
       send(choice({ tool_calls: [{ index: 0, function: { arguments: piece } }] }));
     }
   }
-  if (pieces.length === 0) send(choice({ role: 'assistant', content: '', refusal: null }));
+  if (pieces.length === 0 && thinking.length === 0) send(choice({ role: 'assistant', content: '', refusal: null }));
   send(choice({}, reply.kind === 'text' ? 'stop' : 'tool_calls'));
-  if (meta.includeUsage) send(`[],"usage":${JSON.stringify(usage(meta, pieces.length))}`);
+  if (meta.includeUsage) send(`[],"usage":${JSON.stringify(usage(meta, thinking.length + pieces.length))}`);
   res.end('data: [DONE]\n\n');
 }
 

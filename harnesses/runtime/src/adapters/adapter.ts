@@ -18,6 +18,8 @@ export interface TurnContext {
   emit(event: AdapterEvent): void;
   /** Appends a message to the conversation so later turns (and the model's next step) see it. */
   record(message: HistoryMessage): void;
+  /** Reports the turn's tokens so far (cumulative), so a stopped or failed turn still accounts for them. */
+  usage(total: Usage): void;
 }
 
 export interface TurnOutcome {

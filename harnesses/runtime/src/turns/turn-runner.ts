@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { HarnessAdapter } from '../adapters/adapter.ts';
 import { TurnError } from '../adapters/adapter.ts';
 import type { Logger } from '../log.ts';
+import type { Usage } from '../events.ts';
 import type { Session } from '../session/session.ts';
 import { EventStream } from './event-stream.ts';
 
@@ -72,6 +73,7 @@ export class TurnRunner {
     session.history.push({ role: 'user', content });
     stream.emit({ type: 'turn.started', turnId: turn.id });
     log.info('turn started');
+    let used: Usage = { inputTokens: 0, outputTokens: 0 };
     try {
       const { usage } = await this.#adapter.runTurn({
         turnId: turn.id,
@@ -82,19 +84,22 @@ export class TurnRunner {
         log,
         emit: (event) => stream.emit(event),
         record: (message) => session.history.push(message),
+        usage: (total) => {
+          used = { ...total };
+        },
       });
       signal.throwIfAborted();
       stream.emit({ type: 'turn.completed', usage });
       log.info({ usage, events: stream.count, ms: Math.round(performance.now() - started) }, 'turn completed');
     } catch (error) {
       if (signal.aborted) {
-        stream.emit({ type: 'turn.cancelled' });
+        stream.emit({ type: 'turn.cancelled', usage: used });
         log.info({ reason: String(signal.reason), ms: Math.round(performance.now() - started) }, 'turn cancelled');
       } else if (error instanceof TurnError) {
-        stream.emit({ type: 'turn.failed', error: error.message });
+        stream.emit({ type: 'turn.failed', error: error.message, usage: used });
         log.warn({ error: error.message }, 'turn failed');
       } else {
-        stream.emit({ type: 'turn.failed', error: `The harness runtime hit an internal error: ${String(error)}` });
+        stream.emit({ type: 'turn.failed', error: `The harness runtime hit an internal error: ${String(error)}`, usage: used });
         log.error({ err: error }, 'turn crashed');
       }
     }

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { EmptyState, ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { describeError, type Problem } from '../../lib/graphql/errors.ts';
+import { describeError, isMissingObject, type Problem } from '../../lib/graphql/errors.ts';
 import { Link, navigate } from '../../lib/router/router.tsx';
 import { AgentForm, type AgentFormValues } from './AgentForm.tsx';
 import { AgentDetailQuery, CreateAgentMutation, HarnessesQuery, UpdateAgentMutation } from './documents.ts';
@@ -65,9 +65,9 @@ export default function AgentEditorPage({ agentId }: { agentId?: string }) {
   let body;
   if (harnesses.error && !harnesses.data) {
     body = <ErrorNotice problem={describeError(harnesses.error)} onRetry={() => refetchHarnesses({ requestPolicy: 'network-only' })} />;
-  } else if (editing && agent.error && !agent.data) {
+  } else if (editing && agent.error && !agent.data && !isMissingObject(agent.error)) {
     body = <ErrorNotice problem={describeError(agent.error)} />;
-  } else if (!harnesses.data || (editing && !agent.data)) {
+  } else if (!harnesses.data || (editing && !agent.data && !agent.error)) {
     body = <Loading />;
   } else if (editing && !agent.data?.agent) {
     body = (

@@ -69,13 +69,43 @@ describe('AgentForm', () => {
     expect(onSubmit.mock.calls[0]![0]).toMatchObject({ env: [{ name: 'ROTATE', value: 'fresh' }], removeEnv: ['DROP'] });
   });
 
-  it('explains an invalid name before calling the API', async () => {
+  it('explains an invalid name before calling the API, focuses it and clears the error once fixed', async () => {
     const { onSubmit } = setup();
-    await userEvent.type(screen.getByLabelText('Name', { exact: true }), '-bad-');
+    const name = screen.getByLabelText('Name', { exact: true });
+    await userEvent.type(name, '-bad-');
     await userEvent.click(screen.getByRole('button', { name: 'Save' }));
     expect(onSubmit).not.toHaveBeenCalled();
     expect(screen.getByText(/Use lowercase letters, digits and "-"/)).toBeInTheDocument();
-    expect(screen.getByLabelText('Name', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+    expect(name).toHaveAttribute('aria-invalid', 'true');
+    expect(name).toHaveFocus();
+    await userEvent.clear(name);
+    await userEvent.type(name, 'good-name');
+    expect(screen.queryByText(/Use lowercase letters, digits and "-"/)).toBeNull();
+    expect(name).not.toHaveAttribute('aria-invalid');
+  });
+
+  it('focuses the first invalid field further down the form', async () => {
+    const { onSubmit } = setup();
+    await userEvent.type(screen.getByLabelText('Name', { exact: true }), 'bot');
+    await userEvent.click(screen.getByRole('button', { name: '+ Add variable' }));
+    await userEvent.type(screen.getByLabelText('Variable 1 value'), 'v4lue');
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(onSubmit).not.toHaveBeenCalled();
+    expect(screen.getByLabelText('Variable 1 name')).toHaveFocus();
+    await userEvent.type(screen.getByLabelText('Variable 1 name'), 'TOKEN');
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it("focuses the field the API blamed and drops the API's error once that field is edited", async () => {
+    const problem = { code: 'BAD_USER_INPUT' as const, title: 'Check your input', message: 'egressAllow: "not a host!" is not a host', field: 'egressAllow.0' };
+    render(<AgentForm harnesses={harnesses} submitLabel="Save" busy={false} problem={problem} onSubmit={vi.fn()} onCancel={vi.fn()} />);
+    const egress = screen.getByLabelText(/Egress allow-list/);
+    expect(egress).toHaveFocus();
+    expect(egress).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getAllByText(/is not a host/).length).toBeGreaterThan(0);
+    await userEvent.type(egress, 'api.github.com');
+    expect(screen.queryByText(/is not a host/)).toBeNull();
+    expect(egress).not.toHaveAttribute('aria-invalid');
   });
 });
 

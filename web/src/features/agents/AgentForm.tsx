@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { HarnessesQuery } from '../../gql/graphql.ts';
 import type { Problem } from '../../lib/graphql/errors.ts';
 import { ErrorNotice } from '../../components/Feedback.tsx';
@@ -58,7 +58,11 @@ export function AgentForm({ harnesses, initial, submitLabel, busy, problem, onSu
   const [systemPrompt, setSystemPrompt] = useState(initial?.systemPrompt ?? '');
   const [rows, setRows] = useState<EnvRow[]>(() => rowsFromNames(initial?.envVarNames ?? []));
   const [egress, setEgress] = useState((initial?.egressAllow ?? []).join('\n'));
-  const [localProblem, setLocalProblem] = useState<{ field: string; message: string } | null>(null);
+  // Local checks run live once a submit found a problem, so fixing a field clears its error.
+  const [checking, setChecking] = useState(false);
+  // An API error stays until the field it blames is edited.
+  const [dismissed, setDismissed] = useState<Problem | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
   const ids = { name: useId(), description: useId(), model: useId(), prompt: useId(), egress: useId() };
 
   const selected = harnesses.find((h) => h.name === harness);
@@ -68,24 +72,56 @@ export function AgentForm({ harnesses, initial, submitLabel, busy, problem, onSu
     // Follow the harness's default model unless the person typed their own.
     if (model.trim() === '' || model === previousDefault) setModel(nextDefault);
     setHarness(next);
+    edited('harness');
   };
+
+  const validate = (): { field: string; message: string } | null => {
+    if (!NAME_PATTERN.test(name) || name.length > 63) {
+      return { field: 'name', message: 'Use lowercase letters, digits and "-" (at most 63), starting and ending with a letter or digit.' };
+    }
+    if (!harness) return { field: 'harness', message: 'Pick a harness.' };
+    const envIssue = envProblem(rows);
+    if (envIssue) return { field: 'env', message: envIssue };
+    return null;
+  };
+  const localProblem = checking ? validate() : null;
+  const apiProblem = problem !== dismissed ? problem : null;
+  const apiField = apiProblem?.field?.split('.')[0] ?? null;
+
+  function edited(field: string) {
+    if (apiField === field || (field === 'env' && apiField === 'removeEnv')) setDismissed(problem);
+  }
+
+  /** Moves focus to the control of a field the form or the API found invalid. */
+  const focusField = (field: string) => {
+    const form = formRef.current;
+    if (!form) return;
+    const byField: Record<string, string> = { name: ids.name, model: ids.model, systemPrompt: ids.prompt, egressAllow: ids.egress };
+    const id = byField[field];
+    const target = id
+      ? document.getElementById(id)
+      : field === 'harness'
+        ? form.querySelector<HTMLElement>('input[type="radio"]:checked, input[type="radio"]')
+        : form.querySelector<HTMLElement>('[data-field="env"] input:not([disabled]), [data-field="env"] button');
+    target?.focus();
+  };
+
+  // A new API error that names a field puts the cursor in that field.
+  const problemField = problem?.field?.split('.')[0] ?? null;
+  useEffect(() => {
+    if (problemField) focusField(problemField === 'removeEnv' ? 'env' : problemField);
+    // Only a new problem moves focus, not every render.
+  }, [problem, problemField]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!NAME_PATTERN.test(name) || name.length > 63) {
-      setLocalProblem({ field: 'name', message: 'Use lowercase letters, digits and "-" (at most 63), starting and ending with a letter or digit.' });
+    const found = validate();
+    if (found) {
+      setChecking(true);
+      focusField(found.field);
       return;
     }
-    if (!harness) {
-      setLocalProblem({ field: 'harness', message: 'Pick a harness.' });
-      return;
-    }
-    const envIssue = envProblem(rows);
-    if (envIssue) {
-      setLocalProblem({ field: 'env', message: envIssue });
-      return;
-    }
-    setLocalProblem(null);
+    setChecking(false);
     const { env, removeEnv } = envChanges(rows);
     onSubmit({
       name,
@@ -99,13 +135,12 @@ export function AgentForm({ harnesses, initial, submitLabel, busy, problem, onSu
     });
   };
 
-  const apiField = problem?.field?.split('.')[0] ?? null;
-  const fieldError = (field: string) => (localProblem?.field === field ? localProblem.message : apiField === field ? problem?.message : null);
+  const fieldError = (field: string) => (localProblem?.field === field ? localProblem.message : apiField === field ? apiProblem?.message : null);
   const describedBy = (field: string, hint: string) => (fieldError(field) ? `${hint} ${hint}-error` : hint);
 
   return (
-    <form className="form" onSubmit={submit} noValidate>
-      {problem ? <ErrorNotice problem={problem} /> : null}
+    <form className="form" onSubmit={submit} noValidate ref={formRef}>
+      {apiProblem ? <ErrorNotice problem={apiProblem} /> : null}
 
       <div className="form-section">
         <div className="field">
@@ -113,7 +148,10 @@ export function AgentForm({ harnesses, initial, submitLabel, busy, problem, onSu
           <input
             id={ids.name}
             value={name}
-            onChange={(e) => setName(e.target.value.toLowerCase())}
+            onChange={(e) => {
+              setName(e.target.value.toLowerCase());
+              edited('name');
+            }}
             spellCheck={false}
             autoComplete="off"
             required
@@ -153,7 +191,10 @@ export function AgentForm({ harnesses, initial, submitLabel, busy, problem, onSu
             className="mono"
             value={model}
             placeholder={selected?.defaultModel}
-            onChange={(e) => setModel(e.target.value)}
+            onChange={(e) => {
+              setModel(e.target.value);
+              edited('model');
+            }}
             spellCheck={false}
             aria-invalid={fieldError('model') ? true : undefined}
             aria-describedby={describedBy('model', `${ids.model}-hint`)}
@@ -175,7 +216,10 @@ export function AgentForm({ harnesses, initial, submitLabel, busy, problem, onSu
             id={ids.prompt}
             rows={6}
             value={systemPrompt}
-            onChange={(e) => setSystemPrompt(e.target.value)}
+            onChange={(e) => {
+              setSystemPrompt(e.target.value);
+              edited('systemPrompt');
+            }}
             placeholder="You are a careful assistant that…"
             aria-invalid={fieldError('systemPrompt') ? true : undefined}
           />
@@ -183,10 +227,16 @@ export function AgentForm({ harnesses, initial, submitLabel, busy, problem, onSu
         </div>
       </div>
 
-      <div className="form-section">
+      <div className="form-section" data-field="env">
         <h2 className="section-title">Environment variables</h2>
         <p className="field-hint">Secrets for the agent’s sandbox. They are encrypted at rest, never shown again and never written to the event log.</p>
-        <EnvVarsEditor rows={rows} onChange={setRows} />
+        <EnvVarsEditor
+          rows={rows}
+          onChange={(next) => {
+            setRows(next);
+            edited('env');
+          }}
+        />
         {fieldError('env') || fieldError('removeEnv') ? (
           <p className="field-error" role="alert">
             {fieldError('env') ?? fieldError('removeEnv')}
@@ -204,7 +254,10 @@ export function AgentForm({ harnesses, initial, submitLabel, busy, problem, onSu
             className="mono"
             rows={3}
             value={egress}
-            onChange={(e) => setEgress(e.target.value)}
+            onChange={(e) => {
+              setEgress(e.target.value);
+              edited('egressAllow');
+            }}
             placeholder={'api.github.com\n*.pypi.org\n10.0.0.0/8'}
             spellCheck={false}
             aria-invalid={fieldError('egressAllow') ? true : undefined}

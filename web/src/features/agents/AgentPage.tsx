@@ -3,7 +3,7 @@ import { useMutation, useQuery } from 'urql';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { describeError, type Problem } from '../../lib/graphql/errors.ts';
+import { describeError, isMissingObject, type Problem } from '../../lib/graphql/errors.ts';
 import { formatDateTime, formatNumber } from '../../lib/format.ts';
 import { Link, navigate } from '../../lib/router/router.tsx';
 import { NewSessionDialog } from '../sessions/NewSessionDialog.tsx';
@@ -20,8 +20,8 @@ export default function AgentPage({ agentId }: { agentId: string }) {
   const [starting, setStarting] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
 
-  if (error && !data) return <ErrorNotice problem={describeError(error)} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
-  if (!data && fetching) return <Loading label="Loading agent…" />;
+  if (error && !data && !isMissingObject(error)) return <ErrorNotice problem={describeError(error)} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
+  if (!data && !error && fetching) return <Loading label="Loading agent…" />;
   const agent = data?.agent;
   if (!agent) {
     return (
@@ -103,7 +103,7 @@ export default function AgentPage({ agentId }: { agentId: string }) {
             <dt>Model</dt>
             <dd className="mono">{agent.model}</dd>
             <dt>System prompt</dt>
-            <dd>{agent.systemPrompt ? <pre className="prompt">{agent.systemPrompt}</pre> : <span className="muted">None</span>}</dd>
+            <dd>{agent.systemPrompt ? <pre className="prompt" tabIndex={0}>{agent.systemPrompt}</pre> : <span className="muted">None</span>}</dd>
             <dt>Environment</dt>
             <dd>
               {agent.envVarNames.length > 0 ? (

@@ -50,6 +50,22 @@ describe('Composer', () => {
     expect(onStop).toHaveBeenCalled();
   });
 
+  it('keeps a message typed during a reply, says so, and lets it go once the turn ends', async () => {
+    const onSend = vi.fn(async () => true);
+    const props = { stopping: false, disabledReason: null, onSend, onStop: vi.fn() };
+    const { rerender } = render(<Composer running {...props} />);
+    const box = screen.getByLabelText('Message') as HTMLTextAreaElement;
+    expect(screen.getByTestId('composer-hint')).not.toHaveTextContent(/still answering/);
+    await userEvent.type(box, 'follow-up');
+    expect(screen.getByTestId('composer-hint')).toHaveTextContent(/still answering.*sent when the reply ends/);
+    expect(screen.getByRole('button', { name: 'Send' })).toBeDisabled();
+    rerender(<Composer running={false} {...props} />);
+    expect(screen.getByTestId('composer-hint')).not.toHaveTextContent(/still answering/);
+    expect(box.value).toBe('follow-up');
+    await userEvent.click(screen.getByRole('button', { name: 'Send' }));
+    expect(onSend).toHaveBeenCalledWith('follow-up');
+  });
+
   it('is disabled with a reason when the session ended', () => {
     const { box } = setup({ disabledReason: 'This session has ended.' });
     expect(box).toBeDisabled();

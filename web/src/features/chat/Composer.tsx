@@ -16,7 +16,6 @@ const MAX_HEIGHT = 240;
 export function Composer({ running, stopping, disabledReason, onSend, onStop }: Props) {
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
-  const [hint, setHint] = useState<string | null>(null);
   const ref = useRef<HTMLTextAreaElement>(null);
   const id = useId();
   const hintId = useId();
@@ -30,12 +29,8 @@ export function Composer({ running, stopping, disabledReason, onSend, onStop }: 
 
   const send = async () => {
     const content = text;
-    if (content.trim() === '' || sending || disabledReason) return;
-    if (running) {
-      setHint('The agent is still answering. Wait for it to finish, or press Stop.');
-      return;
-    }
-    setHint(null);
+    // While the agent answers the text stays in the box; the hint below says so.
+    if (content.trim() === '' || sending || disabledReason || running) return;
     setSending(true);
     const ok = await onSend(content);
     setSending(false);
@@ -55,6 +50,8 @@ export function Composer({ running, stopping, disabledReason, onSend, onStop }: 
   };
 
   const disabled = disabledReason !== null;
+  // Derived, so the warning clears by itself the moment the turn ends.
+  const waiting = running && !disabled && text.trim() !== '';
   return (
     <form className="composer" onSubmit={onSubmit}>
       <label htmlFor={id} className="visually-hidden">
@@ -65,10 +62,7 @@ export function Composer({ running, stopping, disabledReason, onSend, onStop }: 
         ref={ref}
         rows={1}
         value={text}
-        onChange={(e) => {
-          setText(e.target.value);
-          if (hint) setHint(null);
-        }}
+        onChange={(e) => setText(e.target.value)}
         onKeyDown={onKeyDown}
         placeholder={disabledReason ?? 'Message the agent…'}
         disabled={disabled}
@@ -85,8 +79,12 @@ export function Composer({ running, stopping, disabledReason, onSend, onStop }: 
           {sending ? 'Sending…' : 'Send'}
         </button>
       </div>
-      <p id={hintId} className={`composer-hint${hint ? ' composer-hint-warn' : ''}`} aria-live="polite">
-        {hint ?? (disabled ? '' : 'Enter to send · Shift+Enter for a new line')}
+      <p id={hintId} className={`composer-hint${waiting ? ' composer-hint-warn' : ''}`} aria-live="polite" data-testid="composer-hint">
+        {waiting
+          ? 'The agent is still answering. Your message is kept here and can be sent when the reply ends, or press Stop.'
+          : disabled
+            ? ''
+            : 'Enter to send · Shift+Enter for a new line'}
       </p>
     </form>
   );

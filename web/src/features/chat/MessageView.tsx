@@ -15,6 +15,11 @@ export const MessageView = memo(function MessageView({ message }: { message: Cha
           <p className="msg-plain">{message.content}</p>
         </div>
         <div className="msg-meta">{time}</div>
+        {message.error ? (
+          <div className="msg-error msg-turn-failed" role="note" data-testid="turn-error">
+            <strong>The agent could not answer this message.</strong> {message.error}
+          </div>
+        ) : null}
       </article>
     );
   }
@@ -37,8 +42,14 @@ export const MessageView = memo(function MessageView({ message }: { message: Cha
   return (
     <article className="msg msg-assistant" aria-label="Agent reply" aria-busy={streaming || undefined} data-role="assistant" data-status={message.status} data-message-id={message.id}>
       <div className="msg-body">
+        {message.thinking ? (
+          <details className="msg-thinking" data-testid="thinking">
+            <summary>Thinking</summary>
+            <p className="msg-plain">{message.thinking}</p>
+          </details>
+        ) : null}
         {message.content ? <Markdown text={message.content} /> : null}
-        {streaming && !message.content && message.toolCalls.length === 0 ? <span className="caret" aria-hidden="true" /> : null}
+        {streaming && !message.content && !message.thinking && message.toolCalls.length === 0 ? <span className="caret" aria-hidden="true" /> : null}
         {message.toolCalls.length > 0 ? (
           <div className="tool-list">
             {message.toolCalls.map((call) => (

@@ -5,7 +5,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import type { SessionViewQuery } from '../../gql/graphql.ts';
-import { describeError, type Problem } from '../../lib/graphql/errors.ts';
+import { describeError, isMissingObject, type Problem } from '../../lib/graphql/errors.ts';
 import { formatNumber } from '../../lib/format.ts';
 import { Link, setSearchParams, useLocation } from '../../lib/router/router.tsx';
 import {
@@ -55,6 +55,7 @@ export default function SessionPage({ sessionId }: { sessionId: string }) {
     void (async () => {
       const result = await client.query(SessionViewDocument, { id: sessionId, last: MESSAGES_PAGE }, { requestPolicy: 'network-only' }).toPromise();
       if (cancelled) return;
+      if (result.error && isMissingObject(result.error)) return setLoad({ status: 'ready', session: null, resumeAfter: 0 });
       if (result.error) return setLoad({ status: 'error', problem: describeError(result.error) });
       const session = result.data?.session ?? null;
       if (!session) return setLoad({ status: 'ready', session, resumeAfter: 0 });
@@ -178,7 +179,7 @@ function SessionView({ session, resumeAfter }: { session: Session; resumeAfter: 
           <p className="muted small">
             <Link to={`/agents/${encodeURIComponent(session.agent.id)}`}>{session.agent.name}</Link>
             {session.agent.harness ? <> · {session.agent.harness.displayName}</> : null} · <span className="mono">{session.agent.model}</span> ·{' '}
-            {formatNumber(usage)} tokens
+            <span data-testid="session-tokens">{formatNumber(usage)} tokens</span>
           </p>
         </div>
         <div className="session-status">

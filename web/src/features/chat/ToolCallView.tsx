@@ -19,7 +19,7 @@ function preview(call: ToolCall): string {
   return '';
 }
 
-/** A tool call, collapsed to one line; expands to show its input and output. */
+/** A tool call, collapsed to one line; expands to show its input and output (focusable, so a keyboard can scroll long output). */
 export function ToolCallView({ call, stopped }: { call: ToolCall; stopped?: boolean }) {
   const state = call.output === null ? (stopped ? 'stopped' : 'running') : call.isError ? 'error' : 'done';
   const label = { running: 'Running…', stopped: 'No result', error: 'Error', done: 'Done' }[state];
@@ -36,11 +36,11 @@ export function ToolCallView({ call, stopped }: { call: ToolCall; stopped?: bool
       <div className="tool-body">
         <div className="tool-section">
           <span className="tool-label">Input</span>
-          <pre>{pretty(call.input)}</pre>
+          <pre tabIndex={0}>{pretty(call.input)}</pre>
         </div>
         <div className="tool-section">
           <span className="tool-label">{call.isError ? 'Error output' : 'Output'}</span>
-          {call.output === null ? <p className="muted small">{stopped ? 'The tool did not answer.' : 'Waiting for the tool…'}</p> : <pre>{call.output || '(no output)'}</pre>}
+          {call.output === null ? <p className="muted small">{stopped ? 'The tool did not answer.' : 'Waiting for the tool…'}</p> : <pre tabIndex={0}>{call.output || '(no output)'}</pre>}
         </div>
       </div>
     </details>

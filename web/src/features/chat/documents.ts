@@ -8,6 +8,7 @@ export const ChatMessageFields = graphql(`
     status
     toolCalls
     toolCallId
+    thinking
     error
     createdAt
   }

@@ -223,6 +223,14 @@ describe('chat reducer: reconnects and reloads', () => {
   });
 });
 
+describe('chat reducer: visible reasoning', () => {
+  it('collects message.thinking on the reply, apart from its text', () => {
+    const f = eventFactory(0);
+    const state = feed(empty(0), [f.turnStarted(), f.thinking('a1', 'Let me '), f.thinking('a1', 'think.'), f.delta('a1', 'Answer'), f.completed('a1', 'Answer')]);
+    expect(state.messages).toEqual([expect.objectContaining({ id: 'a1', thinking: 'Let me think.', content: 'Answer', status: 'COMPLETE' })]);
+  });
+});
+
 describe('chat reducer: how turns end', () => {
   it('marks a failed turn with its error', () => {
     const f = eventFactory(0);
@@ -238,6 +246,26 @@ describe('chat reducer: how turns end', () => {
     expect(state.outcome).toEqual({ kind: 'failed', error: 'No sandbox could be started.' });
     expect(state.sessionStatus).toBe('FAILED');
     expect(state.messages).toEqual([]);
+  });
+
+  it('keeps a failure before any reply in the transcript, on the message it answered, after later turns', () => {
+    const f = eventFactory(0);
+    let state = feed(empty(0), [f.userMessage('u1', 'hello'), f.turnStarted(), f.turnFailed(null, 'The model gateway refused the request.'), f.status('IDLE')]);
+    expect(state.messages).toEqual([expect.objectContaining({ id: 'u1', role: 'USER', error: 'The model gateway refused the request.' })]);
+    state = feed(state, [f.userMessage('u2', 'again'), f.turnStarted(), f.delta('a2', 'Hi'), f.completed('a2', 'Hi'), f.turnCompleted('a2'), f.status('IDLE')]);
+    expect(state.outcome).toBeNull();
+    expect(state.messages.map((m) => [m.id, m.error])).toEqual([
+      ['u1', 'The model gateway refused the request.'],
+      ['u2', null],
+      ['a2', null],
+    ]);
+  });
+
+  it('adds the usage a stopped turn reports', () => {
+    const f = eventFactory(0);
+    const cancelled = { ...f.turnCancelled('a1'), payload: { turnId: 't1', usage: { inputTokens: 7, outputTokens: 3 } } };
+    const state = feed(empty(0), [f.turnStarted(), f.delta('a1', 'tok'), cancelled]);
+    expect(state.usage).toEqual({ inputTokens: 7, outputTokens: 3 });
   });
 
   it('marks a stopped reply as cancelled and keeps its text', () => {

@@ -42,6 +42,12 @@ export type ChatMessage = {
   status: MessageStatus;
   toolCalls: ToolCall[];
   toolCallId: string | null;
+  /** Visible reasoning streamed as message.thinking (Claude Code, Codex); '' if none. */
+  thinking: string;
+  /**
+   * Why the turn failed. On a USER message: its turn failed before the agent wrote
+   * anything, so the failure stays in the transcript under the message it answered.
+   */
   error: string | null;
   createdAt: string;
 };
@@ -144,6 +150,7 @@ function apply(state: ChatState, event: StreamEvent): ChatState {
         status: 'COMPLETE',
         toolCalls: [],
         toolCallId: null,
+        thinking: '',
         error: null,
         createdAt: event.createdAt,
       };
@@ -167,6 +174,19 @@ function apply(state: ChatState, event: StreamEvent): ChatState {
           event.messageId,
           () => assistant(event.messageId!, event.createdAt, { content: delta }),
           (m) => (isTerminal(m.status) ? m : { ...m, content: m.content + delta, status: 'STREAMING' }),
+        ),
+      };
+    }
+    case 'message.thinking': {
+      if (!event.messageId || !event.delta) return base;
+      const delta = event.delta;
+      return {
+        ...base,
+        messages: upsert(
+          base.messages,
+          event.messageId,
+          () => assistant(event.messageId!, event.createdAt, { thinking: delta }),
+          (m) => (isTerminal(m.status) ? m : { ...m, thinking: m.thinking + delta }),
         ),
       };
     }
@@ -217,6 +237,7 @@ function apply(state: ChatState, event: StreamEvent): ChatState {
           status: isError ? 'FAILED' : 'COMPLETE',
           toolCalls: [],
           toolCallId: callId,
+          thinking: '',
           error: null,
           createdAt: event.createdAt,
         };
@@ -248,11 +269,17 @@ function finishTurn(state: ChatState, messageId: string | null, status: MessageS
     }
     return streaming ? { ...m, status, error: error ?? m.error } : m;
   });
+  const asked = messages.findLastIndex((m) => m.role === 'USER');
+  if (error && asked >= 0 && !messages.slice(asked).some((m) => m.error === error)) {
+    // The turn failed before the agent wrote anything: the API keeps the error on the
+    // user message it answered, and so does the transcript.
+    messages[asked] = { ...messages[asked]!, error };
+  }
   return { ...state, messages, running: false };
 }
 
 function assistant(id: string, createdAt: string, fields: Partial<ChatMessage>): ChatMessage {
-  return { id, role: 'ASSISTANT', content: '', status: 'STREAMING', toolCalls: [], toolCallId: null, error: null, createdAt, ...fields };
+  return { id, role: 'ASSISTANT', content: '', status: 'STREAMING', toolCalls: [], toolCallId: null, thinking: '', error: null, createdAt, ...fields };
 }
 
 function upsert(messages: ChatMessage[], id: string, create: () => ChatMessage, update: (m: ChatMessage) => ChatMessage): ChatMessage[] {
@@ -313,6 +340,7 @@ export function fromApiMessage(m: ChatMessageFieldsFragment): ChatMessage {
     status: m.status,
     toolCalls: parseToolCalls(m.toolCalls),
     toolCallId: m.toolCallId,
+    thinking: m.thinking ?? '',
     error: m.error,
     createdAt: m.createdAt,
   };

@@ -1,12 +1,41 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useAuth } from '../../app/auth.tsx';
 import { checkKeyFormat } from '../../lib/auth/storage.ts';
 import { verifyApiKey } from '../../lib/auth/verify.ts';
+import { fetchAdminKeyLocation, type AdminKeyLocation } from '../../lib/auth/hint.ts';
 
-type Props = { onSignedIn: () => void; verify?: typeof verifyApiKey };
+type Props = { onSignedIn: () => void; verify?: typeof verifyApiKey; locateAdminKey?: typeof fetchAdminKeyLocation };
 
-export function SignInPage({ onSignedIn, verify = verifyApiKey }: Props) {
+function AdminKeyHint({ location }: { location: AdminKeyLocation | null }) {
+  if (location?.source === 'file') {
+    return (
+      <>
+        The admin key is saved in <code data-testid="admin-key-path">{location.path}</code> on the Paddock server.
+      </>
+    );
+  }
+  if (location?.source === 'env') {
+    return (
+      <>
+        The admin key is the value of <code>{location.variable}</code> Paddock was started with.
+      </>
+    );
+  }
+  return <>Paddock prints where its admin key is when it starts.</>;
+}
+
+export function SignInPage({ onSignedIn, verify = verifyApiKey, locateAdminKey = fetchAdminKeyLocation }: Props) {
   const { signIn, notice } = useAuth();
+  const [location, setLocation] = useState<AdminKeyLocation | null>(null);
+  useEffect(() => {
+    let live = true;
+    void locateAdminKey().then((found) => {
+      if (live) setLocation(found);
+    });
+    return () => {
+      live = false;
+    };
+  }, [locateAdminKey]);
   const [key, setKey] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -58,7 +87,6 @@ export function SignInPage({ onSignedIn, verify = verifyApiKey }: Props) {
             type="password"
             autoComplete="off"
             spellCheck={false}
-            placeholder="pdk_…"
             value={key}
             onChange={(e) => setKey(e.target.value)}
             aria-invalid={error ? true : undefined}
@@ -71,7 +99,7 @@ export function SignInPage({ onSignedIn, verify = verifyApiKey }: Props) {
             </p>
           ) : null}
           <p id={hintId} className="field-hint">
-            The admin key is printed when Paddock first starts (or saved in <code>.paddock/admin-key</code>). Create more with{' '}
+            <AdminKeyHint location={location} /> Create more keys with{' '}
             <code>pnpm paddock keys create</code>. The key stays in this tab only and is forgotten when you close it.
           </p>
           <button type="submit" className="button button-primary button-block" disabled={busy}>

@@ -10,12 +10,11 @@
  * never renders server or model text as raw HTML.)
  */
 const STORAGE_KEY = 'paddock.apiKey';
-export const KEY_PREFIX = 'pdk_';
 
 export function readApiKey(storage: Storage = window.sessionStorage): string | null {
   try {
     const value = storage.getItem(STORAGE_KEY);
-    return value && value.startsWith(KEY_PREFIX) ? value : null;
+    return value && value.trim() !== '' ? value : null;
   } catch {
     return null;
   }
@@ -33,12 +32,11 @@ export function clearApiKey(storage: Storage = window.sessionStorage): void {
   }
 }
 
-/** A person-readable problem with a pasted key, or null if it looks like a Paddock key. */
+/**
+ * A person-readable problem with a pasted key, or null to send it to the server. Only
+ * the server decides what a valid key is (`PADDOCK_ADMIN_KEY` can be any long string),
+ * so the page only refuses an empty field.
+ */
 export function checkKeyFormat(raw: string): string | null {
-  const key = raw.trim();
-  if (key === '') return 'Paste an API key to sign in.';
-  if (!key.startsWith(KEY_PREFIX)) return `Paddock API keys start with "${KEY_PREFIX}". Check that you copied the whole key.`;
-  if (/\s/.test(key)) return 'The key contains spaces or line breaks; copy it again without them.';
-  if (key.length < 20) return 'That key is too short; copy the whole key.';
-  return null;
+  return raw.trim() === '' ? 'Paste an API key to sign in.' : null;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CombinedError } from '@urql/core';
 import { GraphQLError } from 'graphql';
-import { describeError, isUnauthenticated } from './errors.ts';
+import { describeError, isMissingObject, isUnauthenticated } from './errors.ts';
 
 const gqlError = (message: string, extensions: Record<string, unknown>) => new GraphQLError(message, { extensions });
 
@@ -47,5 +47,15 @@ describe('describeError', () => {
     expect(isUnauthenticated(new CombinedError({ graphQLErrors: [gqlError('Send an API key', { code: 'UNAUTHENTICATED' })] }))).toBe(true);
     expect(isUnauthenticated([{ message: 'x', extensions: { code: 'UNAUTHENTICATED' } }])).toBe(true);
     expect(isUnauthenticated(new CombinedError({ graphQLErrors: [gqlError('nope', { code: 'FORBIDDEN' })] }))).toBe(false);
+  });
+});
+
+describe('isMissingObject', () => {
+  it('treats an unknown or malformed id in the URL as not found, and nothing else', () => {
+    const of = (code: string) => new CombinedError({ graphQLErrors: [gqlError('x', { code })] });
+    expect(isMissingObject(of('NOT_FOUND'))).toBe(true);
+    expect(isMissingObject(of('BAD_USER_INPUT'))).toBe(true);
+    expect(isMissingObject(of('FORBIDDEN'))).toBe(false);
+    expect(isMissingObject(new CombinedError({ networkError: new Error('offline') }))).toBe(false);
   });
 });

@@ -83,6 +83,16 @@ function networkProblem(response: unknown): Problem {
   return { code: 'NETWORK', title: TITLES.NETWORK, message, field: null };
 }
 
+/**
+ * True if a lookup by the id in the page's URL failed because no such object exists
+ * for this key: unknown (NOT_FOUND) or not an id at all (BAD_USER_INPUT, e.g. a
+ * mistyped link). The page then says "not found" instead of the API's wording.
+ */
+export function isMissingObject(error: unknown): boolean {
+  const { code } = describeError(error);
+  return code === 'NOT_FOUND' || code === 'BAD_USER_INPUT';
+}
+
 /** True if the error means the API key is missing, wrong or revoked. */
 export function isUnauthenticated(error: unknown): boolean {
   if (isCombinedError(error)) {

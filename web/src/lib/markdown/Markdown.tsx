@@ -83,7 +83,8 @@ function CodeBlock({ lang, text }: { lang: string; text: string }) {
           {copied ? 'Copied' : 'Copy'}
         </button>
       </div>
-      <pre>
+      {/* Focusable so a keyboard can scroll a long line sideways. */}
+      <pre tabIndex={0}>
         <code className={lang ? `language-${lang}` : undefined}>{text}</code>
       </pre>
     </div>

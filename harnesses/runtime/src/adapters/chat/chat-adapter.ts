@@ -77,7 +77,12 @@ class ChatTurn {
         },
         ctx.signal,
       );
-      await readChatStream(body, step, (delta) => ctx.emit({ type: 'message.delta', delta }));
+      await readChatStream(
+        body,
+        step,
+        (delta) => ctx.emit({ type: 'message.delta', delta }),
+        (delta) => ctx.emit({ type: 'message.thinking', delta }),
+      );
     } catch (error) {
       // Keep what the model already said so the next turn knows it.
       if (ctx.signal.aborted && step.text !== '') this.#record({ role: 'assistant', content: step.text });
@@ -87,6 +92,7 @@ class ChatTurn {
     if (!step.done) throw new TurnError('The model stream ended before the model finished its answer.');
     this.#usage.inputTokens += step.inputTokens;
     this.#usage.outputTokens += step.outputTokens;
+    ctx.usage(this.#usage);
 
     const calls: PlannedCall[] = step.toolCalls.map((call, i) => {
       const { input, error } = parseInput(call);

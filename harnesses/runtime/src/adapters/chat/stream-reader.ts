@@ -27,7 +27,7 @@ interface ChunkToolCall {
 }
 
 interface Chunk {
-  choices?: Array<{ delta?: { content?: string | null; tool_calls?: ChunkToolCall[] }; finish_reason?: string | null }>;
+  choices?: Array<{ delta?: { content?: string | null; reasoning_content?: string | null; tool_calls?: ChunkToolCall[] }; finish_reason?: string | null }>;
   usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
   error?: { message?: string };
 }
@@ -46,7 +46,9 @@ function applyToolCalls(step: StepResult, deltas: ChunkToolCall[]): void {
   }
 }
 
-function applyChunk(step: StepResult, data: string, onText: (delta: string) => void): void {
+type Listeners = { onText: (delta: string) => void; onThinking?: ((delta: string) => void) | undefined };
+
+function applyChunk(step: StepResult, data: string, { onText, onThinking }: Listeners): void {
   let chunk: Chunk;
   try {
     chunk = JSON.parse(data) as Chunk;
@@ -58,6 +60,8 @@ function applyChunk(step: StepResult, data: string, onText: (delta: string) => v
   if (choice?.finish_reason) step.done = true;
   const delta = choice?.delta;
   if (delta) {
+    // Visible reasoning, as gateways pass it through for reasoning models.
+    if (typeof delta.reasoning_content === 'string' && delta.reasoning_content !== '') onThinking?.(delta.reasoning_content);
     if (typeof delta.content === 'string' && delta.content !== '') {
       step.text += delta.content;
       onText(delta.content);
@@ -72,16 +76,23 @@ function applyChunk(step: StepResult, data: string, onText: (delta: string) => v
 
 /**
  * Consumes an OpenAI Server-Sent Events stream into `step`, calling `onText` per content
- * delta. Only `data:` lines matter; comments and other fields are skipped.
+ * delta and `onThinking` per `reasoning_content` delta. Only `data:` lines matter;
+ * comments and other fields are skipped.
  */
-export async function readChatStream(body: ReadableStream<Uint8Array>, step: StepResult, onText: (delta: string) => void): Promise<void> {
+export async function readChatStream(
+  body: ReadableStream<Uint8Array>,
+  step: StepResult,
+  onText: (delta: string) => void,
+  onThinking?: (delta: string) => void,
+): Promise<void> {
+  const listeners: Listeners = { onText, onThinking };
   const decoder = new TextDecoder();
   let buffer = '';
   const handleLine = (line: string) => {
     if (!line.startsWith('data:')) return;
     const data = line.slice(line.charCodeAt(5) === 32 ? 6 : 5).trimEnd();
     if (data === '[DONE]') step.done = true;
-    else if (data !== '') applyChunk(step, data, onText);
+    else if (data !== '') applyChunk(step, data, listeners);
   };
   for await (const bytes of chunksOf(body)) {
     buffer += decoder.decode(bytes, { stream: true });

@@ -91,6 +91,7 @@ export class TurnRecorder implements TurnSink {
 
   usage(usage: Usage): void {
     this.#usage = usage;
+    this.#ctx.usage(usage);
   }
 
   completed(): void {
