@@ -6,6 +6,7 @@ import { readiness, sendJson } from './health.ts';
 import { serveStatic } from './static.ts';
 import { attachWebSocket } from './websocket.ts';
 import { createGraphqlServer } from './yoga.ts';
+import { PortInUseError } from './port.ts';
 
 export type HttpServer = { url: string; port: number; close(): Promise<void> };
 
@@ -60,7 +61,7 @@ export async function startHttpServer(opts: {
   const ws = attachWebSocket(server, yoga, services);
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(opts.host, opts.port) : error));
     server.listen(opts.port, opts.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
