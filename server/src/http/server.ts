@@ -6,6 +6,7 @@ import { readiness, sendJson } from './health.ts';
 import { serveStatic } from './static.ts';
 import { attachWebSocket } from './websocket.ts';
 import { createGraphqlServer } from './yoga.ts';
+import { serveGraphiqlAsset } from './graphiql.ts';
 import { PortInUseError } from './port.ts';
 
 export type HttpServer = { url: string; port: number; close(): Promise<void> };
@@ -34,6 +35,7 @@ export async function startHttpServer(opts: {
       const result = await readiness(services, opts.databaseUrl);
       return sendJson(res, result.ready ? 200 : 503, result);
     }
+    if ((req.method === 'GET' || req.method === 'HEAD') && serveGraphiqlAsset(path, res)) return;
     if (path === '/graphql' || path.startsWith('/graphql/')) {
       if (req.method === 'POST') {
         const length = Number(req.headers['content-length']);
