@@ -47,7 +47,7 @@ async function paddockWith(env: Record<string, string>, ...args: string[]): Prom
 const STACK = /\n\s+at /;
 
 describe('pnpm paddock', () => {
-  it('prints help for every command and subcommand to stdout without running anything', async () => {
+  it('prints help for every command and subcommand to stdout without running anything', { timeout: 180_000 }, async () => {
     const top = await paddock('--help');
     expect(top).toMatchObject({ code: 0, stderr: '' });
     const synopses = [...top.stdout.matchAll(/^ {2}pnpm paddock (.+)$/gm)].map((m) => m[1]!);

@@ -67,6 +67,9 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
         }
       },
     },
+  }).catch(async (error: unknown) => {
+    await queuePool.end();
+    throw error;
   });
 
   const schedule = () =>
