@@ -78,7 +78,7 @@ describe('pnpm paddock', () => {
     expect(rows.length).toBeGreaterThan(0);
   });
 
-  it('creates teams and keys that work against the API', async () => {
+  it('creates teams and keys that work against the API', { timeout: 180_000 }, async () => {
     expect((await paddock('teams', 'create', 'acme')).stdout).toMatch(/Created team acme/);
     const created = await paddock('keys', 'create', '--team', 'acme', '--name', 'ci', '--role', 'member');
     expect(created.code).toBe(0);
@@ -97,7 +97,7 @@ describe('pnpm paddock', () => {
     }
   });
 
-  it('explains mistakes with exit code 2 and no stack trace', async () => {
+  it('explains mistakes with exit code 2 and no stack trace', { timeout: 180_000 }, async () => {
     const unknown = await paddock('frobnicate');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/Unknown command "frobnicate"/);
@@ -118,7 +118,7 @@ describe('pnpm paddock', () => {
     for (const result of [unknown, noTeam, badRole, badFlag, badId, unknownId]) expect(result.stderr).not.toMatch(STACK);
   });
 
-  it('lists keys and teams under a header', async () => {
+  it('lists keys and teams under a header', { timeout: 180_000 }, async () => {
     await paddock('teams', 'create', 'listing');
     const created = await paddock('keys', 'create', '--team', 'listing', '--name', 'deploy bot', '--role', 'admin');
     const id = /\(id ([0-9a-f-]{36})\)/.exec(created.stdout)![1]!;
@@ -138,7 +138,7 @@ describe('pnpm paddock', () => {
     expect(teamLines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual(expect.arrayContaining(['acme', 'listing']));
   });
 
-  it('refuses to start a new, empty embedded database and points at the existing one', async () => {
+  it('refuses to start a new, empty embedded database and points at the existing one', { timeout: 180_000 }, async () => {
     // A checkout whose server keeps its database in <root>/.paddock, and a CLI run from a subdirectory.
     const root = await mkdtemp(path.join(os.tmpdir(), 'paddock-checkout-'));
     try {
