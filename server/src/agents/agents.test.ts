@@ -110,6 +110,18 @@ describe('agents', () => {
     expect((await team.error(LIST, { after: 'garbage' })).extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  it('pages 20 agents by default; first: 0 returns no edges but tells whether any exist', async () => {
+    const { client: team } = await t.newTeam();
+    const LIST = `query($first: Int, $last: Int) { agents(first: $first, last: $last) { edges { node { name } } pageInfo { hasNextPage hasPreviousPage } } }`;
+    type List = { agents: { edges: { node: { name: string } }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean } } };
+    expect((await team.ok<List>(LIST, { first: 0 })).agents).toEqual({ edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false } });
+    for (let i = 0; i < 21; i++) await team.ok(CREATE, { input: { name: `page-${i}`, harness: 'chat' } });
+    expect((await team.ok<List>(LIST, {})).agents.edges).toHaveLength(20);
+    expect((await team.ok<List>(LIST, {})).agents.pageInfo.hasNextPage).toBe(true);
+    expect((await team.ok<List>(LIST, { first: 0 })).agents).toEqual({ edges: [], pageInfo: { hasNextPage: true, hasPreviousPage: false } });
+    expect((await team.ok<List>(LIST, { last: 0 })).agents).toEqual({ edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: true } });
+  });
+
   it('deletes an agent', async () => {
     const agent = await createAgent({ name: 'doomed', harness: 'chat' });
     const del = await client.ok<{ deleteAgent: { deletedId: string } }>(`mutation($id: ID!) { deleteAgent(id: $id) { deletedId } }`, { id: agent.id });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -28,10 +28,14 @@ afterAll(async () => {
 
 /** Runs `pnpm paddock ...` the way an operator would: a separate process with its own environment. */
 async function paddock(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return paddockWith({ DATABASE_URL: database.databaseUrl, PADDOCK_DATA_DIR: dataDir }, ...args);
+}
+
+async function paddockWith(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/bin/paddock.ts', ...args], {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', path.join(SERVER, 'src/bin/paddock.ts'), ...args], {
       cwd: SERVER,
-      env: { PATH: process.env.PATH, DATABASE_URL: database.databaseUrl, PADDOCK_DATA_DIR: dataDir },
+      env: { PATH: process.env.PATH, ...env },
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -40,7 +44,33 @@ async function paddock(...args: string[]): Promise<{ code: number; stdout: strin
   }
 }
 
+const STACK = /\n\s+at /;
+
 describe('pnpm paddock', () => {
+  it('prints help for every command and subcommand to stdout without running anything', { timeout: 180_000 }, async () => {
+    const top = await paddock('--help');
+    expect(top).toMatchObject({ code: 0, stderr: '' });
+    const synopses = [...top.stdout.matchAll(/^ {2}pnpm paddock (.+)$/gm)].map((m) => m[1]!);
+    expect(synopses).toEqual(expect.arrayContaining([expect.stringMatching(/^db migrate/), expect.stringMatching(/^keys list/), expect.stringMatching(/^teams list/)]));
+    for (const synopsis of synopses) {
+      const words = synopsis.split(' ').filter((w) => /^[a-z][-a-z]*$/.test(w));
+      const help = await paddock(...words, '--help');
+      expect(help, synopsis).toMatchObject({ code: 0, stderr: '' });
+      expect(help.stdout).toContain(`pnpm paddock ${words.join(' ')}`);
+    }
+    expect((await paddock('help', 'keys')).stdout).toMatch(/keys create[\s\S]*keys list[\s\S]*keys revoke/);
+    expect((await paddock('keys', 'create', '-h')).stdout).toMatch(/^Usage: pnpm paddock keys create --team NAME/);
+    // `db migrate --help` printed help and left the empty database alone.
+    const tables = await database.db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`;
+    expect(tables[0]!.n).toBe(0);
+  });
+
+  it('pnpm paddock prints only the CLI output, without pnpm banner lines', async () => {
+    const { stdout, stderr } = await run('pnpm', ['paddock', '--help'], { cwd: path.resolve(SERVER, '..'), env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    expect(stdout).toMatch(/^Usage: pnpm paddock <command>/);
+    expect(stdout + stderr).not.toMatch(/^> /m);
+  });
+
   it('db migrate builds an empty database and is idempotent', async () => {
     expect(await paddock('db', 'migrate')).toMatchObject({ code: 0, stdout: 'Database is up to date.\n' });
     expect(await paddock('db', 'migrate')).toMatchObject({ code: 0 });
@@ -48,7 +78,7 @@ describe('pnpm paddock', () => {
     expect(rows.length).toBeGreaterThan(0);
   });
 
-  it('creates teams and keys that work against the API', async () => {
+  it('creates teams and keys that work against the API', { timeout: 180_000 }, async () => {
     expect((await paddock('teams', 'create', 'acme')).stdout).toMatch(/Created team acme/);
     const created = await paddock('keys', 'create', '--team', 'acme', '--name', 'ci', '--role', 'member');
     expect(created.code).toBe(0);
@@ -67,7 +97,7 @@ describe('pnpm paddock', () => {
     }
   });
 
-  it('explains mistakes with exit code 2 and no stack trace', async () => {
+  it('explains mistakes with exit code 2 and no stack trace', { timeout: 180_000 }, async () => {
     const unknown = await paddock('frobnicate');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/Unknown command "frobnicate"/);
@@ -78,7 +108,53 @@ describe('pnpm paddock', () => {
     expect(badRole.stderr).toMatch(/--role must be ADMIN or MEMBER/);
     const badFlag = await paddock('keys', 'create', '--colour', 'red');
     expect(badFlag.code).toBe(2);
-    expect(badFlag.stderr).not.toMatch(/\n\s+at /);
+    expect(badFlag.stderr).toMatch(/^Unknown option '--colour'. See --help.\n$/);
+    const badId = await paddock('keys', 'revoke', 'not-a-uuid');
+    expect(badId).toMatchObject({ code: 2, stdout: '' });
+    expect(badId.stderr).toMatch(/"not-a-uuid" is not a key id.*keys list/);
+    const unknownId = await paddock('keys', 'revoke', '0193f0c2-0000-7000-8000-000000000000');
+    expect(unknownId).toMatchObject({ code: 2 });
+    expect(unknownId.stderr).toMatch(/was not found/);
+    for (const result of [unknown, noTeam, badRole, badFlag, badId, unknownId]) expect(result.stderr).not.toMatch(STACK);
+  });
+
+  it('lists keys and teams under a header', { timeout: 180_000 }, async () => {
+    await paddock('teams', 'create', 'listing');
+    const created = await paddock('keys', 'create', '--team', 'listing', '--name', 'deploy bot', '--role', 'admin');
+    const id = /\(id ([0-9a-f-]{36})\)/.exec(created.stdout)![1]!;
+    await paddock('keys', 'revoke', id);
+
+    const keys = await paddock('keys', 'list', '--team', 'listing');
+    expect(keys.code).toBe(0);
+    const [header, ...rows] = keys.stdout.trimEnd().split('\n');
+    expect(header!.split(/\s{2,}/)).toEqual(['ID', 'TEAM', 'NAME', 'ROLE', 'PREFIX', 'LAST USED', 'REVOKED']);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.split(/\s{2,}/)).toEqual([id, 'listing', 'deploy bot', 'ADMIN', expect.stringMatching(/^pdk_\w+…$/), '-', expect.stringMatching(/^\d{4}-\d\d-\d\dT/)]);
+    expect((await paddock('keys', 'list')).stdout).toContain(id);
+
+    const teams = await paddock('teams', 'list');
+    const teamLines = teams.stdout.trimEnd().split('\n');
+    expect(teamLines[0]!.split(/\s{2,}/)).toEqual(['NAME', 'ID', 'CREATED']);
+    expect(teamLines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual(expect.arrayContaining(['acme', 'listing']));
+  });
+
+  it('refuses to start a new, empty embedded database and points at the existing one', { timeout: 180_000 }, async () => {
+    // A checkout whose server keeps its database in <root>/.paddock, and a CLI run from a subdirectory.
+    const root = await mkdtemp(path.join(os.tmpdir(), 'paddock-checkout-'));
+    try {
+      await mkdir(path.join(root, '.paddock/postgres/data'), { recursive: true });
+      await writeFile(path.join(root, '.paddock/postgres/data/PG_VERSION'), '18\n');
+      await mkdir(path.join(root, 'server'));
+      for (const args of [['teams', 'list'], ['keys', 'list'], ['keys', 'create', '--team', 'acme', '--name', 'x']]) {
+        const result = await paddockWith({ INIT_CWD: path.join(root, 'server') }, ...args);
+        expect(result, args.join(' ')).toMatchObject({ code: 2, stdout: '' });
+        expect(result.stderr).toContain(`There is no Paddock database in ${path.join(root, 'server/.paddock')}`);
+        expect(result.stderr).toContain(`PADDOCK_DATA_DIR=${path.join(root, '.paddock')} pnpm paddock`);
+      }
+      await expect(stat(path.join(root, 'server/.paddock'))).rejects.toThrow();
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 
   it('generates the admin key into the data dir once, readable only by its owner', async () => {

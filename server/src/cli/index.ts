@@ -1,32 +1,64 @@
 import { ConfigError, loadConfig, loadDotEnv } from '../config/index.ts';
 import { createLogger } from '../log/index.ts';
-import { UsageError, type Command } from './args.ts';
-import { keysCommand } from './keys.ts';
-import { teamsCommand } from './teams.ts';
+import { UsageError, wantsHelp, type CommandSpec } from './args.ts';
 import { dbCommand } from './db.ts';
+import { keysCommand } from './keys.ts';
 import { mockLlmCommand } from './mock-llm.ts';
 import { sandboxCommand } from './sandbox.ts';
+import { teamsCommand } from './teams.ts';
 
-const COMMANDS: Record<string, { run: Command; help: string }> = {
-  db: { run: dbCommand, help: 'db migrate                      apply pending migrations, then exit (init-container friendly)' },
-  teams: { run: teamsCommand, help: 'teams create NAME | teams list' },
-  'mock-llm': { run: mockLlmCommand, help: 'mock-llm [--port 4010] [--rate 40] [--first-token-ms 0]   run the offline mock model alone' },
-  sandbox: { run: sandboxCommand, help: 'sandbox render --agent NAME [--team NAME]   print the Kubernetes objects Paddock applies for an agent' },
-  keys: { run: keysCommand, help: 'keys create --team NAME --name LABEL [--role ADMIN|MEMBER] | keys revoke ID' },
+const COMMANDS: Record<string, CommandSpec> = {
+  db: dbCommand,
+  teams: teamsCommand,
+  keys: keysCommand,
+  sandbox: sandboxCommand,
+  'mock-llm': mockLlmCommand,
 };
 
+function lines(spec: CommandSpec): string[] {
+  const entries = Object.values(spec.subcommands);
+  return entries.length > 0 ? entries.map((s) => `  pnpm paddock ${s.usage}\n      ${s.summary}`) : [`  pnpm paddock ${spec.usage}\n      ${spec.summary}`];
+}
+
 export function usage(): string {
-  return `Usage: pnpm paddock <command>\n\n${Object.values(COMMANDS)
-    .map((c) => `  ${c.help}`)
-    .join('\n')}\n`;
+  const commands = Object.values(COMMANDS).flatMap(lines);
+  return `Usage: pnpm paddock <command> [options]\n\nCommands:\n${commands.join('\n')}\n\n--help after any command shows its help. Configuration is read from the environment and .env (see README).\n`;
+}
+
+/** Help for `pnpm paddock NAME [SUB] --help`: the subcommand's, else the whole command's. */
+function helpFor(spec: CommandSpec, sub: string | undefined): string {
+  const one = sub ? spec.subcommands[sub] : undefined;
+  if (one) return `Usage: pnpm paddock ${one.usage}\n\n${one.summary}\n`;
+  return `Usage:\n${lines(spec).join('\n')}\n`;
+}
+
+/** Messages of errors that are the caller's to fix (wrong arguments, config, input). */
+function userFacing(error: unknown): string | undefined {
+  if (error instanceof UsageError || error instanceof ConfigError) return error.message;
+  if (error instanceof Error && (error as { extensions?: unknown }).extensions !== undefined) return error.message;
+  if (error instanceof Error && error.name === 'EmbeddedPostgresError') return error.message;
+  return undefined;
 }
 
 export async function runCli(argv: string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
   const [name, ...rest] = argv;
-  const command = name ? COMMANDS[name] : undefined;
+  if (name === undefined) {
+    process.stderr.write(usage());
+    return 2;
+  }
+  if (name === 'help' || name === '--help' || name === '-h') {
+    const topic = rest[0] !== undefined && Object.hasOwn(COMMANDS, rest[0]) ? rest[0] : undefined;
+    process.stdout.write(topic ? helpFor(COMMANDS[topic]!, rest[1]) : usage());
+    return 0;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
-    process.stderr.write(name && name !== 'help' && name !== '--help' ? `Unknown command "${name}".\n\n${usage()}` : usage());
-    return name && name !== 'help' && name !== '--help' ? 2 : 0;
+    process.stderr.write(`Unknown command "${name}".\n\n${usage()}`);
+    return 2;
+  }
+  if (wantsHelp(rest)) {
+    process.stdout.write(helpFor(command, rest[0]));
+    return 0;
   }
   // CLI output is for people; logs go to stderr at warn level unless asked otherwise.
   const log = createLogger('paddock-cli', process.env.PADDOCK_LOG_LEVEL ?? 'warn');
@@ -35,8 +67,14 @@ export async function runCli(argv: string[], out: (line: string) => void = (l) =
     await command.run(rest, { config: loadConfig(), log, out });
     return 0;
   } catch (error) {
-    const known = error instanceof UsageError || error instanceof ConfigError || (error as { extensions?: unknown }).extensions !== undefined;
-    process.stderr.write(`${known ? (error as Error).message : (error as Error).stack ?? String(error)}\n`);
-    return known ? 2 : 1;
+    const message = userFacing(error);
+    if (message !== undefined) {
+      process.stderr.write(`${message}\n`);
+      return 2;
+    }
+    // Not the caller's mistake: the reason on the terminal, the stack in the debug log.
+    log.debug({ err: error }, 'command failed');
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n(PADDOCK_LOG_LEVEL=debug shows the details.)\n`);
+    return 1;
   }
 }

@@ -1,32 +1,55 @@
+import { isUuid } from '../ids/index.ts';
 import { openPlatform } from '../platform/open.ts';
-import { flags, UsageError, type Command } from './args.ts';
+import { flags, table, UsageError, type CommandSpec } from './args.ts';
+import { requireExistingDatabase } from './data-dir.ts';
 
-const USAGE = 'Usage: pnpm paddock keys create --team NAME --name LABEL [--role ADMIN|MEMBER] | keys revoke KEY_ID';
+const create = {
+  usage: 'keys create --team NAME --name LABEL [--role ADMIN|MEMBER]',
+  summary: 'Create an API key for a team (role MEMBER unless given) and print it once; the same as the createApiKey mutation.',
+};
+const list = { usage: 'keys list [--team NAME]', summary: 'List API keys: id, team, name, role, prefix, last used, revoked. Keys themselves are never shown again.' };
+const revoke = { usage: 'keys revoke KEY_ID', summary: 'Revoke an API key by its id (from `keys list`); the same as the revokeApiKey mutation.' };
 
-export const keysCommand: Command = async (args, { config, log, out }) => {
-  const [action, ...rest] = args;
-  if (action !== 'create' && action !== 'revoke') throw new UsageError(USAGE);
-  const { values, positionals } = flags(rest, { team: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } });
-  if (action === 'create' && (!values.team || !values.name)) throw new UsageError(USAGE);
-  if (action === 'revoke' && positionals.length !== 1) throw new UsageError(USAGE);
-  const role = (values.role ?? 'MEMBER').toUpperCase();
-  if (role !== 'ADMIN' && role !== 'MEMBER') throw new UsageError(`--role must be ADMIN or MEMBER, not "${values.role}".`);
+const when = (date: Date | null) => (date ? date.toISOString() : '-');
 
-  const platform = await openPlatform(config, log);
-  try {
-    const teams = platform.services.teams;
-    if (action === 'revoke') {
-      const key = await teams.revokeApiKey(positionals[0]!);
-      out(`Revoked key ${key.name} (${key.prefix}…).`);
-      return;
+export const keysCommand: CommandSpec = {
+  summary: 'API keys',
+  subcommands: { create, list, revoke },
+  run: async (args, { config, log, out }) => {
+    const [action, ...rest] = args;
+    if (action !== 'create' && action !== 'list' && action !== 'revoke') throw new UsageError(`Usage: pnpm paddock ${create.usage} | ${list.usage} | ${revoke.usage}`);
+    const { values, positionals } = flags(rest, { team: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } });
+    const usage = `Usage: pnpm paddock ${{ create, list, revoke }[action].usage}`;
+    if (action === 'create' && (!values.team || !values.name || positionals.length > 0)) throw new UsageError(usage);
+    if (action === 'list' && (values.name !== undefined || values.role !== undefined || positionals.length > 0)) throw new UsageError(usage);
+    if (action === 'revoke' && (positionals.length !== 1 || Object.keys(values).length > 0)) throw new UsageError(usage);
+    if (action === 'revoke' && !isUuid(positionals[0]!)) throw new UsageError(`"${positionals[0]}" is not a key id; ids look like 0193f0c2-…, see \`pnpm paddock keys list\`.`);
+    const role = (values.role ?? 'MEMBER').toUpperCase();
+    if (role !== 'ADMIN' && role !== 'MEMBER') throw new UsageError(`--role must be ADMIN or MEMBER, not "${values.role}".`);
+
+    await requireExistingDatabase(config);
+    const platform = await openPlatform(config, log);
+    try {
+      const teams = platform.services.teams;
+      if (action === 'revoke') {
+        const key = await teams.revokeApiKey(positionals[0]!);
+        out(`Revoked key ${key.name} (${key.prefix}…).`);
+        return;
+      }
+      const team = values.team === undefined ? undefined : await teams.teamByName(values.team);
+      if (team === null) throw new UsageError(`No team named "${values.team}". Create it first: pnpm paddock teams create ${values.team}`);
+      if (action === 'list') {
+        const keys = await teams.listApiKeys(team?.id);
+        const rows = keys.map((k) => [k.id, k.team.name, k.name, k.role, `${k.prefix}…`, when(k.lastUsedAt), when(k.revokedAt)]);
+        for (const line of table(['ID', 'TEAM', 'NAME', 'ROLE', 'PREFIX', 'LAST USED', 'REVOKED'], rows)) out(line);
+        return;
+      }
+      const { apiKey, plaintext } = await teams.createApiKey({ teamId: team!.id, name: values.name!, role });
+      out(`Created ${role} key "${apiKey.name}" for team ${team!.name} (id ${apiKey.id}).`);
+      out('Store it now; it is not shown again:');
+      out(plaintext);
+    } finally {
+      await platform.close();
     }
-    const team = await teams.teamByName(values.team!);
-    if (!team) throw new UsageError(`No team named "${values.team}". Create it first: pnpm paddock teams create ${values.team}`);
-    const { apiKey, plaintext } = await teams.createApiKey({ teamId: team.id, name: values.name!, role });
-    out(`Created ${role} key "${apiKey.name}" for team ${team.name} (id ${apiKey.id}).`);
-    out('Store it now; it is not shown again:');
-    out(plaintext);
-  } finally {
-    await platform.close();
-  }
+  },
 };

@@ -1,9 +1,17 @@
 import { startMockLlm } from '@paddock/mock-llm';
-import { flags, UsageError, type Command } from './args.ts';
+import { flags, UsageError, type CommandSpec } from './args.ts';
 
 /** `pnpm paddock mock-llm [--port N] [--rate TOKENS_PER_SECOND] [--first-token-ms MS]`: the offline model alone. */
-export const mockLlmCommand: Command = async (args, { out }) => {
-  const { values } = flags(args, { port: { type: 'string' }, rate: { type: 'string' }, 'first-token-ms': { type: 'string' }, host: { type: 'string' } });
+export const mockLlmCommand: CommandSpec = {
+  summary: 'Run the offline mock model alone (OpenAI-compatible, on 127.0.0.1 unless --host is given).',
+  usage: 'mock-llm [--port 4010] [--rate 40] [--first-token-ms 0] [--host 127.0.0.1]',
+  subcommands: {},
+  run: async (args, { out }) => runMockLlm(args, out),
+};
+
+async function runMockLlm(args: string[], out: (line: string) => void): Promise<void> {
+  const { values, positionals } = flags(args, { port: { type: 'string' }, rate: { type: 'string' }, 'first-token-ms': { type: 'string' }, host: { type: 'string' } });
+  if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}". See --help.`);
   const number = (name: string, raw: string | undefined, fallback: number) => {
     if (raw === undefined) return fallback;
     const value = Number(raw);
@@ -22,4 +30,4 @@ export const mockLlmCommand: Command = async (args, { out }) => {
     process.once('SIGTERM', resolve);
   });
   await mock.close();
-};
+}

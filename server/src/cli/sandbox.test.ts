@@ -75,9 +75,9 @@ describe('paddock sandbox render', () => {
   it('says what to do about unknown or ambiguous agents', async () => {
     const log = createLogger('cli-test', 'silent');
     const lines: string[] = [];
-    await expect(sandboxCommand(['render', '--agent', 'nobody'], { config: t.config, log, out: (l) => lines.push(l) })).rejects.toThrow('No agent named "nobody"');
-    await expect(sandboxCommand(['render'], { config: t.config, log, out: (l) => lines.push(l) })).rejects.toThrow('Usage: pnpm paddock sandbox render --agent NAME');
-    await sandboxCommand(['render', '--agent', 'reviewer', '--team', teamName], { config: t.config, log, out: (l) => lines.push(l) });
+    await expect(sandboxCommand.run(['render', '--agent', 'nobody'], { config: t.config, log, out: (l) => lines.push(l) })).rejects.toThrow('No agent named "nobody"');
+    await expect(sandboxCommand.run(['render'], { config: t.config, log, out: (l) => lines.push(l) })).rejects.toThrow('Usage: pnpm paddock sandbox render --agent NAME');
+    await sandboxCommand.run(['render', '--agent', 'reviewer', '--team', teamName], { config: t.config, log, out: (l) => lines.push(l) });
     expect(lines.join('\n')).toContain('kind: SandboxTemplate');
   });
 });

@@ -5,9 +5,14 @@ import { sandboxName } from '../sandbox/driver.ts';
 import { agentObjects, runtimeSecret, sandboxClaim, type AgentSandboxInput } from '../sandbox/kubernetes/manifests/index.ts';
 import { kubernetesSettings } from '../sandbox/kubernetes/settings.ts';
 import type { KubeObject, Secret } from '../sandbox/kubernetes/types.ts';
-import { flags, UsageError, type Command } from './args.ts';
+import { flags, UsageError, type CommandSpec } from './args.ts';
+import { requireExistingDatabase } from './data-dir.ts';
 
-const USAGE = 'Usage: pnpm paddock sandbox render --agent NAME [--team NAME]';
+const render = {
+  usage: 'sandbox render --agent NAME [--team NAME]',
+  summary: 'Print the Kubernetes objects Paddock applies for an agent (secret values redacted), as YAML.',
+};
+const USAGE = `Usage: pnpm paddock ${render.usage}`;
 
 /** Secret values never reach a terminal: keys are shown, values replaced. */
 function redacted(secret: Secret, note: string): Secret {
@@ -51,15 +56,20 @@ export async function renderAgentYaml(platform: Platform, agentName: string, tea
   return docs.map(([comment, doc]) => `# ${doc.kind} ${doc.metadata.namespace ?? ''}/${doc.metadata.name}: ${comment}\n${stringify(doc)}`).join('---\n');
 }
 
-export const sandboxCommand: Command = async (args, { config, log, out }) => {
-  const [action, ...rest] = args;
-  if (action !== 'render') throw new UsageError(USAGE);
-  const { values } = flags(rest, { agent: { type: 'string' }, team: { type: 'string' } });
-  if (!values.agent) throw new UsageError(USAGE);
-  const platform = await openPlatform(config, log);
-  try {
-    out((await renderAgentYaml(platform, values.agent, values.team)).trimEnd());
-  } finally {
-    await platform.close();
-  }
+export const sandboxCommand: CommandSpec = {
+  summary: 'Kubernetes sandboxes',
+  subcommands: { render },
+  run: async (args, { config, log, out }) => {
+    const [action, ...rest] = args;
+    if (action !== 'render') throw new UsageError(USAGE);
+    const { values, positionals } = flags(rest, { agent: { type: 'string' }, team: { type: 'string' } });
+    if (!values.agent || positionals.length > 0) throw new UsageError(USAGE);
+    await requireExistingDatabase(config);
+    const platform = await openPlatform(config, log);
+    try {
+      out((await renderAgentYaml(platform, values.agent, values.team)).trimEnd());
+    } finally {
+      await platform.close();
+    }
+  },
 };

@@ -1,19 +1,31 @@
 import { openPlatform } from '../platform/open.ts';
-import { UsageError, type Command } from './args.ts';
+import { flags, table, UsageError, type CommandSpec } from './args.ts';
+import { requireExistingDatabase } from './data-dir.ts';
 
-export const teamsCommand: Command = async (args, { config, log, out }) => {
-  const [action, name] = args;
-  if (action !== 'create' && action !== 'list') throw new UsageError('Usage: pnpm paddock teams create NAME | teams list');
-  if (action === 'create' && !name) throw new UsageError('Usage: pnpm paddock teams create NAME');
-  const platform = await openPlatform(config, log);
-  try {
-    if (action === 'create') {
-      const team = await platform.services.teams.createTeam(name!);
-      out(`Created team ${team.name} (${team.id}).`);
-    } else {
-      for (const team of await platform.services.teams.listTeams()) out(`${team.name}\t${team.id}\t${team.createdAt.toISOString()}`);
+const create = { usage: 'teams create NAME', summary: 'Create a team (lowercase letters, digits and -), the same as the createTeam mutation.' };
+const list = { usage: 'teams list', summary: 'List the teams: name, id, created.' };
+
+export const teamsCommand: CommandSpec = {
+  summary: 'teams',
+  subcommands: { create, list },
+  run: async (args, { config, log, out }) => {
+    const [action, ...rest] = args;
+    const { positionals } = flags(rest, {});
+    if (action === 'create' && positionals.length !== 1) throw new UsageError(`Usage: pnpm paddock ${create.usage}`);
+    if (action === 'list' && positionals.length !== 0) throw new UsageError(`Usage: pnpm paddock ${list.usage}`);
+    if (action !== 'create' && action !== 'list') throw new UsageError(`Usage: pnpm paddock ${create.usage} | ${list.usage}`);
+    await requireExistingDatabase(config);
+    const platform = await openPlatform(config, log);
+    try {
+      if (action === 'create') {
+        const team = await platform.services.teams.createTeam(positionals[0]!);
+        out(`Created team ${team.name} (${team.id}).`);
+        return;
+      }
+      const teams = await platform.services.teams.listTeams();
+      for (const line of table(['NAME', 'ID', 'CREATED'], teams.map((t) => [t.name, t.id, t.createdAt.toISOString()]))) out(line);
+    } finally {
+      await platform.close();
     }
-  } finally {
-    await platform.close();
-  }
+  },
 };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from '../log/index.ts';
+import { isDatabaseShutdown } from '../db/errors.ts';
 
 /** One session event as it travels between processes; the same unit that is stored. */
 export type BusEvent = {
@@ -73,7 +74,7 @@ export class PgEventBus implements EventBus {
     this.#url = url;
     this.#log = log.child({ component: 'event-bus' });
     this.#publisher = new pg.Pool({ connectionString: url, max: 2 });
-    this.#publisher.on('error', (error) => this.#log.warn({ err: error }, 'publisher connection error'));
+    this.#publisher.on('error', (error) => this.#log[isDatabaseShutdown(error) ? 'debug' : 'warn']({ err: error }, 'publisher connection error'));
   }
 
   static async connect(url: string, log: Logger): Promise<PgEventBus> {
@@ -186,7 +187,7 @@ export class PgEventBus implements EventBus {
     const client = new pg.Client({ connectionString: this.#url });
     client.on('notification', (msg) => this.#receive(msg.channel, msg.payload));
     client.on('error', (error) => {
-      this.#log.warn({ err: error }, 'listener connection lost; reconnecting');
+      this.#log[isDatabaseShutdown(error) ? 'debug' : 'warn']({ err: error }, 'listener connection lost; reconnecting');
       this.#reconnect(client);
     });
     client.on('end', () => this.#reconnect(client));

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Logger } from '../log/index.ts';
 import type { BusEvent } from './bus.ts';
+import { isDatabaseShutdown } from '../db/errors.ts';
 
 const FLUSH_INTERVAL_MS = 40;
 
@@ -18,7 +19,7 @@ export class EventWriter {
 
   constructor(databaseUrl: string, log: Logger) {
     this.#pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-    this.#pool.on('error', (error) => log.warn({ err: error }, 'event writer connection error'));
+    this.#pool.on('error', (error) => log[isDatabaseShutdown(error) ? 'debug' : 'warn']({ err: error }, 'event writer connection error'));
     this.#log = log.child({ component: 'event-writer' });
   }
 

@@ -5,6 +5,7 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { badInput, forbidden, PaddockError, unauthenticated } from '../errors/index.ts';
 import { decodeGlobalId, encodeGlobalId } from './global-id.ts';
 import type { Context } from './context.ts';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination.ts';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -37,6 +38,18 @@ export const builder = new SchemaBuilder<{
     nodeQueryOptions: { authScopes: { member: true } },
     decodeGlobalID: decodeGlobalId,
     encodeGlobalID: encodeGlobalId,
+    firstArgOptions: {
+      description:
+        `Return at most this many items after \`after\` (0 to ${MAX_PAGE_SIZE}). Without \`first\` or \`last\`, a page has ${DEFAULT_PAGE_SIZE} items. ` +
+        '`first: 0` returns no edges; pageInfo.hasNextPage then tells whether any item follows.',
+    },
+    lastArgOptions: {
+      description:
+        `Return at most this many items before \`before\`, counting back from the end (0 to ${MAX_PAGE_SIZE}); not together with \`first\`. ` +
+        '`last: 0` returns no edges; pageInfo.hasPreviousPage then tells whether any item precedes.',
+    },
+    afterArgOptions: { description: 'Start after this cursor (an edge cursor or pageInfo.endCursor of an earlier page).' },
+    beforeArgOptions: { description: 'End before this cursor (an edge cursor or pageInfo.startCursor of an earlier page).' },
   },
   complexity: {
     defaultComplexity: 1,
@@ -60,6 +73,7 @@ builder.mutationType({});
 builder.subscriptionType({});
 
 builder.scalarType('DateTime', {
+  description: 'A point in time as an ISO-8601 string in UTC with milliseconds, e.g. "2026-01-31T09:30:00.000Z". Inputs accept any ISO-8601 date-time.',
   serialize: (value) => (value instanceof Date ? value.toISOString() : String(value)),
   parseValue: (value) => {
     const date = new Date(String(value));
@@ -69,6 +83,7 @@ builder.scalarType('DateTime', {
 });
 
 builder.scalarType('JSON', {
+  description: 'Any JSON value (object, array, string, number, boolean or null), passed through as is; its shape is described by the field that returns it.',
   serialize: (value) => value,
   parseValue: (value) => value as JsonValue,
 });

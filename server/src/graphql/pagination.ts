@@ -27,6 +27,11 @@ function decodeCursor(cursor: string, arg: string): string {
   return id;
 }
 
+/** Page size of a connection when neither `first` nor `last` is given. */
+export const DEFAULT_PAGE_SIZE = 20;
+/** Largest `first`/`last` a connection accepts. */
+export const MAX_PAGE_SIZE = 100;
+
 function size(value: number | null | undefined, arg: string, fallback: number, max: number): number {
   if (value === null || value === undefined) return fallback;
   if (!Number.isInteger(value) || value < 0 || value > max) throw badInput(`"${arg}" must be between 0 and ${max}.`, arg);
@@ -40,14 +45,15 @@ function size(value: number | null | undefined, arg: string, fallback: number, m
 export async function keysetConnection<T extends { id: string }>(
   args: PageArgs,
   fetch: (window: PageWindow) => Promise<T[]>,
-  { defaultSize = 20, maxSize = 100 } = {},
+  { defaultSize = DEFAULT_PAGE_SIZE, maxSize = MAX_PAGE_SIZE } = {},
 ): Promise<Page<T>> {
   if (args.first != null && args.last != null) throw badInput('Pass either "first" or "last", not both.');
   const backward = args.last != null;
   const limit = backward ? size(args.last, 'last', defaultSize, maxSize) : size(args.first, 'first', defaultSize, maxSize);
   const after = args.after ? decodeCursor(args.after, 'after') : undefined;
   const before = args.before ? decodeCursor(args.before, 'before') : undefined;
-  const rows = limit === 0 ? [] : await fetch({ after, before, limit: limit + 1, backward });
+  // `first: 0` still reads one row, so hasNextPage (or hasPreviousPage) tells whether there is any.
+  const rows = await fetch({ after, before, limit: limit + 1, backward });
   const more = rows.length > limit;
   const page = rows.slice(0, limit);
   if (backward) page.reverse();

@@ -7,6 +7,8 @@ import { readiness, sendJson } from './health.ts';
 import { serveStatic } from './static.ts';
 import { attachWebSocket } from './websocket.ts';
 import { createGraphqlServer } from './yoga.ts';
+import { serveGraphiqlAsset } from './graphiql.ts';
+import { PortInUseError } from './port.ts';
 
 export type HttpServer = { url: string; port: number; close(): Promise<void> };
 
@@ -36,6 +38,7 @@ export async function startHttpServer(opts: {
     }
     // Unauthenticated on purpose: the sign-in page tells where the admin key is (a path, never the key).
     if (path === '/signin-hint') return sendJson(res, 200, { adminKey: adminKeyLocation(services.config.adminKey, services.config.dataDir) });
+    if ((req.method === 'GET' || req.method === 'HEAD') && serveGraphiqlAsset(path, res)) return;
     if (path === '/graphql' || path.startsWith('/graphql/')) {
       if (req.method === 'POST') {
         const length = Number(req.headers['content-length']);
@@ -63,7 +66,7 @@ export async function startHttpServer(opts: {
   const ws = attachWebSocket(server, yoga, services);
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(opts.host, opts.port) : error));
     server.listen(opts.port, opts.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;

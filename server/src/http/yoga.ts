@@ -3,6 +3,7 @@ import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import { getOperationAST, GraphQLError } from 'graphql';
 import { PUBLIC_CODES } from '../errors/index.ts';
+import { renderPaddockGraphiql } from './graphiql.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { Context } from '../graphql/context.ts';
 import { createLoaders } from '../graphql/loaders.ts';
@@ -19,7 +20,8 @@ export function createGraphqlServer(schema: GraphQLSchema, services: Services): 
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: { title: 'Paddock GraphQL', subscriptionsProtocol: 'WS' },
+    graphiql: { title: 'Paddock GraphQL' },
+    renderGraphiQL: (options) => renderPaddockGraphiql(services.config, options.title ?? 'Paddock GraphQL'),
     batching: false,
     // Compiles each distinct operation once; repeated queries skip graphql-js's interpreter.
     // Not subscriptions: graphql-jit hands a subscription field the operation's variables

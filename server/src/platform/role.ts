@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig, loadDotEnv, type Config } from '../config/index.ts';
+import { PortInUseError } from '../http/port.ts';
 import type { Logger } from '../log/index.ts';
 import { openPlatform, type Platform } from './open.ts';
 
@@ -18,7 +19,7 @@ export async function runRole(
       await platform.close();
     });
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof PortInUseError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(2);
     }

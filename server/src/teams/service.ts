@@ -1,6 +1,6 @@
 import type { ApiKey, ApiKeyRole, Db, Team } from '../db/index.ts';
 import { badInput, conflict, notFound } from '../errors/index.ts';
-import { newId } from '../ids/index.ts';
+import { isUuid, newId } from '../ids/index.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { generateApiKey, hashApiKey, keyPrefix } from '../auth/keys.ts';
 import type { AuthService } from '../auth/service.ts';
@@ -63,12 +63,13 @@ export class TeamService {
     return { apiKey, plaintext };
   }
 
-  async listApiKeys(teamId: string): Promise<ApiKey[]> {
-    return this.#db.apiKey.findMany({ where: { teamId }, orderBy: { id: 'asc' } });
+  /** Keys of one team, or of every team (with the team) when none is given; oldest first. */
+  async listApiKeys(teamId?: string): Promise<(ApiKey & { team: Team })[]> {
+    return this.#db.apiKey.findMany({ where: teamId ? { teamId } : {}, include: { team: true }, orderBy: { id: 'asc' } });
   }
 
   async revokeApiKey(id: string): Promise<ApiKey> {
-    const key = await this.#db.apiKey.findUnique({ where: { id } });
+    const key = isUuid(id) ? await this.#db.apiKey.findUnique({ where: { id } }) : null;
     if (!key) throw notFound('API key', id);
     const revoked = key.revokedAt ? key : await this.#db.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
     this.#auth.forget();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Logger as GraphileLogger, run, type Runner } from 'graphile-worker';
+import pg from 'pg';
 import { EventWriter } from '../events/writer.ts';
 import type { Platform } from '../platform/open.ts';
 import { createSandboxDriver } from '../sandbox/drivers.ts';
@@ -8,6 +9,7 @@ import { SandboxService } from '../sandbox/service.ts';
 import { runTurn } from '../turns/run-turn.ts';
 import { recoverStaleTurns } from '../turns/recovery.ts';
 import { JOBS, type RunTurnPayload } from './jobs.ts';
+import { isDatabaseShutdown } from '../db/errors.ts';
 
 export type Worker = { sandboxes: SandboxService; close(): Promise<void> };
 
@@ -36,15 +38,20 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
   const shutdown = new AbortController();
   const deps = { db: services.db, bus: services.bus, writer, sandboxes, log, workerId, shutdown: shutdown.signal };
 
+  // Jobs hold no queue connection while they run; `max` only bounds the pool. The pool is
+  // ours, not graphile-worker's: its error listener must outlive runner.stop(), since the
+  // database may drop idle connections while the pool is still ending (Ctrl-C reaches the
+  // embedded PostgreSQL too), and an 'error' with no listener would crash the process.
+  const queuePool = new pg.Pool({ connectionString: platform.databaseUrl, max: config.worker.concurrency });
+  queuePool.on('error', (error) => log[isDatabaseShutdown(error) ? 'debug' : 'warn']({ err: error }, 'queue connection error'));
   const runner: Runner = await run({
-    connectionString: platform.databaseUrl,
+    pgPool: queuePool,
     concurrency: config.worker.concurrency,
-    // Jobs hold no queue connection while they run; this only bounds the pool.
-    maxPoolSize: config.worker.concurrency,
     noHandleSignals: true,
     pollInterval: 1_000,
     logger: new GraphileLogger((scope) => (level, message, meta) => {
-      const fn = level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'debug';
+      const quiet = isDatabaseShutdown(meta?.error) || isDatabaseShutdown({ message });
+      const fn = quiet ? 'debug' : level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'debug';
       log[fn]({ scope, meta }, message);
     }),
     taskList: {
@@ -60,6 +67,9 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
         }
       },
     },
+  }).catch(async (error: unknown) => {
+    await queuePool.end();
+    throw error;
   });
 
   const schedule = () =>
@@ -76,6 +86,7 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
       clearInterval(timer);
       shutdown.abort();
       await runner.stop();
+      await queuePool.end();
       await writer.close();
       await driver.close();
     },
