@@ -12,7 +12,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   teams: { run: teamsCommand, help: 'teams create NAME | teams list' },
   'mock-llm': { run: mockLlmCommand, help: 'mock-llm [--port 4010] [--rate 40] [--first-token-ms 0]   run the offline mock model alone' },
   sandbox: { run: sandboxCommand, help: 'sandbox render --agent NAME [--team NAME]   print the Kubernetes objects Paddock applies for an agent' },
-  keys: { run: keysCommand, help: 'keys create --team NAME --name LABEL [--role ADMIN|MEMBER] | keys revoke ID' },
+  keys: { run: keysCommand, help: 'keys create --team NAME --name LABEL [--role OPERATOR|ADMIN|MEMBER|VIEWER] | keys revoke ID' },
 };
 
 export function usage(): string {

@@ -2,6 +2,7 @@ import SchemaBuilder from '@pothos/core';
 import ComplexityPlugin from '@pothos/plugin-complexity';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { failedScope, SCOPE_NEEDS, scopesOf, type Scope } from '../auth/roles.ts';
 import { badInput, forbidden, PaddockError, unauthenticated } from '../errors/index.ts';
 import { decodeGlobalId, encodeGlobalId } from './global-id.ts';
 import type { Context } from './context.ts';
@@ -11,7 +12,7 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 /** The one schema builder; every domain adds its types to it from its own `schema.ts`. */
 export const builder = new SchemaBuilder<{
   Context: Context;
-  AuthScopes: { member: boolean; admin: boolean };
+  AuthScopes: Record<Scope, boolean>;
   DefaultFieldNullability: false;
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
@@ -23,9 +24,9 @@ export const builder = new SchemaBuilder<{
   scopeAuth: {
     // Check subscriptions when they start, not on each event.
     authorizeOnSubscribe: true,
-    authScopes: (ctx) => ({ member: ctx.viewer !== null, admin: ctx.viewer?.role === 'ADMIN' }),
-    unauthorizedError: (_parent, ctx) => {
-      if (ctx.viewer) return forbidden('This operation needs an admin API key.');
+    authScopes: (ctx) => scopesOf(ctx.viewer?.role),
+    unauthorizedError: (_parent, ctx, _info, result) => {
+      if (ctx.viewer) return forbidden(SCOPE_NEEDS[failedScope(result.failure) ?? 'writer'](ctx.viewer.role));
       if (ctx.keyRejected) return unauthenticated('This API key is not valid: it was revoked or never existed. Ask an admin for a new one.');
       return unauthenticated('Send an API key as "Authorization: Bearer <key>" (connectionParams.authorization on WebSocket).');
     },
@@ -34,7 +35,7 @@ export const builder = new SchemaBuilder<{
     clientMutationId: 'omit',
     cursorType: 'String',
     nodesQueryOptions: false,
-    nodeQueryOptions: { authScopes: { member: true } },
+    nodeQueryOptions: { authScopes: { reader: true } },
     decodeGlobalID: decodeGlobalId,
     encodeGlobalID: encodeGlobalId,
   },
@@ -55,9 +56,10 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.queryType({});
-builder.mutationType({});
-builder.subscriptionType({});
+// Every root field needs a key, and no mutation is open to VIEWER keys, whatever a field adds.
+builder.queryType({ authScopes: { reader: true } });
+builder.mutationType({ authScopes: { writer: true } });
+builder.subscriptionType({ authScopes: { reader: true } });
 
 builder.scalarType('DateTime', {
   serialize: (value) => (value instanceof Date ? value.toISOString() : String(value)),

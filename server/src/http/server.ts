@@ -5,7 +5,8 @@ import type { Services } from '../services.ts';
 import { readiness, sendJson } from './health.ts';
 import { serveStatic } from './static.ts';
 import { attachWebSocket } from './websocket.ts';
-import { createGraphqlServer } from './yoga.ts';
+import { Throttle } from './throttle.ts';
+import { clientAddress, createGraphqlServer } from './yoga.ts';
 
 export type HttpServer = { url: string; port: number; close(): Promise<void> };
 
@@ -23,7 +24,8 @@ export async function startHttpServer(opts: {
 }): Promise<HttpServer> {
   const { services } = opts;
   const log = services.log.child({ component: 'http' });
-  const yoga = createGraphqlServer(opts.schema, services);
+  const throttle = new Throttle(services.config.limits);
+  const yoga = createGraphqlServer(opts.schema, services, throttle);
   const maxBody = services.config.limits.maxBodyBytes;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -34,6 +36,15 @@ export async function startHttpServer(opts: {
       return sendJson(res, result.ready ? 200 : 503, result);
     }
     if (path === '/graphql' || path.startsWith('/graphql/')) {
+      if (req.headers.authorization) {
+        const wait = await throttle.authBlockedFor(clientAddress(req));
+        if (wait > 0) {
+          res.setHeader('retry-after', String(wait));
+          return sendJson(res, 429, {
+            errors: [{ message: `Too many failed authentications from this address; retry in ${wait} s.`, extensions: { code: 'RATE_LIMITED', retryAfter: wait } }],
+          });
+        }
+      }
       if (req.method === 'POST') {
         const length = Number(req.headers['content-length']);
         if (req.headers['content-length'] === undefined) {
@@ -57,7 +68,7 @@ export async function startHttpServer(opts: {
     });
   });
   server.keepAliveTimeout = 65_000;
-  const ws = attachWebSocket(server, yoga, services);
+  const ws = attachWebSocket(server, yoga, services, throttle);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

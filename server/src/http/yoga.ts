@@ -1,52 +1,95 @@
+import type { IncomingMessage } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import { getOperationAST, GraphQLError } from 'graphql';
-import { PUBLIC_CODES } from '../errors/index.ts';
+import { PUBLIC_CODES, rateLimited } from '../errors/index.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { Context } from '../graphql/context.ts';
 import { createLoaders } from '../graphql/loaders.ts';
+import { useIntrospectionAuth, useOperationLimits } from '../graphql/limits.ts';
+import { useInputText } from '../graphql/input-text.ts';
+import type { Logger } from '../log/index.ts';
 import type { Services } from '../services.ts';
+import { corsFor, GRAPHIQL_OPTIONS, useSecurityHeaders } from './security.ts';
+import type { Throttle } from './throttle.ts';
 
-/** Set by the WebSocket server, which authenticates once per connection. */
-export type ServerContext = { wsAuth?: { viewer: Viewer | null; keyRejected: boolean } };
+/**
+ * Node's request (HTTP), or the WebSocket server's per-connection authentication
+ * (it authenticates once per connection and throttles on its own).
+ */
+export type ServerContext = { req?: IncomingMessage; wsAuth?: { viewer: Viewer | null; keyRejected: boolean } };
 
 export type Yoga = YogaServerInstance<ServerContext, Context>;
 
-export function createGraphqlServer(schema: GraphQLSchema, services: Services): Yoga {
+export function createGraphqlServer(schema: GraphQLSchema, services: Services, throttle: Throttle): Yoga {
   const log = services.log.child({ component: 'graphql' });
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: { title: 'Paddock GraphQL', subscriptionsProtocol: 'WS' },
+    graphiql: GRAPHIQL_OPTIONS,
     batching: false,
-    // Compiles each distinct operation once; repeated queries skip graphql-js's interpreter.
-    // Not subscriptions: graphql-jit hands a subscription field the operation's variables
-    // instead of its arguments, so `sessionEvents(sessionId: $s)` would see no sessionId.
-    plugins: [useGraphQlJit({}, { enableIf: (args) => getOperationAST(args.document, args.operationName)?.operation !== 'subscription' })],
+    cors: corsFor(services.config.corsOrigins),
+    plugins: [
+      useSecurityHeaders(),
+      useOperationLimits(services.config.limits),
+      useInputText(),
+      useIntrospectionAuth(services.config.publicIntrospection),
+      // Compiles each distinct operation once; repeated queries skip graphql-js's interpreter.
+      // Not subscriptions: graphql-jit hands a subscription field the operation's variables
+      // instead of its arguments, so `sessionEvents(sessionId: $s)` would see no sessionId.
+      useGraphQlJit({}, { enableIf: (args) => getOperationAST(args.document, args.operationName)?.operation !== 'subscription' }),
+    ],
     healthCheckEndpoint: '/graphql/health',
-    // Unexpected errors are logged with their stack and reach clients as "Unexpected error.".
-    maskedErrors: { maskError: maskUnexpected },
+    // Unexpected errors are logged without quoting source and reach clients as "Unexpected error.".
+    maskedErrors: { maskError: (error, message, isDev) => maskUnexpected(error, message, log, isDev) },
     logging: {
       debug: (...args) => log.debug({ args }, 'yoga'),
       info: (...args) => log.info({ args }, 'yoga'),
       warn: (...args) => log.warn({ args }, 'yoga'),
-      error: (...args) => log.error({ err: args[0], args: args.slice(1) }, 'graphql error'),
+      error: (...args) => log.error({ err: describeError(args[0]) }, 'graphql error'),
     },
     context: async (initial): Promise<Context> => {
-      const { viewer, keyRejected } = initial.wsAuth ?? (await services.auth.identify(initial.request.headers.get('authorization')));
+      if (initial.wsAuth) {
+        const { viewer, keyRejected } = initial.wsAuth;
+        return { viewer, keyRejected, services, loaders: createLoaders(services, viewer), log };
+      }
+      const { viewer, keyRejected } = await services.auth.identify(initial.request.headers.get('authorization'));
+      if (keyRejected) await throttle.authFailed(clientAddress(initial.req));
+      if (viewer) {
+        const wait = await throttle.keyRequest(viewer.keyId);
+        if (wait > 0) throw rateLimited(`This API key is over its request rate (PADDOCK_KEY_REQUESTS_PER_SECOND); retry in ${wait} s.`, wait);
+      }
       return { viewer, keyRejected, services, loaders: createLoaders(services, viewer), log };
     },
   });
 }
 
+export function clientAddress(req: IncomingMessage | undefined): string {
+  return req?.socket.remoteAddress ?? 'unknown';
+}
+
+/**
+ * What is safe to log about an unexpected error: its class, code and message, but not
+ * Prisma's rendering of the calling source, which it puts in the message.
+ */
+export function describeError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const original = (error as { originalError?: unknown }).originalError;
+  if (original instanceof Error && original !== error) return describeError(original);
+  const code = (error as { code?: unknown }).code;
+  const prisma = error.name.startsWith('PrismaClient');
+  const message = prisma ? error.message.split('\n').filter((line) => line.trim() !== '').at(-1) ?? error.name : error.message;
+  return { type: error.name, message, ...(code !== undefined ? { code } : {}), ...(prisma ? {} : { stack: error.stack }) };
+}
+
 /**
  * Errors Paddock raised on purpose keep their message and code; anything else is
- * masked. Matched by code rather than class, so it holds even when a library loads
- * its own copy of graphql.
+ * logged and masked. Matched by code rather than class, so it holds even when a
+ * library loads its own copy of graphql.
  */
-function maskUnexpected(error: unknown, message: string, isDev?: boolean): Error {
+function maskUnexpected(error: unknown, message: string, log: Logger, isDev?: boolean): Error {
   for (let e: unknown = error; e instanceof Error; e = (e as { originalError?: unknown }).originalError) {
     const code = (e as { extensions?: { code?: unknown } }).extensions?.code;
     const located = error as { path?: readonly (string | number)[]; nodes?: never };
@@ -58,5 +101,6 @@ function maskUnexpected(error: unknown, message: string, isDev?: boolean): Error
       return new GraphQLError(e.message, { path: located.path, nodes: located.nodes, extensions: { code: 'BAD_USER_INPUT' } });
     }
   }
+  log.error({ err: describeError(error), path: (error as { path?: unknown }).path }, 'unexpected error');
   return maskError(error, message, isDev);
 }

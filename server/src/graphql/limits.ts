@@ -1,0 +1,116 @@
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import { GraphQLError, parse, validate, visit, type DocumentNode, type ValidationRule } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Config } from '../config/index.ts';
+import { limitExceeded, unauthenticated } from '../errors/index.ts';
+import type { Context } from './context.ts';
+
+type Limits = Config['limits'];
+
+/** Which setting each armor rule enforces, and how to say so. */
+function limitError(message: string, limits: Limits): GraphQLError {
+  const found = /found (\d+(?:\.\d+)?)/.exec(message)?.[1];
+  if (message.includes('depth')) {
+    return limitExceeded(`Query depth ${found} exceeds the limit of ${limits.maxDepth} (PADDOCK_MAX_QUERY_DEPTH); select less deeply nested fields.`, 'PADDOCK_MAX_QUERY_DEPTH');
+  }
+  if (message.includes('Aliases')) {
+    return limitExceeded(`The query uses ${found} aliases; the limit is ${limits.maxAliases} (PADDOCK_MAX_QUERY_ALIASES).`, 'PADDOCK_MAX_QUERY_ALIASES');
+  }
+  if (message.includes('Directives')) {
+    return limitExceeded(`The query uses ${found} directives; the limit is ${limits.maxDirectives} (PADDOCK_MAX_QUERY_DIRECTIVES).`, 'PADDOCK_MAX_QUERY_DIRECTIVES');
+  }
+  return limitExceeded(
+    `Query complexity ${found} exceeds the limit of ${limits.maxComplexity} (PADDOCK_MAX_QUERY_COMPLEXITY); request fewer fields or smaller pages.`,
+    'PADDOCK_MAX_QUERY_COMPLEXITY',
+  );
+}
+
+/**
+ * Bounds what one document may cost before anything else looks at it: the parser stops
+ * after `maxTokens` tokens, and depth, aliases, directives and cost (fragments expanded,
+ * literal `first`/`last` as multipliers, introspection included) are checked in one pass
+ * that visits each fragment once, so the check is linear in the document. It runs on its
+ * own before graphql-js's validation, some of whose rules are far from linear on fragment
+ * bombs. Page sizes passed as variables are counted again by the complexity plugin at
+ * execution, before any resolver runs.
+ */
+export function useOperationLimits(limits: Limits): Plugin {
+  const rules = (reject: (error: GraphQLError) => void): ValidationRule[] => {
+    const common = { propagateOnRejection: false, exposeLimits: true, onReject: [(_ctx: unknown, error: GraphQLError) => reject(error)] };
+    return [
+      maxDepthRule({ ...common, n: limits.maxDepth, flattenFragments: true, ignoreIntrospection: true }),
+      maxAliasesRule({ ...common, n: limits.maxAliases }),
+      maxDirectivesRule({ ...common, n: limits.maxDirectives }),
+      costLimitRule({
+        ...common,
+        maxCost: limits.maxComplexity,
+        objectCost: 1,
+        scalarCost: 1,
+        depthCostFactor: 1,
+        flattenFragments: true,
+        ignoreIntrospection: false,
+      }),
+    ];
+  };
+
+  return {
+    onParse({ setParseFn }) {
+      setParseFn((source, options) => {
+        try {
+          return parse(source, { ...options, maxTokens: limits.maxTokens });
+        } catch (error) {
+          if (error instanceof RangeError) {
+            throw limitExceeded('The document is nested too deeply to read; send a smaller query.', 'PADDOCK_MAX_QUERY_TOKENS');
+          }
+          if (/more than \d+ tokens/.test((error as Error).message)) {
+            throw limitExceeded(`The document has more than ${limits.maxTokens} tokens (PADDOCK_MAX_QUERY_TOKENS); send a smaller query.`, 'PADDOCK_MAX_QUERY_TOKENS');
+          }
+          throw error;
+        }
+      });
+    },
+    onValidate({ params: { schema, documentAST }, setResult }) {
+      const rejected: GraphQLError[] = [];
+      try {
+        validate(schema, documentAST, rules((error) => rejected.push(error)));
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
+        rejected.push(new GraphQLError('found too deeply nested'));
+      }
+      if (rejected.length > 0) setResult([limitError(rejected[0]!.message, limits)]);
+    },
+  };
+}
+
+/** Whether the document reads the schema (`__schema` or `__type`; `__typename` is not introspection). */
+function introspects(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Field(node) {
+      if (node.name.value === '__schema' || node.name.value === '__type') {
+        found = true;
+        return false;
+      }
+      return undefined;
+    },
+    OperationDefinition: { leave: () => (found ? false : undefined) },
+  });
+  return found;
+}
+
+/** Introspection needs an API key unless PADDOCK_PUBLIC_INTROSPECTION is set. */
+export function useIntrospectionAuth(publicIntrospection: boolean): Plugin<Context> {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      if (publicIntrospection || args.contextValue.viewer) return;
+      if (introspects(args.document)) {
+        setResultAndStopExecution({
+          errors: [unauthenticated('Introspection needs an API key: send "Authorization: Bearer <key>" (or set PADDOCK_PUBLIC_INTROSPECTION=true on the server).')],
+        });
+      }
+    },
+  };
+}

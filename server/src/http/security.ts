@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { renderGraphiQL, type Plugin, type YogaInitialContext } from 'graphql-yoga';
+
+/** Headers every page Paddock serves carries: no MIME sniffing, no framing, no referrer leaks. */
+const COMMON_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+};
+
+/**
+ * The dashboard: scripts and styles only from its own origin (Vite builds no inline
+ * script), API calls and WebSockets to its own origin, never framed.
+ */
+export const DASHBOARD_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export function setDashboardHeaders(res: ServerResponse): void {
+  for (const [name, value] of Object.entries(COMMON_HEADERS)) res.setHeader(name, value);
+  res.setHeader('content-security-policy', DASHBOARD_CSP);
+}
+
+/**
+ * GraphiQL is yoga's page: its code comes from unpkg and its two small inline
+ * bootstrap scripts are allowed by hash, not by 'unsafe-inline'. Its editor injects
+ * styles and runs workers from blobs.
+ */
+export const GRAPHIQL_OPTIONS = { title: 'Paddock GraphQL', subscriptionsProtocol: 'WS' as const };
+
+function graphiqlCsp(): string {
+  const page = renderGraphiQL({ ...GRAPHIQL_OPTIONS, endpoint: '/graphql' });
+  const hashes = [...page.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(
+    (m) => `'sha256-${createHash('sha256').update(m[1] ?? '').digest('base64')}'`,
+  );
+  return [
+    "default-src 'self'",
+    `script-src 'self' https://unpkg.com ${hashes.join(' ')}`,
+    "worker-src 'self' blob:",
+    "style-src 'self' 'unsafe-inline' https://unpkg.com",
+    "font-src 'self' data: https://unpkg.com",
+    "img-src 'self' data: https://raw.githubusercontent.com",
+    "connect-src 'self' https://unpkg.com",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** Security headers on every response of the GraphQL endpoint, GraphiQL's CSP on its page. */
+export function useSecurityHeaders(): Plugin {
+  const csp = graphiqlCsp();
+  return {
+    onResponse({ response }) {
+      for (const [name, value] of Object.entries(COMMON_HEADERS)) response.headers.set(name, value);
+      if (response.headers.get('content-type')?.startsWith('text/html')) response.headers.set('content-security-policy', csp);
+    },
+  };
+}
+
+/**
+ * CORS for the origins in PADDOCK_CORS_ORIGINS only; with none configured, no CORS
+ * headers at all (the dashboard is same-origin and needs none).
+ */
+export function corsFor(origins: readonly string[]) {
+  if (origins.length === 0) return false;
+  return (request: YogaInitialContext['request']) => {
+    const origin = request.headers.get('origin');
+    if (!origin || !origins.includes(origin)) return false;
+    return { origin, credentials: true, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type'], maxAge: 600 };
+  };
+}
