@@ -19,11 +19,11 @@ const textError = (field: string, problem: string) =>
 
 /** String literals in the document, named by their argument and input-object field path. */
 const literalTextRule: ValidationRule = (context) => ({
-  StringValue(node, _key, _parent, _path, ancestors) {
+  StringValue(node, _key, parent, _path, ancestors) {
     const problem = badText(node.value);
     if (!problem) return;
     const names: string[] = [];
-    for (const ancestor of ancestors) {
+    for (const ancestor of [...ancestors, parent ?? []]) {
       if (Array.isArray(ancestor)) continue;
       const a = ancestor as ASTNode;
       if (a.kind === Kind.ARGUMENT || a.kind === Kind.OBJECT_FIELD) names.push(a.name.value);

@@ -2,7 +2,7 @@ import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { GraphQLError, parse, validate, visit, type DocumentNode, type ValidationRule } from 'graphql';
+import { GraphQLError, Kind, Lexer, parse, Source, TokenKind, validate, visit, type DocumentNode, type FragmentDefinitionNode, type SelectionNode, type ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config/index.ts';
 import { limitExceeded, unauthenticated } from '../errors/index.ts';
@@ -37,7 +37,7 @@ function limitError(message: string, limits: Limits): GraphQLError {
  * bombs. Page sizes passed as variables are counted again by the complexity plugin at
  * execution, before any resolver runs.
  */
-export function useOperationLimits(limits: Limits): Plugin {
+export function useOperationLimits(limits: Limits): Plugin<Record<string, unknown>> {
   const rules = (reject: (error: GraphQLError) => void): ValidationRule[] => {
     const common = { propagateOnRejection: false, exposeLimits: true, onReject: [(_ctx: unknown, error: GraphQLError) => reject(error)] };
     return [
@@ -56,7 +56,14 @@ export function useOperationLimits(limits: Limits): Plugin {
     ];
   };
 
+  const tooManyTokens = () =>
+    limitExceeded(`The document has more than ${limits.maxTokens} tokens (PADDOCK_MAX_QUERY_TOKENS); send a smaller query.`, 'PADDOCK_MAX_QUERY_TOKENS');
   return {
+    // Counted before parsing too, so the answer is a plain 400 over HTTP (yoga answers
+    // parse errors as spec errors, 200 for application/json clients).
+    onParams({ params, setResult }) {
+      if (typeof params.query === 'string' && exceedsTokens(params.query, limits.maxTokens)) setResult({ errors: [tooManyTokens()] });
+    },
     onParse({ setParseFn }) {
       setParseFn((source, options) => {
         try {
@@ -65,14 +72,22 @@ export function useOperationLimits(limits: Limits): Plugin {
           if (error instanceof RangeError) {
             throw limitExceeded('The document is nested too deeply to read; send a smaller query.', 'PADDOCK_MAX_QUERY_TOKENS');
           }
-          if (/more than \d+ tokens/.test((error as Error).message)) {
-            throw limitExceeded(`The document has more than ${limits.maxTokens} tokens (PADDOCK_MAX_QUERY_TOKENS); send a smaller query.`, 'PADDOCK_MAX_QUERY_TOKENS');
-          }
+          if (/contains more tha[nt] \d+ tokens/.test((error as Error).message)) throw tooManyTokens();
           throw error;
         }
       });
     },
     onValidate({ params: { schema, documentAST }, setResult }) {
+      const reads = introspectionReads(documentAST);
+      if (reads > MAX_INTROSPECTION_READS) {
+        setResult([
+          limitExceeded(
+            `The query reads the schema (__schema or __type) ${reads} times; a request may do so at most ${MAX_INTROSPECTION_READS} times.`,
+            'INTROSPECTION_READS',
+          ),
+        ]);
+        return;
+      }
       const rejected: GraphQLError[] = [];
       try {
         validate(schema, documentAST, rules((error) => rejected.push(error)));
@@ -83,6 +98,55 @@ export function useOperationLimits(limits: Limits): Plugin {
       if (rejected.length > 0) setResult([limitError(rejected[0]!.message, limits)]);
     },
   };
+}
+
+/**
+ * Introspection answers are large (every type and field), so besides counting towards the
+ * cost, a document may ask for them only this often; GraphiQL asks once.
+ */
+const MAX_INTROSPECTION_READS = 2;
+
+/** `__schema`/`__type` selections with fragments expanded, each fragment counted once (linear). */
+function introspectionReads(document: DocumentNode): number {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const memo = new Map<string, number>();
+  const count = (selections: readonly SelectionNode[], visiting: Set<string>): number => {
+    let total = 0;
+    for (const s of selections) {
+      if (s.kind === Kind.FIELD) total += s.name.value === '__schema' || s.name.value === '__type' ? 1 : 0;
+      else if (s.kind === Kind.INLINE_FRAGMENT) total += count(s.selectionSet.selections, visiting);
+      else {
+        const name = s.name.value;
+        const fragment = fragments.get(name);
+        if (!fragment || visiting.has(name)) continue;
+        if (!memo.has(name)) {
+          visiting.add(name);
+          memo.set(name, count(fragment.selectionSet.selections, visiting));
+          visiting.delete(name);
+        }
+        total += memo.get(name)!;
+      }
+      // Saturate: the limit is tiny, and 2^n spreads must not overflow into a small number.
+      if (total > 1e6) return total;
+    }
+    return total;
+  };
+  let reads = 0;
+  // Introspection fields exist only on the query root, so root selections are all that count.
+  for (const d of document.definitions) if (d.kind === Kind.OPERATION_DEFINITION) reads += count(d.selectionSet.selections, new Set());
+  return reads;
+}
+
+/** Whether `query` has more than `max` tokens; the lexer is iterative, so this is safe on any input. */
+function exceedsTokens(query: string, max: number): boolean {
+  const lexer = new Lexer(new Source(query));
+  try {
+    for (let count = 0; lexer.advance().kind !== TokenKind.EOF; ) if (++count > max) return true;
+  } catch {
+    // A syntax error: the parser reports it.
+  }
+  return false;
 }
 
 /** Whether the document reads the schema (`__schema` or `__type`; `__typename` is not introspection). */

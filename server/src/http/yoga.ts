@@ -8,6 +8,7 @@ import type { Viewer } from '../auth/viewer.ts';
 import type { Context } from '../graphql/context.ts';
 import { createLoaders } from '../graphql/loaders.ts';
 import { useIntrospectionAuth, useOperationLimits } from '../graphql/limits.ts';
+import { useCodedErrors } from '../graphql/coded-errors.ts';
 import { useInputText } from '../graphql/input-text.ts';
 import type { Logger } from '../log/index.ts';
 import type { Services } from '../services.ts';
@@ -35,6 +36,7 @@ export function createGraphqlServer(schema: GraphQLSchema, services: Services, t
       useSecurityHeaders(),
       useOperationLimits(services.config.limits),
       useInputText(),
+      useCodedErrors(),
       useIntrospectionAuth(services.config.publicIntrospection),
       // Compiles each distinct operation once; repeated queries skip graphql-js's interpreter.
       // Not subscriptions: graphql-jit hands a subscription field the operation's variables
@@ -48,7 +50,8 @@ export function createGraphqlServer(schema: GraphQLSchema, services: Services, t
       debug: (...args) => log.debug({ args }, 'yoga'),
       info: (...args) => log.info({ args }, 'yoga'),
       warn: (...args) => log.warn({ args }, 'yoga'),
-      error: (...args) => log.error({ err: describeError(args[0]) }, 'graphql error'),
+      // A client's mistake is not the server's error; unexpected ones are logged when masked.
+      error: (...args) => (isClientError(args[0]) ? log.debug : log.error).call(log, { err: describeError(args[0]) }, 'graphql error'),
     },
     context: async (initial): Promise<Context> => {
       if (initial.wsAuth) {
@@ -64,6 +67,10 @@ export function createGraphqlServer(schema: GraphQLSchema, services: Services, t
       return { viewer, keyRejected, services, loaders: createLoaders(services, viewer), log };
     },
   });
+}
+
+function isClientError(error: unknown): boolean {
+  return error instanceof GraphQLError && !(error.originalError && !(error.originalError instanceof GraphQLError));
 }
 
 export function clientAddress(req: IncomingMessage | undefined): string {
@@ -101,6 +108,7 @@ function maskUnexpected(error: unknown, message: string, log: Logger, isDev?: bo
       return new GraphQLError(e.message, { path: located.path, nodes: located.nodes, extensions: { code: 'BAD_USER_INPUT' } });
     }
   }
-  log.error({ err: describeError(error), path: (error as { path?: unknown }).path }, 'unexpected error');
-  return maskError(error, message, isDev);
+  const masked = maskError(error, message, isDev);
+  if (masked.message === message) log.error({ err: describeError(error), path: (error as { path?: unknown }).path }, 'unexpected error');
+  return masked;
 }
