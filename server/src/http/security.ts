@@ -31,14 +31,13 @@ export function setDashboardHeaders(res: ServerResponse): void {
 }
 
 /**
- * GraphiQL is yoga's page: its code comes from unpkg and its two small inline
- * bootstrap scripts are allowed by hash, not by 'unsafe-inline'. Its editor injects
- * styles and runs workers from blobs.
+ * GraphiQL is yoga's page: its code comes from unpkg and its small inline bootstrap
+ * scripts are allowed by hash, not by 'unsafe-inline'. Its editor injects styles and
+ * runs workers from blobs.
  */
 export const GRAPHIQL_OPTIONS = { title: 'Paddock GraphQL', subscriptionsProtocol: 'WS' as const };
 
-function graphiqlCsp(): string {
-  const page = renderGraphiQL({ ...GRAPHIQL_OPTIONS, endpoint: '/graphql' });
+function graphiqlCsp(page: string): string {
   const hashes = [...page.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(
     (m) => `'sha256-${createHash('sha256').update(m[1] ?? '').digest('base64')}'`,
   );
@@ -56,14 +55,24 @@ function graphiqlCsp(): string {
   ].join('; ');
 }
 
-/** Security headers on every response of the GraphQL endpoint, GraphiQL's CSP on its page. */
-export function useSecurityHeaders(): Plugin {
-  const csp = graphiqlCsp();
+/**
+ * Security headers on every response of the GraphQL endpoint; GraphiQL's page gets the
+ * CSP that matches the page it was rendered as (the same options render the same page).
+ */
+export function graphiqlSecurity() {
+  let csp = graphiqlCsp('');
   return {
-    onResponse({ response }) {
-      for (const [name, value] of Object.entries(COMMON_HEADERS)) response.headers.set(name, value);
-      if (response.headers.get('content-type')?.startsWith('text/html')) response.headers.set('content-security-policy', csp);
+    render: (options?: Parameters<typeof renderGraphiQL>[0]) => {
+      const page = renderGraphiQL(options ?? GRAPHIQL_OPTIONS);
+      csp = graphiqlCsp(page);
+      return page;
     },
+    plugin: {
+      onResponse({ response }) {
+        for (const [name, value] of Object.entries(COMMON_HEADERS)) response.headers.set(name, value);
+        if (response.headers.get('content-type')?.startsWith('text/html')) response.headers.set('content-security-policy', csp);
+      },
+    } satisfies Plugin,
   };
 }
 

@@ -12,7 +12,7 @@ import { useCodedErrors } from '../graphql/coded-errors.ts';
 import { useInputText } from '../graphql/input-text.ts';
 import type { Logger } from '../log/index.ts';
 import type { Services } from '../services.ts';
-import { corsFor, GRAPHIQL_OPTIONS, useSecurityHeaders } from './security.ts';
+import { corsFor, GRAPHIQL_OPTIONS, graphiqlSecurity } from './security.ts';
 import type { Throttle } from './throttle.ts';
 
 /**
@@ -25,15 +25,17 @@ export type Yoga = YogaServerInstance<ServerContext, Context>;
 
 export function createGraphqlServer(schema: GraphQLSchema, services: Services, throttle: Throttle): Yoga {
   const log = services.log.child({ component: 'graphql' });
+  const graphiql = graphiqlSecurity();
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: GRAPHIQL_OPTIONS,
+    renderGraphiQL: graphiql.render,
     batching: false,
     cors: corsFor(services.config.corsOrigins),
     plugins: [
-      useSecurityHeaders(),
+      graphiql.plugin,
       useOperationLimits(services.config.limits),
       useInputText(),
       useCodedErrors(),
