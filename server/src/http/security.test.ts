@@ -8,6 +8,7 @@ import { loadConfig } from '../config/index.ts';
 import { schema } from '../graphql/schema.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
 import { startHttpServer, type HttpServer } from './server.ts';
+import { describeError } from './yoga.ts';
 
 let t: TestPlatform;
 let open: HttpServer;
@@ -104,5 +105,17 @@ describe('introspection', () => {
       errors: { extensions: { code: string } }[];
     };
     expect(agents.errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('logs', () => {
+  it('describe database errors without quoting the calling source', async () => {
+    const db = t.platform.services.db;
+    const error = await db.team.create({ data: { id: 'not-a-uuid', name: 'x\u0000y' } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    const described = describeError(error);
+    expect(JSON.stringify(described)).not.toMatch(/security\.test\.ts|invocation in|→/);
+    expect(described).not.toHaveProperty('stack');
+    expect(String(described.message)).not.toContain('\n');
   });
 });
