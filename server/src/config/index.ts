@@ -34,6 +34,7 @@ const envSchema = z.object({
     .default('')
     .transform((value) => value.split(',').map((o) => o.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be a comma-separated list of origins like https://app.example.com'))),
+  PADDOCK_TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   PADDOCK_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   PADDOCK_KEY_REQUESTS_PER_SECOND: z.coerce.number().int().min(1).default(200),
   PADDOCK_WS_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).default(100),
@@ -94,6 +95,8 @@ export type Config = {
   publicIntrospection: boolean;
   /** Origins other than the API's own that browsers may call it from. */
   corsOrigins: string[];
+  /** Reverse proxies in front of the API whose X-Forwarded-For entries are trusted. */
+  trustProxyHops: number;
   worker: {
     concurrency: number;
     isolation: 'auto' | 'bwrap' | 'none';
@@ -207,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     publicIntrospection: e.PADDOCK_PUBLIC_INTROSPECTION,
     corsOrigins: e.PADDOCK_CORS_ORIGINS,
+    trustProxyHops: e.PADDOCK_TRUST_PROXY_HOPS,
     worker: {
       concurrency: e.PADDOCK_WORKER_CONCURRENCY,
       isolation: e.PADDOCK_SANDBOX_ISOLATION,

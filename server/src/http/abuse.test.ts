@@ -5,6 +5,9 @@ import { GraphqlClient } from '../../test/graphql-client.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
 import { newId } from '../ids/index.ts';
 import { decodeGlobalId } from '../graphql/global-id.ts';
+import type { IncomingMessage } from 'node:http';
+import { loadConfig } from '../config/index.ts';
+import { Throttle } from './throttle.ts';
 
 /** Abuse limits, with small values so the tests reach them quickly. */
 let t: TestPlatform;
@@ -112,6 +115,20 @@ describe('per-socket subscriptions', () => {
     for (const r of refused) expect(r).toMatch(/RATE_LIMITED.*|PADDOCK_WS_MAX_SUBSCRIPTIONS/);
     for (const stop of stops) stop();
     await client.dispose();
+  });
+});
+
+describe('client address', () => {
+  const req = (forwarded?: string) => ({ socket: { remoteAddress: '10.0.0.9' }, headers: forwarded ? { 'x-forwarded-for': forwarded } : {} }) as unknown as IncomingMessage;
+  const limits = loadConfig({}).limits;
+
+  it('is the peer unless proxies are trusted, then what the outermost trusted proxy saw', () => {
+    expect(new Throttle(limits).addressOf(req('1.2.3.4'))).toBe('10.0.0.9');
+    const behindOne = new Throttle(limits, 1);
+    // A client cannot choose its address by sending its own X-Forwarded-For.
+    expect(behindOne.addressOf(req('6.6.6.6, 1.2.3.4'))).toBe('1.2.3.4');
+    expect(behindOne.addressOf(req())).toBe('10.0.0.9');
+    expect(new Throttle(limits, 2).addressOf(req('6.6.6.6, 1.2.3.4, 10.1.0.1'))).toBe('1.2.3.4');
   });
 });
 

@@ -6,7 +6,7 @@ import { readiness, sendJson } from './health.ts';
 import { serveStatic } from './static.ts';
 import { attachWebSocket } from './websocket.ts';
 import { Throttle } from './throttle.ts';
-import { clientAddress, createGraphqlServer } from './yoga.ts';
+import { createGraphqlServer } from './yoga.ts';
 
 export type HttpServer = { url: string; port: number; close(): Promise<void> };
 
@@ -24,7 +24,7 @@ export async function startHttpServer(opts: {
 }): Promise<HttpServer> {
   const { services } = opts;
   const log = services.log.child({ component: 'http' });
-  const throttle = new Throttle(services.config.limits);
+  const throttle = new Throttle(services.config.limits, services.config.trustProxyHops);
   const yoga = createGraphqlServer(opts.schema, services, throttle);
   const maxBody = services.config.limits.maxBodyBytes;
 
@@ -37,7 +37,7 @@ export async function startHttpServer(opts: {
     }
     if (path === '/graphql' || path.startsWith('/graphql/')) {
       if (req.headers.authorization) {
-        const wait = await throttle.authBlockedFor(clientAddress(req));
+        const wait = await throttle.authBlockedFor(throttle.addressOf(req));
         if (wait > 0) {
           res.setHeader('retry-after', String(wait));
           return sendJson(res, 429, {

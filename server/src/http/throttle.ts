@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config/index.ts';
 
@@ -10,11 +11,26 @@ export class Throttle {
   readonly #failures: RateLimiterMemory;
   readonly #requests: RateLimiterMemory;
   readonly #maxFailures: number;
+  readonly #proxyHops: number;
 
-  constructor(limits: Config['limits']) {
+  constructor(limits: Config['limits'], trustProxyHops = 0) {
     this.#maxFailures = limits.authFailuresPerMinute;
+    this.#proxyHops = trustProxyHops;
     this.#failures = new RateLimiterMemory({ points: limits.authFailuresPerMinute, duration: 60 });
     this.#requests = new RateLimiterMemory({ points: limits.keyRequestsPerSecond, duration: 1 });
+  }
+
+  /**
+   * The client's address: the peer's, or behind `trustProxyHops` reverse proxies the
+   * X-Forwarded-For entry the outermost trusted proxy saw (entries further left are the
+   * client's own claims and could be forged).
+   */
+  addressOf(req: IncomingMessage | undefined): string {
+    const peer = req?.socket.remoteAddress ?? 'unknown';
+    if (this.#proxyHops === 0 || !req) return peer;
+    const header = req.headers['x-forwarded-for'];
+    const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((a) => a.trim()).filter(Boolean);
+    return forwarded.at(-this.#proxyHops) ?? forwarded[0] ?? peer;
   }
 
   /** Seconds until `address` may try a key again; 0 when it may now. */

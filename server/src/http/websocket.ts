@@ -7,7 +7,7 @@ import type { Viewer } from '../auth/viewer.ts';
 import { rateLimited, unauthenticated } from '../errors/index.ts';
 import type { Services } from '../services.ts';
 import type { Throttle } from './throttle.ts';
-import { clientAddress, type Yoga } from './yoga.ts';
+import type { Yoga } from './yoga.ts';
 
 /** Close codes a client can act on: the key was revoked; too many failed authentications. */
 export const CLOSE_KEY_REVOKED = CloseCode.Forbidden; // 4403
@@ -49,7 +49,7 @@ export function attachWebSocket(server: Server, yoga: Yoga, services: Services, 
       onConnect: async (ctx) => {
         const raw = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         const authorization = typeof raw === 'string' ? raw : null;
-        const address = clientAddress(ctx.extra.request);
+        const address = throttle.addressOf(ctx.extra.request);
         if (authorization) {
           const wait = await throttle.authBlockedFor(address);
           if (wait > 0) {

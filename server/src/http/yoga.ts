@@ -61,7 +61,7 @@ export function createGraphqlServer(schema: GraphQLSchema, services: Services, t
         return { viewer, keyRejected, services, loaders: createLoaders(services, viewer), log };
       }
       const { viewer, keyRejected } = await services.auth.identify(initial.request.headers.get('authorization'));
-      if (keyRejected) await throttle.authFailed(clientAddress(initial.req));
+      if (keyRejected) await throttle.authFailed(throttle.addressOf(initial.req));
       if (viewer) {
         const wait = await throttle.keyRequest(viewer.keyId);
         if (wait > 0) throw rateLimited(`This API key is over its request rate (PADDOCK_KEY_REQUESTS_PER_SECOND); retry in ${wait} s.`, wait);
@@ -73,10 +73,6 @@ export function createGraphqlServer(schema: GraphQLSchema, services: Services, t
 
 function isClientError(error: unknown): boolean {
   return error instanceof GraphQLError && !(error.originalError && !(error.originalError instanceof GraphQLError));
-}
-
-export function clientAddress(req: IncomingMessage | undefined): string {
-  return req?.socket.remoteAddress ?? 'unknown';
 }
 
 /**
