@@ -2,7 +2,7 @@ import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { GraphQLError, Kind, Lexer, parse, Source, TokenKind, validate, visit, type DocumentNode, type FragmentDefinitionNode, type SelectionNode, type ValidationRule } from 'graphql';
+import { GraphQLError, Kind, Lexer, parse, Source, TokenKind, validate, type DocumentNode, type FragmentDefinitionNode, type SelectionNode, type ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config/index.ts';
 import { limitExceeded, unauthenticated } from '../errors/index.ts';
@@ -149,28 +149,12 @@ function exceedsTokens(query: string, max: number): boolean {
   return false;
 }
 
-/** Whether the document reads the schema (`__schema` or `__type`; `__typename` is not introspection). */
-function introspects(document: DocumentNode): boolean {
-  let found = false;
-  visit(document, {
-    Field(node) {
-      if (node.name.value === '__schema' || node.name.value === '__type') {
-        found = true;
-        return false;
-      }
-      return undefined;
-    },
-    OperationDefinition: { leave: () => (found ? false : undefined) },
-  });
-  return found;
-}
-
 /** Introspection needs an API key unless PADDOCK_PUBLIC_INTROSPECTION is set. */
 export function useIntrospectionAuth(publicIntrospection: boolean): Plugin<Context> {
   return {
     onExecute({ args, setResultAndStopExecution }) {
       if (publicIntrospection || args.contextValue.viewer) return;
-      if (introspects(args.document)) {
+      if (introspectionReads(args.document) > 0) {
         setResultAndStopExecution({
           errors: [unauthenticated('Introspection needs an API key: send "Authorization: Bearer <key>" (or set PADDOCK_PUBLIC_INTROSPECTION=true on the server).')],
         });
