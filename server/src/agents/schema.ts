@@ -38,6 +38,7 @@ builder.node(Agent, {
         type: Session,
         description: 'Newest first.',
         args: { filter: t.arg({ type: SessionFilter }) },
+        complexity: (args) => ({ field: 1, multiplier: args.first ?? args.last ?? 20 }),
         resolve: (agent, args, ctx) =>
           keysetConnection(args, (w) => ctx.services.sessions.list(viewerOf(ctx), { ...args.filter, agentId: agent.id }, w)),
       },

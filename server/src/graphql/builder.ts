@@ -3,7 +3,7 @@ import ComplexityPlugin from '@pothos/plugin-complexity';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { failedScope, SCOPE_NEEDS, scopesOf, type Scope } from '../auth/roles.ts';
-import { badInput, forbidden, PaddockError, unauthenticated } from '../errors/index.ts';
+import { badInput, forbidden, limitExceeded, unauthenticated } from '../errors/index.ts';
 import { decodeGlobalId, encodeGlobalId } from './global-id.ts';
 import type { Context } from './context.ts';
 
@@ -48,11 +48,12 @@ export const builder = new SchemaBuilder<{
       complexity: ctx.services.config.limits.maxComplexity,
       breadth: ctx.services.config.limits.maxComplexity,
     }),
-    complexityError: (kind, result) =>
-      new PaddockError(
-        'BAD_USER_INPUT',
-        `Query ${kind.toLowerCase()} ${String(result[kind.toLowerCase() as 'depth' | 'complexity' | 'breadth'])} exceeds the limit; request fewer fields or smaller pages.`,
-      ),
+    // Page sizes passed as variables are only known here, at execution, before any resolver runs.
+    complexityError: (kind, result) => {
+      const setting = kind === 'Depth' ? 'PADDOCK_MAX_QUERY_DEPTH' : 'PADDOCK_MAX_QUERY_COMPLEXITY';
+      const found = result[kind.toLowerCase() as 'depth' | 'complexity' | 'breadth'];
+      return limitExceeded(`Query ${kind.toLowerCase()} ${String(found)} exceeds the limit (${setting}); request fewer fields or smaller pages.`, setting);
+    },
   },
 });
 

@@ -184,8 +184,17 @@ describe('cost is bounded before execution', () => {
     expect(onlyError(directives)).toMatchObject({ extensions: { limit: 'PADDOCK_MAX_QUERY_DIRECTIVES' } });
 
     const pages = await post({ query: 'query($n: Int) { sessions(first: $n) { edges { node { messages(first: $n) { edges { node { id content } } } } } } }', variables: { n: 100 } });
-    expect(onlyError(pages)).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
-    expect(onlyError(pages).message).toMatch(/complexity .* exceeds the limit/);
+    // Page sizes in variables are counted at execution, before any resolver runs.
+    expect(onlyError(pages)).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', limit: 'PADDOCK_MAX_QUERY_COMPLEXITY' } });
+    expect(onlyError(pages).message).toMatch(/complexity \d+ exceeds the limit \(PADDOCK_MAX_QUERY_COMPLEXITY\)/);
+    expect(pages.status).toBe(400);
+    const mutation = await post({
+      query: 'mutation($n: Int) { createAgent(input: { name: "never-made", harness: "chat" }) { sessions(first: $n) { edges { node { messages(first: $n) { edges { node { id } } } } } } } }',
+      variables: { n: 100 },
+    });
+    expect(onlyError(mutation).extensions?.limit).toBe('PADDOCK_MAX_QUERY_COMPLEXITY');
+    const made = await post({ query: '{ agents(filter: { search: "never-made" }) { edges { cursor } } }' });
+    expect(made.body?.data).toEqual({ agents: { edges: [] } });
   });
 });
 
