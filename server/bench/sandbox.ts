@@ -198,7 +198,7 @@ async function main(): Promise<void> {
     const http = await startApi(platform);
     api = http;
     const team = await platform.services.teams.createTeam('bench');
-    const key = await platform.services.teams.createApiKey({ teamId: team.id, name: 'bench', role: 'MEMBER' });
+    const key = await platform.services.teams.createApiKey(null, { teamId: team.id, name: 'bench', role: 'MEMBER' });
     const client = new GraphqlClient(http.url, key.plaintext);
     const agent = async (name: string) => (await client.ok<{ createAgent: { id: string } }>(`mutation($n: String!) { createAgent(input: { name: $n, harness: "chat" }) { id } }`, { n: name })).createAgent.id;
     const agents = { warm: await agent('bench-warm'), cold: await agent('bench-cold') };

@@ -243,6 +243,10 @@ async function main() {
     PADDOCK_DATA_DIR: dataDir,
     PADDOCK_LOG_LEVEL: 'warn',
     PADDOCK_WORKER_CONCURRENCY: String(Math.max(64, SESSIONS + 8)),
+    // One key and one team drive every session: lift the per-key rate and the team quotas.
+    PADDOCK_KEY_REQUESTS_PER_SECOND: '1000000',
+    PADDOCK_TEAM_MAX_RUNNING_SESSIONS: '0',
+    PADDOCK_TEAM_MAX_SANDBOXES: '0',
   };
   const nodeArgs = (role: string) => [
     process.execPath,

@@ -24,12 +24,12 @@ export type Services = {
 };
 
 export function createServices(deps: { config: Config; db: Db; log: Logger; secrets: SecretBox; harnesses: HarnessCatalog; bus: EventBus }): Services {
-  const auth = new AuthService(deps.db);
+  const auth = new AuthService(deps.db, deps.bus);
   return {
     ...deps,
     auth,
     teams: new TeamService(deps.db, auth),
     agents: new AgentService(deps.db, deps.harnesses, deps.secrets),
-    sessions: new SessionService(deps.db, deps.bus),
+    sessions: new SessionService(deps.db, deps.bus, deps.config.limits),
   };
 }

@@ -38,6 +38,7 @@ builder.node(Agent, {
         type: Session,
         description: 'Newest first.',
         args: { filter: t.arg({ type: SessionFilter }) },
+        complexity: (args) => ({ field: 1, multiplier: args.first ?? args.last ?? 20 }),
         resolve: (agent, args, ctx) =>
           keysetConnection(args, (w) => ctx.services.sessions.list(viewerOf(ctx), { ...args.filter, agentId: agent.id }, w)),
       },
@@ -94,7 +95,7 @@ builder.queryFields((t) => ({
     {
       type: Agent,
       description: 'Newest first.',
-      authScopes: { member: true },
+      authScopes: { reader: true },
       args: { filter: t.arg({ type: AgentFilter }) },
       complexity: (args) => ({ field: 1, multiplier: args.first ?? args.last ?? 20 }),
       resolve: (_root, args, ctx) => keysetConnection(args, (w) => ctx.services.agents.list(viewerOf(ctx), args.filter ?? {}, w)),
@@ -104,7 +105,7 @@ builder.queryFields((t) => ({
   agent: t.field({
     type: Agent,
     nullable: true,
-    authScopes: { member: true },
+    authScopes: { reader: true },
     args: { id: t.arg.globalID({ for: Agent, required: true }) },
     resolve: (_root, args, ctx) => ctx.loaders.agent.load(args.id.id),
   }),
@@ -113,19 +114,19 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   createAgent: t.field({
     type: Agent,
-    authScopes: { member: true },
+    authScopes: { writer: true },
     args: { input: t.arg({ type: CreateAgentInput, required: true }) },
     resolve: (_root, { input }, ctx) => ctx.services.agents.create(viewerOf(ctx), input),
   }),
   updateAgent: t.field({
     type: Agent,
-    authScopes: { member: true },
+    authScopes: { writer: true },
     args: { id: t.arg.globalID({ for: Agent, required: true }), input: t.arg({ type: UpdateAgentInput, required: true }) },
     resolve: (_root, { id, input }, ctx) => ctx.services.agents.update(viewerOf(ctx), id.id, input),
   }),
   deleteAgent: t.field({
     type: DeleteAgentPayload,
-    authScopes: { member: true },
+    authScopes: { writer: true },
     args: { id: t.arg.globalID({ for: Agent, required: true }) },
     resolve: async (_root, { id }, ctx) => {
       await ctx.services.agents.delete(viewerOf(ctx), id.id);

@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.ts';
+import type { EventBus } from '../events/bus.ts';
 import { hashApiKey } from './keys.ts';
 import type { Viewer } from './viewer.ts';
 
@@ -7,21 +8,34 @@ const TOUCH_INTERVAL_MS = 60_000;
 
 /**
  * Resolves `Authorization: Bearer <key>` to a viewer. Lookups are cached for a few
- * seconds so a busy client costs no database round trip per request; revocation in
- * this process takes effect at once, elsewhere within the TTL.
+ * seconds so a busy client costs no database round trip per request. Revocation is
+ * broadcast on the event bus: every process drops its cache and tells its listeners
+ * (the WebSocket server closes that key's sockets) as soon as the message arrives.
  */
 export class AuthService {
   readonly #db: Db;
+  readonly #bus: EventBus;
   readonly #cache = new Map<string, { viewer: Promise<Viewer | null>; expires: number }>();
   readonly #touched = new Map<string, number>();
+  readonly #revokedListeners = new Set<(keyId: string) => void>();
+  /** Keys revoked while this process ran: a lookup that raced the revocation cannot revive one. */
+  readonly #revoked = new Set<string>();
 
-  constructor(db: Db) {
+  constructor(db: Db, bus: EventBus) {
     this.#db = db;
+    this.#bus = bus;
+    bus.onControl((message) => {
+      if (message.kind !== 'key-revoked') return;
+      this.#revoked.add(message.keyId);
+      this.#cache.clear();
+      for (const listener of this.#revokedListeners) listener(message.keyId);
+    });
   }
 
   /** The viewer, and whether a key was sent that did not authenticate. */
   async identify(authorization: string | null | undefined): Promise<{ viewer: Viewer | null; keyRejected: boolean }> {
-    const viewer = await this.authenticate(authorization);
+    const found = await this.authenticate(authorization);
+    const viewer = found && this.#revoked.has(found.keyId) ? null : found;
     return { viewer, keyRejected: viewer === null && parseBearer(authorization) !== null };
   }
 
@@ -41,9 +55,15 @@ export class AuthService {
     return viewer;
   }
 
-  /** Drops every cached lookup, so a revoked key stops working in this process at once. */
-  forget(): void {
-    this.#cache.clear();
+  /** Tells every process, this one included, that the key no longer authenticates. */
+  announceRevoked(keyId: string): void {
+    this.#bus.publishControl({ kind: 'key-revoked', keyId });
+  }
+
+  /** Called with the id of every key revoked anywhere. */
+  onRevoked(listener: (keyId: string) => void): () => void {
+    this.#revokedListeners.add(listener);
+    return () => this.#revokedListeners.delete(listener);
   }
 
   async #lookup(hash: string, now: number): Promise<Viewer | null> {

@@ -105,7 +105,7 @@ describe('pnpm paddock', () => {
     expect(noTeam).toMatchObject({ code: 2 });
     expect(noTeam.stderr).toMatch(/No team named "nope". Create it first/);
     const badRole = await paddock('keys', 'create', '--team', 'acme', '--name', 'x', '--role', 'root');
-    expect(badRole.stderr).toMatch(/--role must be ADMIN or MEMBER/);
+    expect(badRole.stderr).toMatch(/--role must be one of OPERATOR, ADMIN, MEMBER, VIEWER/);
     const badFlag = await paddock('keys', 'create', '--colour', 'red');
     expect(badFlag.code).toBe(2);
     expect(badFlag.stderr).toMatch(/^Unknown option '--colour'. See --help.\n$/);
@@ -168,7 +168,7 @@ describe('pnpm paddock', () => {
       expect((await stat(first.path!)).mode & 0o777).toBe(0o600);
       const key = (await readFile(first.path!, 'utf8')).trim();
       const viewer = await platform.services.auth.authenticate(`Bearer ${key}`);
-      expect(viewer?.role).toBe('ADMIN');
+      expect(viewer?.role).toBe('OPERATOR');
     } finally {
       await platform.close();
     }

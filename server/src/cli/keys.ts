@@ -1,10 +1,11 @@
 import { isUuid } from '../ids/index.ts';
+import { isRole, ROLES } from '../auth/roles.ts';
 import { openPlatform } from '../platform/open.ts';
 import { flags, table, UsageError, type CommandSpec } from './args.ts';
 import { requireExistingDatabase } from './data-dir.ts';
 
 const create = {
-  usage: 'keys create --team NAME --name LABEL [--role ADMIN|MEMBER]',
+  usage: 'keys create --team NAME --name LABEL [--role OPERATOR|ADMIN|MEMBER|VIEWER]',
   summary: 'Create an API key for a team (role MEMBER unless given) and print it once; the same as the createApiKey mutation.',
 };
 const list = { usage: 'keys list [--team NAME]', summary: 'List API keys: id, team, name, role, prefix, last used, revoked. Keys themselves are never shown again.' };
@@ -25,14 +26,14 @@ export const keysCommand: CommandSpec = {
     if (action === 'revoke' && (positionals.length !== 1 || Object.keys(values).length > 0)) throw new UsageError(usage);
     if (action === 'revoke' && !isUuid(positionals[0]!)) throw new UsageError(`"${positionals[0]}" is not a key id; ids look like 0193f0c2-…, see \`pnpm paddock keys list\`.`);
     const role = (values.role ?? 'MEMBER').toUpperCase();
-    if (role !== 'ADMIN' && role !== 'MEMBER') throw new UsageError(`--role must be ADMIN or MEMBER, not "${values.role}".`);
+    if (!isRole(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}, not "${values.role}".`);
 
     await requireExistingDatabase(config);
     const platform = await openPlatform(config, log);
     try {
       const teams = platform.services.teams;
       if (action === 'revoke') {
-        const key = await teams.revokeApiKey(positionals[0]!);
+        const key = await teams.revokeApiKey(null, positionals[0]!);
         out(`Revoked key ${key.name} (${key.prefix}…).`);
         return;
       }
@@ -44,7 +45,7 @@ export const keysCommand: CommandSpec = {
         for (const line of table(['ID', 'TEAM', 'NAME', 'ROLE', 'PREFIX', 'LAST USED', 'REVOKED'], rows)) out(line);
         return;
       }
-      const { apiKey, plaintext } = await teams.createApiKey({ teamId: team!.id, name: values.name!, role });
+      const { apiKey, plaintext } = await teams.createApiKey(null, { teamId: team!.id, name: values.name!, role });
       out(`Created ${role} key "${apiKey.name}" for team ${team!.name} (id ${apiKey.id}).`);
       out('Store it now; it is not shown again:');
       out(plaintext);

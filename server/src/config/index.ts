@@ -3,10 +3,12 @@ import { z } from 'zod';
 
 const DEFAULT_HARNESS_DIR = path.resolve(import.meta.dirname, '../../../harnesses');
 
+const booleanFlag = z.enum(['true', 'false', '1', '0', '']).transform((value) => value === 'true' || value === '1');
+
 /** Every environment variable Paddock reads is parsed here and nowhere else. */
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-  HOST: z.string().default('0.0.0.0'),
+  HOST: z.string().default('127.0.0.1'),
   PADDOCK_DATA_DIR: z.string().default('.paddock'),
   PADDOCK_HARNESS_DIR: z.string().optional(),
   DATABASE_URL: z
@@ -23,6 +25,21 @@ const envSchema = z.object({
   PADDOCK_MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(50).default(12),
   PADDOCK_MAX_QUERY_COMPLEXITY: z.coerce.number().int().min(10).default(10000),
   PADDOCK_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  PADDOCK_MAX_QUERY_TOKENS: z.coerce.number().int().min(100).default(3000),
+  PADDOCK_MAX_QUERY_ALIASES: z.coerce.number().int().min(0).default(30),
+  PADDOCK_MAX_QUERY_DIRECTIVES: z.coerce.number().int().min(0).default(20),
+  PADDOCK_PUBLIC_INTROSPECTION: booleanFlag.default(false),
+  PADDOCK_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be a comma-separated list of origins like https://app.example.com'))),
+  PADDOCK_TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  PADDOCK_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  PADDOCK_KEY_REQUESTS_PER_SECOND: z.coerce.number().int().min(1).default(200),
+  PADDOCK_WS_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).default(100),
+  PADDOCK_TEAM_MAX_RUNNING_SESSIONS: z.coerce.number().int().min(0).default(50),
+  PADDOCK_TEAM_MAX_SANDBOXES: z.coerce.number().int().min(0).default(100),
   PADDOCK_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
   PADDOCK_SANDBOX_ISOLATION: z.enum(['auto', 'bwrap', 'none']).default('auto'),
   PADDOCK_SANDBOX_IDLE_SECONDS: z.coerce.number().min(1).default(600),
@@ -59,7 +76,27 @@ export type Config = {
   dbPoolSize: number;
   /** API processes sharing the port (`bin/api.ts` only). */
   apiProcesses: number;
-  limits: { maxDepth: number; maxComplexity: number; maxBodyBytes: number };
+  limits: {
+    maxDepth: number;
+    maxComplexity: number;
+    maxBodyBytes: number;
+    maxTokens: number;
+    maxAliases: number;
+    maxDirectives: number;
+    /** Failed authentications one client address may make per minute before it gets 429s. */
+    authFailuresPerMinute: number;
+    keyRequestsPerSecond: number;
+    wsMaxSubscriptions: number;
+    /** Per team; 0 means no limit. */
+    teamMaxRunningSessions: number;
+    teamMaxSandboxes: number;
+  };
+  /** Anonymous clients may read the schema through introspection. */
+  publicIntrospection: boolean;
+  /** Origins other than the API's own that browsers may call it from. */
+  corsOrigins: string[];
+  /** Reverse proxies in front of the API whose X-Forwarded-For entries are trusted. */
+  trustProxyHops: number;
   worker: {
     concurrency: number;
     isolation: 'auto' | 'bwrap' | 'none';
@@ -162,7 +199,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxDepth: e.PADDOCK_MAX_QUERY_DEPTH,
       maxComplexity: e.PADDOCK_MAX_QUERY_COMPLEXITY,
       maxBodyBytes: e.PADDOCK_MAX_BODY_BYTES,
+      maxTokens: e.PADDOCK_MAX_QUERY_TOKENS,
+      maxAliases: e.PADDOCK_MAX_QUERY_ALIASES,
+      maxDirectives: e.PADDOCK_MAX_QUERY_DIRECTIVES,
+      authFailuresPerMinute: e.PADDOCK_AUTH_FAILURES_PER_MINUTE,
+      keyRequestsPerSecond: e.PADDOCK_KEY_REQUESTS_PER_SECOND,
+      wsMaxSubscriptions: e.PADDOCK_WS_MAX_SUBSCRIPTIONS,
+      teamMaxRunningSessions: e.PADDOCK_TEAM_MAX_RUNNING_SESSIONS,
+      teamMaxSandboxes: e.PADDOCK_TEAM_MAX_SANDBOXES,
     },
+    publicIntrospection: e.PADDOCK_PUBLIC_INTROSPECTION,
+    corsOrigins: e.PADDOCK_CORS_ORIGINS,
+    trustProxyHops: e.PADDOCK_TRUST_PROXY_HOPS,
     worker: {
       concurrency: e.PADDOCK_WORKER_CONCURRENCY,
       isolation: e.PADDOCK_SANDBOX_ISOLATION,

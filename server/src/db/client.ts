@@ -19,5 +19,6 @@ export function createDb(databaseUrl: string, opts: { poolSize?: number } = {}):
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
   });
-  return new PrismaClient({ adapter });
+  // 'minimal': error messages name the failure without quoting the calling source.
+  return new PrismaClient({ adapter, errorFormat: 'minimal' });
 }

@@ -14,8 +14,8 @@ export type BusEvent = {
   createdAt: string;
 };
 
-/** Small out-of-band messages between processes, e.g. "cancel this turn". */
-export type ControlMessage = { kind: 'cancel'; sessionId: string; turnId: string };
+/** Small out-of-band messages between processes, e.g. "cancel this turn", "this API key was revoked". */
+export type ControlMessage = { kind: 'cancel'; sessionId: string; turnId: string } | { kind: 'key-revoked'; keyId: string };
 
 /**
  * Publishes session events to every process. An implementation must deliver each

@@ -2,7 +2,8 @@ import SchemaBuilder from '@pothos/core';
 import ComplexityPlugin from '@pothos/plugin-complexity';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
-import { badInput, forbidden, PaddockError, unauthenticated } from '../errors/index.ts';
+import { failedScope, SCOPE_NEEDS, scopesOf, type Scope } from '../auth/roles.ts';
+import { badInput, forbidden, limitExceeded, unauthenticated } from '../errors/index.ts';
 import { decodeGlobalId, encodeGlobalId } from './global-id.ts';
 import type { Context } from './context.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination.ts';
@@ -12,7 +13,7 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 /** The one schema builder; every domain adds its types to it from its own `schema.ts`. */
 export const builder = new SchemaBuilder<{
   Context: Context;
-  AuthScopes: { member: boolean; admin: boolean };
+  AuthScopes: Record<Scope, boolean>;
   DefaultFieldNullability: false;
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
@@ -24,9 +25,9 @@ export const builder = new SchemaBuilder<{
   scopeAuth: {
     // Check subscriptions when they start, not on each event.
     authorizeOnSubscribe: true,
-    authScopes: (ctx) => ({ member: ctx.viewer !== null, admin: ctx.viewer?.role === 'ADMIN' }),
-    unauthorizedError: (_parent, ctx) => {
-      if (ctx.viewer) return forbidden('This operation needs an admin API key.');
+    authScopes: (ctx) => scopesOf(ctx.viewer?.role),
+    unauthorizedError: (_parent, ctx, _info, result) => {
+      if (ctx.viewer) return forbidden(SCOPE_NEEDS[failedScope(result.failure) ?? 'writer'](ctx.viewer.role));
       if (ctx.keyRejected) return unauthenticated('This API key is not valid: it was revoked or never existed. Ask an admin for a new one.');
       return unauthenticated('Send an API key as "Authorization: Bearer <key>" (connectionParams.authorization on WebSocket).');
     },
@@ -35,7 +36,7 @@ export const builder = new SchemaBuilder<{
     clientMutationId: 'omit',
     cursorType: 'String',
     nodesQueryOptions: false,
-    nodeQueryOptions: { authScopes: { member: true } },
+    nodeQueryOptions: { authScopes: { reader: true } },
     decodeGlobalID: decodeGlobalId,
     encodeGlobalID: encodeGlobalId,
     firstArgOptions: {
@@ -60,17 +61,19 @@ export const builder = new SchemaBuilder<{
       complexity: ctx.services.config.limits.maxComplexity,
       breadth: ctx.services.config.limits.maxComplexity,
     }),
-    complexityError: (kind, result) =>
-      new PaddockError(
-        'BAD_USER_INPUT',
-        `Query ${kind.toLowerCase()} ${String(result[kind.toLowerCase() as 'depth' | 'complexity' | 'breadth'])} exceeds the limit; request fewer fields or smaller pages.`,
-      ),
+    // Page sizes passed as variables are only known here, at execution, before any resolver runs.
+    complexityError: (kind, result) => {
+      const setting = kind === 'Depth' ? 'PADDOCK_MAX_QUERY_DEPTH' : 'PADDOCK_MAX_QUERY_COMPLEXITY';
+      const found = result[kind.toLowerCase() as 'depth' | 'complexity' | 'breadth'];
+      return limitExceeded(`Query ${kind.toLowerCase()} ${String(found)} exceeds the limit (${setting}); request fewer fields or smaller pages.`, setting);
+    },
   },
 });
 
-builder.queryType({});
-builder.mutationType({});
-builder.subscriptionType({});
+// Every root field needs a key, and no mutation is open to VIEWER keys, whatever a field adds.
+builder.queryType({ authScopes: { reader: true } });
+builder.mutationType({ authScopes: { writer: true } });
+builder.subscriptionType({ authScopes: { reader: true } });
 
 builder.scalarType('DateTime', {
   description: 'A point in time as an ISO-8601 string in UTC with milliseconds, e.g. "2026-01-31T09:30:00.000Z". Inputs accept any ISO-8601 date-time.',

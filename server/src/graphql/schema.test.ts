@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GraphQLObjectType, GraphQLScalarType, printSchema } from 'graphql';
+import { GraphQLObjectType, GraphQLScalarType, getNamedType, isObjectType, printSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from './schema.ts';
 
@@ -27,5 +27,18 @@ describe('schema.graphql', () => {
       expect(first.description, where).toMatch(/`first: 0` returns no edges/);
       expect(field.args.find((a) => a.name === 'last')!.description, where).toMatch(/`last: 0`/);
     }
+  });
+});
+
+describe('cost', () => {
+  it('gives every connection field a page-size multiplier, so its cost counts every row it may return', () => {
+    const missing: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type) || type.name.startsWith('__')) continue;
+      for (const field of Object.values(type.getFields())) {
+        if (getNamedType(field.type).name.endsWith('Connection') && typeof field.extensions.complexity !== 'function') missing.push(`${type.name}.${field.name}`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 });

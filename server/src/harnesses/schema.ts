@@ -16,13 +16,13 @@ export const Harness = builder.objectRef<HarnessDefinition>('Harness').implement
 builder.queryFields((t) => ({
   harnesses: t.field({
     type: [Harness],
-    authScopes: { member: true },
+    authScopes: { reader: true },
     resolve: (_root, _args, ctx) => ctx.services.harnesses.list(),
   }),
   harness: t.field({
     type: Harness,
     nullable: true,
-    authScopes: { member: true },
+    authScopes: { reader: true },
     args: { name: t.arg.string({ required: true }) },
     resolve: (_root, args, ctx) => ctx.services.harnesses.get(args.name) ?? null,
   }),

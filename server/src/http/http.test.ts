@@ -83,7 +83,7 @@ describe('graphql-ws', () => {
     const result = await new Promise((resolve, reject) => {
       ws.subscribe({ query: '{ viewer { role team { name } } }' }, { next: resolve, error: reject, complete: () => undefined });
     });
-    expect(result).toEqual({ data: { viewer: { role: 'ADMIN', team: { name: 'default' } } } });
+    expect(result).toEqual({ data: { viewer: { role: 'OPERATOR', team: { name: 'default' } } } });
     await ws.dispose();
 
     const anon = createClient({ url: `${t.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket });

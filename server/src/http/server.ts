@@ -6,6 +6,7 @@ import { adminKeyLocation } from '../teams/service.ts';
 import { readiness, sendJson } from './health.ts';
 import { serveStatic } from './static.ts';
 import { attachWebSocket } from './websocket.ts';
+import { Throttle } from './throttle.ts';
 import { createGraphqlServer } from './yoga.ts';
 import { serveGraphiqlAsset } from './graphiql.ts';
 import { PortInUseError } from './port.ts';
@@ -26,7 +27,8 @@ export async function startHttpServer(opts: {
 }): Promise<HttpServer> {
   const { services } = opts;
   const log = services.log.child({ component: 'http' });
-  const yoga = createGraphqlServer(opts.schema, services);
+  const throttle = new Throttle(services.config.limits, services.config.trustProxyHops);
+  const yoga = createGraphqlServer(opts.schema, services, throttle);
   const maxBody = services.config.limits.maxBodyBytes;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -40,6 +42,15 @@ export async function startHttpServer(opts: {
     if (path === '/signin-hint') return sendJson(res, 200, { adminKey: adminKeyLocation(services.config.adminKey, services.config.dataDir) });
     if ((req.method === 'GET' || req.method === 'HEAD') && serveGraphiqlAsset(path, res)) return;
     if (path === '/graphql' || path.startsWith('/graphql/')) {
+      if (req.headers.authorization) {
+        const wait = await throttle.authBlockedFor(throttle.addressOf(req));
+        if (wait > 0) {
+          res.setHeader('retry-after', String(wait));
+          return sendJson(res, 429, {
+            errors: [{ message: `Too many failed authentications from this address; retry in ${wait} s.`, extensions: { code: 'RATE_LIMITED', retryAfter: wait } }],
+          });
+        }
+      }
       if (req.method === 'POST') {
         const length = Number(req.headers['content-length']);
         if (req.headers['content-length'] === undefined) {
@@ -63,7 +74,7 @@ export async function startHttpServer(opts: {
     });
   });
   server.keepAliveTimeout = 65_000;
-  const ws = attachWebSocket(server, yoga, services);
+  const ws = attachWebSocket(server, yoga, services, throttle);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(opts.host, opts.port) : error));

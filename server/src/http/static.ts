@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ServerResponse } from 'node:http';
+import { setDashboardHeaders } from './security.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -20,6 +21,7 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
   try {
     decoded = decodeURIComponent(urlPath);
   } catch {
+    setDashboardHeaders(res);
     res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('Malformed URL.');
     return;
   }
@@ -30,10 +32,10 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
   if (!info?.isFile()) file = path.join(root, 'index.html');
   const ext = path.extname(file);
   const immutable = file.includes(`${path.sep}assets${path.sep}`);
+  setDashboardHeaders(res);
   res.writeHead(200, {
     'content-type': TYPES[ext] ?? 'application/octet-stream',
     'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-    'x-content-type-options': 'nosniff',
   });
   createReadStream(file).pipe(res);
 }

@@ -1,54 +1,103 @@
+import type { IncomingMessage } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import { getOperationAST, GraphQLError } from 'graphql';
-import { PUBLIC_CODES } from '../errors/index.ts';
+import { PUBLIC_CODES, rateLimited } from '../errors/index.ts';
 import { renderPaddockGraphiql } from './graphiql.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { Context } from '../graphql/context.ts';
 import { createLoaders } from '../graphql/loaders.ts';
+import { useIntrospectionAuth, useOperationLimits } from '../graphql/limits.ts';
+import { useCodedErrors } from '../graphql/coded-errors.ts';
+import { useInputText } from '../graphql/input-text.ts';
+import type { Logger } from '../log/index.ts';
 import type { Services } from '../services.ts';
+import { corsFor, graphiqlSecurity } from './security.ts';
+import type { Throttle } from './throttle.ts';
 
-/** Set by the WebSocket server, which authenticates once per connection. */
-export type ServerContext = { wsAuth?: { viewer: Viewer | null; keyRejected: boolean } };
+/**
+ * Node's request (HTTP), or the WebSocket server's per-connection authentication
+ * (it authenticates once per connection and throttles on its own).
+ */
+export type ServerContext = { req?: IncomingMessage; wsAuth?: { viewer: Viewer | null; keyRejected: boolean } };
 
 export type Yoga = YogaServerInstance<ServerContext, Context>;
 
-export function createGraphqlServer(schema: GraphQLSchema, services: Services): Yoga {
+const GRAPHIQL_TITLE = 'Paddock GraphQL';
+
+export function createGraphqlServer(schema: GraphQLSchema, services: Services, throttle: Throttle): Yoga {
   const log = services.log.child({ component: 'graphql' });
+  const graphiql = graphiqlSecurity(() => renderPaddockGraphiql(services.config, GRAPHIQL_TITLE));
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: { title: 'Paddock GraphQL' },
-    renderGraphiQL: (options) => renderPaddockGraphiql(services.config, options.title ?? 'Paddock GraphQL'),
+    graphiql: { title: GRAPHIQL_TITLE },
+    renderGraphiQL: graphiql.render,
     batching: false,
-    // Compiles each distinct operation once; repeated queries skip graphql-js's interpreter.
-    // Not subscriptions: graphql-jit hands a subscription field the operation's variables
-    // instead of its arguments, so `sessionEvents(sessionId: $s)` would see no sessionId.
-    plugins: [useGraphQlJit({}, { enableIf: (args) => getOperationAST(args.document, args.operationName)?.operation !== 'subscription' })],
+    cors: corsFor(services.config.corsOrigins),
+    plugins: [
+      graphiql.plugin,
+      useOperationLimits(services.config.limits),
+      useInputText(),
+      useCodedErrors(),
+      useIntrospectionAuth(services.config.publicIntrospection),
+      // Compiles each distinct operation once; repeated queries skip graphql-js's interpreter.
+      // Not subscriptions: graphql-jit hands a subscription field the operation's variables
+      // instead of its arguments, so `sessionEvents(sessionId: $s)` would see no sessionId.
+      useGraphQlJit({}, { enableIf: (args) => getOperationAST(args.document, args.operationName)?.operation !== 'subscription' }),
+    ],
     healthCheckEndpoint: '/graphql/health',
-    // Unexpected errors are logged with their stack and reach clients as "Unexpected error.".
-    maskedErrors: { maskError: maskUnexpected },
+    // Unexpected errors are logged without quoting source and reach clients as "Unexpected error.".
+    maskedErrors: { maskError: (error, message, isDev) => maskUnexpected(error, message, log, isDev) },
     logging: {
       debug: (...args) => log.debug({ args }, 'yoga'),
       info: (...args) => log.info({ args }, 'yoga'),
       warn: (...args) => log.warn({ args }, 'yoga'),
-      error: (...args) => log.error({ err: args[0], args: args.slice(1) }, 'graphql error'),
+      // A client's mistake is not the server's error; unexpected ones are logged when masked.
+      error: (...args) => (isClientError(args[0]) ? log.debug : log.error).call(log, { err: describeError(args[0]) }, 'graphql error'),
     },
     context: async (initial): Promise<Context> => {
-      const { viewer, keyRejected } = initial.wsAuth ?? (await services.auth.identify(initial.request.headers.get('authorization')));
+      if (initial.wsAuth) {
+        const { viewer, keyRejected } = initial.wsAuth;
+        return { viewer, keyRejected, services, loaders: createLoaders(services, viewer), log };
+      }
+      const { viewer, keyRejected } = await services.auth.identify(initial.request.headers.get('authorization'));
+      if (keyRejected) await throttle.authFailed(throttle.addressOf(initial.req));
+      if (viewer) {
+        const wait = await throttle.keyRequest(viewer.keyId);
+        if (wait > 0) throw rateLimited(`This API key is over its request rate (PADDOCK_KEY_REQUESTS_PER_SECOND); retry in ${wait} s.`, wait);
+      }
       return { viewer, keyRejected, services, loaders: createLoaders(services, viewer), log };
     },
   });
 }
 
+function isClientError(error: unknown): boolean {
+  return error instanceof GraphQLError && !(error.originalError && !(error.originalError instanceof GraphQLError));
+}
+
+/**
+ * What is safe to log about an unexpected error: its class, code and message, but not
+ * Prisma's rendering of the calling source, which it puts in the message.
+ */
+export function describeError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const original = (error as { originalError?: unknown }).originalError;
+  if (original instanceof Error && original !== error) return describeError(original);
+  const code = (error as { code?: unknown }).code;
+  const prisma = error.name.startsWith('PrismaClient');
+  const message = prisma ? error.message.split('\n').filter((line) => line.trim() !== '').at(-1) ?? error.name : error.message;
+  return { type: error.name, message, ...(code !== undefined ? { code } : {}), ...(prisma ? {} : { stack: error.stack }) };
+}
+
 /**
  * Errors Paddock raised on purpose keep their message and code; anything else is
- * masked. Matched by code rather than class, so it holds even when a library loads
- * its own copy of graphql.
+ * logged and masked. Matched by code rather than class, so it holds even when a
+ * library loads its own copy of graphql.
  */
-function maskUnexpected(error: unknown, message: string, isDev?: boolean): Error {
+function maskUnexpected(error: unknown, message: string, log: Logger, isDev?: boolean): Error {
   for (let e: unknown = error; e instanceof Error; e = (e as { originalError?: unknown }).originalError) {
     const code = (e as { extensions?: { code?: unknown } }).extensions?.code;
     const located = error as { path?: readonly (string | number)[]; nodes?: never };
@@ -60,5 +109,7 @@ function maskUnexpected(error: unknown, message: string, isDev?: boolean): Error
       return new GraphQLError(e.message, { path: located.path, nodes: located.nodes, extensions: { code: 'BAD_USER_INPUT' } });
     }
   }
-  return maskError(error, message, isDev);
+  const masked = maskError(error, message, isDev);
+  if (masked.message === message) log.error({ err: describeError(error), path: (error as { path?: unknown }).path }, 'unexpected error');
+  return masked;
 }

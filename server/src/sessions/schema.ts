@@ -145,7 +145,7 @@ builder.queryFields((t) => ({
     {
       type: Session,
       description: 'Newest first.',
-      authScopes: { member: true },
+      authScopes: { reader: true },
       args: { filter: t.arg({ type: SessionFilter }) },
       complexity: (args) => ({ field: 1, multiplier: args.first ?? args.last ?? 20 }),
       resolve: (_root, args, ctx) =>
@@ -158,7 +158,7 @@ builder.queryFields((t) => ({
   session: t.field({
     type: Session,
     nullable: true,
-    authScopes: { member: true },
+    authScopes: { reader: true },
     args: { id: t.arg.globalID({ for: Session, required: true }) },
     resolve: (_root, args, ctx) => ctx.services.sessions.find(viewerOf(ctx), args.id.id),
   }),
@@ -167,14 +167,14 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   createSession: t.field({
     type: Session,
-    authScopes: { member: true },
+    authScopes: { writer: true },
     args: { input: t.arg({ type: CreateSessionInput, required: true }) },
     resolve: (_root, { input }, ctx) => ctx.services.sessions.create(viewerOf(ctx), { agentId: input.agentId.id, title: input.title }),
   }),
   sendMessage: t.field({
     type: Message,
     description: 'Stores the message and starts a turn; returns the stored user message at once.',
-    authScopes: { member: true },
+    authScopes: { writer: true },
     args: { input: t.arg({ type: SendMessageInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       ctx.services.sessions.sendMessage(viewerOf(ctx), { sessionId: input.sessionId.id, content: input.content }),
@@ -182,13 +182,13 @@ builder.mutationFields((t) => ({
   cancelTurn: t.field({
     type: Session,
     description: 'Stops the running turn; its partial reply is kept and marked CANCELLED.',
-    authScopes: { member: true },
+    authScopes: { writer: true },
     args: { sessionId: t.arg.globalID({ for: Session, required: true }) },
     resolve: (_root, args, ctx) => ctx.services.sessions.cancelTurn(viewerOf(ctx), args.sessionId.id),
   }),
   endSession: t.field({
     type: Session,
-    authScopes: { member: true },
+    authScopes: { writer: true },
     args: { sessionId: t.arg.globalID({ for: Session, required: true }) },
     resolve: (_root, args, ctx) => ctx.services.sessions.end(viewerOf(ctx), args.sessionId.id),
   }),
@@ -198,7 +198,7 @@ builder.subscriptionField('sessionEvents', (t) =>
   t.field({
     type: SessionEvent,
     description: 'Replays events with seq > after (default 0), then streams new ones live, with no gap or duplicate.',
-    authScopes: { member: true },
+    authScopes: { reader: true },
     args: { sessionId: t.arg.globalID({ for: Session, required: true }), after: t.arg.int() },
     subscribe: async (_root, args, ctx) => {
       const after = args.after ?? 0;

@@ -7,6 +7,7 @@ import type { EventBus } from '../events/bus.ts';
 import { toBusEvent } from '../events/mapping.ts';
 import { JOBS } from '../worker/jobs.ts';
 import type { Viewer } from '../auth/viewer.ts';
+import { enforceTurnQuotas, type TeamQuotas } from '../teams/quotas.ts';
 
 export type SessionRow = Session;
 export type SessionFilter = {
@@ -23,10 +24,12 @@ export const MAX_TITLE_CHARS = 200;
 export class SessionService {
   readonly #db: Db;
   readonly #bus: EventBus;
+  readonly #quotas: TeamQuotas;
 
-  constructor(db: Db, bus: EventBus) {
+  constructor(db: Db, bus: EventBus, quotas: TeamQuotas) {
     this.#db = db;
     this.#bus = bus;
+    this.#quotas = quotas;
   }
 
   async find(viewer: Viewer, id: string): Promise<SessionRow | null> {
@@ -116,6 +119,7 @@ export class SessionService {
     const session = await this.get(viewer, input.sessionId);
     const messageId = newId();
     const ok = await this.#transition(session.id, ['IDLE', 'SUSPENDED', 'FAILED'], 'RUNNING', async (tx) => {
+      await enforceTurnQuotas(tx, this.#quotas, session.teamId, session.id);
       await tx.message.create({ data: { id: messageId, sessionId: session.id, role: 'USER', content, status: 'COMPLETE', completedAt: new Date() } });
       const turnId = newId();
       await tx.turn.create({ data: { id: turnId, sessionId: session.id, userMessageId: messageId } });

@@ -1,15 +1,25 @@
 import type { ApiKey as ApiKeyRow, Team as TeamRow } from '../db/index.ts';
 import type { Viewer as ViewerShape } from '../auth/viewer.ts';
+import { hasScope } from '../auth/roles.ts';
 import { builder } from '../graphql/builder.ts';
+import { viewerOf } from '../graphql/context.ts';
 
-const ApiKeyRole = builder.enumType('ApiKeyRole', { values: ['ADMIN', 'MEMBER'] as const });
+const ApiKeyRole = builder.enumType('ApiKeyRole', {
+  values: {
+    OPERATOR: { description: 'Runs the platform: creates teams and manages the keys of every team.' },
+    ADMIN: { description: "Manages its own team's keys, agents and sessions; nothing outside its team." },
+    MEMBER: { description: "Works with its team's agents, sessions and messages." },
+    VIEWER: { description: 'Read-only: queries and subscriptions in its team, no mutation.' },
+  } as const,
+});
 
 export const Team = builder.objectRef<TeamRow>('Team');
 export const ApiKey = builder.objectRef<ApiKeyRow>('ApiKey');
 
 builder.node(Team, {
   id: { resolve: (team) => team.id },
-  loadOne: (id, ctx) => (ctx.viewer?.teamId === id ? ctx.services.db.team.findUnique({ where: { id } }) : null),
+  loadOne: (id, ctx) =>
+    ctx.viewer && (ctx.viewer.teamId === id || hasScope(ctx.viewer.role, 'operator')) ? ctx.services.db.team.findUnique({ where: { id } }) : null,
   fields: (t) => ({
     name: t.exposeString('name'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -18,8 +28,13 @@ builder.node(Team, {
 
 builder.node(ApiKey, {
   id: { resolve: (key) => key.id },
-  loadOne: (id, ctx) =>
-    ctx.viewer ? ctx.services.db.apiKey.findFirst({ where: { id, teamId: ctx.viewer.teamId } }) : null,
+  // Key managers see their team's keys (the OPERATOR every key); others only their own.
+  loadOne: (id, ctx) => {
+    const viewer = ctx.viewer;
+    if (!viewer) return null;
+    if (!hasScope(viewer.role, 'teamAdmin')) return id === viewer.keyId ? ctx.services.db.apiKey.findUnique({ where: { id } }) : null;
+    return ctx.services.teams.findApiKey(viewer, id);
+  },
   fields: (t) => ({
     name: t.exposeString('name'),
     role: t.expose('role', { type: ApiKeyRole }),
@@ -53,25 +68,38 @@ const CreateApiKeyPayload = builder.objectRef<{ apiKey: ApiKeyRow; plaintext: st
 });
 
 builder.queryFields((t) => ({
-  viewer: t.field({ type: Viewer, authScopes: { member: true }, resolve: (_root, _args, ctx) => ctx.viewer! }),
+  viewer: t.field({ type: Viewer, authScopes: { reader: true }, resolve: (_root, _args, ctx) => viewerOf(ctx) }),
   teams: t.field({
     type: [Team],
-    description: 'Admin only.',
-    authScopes: { admin: true },
+    description: 'Every team. OPERATOR only.',
+    authScopes: { operator: true },
     resolve: (_root, _args, ctx) => ctx.services.teams.listTeams(),
+  }),
+  apiKeys: t.field({
+    type: [ApiKey],
+    description: "The keys of a team, revoked ones included (only hashes are stored). Team ADMIN: its own team; OPERATOR: any team. Defaults to the caller's team.",
+    authScopes: { teamAdmin: true },
+    args: { teamId: t.arg.globalID({ for: Team }) },
+    resolve: (_root, args, ctx) => {
+      const viewer = viewerOf(ctx);
+      const teamId = args.teamId?.id ?? viewer.teamId;
+      return ctx.services.teams.manages(viewer, teamId) ? ctx.services.teams.listApiKeys(teamId) : [];
+    },
   }),
 }));
 
 builder.mutationFields((t) => ({
   createTeam: t.field({
     type: Team,
-    authScopes: { admin: true },
+    description: 'OPERATOR only.',
+    authScopes: { operator: true },
     args: { input: t.arg({ type: builder.inputType('CreateTeamInput', { fields: (f) => ({ name: f.string({ required: true }) }) }), required: true }) },
     resolve: (_root, { input }, ctx) => ctx.services.teams.createTeam(input.name),
   }),
   createApiKey: t.field({
     type: CreateApiKeyPayload,
-    authScopes: { admin: true },
+    description: 'Team ADMIN: keys of its own team, up to ADMIN. OPERATOR: keys of any team and role.',
+    authScopes: { teamAdmin: true },
     args: {
       input: t.arg({
         type: builder.inputType('CreateApiKeyInput', {
@@ -85,12 +113,13 @@ builder.mutationFields((t) => ({
       }),
     },
     resolve: (_root, { input }, ctx) =>
-      ctx.services.teams.createApiKey({ teamId: input.teamId.id, name: input.name, role: input.role }),
+      ctx.services.teams.createApiKey(viewerOf(ctx), { teamId: input.teamId.id, name: input.name, role: input.role }),
   }),
   revokeApiKey: t.field({
     type: ApiKey,
-    authScopes: { admin: true },
+    description: 'Stops the key at once on every API process; its open WebSockets are closed with code 4403.',
+    authScopes: { teamAdmin: true },
     args: { id: t.arg.globalID({ for: ApiKey, required: true }) },
-    resolve: (_root, { id }, ctx) => ctx.services.teams.revokeApiKey(id.id),
+    resolve: (_root, { id }, ctx) => ctx.services.teams.revokeApiKey(viewerOf(ctx), id.id),
   }),
 }));

@@ -1,9 +1,11 @@
 import type { ApiKey, ApiKeyRole, Db, Team } from '../db/index.ts';
-import { badInput, conflict, notFound } from '../errors/index.ts';
+import { badInput, conflict, forbidden, notFound } from '../errors/index.ts';
 import { isUuid, newId } from '../ids/index.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { generateApiKey, hashApiKey, keyPrefix } from '../auth/keys.ts';
+import { hasScope } from '../auth/roles.ts';
 import type { AuthService } from '../auth/service.ts';
+import type { Viewer } from '../auth/viewer.ts';
 import path from 'node:path';
 import { readOrCreateKeyFile } from '../secrets/key-file.ts';
 
@@ -21,7 +23,13 @@ export function adminKeyLocation(adminKey: string | undefined, dataDir: string):
   return adminKey ? { source: 'env', variable: 'PADDOCK_ADMIN_KEY' } : { source: 'file', path: path.join(dataDir, ADMIN_KEY_FILE) };
 }
 
-/** Teams and their API keys: admin-only operations, also used by the CLI. */
+/**
+ * Who may manage a team's keys: the OPERATOR for every team, a team ADMIN for its own.
+ * `null` (the CLI, run by whoever runs the platform) may manage every team.
+ */
+export type KeyManager = Viewer | null;
+
+/** Teams and their API keys; used by the GraphQL API and the CLI. */
 export class TeamService {
   readonly #db: Db;
   readonly #auth: AuthService;
@@ -51,9 +59,19 @@ export class TeamService {
     return this.#db.team.findMany({ orderBy: { name: 'asc' } });
   }
 
-  async createApiKey(input: { teamId: string; name: string; role: ApiKeyRole; plaintext?: string }): Promise<CreatedKey> {
+  /** Whether `manager` may see and manage the keys of `teamId`. */
+  manages(manager: KeyManager, teamId: string): boolean {
+    return manager === null || hasScope(manager.role, 'operator') || (hasScope(manager.role, 'teamAdmin') && manager.teamId === teamId);
+  }
+
+  async createApiKey(manager: KeyManager, input: { teamId: string; name: string; role: ApiKeyRole; plaintext?: string }): Promise<CreatedKey> {
     const name = input.name.trim();
     if (name.length === 0 || name.length > 100) throw badInput('Key names are 1 to 100 characters.', 'name');
+    // Another team's id reads as unknown, like every object of another team.
+    if (!this.manages(manager, input.teamId)) throw notFound('Team', input.teamId);
+    if (input.role === 'OPERATOR' && manager !== null && !hasScope(manager.role, 'operator')) {
+      throw forbidden('Only the OPERATOR key may create OPERATOR keys; pick ADMIN, MEMBER or VIEWER.');
+    }
     const team = await this.#db.team.findUnique({ where: { id: input.teamId } });
     if (!team) throw notFound('Team', input.teamId);
     const plaintext = input.plaintext ?? generateApiKey();
@@ -68,16 +86,22 @@ export class TeamService {
     return this.#db.apiKey.findMany({ where: teamId ? { teamId } : {}, include: { team: true }, orderBy: { id: 'asc' } });
   }
 
-  async revokeApiKey(id: string): Promise<ApiKey> {
+  async findApiKey(manager: KeyManager, id: string): Promise<ApiKey | null> {
     const key = isUuid(id) ? await this.#db.apiKey.findUnique({ where: { id } }) : null;
+    return key && this.manages(manager, key.teamId) ? key : null;
+  }
+
+  /** Revokes the key; every API process stops accepting it, and closes its sockets, within moments. */
+  async revokeApiKey(manager: KeyManager, id: string): Promise<ApiKey> {
+    const key = await this.findApiKey(manager, id);
     if (!key) throw notFound('API key', id);
     const revoked = key.revokedAt ? key : await this.#db.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
-    this.#auth.forget();
+    this.#auth.announceRevoked(id);
     return revoked;
   }
 
   /**
-   * Makes sure an admin key exists: `PADDOCK_ADMIN_KEY` if set, else one generated
+   * Makes sure the OPERATOR key exists: `PADDOCK_ADMIN_KEY` if set, else one generated
    * into `<dataDir>/admin-key` (mode 0600) on first start.
    */
   async ensureAdminKey(adminKey: string | undefined, dataDir: string): Promise<{ source: 'env' | 'file'; path?: string }> {
@@ -89,7 +113,7 @@ export class TeamService {
     if (!existing) {
       try {
         await this.#db.apiKey.create({
-          data: { id: newId(), teamId: team.id, name: 'admin (bootstrap)', role: 'ADMIN', prefix: keyPrefix(plaintext), hash },
+          data: { id: newId(), teamId: team.id, name: 'admin (bootstrap)', role: 'OPERATOR', prefix: keyPrefix(plaintext), hash },
         });
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;

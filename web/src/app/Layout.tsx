@@ -47,7 +47,7 @@ export function Layout({ children }: { children: ReactNode }) {
             <div className="viewer" title={`Key ${viewer.apiKey.prefix}…`}>
               <span className="viewer-team">{viewer.team.name}</span>
               <span className="viewer-key">
-                {viewer.apiKey.name} · {viewer.role === 'ADMIN' ? 'Admin' : 'Member'}
+                {viewer.apiKey.name} · {viewer.role.charAt(0) + viewer.role.slice(1).toLowerCase()}
               </span>
             </div>
           ) : null}

@@ -11,8 +11,14 @@ export type AgentFilter = {
 };
 
 export type ApiKeyRole =
+  /** Manages its own team's keys, agents and sessions; nothing outside its team. */
   | 'ADMIN'
-  | 'MEMBER';
+  /** Works with its team's agents, sessions and messages. */
+  | 'MEMBER'
+  /** Runs the platform: creates teams and manages the keys of every team. */
+  | 'OPERATOR'
+  /** Read-only: queries and subscriptions in its team, no mutation. */
+  | 'VIEWER';
 
 export type CreateAgentInput = {
   description?: string | null | undefined;
