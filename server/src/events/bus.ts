@@ -14,7 +14,10 @@ export type BusEvent = {
 };
 
 /** Small out-of-band messages between processes, e.g. "cancel this turn". */
-export type ControlMessage = { kind: 'cancel'; sessionId: string; turnId: string };
+export type ControlMessage =
+  | { kind: 'cancel'; sessionId: string; turnId: string }
+  /** The egress proxy refused a request; the worker running the session's turn records it. */
+  | { kind: 'egress.blocked'; sessionId: string; host: string; port: number; reason: string };
 
 /**
  * Publishes session events to every process. An implementation must deliver each

@@ -2,11 +2,13 @@ import type { RuntimeClient, RuntimeEvent } from '@paddock/harness-runtime/clien
 import type { Db, MessageStatus, Prisma, TurnStatus } from '../db/index.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { EventWriter } from '../events/writer.ts';
+import { EGRESS_BLOCKED } from '../egress/blocked.ts';
+import { Redactor, type StreamRedactor } from '../egress/redact.ts';
 import { newId } from '../ids/index.ts';
 import type { Logger } from '../log/index.ts';
 import { SandboxError } from '../sandbox/driver.ts';
 import type { SandboxService } from '../sandbox/service.ts';
-import { SEQ_BLOCK, TurnRecorder } from './recorder.ts';
+import { SEQ_BLOCK, TurnRecorder, type DeltaType } from './recorder.ts';
 
 export type TurnDeps = {
   db: Db;
@@ -58,7 +60,11 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     setTimeout(() => abort.abort(), 1_500).unref();
   };
   const stopControl = deps.bus.onControl((message) => {
-    if (message.kind !== 'cancel' || message.turnId !== turnId || cancelRequested) return;
+    if (message.kind === 'egress.blocked') {
+      if (message.sessionId === turn.sessionId) recorder.record({ type: EGRESS_BLOCKED, payload: { host: message.host, port: message.port, reason: message.reason } });
+      return;
+    }
+    if (message.turnId !== turnId || cancelRequested) return;
     cancelRequested = true;
     turnLog.info('cancel requested');
     stop();
@@ -80,9 +86,33 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     return message;
   };
 
+  // Everything from the sandbox is redacted here, before it is published or stored, so
+  // no harness can leak a secret value into the log. Streamed text is redacted as a
+  // stream: a value split across deltas is held back until it can be replaced whole.
+  let redactor = new Redactor([]);
+  let streams: { messageId: string; type: DeltaType; stream: StreamRedactor }[] = [];
+  const streamed = (message: StepMessage, type: DeltaType, text: string, t: number) => {
+    let entry = streams.find((s) => s.messageId === message.id && s.type === type);
+    if (!entry) streams.push((entry = { messageId: message.id, type, stream: redactor.stream() }));
+    emitDelta(message, type, entry.stream.push(text), t);
+  };
+  const emitDelta = (message: StepMessage, type: DeltaType, text: string, t: number) => {
+    if (!text) return;
+    if (type === 'message.delta') message.content += text;
+    recorder.delta(message.id, text, t, type);
+  };
+  const flushStreams = () => {
+    for (const entry of streams) {
+      const message = messages.find((m) => m.id === entry.messageId);
+      if (message) emitDelta(message, entry.type, entry.stream.flush(), Date.now());
+    }
+    streams = [];
+  };
+
   let outcome: Outcome;
   try {
     recorder.record({ type: 'turn.started', payload: { turnId } });
+    redactor = await deps.sandboxes.redactorFor(turn.sessionId);
     if (cancelRequested) throw new CancelledBeforeStart();
     runtime = await deps.sandboxes.acquire(turn.sessionId, turn.userMessageId, (message) => {
       recorder.record({ type: 'session.status', payload: { status: 'PROVISIONING', message } });
@@ -94,7 +124,8 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
 
     outcome = { status: 'FAILED', error: 'The harness runtime ended the turn without a result.' };
     for await (const event of runtime.startTurn({ turnId, content: claimed.content }, { signal: abort.signal })) {
-      const terminal = await translate(event);
+      if (event.type !== 'message.delta' && event.type !== 'message.thinking') flushStreams();
+      const terminal = await translate(redactEvent(event));
       if (terminal) {
         outcome = terminal;
         break;
@@ -109,27 +140,30 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       outcome = { status: 'FAILED', error: `The turn stopped unexpectedly: ${(error as Error).message}` };
     }
   } finally {
+    flushStreams();
     clearInterval(heartbeat);
     stopControl();
     deps.shutdown.removeEventListener('abort', onShutdown);
   }
   // A runtime that honoured the shutdown reports the turn cancelled; it was not the user's doing.
   if (deps.shutdown.aborted && !cancelRequested && outcome.status === 'CANCELLED') outcome = { status: 'FAILED', error: SHUTDOWN_ERROR };
+  if (outcome.error) outcome.error = redactor.text(outcome.error);
   await finish(outcome);
+
+  /** Deltas are redacted as streams in `translate`; everything else whole. */
+  function redactEvent(event: RuntimeEvent): RuntimeEvent {
+    if (redactor.empty || event.type === 'message.delta' || event.type === 'message.thinking') return event;
+    return redactor.value(event);
+  }
 
   async function translate(event: RuntimeEvent): Promise<Outcome | null> {
     switch (event.type) {
       case 'turn.started':
         return null;
-      case 'message.delta': {
-        const message = await ensureMessage();
-        message.content += event.delta;
-        recorder.delta(message.id, event.delta, event.t);
-        return null;
-      }
+      case 'message.delta':
       case 'message.thinking': {
         const message = await ensureMessage();
-        recorder.delta(message.id, event.delta, event.t, 'message.thinking');
+        streamed(message, event.type, event.delta, event.t);
         return null;
       }
       case 'message.completed': {

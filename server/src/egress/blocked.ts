@@ -1,0 +1,32 @@
+import type { Db } from '../db/index.ts';
+import type { EventBus } from '../events/bus.ts';
+import { appendEvents } from '../events/log.ts';
+import { toBusEvent } from '../events/mapping.ts';
+import type { Logger } from '../log/index.ts';
+import type { BlockedRequest } from './proxy.ts';
+
+export const EGRESS_BLOCKED = 'egress.blocked';
+
+/**
+ * Records a refused request in its session's event log. While a turn runs, the worker
+ * running it owns the session's seq counter, so the refusal travels to it on the control
+ * channel and it records the event; otherwise (a process left running between turns) it
+ * is appended here under the session row lock.
+ */
+export async function recordBlocked(db: Db, bus: EventBus, blocked: BlockedRequest): Promise<void> {
+  const payload = { host: blocked.host, port: blocked.port, reason: blocked.reason };
+  const events = await db.$transaction(async (tx) => {
+    const [session] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM "Session" WHERE id = ${blocked.sessionId}::uuid FOR UPDATE`;
+    if (!session) return [];
+    if (session.status === 'RUNNING' || session.status === 'PROVISIONING') {
+      bus.publishControl({ kind: 'egress.blocked', sessionId: blocked.sessionId, ...payload });
+      return [];
+    }
+    return appendEvents(tx, blocked.sessionId, [{ type: EGRESS_BLOCKED, payload }]);
+  });
+  if (events.length > 0) bus.publish(events.map(toBusEvent));
+}
+
+export function blockedRecorder(db: Db, bus: EventBus, log: Logger): (blocked: BlockedRequest) => void {
+  return (blocked) => void recordBlocked(db, bus, blocked).catch((error: unknown) => log.warn({ err: error, sessionId: blocked.sessionId }, 'could not record an egress refusal'));
+}
