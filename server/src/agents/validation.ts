@@ -38,7 +38,7 @@ function egressEntry(privateAllow: PrivateAllowList) {
       return validateEgressEntry(value, privateAllow);
     } catch (error) {
       if (!(error instanceof EgressRuleError)) throw error;
-      ctx.addIssue({ code: 'custom', message: `is invalid: ${error.message}` });
+      ctx.addIssue({ code: 'custom', message: `is invalid: ${error.message.replace(/\.$/, '')}` });
       return z.NEVER;
     }
   });
@@ -97,7 +97,7 @@ export function parseAgentInput(raw: AgentInput, mode: 'create' | 'update', priv
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const field = issue.path.map(String).join('.');
-    const shown = issue.path.length > 0 ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace('.[', '[') : 'input';
+    const shown = issue.path.length > 0 ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replaceAll('.[', '[') : 'input';
     throw badInput(`${shown} ${issue.message}.`, field || undefined);
   }
   return result.data;

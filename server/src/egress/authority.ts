@@ -85,13 +85,18 @@ export class CertificateAuthority {
     const name = host.toLowerCase();
     const cached = this.#leaves.get(name);
     if (cached && Date.now() - cached.issuedAt < LEAF_REISSUE_MS) return cached.context;
-    const context = tls.createSecureContext({ key: this.#leafKey.privateKey, cert: `${this.#issue(name)}${this.certPem}` });
+    const context = tls.createSecureContext(this.issue(name));
     if (this.#leaves.size >= LEAF_CACHE_LIMIT) this.#leaves.delete(this.#leaves.keys().next().value!);
     this.#leaves.set(name, { context, issuedAt: Date.now() });
     return context;
   }
 
-  #issue(host: string): string {
+  /** Key and certificate chain (leaf, then this CA) for `host`. */
+  issue(host: string): { key: string; cert: string } {
+    return { key: this.#leafKey.privateKey, cert: `${this.#leaf(host)}${this.certPem}` };
+  }
+
+  #leaf(host: string): string {
     const cert = forge.pki.createCertificate();
     cert.publicKey = forge.pki.publicKeyFromPem(this.#leafKey.publicKey);
     cert.serialNumber = serial();
@@ -118,4 +123,23 @@ export class CertificateAuthority {
  */
 export function sandboxCaBundle(caPem: string): string {
   return `${tls.rootCertificates.join('\n')}\n${caPem}`;
+}
+
+/** Where a sandbox finds Paddock's CA, as files to write into one directory. */
+export const TRUST_FILES = { ca: 'egress-ca.pem', bundle: 'ca-bundle.pem' } as const;
+
+export function trustFiles(caPem: string): Record<string, string> {
+  return { [TRUST_FILES.ca]: caPem, [TRUST_FILES.bundle]: sandboxCaBundle(caPem) };
+}
+
+/** The variables that point every common TLS client at those files, in `dir` as the sandbox sees it. */
+export function trustEnv(dir: string): Record<string, string> {
+  const bundle = `${dir}/${TRUST_FILES.bundle}`;
+  return {
+    NODE_EXTRA_CA_CERTS: `${dir}/${TRUST_FILES.ca}`,
+    SSL_CERT_FILE: bundle,
+    REQUESTS_CA_BUNDLE: bundle,
+    CURL_CA_BUNDLE: bundle,
+    GIT_SSL_CAINFO: bundle,
+  };
 }

@@ -161,11 +161,11 @@ function overlapsRestricted([address, bits]: Cidr): string | null {
 export function validateEgressEntry(raw: string, privateAllow: PrivateAllowList): string {
   const rule = parseRule(raw);
   let reason: string | null = null;
-  if (rule.kind === 'cidr') reason = privateAllow.covers(rule.cidr) ? null : overlapsRestricted(rule.cidr);
+  if (rule.kind === 'cidr') reason = privateAllow.covers(rule.cidr) ? null : rule.cidr[1] === 0 ? 'all' : overlapsRestricted(rule.cidr);
   else if (rule.kind === 'host') reason = RESTRICTED_NAMES.get(rule.host) ?? null;
   if (reason) {
     throw new EgressRuleError(
-      `"${raw}" reaches ${reason} addresses, which sandboxes may not reach; an operator can allow such ranges with PADDOCK_EGRESS_PRIVATE_ALLOW.`,
+      `"${raw}" reaches ${reason === 'all' ? 'every address, private, loopback, link-local and metadata ones included' : `${reason} addresses`}, which sandboxes may not reach; an operator can allow such ranges with PADDOCK_EGRESS_PRIVATE_ALLOW.`,
     );
   }
   return rule.text;
