@@ -49,7 +49,8 @@ beforeAll(async () => {
   // The echo servers are on loopback: the operator lets sandboxes reach it.
   const env = { PADDOCK_EGRESS_PRIVATE_ALLOW: '127.0.0.1/32' };
   t = await startTestPlatform(env);
-  worker = await startTestWorker(t, env, {}, { egressLoopback: true, upstreamCa: [upstreamCa.certPem] });
+  // The mock model demands the real gateway key: turns complete only if the proxy swaps it in.
+  worker = await startTestWorker(t, env, { apiKey: GATEWAY_KEY }, { egressLoopback: true, upstreamCa: [upstreamCa.certPem] });
   ({ client, key } = await t.newTeam());
   agentId = (
     await client.ok<{ createAgent: { id: string } }>(
