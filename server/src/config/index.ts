@@ -49,6 +49,8 @@ const envSchema = z.object({
   PADDOCK_EGRESS_LISTEN_PORT: z.coerce.number().int().min(0).max(65535).default(3128),
   PADDOCK_EGRESS_URL: z.string().regex(/^http:\/\/[^/]+:\d+\/?$/, 'must be http://HOST:PORT').optional(),
   PADDOCK_K8S_SANDBOX_TTL_HOURS: z.coerce.number().min(0.01).default(24),
+  PADDOCK_K8S_SANDBOX_CLUSTER_ROLE: z.string().regex(/^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?$/, 'must be a ClusterRole name').optional(),
+  PADDOCK_K8S_SERVICE_ACCOUNT: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a ServiceAccount name').default('paddock'),
 });
 
 export type Config = {
@@ -101,6 +103,11 @@ export type Config = {
     platformNamespace: string;
     /** Claims are given a shutdownTime this far ahead as a leak backstop. */
     sandboxTtlMs: number;
+    /**
+     * In each team namespace it creates, Paddock binds its service account to this
+     * ClusterRole (a RoleBinding), so its rights on Secrets and pods end at the namespaces it manages.
+     */
+    sandboxRoleBinding: { clusterRole: string; serviceAccount: string } | undefined;
   };
 };
 
@@ -213,6 +220,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       workspace: e.PADDOCK_K8S_WORKSPACE_SIZE ? { size: e.PADDOCK_K8S_WORKSPACE_SIZE, storageClassName: e.PADDOCK_K8S_STORAGE_CLASS } : undefined,
       platformNamespace: e.PADDOCK_K8S_PLATFORM_NAMESPACE,
       sandboxTtlMs: e.PADDOCK_K8S_SANDBOX_TTL_HOURS * 3_600_000,
+      sandboxRoleBinding: e.PADDOCK_K8S_SANDBOX_CLUSTER_ROLE
+        ? { clusterRole: e.PADDOCK_K8S_SANDBOX_CLUSTER_ROLE, serviceAccount: e.PADDOCK_K8S_SERVICE_ACCOUNT }
+        : undefined,
     },
   };
 }

@@ -34,12 +34,13 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
   const log = services.log.child({ component: 'worker' });
   const workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const writer = new EventWriter(platform.databaseUrl, log);
-  const driver = await createSandboxDriver(config, log);
+  const authority = await loadAuthority(services.db, services.secrets);
+  const driver = await createSandboxDriver(config, log, authority.certPem);
   // Local sandboxes leave through this worker's proxy on a Unix socket; Kubernetes
   // sandboxes through the egress Deployment (bin/egress.ts) at its Service address.
   const egress = driver.kind === 'local' ? await startEgress(services, gateway, { socketPath: config.egress.socketPath }, opts) : null;
   const loopback = egress && opts.egressLoopback ? await startEgress(services, gateway, { host: '127.0.0.1', port: 0 }, opts) : null;
-  const caPem = egress?.authority.certPem ?? (await loadAuthority(services.db, services.secrets)).certPem;
+  const caPem = authority.certPem;
   const proxyUrl = driver.kind === 'kubernetes' ? config.egress.url : loopback ? `http://${loopback.address}` : undefined;
   const sandboxes = new SandboxService({
     db: services.db,

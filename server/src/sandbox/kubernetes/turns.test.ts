@@ -46,7 +46,7 @@ beforeAll(async () => {
   client = team.client;
   teamId = team.teamId;
   agentId = (
-    await client.ok<{ createAgent: { id: string } }>(`mutation { createAgent(input: { name: "k8s-flow", harness: "chat", systemPrompt: "Be brief.", egressAllow: ["10.0.0.0/8"] }) { id } }`)
+    await client.ok<{ createAgent: { id: string } }>(`mutation { createAgent(input: { name: "k8s-flow", harness: "chat", systemPrompt: "Be brief.", egressAllow: ["203.0.113.0/24"] }) { id } }`)
   ).createAgent.id;
 }, 120_000);
 
