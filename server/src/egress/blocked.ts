@@ -7,24 +7,26 @@ import type { BlockedRequest } from './proxy.ts';
 
 export const EGRESS_BLOCKED = 'egress.blocked';
 
+export type BlockedPayload = { host: string; port: number; reason: string };
+
 /**
  * Records a refused request in its session's event log. While a turn runs, the worker
  * running it owns the session's seq counter, so the refusal travels to it on the control
- * channel and it records the event; otherwise (a process left running between turns) it
- * is appended here under the session row lock.
+ * channel and it records the event (see runTurn); otherwise (a process left running
+ * between turns) it is appended here.
  */
 export async function recordBlocked(db: Db, bus: EventBus, blocked: BlockedRequest): Promise<void> {
   const payload = { host: blocked.host, port: blocked.port, reason: blocked.reason };
-  const events = await db.$transaction(async (tx) => {
-    const [session] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM "Session" WHERE id = ${blocked.sessionId}::uuid FOR UPDATE`;
-    if (!session) return [];
-    if (session.status === 'RUNNING' || session.status === 'PROVISIONING') {
-      bus.publishControl({ kind: 'egress.blocked', sessionId: blocked.sessionId, ...payload });
-      return [];
-    }
-    return appendEvents(tx, blocked.sessionId, [{ type: EGRESS_BLOCKED, payload }]);
-  });
-  if (events.length > 0) bus.publish(events.map(toBusEvent));
+  const session = await db.session.findUnique({ where: { id: blocked.sessionId }, select: { status: true } });
+  if (!session) return;
+  if (session.status === 'RUNNING' || session.status === 'PROVISIONING') bus.publishControl({ kind: 'egress.blocked', sessionId: blocked.sessionId, ...payload });
+  else await appendBlocked(db, bus, blocked.sessionId, payload);
+}
+
+/** Appends an egress.blocked event outside a turn; `appendEvents` takes the session row lock. */
+export async function appendBlocked(db: Db, bus: EventBus, sessionId: string, payload: BlockedPayload): Promise<void> {
+  const events = await db.$transaction((tx) => appendEvents(tx, sessionId, [{ type: EGRESS_BLOCKED, payload }]));
+  bus.publish(events.map(toBusEvent));
 }
 
 export function blockedRecorder(db: Db, bus: EventBus, log: Logger): (blocked: BlockedRequest) => void {

@@ -2,7 +2,7 @@ import type { RuntimeClient, RuntimeEvent } from '@paddock/harness-runtime/clien
 import type { Db, MessageStatus, Prisma, TurnStatus } from '../db/index.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { EventWriter } from '../events/writer.ts';
-import { EGRESS_BLOCKED } from '../egress/blocked.ts';
+import { appendBlocked, EGRESS_BLOCKED, type BlockedPayload } from '../egress/blocked.ts';
 import { Redactor, type StreamRedactor } from '../egress/redact.ts';
 import { newId } from '../ids/index.ts';
 import type { Logger } from '../log/index.ts';
@@ -24,6 +24,8 @@ export type TurnDeps = {
 const SHUTDOWN_ERROR = 'The worker restarted during this turn; send the message again to continue.';
 
 const HEARTBEAT_MS = 5_000;
+/** How long after its turn a worker still records the egress proxy's late refusal notices. */
+const BLOCKED_GRACE_MS = 5_000;
 
 type StepMessage = { id: string; content: string; toolCalls: { id: string; name: string; input: unknown; output?: string; isError?: boolean }[] };
 type Outcome = { status: Exclude<TurnStatus, 'QUEUED' | 'RUNNING'>; error?: string; usage?: { inputTokens: number; outputTokens: number } };
@@ -59,12 +61,22 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     // The runtime answers within a second; if it does not, stop reading anyway.
     setTimeout(() => abort.abort(), 1_500).unref();
   };
+  // Refusals by the egress proxy arrive on the control channel, possibly a little after
+  // the request that caused them: while the turn records they join its events; once its
+  // closing events are written they are appended to the log like any event between turns.
+  let blockedAfterTurn: BlockedPayload[] | null = null;
+  let turnClosed = false;
+  const onBlocked = (payload: BlockedPayload) => {
+    if (turnClosed) void appendBlocked(db, deps.bus, turn.sessionId, payload).catch((error: unknown) => turnLog.warn({ err: error }, 'could not record an egress refusal'));
+    else if (blockedAfterTurn) blockedAfterTurn.push(payload);
+    else recorder.record({ type: EGRESS_BLOCKED, payload });
+  };
   const stopControl = deps.bus.onControl((message) => {
     if (message.kind === 'egress.blocked') {
-      if (message.sessionId === turn.sessionId) recorder.record({ type: EGRESS_BLOCKED, payload: { host: message.host, port: message.port, reason: message.reason } });
+      if (message.sessionId === turn.sessionId) onBlocked({ host: message.host, port: message.port, reason: message.reason });
       return;
     }
-    if (message.turnId !== turnId || cancelRequested) return;
+    if (message.turnId !== turnId || cancelRequested || turnClosed) return;
     cancelRequested = true;
     turnLog.info('cancel requested');
     stop();
@@ -142,13 +154,18 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
   } finally {
     flushStreams();
     clearInterval(heartbeat);
-    stopControl();
     deps.shutdown.removeEventListener('abort', onShutdown);
   }
   // A runtime that honoured the shutdown reports the turn cancelled; it was not the user's doing.
   if (deps.shutdown.aborted && !cancelRequested && outcome.status === 'CANCELLED') outcome = { status: 'FAILED', error: SHUTDOWN_ERROR };
   if (outcome.error) outcome.error = redactor.text(outcome.error);
-  await finish(outcome);
+  try {
+    await finish(outcome);
+  } finally {
+    turnClosed = true;
+    for (const payload of blockedAfterTurn ?? []) onBlocked(payload);
+    setTimeout(stopControl, BLOCKED_GRACE_MS).unref();
+  }
 
   /** Deltas are redacted as streams in `translate`; everything else whole. */
   function redactEvent(event: RuntimeEvent): RuntimeEvent {
@@ -231,6 +248,7 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     // The turn's end and the session's new status commit together and are published
     // after: a client that sees them can send the next message at once.
     const sessionStatus = result.status === 'FAILED' && !last ? 'FAILED' : 'IDLE';
+    blockedAfterTurn = [];
     const closing = [
       recorder.next({ type, messageId: last?.id ?? null, payload: { turnId, usage, ...(result.error ? { error: result.error } : {}) } }),
       recorder.next({ type: 'session.status', payload: { status: sessionStatus } }),
