@@ -31,7 +31,9 @@ type Target = { host: string; port: number; address: string; substitutions: Egre
 type Decision = { ok: true; target: Target } | { ok: false; status: number; reason: string; blocked: boolean };
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authorization', 'proxy-authenticate', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
-const UPSTREAM_TIMEOUT_MS = 30_000;
+const CONNECT_TIMEOUT_MS = 30_000;
+/** Model streams can sit silent for minutes while a model thinks. */
+const IDLE_TIMEOUT_MS = 10 * 60_000;
 const TLS_HANDSHAKE_BYTE = 0x16;
 
 const defaultLookup: LookupFn = async (host) => (await dnsLookup(host, { all: true, verbatim: true })).map((a) => a.address);
@@ -223,7 +225,7 @@ export class EgressProxy {
   #tunnel(client: net.Socket, head: Buffer, target: Target): void {
     const upstream = net.connect({ host: target.address, port: target.port });
     this.#track(upstream);
-    upstream.setTimeout(UPSTREAM_TIMEOUT_MS, () => upstream.destroy());
+    upstream.setTimeout(CONNECT_TIMEOUT_MS, () => upstream.destroy());
     upstream.once('connect', () => {
       upstream.setTimeout(0);
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
@@ -269,7 +271,7 @@ export class EgressProxy {
         if ((opts as { all?: boolean }).all) (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: target.address, family }]);
         else callback(null, target.address, family);
       },
-      timeout: UPSTREAM_TIMEOUT_MS,
+      timeout: IDLE_TIMEOUT_MS,
       ...(secure ? { servername: net.isIP(target.host) ? undefined : target.host } : {}),
     };
     const upstream = (secure ? https : http).request(options, (answer) => {

@@ -8,6 +8,7 @@ import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
 import { Subscriber, type LiveEvent } from '../../test/subscriber.ts';
 import { startTestWorker, type TestWorker } from '../../test/worker.ts';
 import { CertificateAuthority, createAuthority } from './authority.ts';
+import { recordBlocked } from './blocked.ts';
 
 /**
  * Attacks through the public API: the offline mock's `/tool CMD` makes the chat agent
@@ -141,6 +142,22 @@ describe('credentials stay out of the sandbox', { timeout: 90_000 }, () => {
     ]);
     const stored = await t.platform.services.db.sessionEvent.findMany({ where: { sessionId: decodeGlobalId(sessionId).id, type: 'egress.blocked' } });
     expect(stored.map((e) => e.payload)).toEqual(blocked);
+  });
+});
+
+describe('refusals between turns', () => {
+  it('are appended to the log and published like any event', async () => {
+    const sessionId = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId })).createSession.id;
+    const live = new Subscriber(t.url, key);
+    subscribers.push(live);
+    live.subscribe(sessionId);
+    await live.waitForType('session.status');
+    const { db, bus } = t.platform.services;
+    await recordBlocked(db, bus, { sessionId: decodeGlobalId(sessionId).id, host: 'late.example', port: 443, reason: "not in the agent's egress allow-list" });
+    await live.waitForType('egress.blocked');
+    const event = live.events.find((e) => e.type === 'egress.blocked')!;
+    expect(event.payload).toEqual({ host: 'late.example', port: 443, reason: "not in the agent's egress allow-list" });
+    expect(event.seq).toBe(live.events.length);
   });
 });
 
