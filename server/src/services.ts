@@ -29,7 +29,7 @@ export function createServices(deps: { config: Config; db: Db; log: Logger; secr
     ...deps,
     auth,
     teams: new TeamService(deps.db, auth),
-    agents: new AgentService(deps.db, deps.harnesses, deps.secrets),
+    agents: new AgentService(deps.db, deps.harnesses, deps.secrets, deps.config.egress.privateAllow),
     sessions: new SessionService(deps.db, deps.bus, deps.config.limits),
   };
 }

@@ -2,7 +2,7 @@ import { startMockLlm, type MockLlm } from '@paddock/mock-llm';
 import { loadConfig } from '../src/config/index.ts';
 import { createLogger } from '../src/log/index.ts';
 import { openPlatform } from '../src/platform/open.ts';
-import { startWorker, type Worker } from '../src/worker/index.ts';
+import { startWorker, type Worker, type WorkerOptions } from '../src/worker/index.ts';
 import type { TestPlatform } from './platform.ts';
 
 export type TestWorker = { worker: Worker; mock: MockLlm; close(): Promise<void> };
@@ -11,7 +11,12 @@ export type TestWorker = { worker: Worker; mock: MockLlm; close(): Promise<void>
  * A worker in its own platform instance (own bus connection and pools), as a
  * separate worker process would be, against the test platform's database.
  */
-export async function startTestWorker(t: TestPlatform, env: Record<string, string> = {}, mockOptions: Parameters<typeof startMockLlm>[0] = {}): Promise<TestWorker> {
+export async function startTestWorker(
+  t: TestPlatform,
+  env: Record<string, string> = {},
+  mockOptions: Parameters<typeof startMockLlm>[0] = {},
+  workerOptions: WorkerOptions = {},
+): Promise<TestWorker> {
   const mock = await startMockLlm({ host: '127.0.0.1', port: 0, tokensPerSecond: 400, ...mockOptions });
   const config = loadConfig({
     PADDOCK_DATA_DIR: t.dataDir,
@@ -21,7 +26,7 @@ export async function startTestWorker(t: TestPlatform, env: Record<string, strin
   });
   const log = createLogger('paddock-test-worker', process.env.PADDOCK_TEST_LOG_LEVEL ?? 'silent');
   const platform = await openPlatform(config, log);
-  const worker = await startWorker(platform, { baseUrl: mock.url, apiKey: 'test-key' });
+  const worker = await startWorker(platform, { baseUrl: mock.url, apiKey: 'test-gateway-key' }, workerOptions);
   return {
     worker,
     mock,

@@ -28,16 +28,16 @@ describe('agents', () => {
       harness: 'chat',
       systemPrompt: 'Be kind.',
       env: [{ name: 'OPENAI_API_KEY', value: 'sk-very-secret' }],
-      egressAllow: ['api.github.com', '10.0.0.0/8'],
+      egressAllow: ['API.github.com', '203.0.113.0/24', '*.npmjs.org:443'],
     });
     expect(agent).toMatchObject({ name: 'support-bot', model: 'paddock-mock', harness: { name: 'chat' }, envVarNames: ['OPENAI_API_KEY'] });
-    expect(agent.egressAllow).toEqual(['api.github.com', '10.0.0.0/8']);
+    expect(agent.egressAllow).toEqual(['api.github.com', '203.0.113.0/24', '*.npmjs.org:443']);
     expect(JSON.stringify(agent)).not.toContain('sk-very-secret');
 
     const rows = await t.platform.services.db.agentSecret.findMany();
     expect(rows).toHaveLength(1);
     expect(rows[0]!.ciphertext).not.toContain('sk-very-secret');
-    expect(await t.platform.services.agents.secretEnv(rows[0]!.agentId)).toEqual({ OPENAI_API_KEY: 'sk-very-secret' });
+    expect(await t.platform.services.agents.secretEnv(rows[0]!.agentId)).toEqual([{ name: 'OPENAI_API_KEY', value: 'sk-very-secret', hosts: [] }]);
   });
 
   it('updates fields, sets and removes env vars', async () => {
@@ -49,7 +49,10 @@ describe('agents', () => {
     expect(updated.updateAgent).toMatchObject({ model: 'gpt-4o', envVarNames: ['A', 'C'] });
     const row = await t.platform.services.db.agent.findFirstOrThrow({ where: { name: 'editable' } });
     const raw = await t.platform.services.agents.secretEnv(row.id);
-    expect(raw).toEqual({ A: 'changed', C: '3' });
+    expect(raw).toEqual([
+      { name: 'A', value: 'changed', hosts: [] },
+      { name: 'C', value: '3', hosts: [] },
+    ]);
   });
 
   it('rejects invalid input with an actionable BAD_USER_INPUT', async () => {
@@ -61,7 +64,9 @@ describe('agents', () => {
       [{ name: 'ok', harness: 'chat', env: [{ name: 'PADDOCK_RUNTIME_TOKEN', value: 'v' }] }, /set by Paddock/],
       [{ name: 'ok', harness: 'chat', env: [{ name: 'A', value: '1' }, { name: 'A', value: '2' }] }, /names a variable twice/],
       [{ name: 'ok', harness: 'chat', systemPrompt: 'x'.repeat(100_001) }, /systemPrompt must be at most 100000/],
-      [{ name: 'ok', harness: 'chat', egressAllow: ['not a host!'] }, /egressAllow\[0\] must be a host name/],
+      [{ name: 'ok', harness: 'chat', egressAllow: ['not a host!'] }, /egressAllow\[0\] is invalid: "not a host!" is not a host name/],
+      [{ name: 'ok', harness: 'chat', egressAllow: ['10.0.0.0/8'] }, /egressAllow\[0\] is invalid: .*private addresses.*PADDOCK_EGRESS_PRIVATE_ALLOW/],
+      [{ name: 'ok', harness: 'chat', env: [{ name: 'A', value: '1', hosts: ['*.com'] }] }, /env\[0\]\.hosts\[0\] is invalid: .*wildcard/],
       [{ name: 'ok', harness: 'chat', model: '  ' }, /model must not be empty/],
     ];
     for (const [input, message] of cases) {

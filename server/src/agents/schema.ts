@@ -51,6 +51,10 @@ const EnvVarInput = builder.inputType('EnvVarInput', {
   fields: (t) => ({
     name: t.string({ required: true }),
     value: t.string({ required: true, description: 'Encrypted at rest; never readable through the API.' }),
+    hosts: t.stringList({
+      description:
+        "Egress entries of the hosts this secret is for; the sandbox only holds a placeholder, which the egress proxy replaces with the value in requests to these hosts. Defaults to the agent's egressAllow.",
+    }),
   }),
 });
 
@@ -69,7 +73,7 @@ const CreateAgentInput = builder.inputType('CreateAgentInput', {
     model: t.string({ description: "Defaults to the harness's default model." }),
     systemPrompt: t.string(),
     env: t.field({ type: [EnvVarInput] }),
-    egressAllow: t.stringList({ description: 'Hosts or IPv4 CIDRs the sandbox may reach besides DNS and the gateway.' }),
+    egressAllow: t.stringList({ description: 'Hosts (exact or *.domain), IPs or CIDRs, each optionally with :port, the sandbox may reach besides the gateway. Private ranges need PADDOCK_EGRESS_PRIVATE_ALLOW.' }),
   }),
 });
 

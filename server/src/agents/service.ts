@@ -4,6 +4,7 @@ import { badInput, conflict, notFound } from '../errors/index.ts';
 import { newId } from '../ids/index.ts';
 import type { PageWindow } from '../graphql/pagination.ts';
 import type { HarnessCatalog } from '../harnesses/catalog.ts';
+import type { PrivateAllowList } from '../egress/rules.ts';
 import type { SecretBox } from '../secrets/index.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { parseAgentInput, type AgentInput, type EnvVarInput } from './validation.ts';
@@ -19,11 +20,13 @@ export class AgentService {
   readonly #db: Db;
   readonly #harnesses: HarnessCatalog;
   readonly #secrets: SecretBox;
+  readonly #privateAllow: PrivateAllowList;
 
-  constructor(db: Db, harnesses: HarnessCatalog, secrets: SecretBox) {
+  constructor(db: Db, harnesses: HarnessCatalog, secrets: SecretBox, privateAllow: PrivateAllowList) {
     this.#db = db;
     this.#harnesses = harnesses;
     this.#secrets = secrets;
+    this.#privateAllow = privateAllow;
   }
 
   async find(viewer: Viewer, id: string): Promise<AgentRow | null> {
@@ -60,7 +63,7 @@ export class AgentService {
   }
 
   async create(viewer: Viewer, raw: AgentInput): Promise<AgentRow> {
-    const input = parseAgentInput(raw, 'create');
+    const input = parseAgentInput(raw, 'create', this.#privateAllow);
     const harness = this.#harnesses.require(input.harness!);
     const id = newId();
     try {
@@ -85,7 +88,7 @@ export class AgentService {
   }
 
   async update(viewer: Viewer, id: string, raw: AgentInput): Promise<AgentRow> {
-    const input = parseAgentInput(raw, 'update');
+    const input = parseAgentInput(raw, 'update', this.#privateAllow);
     const existing = await this.get(viewer, id);
     const harness = input.harness ? this.#harnesses.require(input.harness) : undefined;
     const env = input.env ?? [];
@@ -99,7 +102,7 @@ export class AgentService {
           await tx.agentSecret.upsert({
             where: { agentId_name: { agentId: existing.id, name: secret.name } },
             create: { agentId: existing.id, ...secret },
-            update: { ciphertext: secret.ciphertext },
+            update: { ciphertext: secret.ciphertext, hosts: secret.hosts },
           });
         }
         return tx.agent.update({
@@ -130,10 +133,13 @@ export class AgentService {
     return agent;
   }
 
-  /** Decrypted env vars for a sandbox at attach time; never exposed through the API. */
-  async secretEnv(agentId: string): Promise<Record<string, string>> {
-    const rows = await this.#db.agentSecret.findMany({ where: { agentId } });
-    return Object.fromEntries(rows.map((row) => [row.name, this.#secrets.open(row.ciphertext)]));
+  /**
+   * Decrypted env vars with the hosts each is for (empty: the agent's egressAllow), for the
+   * egress proxy only; never exposed through the API and never sent into a sandbox.
+   */
+  async secretEnv(agentId: string): Promise<{ name: string; value: string; hosts: string[] }[]> {
+    const rows = await this.#db.agentSecret.findMany({ where: { agentId }, orderBy: { name: 'asc' } });
+    return rows.map((row) => ({ name: row.name, value: this.#secrets.open(row.ciphertext), hosts: row.hosts }));
   }
 
   async usage(viewer: Viewer, agentId: string): Promise<{ inputTokens: number; outputTokens: number }> {
@@ -144,7 +150,7 @@ export class AgentService {
     return { inputTokens: sum._sum.inputTokens ?? 0, outputTokens: sum._sum.outputTokens ?? 0 };
   }
 
-  #seal(env: EnvVarInput[]): { name: string; ciphertext: string }[] {
-    return env.map((v) => ({ name: v.name, ciphertext: this.#secrets.seal(v.value) }));
+  #seal(env: EnvVarInput[]): { name: string; ciphertext: string; hosts: string[] }[] {
+    return env.map((v) => ({ name: v.name, ciphertext: this.#secrets.seal(v.value), hosts: v.hosts ?? [] }));
   }
 }

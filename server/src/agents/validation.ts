@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ENV_NAME_PATTERN, RESERVED_SANDBOX_ENV } from '../config/index.ts';
+import { EgressRuleError, validateEgressEntry, type PrivateAllowList } from '../egress/rules.ts';
 import { badInput } from '../errors/index.ts';
 
 export const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -12,7 +13,7 @@ export const LIMITS = {
   egressEntries: 100,
 } as const;
 
-export type EnvVarInput = { name: string; value: string };
+export type EnvVarInput = { name: string; value: string; hosts?: string[] | null };
 export type AgentInput = {
   name?: string | null;
   description?: string | null;
@@ -24,24 +25,26 @@ export type AgentInput = {
   egressAllow?: string[] | null;
 };
 
-const HOST = /^(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/i;
-const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(\/(\d{1,2}))?$/;
-
-function isEgressEntry(value: string): boolean {
-  const cidr = IPV4_CIDR.exec(value);
-  if (cidr) {
-    const octetsOk = cidr.slice(1, 5).every((o) => Number(o) <= 255);
-    return octetsOk && (cidr[6] === undefined || Number(cidr[6]) <= 32);
-  }
-  return value.length <= 253 && HOST.test(value);
-}
-
 const envName = z
   .string()
   .max(128, 'is longer than 128 characters')
   .regex(ENV_NAME_PATTERN, 'must match [A-Z_][A-Z0-9_]* (uppercase letters, digits, underscores)')
   .refine((name) => !RESERVED_SANDBOX_ENV.has(name), 'is set by Paddock inside sandboxes and cannot be overridden');
 
+/** An egress entry, normalised; problems become the entry's own message. */
+function egressEntry(privateAllow: PrivateAllowList) {
+  return z.string().transform((value, ctx) => {
+    try {
+      return validateEgressEntry(value, privateAllow);
+    } catch (error) {
+      if (!(error instanceof EgressRuleError)) throw error;
+      ctx.addIssue({ code: 'custom', message: `is invalid: ${error.message.replace(/\.$/, '')}` });
+      return z.NEVER;
+    }
+  });
+}
+
+const schemas = (privateAllow: PrivateAllowList) => {
 const fields = {
   name: z
     .string()
@@ -56,13 +59,18 @@ const fields = {
       z.object({
         name: envName,
         value: z.string().refine((v) => Buffer.byteLength(v) <= LIMITS.envValueBytes, `must be at most ${LIMITS.envValueBytes} bytes`),
+        hosts: z
+          .array(egressEntry(privateAllow))
+          .max(LIMITS.egressEntries, `may hold at most ${LIMITS.egressEntries} entries`)
+          .nullish()
+          .transform((hosts) => hosts ?? null),
       }),
     )
     .max(LIMITS.envVars, `may hold at most ${LIMITS.envVars} variables`)
     .refine((vars) => new Set(vars.map((v) => v.name)).size === vars.length, 'names a variable twice'),
   removeEnv: z.array(envName).max(LIMITS.envVars),
   egressAllow: z
-    .array(z.string().trim().refine(isEgressEntry, 'must be a host name (optionally *.domain) or an IPv4 address/CIDR'))
+    .array(egressEntry(privateAllow))
     .max(LIMITS.egressEntries, `may hold at most ${LIMITS.egressEntries} entries`),
 };
 
@@ -76,15 +84,20 @@ const createSchema = z.object({
   egressAllow: fields.egressAllow.optional(),
 });
 const updateSchema = z.object(fields).partial();
+return { createSchema, updateSchema };
+};
+
+export type ParsedAgentInput = z.infer<ReturnType<typeof schemas>['updateSchema']>;
 
 /** Validates agent input; the first problem becomes a BAD_USER_INPUT naming the field. */
-export function parseAgentInput(raw: AgentInput, mode: 'create' | 'update'): z.infer<typeof updateSchema> {
+export function parseAgentInput(raw: AgentInput, mode: 'create' | 'update', privateAllow: PrivateAllowList): ParsedAgentInput {
   const cleaned = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== null && v !== undefined));
+  const { createSchema, updateSchema } = schemas(privateAllow);
   const result = (mode === 'create' ? createSchema : updateSchema).safeParse(cleaned);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const field = issue.path.map(String).join('.');
-    const shown = issue.path.length > 0 ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace('.[', '[') : 'input';
+    const shown = issue.path.length > 0 ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replaceAll('.[', '[') : 'input';
     throw badInput(`${shown} ${issue.message}.`, field || undefined);
   }
   return result.data;

@@ -23,7 +23,7 @@ beforeAll(async () => {
   const team = await t.newTeam(teamName);
   teamId = decodeGlobalId(team.teamId).id;
   agentId = (
-    await team.client.ok<{ createAgent: { id: string } }>(`mutation { createAgent(input: { name: "reviewer", harness: "chat", egressAllow: ["10.1.0.0/16"] }) { id } }`)
+    await team.client.ok<{ createAgent: { id: string } }>(`mutation { createAgent(input: { name: "reviewer", harness: "chat", egressAllow: ["198.51.100.0/24"] }) { id } }`)
   ).createAgent.id;
 });
 afterAll(async () => {
@@ -35,7 +35,10 @@ describe('paddock sandbox render', () => {
   it('prints the secrets (redacted), policy, template, pool and a sample claim', async () => {
     const yaml = await renderAgentYaml(t.platform, 'reviewer', teamName);
     const docs = parseAllDocuments(yaml).map((d) => d.toJSON() as { apiVersion: string; kind: string; metadata: { name: string }; stringData?: Record<string, string> });
-    expect(docs.map((d) => d.kind)).toEqual(['Secret', 'Secret', 'NetworkPolicy', 'SandboxTemplate', 'SandboxWarmPool', 'SandboxClaim']);
+    expect(docs.map((d) => d.kind)).toEqual(['Secret', 'Secret', 'ConfigMap', 'NetworkPolicy', 'SandboxTemplate', 'SandboxWarmPool', 'SandboxClaim']);
+    // The egress CA is public; the bundle's public roots are abbreviated.
+    expect(yaml).toContain('BEGIN CERTIFICATE');
+    expect(yaml).toContain('<public root CAs followed by the egress CA>');
     expect(yaml).not.toContain('eu-west');
     expect(yaml).not.toContain(Buffer.from('eu-west').toString('base64'));
     expect(docs[0]!.stringData).toEqual({ REGION: '<from CONTAINER_ENV_*>' });
@@ -56,7 +59,7 @@ describe('paddock sandbox render', () => {
 
   it('renders exactly the template the driver applies', async () => {
     const yaml = await renderAgentYaml(t.platform, 'reviewer', undefined);
-    const rendered = parseAllDocuments(yaml).map((d) => d.toJSON() as { kind: string; metadata: { namespace: string; name: string }; spec: unknown })[3]!;
+    const rendered = parseAllDocuments(yaml).map((d) => d.toJSON() as { kind: string; metadata: { namespace: string; name: string }; spec: unknown })[4]!;
     const agent = await t.platform.services.db.agent.findUniqueOrThrow({ where: { id: decodeGlobalId(agentId).id } });
     const driver = await driverFor(fake, settingsFor({ PADDOCK_K8S_WARM_POOL_SIZE: '2', PADDOCK_K8S_RUNTIME_CLASS: 'gvisor', LITELLM_API_BASE: 'http://litellm.gateway.svc:4000', CONTAINER_ENV_REGION: 'eu-west' }));
     try {

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { stringify } from 'yaml';
+import { loadAuthority, TRUST_FILES } from '../egress/authority.ts';
 import { openPlatform, type Platform } from '../platform/open.ts';
 import { sandboxName } from '../sandbox/driver.ts';
 import { agentObjects, runtimeSecret, sandboxClaim, type AgentSandboxInput } from '../sandbox/kubernetes/manifests/index.ts';
 import { kubernetesSettings } from '../sandbox/kubernetes/settings.ts';
-import type { KubeObject, Secret } from '../sandbox/kubernetes/types.ts';
+import type { ConfigMap, KubeObject, Secret } from '../sandbox/kubernetes/types.ts';
 import { flags, UsageError, type CommandSpec } from './args.ts';
 import { requireExistingDatabase } from './data-dir.ts';
 
@@ -19,6 +20,12 @@ function redacted(secret: Secret, note: string): Secret {
   const { data, stringData, ...rest } = secret;
   const keys = Object.keys({ ...data, ...stringData });
   return { ...rest, stringData: Object.fromEntries(keys.map((k) => [k, note])) };
+}
+
+/** The CA bundle is the public roots plus Paddock's CA; the roots are left out of the listing. */
+function abbreviated(configMap: ConfigMap): ConfigMap {
+  const data = Object.fromEntries(Object.entries(configMap.data ?? {}).map(([k, v]) => [k, k === TRUST_FILES.bundle ? '<public root CAs followed by the egress CA>' : v]));
+  return { ...configMap, data };
 }
 
 async function findAgent(platform: Platform, agentName: string, teamName: string | undefined) {
@@ -36,19 +43,16 @@ export async function renderAgentYaml(platform: Platform, agentName: string, tea
   const agent = await findAgent(platform, agentName, teamName);
   const { config, harnesses } = platform.services;
   const input: AgentSandboxInput = { agentId: agent.id, agentName: agent.name, teamId: agent.teamId, harness: harnesses.require(agent.harnessName), egressAllow: agent.egressAllow };
-  const settings = kubernetesSettings(config);
-  const objects = await agentObjects(input, settings);
+  const authority = await loadAuthority(platform.services.db, platform.services.secrets);
+  const settings = kubernetesSettings(config, authority.certPem);
+  const objects = agentObjects(input, settings);
   const sessionId = randomUUID();
   const claim = sandboxClaim({ name: sandboxName(sessionId), sessionId }, input, objects.template, objects.namespace, settings, Date.now());
   const docs: [string, KubeObject][] = [
     [`Values are read from the platform's CONTAINER_ENV_* variables when applied.`, redacted(objects.containerEnv, '<from CONTAINER_ENV_*>')],
     ['Created once with a random token, never rewritten: warm pods read it.', redacted(runtimeSecret(input, objects.template, objects.namespace, ''), '<random, generated on first apply>')],
-    [
-      objects.egress.unenforced.length > 0
-        ? `Host names resolved now; NOT enforced: ${objects.egress.unenforced.join('; ')}`
-        : 'Host names in egressAllow are resolved to addresses when Paddock applies this.',
-      objects.networkPolicy,
-    ],
+    [`Paddock's egress CA for the pods' trust stores (public; its key stays in the database).`, abbreviated(objects.egressCa)],
+    ['Pods reach only DNS and the egress proxy, which enforces egressAllow and holds the credentials.', objects.networkPolicy],
     [`Applied with server-side apply (field manager "paddock").`, objects.sandboxTemplate],
     [`replicas from PADDOCK_K8S_WARM_POOL_SIZE (0 = always cold start).`, objects.warmPool],
     [`Sample: one claim per session, named ps-<session id>.`, claim],

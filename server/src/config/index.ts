@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { EgressRuleError, PrivateAllowList } from '../egress/rules.ts';
 
 const DEFAULT_HARNESS_DIR = path.resolve(import.meta.dirname, '../../../harnesses');
 
@@ -59,7 +60,14 @@ const envSchema = z.object({
   PADDOCK_K8S_WORKSPACE_SIZE: z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti)$/, 'must be a size like 10Gi').optional(),
   PADDOCK_K8S_STORAGE_CLASS: z.string().optional(),
   PADDOCK_K8S_PLATFORM_NAMESPACE: z.string().default('paddock'),
+  PADDOCK_EGRESS_PRIVATE_ALLOW: z.string().optional(),
+  PADDOCK_EGRESS_SOCKET: z.string().optional(),
+  PADDOCK_EGRESS_HOST: z.string().default('0.0.0.0'),
+  PADDOCK_EGRESS_LISTEN_PORT: z.coerce.number().int().min(0).max(65535).default(3128),
+  PADDOCK_EGRESS_URL: z.string().regex(/^http:\/\/[^/]+:\d+\/?$/, 'must be http://HOST:PORT').optional(),
   PADDOCK_K8S_SANDBOX_TTL_HOURS: z.coerce.number().min(0.01).default(24),
+  PADDOCK_K8S_SANDBOX_CLUSTER_ROLE: z.string().regex(/^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?$/, 'must be a ClusterRole name').optional(),
+  PADDOCK_K8S_SERVICE_ACCOUNT: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a ServiceAccount name').default('paddock'),
 });
 
 export type Config = {
@@ -106,6 +114,16 @@ export type Config = {
     housekeepingIntervalMs: number;
   };
   mockTokensPerSecond: number;
+  egress: {
+    /** Private ranges the operator lets sandboxes reach (`PADDOCK_EGRESS_PRIVATE_ALLOW`). */
+    privateAllow: PrivateAllowList;
+    /** Unix socket the worker's egress proxy listens on for local sandboxes. */
+    socketPath: string;
+    /** TCP address of the standalone egress proxy (`bin/egress.ts`, the Kubernetes Deployment). */
+    listen: { host: string; port: number };
+    /** How Kubernetes sandbox pods reach the egress proxy (its Service). */
+    url: string;
+  };
   kubernetes: {
     /** Namespace per team; `{team}` is replaced by the team id. */
     namespace: string;
@@ -122,6 +140,11 @@ export type Config = {
     platformNamespace: string;
     /** Claims are given a shutdownTime this far ahead as a leak backstop. */
     sandboxTtlMs: number;
+    /**
+     * In each team namespace it creates, Paddock binds its service account to this
+     * ClusterRole (a RoleBinding), so its rights on Secrets and pods end at the namespaces it manages.
+     */
+    sandboxRoleBinding: { clusterRole: string; serviceAccount: string } | undefined;
   };
 };
 
@@ -182,10 +205,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const inCluster = Boolean(env.KUBERNETES_SERVICE_HOST);
+  let privateAllow: PrivateAllowList;
+  try {
+    privateAllow = PrivateAllowList.parse(e.PADDOCK_EGRESS_PRIVATE_ALLOW);
+  } catch (error) {
+    if (error instanceof EgressRuleError) throw new ConfigError(`Invalid configuration:\n  PADDOCK_EGRESS_PRIVATE_ALLOW: ${error.message} List CIDRs separated by commas, e.g. 10.0.5.0/24,127.0.0.1.`);
+    throw error;
+  }
+  const dataDir = path.resolve(baseDir(env), e.PADDOCK_DATA_DIR);
   return {
     port: e.PORT,
     host: e.HOST,
-    dataDir: path.resolve(baseDir(env), e.PADDOCK_DATA_DIR),
+    dataDir,
     harnessDir: e.PADDOCK_HARNESS_DIR ? path.resolve(baseDir(env), e.PADDOCK_HARNESS_DIR) : DEFAULT_HARNESS_DIR,
     databaseUrl: e.DATABASE_URL,
     adminKey: e.PADDOCK_ADMIN_KEY,
@@ -220,6 +251,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       housekeepingIntervalMs: e.PADDOCK_HOUSEKEEPING_SECONDS * 1000,
     },
     mockTokensPerSecond: e.PADDOCK_MOCK_TOKENS_PER_SECOND,
+    egress: {
+      privateAllow,
+      socketPath: e.PADDOCK_EGRESS_SOCKET ? path.resolve(baseDir(env), e.PADDOCK_EGRESS_SOCKET) : path.join(dataDir, 'egress.sock'),
+      listen: { host: e.PADDOCK_EGRESS_HOST, port: e.PADDOCK_EGRESS_LISTEN_PORT },
+      url: (e.PADDOCK_EGRESS_URL ?? `http://paddock-egress.${e.PADDOCK_K8S_PLATFORM_NAMESPACE}.svc:3128`).replace(/\/$/, ''),
+    },
     kubernetes: {
       namespace: e.PADDOCK_K8S_NAMESPACE,
       kubeconfig: e.PADDOCK_K8S_KUBECONFIG,
@@ -231,6 +268,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       workspace: e.PADDOCK_K8S_WORKSPACE_SIZE ? { size: e.PADDOCK_K8S_WORKSPACE_SIZE, storageClassName: e.PADDOCK_K8S_STORAGE_CLASS } : undefined,
       platformNamespace: e.PADDOCK_K8S_PLATFORM_NAMESPACE,
       sandboxTtlMs: e.PADDOCK_K8S_SANDBOX_TTL_HOURS * 3_600_000,
+      sandboxRoleBinding: e.PADDOCK_K8S_SANDBOX_CLUSTER_ROLE
+        ? { clusterRole: e.PADDOCK_K8S_SANDBOX_CLUSTER_ROLE, serviceAccount: e.PADDOCK_K8S_SERVICE_ACCOUNT }
+        : undefined,
     },
   };
 }

@@ -15,7 +15,11 @@ export type BusEvent = {
 };
 
 /** Small out-of-band messages between processes, e.g. "cancel this turn", "this API key was revoked". */
-export type ControlMessage = { kind: 'cancel'; sessionId: string; turnId: string } | { kind: 'key-revoked'; keyId: string };
+export type ControlMessage =
+  | { kind: 'cancel'; sessionId: string; turnId: string }
+  | { kind: 'key-revoked'; keyId: string }
+  /** The egress proxy refused a request; the worker running the session's turn records it. */
+  | { kind: 'egress.blocked'; sessionId: string; host: string; port: number; reason: string };
 
 /**
  * Publishes session events to every process. An implementation must deliver each

@@ -16,6 +16,13 @@ export type SandboxSpec = {
   /** `CONTAINER_ENV_*` values, prefix stripped. */
   env: Record<string, string>;
   egressAllow: string[];
+  /**
+   * The egress proxy this sandbox's traffic leaves through. `socketPath` is the worker's
+   * proxy socket on the host (local driver); `proxyToken` goes into the proxy URL as
+   * `http://paddock:<proxyToken>@…`; `caPem` is the CA the proxy signs intercepted
+   * connections with, to install into the sandbox's trust store.
+   */
+  egress?: { socketPath: string; proxyToken: string; caPem: string };
 };
 
 export type SandboxPhaseReport = (phase: 'PROVISIONING' | 'READY', message: string) => void;

@@ -5,6 +5,8 @@ import type { Config } from '../config/index.ts';
 import type { Db, Message, SandboxPhase } from '../db/index.ts';
 import type { HarnessCatalog } from '../harnesses/catalog.ts';
 import type { Logger } from '../log/index.ts';
+import { egressTokenHash, GATEWAY_KEY_NAME, placeholderFor } from '../egress/placeholders.ts';
+import { Redactor } from '../egress/redact.ts';
 import type { SecretBox } from '../secrets/index.ts';
 import { SandboxError, sandboxName, type SandboxDriver } from './driver.ts';
 
@@ -13,9 +15,24 @@ export type SandboxSettings = {
   provisionTimeoutMs: number;
   /** Idle sandboxes are suspended after this long. */
   idleTimeoutMs: number;
-  /** The model gateway sandboxes talk to. */
+  /** The model gateway sandboxes talk to; its key stays with the egress proxy. */
   gateway: { baseUrl: string; apiKey: string };
+  /**
+   * The egress proxy. `socketPath`: the worker's proxy socket, which the local driver
+   * connects the sandbox to. `proxyUrl`: an address the sandbox reaches the proxy at
+   * directly (the Kubernetes Service), handed to the runtime at attach time.
+   */
+  egress: { socketPath: string; proxyUrl?: string | undefined; caPem: string };
 };
+
+/** The proxy variables every HTTP client in the sandbox honours. */
+export function proxyEnv(proxyUrl: string, token: string): Record<string, string> {
+  const url = new URL(proxyUrl);
+  url.username = 'paddock';
+  url.password = token;
+  const value = url.toString().replace(/\/$/, '');
+  return { HTTP_PROXY: value, HTTPS_PROXY: value, http_proxy: value, https_proxy: value, ALL_PROXY: value, NO_PROXY: '', no_proxy: '' };
+}
 
 type StoredToolCall = { id: string; name: string; input: Record<string, unknown> };
 
@@ -65,11 +82,11 @@ export class SandboxService {
   async acquire(sessionId: string, beforeMessageId: string, onProvision: (message: string) => void): Promise<RuntimeClient> {
     const session = await this.#db.session.findUniqueOrThrow({ where: { id: sessionId }, include: { sandbox: true, agent: true } });
     const existing = session.sandbox;
-    if (existing?.phase === 'READY' && existing.endpoint && existing.tokenCipher) {
+    if (existing?.phase === 'READY' && existing.endpoint && existing.tokenCipher && existing.egressTokenCipher) {
       const client = new RuntimeClient({ baseUrl: existing.endpoint, token: this.#secrets.open(existing.tokenCipher), timeoutMs: 5_000 });
       const health = await client.health().catch(() => null);
       if (health) {
-        if (health.sessionId !== sessionId) await this.#attach(client, session.agent, sessionId, beforeMessageId);
+        if (health.sessionId !== sessionId) await this.#attach(client, session.agent, sessionId, beforeMessageId, this.#secrets.open(existing.egressTokenCipher));
         await this.#db.sandbox.update({ where: { sessionId }, data: { lastUsedAt: new Date() } });
         return client;
       }
@@ -81,7 +98,13 @@ export class SandboxService {
     const name = sandboxName(sessionId);
     const token = randomBytes(32).toString('base64url');
     const tokenCipher = this.#secrets.seal(token);
-    await this.#setPhase(sessionId, name, 'PROVISIONING', 'starting', { tokenCipher, endpoint: null });
+    const egressToken = randomBytes(32).toString('base64url');
+    await this.#setPhase(sessionId, name, 'PROVISIONING', 'starting', {
+      tokenCipher,
+      egressTokenCipher: this.#secrets.seal(egressToken),
+      egressTokenHash: egressTokenHash(egressToken),
+      endpoint: null,
+    });
     try {
       const { url } = await this.#driver.start(
         {
@@ -95,6 +118,7 @@ export class SandboxService {
           token,
           env: this.#config.containerEnv,
           egressAllow: session.agent.egressAllow,
+          egress: { socketPath: this.settings.egress.socketPath, proxyToken: egressToken, caPem: this.settings.egress.caPem },
         },
         {
           deadline: Date.now() + this.settings.provisionTimeoutMs,
@@ -105,7 +129,7 @@ export class SandboxService {
         },
       );
       const client = new RuntimeClient({ baseUrl: url, token, timeoutMs: 30_000 });
-      await this.#attach(client, session.agent, sessionId, beforeMessageId);
+      await this.#attach(client, session.agent, sessionId, beforeMessageId, egressToken);
       await this.#setPhase(sessionId, name, 'READY', 'ready', { endpoint: url, readyAt: new Date() });
       return client;
     } catch (error) {
@@ -170,14 +194,34 @@ export class SandboxService {
     return { removed, vanished };
   }
 
-  async #attach(client: RuntimeClient, agent: { id: string; systemPrompt: string; model: string; egressAllow: string[] }, sessionId: string, beforeMessageId: string) {
+  /**
+   * Replaces every secret of the session's agent (and the gateway key) in text with
+   * `[redacted:NAME]`: for everything recorded from the sandbox.
+   */
+  async redactorFor(sessionId: string): Promise<Redactor> {
+    const session = await this.#db.session.findUniqueOrThrow({ where: { id: sessionId }, select: { agentId: true } });
+    const secrets = await this.#agents.secretEnv(session.agentId);
+    const gatewayKey = this.settings.gateway.apiKey;
+    return new Redactor([...secrets, ...(gatewayKey ? [{ name: GATEWAY_KEY_NAME, value: gatewayKey }] : [])]);
+  }
+
+  /**
+   * The runtime only ever sees placeholders: for the agent's secrets and for the gateway
+   * key. The egress proxy swaps them for the real values on the way out.
+   */
+  async #attach(client: RuntimeClient, agent: { id: string; systemPrompt: string; model: string; egressAllow: string[] }, sessionId: string, beforeMessageId: string, egressToken: string) {
     const messages = await this.#db.message.findMany({ where: { sessionId, id: { lt: beforeMessageId } }, orderBy: { id: 'asc' } });
+    const secrets = await this.#agents.secretEnv(agent.id);
+    const { proxyUrl } = this.settings.egress;
     await client.attach({
       sessionId,
       systemPrompt: agent.systemPrompt,
       model: agent.model,
-      gateway: this.settings.gateway,
-      env: await this.#agents.secretEnv(agent.id),
+      gateway: { baseUrl: this.settings.gateway.baseUrl, apiKey: placeholderFor(egressToken, GATEWAY_KEY_NAME) },
+      env: {
+        ...Object.fromEntries(secrets.map((s) => [s.name, placeholderFor(egressToken, s.name)])),
+        ...(proxyUrl ? proxyEnv(proxyUrl, egressToken) : {}),
+      },
       history: toHistory(messages),
       // Locally, with no egress allowed, the agent's commands get no network at all (the
       // runtime still reaches the gateway). In Kubernetes the NetworkPolicy enforces egress,
@@ -186,7 +230,13 @@ export class SandboxService {
     });
   }
 
-  async #setPhase(sessionId: string, name: string, phase: SandboxPhase, statusMessage: string, extra: { tokenCipher?: string; endpoint?: string | null; readyAt?: Date } = {}) {
+  async #setPhase(
+    sessionId: string,
+    name: string,
+    phase: SandboxPhase,
+    statusMessage: string,
+    extra: { tokenCipher?: string; egressTokenCipher?: string; egressTokenHash?: string; endpoint?: string | null; readyAt?: Date } = {},
+  ) {
     const data = { driver: this.#driver.kind, name, phase, statusMessage, lastUsedAt: new Date(), ...extra };
     await this.#db.sandbox.upsert({ where: { sessionId }, create: { sessionId, ...data }, update: data });
   }

@@ -2,11 +2,13 @@ import type { RuntimeClient, RuntimeEvent } from '@paddock/harness-runtime/clien
 import type { Db, MessageStatus, Prisma, TurnStatus } from '../db/index.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { EventWriter } from '../events/writer.ts';
+import { appendBlocked, EGRESS_BLOCKED, type BlockedPayload } from '../egress/blocked.ts';
+import { Redactor, type StreamRedactor } from '../egress/redact.ts';
 import { newId } from '../ids/index.ts';
 import type { Logger } from '../log/index.ts';
 import { SandboxError } from '../sandbox/driver.ts';
 import type { SandboxService } from '../sandbox/service.ts';
-import { SEQ_BLOCK, TurnRecorder } from './recorder.ts';
+import { SEQ_BLOCK, TurnRecorder, type DeltaType } from './recorder.ts';
 
 export type TurnDeps = {
   db: Db;
@@ -22,6 +24,8 @@ export type TurnDeps = {
 const SHUTDOWN_ERROR = 'The worker restarted during this turn; send the message again to continue.';
 
 const HEARTBEAT_MS = 5_000;
+/** How long after its turn a worker still records the egress proxy's late refusal notices. */
+const BLOCKED_GRACE_MS = 5_000;
 
 type StepMessage = { id: string; content: string; toolCalls: { id: string; name: string; input: unknown; output?: string; isError?: boolean }[] };
 type Outcome = { status: Exclude<TurnStatus, 'QUEUED' | 'RUNNING'>; error?: string; usage?: { inputTokens: number; outputTokens: number } };
@@ -57,8 +61,22 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     // The runtime answers within a second; if it does not, stop reading anyway.
     setTimeout(() => abort.abort(), 1_500).unref();
   };
+  // Refusals by the egress proxy arrive on the control channel, possibly a little after
+  // the request that caused them: while the turn records they join its events; once its
+  // closing events are written they are appended to the log like any event between turns.
+  let blockedAfterTurn: BlockedPayload[] | null = null;
+  let turnClosed = false;
+  const onBlocked = (payload: BlockedPayload) => {
+    if (turnClosed) void appendBlocked(db, deps.bus, turn.sessionId, payload).catch((error: unknown) => turnLog.warn({ err: error }, 'could not record an egress refusal'));
+    else if (blockedAfterTurn) blockedAfterTurn.push(payload);
+    else recorder.record({ type: EGRESS_BLOCKED, payload });
+  };
   const stopControl = deps.bus.onControl((message) => {
-    if (message.kind !== 'cancel' || message.turnId !== turnId || cancelRequested) return;
+    if (message.kind === 'egress.blocked') {
+      if (message.sessionId === turn.sessionId) onBlocked({ host: message.host, port: message.port, reason: message.reason });
+      return;
+    }
+    if (message.turnId !== turnId || cancelRequested || turnClosed) return;
     cancelRequested = true;
     turnLog.info('cancel requested');
     stop();
@@ -80,9 +98,33 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     return message;
   };
 
+  // Everything from the sandbox is redacted here, before it is published or stored, so
+  // no harness can leak a secret value into the log. Streamed text is redacted as a
+  // stream: a value split across deltas is held back until it can be replaced whole.
+  let redactor = new Redactor([]);
+  let streams: { messageId: string; type: DeltaType; stream: StreamRedactor }[] = [];
+  const streamed = (message: StepMessage, type: DeltaType, text: string, t: number) => {
+    let entry = streams.find((s) => s.messageId === message.id && s.type === type);
+    if (!entry) streams.push((entry = { messageId: message.id, type, stream: redactor.stream() }));
+    emitDelta(message, type, entry.stream.push(text), t);
+  };
+  const emitDelta = (message: StepMessage, type: DeltaType, text: string, t: number) => {
+    if (!text) return;
+    if (type === 'message.delta') message.content += text;
+    recorder.delta(message.id, text, t, type);
+  };
+  const flushStreams = () => {
+    for (const entry of streams) {
+      const message = messages.find((m) => m.id === entry.messageId);
+      if (message) emitDelta(message, entry.type, entry.stream.flush(), Date.now());
+    }
+    streams = [];
+  };
+
   let outcome: Outcome;
   try {
     recorder.record({ type: 'turn.started', payload: { turnId } });
+    redactor = await deps.sandboxes.redactorFor(turn.sessionId);
     if (cancelRequested) throw new CancelledBeforeStart();
     runtime = await deps.sandboxes.acquire(turn.sessionId, turn.userMessageId, (message) => {
       recorder.record({ type: 'session.status', payload: { status: 'PROVISIONING', message } });
@@ -94,7 +136,8 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
 
     outcome = { status: 'FAILED', error: 'The harness runtime ended the turn without a result.' };
     for await (const event of runtime.startTurn({ turnId, content: claimed.content }, { signal: abort.signal })) {
-      const terminal = await translate(event);
+      if (event.type !== 'message.delta' && event.type !== 'message.thinking') flushStreams();
+      const terminal = await translate(redactEvent(event));
       if (terminal) {
         outcome = terminal;
         break;
@@ -109,27 +152,35 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       outcome = { status: 'FAILED', error: `The turn stopped unexpectedly: ${(error as Error).message}` };
     }
   } finally {
+    flushStreams();
     clearInterval(heartbeat);
-    stopControl();
     deps.shutdown.removeEventListener('abort', onShutdown);
   }
   // A runtime that honoured the shutdown reports the turn cancelled; it was not the user's doing.
   if (deps.shutdown.aborted && !cancelRequested && outcome.status === 'CANCELLED') outcome = { status: 'FAILED', error: SHUTDOWN_ERROR };
-  await finish(outcome);
+  if (outcome.error) outcome.error = redactor.text(outcome.error);
+  try {
+    await finish(outcome);
+  } finally {
+    turnClosed = true;
+    for (const payload of blockedAfterTurn ?? []) onBlocked(payload);
+    setTimeout(stopControl, BLOCKED_GRACE_MS).unref();
+  }
+
+  /** Deltas are redacted as streams in `translate`; everything else whole. */
+  function redactEvent(event: RuntimeEvent): RuntimeEvent {
+    if (redactor.empty || event.type === 'message.delta' || event.type === 'message.thinking') return event;
+    return redactor.value(event);
+  }
 
   async function translate(event: RuntimeEvent): Promise<Outcome | null> {
     switch (event.type) {
       case 'turn.started':
         return null;
-      case 'message.delta': {
-        const message = await ensureMessage();
-        message.content += event.delta;
-        recorder.delta(message.id, event.delta, event.t);
-        return null;
-      }
+      case 'message.delta':
       case 'message.thinking': {
         const message = await ensureMessage();
-        recorder.delta(message.id, event.delta, event.t, 'message.thinking');
+        streamed(message, event.type, event.delta, event.t);
         return null;
       }
       case 'message.completed': {
@@ -197,6 +248,7 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     // The turn's end and the session's new status commit together and are published
     // after: a client that sees them can send the next message at once.
     const sessionStatus = result.status === 'FAILED' && !last ? 'FAILED' : 'IDLE';
+    blockedAfterTurn = [];
     const closing = [
       recorder.next({ type, messageId: last?.id ?? null, payload: { turnId, usage, ...(result.error ? { error: result.error } : {}) } }),
       recorder.next({ type: 'session.status', payload: { status: sessionStatus } }),

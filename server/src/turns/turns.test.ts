@@ -98,17 +98,17 @@ describe('a turn', () => {
     expect(replay.events).toEqual(live.events);
   });
 
-  it('runs tool calls in the sandbox, with the agent secrets in its environment', async () => {
+  it('runs tool calls in the sandbox, with placeholders for the agent secrets in its environment', async () => {
     const sessionId = await newSession();
     const live = subscriber().subscribe(sessionId);
     const digest = createHash('sha256').update('hunter2').digest('hex');
-    await send(sessionId, `/tool test "$(printf %s "$SECRET_TOKEN" | sha256sum | cut -d' ' -f1)" = ${digest} && echo secret-delivered; echo "home=$HOME leaked=$(env | grep -c -e DATABASE_URL -e PADDOCK_ADMIN_KEY) interfaces=$(tail -n +3 /proc/net/dev | wc -l)"`);
+    await send(sessionId, `/tool test "$(printf %s "$SECRET_TOKEN" | sha256sum | cut -d' ' -f1)" != ${digest} && case "$SECRET_TOKEN" in paddock-secret-*) echo placeholder-delivered;; esac; echo "home=$HOME leaked=$(env | grep -c -e DATABASE_URL -e PADDOCK_ADMIN_KEY) interfaces=$(tail -n +3 /proc/net/dev | wc -l)"`);
     await live.waitForType('turn.completed');
     const call = live.events.find((e) => e.type === 'tool.call')!;
     const result = live.events.find((e) => e.type === 'tool.result')!;
     expect(call.payload).toMatchObject({ name: 'run_command' });
     const output = String(result.payload?.output);
-    expect(output).toContain('secret-delivered');
+    expect(output).toContain('placeholder-delivered');
     // The platform's own environment does not leak into the sandbox.
     expect(output).toContain('leaked=0');
     // An agent without egress rules runs its commands with loopback only.

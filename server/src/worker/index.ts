@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Logger as GraphileLogger, run, type Runner } from 'graphile-worker';
 import pg from 'pg';
+import { loadAuthority } from '../egress/authority.ts';
+import { startEgress, type Egress } from '../egress/service.ts';
 import { EventWriter } from '../events/writer.ts';
 import type { Platform } from '../platform/open.ts';
 import { createSandboxDriver } from '../sandbox/drivers.ts';
@@ -11,20 +13,37 @@ import { recoverStaleTurns } from '../turns/recovery.ts';
 import { JOBS, type RunTurnPayload } from './jobs.ts';
 import { isDatabaseShutdown } from '../db/errors.ts';
 
-export type Worker = { sandboxes: SandboxService; close(): Promise<void> };
+export type Worker = { sandboxes: SandboxService; egress: Egress | null; close(): Promise<void> };
+
+export type WorkerOptions = {
+  /**
+   * Also serve the egress proxy on a loopback TCP port and hand its URL to runtimes at
+   * attach time: for sandboxes that share the host's network (tests).
+   */
+  egressLoopback?: boolean;
+  /** Extra CAs the egress proxy trusts upstream when it intercepts TLS. */
+  upstreamCa?: string[];
+};
 
 /**
  * The worker process: runs turns and housekeeping from the durable Postgres queue
  * (graphile-worker). Housekeeping jobs are enqueued on a timer with a job key, so
  * any number of workers share them without doubling up.
  */
-export async function startWorker(platform: Platform, gateway: { baseUrl: string; apiKey: string }): Promise<Worker> {
+export async function startWorker(platform: Platform, gateway: { baseUrl: string; apiKey: string }, opts: WorkerOptions = {}): Promise<Worker> {
   const { services } = platform;
   const { config } = services;
   const log = services.log.child({ component: 'worker' });
   const workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const writer = new EventWriter(platform.databaseUrl, log);
-  const driver = await createSandboxDriver(config, log);
+  const authority = await loadAuthority(services.db, services.secrets);
+  const driver = await createSandboxDriver(config, log, authority.certPem);
+  // Local sandboxes leave through this worker's proxy on a Unix socket; Kubernetes
+  // sandboxes through the egress Deployment (bin/egress.ts) at its Service address.
+  const egress = driver.kind === 'local' ? await startEgress(services, gateway, { socketPath: config.egress.socketPath }, opts) : null;
+  const loopback = egress && opts.egressLoopback ? await startEgress(services, gateway, { host: '127.0.0.1', port: 0 }, opts) : null;
+  const caPem = authority.certPem;
+  const proxyUrl = driver.kind === 'kubernetes' ? config.egress.url : loopback ? `http://${loopback.address}` : undefined;
   const sandboxes = new SandboxService({
     db: services.db,
     driver,
@@ -33,7 +52,12 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
     harnesses: services.harnesses,
     config,
     log,
-    settings: { provisionTimeoutMs: config.worker.provisionTimeoutMs, idleTimeoutMs: config.worker.idleTimeoutMs, gateway },
+    settings: {
+      provisionTimeoutMs: config.worker.provisionTimeoutMs,
+      idleTimeoutMs: config.worker.idleTimeoutMs,
+      gateway,
+      egress: { socketPath: config.egress.socketPath, proxyUrl, caPem },
+    },
   });
   const shutdown = new AbortController();
   const deps = { db: services.db, bus: services.bus, writer, sandboxes, log, workerId, shutdown: shutdown.signal };
@@ -82,6 +106,7 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
 
   return {
     sandboxes,
+    egress: loopback ?? egress,
     async close() {
       clearInterval(timer);
       shutdown.abort();
@@ -89,6 +114,8 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
       await queuePool.end();
       await writer.close();
       await driver.close();
+      await loopback?.close();
+      await egress?.close();
     },
   };
 }

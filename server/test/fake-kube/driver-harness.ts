@@ -4,7 +4,7 @@ import type { HarnessDefinition } from '../../src/harnesses/definition.ts';
 import { createLogger } from '../../src/log/index.ts';
 import { sandboxName, type SandboxPhaseReport, type SandboxSpec } from '../../src/sandbox/driver.ts';
 import { KubernetesSandboxDriver, type StartTiming } from '../../src/sandbox/kubernetes/driver.ts';
-import type { HostResolver } from '../../src/sandbox/kubernetes/manifests/index.ts';
+import { createAuthority } from '../../src/egress/authority.ts';
 import { kubernetesSettings, type KubernetesSettings } from '../../src/sandbox/kubernetes/settings.ts';
 import type { FakeKube } from './index.ts';
 
@@ -22,14 +22,11 @@ export const CHAT_HARNESS: HarnessDefinition = {
   resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
 };
 
-/** Host names resolve to fixed documentation addresses, so tests never touch DNS. */
-export const fixedResolver: HostResolver = async (host) => {
-  if (host.endsWith('.invalid')) throw new Error(`getaddrinfo ENOTFOUND ${host}`);
-  return ['203.0.113.10', '203.0.113.11'];
-};
+/** One egress CA for every fake cluster of a test process. */
+export const TEST_EGRESS_CA = createAuthority().certPem;
 
 export function settingsFor(env: Record<string, string> = {}): KubernetesSettings {
-  return kubernetesSettings(loadConfig({ PADDOCK_K8S_ACCESS: 'pod-ip', LITELLM_API_BASE: 'http://litellm.gateway.svc.cluster.local:4000', ...env }));
+  return kubernetesSettings(loadConfig({ PADDOCK_K8S_ACCESS: 'pod-ip', LITELLM_API_BASE: 'http://litellm.gateway.svc.cluster.local:4000', ...env }), TEST_EGRESS_CA);
 }
 
 export async function driverFor(fake: FakeKube, settings: KubernetesSettings, onTiming?: (t: StartTiming) => void): Promise<KubernetesSandboxDriver> {
@@ -37,7 +34,6 @@ export async function driverFor(fake: FakeKube, settings: KubernetesSettings, on
     kubeConfig: fake.kubeConfig(),
     settings,
     log: createLogger('kube-driver-test', process.env.PADDOCK_TEST_LOG_LEVEL ?? 'silent'),
-    resolve: fixedResolver,
     onTiming,
   });
 }

@@ -47,6 +47,18 @@ function registerTypes(store: Store): void {
     store.register({ group: '', version: 'v1', kind, plural, listKind: `${kind}List`, namespaced, statusSubresource, nameRule, validate: validators.get(`/v1/${kind}`) });
   core('Namespace', 'namespaces', false, false, 'label');
   core('Secret', 'secrets', true, false, 'subdomain');
+  core('ConfigMap', 'configmaps', true, false, 'subdomain');
+  store.register({
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    kind: 'RoleBinding',
+    plural: 'rolebindings',
+    listKind: 'RoleBindingList',
+    namespaced: true,
+    statusSubresource: false,
+    nameRule: 'subdomain',
+    validate: validators.get('rbac.authorization.k8s.io/v1/RoleBinding'),
+  });
   core('Pod', 'pods', true, true, 'subdomain');
   core('Event', 'events', true, false, 'subdomain');
   store.register({

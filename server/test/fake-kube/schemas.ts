@@ -147,6 +147,38 @@ export const CORE_SCHEMAS: Record<string, Schema> = {
     },
   },
   Namespace: { type: 'object', additionalProperties: false, properties: { ...TYPE_META, spec: { type: 'object' }, status: { type: 'object' } } },
+  ConfigMap: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      ...TYPE_META,
+      immutable: { type: 'boolean' },
+      data: { type: 'object', propertyNames: { pattern: '^[-._a-zA-Z0-9]+$' }, additionalProperties: { type: 'string' } },
+    },
+  },
+  RoleBinding: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['roleRef'],
+    properties: {
+      ...TYPE_META,
+      roleRef: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['apiGroup', 'kind', 'name'],
+        properties: { apiGroup: { const: 'rbac.authorization.k8s.io' }, kind: { enum: ['Role', 'ClusterRole'] }, name: { type: 'string', minLength: 1 } },
+      },
+      subjects: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'name'],
+          properties: { kind: { enum: ['ServiceAccount', 'User', 'Group'] }, name: { type: 'string', minLength: 1 }, namespace: { type: 'string' }, apiGroup: { type: 'string' } },
+        },
+      },
+    },
+  },
 };
 
 const isCidr = (value: string) => {
@@ -185,6 +217,8 @@ export function buildValidators(crds: CrdVersion[]): Map<string, Validator> {
   for (const crd of crds) out.set(`${crd.group}/${crd.version}/${crd.kind}`, wrap(ajv.compile(closeObjects(crd.schema) as Schema)));
   out.set('/v1/Secret', wrap(ajv.compile(CORE_SCHEMAS.Secret!)));
   out.set('/v1/Namespace', wrap(ajv.compile(CORE_SCHEMAS.Namespace!)));
+  out.set('/v1/ConfigMap', wrap(ajv.compile(CORE_SCHEMAS.ConfigMap!)));
+  out.set('rbac.authorization.k8s.io/v1/RoleBinding', wrap(ajv.compile(CORE_SCHEMAS.RoleBinding!)));
   out.set('networking.k8s.io/v1/NetworkPolicy', wrap(ajv.compile(CORE_SCHEMAS.NetworkPolicy!)));
   return out;
 }

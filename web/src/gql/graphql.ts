@@ -22,7 +22,7 @@ export type ApiKeyRole =
 
 export type CreateAgentInput = {
   description?: string | null | undefined;
-  /** Hosts or IPv4 CIDRs the sandbox may reach besides DNS and the gateway. */
+  /** Hosts (exact or *.domain), IPs or CIDRs, each optionally with :port, the sandbox may reach besides the gateway. Private ranges need PADDOCK_EGRESS_PRIVATE_ALLOW. */
   egressAllow?: Array<string> | null | undefined;
   env?: Array<EnvVarInput> | null | undefined;
   harness: string;
@@ -39,6 +39,8 @@ export type CreateSessionInput = {
 };
 
 export type EnvVarInput = {
+  /** Egress entries of the hosts this secret is for; the sandbox only holds a placeholder, which the egress proxy replaces with the value in requests to these hosts. Defaults to the agent's egressAllow. */
+  hosts?: Array<string> | null | undefined;
   name: string;
   /** Encrypted at rest; never readable through the API. */
   value: string;

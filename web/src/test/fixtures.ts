@@ -24,6 +24,7 @@ export function eventFactory(startSeq = 0) {
       make('turn.completed', { messageId, payload: { turnId: 't1', usage } }),
     turnFailed: (messageId: string | null, error: string) =>
       make('turn.failed', { messageId, payload: { turnId: 't1', error, usage: { inputTokens: 0, outputTokens: 0 } } }),
+    egressBlocked: (host: string, port: number, reason: string) => make('egress.blocked', { messageId: null, payload: { host, port, reason } }),
     turnCancelled: (messageId: string | null) => make('turn.cancelled', { messageId, payload: { turnId: 't1', usage: { inputTokens: 0, outputTokens: 0 } } }),
   };
 }

@@ -14,7 +14,8 @@ const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
 const CHART = 'deploy/helm/paddock';
 const templates = readdirSync(path.join(ROOT, CHART, 'templates')).filter((f) => f.endsWith('.yaml'));
 
-type Doc = { kind?: string; metadata?: { name?: string }; rules?: { apiGroups: string[]; resources: string[]; verbs: string[] | string }[]; spec?: unknown };
+type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] | string; resourceNames?: string[] };
+type Doc = { kind?: string; metadata?: { name?: string }; rules?: Rule[]; roleRef?: { name: string }; spec?: unknown };
 
 /** Helm templates minus their actions: control lines dropped, inline expressions replaced by a scalar. */
 function strip(template: string): string {
@@ -82,8 +83,32 @@ describe('Helm chart', () => {
     expect(verbs('', 'pods')).toEqual(['get', 'list', 'watch']);
     expect(verbs('', 'events')).toEqual(expect.arrayContaining(['list', 'watch']));
     expect(verbs('', 'secrets')).toEqual(['get', 'create', 'patch']);
+    expect(verbs('', 'configmaps')).toEqual(['get', 'create', 'patch']);
     expect(verbs('networking.k8s.io', 'networkpolicies')).toEqual(['get', 'create', 'patch']);
     for (const rule of role.rules!) expect(rule.verbs).not.toContain('*');
+  });
+
+  it('grants secrets and pods only inside sandbox namespaces, never cluster-wide', () => {
+    const rbac = parseAllDocuments(strip(read(`${CHART}/templates/rbac.yaml`))).map((d) => d.toJSON() as Doc);
+    const sandboxRole = rbac.find((d) => Array.isArray(d.rules) && d.rules.some((r) => r.resources.includes('secrets')))!;
+    // Nothing binds the sandbox role cluster-wide: Paddock binds it per team namespace.
+    expect(rbac.filter((d) => d.kind === 'ClusterRoleBinding').map((d) => d.roleRef?.name)).not.toContain(sandboxRole.metadata?.name);
+    const clusterRules = rbac.filter((d) => d.kind === 'ClusterRole' && d !== sandboxRole).flatMap((d) => d.rules ?? []);
+    expect(clusterRules.flatMap((r) => r.resources).sort()).toEqual(['clusterroles', 'namespaces', 'rolebindings']);
+    const bind = clusterRules.find((r) => r.resources.includes('clusterroles'))!;
+    expect(bind.verbs).toEqual(['bind']);
+    expect(bind.resourceNames).toHaveLength(1);
+    expect(read(`${CHART}/templates/rbac.yaml`)).toContain('kind: ValidatingAdmissionPolicy');
+  });
+
+  it('runs the egress proxy as its own Deployment behind a Service, without Kubernetes API access', () => {
+    const egress = read(`${CHART}/templates/deployment-egress.yaml`);
+    expect(egress).toContain('args: [src/bin/egress.ts]');
+    // The sandbox NetworkPolicy lets pods reach exactly these pods.
+    expect(egress).toContain('app.kubernetes.io/component: egress');
+    expect(egress).toContain('automountServiceAccountToken: false');
+    expect(egress).toContain('kind: Service');
+    expect(read(`${CHART}/templates/configmap.yaml`)).toContain('PADDOCK_EGRESS_URL');
   });
 
   it('runs migrations as an init container and probes the web pods on /healthz and /readyz', () => {

@@ -1,6 +1,6 @@
 import { RuntimeClient } from '@paddock/harness-runtime/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { driverFor, newAgent, noReport, settingsFor, specFor, waitUntil } from '../../../test/fake-kube/driver-harness.ts';
+import { driverFor, newAgent, noReport, settingsFor, specFor, TEST_EGRESS_CA, waitUntil } from '../../../test/fake-kube/driver-harness.ts';
 import { startFakeKube, type FakeKube, type KObject } from '../../../test/fake-kube/index.ts';
 import { SandboxError } from '../driver.ts';
 import type { KubernetesSandboxDriver } from './driver.ts';
@@ -33,6 +33,8 @@ const T = {
   pods: () => fake.type('', 'pods'),
   secrets: () => fake.type('', 'secrets'),
   policies: () => fake.type('networking.k8s.io', 'networkpolicies'),
+  configMaps: () => fake.type('', 'configmaps'),
+  roleBindings: () => fake.type('rbac.authorization.k8s.io', 'rolebindings'),
 };
 const ready = (o: KObject | undefined) => ((o?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).find((c) => c.type === 'Ready');
 const deadlineIn = (ms: number) => Date.now() + ms;
@@ -101,9 +103,9 @@ describe('provisioning', () => {
     expect(Buffer.from((containerEnv.data as Record<string, string>).SHARED_SECRET!, 'base64').toString()).toBe('platform-secret-value');
   });
 
-  it('renders egress as a NetworkPolicy: DNS, the gateway, CIDRs and resolved hosts; wildcards reported', async () => {
-    const d = await driver({ PADDOCK_K8S_WARM_POOL_SIZE: '0' });
-    const agent = newAgent({ egressAllow: ['10.20.30.40/16', 'api.github.com', '*.example.com'] });
+  it('lets pods reach only DNS and the egress proxy, trusts the egress CA, and binds its own rights per team namespace', async () => {
+    const d = await driver({ PADDOCK_K8S_WARM_POOL_SIZE: '0', PADDOCK_K8S_SANDBOX_CLUSTER_ROLE: 'paddock-sandboxes' });
+    const agent = newAgent({ egressAllow: ['203.0.113.0/24', 'api.github.com', '*.example.com'] });
     await d.start(specFor(agent), { deadline: deadlineIn(20_000), report: noReport });
     const namespace = namespaceFor('paddock-{team}', agent.teamId);
     const policy = fake.store.get(T.policies(), namespace, `${templateName(agent.agentId)}-egress`);
@@ -111,10 +113,16 @@ describe('provisioning', () => {
     expect(spec.podSelector).toEqual({ matchLabels: { [LABEL.template]: templateName(agent.agentId) } });
     const peers = JSON.stringify(spec.egress);
     expect(peers).toContain('kube-dns');
-    expect(peers).toContain('"kubernetes.io/metadata.name":"gateway"');
-    expect(peers).toContain('10.20.0.0/16');
-    expect(peers).toContain('203.0.113.10/32');
-    expect(policy.metadata.annotations?.['paddock.dev/egress-unenforced']).toContain('*.example.com');
+    expect(peers).toContain('"app.kubernetes.io/component":"egress"');
+    // Neither the gateway nor the agent's hosts: the proxy is the only way out.
+    expect(peers).not.toMatch(/gateway|203\.0\.113|ipBlock/);
+    const ca = fake.store.get(T.configMaps(), namespace, 'paddock-egress-ca');
+    expect((ca.data as Record<string, string>)['egress-ca.pem']).toBe(TEST_EGRESS_CA);
+    const binding = fake.store.get(T.roleBindings(), namespace, 'paddock-sandboxes');
+    expect(binding).toMatchObject({
+      roleRef: { kind: 'ClusterRole', name: 'paddock-sandboxes' },
+      subjects: [{ kind: 'ServiceAccount', name: 'paddock', namespace: 'paddock' }],
+    });
   });
 
   it('shares one apply between concurrent sessions of an agent and checks names', async () => {

@@ -5,7 +5,7 @@ import { AccessGateway, type Upstream } from './access/gateway.ts';
 import { PortForwardTunnels } from './access/tunnel.ts';
 import { Claims } from './claims.ts';
 import { KubeClient } from './kube/client.ts';
-import type { AgentSandboxInput, HostResolver } from './manifests/index.ts';
+import type { AgentSandboxInput } from './manifests/index.ts';
 import { AgentProvisioner } from './provision.ts';
 import { waitForSandbox, type ReadySandbox } from './readiness.ts';
 import type { KubernetesSettings } from './settings.ts';
@@ -36,14 +36,13 @@ export class KubernetesSandboxDriver implements SandboxDriver {
     settings: KubernetesSettings;
     log: Logger;
     gateway: AccessGateway;
-    resolve: HostResolver | undefined;
     onTiming: ((timing: StartTiming) => void) | undefined;
   }) {
     this.client = opts.client;
     this.#settings = opts.settings;
     this.#log = opts.log;
     this.#gateway = opts.gateway;
-    this.#provisioner = new AgentProvisioner({ client: this.client, settings: this.#settings, log: this.#log, resolve: opts.resolve });
+    this.#provisioner = new AgentProvisioner({ client: this.client, settings: this.#settings, log: this.#log });
     this.#claims = new Claims({ client: this.client, settings: this.#settings, log: this.#log });
     this.#tunnels = new PortForwardTunnels(this.client.kubeConfig, this.#log);
     this.#onTiming = opts.onTiming;
@@ -53,7 +52,6 @@ export class KubernetesSandboxDriver implements SandboxDriver {
     kubeConfig: KubeConfig;
     settings: KubernetesSettings;
     log: Logger;
-    resolve?: HostResolver;
     onTiming?: (timing: StartTiming) => void;
   }): Promise<KubernetesSandboxDriver> {
     const log = opts.log.child({ component: 'kubernetes-sandbox' });
@@ -61,7 +59,7 @@ export class KubernetesSandboxDriver implements SandboxDriver {
       log.warn('No LITELLM_API_BASE: the offline mock model listens inside the worker, which pods in a cluster cannot reach. Set LITELLM_API_BASE for Kubernetes sandboxes.');
     }
     const gateway = await AccessGateway.start(log);
-    return new KubernetesSandboxDriver({ client: new KubeClient(opts.kubeConfig), settings: opts.settings, log, gateway, resolve: opts.resolve, onTiming: opts.onTiming });
+    return new KubernetesSandboxDriver({ client: new KubeClient(opts.kubeConfig), settings: opts.settings, log, gateway, onTiming: opts.onTiming });
   }
 
   start(spec: SandboxSpec, opts: { deadline: number; report: SandboxPhaseReport }): Promise<{ url: string }> {

@@ -23,8 +23,6 @@ export const LABEL = {
 
 export const ANNOTATION = {
   specHash: 'paddock.dev/spec-hash',
-  egressResolved: 'paddock.dev/egress-resolved',
-  egressUnenforced: 'paddock.dev/egress-unenforced',
   /** Written by the agent-sandbox claim controller when it adopts a warm sandbox. */
   assignedSandbox: 'agents.x-k8s.io/sandbox-name',
   podName: 'agents.x-k8s.io/pod-name',
@@ -90,3 +88,8 @@ export function isSharedNamespace(pattern: string): boolean {
 export function specHash(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 }
+
+/** Per namespace: Paddock's egress CA for sandbox pods. */
+export const EGRESS_CA_CONFIG_MAP = 'paddock-egress-ca';
+/** Per managed namespace: binds Paddock's service account to its sandbox ClusterRole. */
+export const SANDBOX_ROLE_BINDING = 'paddock-sandboxes';

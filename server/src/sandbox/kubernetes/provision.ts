@@ -3,14 +3,14 @@ import type { Logger } from '../../log/index.ts';
 import { SandboxError } from '../driver.ts';
 import { isStatus, KubeError, type KubeClient } from './kube/client.ts';
 import { R } from './kube/resources.ts';
-import { agentObjects, runtimeSecret, RUNTIME_TOKEN_KEY, type AgentSandboxInput, type HostResolver } from './manifests/index.ts';
-import { LABEL, MANAGED_BY, runtimeSecretName, specHash } from './names.ts';
+import { agentObjects, runtimeSecret, RUNTIME_TOKEN_KEY, type AgentSandboxInput } from './manifests/index.ts';
+import { LABEL, MANAGED_BY, runtimeSecretName, SANDBOX_ROLE_BINDING, specHash } from './names.ts';
 import type { KubernetesSettings } from './settings.ts';
 import type { Secret } from './types.ts';
 
 export type AgentTarget = { namespace: string; template: string; runtimeToken: string };
 
-/** Re-applying also re-resolves egress host names, so keep this well under DNS TTLs of interest. */
+/** Objects deleted out of band come back within this long. */
 const REAPPLY_AFTER_MS = 5 * 60_000;
 
 /**
@@ -23,16 +23,14 @@ export class AgentProvisioner {
   readonly #client: KubeClient;
   readonly #settings: KubernetesSettings;
   readonly #log: Logger;
-  readonly #resolve: HostResolver | undefined;
   readonly #applied = new Map<string, { key: string; at: number; target: AgentTarget }>();
   readonly #inFlight = new Map<string, Promise<AgentTarget>>();
   readonly #namespaces = new Set<string>();
 
-  constructor(opts: { client: KubeClient; settings: KubernetesSettings; log: Logger; resolve?: HostResolver }) {
+  constructor(opts: { client: KubeClient; settings: KubernetesSettings; log: Logger }) {
     this.#client = opts.client;
     this.#settings = opts.settings;
     this.#log = opts.log;
-    this.#resolve = opts.resolve;
   }
 
   /** `onApply` is told when objects are really written (not on a cached hit). */
@@ -65,18 +63,16 @@ export class AgentProvisioner {
   }
 
   async #apply(agent: AgentSandboxInput): Promise<AgentTarget> {
-    const objects = await agentObjects(agent, this.#settings, this.#resolve);
+    const objects = agentObjects(agent, this.#settings);
     const { namespace, template } = objects;
     try {
       await this.#ensureNamespace(namespace, agent.teamId);
       await this.#client.apply(R.secret, objects.containerEnv);
+      await this.#client.apply(R.configMap, objects.egressCa);
       const runtimeToken = await this.#ensureRuntimeToken(agent, namespace, template);
       await this.#client.apply(R.networkPolicy, objects.networkPolicy);
       await this.#client.apply(R.template, objects.sandboxTemplate);
       await this.#client.apply(R.warmPool, objects.warmPool);
-      if (objects.egress.unenforced.length > 0) {
-        this.#log.warn({ agent: agent.agentName, namespace, unenforced: objects.egress.unenforced }, 'some egressAllow entries cannot be enforced by NetworkPolicy');
-      }
       this.#log.info({ agent: agent.agentName, namespace, template }, 'agent sandbox objects applied');
       return { namespace, template, runtimeToken };
     } catch (error) {
@@ -120,7 +116,25 @@ export class AgentProvisioner {
         if (!isStatus(error, 409)) throw error;
       }
     }
+    await this.#ensureRoleBinding(namespace);
     this.#namespaces.add(namespace);
+  }
+
+  /** Paddock's rights in a team namespace: its sandbox ClusterRole, bound there and only there. */
+  async #ensureRoleBinding(namespace: string): Promise<void> {
+    const binding = this.#settings.sandboxRoleBinding;
+    if (!binding) return;
+    try {
+      await this.#client.create(R.roleBinding, {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: SANDBOX_ROLE_BINDING, namespace, labels: { [LABEL.managedBy]: MANAGED_BY } },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: binding.clusterRole },
+        subjects: [{ kind: 'ServiceAccount', name: binding.serviceAccount, namespace: this.#settings.platformNamespace }],
+      });
+    } catch (error) {
+      if (!isStatus(error, 409)) throw error;
+    }
   }
 
   /** Created once and never rewritten: warm pods already read it. */

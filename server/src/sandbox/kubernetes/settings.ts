@@ -6,8 +6,11 @@ export type KubernetesSettings = Config['kubernetes'] & {
   gatewayUrl: string | undefined;
   /** `CONTAINER_ENV_*` values, prefix stripped. */
   containerEnv: Record<string, string>;
+  /** Where sandbox pods reach the egress proxy, and the CA it intercepts TLS with. */
+  egressUrl: string;
+  egressCaPem: string;
 };
 
-export function kubernetesSettings(config: Config): KubernetesSettings {
-  return { ...config.kubernetes, gatewayUrl: config.gateway?.baseUrl, containerEnv: config.containerEnv };
+export function kubernetesSettings(config: Config, egressCaPem: string): KubernetesSettings {
+  return { ...config.kubernetes, gatewayUrl: config.gateway?.baseUrl, containerEnv: config.containerEnv, egressUrl: config.egress.url, egressCaPem };
 }

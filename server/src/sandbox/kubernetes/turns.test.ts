@@ -4,6 +4,7 @@ import type { GraphqlClient } from '../../../test/graphql-client.ts';
 import { startFakeKube, type FakeKube, type KObject } from '../../../test/fake-kube/index.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/platform.ts';
 import { loadConfig } from '../../config/index.ts';
+import { startEgress, type Egress } from '../../egress/service.ts';
 import { decodeGlobalId } from '../../graphql/global-id.ts';
 import { createLogger } from '../../log/index.ts';
 import { openPlatform, type Platform } from '../../platform/open.ts';
@@ -15,11 +16,16 @@ import { namespaceFor } from './names.ts';
  * by startWorker from configuration alone (kubeconfig file), the fake API server with
  * the emulated agent-sandbox controller, and real harness runtimes as "pods".
  */
+const GATEWAY_KEY = 'k8s-gateway-key';
+const AGENT_SECRET = 'k8s-agent-secret-value';
+
 type Event = { seq: number; type: string; delta: string | null; messageId: string | null; payload: Record<string, unknown> | null };
 
 let fake: FakeKube;
 let t: TestPlatform;
 let workerPlatform: Platform;
+let egressPlatform: Platform;
+let egress: Egress;
 let worker: Worker;
 let mock: MockLlm;
 let client: GraphqlClient;
@@ -29,8 +35,14 @@ let teamId: string;
 beforeAll(async () => {
   fake = await startFakeKube();
   t = await startTestPlatform();
-  mock = await startMockLlm({ host: '127.0.0.1', port: 0, tokensPerSecond: 400 });
+  // The mock model demands the real gateway key: only the egress proxy has it.
+  mock = await startMockLlm({ host: '127.0.0.1', port: 0, tokensPerSecond: 400, apiKey: GATEWAY_KEY });
+  const gateway = { baseUrl: mock.url, apiKey: GATEWAY_KEY };
+  // The egress proxy in a platform of its own, as the egress Deployment runs it.
+  egressPlatform = await openPlatform(loadConfig({ PADDOCK_DATA_DIR: t.dataDir, DATABASE_URL: t.platform.databaseUrl }), createLogger('k8s-egress', process.env.PADDOCK_TEST_LOG_LEVEL ?? 'silent'));
+  egress = await startEgress(egressPlatform.services, gateway, { host: '127.0.0.1', port: 0 });
   const config = loadConfig({
+    PADDOCK_EGRESS_URL: `http://${egress.address}`,
     PADDOCK_DATA_DIR: t.dataDir,
     DATABASE_URL: t.platform.databaseUrl,
     PADDOCK_HOUSEKEEPING_SECONDS: '0.3',
@@ -41,18 +53,22 @@ beforeAll(async () => {
     PADDOCK_SANDBOX_PROVISION_TIMEOUT_SECONDS: '30',
   });
   workerPlatform = await openPlatform(config, createLogger('k8s-turns-worker', process.env.PADDOCK_TEST_LOG_LEVEL ?? 'silent'));
-  worker = await startWorker(workerPlatform, { baseUrl: mock.url, apiKey: 'test-key' });
+  worker = await startWorker(workerPlatform, gateway);
   const team = await t.newTeam();
   client = team.client;
   teamId = team.teamId;
   agentId = (
-    await client.ok<{ createAgent: { id: string } }>(`mutation { createAgent(input: { name: "k8s-flow", harness: "chat", systemPrompt: "Be brief.", egressAllow: ["10.0.0.0/8"] }) { id } }`)
+    await client.ok<{ createAgent: { id: string } }>(
+      `mutation { createAgent(input: { name: "k8s-flow", harness: "chat", systemPrompt: "Be brief.", egressAllow: ["203.0.113.0/24"], env: [{ name: "API_TOKEN", value: "${AGENT_SECRET}" }] }) { id } }`,
+    )
   ).createAgent.id;
 }, 120_000);
 
 afterAll(async () => {
   await worker?.close();
   await workerPlatform?.close();
+  await egress?.close();
+  await egressPlatform?.close();
   await mock?.close();
   await t?.close();
   await fake?.close();
@@ -119,6 +135,24 @@ describe('turns through the Kubernetes driver', () => {
     expect(claim.metadata.labels?.['paddock.dev/session']).toBe(decodeGlobalId(session.id).id);
     const sandbox = await client.ok<{ session: { sandbox: { driver: string; phase: string; name: string } } }>(`query($s: ID!) { session(id: $s) { sandbox { driver phase name } } }`, { s: session.id });
     expect(sandbox.session.sandbox).toEqual({ driver: 'kubernetes', phase: 'READY', name: session.name });
+  });
+
+  it('keeps credentials out of pods and sends everything through the egress proxy', async () => {
+    const session = await newSession();
+    await send(session.id, `/tool env | grep -e API_TOKEN -e HTTPS_PROXY -e NODE_EXTRA_CA_CERTS; curl -sS -o /dev/null -w 'status=%{http_code}\\n' http://unlisted.invalid/`);
+    const list = await waitForEvents(session.id, (l) => count(l, 'turn.completed') === 1);
+    const output = String(list.find((e) => e.type === 'tool.result')?.payload?.output);
+    expect(output).toMatch(/^API_TOKEN=paddock-secret-/m);
+    expect(output).toMatch(new RegExp(`^HTTPS_PROXY=http://paddock:[^@]+@${egress.address.replace(/\./g, '\\.')}$`, 'm'));
+    expect(output).toContain('NODE_EXTRA_CA_CERTS=/etc/paddock/egress/egress-ca.pem');
+    expect(output).toContain('status=403');
+    expect(list.filter((e) => e.type === 'egress.blocked').map((e) => e.payload)).toEqual([{ host: 'unlisted.invalid', port: 80, reason: "not in the agent's egress allow-list" }]);
+    // No object in the team's namespace, Secrets included, holds the agent secret or the gateway key.
+    const everything = JSON.stringify(fake.store.types.filter((type) => type.namespaced).flatMap((type) => fake.store.list(type, namespace()).items));
+    expect(everything).toContain('paddock-egress-ca');
+    expect(everything).not.toContain(AGENT_SECRET);
+    expect(everything).not.toContain(GATEWAY_KEY);
+    expect(everything).not.toContain(Buffer.from(AGENT_SECRET).toString('base64'));
   });
 
   it('cancels a long reply quickly', async () => {

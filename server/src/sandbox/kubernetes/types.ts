@@ -69,7 +69,12 @@ export type Probe = {
   successThreshold?: number;
 };
 
-export type Volume = { name: string; emptyDir?: { sizeLimit?: string; medium?: string }; persistentVolumeClaim?: { claimName: string } };
+export type Volume = {
+  name: string;
+  emptyDir?: { sizeLimit?: string; medium?: string };
+  persistentVolumeClaim?: { claimName: string };
+  configMap?: { name: string };
+};
 
 export type PodSpec = {
   containers: Container[];
@@ -115,6 +120,11 @@ export type Pod = KubeObject & {
   };
 };
 
+export type ConfigMap = KubeObject & { data?: Record<string, string> };
+export type RoleBinding = KubeObject & {
+  roleRef: { apiGroup: string; kind: 'Role' | 'ClusterRole'; name: string };
+  subjects: { kind: string; name: string; namespace?: string }[];
+};
 export type Secret = KubeObject & { type?: string; data?: Record<string, string>; stringData?: Record<string, string>; immutable?: boolean };
 
 export type Namespace = KubeObject & { status?: { phase?: string } };

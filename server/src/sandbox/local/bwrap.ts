@@ -11,7 +11,7 @@
  * Later mounts cover earlier ones, so the order is: private /tmp, exposed code, hidden
  * data, the workspace.
  */
-export function bwrapArgs({ workspace, hide, expose }: { workspace: string; hide: string[]; expose: string[] }): string[] {
+export function bwrapArgs({ workspace, hide, expose, run }: { workspace: string; hide: string[]; expose: string[]; run?: string | undefined }): string[] {
   return [
     '--ro-bind', '/', '/',
     '--dev', '/dev',
@@ -20,6 +20,8 @@ export function bwrapArgs({ workspace, hide, expose }: { workspace: string; hide
     ...expose.flatMap((dir) => ['--ro-bind', dir, dir]),
     ...hide.flatMap((dir) => ['--tmpfs', dir]),
     '--bind', workspace, workspace,
+    // Paddock's files for the sandbox (the egress CA) at /run/paddock, on a private /run.
+    ...(run ? ['--tmpfs', '/run', '--ro-bind', run, '/run/paddock'] : []),
     '--chdir', workspace,
     '--unshare-pid',
     '--unshare-ipc',

@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { trustEnv, trustFiles } from '../../egress/authority.ts';
 import type { Logger } from '../../log/index.ts';
 import { SandboxError, type SandboxDriver, type SandboxPhaseReport, type SandboxSpec } from '../driver.ts';
 import { bwrapArgs } from './bwrap.ts';
@@ -54,8 +55,16 @@ export class LocalSandboxDriver implements SandboxDriver {
     const dir = path.join(this.#root, spec.name);
     const workspace = this.workspaceOf(spec.name);
     await mkdir(workspace, { recursive: true });
+    // The sandbox's view of <dir>/run: Paddock's CA for the egress proxy's intercepted TLS.
+    const run = path.join(dir, 'run');
+    const runInside = this.#isolation === 'bwrap' ? '/run/paddock' : run;
+    if (spec.egress) {
+      await mkdir(run, { recursive: true });
+      for (const [file, content] of Object.entries(trustFiles(spec.egress.caPem))) await writeFile(path.join(run, file), content);
+    }
     const env: Record<string, string> = {
       ...spec.env,
+      ...(spec.egress ? trustEnv(runInside) : {}),
       PATH: `${path.dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
       HOME: workspace,
       LANG: 'C.UTF-8',
@@ -69,7 +78,7 @@ export class LocalSandboxDriver implements SandboxDriver {
     };
     const runtime = [process.execPath, RUNTIME_ENTRY];
     const argv =
-      this.#isolation === 'bwrap' ? ['bwrap', ...bwrapArgs({ workspace, hide: this.#hidden, expose: [REPO_ROOT, NODE_PREFIX] }), '--', ...runtime] : runtime;
+      this.#isolation === 'bwrap' ? ['bwrap', ...bwrapArgs({ workspace, hide: this.#hidden, expose: [REPO_ROOT, NODE_PREFIX], run: spec.egress ? run : undefined }), '--', ...runtime] : runtime;
     report('PROVISIONING', `starting local runtime (${this.#isolation === 'bwrap' ? 'bubblewrap' : 'unisolated process'})`);
 
     const child = spawn(argv[0]!, argv.slice(1), { env, cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'], detached: true });

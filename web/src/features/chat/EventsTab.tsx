@@ -30,7 +30,7 @@ export function groupDeltas(events: StreamEvent[]): Row[] {
   return rows;
 }
 
-function summary(event: StreamEvent): string {
+export function summary(event: StreamEvent): string {
   const p = (typeof event.payload === 'object' && event.payload !== null ? event.payload : {}) as Record<string, unknown>;
   switch (event.type) {
     case 'session.status':
@@ -48,6 +48,8 @@ function summary(event: StreamEvent): string {
     }
     case 'turn.failed':
       return typeof p.error === 'string' ? p.error : '';
+    case 'egress.blocked':
+      return `${String(p.host ?? '')}:${String(p.port ?? '')} — ${String(p.reason ?? '')}`;
     default:
       return event.payload === null || event.payload === undefined ? '' : JSON.stringify(event.payload);
   }

@@ -12,7 +12,7 @@ type Props = {
 };
 
 export function MessageList({ state, earlier, onRetry }: Props) {
-  const { messages, running, outcome, sessionStatus } = state;
+  const { messages, running, outcome, sessionStatus, blocked } = state;
   // Tool results already show inside the call that asked for them.
   const visible = useMemo(() => {
     const answered = new Set(messages.flatMap((m) => m.toolCalls.map((c) => c.id)));
@@ -21,7 +21,7 @@ export function MessageList({ state, earlier, onRetry }: Props) {
   const last = visible.at(-1);
   const waiting = running && (!last || last.role !== 'ASSISTANT' || last.status === 'COMPLETE');
   const tail = last ? `${last.id}:${last.content.length}:${last.toolCalls.length}:${last.status}` : '';
-  useStickToBottom(`${visible.length}|${tail}|${waiting}|${outcome?.kind ?? ''}`);
+  useStickToBottom(`${visible.length}|${tail}|${waiting}|${outcome?.kind ?? ''}|${blocked.length}`);
 
   return (
     <div className="messages" aria-live="off">
@@ -50,6 +50,15 @@ export function MessageList({ state, earlier, onRetry }: Props) {
           </span>
           <span className="muted small">{sessionStatus === 'PROVISIONING' ? 'Starting the sandbox…' : 'Thinking…'}</span>
         </div>
+      ) : null}
+      {blocked.length > 0 ? (
+        <ul className="egress-blocked" aria-label="Blocked network requests">
+          {blocked.map((b) => (
+            <li key={b.seq}>
+              Blocked a request to <span className="mono">{`${b.host}:${b.port}`}</span>: {b.reason}
+            </li>
+          ))}
+        </ul>
       ) : null}
       {outcome?.kind === 'failed' ? (
         <ErrorMessage className="turn-outcome" title="The agent could not finish this reply" message={outcome.error} onRetry={onRetry ?? undefined} />

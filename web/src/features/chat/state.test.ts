@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eventFactory, message, shuffled } from '../../test/fixtures.ts';
+import { summary } from './EventsTab.tsx';
 import { chatReducer, initChat, parseToolCalls, receive, type ChatState, type StreamEvent } from './state.ts';
 
 const empty = (lastSeq = 0): ChatState =>
@@ -309,5 +310,20 @@ describe('parseToolCalls', () => {
       { id: 'c2', name: 'read_file', input: { path: 'x' }, output: null, isError: false },
     ]);
     expect(parseToolCalls(null)).toEqual([]);
+  });
+});
+
+describe('chat reducer: egress refusals', () => {
+  it('lists the requests the egress proxy refused during the turn, until the next turn starts', () => {
+    const f = eventFactory(2);
+    let state = feed(empty(2), [f.turnStarted(), f.egressBlocked('evil.example', 443, "not in the agent's egress allow-list"), f.turnCompleted(null, { inputTokens: 1, outputTokens: 1 })]);
+    expect(state.blocked).toEqual([{ seq: 4, host: 'evil.example', port: 443, reason: "not in the agent's egress allow-list" }]);
+    state = feed(state, [f.turnStarted()]);
+    expect(state.blocked).toEqual([]);
+  });
+
+  it('summarises them in the event timeline', () => {
+    const event = eventFactory(1).egressBlocked('169.254.169.254', 80, 'resolves to a metadata address');
+    expect(summary(event)).toBe('169.254.169.254:80 — resolves to a metadata address');
   });
 });

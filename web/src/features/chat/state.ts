@@ -56,6 +56,8 @@ export type TurnOutcome = { kind: 'failed'; error: string } | { kind: 'cancelled
 
 export type Usage = { inputTokens: number; outputTokens: number };
 
+export type EgressBlocked = { seq: number; host: string; port: number; reason: string };
+
 export type ChatState = {
   messages: ChatMessage[];
   /** Highest seq applied; the subscription resumes after it. */
@@ -67,6 +69,8 @@ export type ChatState = {
   running: boolean;
   /** How the last turn ended, if not normally. Cleared when a new turn starts. */
   outcome: TurnOutcome;
+  /** Requests the egress proxy refused during the current turn. Cleared when a new turn starts. */
+  blocked: EgressBlocked[];
   /** Token usage of the whole session. */
   usage: Usage;
   /** Events applied since the view loaded (newest last), for the Events tab. */
@@ -95,6 +99,7 @@ export function initChat(input: { messages: ChatMessage[]; lastSeq: number; sess
     sessionStatus: input.sessionStatus,
     running: BUSY.has(input.sessionStatus),
     outcome: null,
+    blocked: [],
     usage: { ...input.usage },
     liveEvents: [],
   };
@@ -157,7 +162,9 @@ function apply(state: ChatState, event: StreamEvent): ChatState {
       return { ...base, outcome: null, messages: upsert(base.messages, message.id, () => message, (m) => m) };
     }
     case 'turn.started':
-      return { ...base, running: true, outcome: null };
+      return { ...base, running: true, outcome: null, blocked: [] };
+    case 'egress.blocked':
+      return { ...base, blocked: [...base.blocked, { seq: event.seq, host: str(payload.host), port: Number(payload.port) || 0, reason: str(payload.reason) }] };
     case 'session.status': {
       const status = payload.status;
       if (typeof status !== 'string' || !SESSION_STATUSES.has(status)) return base;

@@ -1,6 +1,7 @@
 import type { HistoryMessage, ToolCall } from '../../api.ts';
 import type { Usage } from '../../events.ts';
 import { TurnError, type HarnessAdapter, type TurnContext, type TurnOutcome } from '../adapter.ts';
+import { proxyDispatcher } from '../../http/proxy.ts';
 import { openChatStream } from './gateway.ts';
 import { emptyStep, readChatStream, type StepResult, type StreamedToolCall } from './stream-reader.ts';
 import { TOOL_DEFINITIONS } from './tool-definitions.ts';
@@ -76,6 +77,7 @@ class ChatTurn {
           stream_options: { include_usage: true },
         },
         ctx.signal,
+        proxyDispatcher(ctx.session.commandEnv),
       );
       await readChatStream(
         body,

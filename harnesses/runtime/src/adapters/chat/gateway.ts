@@ -1,3 +1,4 @@
+import { fetch, type Dispatcher } from 'undici';
 import type { GatewayConfig } from '../../api.ts';
 import { TurnError } from '../adapter.ts';
 
@@ -13,7 +14,7 @@ function causeOf(error: unknown): string {
   return String(cause);
 }
 
-async function errorMessage(res: Response): Promise<string> {
+async function errorMessage(res: { text(): Promise<string>; statusText: string }): Promise<string> {
   const text = (await res.text().catch(() => '')).slice(0, ERROR_BODY_LIMIT);
   try {
     const body = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
@@ -43,13 +44,15 @@ export async function openChatStream(
   gateway: GatewayConfig,
   body: Record<string, unknown>,
   signal: AbortSignal,
+  /** Routes the call through the egress proxy; unset, it goes direct. */
+  dispatcher?: Dispatcher,
 ): Promise<ReadableStream<Uint8Array>> {
   const url = `${gateway.baseUrl}/chat/completions`;
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
   if (gateway.apiKey !== '') headers.authorization = `Bearer ${gateway.apiKey}`;
-  let res: Response;
+  let res: Awaited<ReturnType<typeof fetch>>;
   try {
-    res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal });
+    res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal, ...(dispatcher ? { dispatcher } : {}) });
   } catch (error) {
     if (signal.aborted) throw error;
     throw new TurnError(`Could not reach the model gateway at ${url}: ${causeOf(error)}. Check that the gateway is running and that its base URL is right.`);
@@ -58,5 +61,5 @@ export async function openChatStream(
     throw new TurnError(describeStatus(res.status, url, String(body.model), await errorMessage(res)));
   }
   if (!res.body) throw new TurnError(`The model gateway at ${url} sent an empty response.`);
-  return res.body;
+  return res.body as ReadableStream<Uint8Array>;
 }

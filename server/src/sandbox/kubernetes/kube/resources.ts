@@ -1,4 +1,4 @@
-import type { Event, KubeObject, NetworkPolicy, Namespace, Pod, Sandbox, SandboxClaim, SandboxTemplate, SandboxWarmPool, Secret } from '../types.ts';
+import type { ConfigMap, Event, KubeObject, RoleBinding, NetworkPolicy, Namespace, Pod, Sandbox, SandboxClaim, SandboxTemplate, SandboxWarmPool, Secret } from '../types.ts';
 
 /** One resource type the client may touch; the type parameter ties calls to object shapes. */
 export type Resource<T extends KubeObject> = {
@@ -23,6 +23,8 @@ const resource = <T extends KubeObject>(group: string, version: string, kind: st
 export const R = {
   namespace: resource<Namespace>('', 'v1', 'Namespace', 'namespaces', false),
   secret: resource<Secret>('', 'v1', 'Secret', 'secrets'),
+  configMap: resource<ConfigMap>('', 'v1', 'ConfigMap', 'configmaps'),
+  roleBinding: resource<RoleBinding>('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings'),
   pod: resource<Pod>('', 'v1', 'Pod', 'pods'),
   event: resource<Event>('', 'v1', 'Event', 'events'),
   networkPolicy: resource<NetworkPolicy>('networking.k8s.io', 'v1', 'NetworkPolicy', 'networkpolicies'),

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { CHAT_HARNESS, fixedResolver, newAgent, settingsFor } from '../../../../test/fake-kube/driver-harness.ts';
+import { CHAT_HARNESS, newAgent, settingsFor, TEST_EGRESS_CA } from '../../../../test/fake-kube/driver-harness.ts';
 import { needsCrds } from '../../../../test/fake-kube/crds.ts';
 import { buildValidators, loadCrds, validateMetadata } from '../../../../test/fake-kube/schemas.ts';
 import { isDns1035Label, isLabelValue, namespaceFor, templateName } from '../names.ts';
 import type { KubeObject } from '../types.ts';
-import { canonicalCidr, planEgress } from './egress.ts';
+import { planEgress } from './egress.ts';
 import { agentObjects, runtimeSecret, sandboxClaim } from './index.ts';
 
 const validators = buildValidators(loadCrds());
@@ -21,7 +21,7 @@ function validate(object: KubeObject): string[] {
 async function rendered(env: Record<string, string> = {}, egressAllow: string[] = []) {
   const agent = newAgent({ agentName: 'Release Notes Bot (β)', egressAllow });
   const settings = settingsFor(env);
-  const objects = await agentObjects(agent, settings, fixedResolver);
+  const objects = agentObjects(agent, settings);
   const claim = sandboxClaim({ name: 'ps-0123456789abcdef0123456789abcdef', sessionId: '01234567-89ab-cdef-0123-456789abcdef' }, agent, objects.template, objects.namespace, settings, Date.UTC(2030, 0, 1));
   return { agent, objects, claim, secret: runtimeSecret(agent, objects.template, objects.namespace, 'x') };
 }
@@ -33,7 +33,7 @@ describe('rendered manifests', () => {
       { PADDOCK_K8S_RUNTIME_CLASS: 'gvisor', PADDOCK_K8S_WORKSPACE_SIZE: '5Gi', PADDOCK_K8S_STORAGE_CLASS: 'fast', CONTAINER_ENV_REGION: 'eu' },
       ['10.0.0.0/8', 'api.github.com', '*.wild.example'],
     );
-    for (const object of [objects.sandboxTemplate, objects.warmPool, objects.networkPolicy, objects.containerEnv, claim, secret]) {
+    for (const object of [objects.sandboxTemplate, objects.warmPool, objects.networkPolicy, objects.containerEnv, objects.egressCa, claim, secret]) {
       expect({ kind: object.kind, errors: validate(object) }).toEqual({ kind: object.kind, errors: [] });
     }
   });
@@ -84,33 +84,47 @@ describe('rendered manifests', () => {
   });
 });
 
-describe('egress planning', () => {
-  it('canonicalises CIDRs and single addresses', () => {
-    expect(canonicalCidr('10.1.2.3/8')).toBe('10.0.0.0/8');
-    expect(canonicalCidr('192.168.1.77')).toBe('192.168.1.77/32');
-    expect(canonicalCidr('0.0.0.0/0')).toBe('0.0.0.0/0');
-    expect(canonicalCidr('300.1.1.1/8')).toBeNull();
-    expect(canonicalCidr('example.com')).toBeNull();
-  });
-
-  it('allows DNS always, the gateway on its port, and resolves host names at render time', async () => {
-    const plan = await planEgress({ gatewayUrl: 'https://llm.example.com', egressAllow: ['pypi.org', '10.9.0.0/16', 'bad.invalid', '*.npmjs.org'] }, fixedResolver);
-    expect(plan.rules[0]!.ports).toEqual([
+describe('egress', () => {
+  it('lets pods reach only DNS and the egress proxy: no gateway, no egressAllow hosts', async () => {
+    const { objects } = await rendered({}, ['203.0.113.0/24', 'api.github.com']);
+    const rules = objects.networkPolicy.spec.egress!;
+    expect(rules).toHaveLength(2);
+    expect(rules[0]!.ports).toEqual([
       { protocol: 'UDP', port: 53 },
       { protocol: 'TCP', port: 53 },
     ]);
-    expect(plan.rules[1]).toEqual({ to: [{ ipBlock: { cidr: '203.0.113.10/32' } }, { ipBlock: { cidr: '203.0.113.11/32' } }], ports: [{ protocol: 'TCP', port: 443 }] });
-    expect(plan.rules[2]!.to).toEqual([{ ipBlock: { cidr: '10.9.0.0/16' } }, { ipBlock: { cidr: '203.0.113.10/32' } }, { ipBlock: { cidr: '203.0.113.11/32' } }]);
-    expect(plan.resolved).toEqual({ 'llm.example.com': ['203.0.113.10', '203.0.113.11'], 'pypi.org': ['203.0.113.10', '203.0.113.11'] });
-    expect(plan.unenforced).toEqual([expect.stringContaining('*.npmjs.org (wildcards cannot be expressed'), expect.stringContaining('bad.invalid (could not be resolved')]);
+    expect(rules[1]).toEqual({
+      to: [
+        {
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'paddock' } },
+          podSelector: { matchLabels: { 'app.kubernetes.io/name': 'paddock', 'app.kubernetes.io/component': 'egress' } },
+        },
+      ],
+      ports: [{ protocol: 'TCP', port: 3128 }],
+    });
+    expect(JSON.stringify(objects.networkPolicy)).not.toMatch(/203\.0\.113|litellm|ipBlock/);
+    expect(planEgress({ egressUrl: 'http://10.96.0.20:8080', platformNamespace: 'paddock' }).rules[1]).toEqual({
+      to: [{ ipBlock: { cidr: '10.96.0.20/32' } }],
+      ports: [{ protocol: 'TCP', port: 8080 }],
+    });
   });
 
-  it('reaches an in-cluster gateway by namespace and an IP gateway by address', async () => {
-    const svc = await planEgress({ gatewayUrl: 'http://litellm.ai.svc.cluster.local:4000', egressAllow: [] }, fixedResolver);
-    expect(svc.rules[1]).toEqual({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ai' } } }], ports: [{ protocol: 'TCP', port: 4000 }] });
-    const ip = await planEgress({ gatewayUrl: 'http://10.0.0.5:8000/v1', egressAllow: [] }, fixedResolver);
-    expect(ip.rules[1]).toEqual({ to: [{ ipBlock: { cidr: '10.0.0.5/32' } }], ports: [{ protocol: 'TCP', port: 8000 }] });
-    const none = await planEgress({ gatewayUrl: undefined, egressAllow: [] }, fixedResolver);
-    expect(none.rules).toHaveLength(1);
+  it('installs the egress CA into the pods\' trust settings, and carries no proxy token or secret', async () => {
+    const { objects } = await rendered();
+    expect(objects.egressCa.data?.['egress-ca.pem']).toBe(TEST_EGRESS_CA);
+    expect(objects.egressCa.data?.['ca-bundle.pem']).toContain(TEST_EGRESS_CA);
+    const pod = objects.sandboxTemplate.spec.podTemplate.spec;
+    const container = pod.containers[0]!;
+    expect(pod.volumes).toContainEqual({ name: 'egress-ca', configMap: { name: 'paddock-egress-ca' } });
+    expect(container.volumeMounts).toContainEqual({ name: 'egress-ca', mountPath: '/etc/paddock/egress', readOnly: true });
+    const env = Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value]));
+    expect(env).toMatchObject({
+      NODE_EXTRA_CA_CERTS: '/etc/paddock/egress/egress-ca.pem',
+      SSL_CERT_FILE: '/etc/paddock/egress/ca-bundle.pem',
+      REQUESTS_CA_BUNDLE: '/etc/paddock/egress/ca-bundle.pem',
+      CURL_CA_BUNDLE: '/etc/paddock/egress/ca-bundle.pem',
+    });
+    // The proxy URL carries a per-session token: it reaches the runtime when the session attaches.
+    expect(Object.keys(env).filter((name) => /proxy/i.test(name))).toEqual([]);
   });
 });

@@ -1,8 +1,12 @@
-import { ANNOTATION, CONTAINER_ENV_SECRET, EXTENSIONS_API, LABEL, RUNTIME_CONTAINER, RUNTIME_PORT_NAME, runtimeSecretName, specHash } from '../names.ts';
+import { trustEnv } from '../../../egress/authority.ts';
+import { ANNOTATION, CONTAINER_ENV_SECRET, EGRESS_CA_CONFIG_MAP, EXTENSIONS_API, LABEL, RUNTIME_CONTAINER, RUNTIME_PORT_NAME, runtimeSecretName, specHash } from '../names.ts';
 import type { KubernetesSettings } from '../settings.ts';
 import type { Container, EnvVar, PodSpec, SandboxTemplate, Volume, VolumeClaimTemplate } from '../types.ts';
 import { SANDBOX_PATHS, SANDBOX_UID, type AgentSandboxInput } from './input.ts';
 import { agentLabels, appLabels } from './labels.ts';
+
+/** Where sandbox pods find Paddock's egress CA. */
+const EGRESS_CA_DIR = '/etc/paddock/egress';
 
 /** Key of the runtime token inside the template's runtime Secret. */
 export const RUNTIME_TOKEN_KEY = 'token';
@@ -21,6 +25,8 @@ function runtimeEnv(agent: AgentSandboxInput, template: string, settings: Kubern
     { name: 'PADDOCK_WORKSPACE', value: SANDBOX_PATHS.workspace },
     { name: 'PADDOCK_HARNESS', value: agent.harness.adapter },
     { name: 'HOME', value: SANDBOX_PATHS.home },
+    // The proxy variables carry a per-session token and arrive when the session attaches.
+    ...Object.entries(trustEnv(EGRESS_CA_DIR)).map(([name, value]) => ({ name, value })),
   ];
   for (const name of Object.keys(settings.containerEnv).sort()) {
     env.push({ name, valueFrom: { secretKeyRef: { name: CONTAINER_ENV_SECRET, key: name } } });
@@ -45,6 +51,7 @@ function runtimeContainer(agent: AgentSandboxInput, template: string, settings: 
       { name: 'workspace', mountPath: SANDBOX_PATHS.workspace },
       { name: 'home', mountPath: SANDBOX_PATHS.home },
       { name: 'tmp', mountPath: SANDBOX_PATHS.tmp },
+      { name: 'egress-ca', mountPath: EGRESS_CA_DIR, readOnly: true },
     ],
   };
   const { requests, limits } = harness.resources;
@@ -56,6 +63,7 @@ function podSpec(agent: AgentSandboxInput, template: string, settings: Kubernete
   const volumes: Volume[] = [
     { name: 'home', emptyDir: { sizeLimit: '1Gi' } },
     { name: 'tmp', emptyDir: { sizeLimit: '1Gi' } },
+    { name: 'egress-ca', configMap: { name: EGRESS_CA_CONFIG_MAP } },
   ];
   // With a workspace size the controller mounts the claim's PVC under this name instead.
   if (!settings.workspace) volumes.unshift({ name: 'workspace', emptyDir: { sizeLimit: '10Gi' } });

@@ -1,0 +1,34 @@
+import type { Db } from '../db/index.ts';
+import type { EventBus } from '../events/bus.ts';
+import { appendEvents } from '../events/log.ts';
+import { toBusEvent } from '../events/mapping.ts';
+import type { Logger } from '../log/index.ts';
+import type { BlockedRequest } from './proxy.ts';
+
+export const EGRESS_BLOCKED = 'egress.blocked';
+
+export type BlockedPayload = { host: string; port: number; reason: string };
+
+/**
+ * Records a refused request in its session's event log. While a turn runs, the worker
+ * running it owns the session's seq counter, so the refusal travels to it on the control
+ * channel and it records the event (see runTurn); otherwise (a process left running
+ * between turns) it is appended here.
+ */
+export async function recordBlocked(db: Db, bus: EventBus, blocked: BlockedRequest): Promise<void> {
+  const payload = { host: blocked.host, port: blocked.port, reason: blocked.reason };
+  const session = await db.session.findUnique({ where: { id: blocked.sessionId }, select: { status: true } });
+  if (!session) return;
+  if (session.status === 'RUNNING' || session.status === 'PROVISIONING') bus.publishControl({ kind: 'egress.blocked', sessionId: blocked.sessionId, ...payload });
+  else await appendBlocked(db, bus, blocked.sessionId, payload);
+}
+
+/** Appends an egress.blocked event outside a turn; `appendEvents` takes the session row lock. */
+export async function appendBlocked(db: Db, bus: EventBus, sessionId: string, payload: BlockedPayload): Promise<void> {
+  const events = await db.$transaction((tx) => appendEvents(tx, sessionId, [{ type: EGRESS_BLOCKED, payload }]));
+  bus.publish(events.map(toBusEvent));
+}
+
+export function blockedRecorder(db: Db, bus: EventBus, log: Logger): (blocked: BlockedRequest) => void {
+  return (blocked) => void recordBlocked(db, bus, blocked).catch((error: unknown) => log.warn({ err: error, sessionId: blocked.sessionId }, 'could not record an egress refusal'));
+}

@@ -1,0 +1,63 @@
+import type { AgentService } from '../agents/service.ts';
+import type { Db } from '../db/index.ts';
+import { egressTokenHash, GATEWAY_KEY_NAME, placeholderFor } from './placeholders.ts';
+import type { EgressGrant, GrantResolver } from './proxy.ts';
+import { parseRules, parseRule, type EgressRule } from './rules.ts';
+
+/** Grants change when an agent is edited; a short cache spares the database a query per request. */
+const CACHE_MS = 2_000;
+
+export type GatewayTarget = { baseUrl: string; apiKey: string };
+
+/** Host and port of the gateway's base URL, as the proxy sees requests to it. */
+export function gatewayAuthority(baseUrl: string): { host: string; port: number } {
+  const url = new URL(baseUrl);
+  return { host: url.hostname.replace(/^\[|\]$/g, '').toLowerCase(), port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) };
+}
+
+/**
+ * Looks a sandbox's egress token up in the database: the session it belongs to, its
+ * agent's allow-list and secrets. The same resolver serves the worker's proxy and the
+ * standalone proxy Deployment.
+ */
+export class DbGrantResolver implements GrantResolver {
+  readonly #db: Db;
+  readonly #agents: AgentService;
+  readonly #gateway: GatewayTarget;
+  readonly #cache = new Map<string, { grant: EgressGrant | null; at: number }>();
+
+  constructor(deps: { db: Db; agents: AgentService; gateway: GatewayTarget }) {
+    this.#db = deps.db;
+    this.#agents = deps.agents;
+    this.#gateway = deps.gateway;
+  }
+
+  async resolve(token: string): Promise<EgressGrant | null> {
+    const hash = egressTokenHash(token);
+    const cached = this.#cache.get(hash);
+    if (cached && Date.now() - cached.at < CACHE_MS) return cached.grant;
+    const grant = await this.#load(token, hash);
+    if (this.#cache.size > 10_000) this.#cache.clear();
+    this.#cache.set(hash, { grant, at: Date.now() });
+    return grant;
+  }
+
+  async #load(token: string, hash: string): Promise<EgressGrant | null> {
+    const sandbox = await this.#db.sandbox.findUnique({ where: { egressTokenHash: hash }, include: { session: { include: { agent: true } } } });
+    if (!sandbox || sandbox.phase === 'DELETED' || sandbox.session.status === 'ENDED') return null;
+    const agent = sandbox.session.agent;
+    const rules = parseRules(agent.egressAllow);
+    const gateway = gatewayAuthority(this.#gateway.baseUrl);
+    const gatewayRule: EgressRule = parseRule(`${gateway.host.includes(':') ? `[${gateway.host}]` : gateway.host}:${gateway.port}`);
+    const secrets = await this.#agents.secretEnv(agent.id);
+    return {
+      sessionId: sandbox.sessionId,
+      rules,
+      gateway,
+      substitutions: [
+        ...secrets.map((s) => ({ name: s.name, placeholder: placeholderFor(token, s.name), value: s.value, rules: s.hosts.length > 0 ? parseRules(s.hosts) : rules })),
+        ...(this.#gateway.apiKey ? [{ name: GATEWAY_KEY_NAME, placeholder: placeholderFor(token, GATEWAY_KEY_NAME), value: this.#gateway.apiKey, rules: [gatewayRule] }] : []),
+      ],
+    };
+  }
+}

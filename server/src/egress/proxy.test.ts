@@ -1,0 +1,228 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type tls from 'node:tls';
+import { fetch, ProxyAgent } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../log/index.ts';
+import { CertificateAuthority, createAuthority } from './authority.ts';
+import { EgressProxy, type BlockedRequest, type EgressGrant } from './proxy.ts';
+import { parseRules, PrivateAllowList } from './rules.ts';
+
+type Received = { method: string; url: string; headers: http.IncomingHttpHeaders; body: string };
+
+/** An echo server that records what it received and answers with it. */
+async function echoServer(tlsContext?: (name: string) => tls.SecureContext): Promise<{ port: number; received: Received[]; close(): Promise<void> }> {
+  const received: Received[] = [];
+  const handler: http.RequestListener = (req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      received.push({ method: req.method!, url: req.url!, headers: req.headers, body });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ url: req.url, authorization: req.headers.authorization ?? null }));
+    });
+  };
+  const server = tlsContext ? https.createServer({ SNICallback: (name, cb) => cb(null, tlsContext(name)) }, handler) : http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const SECRET = 'ghp_real-secret-value-0123456789';
+const PLACEHOLDER = 'paddock-secret-test-placeholder';
+const GATEWAY_KEY = 'sk-gateway-real-key';
+const GATEWAY_PLACEHOLDER = 'paddock-secret-gateway-placeholder';
+
+let proxy: EgressProxy;
+let proxyUrl: string;
+let paddockCa: CertificateAuthority;
+let upstreamCa: { certPem: string; keyPem: string };
+let plain: Awaited<ReturnType<typeof echoServer>>;
+let secure: Awaited<ReturnType<typeof echoServer>>;
+let gatewayServer: Awaited<ReturnType<typeof echoServer>>;
+const blocked: BlockedRequest[] = [];
+let grant: EgressGrant;
+
+/** Names the tests resolve; everything else fails like an unknown host. */
+const names: Record<string, string[]> = {
+  'echo.test': ['127.0.0.1'],
+  'other.test': ['127.0.0.1'],
+  'gateway.test': ['127.0.0.1'],
+  'rebind.test': ['93.184.216.34', '10.0.0.1'],
+  'metadata.test': ['169.254.169.254'],
+};
+
+beforeAll(async () => {
+  const created = createAuthority();
+  paddockCa = new CertificateAuthority(created.certPem, created.keyPem);
+  upstreamCa = createAuthority();
+  const upstream = new CertificateAuthority(upstreamCa.certPem, upstreamCa.keyPem);
+  plain = await echoServer();
+  secure = await echoServer((name) => upstream.contextFor(name));
+  gatewayServer = await echoServer();
+  grant = {
+    sessionId: '00000000-0000-7000-8000-000000000001',
+    rules: parseRules([`echo.test:${plain.port}`, `echo.test:${secure.port}`, 'other.test', 'rebind.test', 'metadata.test', '169.254.169.254']),
+    gateway: { host: 'gateway.test', port: gatewayServer.port },
+    substitutions: [
+      { name: 'GITHUB_TOKEN', placeholder: PLACEHOLDER, value: SECRET, rules: parseRules(['echo.test']) },
+      { name: 'LITELLM_API_KEY', placeholder: GATEWAY_PLACEHOLDER, value: GATEWAY_KEY, rules: parseRules([`gateway.test:${gatewayServer.port}`]) },
+    ],
+  };
+  proxy = new EgressProxy({
+    grants: { resolve: async (token) => (token === 'good-token' ? grant : null) },
+    authority: paddockCa,
+    // The echo servers are on loopback, which the operator allows here; the gateway's
+    // address is allowed without it.
+    privateAllow: PrivateAllowList.parse(`127.0.0.1`),
+    log: createLogger('egress-test', 'silent'),
+    onBlocked: (b) => blocked.push(b),
+    lookup: async (host) => {
+      const found = names[host];
+      if (!found) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+      return found;
+    },
+    upstreamCa: [upstreamCa.certPem],
+  });
+  proxyUrl = `http://${await proxy.listen({ host: '127.0.0.1', port: 0 })}`;
+});
+
+afterAll(async () => {
+  await proxy?.close();
+  await Promise.all([plain?.close(), secure?.close(), gatewayServer?.close()]);
+});
+
+const basic = (token: string) => `Basic ${Buffer.from(`paddock:${token}`).toString('base64')}`;
+
+function agent(opts: { token?: string; ca?: string[] } = {}): ProxyAgent {
+  return new ProxyAgent({
+    uri: proxyUrl,
+    ...(opts.token === undefined ? { token: basic('good-token') } : opts.token ? { token: basic(opts.token) } : {}),
+    requestTls: { ca: opts.ca ?? [paddockCa.certPem] },
+  });
+}
+
+describe('egress proxy', () => {
+  it('refuses requests and tunnels without a valid token (407)', async () => {
+    for (const authorization of [undefined, basic('wrong'), `Basic ${Buffer.from('someone:good-token').toString('base64')}`]) {
+      const answer = await new Promise<http.IncomingMessage>((resolve, reject) => {
+        const req = http.request(`${proxyUrl}/`, { path: `http://echo.test:${plain.port}/`, headers: authorization ? { 'proxy-authorization': authorization } : {} }, resolve);
+        req.on('error', reject).end();
+      });
+      answer.resume();
+      expect(answer.statusCode).toBe(407);
+      expect(answer.headers['proxy-authenticate']).toMatch(/Basic/);
+    }
+    await expect(fetch(`https://echo.test:${secure.port}/`, { dispatcher: agent({ token: 'wrong' }) })).rejects.toThrow();
+    expect(plain.received).toHaveLength(0);
+  });
+
+  it('substitutes the placeholder in headers and query over plain HTTP, and only there', async () => {
+    const before = plain.received.length;
+    const res = await fetch(`http://echo.test:${plain.port}/repos?access_token=${PLACEHOLDER}&q=1`, {
+      dispatcher: agent(),
+      headers: { authorization: `token ${PLACEHOLDER}`, 'x-other': `Basic-ish ${PLACEHOLDER}` },
+    });
+    expect(res.status).toBe(200);
+    const got = plain.received[before]!;
+    expect(got.url).toBe(`/repos?access_token=${SECRET}&q=1`);
+    expect(got.headers.authorization).toBe(`token ${SECRET}`);
+    expect(got.headers['x-other']).toBe(`Basic-ish ${SECRET}`);
+    // The sandbox's proxy credentials never travel on.
+    expect(got.headers['proxy-authorization']).toBeUndefined();
+  });
+
+  it('substitutes inside Basic credentials', async () => {
+    const before = plain.received.length;
+    await fetch(`http://echo.test:${plain.port}/`, {
+      dispatcher: agent(),
+      headers: { authorization: `Basic ${Buffer.from(`x-access-token:${PLACEHOLDER}`).toString('base64')}` },
+    });
+    const sent = plain.received[before]!.headers.authorization!;
+    expect(Buffer.from(sent.slice(6), 'base64').toString()).toBe(`x-access-token:${SECRET}`);
+  });
+
+  it('intercepts HTTPS to a host a secret is for, with a certificate from the installation CA', async () => {
+    const before = secure.received.length;
+    const res = await fetch(`https://echo.test:${secure.port}/user?key=${PLACEHOLDER}`, {
+      dispatcher: agent(),
+      headers: { authorization: `Bearer ${PLACEHOLDER}` },
+    });
+    expect(res.status).toBe(200);
+    const got = secure.received[before]!;
+    expect(got.headers.authorization).toBe(`Bearer ${SECRET}`);
+    expect(got.url).toBe(`/user?key=${SECRET}`);
+    // A client that does not trust Paddock's CA cannot be fooled into talking to it.
+    await expect(fetch(`https://echo.test:${secure.port}/`, { dispatcher: agent({ ca: [upstreamCa.certPem] }) })).rejects.toThrow();
+  });
+
+  it('leaves the placeholder alone on hosts the secret is not for', async () => {
+    const before = plain.received.length;
+    await fetch(`http://other.test:${plain.port}/?t=${PLACEHOLDER}`, { dispatcher: agent(), headers: { authorization: `token ${PLACEHOLDER}` } });
+    const got = plain.received[before]!;
+    expect(got.headers.authorization).toBe(`token ${PLACEHOLDER}`);
+    expect(got.url).toBe(`/?t=${PLACEHOLDER}`);
+  });
+
+  it('tunnels TLS untouched where no secret applies: the client sees the real server', async () => {
+    const before = secure.received.length;
+    const res = await fetch(`https://other.test:${secure.port}/?t=${PLACEHOLDER}`, { dispatcher: agent({ ca: [upstreamCa.certPem] }) });
+    expect(res.status).toBe(200);
+    expect(secure.received[before]!.url).toBe(`/?t=${PLACEHOLDER}`);
+    // Not intercepted: a client trusting only Paddock's CA rejects the real certificate.
+    await expect(fetch(`https://other.test:${secure.port}/`, { dispatcher: agent({ ca: [paddockCa.certPem] }) })).rejects.toThrow();
+  });
+
+  it('refuses hosts outside the allow-list with 403 and reports them', async () => {
+    blocked.length = 0;
+    const res = await fetch('http://evil.test/exfiltrate', { dispatcher: agent() });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('x-paddock-egress')).toBe('blocked');
+    await expect(fetch('https://evil.test/', { dispatcher: agent() })).rejects.toThrow();
+    expect(blocked).toEqual([
+      { sessionId: grant.sessionId, host: 'evil.test', port: 80, reason: "not in the agent's egress allow-list" },
+      { sessionId: grant.sessionId, host: 'evil.test', port: 443, reason: "not in the agent's egress allow-list" },
+    ]);
+  });
+
+  it('refuses restricted addresses after resolution, even for allowed names', async () => {
+    blocked.length = 0;
+    expect((await fetch('http://metadata.test/latest/meta-data/', { dispatcher: agent() })).status).toBe(403);
+    expect((await fetch('http://169.254.169.254/latest/meta-data/', { dispatcher: agent() })).status).toBe(403);
+    expect((await fetch('http://rebind.test/', { dispatcher: agent() })).status).toBe(403);
+    expect(blocked.map((b) => [b.host, b.reason.split(' (')[0]])).toEqual([
+      ['metadata.test', 'resolves to a metadata address'],
+      ['169.254.169.254', 'resolves to a metadata address'],
+      ['rebind.test', 'resolves to a private address'],
+    ]);
+    expect(blocked[0]!.reason).toMatch(/PADDOCK_EGRESS_PRIVATE_ALLOW/);
+  });
+
+  it('lets the gateway through on its private address and swaps in the gateway key', async () => {
+    const before = gatewayServer.received.length;
+    const res = await fetch(`http://gateway.test:${gatewayServer.port}/v1/chat/completions`, {
+      method: 'POST',
+      dispatcher: agent(),
+      headers: { authorization: `Bearer ${GATEWAY_PLACEHOLDER}`, 'content-type': 'application/json' },
+      body: '{"model":"m"}',
+    });
+    expect(res.status).toBe(200);
+    const got = gatewayServer.received[before]!;
+    expect(got.headers.authorization).toBe(`Bearer ${GATEWAY_KEY}`);
+    expect(got.body).toBe('{"model":"m"}');
+    // Another port on the same host is not the gateway.
+    expect((await fetch(`http://gateway.test:${plain.port}/`, { dispatcher: agent() })).status).toBe(403);
+  });
+
+  it('answers 502 with the reason when a name does not resolve', async () => {
+    const grantWithUnknown = parseRules(['nowhere.test']);
+    grant.rules.push(...grantWithUnknown);
+    const res = await fetch('http://nowhere.test/', { dispatcher: agent() });
+    expect(res.status).toBe(502);
+    expect(await res.text()).toMatch(/ENOTFOUND/);
+  });
+});

@@ -1,0 +1,318 @@
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { chmod, rm } from 'node:fs/promises';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import tls from 'node:tls';
+import type { Logger } from '../log/index.ts';
+import type { CertificateAuthority } from './authority.ts';
+import { anyRuleMatches, parseAddress, restrictedReason, type EgressRule, type PrivateAllowList } from './rules.ts';
+
+/** What one sandbox may do, looked up by the token it presents. */
+export type EgressGrant = {
+  sessionId: string;
+  /** The agent's egressAllow. */
+  rules: EgressRule[];
+  /** The model gateway: always allowed, even on a private address. */
+  gateway: { host: string; port: number } | null;
+  /** Placeholders the proxy swaps for real values in requests to the secret's hosts. */
+  substitutions: { name: string; placeholder: string; value: string; rules: EgressRule[] }[];
+};
+
+export interface GrantResolver {
+  resolve(token: string): Promise<EgressGrant | null>;
+}
+
+export type BlockedRequest = { sessionId: string; host: string; port: number; reason: string };
+
+export type LookupFn = (host: string) => Promise<string[]>;
+
+type Target = { host: string; port: number; address: string; substitutions: EgressGrant['substitutions'] };
+type Decision = { ok: true; target: Target } | { ok: false; status: number; reason: string; blocked: boolean };
+
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authorization', 'proxy-authenticate', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
+const CONNECT_TIMEOUT_MS = 30_000;
+/** Model streams can sit silent for minutes while a model thinks. */
+const IDLE_TIMEOUT_MS = 10 * 60_000;
+const TLS_HANDSHAKE_BYTE = 0x16;
+
+const defaultLookup: LookupFn = async (host) => (await dnsLookup(host, { all: true, verbatim: true })).map((a) => a.address);
+
+/** Host and port of `host:port` / `[v6]:port`. */
+function splitAuthority(authority: string): { host: string; port: number } | null {
+  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(authority);
+  if (!match) return null;
+  const port = Number(match[3]);
+  return port >= 1 && port <= 65535 ? { host: (match[1] ?? match[2])!.toLowerCase(), port } : null;
+}
+
+function tokenOf(header: string | undefined): string | null {
+  const match = /^Basic\s+(\S+)$/i.exec(header ?? '');
+  if (!match) return null;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon > 0 && decoded.slice(0, colon) === 'paddock' ? decoded.slice(colon + 1) : null;
+}
+
+/**
+ * Paddock's egress proxy: an HTTP forward proxy (absolute-URI requests and CONNECT)
+ * that every sandbox's traffic leaves through. Each request carries its sandbox's token
+ * in Proxy-Authorization; the proxy allows only the model gateway and the agent's
+ * egressAllow, refuses restricted addresses after resolving the name (and connects to
+ * the address it checked, so a second lookup cannot rebind it), and swaps secret
+ * placeholders for real values in requests to the hosts each secret is for —
+ * intercepting TLS with the installation's CA where a substitution may apply, tunnelling
+ * it untouched everywhere else.
+ *
+ * Hand-written on node:http and node:tls: what it must do (per-token grants, DNS
+ * pinning, substitution in headers and query, a Unix socket listener) is a few hundred
+ * lines here, while the intercepting-proxy libraries are built around test doubles or a
+ * fixed in-memory CA and would need most of this on top anyway.
+ */
+export class EgressProxy {
+  readonly #grants: GrantResolver;
+  readonly #authority: CertificateAuthority;
+  readonly #privateAllow: PrivateAllowList;
+  readonly #log: Logger;
+  readonly #onBlocked: (blocked: BlockedRequest) => void;
+  readonly #lookup: LookupFn;
+  readonly #upstreamCa: string[] | undefined;
+  readonly #server: http.Server;
+  /** Parses requests that arrive inside intercepted CONNECT tunnels. */
+  readonly #inner: http.Server;
+  readonly #tunnels = new WeakMap<net.Socket, { target: Target; secure: boolean }>();
+  readonly #httpAgent = new http.Agent({ keepAlive: true });
+  readonly #httpsAgent: https.Agent;
+  readonly #sockets = new Set<net.Socket>();
+
+  constructor(opts: {
+    grants: GrantResolver;
+    authority: CertificateAuthority;
+    privateAllow: PrivateAllowList;
+    log: Logger;
+    onBlocked: (blocked: BlockedRequest) => void;
+    lookup?: LookupFn;
+    /** Extra CAs to trust for upstream servers when intercepting (tests; otherwise NODE_EXTRA_CA_CERTS). */
+    upstreamCa?: string[];
+  }) {
+    this.#grants = opts.grants;
+    this.#authority = opts.authority;
+    this.#privateAllow = opts.privateAllow;
+    this.#log = opts.log.child({ component: 'egress' });
+    this.#onBlocked = opts.onBlocked;
+    this.#lookup = opts.lookup ?? defaultLookup;
+    this.#upstreamCa = opts.upstreamCa;
+    this.#httpsAgent = new https.Agent({ keepAlive: true, ...(this.#upstreamCa ? { ca: [...tls.rootCertificates, ...this.#upstreamCa] } : {}) });
+    this.#server = http.createServer((req, res) => void this.#onRequest(req, res));
+    this.#server.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => void this.#onConnect(req, socket, head));
+    this.#server.on('connection', (socket: net.Socket) => this.#track(socket));
+    this.#server.on('clientError', (_error, socket) => socket.destroy());
+    this.#inner = http.createServer((req, res) => void this.#onTunnelledRequest(req, res));
+    this.#inner.on('clientError', (_error, socket) => socket.destroy());
+  }
+
+  /** Listens on a Unix socket (local sandboxes) or a TCP address (the Kubernetes Deployment). */
+  async listen(where: { socketPath: string } | { host: string; port: number }): Promise<string> {
+    if ('socketPath' in where) await rm(where.socketPath, { force: true });
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject);
+      if ('socketPath' in where) this.#server.listen(where.socketPath, resolve);
+      else this.#server.listen(where.port, where.host, resolve);
+    });
+    if ('socketPath' in where) {
+      // Sandboxes run as other users; the token, not the file mode, is the access check.
+      await chmod(where.socketPath, 0o666);
+      return where.socketPath;
+    }
+    const address = this.#server.address() as net.AddressInfo;
+    return `${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    for (const socket of this.#sockets) socket.destroy();
+    this.#httpAgent.destroy();
+    this.#httpsAgent.destroy();
+    await closed;
+  }
+
+  #track(socket: net.Socket): void {
+    this.#sockets.add(socket);
+    socket.once('close', () => this.#sockets.delete(socket));
+  }
+
+  async #authorise(header: string | undefined): Promise<EgressGrant | null> {
+    const token = tokenOf(header);
+    return token ? this.#grants.resolve(token).catch((error: unknown) => {
+      this.#log.error({ err: error }, 'could not look up an egress token');
+      return null;
+    }) : null;
+  }
+
+  /** Allowed by the rules, then resolved and checked address by address. */
+  async #decide(grant: EgressGrant, host: string, port: number): Promise<Decision> {
+    const name = host.replace(/\.$/, '');
+    const isGateway = grant.gateway !== null && grant.gateway.host === name && grant.gateway.port === port;
+    const block = (reason: string): Decision => {
+      this.#onBlocked({ sessionId: grant.sessionId, host: name, port, reason });
+      this.#log.info({ sessionId: grant.sessionId, host: name, port, reason }, 'egress blocked');
+      return { ok: false, status: 403, reason, blocked: true };
+    };
+    if (!isGateway && !anyRuleMatches(grant.rules, name, port)) return block("not in the agent's egress allow-list");
+    const literal = parseAddress(name);
+    let addresses: string[];
+    try {
+      addresses = literal ? [literal.toString()] : await this.#lookup(name);
+    } catch (error) {
+      return { ok: false, status: 502, reason: `could not resolve ${name}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, blocked: false };
+    }
+    if (addresses.length === 0) return { ok: false, status: 502, reason: `${name} has no address`, blocked: false };
+    if (!isGateway) {
+      for (const text of addresses) {
+        const address = parseAddress(text);
+        const reason = address ? restrictedReason(address) : 'unparsable';
+        if (reason && !(address && this.#privateAllow.includes(address))) {
+          return block(`resolves to a ${reason} address (${text}); an operator can allow it with PADDOCK_EGRESS_PRIVATE_ALLOW`);
+        }
+      }
+    }
+    const substitutions = grant.substitutions.filter((s) => anyRuleMatches(s.rules, name, port));
+    return { ok: true, target: { host: name, port, address: parseAddress(addresses[0]!)!.toString(), substitutions } };
+  }
+
+  async #onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const grant = await this.#authorise(req.headers['proxy-authorization']);
+    if (!grant) return refuse(res, 407, 'Paddock egress proxy: missing or unknown proxy credentials.');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '');
+    } catch {
+      return refuse(res, 400, 'Paddock egress proxy: send absolute-URI requests (http://host/path) or CONNECT.');
+    }
+    if (url.protocol !== 'http:') return refuse(res, 400, `Paddock egress proxy: ${url.protocol} requests go through CONNECT.`);
+    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    const decision = await this.#decide(grant, host, Number(url.port || 80));
+    if (!decision.ok) return refuse(res, decision.status, `Paddock egress proxy refused ${host}:${url.port || 80}: ${decision.reason}.`);
+    this.#forward(req, res, decision.target, `${url.pathname}${url.search}`, false);
+  }
+
+  async #onConnect(req: http.IncomingMessage, socket: net.Socket, head: Buffer): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    const grant = await this.#authorise(req.headers['proxy-authorization']);
+    if (!grant) return reject(socket, 407, 'missing or unknown proxy credentials');
+    const target = splitAuthority(req.url ?? '');
+    if (!target) return reject(socket, 400, 'CONNECT needs host:port');
+    const decision = await this.#decide(grant, target.host, target.port);
+    if (!decision.ok) return reject(socket, decision.status, decision.reason);
+    if (decision.target.substitutions.length === 0) return this.#tunnel(socket, head, decision.target);
+    socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+    if (head.length > 0) socket.unshift(head);
+    // A client may speak TLS or plain HTTP inside the tunnel; the first byte says which.
+    socket.once('readable', () => {
+      const first = socket.read(1) as Buffer | null;
+      if (!first) return socket.destroy();
+      socket.unshift(first);
+      let inner: net.Socket = socket;
+      if (first[0] === TLS_HANDSHAKE_BYTE) {
+        inner = new tls.TLSSocket(socket, { isServer: true, secureContext: this.#authority.contextFor(decision.target.host), ALPNProtocols: ['http/1.1'] });
+        inner.on('error', () => socket.destroy());
+      }
+      this.#tunnels.set(inner, { target: decision.target, secure: inner !== socket });
+      this.#inner.emit('connection', inner);
+    });
+  }
+
+  #tunnel(client: net.Socket, head: Buffer, target: Target): void {
+    const upstream = net.connect({ host: target.address, port: target.port });
+    this.#track(upstream);
+    upstream.setTimeout(CONNECT_TIMEOUT_MS, () => upstream.destroy());
+    upstream.once('connect', () => {
+      upstream.setTimeout(0);
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head.length > 0) upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    upstream.on('error', () => {
+      if (!client.writableEnded && upstream.connecting) reject(client, 502, `could not connect to ${target.host}:${target.port}`);
+      else client.destroy();
+    });
+    client.on('close', () => upstream.destroy());
+  }
+
+  async #onTunnelledRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const tunnel = this.#tunnels.get(req.socket);
+    if (!tunnel) return refuse(res, 400, 'Paddock egress proxy: unknown tunnel.');
+    this.#forward(req, res, tunnel.target, req.url ?? '/', tunnel.secure);
+  }
+
+  /** Sends the request to the checked address with placeholders replaced, and relays the answer. */
+  #forward(req: http.IncomingMessage, res: http.ServerResponse, target: Target, path: string, secure: boolean): void {
+    const substitute = (text: string) => {
+      let out = text;
+      for (const s of target.substitutions) if (out.includes(s.placeholder)) out = out.replaceAll(s.placeholder, s.value);
+      return out;
+    };
+    const headers: http.OutgoingHttpHeaders = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value === undefined || HOP_BY_HOP.includes(name)) continue;
+      headers[name] = Array.isArray(value) ? value.map(substitute) : name === 'authorization' ? substituteAuthorization(value, substitute) : substitute(value);
+    }
+    const options: https.RequestOptions = {
+      host: target.host,
+      port: target.port,
+      method: req.method,
+      path: target.substitutions.length > 0 ? substitute(path) : path,
+      headers,
+      agent: secure ? this.#httpsAgent : this.#httpAgent,
+      // Connect to the address that was checked, never to a fresh lookup of the name.
+      lookup: (_host, opts, callback) => {
+        const family = net.isIP(target.address);
+        if ((opts as { all?: boolean }).all) (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: target.address, family }]);
+        else callback(null, target.address, family);
+      },
+      timeout: IDLE_TIMEOUT_MS,
+      ...(secure ? { servername: net.isIP(target.host) ? undefined : target.host } : {}),
+    };
+    const upstream = (secure ? https : http).request(options, (answer) => {
+      const out: http.OutgoingHttpHeaders = {};
+      for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !HOP_BY_HOP.includes(name)) out[name] = value;
+      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, out);
+      answer.pipe(res);
+      answer.on('error', () => res.destroy());
+    });
+    upstream.on('timeout', () => upstream.destroy(new Error('timed out')));
+    upstream.on('error', (error) => {
+      if (res.headersSent) return res.destroy();
+      refuse(res, 502, `Paddock egress proxy could not reach ${target.host}:${target.port}: ${(error as NodeJS.ErrnoException).code ?? error.message}.`);
+    });
+    res.on('close', () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
+    req.pipe(upstream);
+  }
+}
+
+/** Placeholders may also sit inside `Basic base64(user:password)`. */
+function substituteAuthorization(value: string, substitute: (text: string) => string): string {
+  const basic = /^Basic\s+(\S+)$/i.exec(value);
+  if (!basic) return substitute(value);
+  const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+  const replaced = substitute(decoded);
+  return replaced === decoded ? value : `Basic ${Buffer.from(replaced, 'utf8').toString('base64')}`;
+}
+
+function refuse(res: http.ServerResponse, status: number, message: string): void {
+  if (res.headersSent) return void res.destroy();
+  const headers: http.OutgoingHttpHeaders = { 'content-type': 'text/plain; charset=utf-8', 'x-paddock-egress': status === 403 ? 'blocked' : 'error' };
+  if (status === 407) headers['proxy-authenticate'] = 'Basic realm="paddock"';
+  res.writeHead(status, headers);
+  res.end(`${message}\n`);
+}
+
+function reject(socket: net.Socket, status: number, reason: string): void {
+  const text = { 400: 'Bad Request', 403: 'Forbidden', 407: 'Proxy Authentication Required', 502: 'Bad Gateway' }[status] ?? 'Error';
+  const body = `Paddock egress proxy refused the tunnel: ${reason}.\n`;
+  const extra = status === 407 ? 'Proxy-Authenticate: Basic realm="paddock"\r\n' : '';
+  socket.end(`HTTP/1.1 ${status} ${text}\r\n${extra}X-Paddock-Egress: ${status === 403 ? 'blocked' : 'error'}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
