@@ -11,9 +11,10 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // One PostgreSQL for the run; each test file clones its own database (test/db.ts).
     globalSetup: ['./test/global-setup.ts'],
-    // Database-backed tests do real I/O on small CI machines; be generous.
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Database-backed tests do real I/O on small, busy CI machines; each wait inside a test has
+    // its own bound, so these only catch a test that hangs.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
     teardownTimeout: 30_000,
   },
 });

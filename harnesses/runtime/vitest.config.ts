@@ -5,8 +5,8 @@ const REAL_CLI_TESTS = ['test/claude-code.test.ts', 'test/codex.test.ts'];
 
 export default defineConfig({
   test: {
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     projects: [
       { extends: true, test: { name: 'runtime', include: ['test/**/*.test.ts'], exclude: REAL_CLI_TESTS, sequence: { groupOrder: 0 } } },
       { extends: true, test: { name: 'real-clis', include: REAL_CLI_TESTS, sequence: { groupOrder: 1 } } },
