@@ -171,29 +171,19 @@ function apply(state: ChatState, event: StreamEvent): ChatState {
       const sessionStatus = status as SessionStatus;
       return { ...base, sessionStatus, running: BUSY.has(sessionStatus) };
     }
-    case 'message.delta': {
-      if (!event.messageId || !event.delta) return base;
-      const delta = event.delta;
-      return {
-        ...base,
-        messages: upsert(
-          base.messages,
-          event.messageId,
-          () => assistant(event.messageId!, event.createdAt, { content: delta }),
-          (m) => (isTerminal(m.status) ? m : { ...m, content: m.content + delta, status: 'STREAMING' }),
-        ),
-      };
-    }
+    case 'message.delta':
     case 'message.thinking': {
       if (!event.messageId || !event.delta) return base;
+      // The reply and the visible reasoning stream the same way, each into its own field.
+      const field = event.type === 'message.delta' ? 'content' : 'thinking';
       const delta = event.delta;
       return {
         ...base,
         messages: upsert(
           base.messages,
           event.messageId,
-          () => assistant(event.messageId!, event.createdAt, { thinking: delta }),
-          (m) => (isTerminal(m.status) ? m : { ...m, thinking: m.thinking + delta }),
+          () => assistant(event.messageId!, event.createdAt, { [field]: delta }),
+          (m) => (isTerminal(m.status) ? m : { ...m, [field]: m[field] + delta, status: field === 'content' ? 'STREAMING' : m.status }),
         ),
       };
     }
