@@ -1,9 +1,9 @@
 import { GraphQLError } from 'graphql';
 
-export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT';
+export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'UNAVAILABLE';
 
 /** Codes whose messages are written for the caller and are never masked. */
-export const PUBLIC_CODES: ReadonlySet<string> = new Set<ErrorCode>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT']);
+export const PUBLIC_CODES: ReadonlySet<string> = new Set<ErrorCode>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'UNAVAILABLE']);
 
 /**
  * An error meant for the caller: its message says what to fix. Anything else thrown
@@ -21,3 +21,5 @@ export const notFound = (what: string, id: string) => new PaddockError('NOT_FOUN
 export const conflict = (message: string) => new PaddockError('CONFLICT', message);
 export const forbidden = (message: string) => new PaddockError('FORBIDDEN', message);
 export const unauthenticated = (message: string) => new PaddockError('UNAUTHENTICATED', message);
+/** A dependency (the database) is briefly away; the same request may succeed when retried. */
+export const unavailable = (message: string, extra: Record<string, unknown> = {}) => new PaddockError('UNAVAILABLE', message, { retryable: true, ...extra });

@@ -72,9 +72,15 @@ function applyChunk(step: StepResult, data: string, onText: (delta: string) => v
 
 /**
  * Consumes an OpenAI Server-Sent Events stream into `step`, calling `onText` per content
- * delta. Only `data:` lines matter; comments and other fields are skipped.
+ * delta and `onBytes` whenever anything arrives (keep-alive comments too, which prove
+ * the gateway is alive). Only `data:` lines matter; comments and other fields are skipped.
  */
-export async function readChatStream(body: ReadableStream<Uint8Array>, step: StepResult, onText: (delta: string) => void): Promise<void> {
+export async function readChatStream(
+  body: ReadableStream<Uint8Array>,
+  step: StepResult,
+  onText: (delta: string) => void,
+  onBytes?: () => void,
+): Promise<void> {
   const decoder = new TextDecoder();
   let buffer = '';
   const handleLine = (line: string) => {
@@ -84,6 +90,7 @@ export async function readChatStream(body: ReadableStream<Uint8Array>, step: Ste
     else if (data !== '') applyChunk(step, data, onText);
   };
   for await (const bytes of chunksOf(body)) {
+    onBytes?.();
     buffer += decoder.decode(bytes, { stream: true });
     let newline = buffer.indexOf('\n');
     while (newline >= 0) {
