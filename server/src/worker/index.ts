@@ -81,6 +81,10 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
       pollInterval: 1_000,
       logger,
       taskList,
+      // Batched completion is tracked, so stopping waits until every finished job is
+      // recorded (no lock left behind), and a failed write reaches the runner instead of
+      // an unhandled rejection; the runner then stops and is started again.
+      preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
     });
     started.promise.then(
       () => restart(null),
