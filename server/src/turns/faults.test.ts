@@ -151,7 +151,8 @@ describe('faults', () => {
     const subs = watch(session);
     await send(session, '/hang');
     await subs[0].waitForType('turn.failed', 1, 60_000);
-    const started = subs[0].receivedAt[subs[0].events.findIndex((e) => e.type === 'turn.started')]!;
+    // From the model request (the sandbox is running), not from provisioning.
+    const started = subs[0].receivedAt[subs[0].events.findLastIndex((e) => e.type === 'session.status' && e.payload?.status === 'RUNNING')]!;
     const failedAt = subs[0].receivedAt[subs[0].events.findIndex((e) => e.type === 'turn.failed')]!;
     expect(String(subs[0].events.find((e) => e.type === 'turn.failed')!.payload?.error)).toMatch(/model gateway did not start answering within 3 s/);
     await verify('hanging gateway (no first byte)', session, subs, { recoveryMs: failedAt - started });
@@ -236,17 +237,20 @@ describe('faults', () => {
   it('PostgreSQL down when a turn ends: the worker survives and stores the end once it returns', async () => {
     const session = await newSession();
     const subs = watch(session);
-    await send(session, '/long 40 rate=10');
-    await subs[0].waitFor((events) => textOf(events, events.find((e) => e.type === 'message.delta')?.messageId ?? '').includes('tok36'), 60_000);
+    const logged = worker.output.length;
+    await send(session, '/long 30 rate=5');
+    await subs[0].waitFor((events) => textOf(events, events.find((e) => e.type === 'message.delta')?.messageId ?? '').includes('tok27'), 60_000);
     await pg.stop();
     // The reply ends while the database is away.
     await sleep(3_000);
     await pg.start();
     const back = Date.now();
     await subs[0].waitForType('turn.completed', 1, 120_000);
-    await verify('PostgreSQL down at turn end', session, subs, { text: tokens(40), recoveryMs: Date.now() - back });
+    await verify('PostgreSQL down at turn end', session, subs, { text: tokens(30), recoveryMs: Date.now() - back });
     const message = await lastAssistant(session);
-    expect([message.status, message.content]).toEqual(['COMPLETE', tokens(40)]);
+    expect([message.status, message.content]).toEqual(['COMPLETE', tokens(30)]);
+    // The fault did hit the turn's end: storing it was retried.
+    expect(worker.output.slice(logged).some((line) => line.includes('retrying until'))).toBe(true);
     expect(worker.child.exitCode).toBeNull();
     expect(worker.errors().filter((line) => /uncaught|exiting/.test(line))).toEqual([]);
     // The worker still runs turns.

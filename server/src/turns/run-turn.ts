@@ -20,11 +20,12 @@ export type TurnDeps = {
   shutdown: AbortSignal;
   /** A runtime that sends nothing for this long is health-checked; one that does not answer is frozen. */
   streamIdleTimeoutMs: number;
+  /** How often a running turn proves its worker alive; well inside the stale-turn threshold. */
+  heartbeatMs: number;
 };
 
 const SHUTDOWN_ERROR = 'The worker was shut down before this turn finished (it had PADDOCK_SHUTDOWN_GRACE_SECONDS to do so); send the message again to continue.';
 
-const HEARTBEAT_MS = 5_000;
 /** How long a health check of a silent runtime may take before the sandbox counts as frozen. */
 const HEALTH_TIMEOUT_MS = 5_000;
 /** A claim keeps retrying through a database outage this long; then the queue retries the job. */
@@ -76,7 +77,7 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
   deps.shutdown.addEventListener('abort', onShutdown);
   const heartbeat = setInterval(() => {
     void db.turn.update({ where: { id: turnId }, data: { heartbeatAt: new Date() } }).catch(() => undefined);
-  }, HEARTBEAT_MS);
+  }, deps.heartbeatMs);
 
   const messages: StepMessage[] = [];
   let current: StepMessage | null = null;

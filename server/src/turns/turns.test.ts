@@ -55,7 +55,8 @@ describe('a turn', () => {
   it('streams the reply token by token and stores exactly what was streamed', async () => {
     const sessionId = await newSession();
     const live = subscriber().subscribe(sessionId);
-    await send(sessionId, 'hello there');
+    // Paced slowly enough that tokens arrive apart even on a busy machine.
+    await send(sessionId, '/slow hello there');
     await live.waitForType('turn.completed');
     await live.waitFor((events) => events.at(-1)?.type === 'session.status');
     expectGapless(live.events);

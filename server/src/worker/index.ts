@@ -49,7 +49,17 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
     settings: { provisionTimeoutMs: config.worker.provisionTimeoutMs, idleTimeoutMs: config.worker.idleTimeoutMs, gateway },
   });
   const shutdown = new AbortController();
-  const deps = { db, bus: services.bus, writer, sandboxes, log, workerId, shutdown: shutdown.signal, streamIdleTimeoutMs: config.worker.streamIdleTimeoutMs };
+  const deps = {
+    db,
+    bus: services.bus,
+    writer,
+    sandboxes,
+    log,
+    workerId,
+    shutdown: shutdown.signal,
+    streamIdleTimeoutMs: config.worker.streamIdleTimeoutMs,
+    heartbeatMs: Math.min(5_000, config.worker.staleTurnMs / 3),
+  };
 
   const taskList: TaskList = {
     [JOBS.runTurn]: async (payload) => runTurn((payload as RunTurnPayload).turnId, deps),
