@@ -25,7 +25,15 @@ const READ_RETRY_MS = 30_000;
  * log cannot be read for a while, the stream ends with a retryable `UNAVAILABLE`
  * error naming the last seq delivered, to resubscribe from.
  */
-export async function* sessionEventStream(db: Db, bus: EventBus, sessionId: string, after: number, signal?: AbortSignal): AsyncGenerator<BusEvent> {
+export async function* sessionEventStream(
+  db: Db,
+  bus: EventBus,
+  sessionId: string,
+  after: number,
+  signal?: AbortSignal,
+  opts: { readRetryMs?: number } = {},
+): AsyncGenerator<BusEvent> {
+  const readRetryMs = opts.readRetryMs ?? READ_RETRY_MS;
   const buffer: BusEvent[] = [];
   let wake: (() => void) | null = null;
   let resync = false;
@@ -46,7 +54,7 @@ export async function* sessionEventStream(db: Db, bus: EventBus, sessionId: stri
   /** Everything stored after `last`, up to `upTo` when given. */
   async function* catchUp(upTo?: number): AsyncGenerator<BusEvent> {
     for (let take = FIRST_PAGE; ; take = PAGE) {
-      const page = await readLog(db, sessionId, last, take, upTo);
+      const page = await readLog(db, sessionId, last, take, readRetryMs, upTo);
       for (let i = 0; i < page.length; i++) {
         if (i > 0 && i % REPLAY_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
         yield page[i]!;
@@ -84,8 +92,8 @@ export async function* sessionEventStream(db: Db, bus: EventBus, sessionId: stri
   }
 }
 
-async function readLog(db: Db, sessionId: string, after: number, take: number, upTo?: number): Promise<BusEvent[]> {
-  const deadline = Date.now() + READ_RETRY_MS;
+async function readLog(db: Db, sessionId: string, after: number, take: number, retryMs: number, upTo?: number): Promise<BusEvent[]> {
+  const deadline = Date.now() + retryMs;
   for (let attempt = 1; ; attempt++) {
     try {
       const rows = await db.sessionEvent.findMany({
