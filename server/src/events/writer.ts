@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { isTransientDbError } from '../db/errors.ts';
 import type { Logger } from '../log/index.ts';
 import type { BusEvent, EventBus } from './bus.ts';
 
@@ -30,6 +31,7 @@ export class EventWriter {
   #waiters: { upTo: number; resolve: () => void }[] = [];
   #roomWaiters: (() => void)[] = [];
   #wake: (() => void) | null = null;
+  #lastErrorTransient = true;
 
   constructor(databaseUrl: string, bus: EventBus, log: Logger) {
     // A hung connection must not stall the log forever; the INSERT is retried instead.
@@ -83,9 +85,11 @@ export class EventWriter {
     let outageStarted = 0;
     while (this.#queue.length > 0 && !this.#closed) {
       const batch = this.#queue.slice(0, MAX_BATCH);
+      let stored: BusEvent[];
       try {
-        await this.#insert(batch);
+        stored = failures >= 3 && !this.#lastErrorTransient ? await this.#insertEach(batch) : await this.#insert(batch);
       } catch (error) {
+        this.#lastErrorTransient = isTransientDbError(error);
         failures += 1;
         if (failures === 1) {
           outageStarted = Date.now();
@@ -98,7 +102,7 @@ export class EventWriter {
       failures = 0;
       this.#queue.splice(0, batch.length);
       this.#stored += batch.length;
-      this.#bus.publish(batch);
+      this.#bus.publish(stored);
       this.#waiters = this.#waiters.filter((w) => (w.upTo <= this.#stored ? (w.resolve(), false) : true));
       if (this.#queue.length < HIGH_WATER && this.#roomWaiters.length > 0) {
         const waiting = this.#roomWaiters;
@@ -119,13 +123,41 @@ export class EventWriter {
     });
   }
 
-  async #insert(batch: BusEvent[]): Promise<void> {
+  /**
+   * A batch the database keeps rejecting for a reason other than its availability (a
+   * bug, not an outage) is stored event by event, so one bad event cannot hold back
+   * every session's log; only events rejected on their own are left out, and logged.
+   */
+  async #insertEach(batch: BusEvent[]): Promise<BusEvent[]> {
+    const stored: BusEvent[] = [];
+    for (const event of batch) {
+      try {
+        stored.push(...(await this.#insert([event])));
+      } catch (error) {
+        if (isTransientDbError(error)) throw error;
+        this.#log.error({ err: error, sessionId: event.sessionId, seq: event.seq, type: event.type }, 'the database rejected an event; it is left out of the log');
+      }
+    }
+    return stored;
+  }
+
+  /**
+   * Stores a batch and returns the events it stored, in order. An event is skipped when
+   * its seq is already taken (a retry of an INSERT whose commit was acknowledged too
+   * late to be seen) or when the log already holds a later event of its session: the
+   * turn was ended by recovery while this worker was cut off, and its late events must
+   * not land behind the log's end.
+   */
+  async #insert(batch: BusEvent[]): Promise<BusEvent[]> {
     const started = performance.now();
-    // ON CONFLICT: a retry of an INSERT whose commit was acknowledged too late to be seen.
-    await this.#pool.query(
+    const { rows } = await this.#pool.query<{ sessionId: string; seq: number }>(
       `INSERT INTO "SessionEvent" ("sessionId", "seq", "type", "messageId", "delta", "payload", "createdAt")
-       SELECT * FROM unnest($1::uuid[], $2::int[], $3::varchar[], $4::uuid[], $5::text[], $6::jsonb[], $7::timestamptz[])
-       ON CONFLICT DO NOTHING`,
+       SELECT e.s, e.q, e.t, e.m, e.d, e.p, e.c
+       FROM unnest($1::uuid[], $2::int[], $3::varchar[], $4::uuid[], $5::text[], $6::jsonb[], $7::timestamptz[]) WITH ORDINALITY AS e(s, q, t, m, d, p, c, i)
+       WHERE NOT EXISTS (SELECT 1 FROM "SessionEvent" x WHERE x."sessionId" = e.s AND x.seq >= e.q)
+       ORDER BY e.i
+       ON CONFLICT DO NOTHING
+       RETURNING "sessionId", seq`,
       [
         batch.map((e) => e.sessionId),
         batch.map((e) => e.seq),
@@ -137,5 +169,10 @@ export class EventWriter {
       ],
     );
     this.#log.trace({ events: batch.length, ms: performance.now() - started }, 'events stored');
+    if (rows.length === batch.length) return batch;
+    const stored = new Set(rows.map((r) => `${r.sessionId}:${r.seq}`));
+    const skipped = batch.filter((e) => !stored.has(`${e.sessionId}:${e.seq}`));
+    this.#log.warn({ skipped: skipped.length, sessions: [...new Set(skipped.map((e) => e.sessionId))] }, 'events not stored: already in the log, or behind a newer event');
+    return batch.filter((e) => stored.has(`${e.sessionId}:${e.seq}`));
   }
 }
