@@ -196,7 +196,7 @@ export class PgEventBus implements EventBus {
   #notify(channel: string, payload: string): void {
     if (this.#closed && channel === CONTROL_CHANNEL) return;
     this.#publisher.query('SELECT pg_notify($1, $2)', [channel, payload]).catch((error: unknown) => {
-      this.#log.warn({ err: error, channel }, 'NOTIFY failed; remote subscribers will catch up from the log');
+      this.#log.warn({ err: error, channel }, 'NOTIFY of a control message failed; other processes did not get it');
     });
   }
 

@@ -67,16 +67,23 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     // The runtime answers within a second; if it does not, stop reading anyway.
     setTimeout(() => abort.abort(), 1_500).unref();
   };
-  const stopControl = deps.bus.onControl((message) => {
-    if (message.kind !== 'cancel' || message.turnId !== turnId || cancelRequested) return;
+  const cancel = () => {
+    if (cancelRequested) return;
     cancelRequested = true;
     turnLog.info('cancel requested');
     stop();
+  };
+  const stopControl = deps.bus.onControl((message) => {
+    if (message.kind === 'cancel' && message.turnId === turnId) cancel();
   });
   const onShutdown = () => stop();
   deps.shutdown.addEventListener('abort', onShutdown);
+  // The heartbeat also picks up a cancel whose notification was lost (the bus was down).
   const heartbeat = setInterval(() => {
-    void db.turn.update({ where: { id: turnId }, data: { heartbeatAt: new Date() } }).catch(() => undefined);
+    void db.turn.update({ where: { id: turnId }, data: { heartbeatAt: new Date() }, select: { cancelRequestedAt: true } }).then(
+      (row) => row.cancelRequestedAt && cancel(),
+      () => undefined,
+    );
   }, deps.heartbeatMs);
 
   const messages: StepMessage[] = [];
