@@ -239,7 +239,7 @@ describe('faults', () => {
     const subs = watch(session);
     const logged = worker.output.length;
     await send(session, '/long 30 rate=5');
-    await subs[0].waitFor((events) => textOf(events, events.find((e) => e.type === 'message.delta')?.messageId ?? '').includes('tok27'), 60_000);
+    await subs[0].waitFor((events) => textOf(events, events.find((e) => e.type === 'message.delta')?.messageId ?? '').includes('tok25'), 60_000);
     await pg.stop();
     // The reply ends while the database is away.
     await sleep(3_000);
