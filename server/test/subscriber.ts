@@ -8,6 +8,8 @@ const SUBSCRIPTION = `subscription($s: ID!, $after: Int) { sessionEvents(session
 /** A graphql-ws subscriber that records every event it receives, in order. */
 export class Subscriber {
   readonly events: LiveEvent[] = [];
+  /** When each event arrived (epoch ms), parallel to `events`. */
+  readonly receivedAt: number[] = [];
   readonly #client: Client;
   #unsubscribe: (() => void) | null = null;
   #waiters: { predicate: (e: LiveEvent[]) => boolean; resolve: () => void }[] = [];
@@ -28,7 +30,10 @@ export class Subscriber {
       {
         next: (result) => {
           if (result.errors) this.error = result.errors;
-          if (result.data) this.events.push(result.data.sessionEvents);
+          if (result.data) {
+            this.events.push(result.data.sessionEvents);
+            this.receivedAt.push(Date.now());
+          }
           this.#check();
         },
         error: (error) => {

@@ -8,6 +8,8 @@ import type { Plan } from './script.ts';
 export interface ServerContext {
   readonly options: ResolvedOptions;
   readonly stats: MockLlmStats;
+  /** Requests seen per conversation, for `/fail … times=N`. */
+  readonly attempts: Map<string, number>;
 }
 
 function headerNumber(req: IncomingMessage, name: string): number | undefined {
@@ -23,6 +25,7 @@ function paceOf(req: IncomingMessage, plan: Plan, options: ResolvedOptions): Pac
   return {
     tokensPerSecond: plan.pace.tokensPerSecond ?? headerNumber(req, 'x-mock-tokens-per-second') ?? options.tokensPerSecond,
     firstTokenMs: plan.pace.firstTokenMs ?? headerNumber(req, 'x-mock-first-token-ms') ?? options.firstTokenLatencyMs,
+    ...(plan.pace.hangAt !== undefined ? { hangAt: plan.pace.hangAt } : {}),
   };
 }
 

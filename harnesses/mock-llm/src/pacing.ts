@@ -5,6 +5,8 @@ export interface Pace {
   tokensPerSecond: number;
   /** Delay before the first token, in milliseconds. */
   firstTokenMs: number;
+  /** Stop sending (without closing) before this token, to play a hung model; unset = never. */
+  hangAt?: number;
 }
 
 /**
@@ -16,8 +18,10 @@ export class Pacer {
   readonly #first: number;
   readonly #interval: number;
   readonly #signal: AbortSignal;
+  readonly #hangAt: number;
 
   constructor(pace: Pace, signal: AbortSignal, start = performance.now()) {
+    this.#hangAt = pace.hangAt ?? Number.POSITIVE_INFINITY;
     this.#start = start;
     this.#first = Math.max(0, pace.firstTokenMs);
     this.#interval = pace.tokensPerSecond > 0 ? 1000 / pace.tokensPerSecond : 0;
@@ -32,6 +36,10 @@ export class Pacer {
   /** Resolves when token `index` is due; rejects with an AbortError if the signal fires. */
   async waitFor(index: number): Promise<void> {
     this.#signal.throwIfAborted();
+    if (index >= this.#hangAt) {
+      // Hung: nothing more until the client gives up (or the server closes).
+      await new Promise((_resolve, reject) => this.#signal.addEventListener('abort', () => reject(this.#signal.reason), { once: true }));
+    }
     const wait = this.dueAt(index) - performance.now();
     if (wait >= 1) await sleep(wait, undefined, { signal: this.#signal });
   }

@@ -9,8 +9,11 @@ export type Reply =
   | { kind: 'text'; tokens: string[]; thinking: string[] }
   /** A tool call named in the chat harness's vocabulary (`run_command`, `read_file`, ...); other protocols map it. */
   | { kind: 'tool'; callId: string; name: string; arguments: Record<string, string> }
-  /** An HTTP error instead of a reply. */
-  | { kind: 'fail'; status: number; message: string };
+  /**
+   * An HTTP error instead of a reply, with `Retry-After` when `retryAfter` is set. With
+   * `times`, only that many requests of the conversation fail; later ones get `then`.
+   */
+  | { kind: 'fail'; status: number; message: string; retryAfter?: number; times?: number; then?: Reply };
 
 export interface Plan {
   reply: Reply;
@@ -47,11 +50,44 @@ function echo(user: string, messages: ChatMessage[]): Reply {
   );
 }
 
-/** `/fail [status]`: an HTTP error, 500 unless a 4xx/5xx status is given (clients retry 5xx, not 4xx). */
-function fail(args: string): Reply {
-  const status = Number.parseInt(args, 10);
+/** Reads `key=number` options; the rest are positional words. */
+function options(args: string): { words: string[]; values: Map<string, number> } {
+  const words: string[] = [];
+  const values = new Map<string, number>();
+  for (const part of args.split(/\s+/).filter(Boolean)) {
+    const [key, value] = part.split('=');
+    const number = Number(value);
+    if (key && value !== undefined && Number.isFinite(number) && number >= 0) values.set(key, number);
+    else words.push(part);
+  }
+  return { words, values };
+}
+
+/**
+ * `/fail [status] [retry-after=S] [times=N]`: an HTTP error, 500 unless a 4xx/5xx status is
+ * given (clients retry 5xx and 429, not other 4xx), optionally with `Retry-After: S`. With
+ * `times=N` only the conversation's first N requests fail; then the mock answers normally.
+ */
+function fail(args: string, user: string, messages: ChatMessage[]): Reply {
+  const { words, values } = options(args);
+  const status = Number.parseInt(words[0] ?? '', 10);
   const valid = Number.isInteger(status) && status >= 400 && status <= 599;
-  return { kind: 'fail', status: valid ? status : 500, message: `The mock model failed on purpose (/fail${valid ? ` ${status}` : ''}).` };
+  const times = values.get('times');
+  const retryAfter = values.get('retry-after');
+  return {
+    kind: 'fail',
+    status: valid ? status : 500,
+    message: `The mock model failed on purpose (/fail${valid ? ` ${status}` : ''}).`,
+    ...(retryAfter !== undefined ? { retryAfter } : {}),
+    ...(times !== undefined ? { times, then: echo(user, messages) } : {}),
+  };
+}
+
+/** `/hang [after=N]`: streams N tokens (default 0) of `tok1 tok2 …`, then sends nothing more, like a hung model. */
+function hang(args: string): Plan {
+  const after = Math.min(MAX_LONG_TOKENS, Math.floor(options(args).values.get('after') ?? 0));
+  const tokens = Array.from({ length: after + 1 }, (_, i) => `tok${i + 1} `);
+  return { reply: { kind: 'text', tokens, thinking: [] }, pace: { hangAt: after } };
 }
 
 /** `/long N rate=R first=MS`: exactly N tokens `tok1 tok2 …`. */
@@ -78,7 +114,9 @@ function answerUser(user: string, messages: ChatMessage[]): Plan {
   const rest = match?.[2]?.trim() ?? '';
   switch (directive) {
     case 'fail':
-      return { reply: fail(rest), pace: {} };
+      return { reply: fail(rest, user, messages), pace: {} };
+    case 'hang':
+      return hang(rest);
     case 'tool':
     case 'loop':
       return { reply: tool(messages, 'run_command', { command: rest }), pace: {} };

@@ -47,7 +47,7 @@ function fail(res: ServerResponse, path: string, error: unknown): void {
 
 /** Starts the deterministic mock model server (Chat Completions, Anthropic Messages, OpenAI Responses). */
 export async function startMockLlm(input: MockLlmOptions = {}): Promise<MockLlm> {
-  const ctx: ServerContext = { options: resolveOptions(input), stats: { requests: 0, generating: 0 } };
+  const ctx: ServerContext = { options: resolveOptions(input), stats: { requests: 0, generating: 0 }, attempts: new Map() };
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
     Promise.resolve()

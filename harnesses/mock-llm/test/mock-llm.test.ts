@@ -157,6 +157,47 @@ describe('errors', () => {
     expect(((await refused.json()) as { error: { type: string } }).error.type).toBe('invalid_request_error');
   });
 
+  it('fails only the first N requests of a conversation with times=N, with Retry-After when asked', async () => {
+    const request = { messages: [user('/fail 503 times=2 retry-after=7')] };
+    for (let i = 0; i < 2; i++) {
+      const res = await chat(mock.url, request);
+      expect([res.status, res.headers.get('retry-after')]).toEqual([503, '7']);
+      await res.body?.cancel();
+    }
+    const answered = await chat(mock.url, request);
+    expect(answered.status).toBe(200);
+    expect(((await answered.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content).toMatch(/^You said: \/fail 503 times=2/);
+  });
+
+  it('hangs on /hang after=N: N tokens, then silence with the connection open', async () => {
+    const abort = new AbortController();
+    const res = await fetch(`${mock.url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ stream: true, messages: [user('/hang after=2')] }),
+      signal: abort.signal,
+    });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    let text = '';
+    const timer = setTimeout(() => abort.abort(), 1_000);
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+    } catch {
+      // aborted while the mock hung
+    }
+    clearTimeout(timer);
+    expect(abort.signal.aborted).toBe(true);
+    expect(text).toContain('"content":"tok1 "');
+    expect(text).toContain('"content":"tok2 "');
+    expect(text).not.toContain('tok3');
+    expect(text).not.toContain('[DONE]');
+  });
+
   it('rejects invalid JSON and missing messages with 400', async () => {
     const bad = await chat(mock.url, '{"messages": [');
     expect(bad.status).toBe(400);

@@ -33,6 +33,12 @@ export interface SessionLimits {
    * loopback (`unshare -rn`); `host` (default) leaves them the sandbox's network.
    */
   commandNetwork?: 'host' | 'none';
+  /** A model request fails when no byte of the answer arrives within this (default 60 000 ms). */
+  modelFirstByteTimeoutMs?: number;
+  /** A model stream fails when nothing arrives for this long (default 120 000 ms). */
+  modelIdleTimeoutMs?: number;
+  /** Model requests answered 5xx or 429 (or refused a connection) are retried this often (default 3). */
+  modelMaxRetries?: number;
 }
 
 export interface GatewayConfig {

@@ -50,6 +50,19 @@ export interface MessageCompletedEvent {
   t: number;
 }
 
+/** A model request failed in a way worth retrying; the next attempt starts after `delayMs`. */
+export interface ModelRetryEvent {
+  type: 'model.retry';
+  /** 1 for the first retry. */
+  attempt: number;
+  maxRetries: number;
+  /** HTTP status of the failed attempt; absent when the connection failed. */
+  status?: number;
+  delayMs: number;
+  error: string;
+  t: number;
+}
+
 export interface TurnCompletedEvent {
   type: 'turn.completed';
   usage: Usage;
@@ -82,6 +95,7 @@ export type RuntimeEvent =
   | ToolCallEvent
   | ToolResultEvent
   | MessageCompletedEvent
+  | ModelRetryEvent
   | TerminalEvent;
 
 export type RuntimeEventType = RuntimeEvent['type'];

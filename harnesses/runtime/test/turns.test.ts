@@ -250,7 +250,7 @@ describe('concurrency and cancellation', () => {
 describe('gateway failures', () => {
   it('fails with an actionable message when the gateway is unreachable', async () => {
     const port = await closedPort();
-    await h.client.attach(h.attachRequest({ gateway: { baseUrl: `http://127.0.0.1:${port}/v1`, apiKey: '' } }));
+    await h.client.attach(h.attachRequest({ gateway: { baseUrl: `http://127.0.0.1:${port}/v1`, apiKey: '' }, limits: { modelMaxRetries: 0 } }));
     const events = await collect(h.client.startTurn({ turnId: turnId(), content: 'hi' }));
     expect(events.map((e) => e.type)).toEqual(['turn.started', 'turn.failed']);
     expect(events.at(-1)).toMatchObject({
@@ -273,8 +273,44 @@ describe('gateway failures', () => {
   });
 
   it('reports a gateway 500', async () => {
+    await h.client.attach(h.attachRequest({ limits: { modelMaxRetries: 0 } }));
     const events = await collect(h.client.startTurn({ turnId: turnId(), content: '/fail' }));
     expect(events.at(-1)).toMatchObject({ type: 'turn.failed', error: expect.stringMatching(/HTTP 500.*\/fail/) });
+  });
+
+  it('retries 5xx and 429 as the gateway asks in Retry-After, recording each retry, then answers', async () => {
+    await h.client.attach(h.attachRequest({ limits: { modelMaxRetries: 3 } }));
+    const events = await collect(h.client.startTurn({ turnId: turnId(), content: '/fail 429 times=2 retry-after=0' }));
+    expect(ofType(events, 'model.retry').map(({ attempt, maxRetries, status, delayMs }) => ({ attempt, maxRetries, status, delayMs }))).toEqual([
+      { attempt: 1, maxRetries: 3, status: 429, delayMs: 0 },
+      { attempt: 2, maxRetries: 3, status: 429, delayMs: 0 },
+    ]);
+    expect(ofType(events, 'model.retry')[0]!.error).toMatch(/rate limiting requests \(HTTP 429\)/);
+    expect(events.at(-1)).toMatchObject({ type: 'turn.completed' });
+    expect(ofType(events, 'message.completed')[0]!.content).toMatch(/^You said: \/fail 429 times=2 retry-after=0/);
+  });
+
+  it('gives up after the retry limit and says so', async () => {
+    await h.client.attach(h.attachRequest({ limits: { modelMaxRetries: 1 } }));
+    const events = await collect(h.client.startTurn({ turnId: turnId(), content: '/fail 502 retry-after=0' }));
+    expect(ofType(events, 'model.retry')).toHaveLength(1);
+    expect(events.at(-1)).toMatchObject({ type: 'turn.failed', error: expect.stringMatching(/HTTP 502.*gave up after 1 retry\)$/) });
+  });
+
+  it('does not retry a request the gateway refused (4xx)', async () => {
+    await h.client.attach(h.attachRequest({ limits: { modelMaxRetries: 3 } }));
+    const events = await collect(h.client.startTurn({ turnId: turnId(), content: '/fail 400' }));
+    expect(ofType(events, 'model.retry')).toEqual([]);
+    expect(events.at(-1)).toMatchObject({ type: 'turn.failed', error: expect.stringMatching(/refused the request \(HTTP 400\)/) });
+  });
+
+  it('bounds a hung gateway by the first-byte and stream-idle timeouts', async () => {
+    await h.client.attach(h.attachRequest({ limits: { modelFirstByteTimeoutMs: 300, modelIdleTimeoutMs: 300 } }));
+    const silent = await collect(h.client.startTurn({ turnId: turnId(), content: '/hang' }));
+    expect(silent.at(-1)).toMatchObject({ type: 'turn.failed', error: expect.stringMatching(/did not start answering within 0.3 s \(model first-byte timeout\)/) });
+    const stalled = await collect(h.client.startTurn({ turnId: turnId(), content: '/hang after=2' }));
+    expect(ofType(stalled, 'message.delta').map((d) => d.delta).join('')).toBe('tok1 tok2 ');
+    expect(stalled.at(-1)).toMatchObject({ type: 'turn.failed', error: expect.stringMatching(/stopped sending the answer for 0.3 s \(model stream idle timeout\)/) });
   });
 
   it('keeps RuntimeError typed for the caller', async () => {

@@ -47,6 +47,10 @@ const envSchema = z.object({
   PADDOCK_SANDBOX_PROVISION_TIMEOUT_SECONDS: z.coerce.number().min(1).default(120),
   PADDOCK_TURN_STALE_SECONDS: z.coerce.number().min(1).default(30),
   PADDOCK_HOUSEKEEPING_SECONDS: z.coerce.number().min(0.1).default(15),
+  PADDOCK_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(25),
+  PADDOCK_MODEL_FIRST_BYTE_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(3600).default(60),
+  PADDOCK_STREAM_IDLE_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(3600).default(120),
+  PADDOCK_MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(20).default(3),
   PADDOCK_MOCK_TOKENS_PER_SECOND: z.coerce.number().min(1).default(40),
   PADDOCK_K8S_NAMESPACE: z
     .string()
@@ -112,7 +116,13 @@ export type Config = {
     provisionTimeoutMs: number;
     staleTurnMs: number;
     housekeepingIntervalMs: number;
+    /** On SIGTERM, running turns get this long to finish before they are ended FAILED. */
+    shutdownGraceMs: number;
+    /** A turn whose runtime sends nothing for this long has its sandbox health-checked. */
+    streamIdleTimeoutMs: number;
   };
+  /** Bounds on model requests, applied by the harness runtime inside each sandbox. */
+  model: { firstByteTimeoutMs: number; streamIdleTimeoutMs: number; maxRetries: number };
   mockTokensPerSecond: number;
   egress: {
     /** Private ranges the operator lets sandboxes reach (`PADDOCK_EGRESS_PRIVATE_ALLOW`). */
@@ -249,6 +259,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       provisionTimeoutMs: e.PADDOCK_SANDBOX_PROVISION_TIMEOUT_SECONDS * 1000,
       staleTurnMs: e.PADDOCK_TURN_STALE_SECONDS * 1000,
       housekeepingIntervalMs: e.PADDOCK_HOUSEKEEPING_SECONDS * 1000,
+      shutdownGraceMs: e.PADDOCK_SHUTDOWN_GRACE_SECONDS * 1000,
+      streamIdleTimeoutMs: e.PADDOCK_STREAM_IDLE_TIMEOUT_SECONDS * 1000,
+    },
+    model: {
+      firstByteTimeoutMs: e.PADDOCK_MODEL_FIRST_BYTE_TIMEOUT_SECONDS * 1000,
+      streamIdleTimeoutMs: e.PADDOCK_STREAM_IDLE_TIMEOUT_SECONDS * 1000,
+      maxRetries: e.PADDOCK_MODEL_MAX_RETRIES,
     },
     mockTokensPerSecond: e.PADDOCK_MOCK_TOKENS_PER_SECOND,
     egress: {

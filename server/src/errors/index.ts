@@ -1,9 +1,9 @@
 import { GraphQLError } from 'graphql';
 
-export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED';
+export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED' | 'UNAVAILABLE';
 
 /** Codes whose messages are written for the caller and are never masked. */
-export const PUBLIC_CODES: ReadonlySet<string> = new Set<ErrorCode>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED']);
+export const PUBLIC_CODES: ReadonlySet<string> = new Set<ErrorCode>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'UNAVAILABLE']);
 
 /**
  * An error meant for the caller: its message says what to fix. Anything else thrown
@@ -39,3 +39,6 @@ export const rateLimited = (message: string, retryAfterSeconds: number) =>
     retryAfter: retryAfterSeconds,
     http: { status: 429, headers: { 'retry-after': String(retryAfterSeconds) } },
   });
+
+/** A dependency (the database) is briefly away; the same request may succeed when retried. */
+export const unavailable = (message: string, extra: Record<string, unknown> = {}) => new PaddockError('UNAVAILABLE', message, { retryable: true, ...extra });

@@ -22,13 +22,14 @@ export type ControlMessage =
   | { kind: 'egress.blocked'; sessionId: string; host: string; port: number; reason: string };
 
 /**
- * Publishes session events to every process. An implementation must deliver each
- * session's events in publish order; it may lose events when a process dies, which
- * subscribers repair by reading the persisted log.
+ * Publishes session events to every process. Producers publish an event only once it is
+ * stored. An implementation must deliver each session's events in publish order; when
+ * it may have missed some (a lost connection), it calls every subscriber's `onResync`,
+ * and subscribers catch up from the stored log.
  */
 export interface EventBus {
   publish(events: BusEvent[]): void;
-  subscribe(sessionId: string, listener: (event: BusEvent) => void): () => void;
+  subscribe(sessionId: string, listener: (event: BusEvent) => void, onResync?: () => void): () => void;
   publishControl(message: ControlMessage): void;
   onControl(listener: (message: ControlMessage) => void): () => void;
   close(): Promise<void>;
@@ -39,6 +40,7 @@ const CONTROL_CHANNEL = 'paddock_control';
 /** NOTIFY payloads must stay under 8000 bytes. */
 const MAX_PAYLOAD = 7_500;
 const RECONNECT_MS = 500;
+const RETRY_MAX_MS = 2_000;
 
 type Wire = { o: string; e: BusEvent[] };
 
@@ -63,9 +65,12 @@ export class PgEventBus implements EventBus {
   readonly #url: string;
   readonly #log: Logger;
   readonly #listeners = new Map<string, Set<(event: BusEvent) => void>>();
+  readonly #resyncs = new Set<() => void>();
   readonly #controlListeners = new Set<(message: ControlMessage) => void>();
   readonly #publisher: pg.Pool;
+  /** The LISTEN connection; the lost one stays here until its replacement listens. */
   #listener: pg.Client | null = null;
+  #reconnecting = false;
   /** Start of every notification this process sends; its own come back and are skipped unparsed. */
   readonly #ownPrefix = `{"o":"${this.#origin}"`;
   #pending: BusEvent[] = [];
@@ -73,6 +78,8 @@ export class PgEventBus implements EventBus {
   /** The NOTIFY query in flight, if any. */
   #sending: Promise<void> | null = null;
   #closed = false;
+  /** Consecutive failed NOTIFY queries, for the retry backoff. */
+  #failures = 0;
 
   private constructor(url: string, log: Logger) {
     this.#url = url;
@@ -97,13 +104,15 @@ export class PgEventBus implements EventBus {
     }
   }
 
-  subscribe(sessionId: string, listener: (event: BusEvent) => void): () => void {
+  subscribe(sessionId: string, listener: (event: BusEvent) => void, onResync?: () => void): () => void {
     let set = this.#listeners.get(sessionId);
     if (!set) this.#listeners.set(sessionId, (set = new Set()));
     set.add(listener);
+    if (onResync) this.#resyncs.add(onResync);
     return () => {
       set.delete(listener);
       if (set.size === 0) this.#listeners.delete(sessionId);
+      if (onResync) this.#resyncs.delete(onResync);
     };
   }
 
@@ -171,11 +180,20 @@ export class PgEventBus implements EventBus {
         ? this.#publisher.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, payloads[0]])
         : this.#publisher.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS n(p, i) ORDER BY i', [EVENTS_CHANNEL, payloads]);
     this.#sending = query.then(
-      () => undefined,
-      (error: unknown) => this.#log.warn({ err: error, events: events.length }, 'NOTIFY failed; remote subscribers will catch up from the log'),
+      () => {
+        this.#failures = 0;
+      },
+      async (error: unknown) => {
+        // Sent again, ahead of anything newer, so remote subscribers still get every event in order.
+        this.#failures += 1;
+        if (this.#failures === 1) this.#log.warn({ err: error, events: events.length }, 'NOTIFY failed; retrying');
+        this.#pending = [...events, ...this.#pending];
+        if (!this.#closed) await new Promise((resolve) => setTimeout(resolve, Math.min(RETRY_MAX_MS, 50 * 2 ** this.#failures)));
+      },
     );
     void this.#sending.then(() => {
       this.#sending = null;
+      if (this.#closed && this.#failures > 0) return;
       this.#flush();
     });
   }
@@ -183,7 +201,7 @@ export class PgEventBus implements EventBus {
   #notify(channel: string, payload: string): void {
     if (this.#closed && channel === CONTROL_CHANNEL) return;
     this.#publisher.query('SELECT pg_notify($1, $2)', [channel, payload]).catch((error: unknown) => {
-      this.#log.warn({ err: error, channel }, 'NOTIFY failed; remote subscribers will catch up from the log');
+      this.#log.warn({ err: error, channel }, 'NOTIFY of a control message failed; other processes did not get it');
     });
   }
 
@@ -195,22 +213,40 @@ export class PgEventBus implements EventBus {
       this.#reconnect(client);
     });
     client.on('end', () => this.#reconnect(client));
-    await client.connect();
-    await client.query(`LISTEN ${EVENTS_CHANNEL}`);
-    await client.query(`LISTEN ${CONTROL_CHANNEL}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+      await client.query(`LISTEN ${CONTROL_CHANNEL}`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    const reconnected = this.#listener !== null;
     this.#listener = client;
+    // Whatever was sent while no connection listened is only in the log now.
+    if (reconnected) {
+      this.#log.info('listener reconnected; subscribers catch up from the log');
+      for (const resync of this.#resyncs) resync();
+    }
   }
 
   #reconnect(client: pg.Client): void {
-    if (this.#closed || this.#listener !== client) return;
-    this.#listener = null;
-    setTimeout(() => {
-      this.#listen().catch((error: unknown) => {
-        this.#log.warn({ err: error }, 'listener reconnect failed');
-        this.#listener = client;
-        this.#reconnect(client);
-      });
-    }, RECONNECT_MS).unref();
+    if (this.#closed || this.#listener !== client || this.#reconnecting) return;
+    this.#reconnecting = true;
+    client.end().catch(() => undefined);
+    const attempt = () => {
+      if (this.#closed) return;
+      this.#listen().then(
+        () => {
+          this.#reconnecting = false;
+        },
+        (error: unknown) => {
+          this.#log.warn({ err: error }, 'listener reconnect failed; retrying');
+          setTimeout(attempt, RECONNECT_MS).unref();
+        },
+      );
+    };
+    setTimeout(attempt, RECONNECT_MS).unref();
   }
 
   #receive(channel: string, payload: string | undefined): void {

@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.ts';
+import { unavailable } from '../errors/index.ts';
 import { isStoredMarker, type BusEvent, type EventBus } from './bus.ts';
 import { toBusEvent } from './mapping.ts';
 
@@ -11,36 +12,65 @@ const PAGE = 500;
  * subscriber's whole replay would run before any other could even read its first page.
  */
 const REPLAY_SLICE = 4;
-const GAP_WAIT_MS = 3_000;
+/** How long a stream keeps retrying a log read while the database is away. */
+const READ_RETRY_MS = 30_000;
 
 /**
- * A session's events with seq > `after`: first the persisted log, then live from the
- * bus, with no gap and no duplicate. Live events are buffered from before the replay
- * starts; an event that arrives ahead of the last one delivered (published but not
- * stored yet when the replay read the log) makes the stream wait for the missing
- * seqs to be stored, then deliver them in order.
+ * A session's events with seq > `after`: first the stored log, then live from the bus,
+ * with no gap and no duplicate. Events are published only once stored, so when a live
+ * event arrives ahead of the last one delivered (a notification was lost, or seqs
+ * jumped after a recovery) everything in between is already in the log: the stream
+ * reads it from there, in order, before the live event. When the bus reports it may
+ * have missed notifications, the stream catches up from the log the same way. If the
+ * log cannot be read for a while, the stream ends with a retryable `UNAVAILABLE`
+ * error naming the last seq delivered, to resubscribe from.
  */
-export async function* sessionEventStream(db: Db, bus: EventBus, sessionId: string, after: number, signal?: AbortSignal): AsyncGenerator<BusEvent> {
+export async function* sessionEventStream(
+  db: Db,
+  bus: EventBus,
+  sessionId: string,
+  after: number,
+  signal?: AbortSignal,
+  opts: { readRetryMs?: number } = {},
+): AsyncGenerator<BusEvent> {
+  const readRetryMs = opts.readRetryMs ?? READ_RETRY_MS;
   const buffer: BusEvent[] = [];
   let wake: (() => void) | null = null;
-  const unsubscribe = bus.subscribe(sessionId, (event) => {
-    buffer.push(event);
-    wake?.();
-  });
+  let resync = false;
+  const unsubscribe = bus.subscribe(
+    sessionId,
+    (event) => {
+      buffer.push(event);
+      wake?.();
+    },
+    () => {
+      resync = true;
+      wake?.();
+    },
+  );
   const onAbort = () => wake?.();
   signal?.addEventListener('abort', onAbort);
   let last = after;
-  try {
+  /** Everything stored after `last`, up to `upTo` when given. */
+  async function* catchUp(upTo?: number): AsyncGenerator<BusEvent> {
     for (let take = FIRST_PAGE; ; take = PAGE) {
-      const page = await readLog(db, sessionId, last, take);
+      const page = await readLog(db, sessionId, last, take, readRetryMs, upTo);
       for (let i = 0; i < page.length; i++) {
         if (i > 0 && i % REPLAY_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
         yield page[i]!;
+        last = page[i]!.seq;
       }
-      if (page.length > 0) last = page.at(-1)!.seq;
-      if (page.length < take) break;
+      if (page.length < take) return;
     }
+  }
+  try {
+    yield* catchUp();
     while (!signal?.aborted) {
+      if (resync) {
+        resync = false;
+        yield* catchUp();
+        continue;
+      }
       if (buffer.length === 0) {
         await new Promise<void>((resolve) => (wake = resolve));
         wake = null;
@@ -48,14 +78,12 @@ export async function* sessionEventStream(db: Db, bus: EventBus, sessionId: stri
       }
       const event = buffer.shift()!;
       if (event.seq <= last) continue;
-      if (event.seq > last + 1) {
-        for (const missing of await waitForStored(db, sessionId, last, event.seq - 1)) {
-          yield missing;
-          last = missing.seq;
-        }
+      if (event.seq > last + 1 || isStoredMarker(event.payload)) {
+        // Stored before it was published: the log has it and everything before it.
+        yield* catchUp(event.seq);
+        continue;
       }
-      if (event.seq <= last) continue;
-      yield isStoredMarker(event.payload) ? ((await waitForStored(db, sessionId, event.seq - 1, event.seq))[0] ?? event) : event;
+      yield event;
       last = event.seq;
     }
   } finally {
@@ -64,21 +92,21 @@ export async function* sessionEventStream(db: Db, bus: EventBus, sessionId: stri
   }
 }
 
-async function readLog(db: Db, sessionId: string, after: number, take: number, upTo?: number): Promise<BusEvent[]> {
-  const rows = await db.sessionEvent.findMany({
-    where: { sessionId, seq: { gt: after, ...(upTo !== undefined ? { lte: upTo } : {}) } },
-    orderBy: { seq: 'asc' },
-    take,
-  });
-  return rows.map(toBusEvent);
-}
-
-/** Events (after, upTo] once all are stored; whatever is stored by the deadline otherwise. */
-async function waitForStored(db: Db, sessionId: string, after: number, upTo: number): Promise<BusEvent[]> {
-  const deadline = Date.now() + GAP_WAIT_MS;
-  for (;;) {
-    const rows = await readLog(db, sessionId, after, upTo - after, upTo);
-    if (rows.length === upTo - after || Date.now() > deadline) return rows;
-    await new Promise((r) => setTimeout(r, 15));
+async function readLog(db: Db, sessionId: string, after: number, take: number, retryMs: number, upTo?: number): Promise<BusEvent[]> {
+  const deadline = Date.now() + retryMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const rows = await db.sessionEvent.findMany({
+        where: { sessionId, seq: { gt: after, ...(upTo !== undefined ? { lte: upTo } : {}) } },
+        orderBy: { seq: 'asc' },
+        take,
+      });
+      return rows.map(toBusEvent);
+    } catch {
+      if (Date.now() > deadline) {
+        throw unavailable(`The event log cannot be read right now (the database is unavailable). Resubscribe with after: ${after} to continue without a gap.`, { lastSeq: after });
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 100 * 2 ** attempt)));
+    }
   }
 }

@@ -1,71 +1,179 @@
 import pg from 'pg';
+import { isTransientDbError } from '../db/errors.ts';
 import type { Logger } from '../log/index.ts';
-import type { BusEvent } from './bus.ts';
+import type { BusEvent, EventBus } from './bus.ts';
 import { isDatabaseShutdown } from '../db/errors.ts';
 
-const FLUSH_INTERVAL_MS = 40;
+/** Events one INSERT carries at most. */
+const MAX_BATCH = 2_000;
+/** Above this many unstored events, producers wait (`ready()`) before adding more. */
+const HIGH_WATER = 4_000;
+const RETRY_MIN_MS = 100;
+const RETRY_MAX_MS = 2_000;
 
 /**
- * Persists published events in batches: every session's pending events go out in one
- * multi-row INSERT per interval, so storing a token costs a fraction of a query.
- * `flush()` lets a caller wait until everything it queued is durable.
+ * Stores session events, then publishes them: an event reaches subscribers only once it
+ * is in the log, so the log and every live stream hold the same events in the same
+ * order, whatever fails in between. One INSERT is in flight at a time and carries
+ * everything queued meanwhile, so under load the number of queries grows with round
+ * trips, not with events. A failed INSERT is retried, in order, until it succeeds —
+ * events are never dropped; while the database is away, `ready()` holds producers back.
  */
 export class EventWriter {
   readonly #pool: pg.Pool;
+  readonly #bus: EventBus;
   readonly #log: Logger;
   #queue: BusEvent[] = [];
-  #timer: NodeJS.Timeout | null = null;
-  #inflight: Promise<void> = Promise.resolve();
+  #draining = false;
+  #closed = false;
+  /** Events ever queued / ever stored; `flush()` waits for the second to reach the first. */
+  #queued = 0;
+  #stored = 0;
+  #waiters: { upTo: number; resolve: () => void }[] = [];
+  #roomWaiters: (() => void)[] = [];
+  #wake: (() => void) | null = null;
+  #lastErrorTransient = true;
 
-  constructor(databaseUrl: string, log: Logger) {
-    this.#pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  constructor(databaseUrl: string, bus: EventBus, log: Logger) {
+    // A hung connection must not stall the log forever; the INSERT is retried instead.
+    this.#pool = new pg.Pool({ connectionString: databaseUrl, max: 1, connectionTimeoutMillis: 5_000, query_timeout: 30_000 });
     this.#pool.on('error', (error) => log[isDatabaseShutdown(error) ? 'debug' : 'warn']({ err: error }, 'event writer connection error'));
+    this.#bus = bus;
     this.#log = log.child({ component: 'event-writer' });
   }
 
+  /** Events not stored yet. */
+  get backlog(): number {
+    return this.#queue.length;
+  }
+
   write(events: BusEvent[]): void {
+    if (events.length === 0) return;
     this.#queue.push(...events);
-    this.#timer ??= setTimeout(() => void this.flush().catch(() => undefined), FLUSH_INTERVAL_MS);
-  }
-
-  /** Resolves once every event queued so far is stored; rejects if storing them failed. */
-  flush(): Promise<void> {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
-    const batch = this.#queue;
-    this.#queue = [];
-    const previous = this.#inflight.catch(() => undefined);
-    const next = previous.then(() => (batch.length > 0 ? this.#insert(batch) : undefined));
-    this.#inflight = next;
-    return next;
-  }
-
-  async close(): Promise<void> {
-    await this.flush().catch(() => undefined);
-    await this.#pool.end();
-  }
-
-  async #insert(batch: BusEvent[]): Promise<void> {
-    const started = performance.now();
-    try {
-      await this.#pool.query(
-        `INSERT INTO "SessionEvent" ("sessionId", "seq", "type", "messageId", "delta", "payload", "createdAt")
-         SELECT * FROM unnest($1::uuid[], $2::int[], $3::varchar[], $4::uuid[], $5::text[], $6::jsonb[], $7::timestamptz[])
-         ON CONFLICT DO NOTHING`,
-        [
-          batch.map((e) => e.sessionId),
-          batch.map((e) => e.seq),
-          batch.map((e) => e.type),
-          batch.map((e) => e.messageId),
-          batch.map((e) => e.delta),
-          batch.map((e) => (e.payload === null || e.payload === undefined ? null : JSON.stringify(e.payload))),
-          batch.map((e) => e.createdAt),
-        ],
-      );
-      this.#log.trace({ events: batch.length, ms: performance.now() - started }, 'events stored');
-    } catch (error) {
-      this.#log.error({ err: error, events: batch.length }, 'storing events failed');
-      throw error;
+    this.#queued += events.length;
+    if (!this.#draining) {
+      this.#draining = true;
+      setImmediate(() => void this.#drain());
     }
+  }
+
+  /** Resolves at once unless the backlog is over the high-water mark; then once it drains below it. */
+  ready(): Promise<void> | null {
+    if (this.#queue.length < HIGH_WATER) return null;
+    return new Promise((resolve) => this.#roomWaiters.push(resolve));
+  }
+
+  /** Resolves once every event queued so far is stored (and published). */
+  flush(): Promise<void> {
+    if (this.#stored >= this.#queued) return Promise.resolve();
+    const upTo = this.#queued;
+    return new Promise((resolve) => this.#waiters.push({ upTo, resolve }));
+  }
+
+  /** Waits up to `graceMs` for the backlog to be stored; what is left is logged as lost. */
+  async close(graceMs = 10_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.flush(), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
+    this.#closed = true;
+    this.#wake?.();
+    if (this.#queue.length > 0) this.#log.error({ events: this.#queue.length }, 'closing with events the database never accepted');
+    await this.#pool.end().catch(() => undefined);
+  }
+
+  async #drain(): Promise<void> {
+    let failures = 0;
+    let outageStarted = 0;
+    while (this.#queue.length > 0 && !this.#closed) {
+      const batch = this.#queue.slice(0, MAX_BATCH);
+      let stored: BusEvent[];
+      try {
+        stored = failures >= 3 && !this.#lastErrorTransient ? await this.#insertEach(batch) : await this.#insert(batch);
+      } catch (error) {
+        this.#lastErrorTransient = isTransientDbError(error);
+        failures += 1;
+        if (failures === 1) {
+          outageStarted = Date.now();
+          this.#log.warn({ err: error, backlog: this.#queue.length }, 'storing events failed; retrying until the database accepts them');
+        }
+        await this.#sleep(Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** (failures - 1)));
+        continue;
+      }
+      if (failures > 0) this.#log.info({ ms: Date.now() - outageStarted, attempts: failures + 1 }, 'events stored again after a database outage');
+      failures = 0;
+      this.#queue.splice(0, batch.length);
+      this.#stored += batch.length;
+      this.#bus.publish(stored);
+      this.#waiters = this.#waiters.filter((w) => (w.upTo <= this.#stored ? (w.resolve(), false) : true));
+      if (this.#queue.length < HIGH_WATER && this.#roomWaiters.length > 0) {
+        const waiting = this.#roomWaiters;
+        this.#roomWaiters = [];
+        for (const resolve of waiting) resolve();
+      }
+    }
+    this.#draining = false;
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /**
+   * A batch the database keeps rejecting for a reason other than its availability (a
+   * bug, not an outage) is stored event by event, so one bad event cannot hold back
+   * every session's log; only events rejected on their own are left out, and logged.
+   */
+  async #insertEach(batch: BusEvent[]): Promise<BusEvent[]> {
+    const stored: BusEvent[] = [];
+    for (const event of batch) {
+      try {
+        stored.push(...(await this.#insert([event])));
+      } catch (error) {
+        if (isTransientDbError(error)) throw error;
+        this.#log.error({ err: error, sessionId: event.sessionId, seq: event.seq, type: event.type }, 'the database rejected an event; it is left out of the log');
+      }
+    }
+    return stored;
+  }
+
+  /**
+   * Stores a batch and returns the events it stored, in order. An event is skipped when
+   * its seq is already taken (a retry of an INSERT whose commit was acknowledged too
+   * late to be seen) or when the log already holds a later event of its session: the
+   * turn was ended by recovery while this worker was cut off, and its late events must
+   * not land behind the log's end.
+   */
+  async #insert(batch: BusEvent[]): Promise<BusEvent[]> {
+    const started = performance.now();
+    const { rows } = await this.#pool.query<{ sessionId: string; seq: number }>(
+      `INSERT INTO "SessionEvent" ("sessionId", "seq", "type", "messageId", "delta", "payload", "createdAt")
+       SELECT e.s, e.q, e.t, e.m, e.d, e.p, e.c
+       FROM unnest($1::uuid[], $2::int[], $3::varchar[], $4::uuid[], $5::text[], $6::jsonb[], $7::timestamptz[]) WITH ORDINALITY AS e(s, q, t, m, d, p, c, i)
+       WHERE NOT EXISTS (SELECT 1 FROM "SessionEvent" x WHERE x."sessionId" = e.s AND x.seq >= e.q)
+       ORDER BY e.i
+       ON CONFLICT DO NOTHING
+       RETURNING "sessionId", seq`,
+      [
+        batch.map((e) => e.sessionId),
+        batch.map((e) => e.seq),
+        batch.map((e) => e.type),
+        batch.map((e) => e.messageId),
+        batch.map((e) => e.delta),
+        batch.map((e) => (e.payload === null || e.payload === undefined ? null : JSON.stringify(e.payload))),
+        batch.map((e) => e.createdAt),
+      ],
+    );
+    this.#log.trace({ events: batch.length, ms: performance.now() - started }, 'events stored');
+    if (rows.length === batch.length) return batch;
+    const stored = new Set(rows.map((r) => `${r.sessionId}:${r.seq}`));
+    const skipped = batch.filter((e) => !stored.has(`${e.sessionId}:${e.seq}`));
+    this.#log.warn({ skipped: skipped.length, sessions: [...new Set(skipped.map((e) => e.sessionId))] }, 'events not stored: already in the log, or behind a newer event');
+    return batch.filter((e) => stored.has(`${e.sessionId}:${e.seq}`));
   }
 }

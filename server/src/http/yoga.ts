@@ -3,7 +3,8 @@ import type { GraphQLSchema } from 'graphql';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import { getOperationAST, GraphQLError } from 'graphql';
-import { PUBLIC_CODES, rateLimited } from '../errors/index.ts';
+import { isTransientDbError } from '../db/errors.ts';
+import { PUBLIC_CODES, rateLimited, unavailable } from '../errors/index.ts';
 import { renderPaddockGraphiql } from './graphiql.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { Context } from '../graphql/context.ts';
@@ -98,9 +99,13 @@ export function describeError(error: unknown): Record<string, unknown> {
  * library loads its own copy of graphql.
  */
 function maskUnexpected(error: unknown, message: string, log: Logger, isDev?: boolean): Error {
+  const located = error as { path?: readonly (string | number)[]; nodes?: never };
   for (let e: unknown = error; e instanceof Error; e = (e as { originalError?: unknown }).originalError) {
+    if (isTransientDbError(e)) {
+      const { message: text, extensions } = unavailable('Paddock cannot reach its database right now. Try again in a few seconds.');
+      return new GraphQLError(text, { path: located.path, nodes: located.nodes, extensions });
+    }
     const code = (e as { extensions?: { code?: unknown } }).extensions?.code;
-    const located = error as { path?: readonly (string | number)[]; nodes?: never };
     if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
       return new GraphQLError(e.message, { path: located.path, nodes: located.nodes, extensions: (e as GraphQLError).extensions });
     }

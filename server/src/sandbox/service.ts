@@ -226,7 +226,12 @@ export class SandboxService {
       // Locally, with no egress allowed, the agent's commands get no network at all (the
       // runtime still reaches the gateway). In Kubernetes the NetworkPolicy enforces egress,
       // and pods without capabilities could not make a network namespace anyway.
-      limits: { commandNetwork: this.#driver.kind === 'local' && agent.egressAllow.length === 0 ? 'none' : 'host' },
+      limits: {
+        commandNetwork: this.#driver.kind === 'local' && agent.egressAllow.length === 0 ? 'none' : 'host',
+        modelFirstByteTimeoutMs: this.#config.model.firstByteTimeoutMs,
+        modelIdleTimeoutMs: this.#config.model.streamIdleTimeoutMs,
+        modelMaxRetries: this.#config.model.maxRetries,
+      },
     });
   }
 

@@ -2,6 +2,7 @@ import type { Db, Message, Prisma, Sandbox, Session, SessionEvent, SessionStatus
 import { badInput, conflict, notFound } from '../errors/index.ts';
 import { minIdAt, newId } from '../ids/index.ts';
 import type { PageWindow } from '../graphql/pagination.ts';
+import { withDbRetry } from '../db/retry.ts';
 import { appendEvents, type NewEvent } from '../events/log.ts';
 import type { EventBus } from '../events/bus.ts';
 import { toBusEvent } from '../events/mapping.ts';
@@ -73,10 +74,12 @@ export class SessionService {
     const agent = await this.#db.agent.findFirst({ where: { id: input.agentId, teamId: viewer.teamId }, select: { id: true } });
     if (!agent) throw notFound('Agent', input.agentId);
     const id = newId();
-    const [session, events] = await this.#db.$transaction(async (tx) => {
-      const created = await tx.session.create({ data: { id, teamId: viewer.teamId, agentId: agent.id, title, status: 'IDLE' } });
-      return [created, await appendEvents(tx, id, [{ type: 'session.status', payload: { status: 'IDLE' } }])] as const;
-    });
+    const [session, events] = await withDbRetry(() =>
+      this.#db.$transaction(async (tx) => {
+        const created = await tx.session.create({ data: { id, teamId: viewer.teamId, agentId: agent.id, title, status: 'IDLE' } });
+        return [created, await appendEvents(tx, id, [{ type: 'session.status', payload: { status: 'IDLE' } }])] as const;
+      }),
+    );
     this.#publish(events);
     return { ...session, lastSeq: 1 };
   }
@@ -123,7 +126,7 @@ export class SessionService {
       await tx.message.create({ data: { id: messageId, sessionId: session.id, role: 'USER', content, status: 'COMPLETE', completedAt: new Date() } });
       const turnId = newId();
       await tx.turn.create({ data: { id: turnId, sessionId: session.id, userMessageId: messageId } });
-      await tx.$executeRaw`SELECT graphile_worker.add_job(${JOBS.runTurn}, json_build_object('turnId', ${turnId}::text), max_attempts := 1)`;
+      await tx.$executeRaw`SELECT graphile_worker.add_job(${JOBS.runTurn}, json_build_object('turnId', ${turnId}::text), max_attempts := 10)`;
       return [{ type: 'user.message', messageId, payload: { content } }];
     });
     if (!ok) {
@@ -159,12 +162,14 @@ export class SessionService {
     to: SessionStatus,
     work: (tx: Prisma.TransactionClient) => Promise<NewEvent[]>,
   ): Promise<boolean> {
-    const events = await this.#db.$transaction(async (tx) => {
-      const moved = await tx.session.updateMany({ where: { id: sessionId, status: { in: from } }, data: { status: to } });
-      if (moved.count === 0) return null;
-      const extra = await work(tx);
-      return appendEvents(tx, sessionId, [...extra, { type: 'session.status', payload: { status: to } }]);
-    });
+    const events = await withDbRetry(() =>
+      this.#db.$transaction(async (tx) => {
+        const moved = await tx.session.updateMany({ where: { id: sessionId, status: { in: from } }, data: { status: to } });
+        if (moved.count === 0) return null;
+        const extra = await work(tx);
+        return appendEvents(tx, sessionId, [...extra, { type: 'session.status', payload: { status: to } }]);
+      }),
+    );
     if (!events) return false;
     this.#publish(events);
     return true;

@@ -1,4 +1,4 @@
-import type { BusEvent, EventBus } from '../events/bus.ts';
+import type { BusEvent } from '../events/bus.ts';
 import type { EventWriter } from '../events/writer.ts';
 
 const MAX_CHUNK_CHARS = 256;
@@ -11,14 +11,13 @@ export type DeltaType = 'message.delta' | 'message.thinking';
 export type RecordedEvent = { type: string; messageId?: string | null; delta?: string | null; payload?: unknown };
 
 /**
- * The seq counter of a session while its turn runs. Each event gets the next seq, is
- * published at once and queued for batched storage — the unit published is the unit
- * stored, so a replay equals what subscribers saw live. Token deltas that arrive in
- * the same I/O tick are coalesced into one event before they get a seq.
+ * The seq counter of a session while its turn runs. Each event gets the next seq and
+ * goes to the event writer, which stores it and then publishes it — the unit published
+ * is the unit stored, so a replay equals what subscribers saw live. Token deltas that
+ * arrive in the same I/O tick are coalesced into one event before they get a seq.
  */
 export class TurnRecorder {
   readonly sessionId: string;
-  readonly #bus: EventBus;
   readonly #writer: EventWriter;
   readonly #reserve: (ceiling: number) => Promise<void>;
   #seq: number;
@@ -32,12 +31,11 @@ export class TurnRecorder {
    * raises it. Should the worker die, recovery continues above the ceiling, so it
    * never reuses a seq that subscribers saw live but the log did not store yet.
    */
-  constructor(opts: { sessionId: string; lastSeq: number; ceiling: number; reserve: (ceiling: number) => Promise<void>; bus: EventBus; writer: EventWriter }) {
+  constructor(opts: { sessionId: string; lastSeq: number; ceiling: number; reserve: (ceiling: number) => Promise<void>; writer: EventWriter }) {
     this.sessionId = opts.sessionId;
     this.#seq = opts.lastSeq;
     this.#ceiling = opts.ceiling;
     this.#reserve = opts.reserve;
-    this.#bus = opts.bus;
     this.#writer = opts.writer;
   }
 
@@ -72,6 +70,11 @@ export class TurnRecorder {
     return this.#emit(event);
   }
 
+  /** Backpressure: a promise while the writer's backlog is too large (the database is slow or away). */
+  ready(): Promise<void> | null {
+    return this.#writer.ready();
+  }
+
   /** Waits until every event recorded so far is stored. */
   async persist(): Promise<void> {
     this.flushDelta();
@@ -91,7 +94,6 @@ export class TurnRecorder {
     this.#seq += 1;
     this.#reserveAhead();
     const bus = this.#build(event);
-    this.#bus.publish([bus]);
     this.#writer.write([bus]);
     return bus;
   }

@@ -5,10 +5,12 @@ import type { Services } from '../services.ts';
 const QUEUED_GRACE_MS = 5 * 60_000;
 
 /**
- * Ends turns whose worker died (no heartbeat) or that no worker ever picked up, so a
- * session is never stuck RUNNING. Their partial replies are kept, marked FAILED.
+ * Ends turns whose worker went silent (no heartbeat) or that no worker ever picked up,
+ * so a session is never stuck RUNNING. Partial replies are kept, marked FAILED: each is
+ * rebuilt from the deltas stored in the event log, which may hold more than the message
+ * row (the row is written at step ends; events as they stream).
  */
-export async function recoverStaleTurns(services: Services, staleMs: number): Promise<string[]> {
+export async function recoverStaleTurns(services: Pick<Services, 'db' | 'bus'>, staleMs: number): Promise<string[]> {
   const { db } = services;
   const now = Date.now();
   const stale = await db.turn.findMany({
@@ -23,17 +25,26 @@ export async function recoverStaleTurns(services: Services, staleMs: number): Pr
   for (const turn of stale) {
     const error =
       turn.status === 'RUNNING'
-        ? 'The worker running this turn stopped responding; the turn was ended. Send the message again to retry.'
-        : 'No worker picked this turn up in time; check that a Paddock worker is running, then send the message again.';
+        ? `The worker running this turn went silent for over ${Math.round(staleMs / 1000)} s (it crashed, was killed, or lost its database connection), so the turn was ended; the reply so far is kept. Send the message again to retry.`
+        : `No worker started this turn within ${QUEUED_GRACE_MS / 60_000} minutes: no Paddock worker is running, or none can reach the database. Check the worker processes, then send the message again.`;
     const events = await db.$transaction(async (tx) => {
       const updated = await tx.turn.updateMany({ where: { id: turn.id, status: turn.status }, data: { status: 'FAILED', error, endedAt: new Date() } });
       if (updated.count === 0) return [];
-      const partial = await tx.message.updateMany({ where: { sessionId: turn.sessionId, status: { in: ['STREAMING', 'PENDING'] } }, data: { status: 'FAILED', error, completedAt: new Date() } });
+      await tx.$executeRaw`
+        UPDATE "Message" m SET content = d.text
+        FROM (
+          SELECT "messageId", string_agg(delta, '' ORDER BY seq) AS text FROM "SessionEvent"
+          WHERE "sessionId" = ${turn.sessionId}::uuid AND type = 'message.delta' AND "messageId" IS NOT NULL
+          GROUP BY "messageId"
+        ) d
+        WHERE m.id = d."messageId" AND m.status IN ('STREAMING', 'PENDING') AND length(d.text) > length(m.content)`;
+      const partial = await tx.message.findFirst({ where: { sessionId: turn.sessionId, role: 'ASSISTANT', status: { in: ['STREAMING', 'PENDING'] } }, orderBy: { id: 'desc' } });
+      const failed = await tx.message.updateMany({ where: { sessionId: turn.sessionId, status: { in: ['STREAMING', 'PENDING'] } }, data: { status: 'FAILED', error, completedAt: new Date() } });
       // No reply to carry the error: it stays on the message the turn answered.
-      if (partial.count === 0) await tx.message.update({ where: { id: turn.userMessageId }, data: { error } });
+      if (failed.count === 0) await tx.message.update({ where: { id: turn.userMessageId }, data: { error } });
       await tx.session.updateMany({ where: { id: turn.sessionId, status: { in: ['RUNNING', 'PROVISIONING'] } }, data: { status: 'IDLE' } });
       return appendEvents(tx, turn.sessionId, [
-        { type: 'turn.failed', payload: { turnId: turn.id, error } },
+        { type: 'turn.failed', messageId: partial?.id ?? null, payload: { turnId: turn.id, error } },
         { type: 'session.status', payload: { status: 'IDLE' } },
       ]);
     });

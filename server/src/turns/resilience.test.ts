@@ -59,8 +59,8 @@ describe('resilience', () => {
 
     const session = await newSession();
     const before = subscribe(firstHttp.url, session.id);
-    await send(session.id, '/long 400 rate=200');
-    await before.waitFor((events) => events.filter((e) => e.type === 'message.delta').length >= 30);
+    await send(session.id, '/long 400 rate=100');
+    await before.waitFor((events) => events.filter((e) => e.type === 'message.delta').length >= 3);
     await firstHttp.close();
     await first.close();
 
@@ -73,7 +73,7 @@ describe('resilience', () => {
     await worker.close();
   });
 
-  it('a turn whose worker died ends FAILED and the session takes the next message', async () => {
+  it('a turn whose worker died ends FAILED and the session takes the next message', { timeout: 120_000 }, async () => {
     const session = await newSession();
     const live = subscribe(t.url, session.id);
     // node itself (not the tsx wrapper), so SIGKILL hits the worker and nothing else.
@@ -94,11 +94,11 @@ describe('resilience', () => {
     await live.waitFor((events) => events.filter((e) => e.type === 'message.delta').length >= 3, 30_000);
     child.kill('SIGKILL');
 
-    const rescuer = await startTestWorker(t, { PADDOCK_TURN_STALE_SECONDS: '1' });
+    const rescuer = await startTestWorker(t, { PADDOCK_TURN_STALE_SECONDS: '3' });
     cleanup.push(() => rescuer.close());
     await live.waitForType('turn.failed', 1, 20_000);
     const failed = live.events.find((e) => e.type === 'turn.failed')!;
-    expect(String(failed.payload?.error)).toMatch(/stopped responding/);
+    expect(String(failed.payload?.error)).toMatch(/went silent/);
     await live.waitFor((events) => events.at(-1)?.type === 'session.status' && events.at(-1)?.payload?.status === 'IDLE');
     const partial = await t.platform.services.db.message.findFirstOrThrow({ where: { sessionId: session.dbId, role: 'ASSISTANT' } });
     expect(partial.status).toBe('FAILED');
@@ -108,8 +108,8 @@ describe('resilience', () => {
     await rescuer.close();
   });
 
-  it('a worker shutting down ends its running turns FAILED at once', async () => {
-    const worker = await startTestWorker(t);
+  it('a worker shutting down with no grace period ends its running turns FAILED at once', async () => {
+    const worker = await startTestWorker(t, { PADDOCK_SHUTDOWN_GRACE_SECONDS: '0' });
     cleanup.push(() => worker.close());
     const session = await newSession();
     const live = subscribe(t.url, session.id);
@@ -120,7 +120,7 @@ describe('resilience', () => {
     // Does not wait for the 100 s reply to finish.
     expect(Date.now() - started).toBeLessThan(20_000);
     await live.waitForType('turn.failed');
-    expect(String(live.events.find((e) => e.type === 'turn.failed')!.payload?.error)).toMatch(/worker restarted/);
+    expect(String(live.events.find((e) => e.type === 'turn.failed')!.payload?.error)).toMatch(/shut down before this turn finished/);
     const row = await t.platform.services.db.session.findUniqueOrThrow({ where: { id: session.dbId } });
     expect(row.status).toBe('IDLE');
   });

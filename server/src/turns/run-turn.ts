@@ -1,9 +1,10 @@
-import type { RuntimeClient, RuntimeEvent } from '@paddock/harness-runtime/client';
+import { RuntimeError, type RuntimeClient, type RuntimeEvent } from '@paddock/harness-runtime/client';
 import type { Db, MessageStatus, Prisma, TurnStatus } from '../db/index.ts';
-import type { EventBus } from '../events/bus.ts';
-import type { EventWriter } from '../events/writer.ts';
+import { persistently } from '../db/retry.ts';
 import { appendBlocked, EGRESS_BLOCKED, type BlockedPayload } from '../egress/blocked.ts';
 import { Redactor, type StreamRedactor } from '../egress/redact.ts';
+import type { EventBus } from '../events/bus.ts';
+import type { EventWriter } from '../events/writer.ts';
 import { newId } from '../ids/index.ts';
 import type { Logger } from '../log/index.ts';
 import { SandboxError } from '../sandbox/driver.ts';
@@ -17,13 +18,20 @@ export type TurnDeps = {
   sandboxes: SandboxService;
   log: Logger;
   workerId: string;
-  /** Aborted when the worker shuts down: running turns end FAILED at once instead of holding up the exit. */
+  /** Aborted when a shutting-down worker's grace period ends: running turns then end FAILED. */
   shutdown: AbortSignal;
+  /** A runtime that sends nothing for this long is health-checked; one that does not answer is frozen. */
+  streamIdleTimeoutMs: number;
+  /** How often a running turn proves its worker alive; well inside the stale-turn threshold. */
+  heartbeatMs: number;
 };
 
-const SHUTDOWN_ERROR = 'The worker restarted during this turn; send the message again to continue.';
+const SHUTDOWN_ERROR = 'The worker was shut down before this turn finished (it had PADDOCK_SHUTDOWN_GRACE_SECONDS to do so); send the message again to continue.';
 
-const HEARTBEAT_MS = 5_000;
+/** How long a health check of a silent runtime may take before the sandbox counts as frozen. */
+const HEALTH_TIMEOUT_MS = 5_000;
+/** A claim keeps retrying through a database outage this long; then the queue retries the job. */
+const CLAIM_DEADLINE_MS = 60_000;
 /** How long after its turn a worker still records the egress proxy's late refusal notices. */
 const BLOCKED_GRACE_MS = 5_000;
 
@@ -37,7 +45,10 @@ type Outcome = { status: Exclude<TurnStatus, 'QUEUED' | 'RUNNING'>; error?: stri
  */
 export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
   const { db, log } = deps;
-  const claimed = await claim(db, turnId, deps.workerId);
+  const claimed = await persistently(() => claim(db, turnId, deps.workerId), {
+    deadlineMs: CLAIM_DEADLINE_MS,
+    onRetry: (error, attempt) => log.warn({ err: error, turnId, attempt }, 'claiming the turn failed; retrying'),
+  });
   if (!claimed) return;
   const { turn, lastSeq } = claimed;
   const recorder = new TurnRecorder({
@@ -47,7 +58,6 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     reserve: async (ceiling) => {
       await db.session.updateMany({ where: { id: turn.sessionId, lastSeq: { lt: ceiling } }, data: { lastSeq: ceiling } });
     },
-    bus: deps.bus,
     writer: deps.writer,
   });
   const turnLog = log.child({ turnId, sessionId: turn.sessionId });
@@ -71,28 +81,56 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     else if (blockedAfterTurn) blockedAfterTurn.push(payload);
     else recorder.record({ type: EGRESS_BLOCKED, payload });
   };
-  const stopControl = deps.bus.onControl((message) => {
-    if (message.kind === 'egress.blocked') {
-      if (message.sessionId === turn.sessionId) onBlocked({ host: message.host, port: message.port, reason: message.reason });
-      return;
-    }
-    if (message.turnId !== turnId || cancelRequested || turnClosed) return;
+  const cancel = () => {
+    if (cancelRequested || turnClosed) return;
     cancelRequested = true;
     turnLog.info('cancel requested');
     stop();
+  };
+  const stopControl = deps.bus.onControl((message) => {
+    if (message.kind === 'egress.blocked' && message.sessionId === turn.sessionId) onBlocked({ host: message.host, port: message.port, reason: message.reason });
+    if (message.kind === 'cancel' && message.turnId === turnId) cancel();
   });
   const onShutdown = () => stop();
   deps.shutdown.addEventListener('abort', onShutdown);
+  // The heartbeat also picks up a cancel whose notification was lost (the bus was down).
   const heartbeat = setInterval(() => {
-    void db.turn.update({ where: { id: turnId }, data: { heartbeatAt: new Date() } }).catch(() => undefined);
-  }, HEARTBEAT_MS);
+    void db.turn.update({ where: { id: turnId }, data: { heartbeatAt: new Date() }, select: { cancelRequestedAt: true } }).then(
+      (row) => row.cancelRequestedAt && cancel(),
+      () => undefined,
+    );
+  }, deps.heartbeatMs);
 
   const messages: StepMessage[] = [];
   let current: StepMessage | null = null;
+  let frozen = false;
+  let idleTimer: NodeJS.Timeout | undefined;
+
+  /** Marks the session's sandbox unusable and stops it, so the next message gets a fresh one. */
+  async function retireSandbox(reason: string) {
+    try {
+      const sandbox = await db.sandbox.findUnique({ where: { sessionId: turn.sessionId } });
+      if (!sandbox) return;
+      await db.sandbox.updateMany({ where: { sessionId: turn.sessionId, phase: 'READY' }, data: { phase: 'FAILED', statusMessage: reason, endpoint: null } });
+      await deps.sandboxes.driver.destroy(sandbox.name);
+      turnLog.warn({ sandbox: sandbox.name, reason }, 'sandbox retired');
+    } catch (error) {
+      turnLog.warn({ err: error }, 'could not retire the sandbox; the next message health-checks it');
+    }
+  }
+  /** Turn writes ride out a database outage instead of failing the turn. */
+  const durably = <T>(work: () => Promise<T>) =>
+    persistently(work, { onRetry: (error, attempt) => attempt === 1 && turnLog.warn({ err: error }, 'database write failed; retrying until it succeeds') });
   const ensureMessage = async (): Promise<StepMessage> => {
     if (current) return current;
     const message: StepMessage = { id: newId(), content: '', toolCalls: [] };
-    await db.message.create({ data: { id: message.id, sessionId: turn.sessionId, role: 'ASSISTANT', content: '', status: 'STREAMING', model: claimed.model } });
+    await durably(() =>
+      db.message.upsert({
+        where: { id: message.id },
+        create: { id: message.id, sessionId: turn.sessionId, role: 'ASSISTANT', content: '', status: 'STREAMING', model: claimed.model },
+        update: {},
+      }),
+    );
     messages.push(message);
     current = message;
     return message;
@@ -135,33 +173,70 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     recorder.record({ type: 'session.status', payload: { status: 'RUNNING' } });
 
     outcome = { status: 'FAILED', error: 'The harness runtime ended the turn without a result.' };
+    const live = runtime;
+    // A silent runtime may just be busy (a long command): only one that also ignores a
+    // health check is frozen.
+    const checkAlive = async () => {
+      const healthy = await Promise.race([
+        live.health().then(() => true, () => false),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), HEALTH_TIMEOUT_MS).unref()),
+      ]);
+      if (healthy) armIdle();
+      else if (!abort.signal.aborted) {
+        frozen = true;
+        abort.abort();
+      }
+    };
+    const armIdle = () => {
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(() => void checkAlive(), deps.streamIdleTimeoutMs);
+    };
+    armIdle();
     for await (const event of runtime.startTurn({ turnId, content: claimed.content }, { signal: abort.signal })) {
+      armIdle();
       if (event.type !== 'message.delta' && event.type !== 'message.thinking') flushStreams();
       const terminal = await translate(redactEvent(event));
       if (terminal) {
         outcome = terminal;
         break;
       }
+      // Backpressure: while the database is not taking events, stop reading the runtime.
+      const room = recorder.ready();
+      if (room) await room;
     }
   } catch (error) {
     if (deps.shutdown.aborted && !cancelRequested) outcome = { status: 'FAILED', error: SHUTDOWN_ERROR };
     else if (error instanceof CancelledBeforeStart || (cancelRequested && abort.signal.aborted)) outcome = { status: 'CANCELLED' };
-    else if (error instanceof SandboxError) outcome = { status: 'FAILED', error: error.message };
+    else if (frozen) {
+      outcome = {
+        status: 'FAILED',
+        error: `The agent's sandbox stopped responding (no events for ${Math.round(deps.streamIdleTimeoutMs / 1000)} s and no answer to a health check; PADDOCK_STREAM_IDLE_TIMEOUT_SECONDS). It was stopped and a new one will start with your next message; send the message again.`,
+      };
+      await retireSandbox('frozen: stopped responding');
+    } else if (error instanceof RuntimeError && (error.code === 'unreachable' || error.code === 'stream_interrupted')) {
+      outcome = {
+        status: 'FAILED',
+        error: `Lost the connection to the agent's sandbox during this turn (it may have crashed or been stopped): ${error.message}. A new sandbox will start with your next message; send the message again.`,
+      };
+      await retireSandbox('crashed: lost connection during a turn');
+    } else if (error instanceof SandboxError) outcome = { status: 'FAILED', error: error.message };
     else {
       turnLog.error({ err: error }, 'turn failed');
       outcome = { status: 'FAILED', error: `The turn stopped unexpectedly: ${(error as Error).message}` };
     }
   } finally {
     flushStreams();
-    clearInterval(heartbeat);
+    clearTimeout(idleTimer);
     deps.shutdown.removeEventListener('abort', onShutdown);
   }
   // A runtime that honoured the shutdown reports the turn cancelled; it was not the user's doing.
   if (deps.shutdown.aborted && !cancelRequested && outcome.status === 'CANCELLED') outcome = { status: 'FAILED', error: SHUTDOWN_ERROR };
   if (outcome.error) outcome.error = redactor.text(outcome.error);
   try {
+    // The heartbeat goes on while the end is stored, so recovery leaves the turn alone.
     await finish(outcome);
   } finally {
+    clearInterval(heartbeat);
     turnClosed = true;
     for (const payload of blockedAfterTurn ?? []) onBlocked(payload);
     setTimeout(stopControl, BLOCKED_GRACE_MS).unref();
@@ -199,15 +274,20 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
         const call = current?.toolCalls.find((c) => c.id === event.id);
         if (call) Object.assign(call, { output: event.output, isError: event.isError });
         const toolMessageId = newId();
-        await db.message.create({
-          data: { id: toolMessageId, sessionId: turn.sessionId, role: 'TOOL', content: event.output, toolCallId: event.id, status: event.isError ? 'FAILED' : 'COMPLETE', completedAt: new Date() },
-        });
+        const data = { id: toolMessageId, sessionId: turn.sessionId, role: 'TOOL' as const, content: event.output, toolCallId: event.id, status: event.isError ? ('FAILED' as const) : ('COMPLETE' as const), completedAt: new Date() };
+        await durably(() => db.message.upsert({ where: { id: toolMessageId }, create: data, update: {} }));
         recorder.record({ type: 'tool.result', messageId: toolMessageId, payload: { id: event.id, output: event.output, isError: event.isError } });
         // The model's next step starts a new assistant message.
         if (current) await saveMessage(current, 'COMPLETE');
         current = null;
         return null;
       }
+      case 'model.retry':
+        recorder.record({
+          type: 'model.retry',
+          payload: { attempt: event.attempt, maxRetries: event.maxRetries, status: event.status ?? null, delayMs: event.delayMs, error: event.error },
+        });
+        return null;
       case 'turn.completed':
         return { status: 'COMPLETED', usage: event.usage };
       case 'turn.failed':
@@ -218,7 +298,7 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
   }
 
   async function saveMessage(message: StepMessage, status: MessageStatus, extra: Prisma.MessageUpdateInput = {}) {
-    await db.message.update({
+    await durably(() => db.message.update({
       where: { id: message.id },
       data: {
         content: message.content,
@@ -227,7 +307,7 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
         completedAt: new Date(),
         ...extra,
       },
-    });
+    }));
   }
 
   async function finish(result: Outcome) {
@@ -253,32 +333,48 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       recorder.next({ type, messageId: last?.id ?? null, payload: { turnId, usage, ...(result.error ? { error: result.error } : {}) } }),
       recorder.next({ type: 'session.status', payload: { status: sessionStatus } }),
     ];
-    await db.$transaction([
-      db.turn.update({ where: { id: turnId }, data: { status: result.status, endedAt: new Date(), error: result.error ?? null, assistantMessageId: last?.id ?? null } }),
-      db.session.update({
-        where: { id: turn.sessionId },
-        data: {
-          status: sessionStatus,
-          lastSeq: recorder.lastSeq,
-          lastActiveAt: new Date(),
-          inputTokens: { increment: usage.inputTokens },
-          outputTokens: { increment: usage.outputTokens },
-        },
-      }),
-      db.sessionEvent.createMany({
-        data: closing.map((e) => ({
-          sessionId: e.sessionId,
-          seq: e.seq,
-          type: e.type,
-          messageId: e.messageId,
-          payload: e.payload as Prisma.InputJsonValue,
-          createdAt: new Date(e.createdAt),
-        })),
-      }),
-    db.sandbox.updateMany({ where: { sessionId: turn.sessionId, phase: 'READY' }, data: { lastUsedAt: new Date() } }),
-      // No reply to carry the error: it stays on the message the turn answered.
-      ...(result.error && !last ? [db.message.update({ where: { id: turn.userMessageId }, data: { error: result.error } })] : []),
-    ]);
+    // Retried until the database takes it. A retry first checks whether an earlier
+    // attempt did commit (its answer lost with the connection), or recovery ended the turn.
+    let attempt = 0;
+    const committed = await durably(async () => {
+      if (attempt++ > 0) {
+        const row = await db.turn.findUnique({ where: { id: turnId }, select: { status: true } });
+        if (row?.status !== 'RUNNING') {
+          return (await db.sessionEvent.count({ where: { sessionId: turn.sessionId, seq: closing[0]!.seq, type } })) > 0;
+        }
+      }
+      await db.$transaction([
+        db.turn.update({ where: { id: turnId }, data: { status: result.status, endedAt: new Date(), error: result.error ?? null, assistantMessageId: last?.id ?? null } }),
+        db.session.update({
+          where: { id: turn.sessionId },
+          data: {
+            status: sessionStatus,
+            lastSeq: recorder.lastSeq,
+            lastActiveAt: new Date(),
+            inputTokens: { increment: usage.inputTokens },
+            outputTokens: { increment: usage.outputTokens },
+          },
+        }),
+        db.sessionEvent.createMany({
+          data: closing.map((e) => ({
+            sessionId: e.sessionId,
+            seq: e.seq,
+            type: e.type,
+            messageId: e.messageId,
+            payload: e.payload as Prisma.InputJsonValue,
+            createdAt: new Date(e.createdAt),
+          })),
+        }),
+        db.sandbox.updateMany({ where: { sessionId: turn.sessionId, phase: 'READY' }, data: { lastUsedAt: new Date() } }),
+        // No reply to carry the error: it stays on the message the turn answered.
+        ...(result.error && !last ? [db.message.update({ where: { id: turn.userMessageId }, data: { error: result.error } })] : []),
+      ]);
+      return true;
+    });
+    if (!committed) {
+      turnLog.warn({ status: result.status }, 'the turn was ended by recovery while its end was being stored');
+      return;
+    }
     deps.bus.publish(closing);
     turnLog.info({ status: result.status, usage, seq: recorder.lastSeq }, 'turn finished');
   }
@@ -307,5 +403,6 @@ async function claim(db: Db, turnId: string, workerId: string) {
     const lastSeq = Math.max(session.lastSeq, session.maxSeq ?? 0);
     await tx.session.update({ where: { id: turn.sessionId }, data: { lastSeq: lastSeq + SEQ_BLOCK } });
     return { turn, lastSeq, content: message.content, model: agent?.model ?? null };
-  });
+    // A burst of claims waits its turn for a connection rather than failing.
+  }, { maxWait: 15_000, timeout: 20_000 });
 }

@@ -128,7 +128,7 @@ describe('a turn', () => {
     expect(JSON.stringify(log)).not.toContain('hunter2');
   });
 
-  it('cancels a long reply within a second and records it', async () => {
+  it('cancels a long reply promptly and records it', async () => {
     const sessionId = await newSession();
     const live = subscriber().subscribe(sessionId);
     await send(sessionId, '/long 2000 rate=50');
@@ -168,8 +168,8 @@ describe('a turn', () => {
   it('resumes a subscription mid-turn with no gap and no duplicate', async () => {
     const sessionId = await newSession();
     const first = subscriber().subscribe(sessionId);
-    await send(sessionId, '/long 300 rate=200');
-    await first.waitFor((events) => events.filter((e) => e.type === 'message.delta').length >= 20);
+    await send(sessionId, '/long 300 rate=100');
+    await first.waitFor((events) => events.filter((e) => e.type === 'message.delta').length >= 3);
     await first.close();
     // Mid-turn, lastSeq names an event that is really stored, never a reserved seq.
     // lastSeq and events of one request read one snapshot, whichever is resolved first.

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Logger as GraphileLogger, run, type Runner } from 'graphile-worker';
+import { Logger as GraphileLogger, run, type Runner, type TaskList } from 'graphile-worker';
 import pg from 'pg';
+import { createDb } from '../db/index.ts';
+import { isDatabaseShutdown } from '../db/errors.ts';
 import { loadAuthority } from '../egress/authority.ts';
 import { startEgress, type Egress } from '../egress/service.ts';
 import { EventWriter } from '../events/writer.ts';
@@ -11,7 +13,7 @@ import { SandboxService } from '../sandbox/service.ts';
 import { runTurn } from '../turns/run-turn.ts';
 import { recoverStaleTurns } from '../turns/recovery.ts';
 import { JOBS, type RunTurnPayload } from './jobs.ts';
-import { isDatabaseShutdown } from '../db/errors.ts';
+import { releaseStaleJobLocks } from './queue.ts';
 
 export type Worker = { sandboxes: SandboxService; egress: Egress | null; close(): Promise<void> };
 
@@ -25,27 +27,39 @@ export type WorkerOptions = {
   upstreamCa?: string[];
 };
 
+const RUNNER_RESTART_MS = 1_000;
+
+/**
+ * Database connections a worker keeps for its turns. A turn touches the database in
+ * bursts (claim, message rows, its end) and holds no connection while it streams, so a
+ * quarter of the concurrency keeps claims under a burst from waiting long.
+ */
+export function workerPoolSize(concurrency: number, configured: number): number {
+  return Math.max(configured, Math.ceil(concurrency / 4));
+}
+
 /**
  * The worker process: runs turns and housekeeping from the durable Postgres queue
  * (graphile-worker). Housekeeping jobs are enqueued on a timer with a job key, so
- * any number of workers share them without doubling up.
+ * any number of workers share them without doubling up. Should the queue's runner
+ * stop on its own (its database went away), it is started again.
  */
 export async function startWorker(platform: Platform, gateway: { baseUrl: string; apiKey: string }, opts: WorkerOptions = {}): Promise<Worker> {
   const { services } = platform;
   const { config } = services;
   const log = services.log.child({ component: 'worker' });
   const workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  const writer = new EventWriter(platform.databaseUrl, log);
+  const db = createDb(platform.databaseUrl, { poolSize: workerPoolSize(config.worker.concurrency, config.dbPoolSize) });
+  const writer = new EventWriter(platform.databaseUrl, services.bus, log);
   const authority = await loadAuthority(services.db, services.secrets);
   const driver = await createSandboxDriver(config, log, authority.certPem);
   // Local sandboxes leave through this worker's proxy on a Unix socket; Kubernetes
   // sandboxes through the egress Deployment (bin/egress.ts) at its Service address.
   const egress = driver.kind === 'local' ? await startEgress(services, gateway, { socketPath: config.egress.socketPath }, opts) : null;
   const loopback = egress && opts.egressLoopback ? await startEgress(services, gateway, { host: '127.0.0.1', port: 0 }, opts) : null;
-  const caPem = authority.certPem;
   const proxyUrl = driver.kind === 'kubernetes' ? config.egress.url : loopback ? `http://${loopback.address}` : undefined;
   const sandboxes = new SandboxService({
-    db: services.db,
+    db,
     driver,
     secrets: services.secrets,
     agents: services.agents,
@@ -56,66 +70,128 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
       provisionTimeoutMs: config.worker.provisionTimeoutMs,
       idleTimeoutMs: config.worker.idleTimeoutMs,
       gateway,
-      egress: { socketPath: config.egress.socketPath, proxyUrl, caPem },
+      egress: { socketPath: config.egress.socketPath, proxyUrl, caPem: authority.certPem },
     },
   });
   const shutdown = new AbortController();
-  const deps = { db: services.db, bus: services.bus, writer, sandboxes, log, workerId, shutdown: shutdown.signal };
+  const deps = {
+    db,
+    bus: services.bus,
+    writer,
+    sandboxes,
+    log,
+    workerId,
+    shutdown: shutdown.signal,
+    streamIdleTimeoutMs: config.worker.streamIdleTimeoutMs,
+    heartbeatMs: Math.min(5_000, config.worker.staleTurnMs / 3),
+  };
 
+  const taskList: TaskList = {
+    [JOBS.runTurn]: async (payload) => runTurn((payload as RunTurnPayload).turnId, deps),
+    [JOBS.destroySandbox]: async (payload) => sandboxes.destroy((payload as { sessionId: string }).sessionId),
+    [JOBS.housekeeping]: async () => {
+      const stale = await recoverStaleTurns({ ...services, db }, config.worker.staleTurnMs);
+      const unlocked = await releaseStaleJobLocks(db);
+      const suspended = await sandboxes.suspendIdle();
+      for (const sessionId of suspended) await services.sessions.markSuspended(sessionId);
+      const reconciled = await sandboxes.reconcile();
+      if (stale.length || unlocked.length || suspended.length || reconciled.removed.length || reconciled.vanished.length) {
+        log.info({ stale, unlocked, suspended, ...reconciled }, 'housekeeping');
+      }
+    },
+  };
+  const logger = new GraphileLogger((scope) => (level, message, meta) => {
+    const quiet = isDatabaseShutdown(meta?.error) || isDatabaseShutdown({ message });
+    const fn = quiet ? 'debug' : level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'debug';
+    log[fn]({ scope, meta }, message);
+  });
   // Jobs hold no queue connection while they run; `max` only bounds the pool. The pool is
-  // ours, not graphile-worker's: its error listener must outlive runner.stop(), since the
+  // ours, not graphile-worker's: its error listeners must outlive runner.stop(), since the
   // database may drop idle connections while the pool is still ending (Ctrl-C reaches the
   // embedded PostgreSQL too), and an 'error' with no listener would crash the process.
+  const onQueueError = (error: Error) => log[isDatabaseShutdown(error) ? 'debug' : 'warn']({ err: error }, 'queue connection error');
   const queuePool = new pg.Pool({ connectionString: platform.databaseUrl, max: config.worker.concurrency });
-  queuePool.on('error', (error) => log[isDatabaseShutdown(error) ? 'debug' : 'warn']({ err: error }, 'queue connection error'));
-  const runner: Runner = await run({
-    pgPool: queuePool,
-    concurrency: config.worker.concurrency,
-    noHandleSignals: true,
-    pollInterval: 1_000,
-    logger: new GraphileLogger((scope) => (level, message, meta) => {
-      const quiet = isDatabaseShutdown(meta?.error) || isDatabaseShutdown({ message });
-      const fn = quiet ? 'debug' : level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'debug';
-      log[fn]({ scope, meta }, message);
-    }),
-    taskList: {
-      [JOBS.runTurn]: async (payload) => runTurn((payload as RunTurnPayload).turnId, deps),
-      [JOBS.destroySandbox]: async (payload) => sandboxes.destroy((payload as { sessionId: string }).sessionId),
-      [JOBS.housekeeping]: async () => {
-        const stale = await recoverStaleTurns(services, config.worker.staleTurnMs);
-        const suspended = await sandboxes.suspendIdle();
-        for (const sessionId of suspended) await services.sessions.markSuspended(sessionId);
-        const reconciled = await sandboxes.reconcile();
-        if (stale.length || suspended.length || reconciled.removed.length || reconciled.vanished.length) {
-          log.info({ stale, suspended, ...reconciled }, 'housekeeping');
-        }
-      },
-    },
-  }).catch(async (error: unknown) => {
+  queuePool.on('error', onQueueError);
+  queuePool.on('connect', (client) => client.on('error', onQueueError));
+
+  let closing = false;
+  const startRunner = async (): Promise<Runner> => {
+    const started = await run({
+      pgPool: queuePool,
+      concurrency: config.worker.concurrency,
+      noHandleSignals: true,
+      pollInterval: 1_000,
+      logger,
+      taskList,
+      // Batched completion is tracked, so stopping waits until every finished job is
+      // recorded (no lock left behind), and a failed write reaches the runner instead of
+      // an unhandled rejection; the runner then stops and is started again.
+      preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+    });
+    started.promise.then(
+      () => restart(null),
+      (error: unknown) => restart(error),
+    );
+    return started;
+  };
+  let runner = await startRunner().catch(async (error: unknown) => {
     await queuePool.end();
     throw error;
   });
+  function restart(error: unknown) {
+    if (closing) return;
+    log.error({ err: error }, 'the job runner stopped; starting it again');
+    const attempt = () => {
+      if (closing) return;
+      startRunner().then(
+        (next) => {
+          runner = next;
+        },
+        (failure: unknown) => {
+          log.warn({ err: failure }, 'could not start the job runner; retrying');
+          setTimeout(attempt, RUNNER_RESTART_MS * 2).unref();
+        },
+      );
+    };
+    setTimeout(attempt, RUNNER_RESTART_MS).unref();
+  }
 
   const schedule = () =>
     runner.addJob(JOBS.housekeeping, {}, { jobKey: JOBS.housekeeping, jobKeyMode: 'preserve_run_at', maxAttempts: 1 }).catch((error: unknown) => {
       log.warn({ err: error }, 'could not schedule housekeeping');
     });
   await schedule();
-  const timer = setInterval(schedule, config.worker.housekeepingIntervalMs);
+  const timer = setInterval(() => void schedule(), config.worker.housekeepingIntervalMs);
   log.info({ workerId, driver: driver.kind, concurrency: config.worker.concurrency }, 'worker started');
 
   return {
     sandboxes,
     egress: loopback ?? egress,
+    /**
+     * Drains: takes no new jobs, lets running turns finish for up to the shutdown grace
+     * period, then ends the rest FAILED. Every job is completed, so no lock is left behind.
+     */
     async close() {
+      closing = true;
       clearInterval(timer);
-      shutdown.abort();
-      await runner.stop();
+      const grace = setTimeout(() => {
+        log.warn({ graceMs: config.worker.shutdownGraceMs }, 'shutdown grace period over; ending running turns');
+        shutdown.abort();
+      }, config.worker.shutdownGraceMs);
+      try {
+        await runner.stop();
+      } catch (error) {
+        log.warn({ err: error }, 'the job runner did not stop cleanly');
+      } finally {
+        clearTimeout(grace);
+        shutdown.abort();
+      }
       await queuePool.end();
       await writer.close();
       await driver.close();
       await loopback?.close();
       await egress?.close();
+      await db.$disconnect();
     },
   };
 }

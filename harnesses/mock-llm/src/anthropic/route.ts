@@ -5,6 +5,7 @@ import { sendJson } from '../errors.ts';
 import { generate, type ServerContext } from '../generate.ts';
 import { stableId } from '../ids.ts';
 import { toProtocolReply } from '../reply.ts';
+import { replyNow, setRetryAfter } from '../failures.ts';
 import { planReply } from '../script.ts';
 import { countPromptTokens } from '../tokens.ts';
 import { sendAnthropicError } from './errors.ts';
@@ -16,8 +17,10 @@ export async function messages(ctx: ServerContext, req: IncomingMessage, res: Se
   const start = performance.now();
   checkAuth(req, ctx.options.apiKey);
   const request = parseMessagesRequest(await readJson(req, ctx.options.maxBodyBytes));
-  const plan = planReply(request.messages);
+  const planned = planReply(request.messages);
+  const plan = { ...planned, reply: replyNow(ctx, request.messages, planned) };
   if (plan.reply.kind === 'fail') {
+    setRetryAfter(res, plan.reply);
     sendAnthropicError(res, plan.reply.status, plan.reply.message);
     return;
   }

@@ -5,6 +5,7 @@ import { sendError, sendJson } from '../errors.ts';
 import { generate, type ServerContext } from '../generate.ts';
 import { stableId } from '../ids.ts';
 import { toProtocolReply } from '../reply.ts';
+import { replyNow, setRetryAfter } from '../failures.ts';
 import { planReply } from '../script.ts';
 import { countPromptTokens } from '../tokens.ts';
 import { parseResponsesRequest } from './request.ts';
@@ -15,8 +16,10 @@ export async function responses(ctx: ServerContext, req: IncomingMessage, res: S
   const start = performance.now();
   checkAuth(req, ctx.options.apiKey);
   const request = parseResponsesRequest(await readJson(req, ctx.options.maxBodyBytes));
-  const plan = planReply(request.messages);
+  const planned = planReply(request.messages);
+  const plan = { ...planned, reply: replyNow(ctx, request.messages, planned) };
   if (plan.reply.kind === 'fail') {
+    setRetryAfter(res, plan.reply);
     const { status, message } = plan.reply;
     sendError(res, status, message, status >= 500 ? 'server_error' : 'invalid_request_error', 'mock_failure');
     return;

@@ -9,6 +9,9 @@ export const DEFAULT_LIMITS: ResolvedLimits = {
   toolTimeoutMs: 30_000,
   maxToolOutputBytes: 16 * 1024,
   commandNetwork: 'host',
+  modelFirstByteTimeoutMs: 60_000,
+  modelIdleTimeoutMs: 120_000,
+  modelMaxRetries: 3,
 };
 
 function commandNetwork(value: unknown): ResolvedLimits['commandNetwork'] {
@@ -27,5 +30,9 @@ export function parseLimits(value: unknown): ResolvedLimits {
       optionalInt(limits.maxToolOutputBytes, 'limits.maxToolOutputBytes', 256, 10 * 1024 * 1024) ??
       DEFAULT_LIMITS.maxToolOutputBytes,
     commandNetwork: commandNetwork(limits.commandNetwork),
+    modelFirstByteTimeoutMs:
+      optionalInt(limits.modelFirstByteTimeoutMs, 'limits.modelFirstByteTimeoutMs', 100, 3_600_000) ?? DEFAULT_LIMITS.modelFirstByteTimeoutMs,
+    modelIdleTimeoutMs: optionalInt(limits.modelIdleTimeoutMs, 'limits.modelIdleTimeoutMs', 100, 3_600_000) ?? DEFAULT_LIMITS.modelIdleTimeoutMs,
+    modelMaxRetries: optionalInt(limits.modelMaxRetries, 'limits.modelMaxRetries', 0, 20) ?? DEFAULT_LIMITS.modelMaxRetries,
   };
 }

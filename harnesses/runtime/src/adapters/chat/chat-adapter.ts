@@ -2,7 +2,7 @@ import type { HistoryMessage, ToolCall } from '../../api.ts';
 import type { Usage } from '../../events.ts';
 import { TurnError, type HarnessAdapter, type TurnContext, type TurnOutcome } from '../adapter.ts';
 import { proxyDispatcher } from '../../http/proxy.ts';
-import { openChatStream } from './gateway.ts';
+import { GatewayError, openChatStream } from './gateway.ts';
 import { emptyStep, readChatStream, type StepResult, type StreamedToolCall } from './stream-reader.ts';
 import { TOOL_DEFINITIONS } from './tool-definitions.ts';
 import { executeTool, type ToolEnvironment } from './tools.ts';
@@ -62,34 +62,35 @@ class ChatTurn {
     );
   }
 
-  /** One streamed model request; records the assistant message and returns its tool calls. */
+  /** One model request; records the assistant message and returns its tool calls. */
   async #modelStep(): Promise<PlannedCall[]> {
     const ctx = this.#ctx;
-    const step: StepResult = emptyStep();
-    try {
-      const body = await openChatStream(
-        ctx.session.gateway,
-        {
-          model: ctx.session.model,
-          messages: this.#messages,
-          tools: TOOL_DEFINITIONS,
-          stream: true,
-          stream_options: { include_usage: true },
-        },
-        ctx.signal,
-        proxyDispatcher(ctx.session.commandEnv),
-      );
-      await readChatStream(
-        body,
-        step,
-        (delta) => ctx.emit({ type: 'message.delta', delta }),
-        (delta) => ctx.emit({ type: 'message.thinking', delta }),
-      );
-    } catch (error) {
-      // Keep what the model already said so the next turn knows it.
-      if (ctx.signal.aborted && step.text !== '') this.#record({ role: 'assistant', content: step.text });
-      if (ctx.signal.aborted || error instanceof TurnError) throw error;
-      throw new TurnError(`The model stream broke off: ${error instanceof Error ? error.message : String(error)}`);
+    const { modelMaxRetries } = ctx.session.limits;
+    let step: StepResult;
+    for (let attempt = 0; ; attempt++) {
+      step = emptyStep();
+      try {
+        await this.#stream(step);
+        break;
+      } catch (error) {
+        // Only a request that produced nothing yet is repeated; a reply cannot be taken back.
+        const untouched = step.text === '' && step.toolCalls.length === 0;
+        if (!(error instanceof GatewayError) || !error.retryable || !untouched || ctx.signal.aborted) throw error;
+        const delayMs = retryDelay(attempt, error.retryAfterMs);
+        if (attempt >= modelMaxRetries || delayMs === undefined) {
+          throw attempt > 0 ? new TurnError(`${error.message} (gave up after ${attempt} ${attempt === 1 ? 'retry' : 'retries'})`) : error;
+        }
+        ctx.emit({
+          type: 'model.retry',
+          attempt: attempt + 1,
+          maxRetries: modelMaxRetries,
+          ...(error.status !== undefined ? { status: error.status } : {}),
+          delayMs,
+          error: error.message,
+        });
+        ctx.log.warn({ attempt: attempt + 1, status: error.status, delayMs }, 'model request failed; retrying');
+        await sleep(delayMs, ctx.signal);
+      }
     }
     if (!step.done) throw new TurnError('The model stream ended before the model finished its answer.');
     this.#usage.inputTokens += step.inputTokens;
@@ -104,6 +105,60 @@ class ChatTurn {
     this.#record({ role: 'assistant', content: step.text, ...(toolCalls.length > 0 ? { toolCalls } : {}) });
     if (step.text !== '' || toolCalls.length === 0) ctx.emit({ type: 'message.completed', content: step.text });
     return calls;
+  }
+
+  /**
+   * Streams one model answer into `step`, bounded in time: the first byte must come
+   * within `modelFirstByteTimeoutMs`, and then something at least every `modelIdleTimeoutMs`.
+   */
+  async #stream(step: StepResult): Promise<void> {
+    const ctx = this.#ctx;
+    const { modelFirstByteTimeoutMs, modelIdleTimeoutMs } = ctx.session.limits;
+    const watchdog = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    let timedOut: string | null = null;
+    const arm = (ms: number, reason: string) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        timedOut = reason;
+        watchdog.abort();
+      }, ms);
+    };
+    const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+    arm(
+      modelFirstByteTimeoutMs,
+      `The model gateway did not start answering within ${seconds(modelFirstByteTimeoutMs)} (model first-byte timeout). The gateway or the model provider may be overloaded or down; send the message again later.`,
+    );
+    const idle = `The model gateway stopped sending the answer for ${seconds(modelIdleTimeoutMs)} (model stream idle timeout). Send the message again; if it keeps happening, check the gateway.`;
+    try {
+      const body = await openChatStream(
+        ctx.session.gateway,
+        {
+          model: ctx.session.model,
+          messages: this.#messages,
+          tools: TOOL_DEFINITIONS,
+          stream: true,
+          stream_options: { include_usage: true },
+        },
+        AbortSignal.any([ctx.signal, watchdog.signal]),
+        proxyDispatcher(ctx.session.commandEnv),
+      );
+      await readChatStream(
+        body,
+        step,
+        (delta) => ctx.emit({ type: 'message.delta', delta }),
+        (delta) => ctx.emit({ type: 'message.thinking', delta }),
+        () => arm(modelIdleTimeoutMs, idle),
+      );
+    } catch (error) {
+      // Keep what the model already said so the next turn knows it.
+      if (ctx.signal.aborted && step.text !== '') this.#record({ role: 'assistant', content: step.text });
+      if (ctx.signal.aborted || error instanceof TurnError) throw error;
+      if (timedOut !== null) throw new TurnError(timedOut);
+      throw new TurnError(`The model stream broke off: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async #runTools(calls: PlannedCall[]): Promise<void> {
@@ -125,6 +180,29 @@ class ChatTurn {
     }
     ctx.signal.throwIfAborted();
   }
+}
+
+/** Longest wait before a retry; a gateway that asks for more gets no retry. */
+const MAX_RETRY_DELAY_MS = 60_000;
+
+/** Exponential backoff with jitter from 1 s, or what the gateway asked for in `Retry-After`. */
+function retryDelay(attempt: number, retryAfterMs: number | undefined): number | undefined {
+  if (retryAfterMs !== undefined) return retryAfterMs <= MAX_RETRY_DELAY_MS ? retryAfterMs : undefined;
+  return Math.round(Math.min(20_000, 1_000 * 2 ** attempt) * (0.8 + Math.random() * 0.4));
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /** The `chat` harness: a tool-using agent loop against an OpenAI-compatible streaming endpoint. */

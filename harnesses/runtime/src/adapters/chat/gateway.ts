@@ -5,6 +5,9 @@ import { TurnError } from '../adapter.ts';
 /** The most of an error body worth reading for its message. */
 const ERROR_BODY_LIMIT = 8 * 1024;
 
+/** Network errors worth another attempt: nothing reached the model, or the connection dropped before an answer. */
+const RETRYABLE_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+
 function causeOf(error: unknown): string {
   const cause = error instanceof Error ? (error.cause ?? error) : error;
   if (cause instanceof Error) {
@@ -12,6 +15,14 @@ function causeOf(error: unknown): string {
     return code ? `${code} (${cause.message})` : cause.message;
   }
   return String(cause);
+}
+
+function networkCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
 }
 
 async function errorMessage(res: { text(): Promise<string>; statusText: string }): Promise<string> {
@@ -34,12 +45,35 @@ function describeStatus(status: number, url: string, model: string, detail: stri
   if (status === 404) {
     return `The model gateway answered 404 for ${url} (model "${model}"): ${detail}. Check that the base URL includes /v1 and that the model exists.`;
   }
-  if (status === 429) return `The model gateway is rate limiting requests (HTTP 429): ${detail}. Try again shortly.`;
-  if (status >= 500) return `The model gateway failed (HTTP ${status}): ${detail}.`;
+  if (status === 429) return `The model gateway is rate limiting requests (HTTP 429): ${detail}. Wait a minute, then send the message again.`;
+  if (status >= 500) return `The model gateway failed (HTTP ${status}): ${detail}. Send the message again later; if it keeps failing, check the gateway.`;
   return `The model gateway refused the request (HTTP ${status}): ${detail}.`;
 }
 
-/** POSTs a streaming chat completion and returns its SSE body, or throws a TurnError a person can act on. */
+/** `Retry-After` in seconds or as an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** A failed model request; `retryable` when the same request may succeed later (5xx, 429, a dropped connection). */
+export class GatewayError extends TurnError {
+  readonly retryable: boolean;
+  readonly status: number | undefined;
+  /** What the gateway asked for in `Retry-After`, if anything. */
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, opts: { retryable: boolean; status?: number; retryAfterMs?: number }) {
+    super(message);
+    this.retryable = opts.retryable;
+    this.status = opts.status;
+    this.retryAfterMs = opts.retryAfterMs;
+  }
+}
+
+/** POSTs a streaming chat completion and returns its SSE body, or throws a GatewayError a person can act on. */
 export async function openChatStream(
   gateway: GatewayConfig,
   body: Record<string, unknown>,
@@ -55,11 +89,20 @@ export async function openChatStream(
     res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal, ...(dispatcher ? { dispatcher } : {}) });
   } catch (error) {
     if (signal.aborted) throw error;
-    throw new TurnError(`Could not reach the model gateway at ${url}: ${causeOf(error)}. Check that the gateway is running and that its base URL is right.`);
+    const code = networkCode(error);
+    throw new GatewayError(
+      `Could not reach the model gateway at ${url}: ${causeOf(error)}. Check that the gateway is running and that its base URL is right.`,
+      { retryable: code !== undefined && RETRYABLE_NETWORK_CODES.has(code) },
+    );
   }
   if (!res.ok) {
-    throw new TurnError(describeStatus(res.status, url, String(body.model), await errorMessage(res)));
+    const retryable = res.status === 429 || res.status >= 500;
+    throw new GatewayError(describeStatus(res.status, url, String(body.model), await errorMessage(res)), {
+      retryable,
+      status: res.status,
+      retryAfterMs: parseRetryAfter(res.headers.get('retry-after')),
+    });
   }
-  if (!res.body) throw new TurnError(`The model gateway at ${url} sent an empty response.`);
+  if (!res.body) throw new GatewayError(`The model gateway at ${url} sent an empty response.`, { retryable: true, status: res.status });
   return res.body as ReadableStream<Uint8Array>;
 }

@@ -76,14 +76,16 @@ function applyChunk(step: StepResult, data: string, { onText, onThinking }: List
 
 /**
  * Consumes an OpenAI Server-Sent Events stream into `step`, calling `onText` per content
- * delta and `onThinking` per `reasoning_content` delta. Only `data:` lines matter;
- * comments and other fields are skipped.
+ * delta, `onThinking` per `reasoning_content` delta and `onBytes` whenever anything
+ * arrives (keep-alive comments too, which prove the gateway is alive). Only `data:` lines
+ * matter; comments and other fields are skipped.
  */
 export async function readChatStream(
   body: ReadableStream<Uint8Array>,
   step: StepResult,
   onText: (delta: string) => void,
   onThinking?: (delta: string) => void,
+  onBytes?: () => void,
 ): Promise<void> {
   const listeners: Listeners = { onText, onThinking };
   const decoder = new TextDecoder();
@@ -95,6 +97,7 @@ export async function readChatStream(
     else if (data !== '') applyChunk(step, data, listeners);
   };
   for await (const bytes of chunksOf(body)) {
+    onBytes?.();
     buffer += decoder.decode(bytes, { stream: true });
     let newline = buffer.indexOf('\n');
     while (newline >= 0) {
