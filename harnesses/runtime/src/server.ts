@@ -1,4 +1,4 @@
-import { mkdir, realpath } from 'node:fs/promises';
+import { mkdir, realpath, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HarnessAdapter } from './adapters/adapter.ts';
@@ -21,6 +21,9 @@ export interface RuntimeOptions {
   log: Logger;
   /** Base environment for commands; defaults to `process.env`. */
   processEnv?: NodeJS.ProcessEnv;
+  /** `private`: the sandbox has a network namespace of its own (local sandboxes). */
+  network?: { private: boolean };
+  memoryLimitBytes?: number | undefined;
 }
 
 export interface Runtime {
@@ -29,6 +32,8 @@ export interface Runtime {
   readonly workspace: string;
   /** Listens and resolves with the bound port (useful with port 0). */
   listen(port: number, host?: string): Promise<number>;
+  /** Listens on a Unix socket, replacing a stale socket file left by an earlier run. */
+  listenSocket(path: string): Promise<void>;
   /** Cancels the running turn and exec commands, then closes the server. Idempotent. */
   shutdown(): Promise<void>;
 }
@@ -45,6 +50,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     log: options.log,
     runner: new TurnRunner(options.adapter, workspace, options.log),
     processEnv: options.processEnv ?? process.env,
+    sandbox: { privateNetwork: options.network?.private ?? false, memoryLimitBytes: options.memoryLimitBytes },
     session: null,
     execs: new Set(),
     shuttingDown: false,
@@ -78,6 +84,16 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
           resolve((server.address() as AddressInfo).port);
         });
       }),
+    listenSocket: async (socketPath) => {
+      await rm(socketPath, { force: true });
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(socketPath, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    },
     shutdown: () => (closing ??= shutdown()),
   };
 }

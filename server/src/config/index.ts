@@ -25,6 +25,7 @@ const envSchema = z.object({
   PADDOCK_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   PADDOCK_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
   PADDOCK_SANDBOX_ISOLATION: z.enum(['auto', 'bwrap', 'none']).default('auto'),
+  PADDOCK_SANDBOX_PIDS: z.coerce.number().int().min(16).max(1_000_000).default(512),
   PADDOCK_SANDBOX_IDLE_SECONDS: z.coerce.number().min(1).default(600),
   PADDOCK_SANDBOX_PROVISION_TIMEOUT_SECONDS: z.coerce.number().min(1).default(120),
   PADDOCK_TURN_STALE_SECONDS: z.coerce.number().min(1).default(30),
@@ -63,6 +64,8 @@ export type Config = {
   worker: {
     concurrency: number;
     isolation: 'auto' | 'bwrap' | 'none';
+    /** Most processes and threads one local sandbox may run. */
+    pidsLimit: number;
     idleTimeoutMs: number;
     provisionTimeoutMs: number;
     staleTurnMs: number;
@@ -166,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     worker: {
       concurrency: e.PADDOCK_WORKER_CONCURRENCY,
       isolation: e.PADDOCK_SANDBOX_ISOLATION,
+      pidsLimit: e.PADDOCK_SANDBOX_PIDS,
       idleTimeoutMs: e.PADDOCK_SANDBOX_IDLE_SECONDS * 1000,
       provisionTimeoutMs: e.PADDOCK_SANDBOX_PROVISION_TIMEOUT_SECONDS * 1000,
       staleTurnMs: e.PADDOCK_TURN_STALE_SECONDS * 1000,

@@ -16,6 +16,8 @@ export type SandboxSpec = {
   /** `CONTAINER_ENV_*` values, prefix stripped. */
   env: Record<string, string>;
   egressAllow: string[];
+  /** The egress proxy's Unix socket and this session's credentials for it (local sandboxes). */
+  egress?: { socketPath: string; proxyToken: string } | undefined;
 };
 
 export type SandboxPhaseReport = (phase: 'PROVISIONING' | 'READY', message: string) => void;
