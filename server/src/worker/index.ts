@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { Logger as GraphileLogger, run, type Runner } from 'graphile-worker';
 import { EventWriter } from '../events/writer.ts';
 import type { Platform } from '../platform/open.ts';
+import type { SandboxDriver } from '../sandbox/driver.ts';
 import { createSandboxDriver } from '../sandbox/drivers.ts';
 import { SandboxService } from '../sandbox/service.ts';
 import { runTurn } from '../turns/run-turn.ts';
@@ -16,13 +17,13 @@ export type Worker = { sandboxes: SandboxService; close(): Promise<void> };
  * (graphile-worker). Housekeeping jobs are enqueued on a timer with a job key, so
  * any number of workers share them without doubling up.
  */
-export async function startWorker(platform: Platform, gateway: { baseUrl: string; apiKey: string }): Promise<Worker> {
+export async function startWorker(platform: Platform, gateway: { baseUrl: string; apiKey: string }, options: { driver?: SandboxDriver } = {}): Promise<Worker> {
   const { services } = platform;
   const { config } = services;
   const log = services.log.child({ component: 'worker' });
   const workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const writer = new EventWriter(platform.databaseUrl, log);
-  const driver = await createSandboxDriver(config, log);
+  const driver = options.driver ?? (await createSandboxDriver(config, log));
   const sandboxes = new SandboxService({
     db: services.db,
     driver,
