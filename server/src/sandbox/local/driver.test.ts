@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { chown, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -212,4 +213,38 @@ describe('local sandbox driver', () => {
     // An empty token makes the runtime refuse to start.
     await expect(driver.start(spec({ token: '' }), { deadline: Date.now() + 30_000, report: () => undefined })).rejects.toThrow(/exited with code 1 while starting; see .*runtime\.log/);
   });
+});
+
+describe('local sandbox driver run by an unprivileged user', () => {
+  it('isolates the same way, and limits memory with rlimits where it may not create cgroups', async () => {
+    if (process.getuid?.() !== 0) return; // already covered above when the tests themselves run unprivileged
+    const user = 65_534;
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'paddock-unprivileged-'));
+    await chown(dir, user, user);
+    try {
+      const probe = path.join(REPO_ROOT, 'server/test/local-sandbox-probe.ts');
+      const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number | null }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', probe, path.join(dir, 'data')], {
+          cwd: path.join(REPO_ROOT, 'server'),
+          uid: user,
+          gid: user,
+          env: { PATH: process.env.PATH ?? '', HOME: dir, TMPDIR: dir },
+        });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+        child.on('close', (exit) => resolve({ stdout: out, stderr: err, code: exit }));
+      });
+      expect({ code, stderr: stderr.slice(-2000) }).toEqual({ code: 0, stderr: '' });
+      const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as { isolation: string; limits: string; hostUid: number; status: string[]; oom: { exitCode: number; stdout: string }; after: string };
+      expect(report).toMatchObject({ isolation: 'bwrap', limits: 'rlimit', hostUid: user, after: 'alive' });
+      expect(report.status).toEqual(['1000', '0000000000000000', '0', 'mount-refused', 'environ-refused']);
+      // A 2 GiB allocation under a 1 GiB limit fails; the sandbox lives on.
+      expect(report.oom.exitCode).not.toBe(0);
+      expect(report.oom.stdout).not.toContain('allocated');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

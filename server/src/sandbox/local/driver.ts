@@ -3,6 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { chmod, chown, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { RuntimeClient, unixEndpoint } from '@paddock/harness-runtime/client';
 import type { Logger } from '../../log/index.ts';
@@ -155,7 +156,8 @@ export class LocalSandboxDriver implements SandboxDriver {
       PADDOCK_SANDBOX_MEMORY_BYTES: String(limits.memoryBytes),
       ...(harnessFile.path ? { PADDOCK_HARNESS_FILE: harnessFile.path } : {}),
       ...(bwrap ? { PADDOCK_SANDBOX_NETWORK: 'private' } : {}),
-      ...(bwrap && spec.egress ? proxyEnv(inside.egress!, spec.egress.proxyToken) : {}),
+      // Unisolated runtimes share the host's loopback, so their relay needs a free port.
+      ...(spec.egress ? proxyEnv(inside.egress!, spec.egress.proxyToken, bwrap ? EGRESS_PORT : await freeLoopbackPort()) : {}),
     };
     const runtime = [inside.node, ...NODE_FLAGS, inside.entry];
     const argv = bwrap
@@ -204,6 +206,9 @@ export class LocalSandboxDriver implements SandboxDriver {
       await deprioritise(child.pid);
       await attachToGroups(this.limits, spec.name, child.pid);
       const token = child.stdio[3] as NodeJS.WritableStream;
+      // A sandbox that dies at once resets these pipes; its exit is reported by the wait below.
+      token.on('error', () => undefined);
+      child.stdin!.on('error', () => undefined);
       token.end(spec.token);
       child.stdin!.end('go\n');
     } catch (error) {
@@ -327,11 +332,11 @@ function insideHarnessFile(file: string): { path: string; bind: string | undefin
 }
 
 /** The proxy variables every program in the sandbox honours; the credentials name the session to the proxy. */
-function proxyEnv(egressSocket: string, proxyToken: string): Record<string, string> {
-  const proxy = `http://paddock:${encodeURIComponent(proxyToken)}@127.0.0.1:${EGRESS_PORT}`;
+function proxyEnv(egressSocket: string, proxyToken: string, port: number): Record<string, string> {
+  const proxy = `http://paddock:${encodeURIComponent(proxyToken)}@127.0.0.1:${port}`;
   return {
     PADDOCK_EGRESS_SOCKET: egressSocket,
-    PADDOCK_EGRESS_PORT: String(EGRESS_PORT),
+    PADDOCK_EGRESS_PORT: String(port),
     HTTP_PROXY: proxy,
     HTTPS_PROXY: proxy,
     http_proxy: proxy,
@@ -341,6 +346,17 @@ function proxyEnv(egressSocket: string, proxyToken: string): Record<string, stri
     // Node's own fetch and http honour the variables above only when asked to.
     NODE_USE_ENV_PROXY: '1',
   };
+}
+
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /**

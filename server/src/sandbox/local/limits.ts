@@ -170,9 +170,15 @@ export async function removeGroups(enforcement: LimitEnforcement, name: string):
   }
 }
 
+/**
+ * RLIMIT_DATA counts writable address space, not memory used: Node reserves several
+ * hundred MiB of it at startup, so a smaller limit would stop the runtime itself.
+ */
+const MIN_RLIMIT_DATA = 1024 ** 3;
+
 /** The shell lines that apply rlimits where no cgroup is available: data size and, per uid, processes. */
 export function rlimitCommands(limits: SandboxLimits, perSandboxUid: boolean): string {
-  const lines = [`ulimit -d ${Math.ceil(limits.memoryBytes / 1024)}`];
+  const lines = [`ulimit -d ${Math.ceil(Math.max(limits.memoryBytes, MIN_RLIMIT_DATA) / 1024)}`];
   // RLIMIT_NPROC counts every process of the uid; only a uid of the sandbox's own makes it per sandbox.
   if (perSandboxUid) lines.push(`ulimit -u ${limits.pids}`);
   return lines.join('; ');
