@@ -138,6 +138,13 @@ describe('local sandbox driver', () => {
       const memory = groups.find((g) => g.includes('/memory/'))!;
       expect(await readFile(path.join(memory, 'memory.limit_in_bytes'), 'utf8')).toBe(`${1024 ** 3}\n`);
       expect((await readFile(path.join(memory, 'cgroup.procs'), 'utf8')).trim().split('\n').length).toBeGreaterThan(1);
+      // The chat harness's limits: one CPU, and the driver's process limit.
+      expect(await readFile(path.join(groups.find((g) => g.includes('/cpu/'))!, 'cpu.cfs_quota_us'), 'utf8')).toBe('100000\n');
+      expect(await readFile(path.join(groups.find((g) => g.includes('/pids/'))!, 'pids.max'), 'utf8')).toBe('64\n');
+    } else if (driver.limits.kind === 'cgroup2') {
+      expect(await readFile(path.join(groups[0]!, 'memory.max'), 'utf8')).toBe(`${1024 ** 3}\n`);
+      expect(await readFile(path.join(groups[0]!, 'cpu.max'), 'utf8')).toBe('100000 100000\n');
+      expect(await readFile(path.join(groups[0]!, 'pids.max'), 'utf8')).toBe('64\n');
     }
 
     await driver.destroy(s.name);

@@ -181,5 +181,5 @@ export function rlimitCommands(limits: SandboxLimits, perSandboxUid: boolean): s
   const lines = [`ulimit -d ${Math.ceil(Math.max(limits.memoryBytes, MIN_RLIMIT_DATA) / 1024)}`];
   // RLIMIT_NPROC counts every process of the uid; only a uid of the sandbox's own makes it per sandbox.
   if (perSandboxUid) lines.push(`ulimit -u ${limits.pids}`);
-  return lines.join('; ');
+  return lines.join(' && ');
 }
