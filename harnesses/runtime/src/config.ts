@@ -9,6 +9,8 @@ export interface RuntimeConfig {
   host: string;
   /** Listen on this Unix socket instead of a TCP port (local sandboxes have no network to listen on). */
   socket: string | undefined;
+  /** Accept on this already listening socket, inherited from the parent, instead. */
+  listenFd: number | undefined;
   workspace: string;
   harness: string;
   /** An explicit harness definition file (images bake theirs in). */
@@ -63,6 +65,13 @@ function token(env: NodeJS.ProcessEnv): string {
   return env.PADDOCK_RUNTIME_TOKEN ?? '';
 }
 
+function fdNumber(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 3) throw new ConfigError(`${name} must be a file descriptor number of 3 or more, got "${raw}".`);
+  return value;
+}
+
 function bytes(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   const value = Number(raw);
@@ -82,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): RuntimeConfig {
     port: port('PADDOCK_RUNTIME_PORT', env.PADDOCK_RUNTIME_PORT, 8080),
     host: env.PADDOCK_RUNTIME_HOST || '0.0.0.0',
     socket: env.PADDOCK_RUNTIME_SOCKET ? path.resolve(env.PADDOCK_RUNTIME_SOCKET) : undefined,
+    listenFd: fdNumber('PADDOCK_RUNTIME_LISTEN_FD', env.PADDOCK_RUNTIME_LISTEN_FD),
     workspace: path.resolve(env.PADDOCK_WORKSPACE || '/workspace'),
     harness: env.PADDOCK_HARNESS || 'chat',
     harnessFile: env.PADDOCK_HARNESS_FILE ? path.resolve(env.PADDOCK_HARNESS_FILE) : undefined,
@@ -95,7 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): RuntimeConfig {
 }
 
 /** Variables the runtime keeps to itself: commands the agent runs must not see the runtime token. */
-export const PRIVATE_ENV_NAMES: readonly string[] = ['PADDOCK_RUNTIME_TOKEN', 'PADDOCK_RUNTIME_TOKEN_FD'];
+export const PRIVATE_ENV_NAMES: readonly string[] = ['PADDOCK_RUNTIME_TOKEN', 'PADDOCK_RUNTIME_TOKEN_FD', 'PADDOCK_RUNTIME_LISTEN_FD'];
 
 /** Variables that route a command's traffic to the egress proxy. */
 export const PROXY_ENV_NAMES: readonly string[] = ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy', 'NODE_USE_ENV_PROXY'];

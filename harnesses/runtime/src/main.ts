@@ -18,7 +18,7 @@ try {
 
 const log = createLogger(config.logLevel);
 let runtime: Runtime;
-let listening: { port: number } | { socket: string };
+let listening: { port: number } | { socket: string } | { fd: number };
 try {
   const definition = await loadDefinition({ harness: config.harness, file: config.harnessFile, dir: config.harnessDir });
   const adapter = createAdapter(definition, config.stateDir);
@@ -31,7 +31,10 @@ try {
     memoryLimitBytes: config.memoryLimitBytes,
   });
   if (config.egress) await startEgressRelay({ ...config.egress, log });
-  if (config.socket) {
+  if (config.listenFd !== undefined) {
+    await runtime.listenFd(config.listenFd);
+    listening = { fd: config.listenFd };
+  } else if (config.socket) {
     await runtime.listenSocket(config.socket);
     listening = { socket: config.socket };
   } else {

@@ -34,6 +34,8 @@ export interface Runtime {
   listen(port: number, host?: string): Promise<number>;
   /** Listens on a Unix socket, replacing a stale socket file left by an earlier run. */
   listenSocket(path: string): Promise<void>;
+  /** Accepts on a socket the parent already bound and passed down as this file descriptor. */
+  listenFd(fd: number): Promise<void>;
   /** Cancels the running turn and exec commands, then closes the server. Idempotent. */
   shutdown(): Promise<void>;
 }
@@ -94,6 +96,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         });
       });
     },
+    listenFd: (fd) =>
+      new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ fd }, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      }),
     shutdown: () => (closing ??= shutdown()),
   };
 }

@@ -15,7 +15,7 @@ export type BwrapLayout = {
   /** A harness definition that does not live in `harnesses/`. */
   harnessFile?: string | undefined;
   workspace: string;
-  /** Host directory that appears at /run/paddock: the runtime's socket. */
+  /** Host directory that appears read-only at /run/paddock, holding the egress socket's mount point. */
   run: string;
   egressSocket?: string | undefined;
 };
@@ -26,9 +26,10 @@ export type BwrapLayout = {
  * unprivileged host uid bwrap runs as, with every capability dropped, no_new_privs
  * (bubblewrap always sets it) and no further user namespaces. The root is an empty
  * tmpfs with only what the runtime needs, read-only: system directories, a generated
- * /etc, Paddock's harness code, Node. Writable: the workspace, a private /tmp and the
- * run directory holding the runtime's socket. The network namespace has only
- * loopback; the egress proxy's socket is the one way out.
+ * /etc, Paddock's harness code, Node. Writable: the workspace and a private /tmp. The
+ * network namespace has only loopback; the egress proxy's socket is the one way out,
+ * and the runtime accepts the platform's connections on a socket the driver bound
+ * outside the sandbox.
  *
  * No --new-session: the driver starts bwrap in a session of its own without a
  * terminal, and keeping the sandbox in that process group lets one signal stop it all.
@@ -55,7 +56,7 @@ export function bwrapArgs(layout: BwrapLayout): string[] {
     '--ro-bind', layout.nodePrefix, INSIDE.node,
     ...(layout.harnessFile ? ['--ro-bind', layout.harnessFile, INSIDE.harnessFile] : []),
     '--bind', layout.workspace, INSIDE.workspace,
-    '--bind', layout.run, INSIDE.run,
+    '--ro-bind', layout.run, INSIDE.run,
     ...(layout.egressSocket ? ['--ro-bind', layout.egressSocket, INSIDE.egressSocket] : []),
     '--chdir', INSIDE.workspace,
   ];

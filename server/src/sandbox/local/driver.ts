@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { chmod, chown, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
@@ -22,6 +22,8 @@ const NODE_PREFIX = path.dirname(path.dirname(process.execPath));
 const NODE_FLAGS = ['--disable-sigusr1'];
 /** The port inside the sandbox where HTTP_PROXY points (relayed to the egress socket). */
 const EGRESS_PORT = 3128;
+/** Where the runtime finds the listening socket the driver binds for it. */
+const LISTEN_FD = 4;
 /** Longest path a Unix socket address holds (sun_path is 108 bytes with its NUL). */
 const MAX_SOCKET_PATH = 107;
 /** Host uids for sandboxes when Paddock runs as root: one per sandbox, far from real users. */
@@ -124,7 +126,8 @@ export class LocalSandboxDriver implements SandboxDriver {
     const dir = path.join(this.#root, spec.name);
     const workspace = this.workspaceOf(spec.name);
     const run = path.join(dir, 'run');
-    const socket = path.join(run, 'runtime.sock');
+    // On the host only: nothing in the sandbox can replace it with a listener of its own.
+    const socket = path.join(dir, 'runtime.sock');
     if (Buffer.byteLength(socket) > MAX_SOCKET_PATH) {
       throw new SandboxError(`sandbox ${spec.name}: the runtime's socket path ${socket} is longer than the ${MAX_SOCKET_PATH} bytes a Unix socket allows; set PADDOCK_DATA_DIR to a shorter path.`, { terminal: true });
     }
@@ -132,6 +135,8 @@ export class LocalSandboxDriver implements SandboxDriver {
     await mkdir(workspace, { recursive: true, mode: 0o700 });
     await mkdir(run, { recursive: true, mode: 0o700 });
     await rm(socket, { force: true });
+    // The mount point of the egress socket, made here because /run/paddock is read-only inside.
+    if (spec.egress) await writeFile(path.join(run, 'egress.sock'), '', { flag: 'a' });
     if (uid !== undefined) for (const d of [dir, workspace, run]) await chown(d, uid, uid);
     await chmod(dir, 0o700);
 
@@ -139,8 +144,8 @@ export class LocalSandboxDriver implements SandboxDriver {
     await createGroups(this.limits, spec.name, limits);
     const bwrap = this.isolation === 'bwrap';
     const inside = bwrap
-      ? { workspace: INSIDE.workspace, socket: INSIDE.runtimeSocket, egress: INSIDE.egressSocket, entry: `${INSIDE.code}/harnesses/runtime/src/main.ts`, node: INSIDE.runtimeNode }
-      : { workspace, socket, egress: spec.egress?.socketPath, entry: RUNTIME_ENTRY, node: process.execPath };
+      ? { workspace: INSIDE.workspace, egress: INSIDE.egressSocket, entry: `${INSIDE.code}/harnesses/runtime/src/main.ts`, node: INSIDE.runtimeNode }
+      : { workspace, egress: spec.egress?.socketPath, entry: RUNTIME_ENTRY, node: process.execPath };
     const harnessFile = spec.harnessFile && bwrap ? insideHarnessFile(spec.harnessFile) : { path: spec.harnessFile, bind: undefined };
     if (spec.egress) await chmod(spec.egress.socketPath, 0o666).catch(() => undefined);
     const env: Record<string, string> = {
@@ -149,7 +154,7 @@ export class LocalSandboxDriver implements SandboxDriver {
       HOME: inside.workspace,
       LANG: 'C.UTF-8',
       PADDOCK_RUNTIME_TOKEN_FD: '3',
-      PADDOCK_RUNTIME_SOCKET: inside.socket,
+      PADDOCK_RUNTIME_LISTEN_FD: String(LISTEN_FD),
       PADDOCK_WORKSPACE: inside.workspace,
       PADDOCK_SESSION_ID: spec.sessionId,
       PADDOCK_HARNESS: spec.harness.adapter,
@@ -184,13 +189,20 @@ export class LocalSandboxDriver implements SandboxDriver {
     const wrapper = ['/bin/sh', '-c', `${rlimits}read -r _ && exec "$@"`, 'paddock-sandbox', ...argv];
     report('PROVISIONING', `starting local runtime (${bwrap ? 'bubblewrap' : 'unisolated process'})`);
 
-    const child = spawn(wrapper[0]!, wrapper.slice(1), {
-      env,
-      cwd: dir,
-      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
-      detached: true,
-      ...(uid !== undefined ? { uid, gid: uid } : {}),
-    });
+    const listener = await bindSocket(socket, path.join(dir, '.bind.sock'));
+    let child: ChildProcess;
+    try {
+      child = spawn(wrapper[0]!, wrapper.slice(1), {
+        env,
+        cwd: dir,
+        stdio: ['pipe', 'pipe', 'pipe', 'pipe', listener.fd],
+        detached: true,
+        ...(uid !== undefined ? { uid, gid: uid } : {}),
+      });
+    } finally {
+      // The child holds its own copy of the listening socket now.
+      await listener.release();
+    }
     this.#children.set(spec.name, child);
     const logFile = createWriteStream(path.join(dir, 'runtime.log'), { flags: 'a', mode: 0o600 });
     child.stderr!.pipe(logFile);
@@ -310,8 +322,8 @@ export class LocalSandboxDriver implements SandboxDriver {
         logFile.write(`${line}\n`);
         if (!line.includes('"listening"')) return;
         try {
-          const parsed = JSON.parse(line) as { event?: string; socket?: string };
-          if (parsed.event === 'listening' && typeof parsed.socket === 'string') {
+          const parsed = JSON.parse(line) as { event?: string; fd?: number };
+          if (parsed.event === 'listening' && parsed.fd === LISTEN_FD) {
             clearTimeout(timer);
             child.off('exit', onExit);
             resolve();
@@ -346,6 +358,24 @@ function proxyEnv(egressSocket: string, proxyToken: string, port: number): Recor
     // Node's own fetch and http honour the variables above only when asked to.
     NODE_USE_ENV_PROXY: '1',
   };
+}
+
+/**
+ * Binds the runtime's socket on the host and returns its file descriptor for the child
+ * to inherit. It is bound under a temporary name and renamed into place, because
+ * closing our copy of the server unlinks the name it was bound to.
+ */
+async function bindSocket(socket: string, temporary: string): Promise<{ fd: number; release(): Promise<void> }> {
+  await rm(temporary, { force: true });
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(temporary, () => resolve());
+  });
+  // Node exposes a listening pipe's descriptor only on its handle.
+  const fd = (server as unknown as { _handle: { fd: number } })._handle.fd;
+  await rename(temporary, socket);
+  return { fd, release: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 function freeLoopbackPort(): Promise<number> {

@@ -9,7 +9,6 @@ export const SANDBOX_UID = 1000;
 export const INSIDE = {
   workspace: '/workspace',
   run: '/run/paddock',
-  runtimeSocket: '/run/paddock/runtime.sock',
   egressSocket: '/run/paddock/egress.sock',
   code: '/opt/paddock',
   harnessFile: '/opt/paddock/harness.yaml',
