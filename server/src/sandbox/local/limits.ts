@@ -140,19 +140,6 @@ export async function attachToGroups(enforcement: LimitEnforcement, name: string
   for (const dir of groupDirs(enforcement, name)) await writeFile(path.join(dir, 'cgroup.procs'), String(pid));
 }
 
-/** Whether the kernel OOM-killed something in the sandbox's memory group. */
-export async function oomKills(enforcement: LimitEnforcement, name: string): Promise<number> {
-  const file =
-    enforcement.kind === 'cgroup2'
-      ? path.join(enforcement.root, name, 'memory.events')
-      : enforcement.kind === 'cgroup1'
-        ? path.join(enforcement.roots.memory, name, 'memory.oom_control')
-        : null;
-  if (!file) return 0;
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return Number(/oom_kill (\d+)/.exec(text)?.[1] ?? 0);
-}
-
 /** Removes the sandbox's groups once its processes are gone (a group with members cannot be removed). */
 export async function removeGroups(enforcement: LimitEnforcement, name: string): Promise<void> {
   for (const dir of groupDirs(enforcement, name)) {
