@@ -216,9 +216,12 @@ describe('local sandbox driver', () => {
     egress.close();
   });
 
-  it('fails by the deadline with the log file named when the runtime cannot start', async () => {
+  it('fails by the deadline with the log file named when the runtime cannot start, and leaves nothing behind', async () => {
     // An empty token makes the runtime refuse to start.
-    await expect(driver.start(spec({ token: '' }), { deadline: Date.now() + 30_000, report: () => undefined })).rejects.toThrow(/exited with code 1 while starting; see .*runtime\.log/);
+    const s = spec({ token: '' });
+    await expect(driver.start(s, { deadline: Date.now() + 30_000, report: () => undefined })).rejects.toThrow(/exited with code 1 while starting; see .*runtime\.log/);
+    expect(await driver.list()).toEqual([]);
+    for (const group of groupDirs(driver.limits, s.name)) await expect(stat(group)).rejects.toThrow(/ENOENT/);
   });
 });
 

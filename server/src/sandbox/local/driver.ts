@@ -229,9 +229,15 @@ export class LocalSandboxDriver implements SandboxDriver {
       throw error instanceof SandboxError ? error : new SandboxError(`sandbox ${spec.name}: ${(error as Error).message}`);
     }
 
-    await listening;
     const url = unixEndpoint(socket);
-    await waitForHealth(new RuntimeClient({ baseUrl: url, token: spec.token, timeoutMs: 1_000 }), deadline, spec.name);
+    try {
+      await listening;
+      await waitForHealth(new RuntimeClient({ baseUrl: url, token: spec.token, timeoutMs: 1_000 }), deadline, spec.name);
+    } catch (error) {
+      // Leave nothing behind: no processes, no cgroups.
+      await this.#kill(spec.name);
+      throw error;
+    }
     report('READY', 'runtime is answering');
     return { url };
   }
