@@ -1,6 +1,6 @@
 import type { HarnessAdapter } from './adapters/adapter.ts';
 import type { Logger } from './log.ts';
-import type { Session } from './session/session.ts';
+import type { SandboxFacts, Session } from './session/session.ts';
 import type { TurnRunner } from './turns/turn-runner.ts';
 
 /** Shared state the route handlers work on. */
@@ -12,6 +12,8 @@ export interface App {
   readonly runner: TurnRunner;
   /** The sandbox's own environment, the base for commands. */
   readonly processEnv: NodeJS.ProcessEnv;
+  /** What the sandbox around the runtime provides. */
+  readonly sandbox: SandboxFacts;
   session: Session | null;
   /** Aborts for in-flight `/v1/exec` commands, so shutdown can stop them. */
   readonly execs: Set<AbortController>;

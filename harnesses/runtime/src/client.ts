@@ -1,3 +1,4 @@
+import { Agent, fetch as undiciFetch } from 'undici';
 import type {
   AttachRequest,
   AttachResponse,
@@ -19,7 +20,7 @@ export type * from './events.ts';
 export { isTerminalEvent } from './events.ts';
 
 export interface RuntimeClientOptions {
-  /** e.g. `http://10.0.0.7:8080` (no trailing path). */
+  /** e.g. `http://10.0.0.7:8080` (no trailing path), or `unix:/path/to/runtime.sock`. */
   baseUrl: string;
   token: string;
   /** Deadline for non-streaming calls (default 30 s; exec adds its own timeout on top). */
@@ -53,18 +54,36 @@ async function errorFrom(res: Response): Promise<RuntimeError> {
   }
 }
 
+const UNIX_PREFIX = 'unix:';
+
+/** The endpoint of a runtime that listens on a Unix socket (local sandboxes have no network). */
+export function unixEndpoint(socketPath: string): string {
+  return `${UNIX_PREFIX}${socketPath}`;
+}
+
+/** `fetch` over one Unix socket: every URL's host is ignored. */
+function socketFetch(socketPath: string): typeof fetch {
+  const dispatcher = new Agent({ connect: { socketPath } });
+  const viaSocket = (input: string, init?: RequestInit) => undiciFetch(input, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher });
+  return viaSocket as unknown as typeof fetch;
+}
+
 /** Typed client for the harness runtime's HTTP API, used by the platform. */
 export class RuntimeClient {
   readonly #base: string;
+  /** The endpoint as given, for error messages. */
+  readonly #shown: string;
   readonly #auth: string;
   readonly #timeoutMs: number;
   readonly #fetch: typeof fetch;
 
   constructor(options: RuntimeClientOptions) {
-    this.#base = options.baseUrl.replace(/\/+$/, '');
+    const socketPath = options.baseUrl.startsWith(UNIX_PREFIX) ? options.baseUrl.slice(UNIX_PREFIX.length) : undefined;
+    this.#base = socketPath === undefined ? options.baseUrl.replace(/\/+$/, '') : 'http://runtime';
+    this.#shown = socketPath === undefined ? this.#base : options.baseUrl;
     this.#auth = `Bearer ${options.token}`;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
-    this.#fetch = options.fetch ?? fetch;
+    this.#fetch = options.fetch ?? (socketPath === undefined ? fetch : socketFetch(socketPath));
   }
 
   async #request(method: string, path: string, init: { body?: string; json?: boolean; signal?: AbortSignal; timeoutMs?: number } = {}): Promise<Response> {
@@ -77,7 +96,7 @@ export class RuntimeClient {
     } catch (error) {
       if (signal.aborted && init.signal) throw error;
       const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-      throw new RuntimeError(0, 'unreachable', `Could not reach the harness runtime at ${this.#base}: ${reason}`, { cause: error });
+      throw new RuntimeError(0, 'unreachable', `Could not reach the harness runtime at ${this.#shown}: ${reason}`, { cause: error });
     }
     if (!res.ok) throw await errorFrom(res);
     return res;

@@ -3,6 +3,7 @@ import { createAdapter } from './adapters/registry.ts';
 import { ConfigError, loadConfig, type RuntimeConfig } from './config.ts';
 import { loadDefinition } from './harness/load-definition.ts';
 import { createLogger } from './log.ts';
+import { startEgressRelay } from './network/egress-relay.ts';
 import { createRuntime, type Runtime } from './server.ts';
 
 /** Entry point inside the sandbox: configured by env, logs JSON to stdout, exits 0 on SIGTERM. */
@@ -17,20 +18,36 @@ try {
 
 const log = createLogger(config.logLevel);
 let runtime: Runtime;
-let port: number;
+let listening: { port: number } | { socket: string } | { fd: number };
 try {
   const definition = await loadDefinition({ harness: config.harness, file: config.harnessFile, dir: config.harnessDir });
   const adapter = createAdapter(definition, config.stateDir);
-  runtime = await createRuntime({ token: config.token, workspace: config.workspace, adapter, log });
-  port = await runtime.listen(config.port, config.host);
+  runtime = await createRuntime({
+    token: config.token,
+    workspace: config.workspace,
+    adapter,
+    log,
+    network: { private: config.privateNetwork },
+    memoryLimitBytes: config.memoryLimitBytes,
+  });
+  if (config.egress) await startEgressRelay({ ...config.egress, log });
+  if (config.listenFd !== undefined) {
+    await runtime.listenFd(config.listenFd);
+    listening = { fd: config.listenFd };
+  } else if (config.socket) {
+    await runtime.listenSocket(config.socket);
+    listening = { socket: config.socket };
+  } else {
+    listening = { port: await runtime.listen(config.port, config.host) };
+  }
 } catch (error) {
   // Unknown harness, unusable workspace, port in use: say so in one line and stop.
   log.fatal({ err: error }, `harness runtime failed to start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }
-// The parent (local sandbox driver) reads this line to learn the port when it asked for port 0.
-process.stdout.write(`${JSON.stringify({ event: 'listening', port })}\n`);
-log.info({ port, host: config.host, harness: config.harness, workspace: runtime.workspace }, 'harness runtime listening');
+// The parent (local sandbox driver) reads this line to learn where the runtime listens.
+process.stdout.write(`${JSON.stringify({ event: 'listening', ...listening })}\n`);
+log.info({ ...listening, harness: config.harness, workspace: runtime.workspace, egress: config.egress !== undefined }, 'harness runtime listening');
 
 const stop = (signal: NodeJS.Signals) => {
   log.info({ signal }, 'shutting down');

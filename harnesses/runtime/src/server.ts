@@ -1,4 +1,4 @@
-import { mkdir, realpath } from 'node:fs/promises';
+import { mkdir, realpath, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HarnessAdapter } from './adapters/adapter.ts';
@@ -21,6 +21,9 @@ export interface RuntimeOptions {
   log: Logger;
   /** Base environment for commands; defaults to `process.env`. */
   processEnv?: NodeJS.ProcessEnv;
+  /** `private`: the sandbox has a network namespace of its own (local sandboxes). */
+  network?: { private: boolean };
+  memoryLimitBytes?: number | undefined;
 }
 
 export interface Runtime {
@@ -29,6 +32,10 @@ export interface Runtime {
   readonly workspace: string;
   /** Listens and resolves with the bound port (useful with port 0). */
   listen(port: number, host?: string): Promise<number>;
+  /** Listens on a Unix socket, replacing a stale socket file left by an earlier run. */
+  listenSocket(path: string): Promise<void>;
+  /** Accepts on a socket the parent already bound and passed down as this file descriptor. */
+  listenFd(fd: number): Promise<void>;
   /** Cancels the running turn and exec commands, then closes the server. Idempotent. */
   shutdown(): Promise<void>;
 }
@@ -45,6 +52,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     log: options.log,
     runner: new TurnRunner(options.adapter, workspace, options.log),
     processEnv: options.processEnv ?? process.env,
+    sandbox: { privateNetwork: options.network?.private ?? false, memoryLimitBytes: options.memoryLimitBytes },
     session: null,
     execs: new Set(),
     shuttingDown: false,
@@ -76,6 +84,24 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         server.listen(port, host, () => {
           server.off('error', reject);
           resolve((server.address() as AddressInfo).port);
+        });
+      }),
+    listenSocket: async (socketPath) => {
+      await rm(socketPath, { force: true });
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(socketPath, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    },
+    listenFd: (fd) =>
+      new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ fd }, () => {
+          server.off('error', reject);
+          resolve();
         });
       }),
     shutdown: () => (closing ??= shutdown()),

@@ -59,6 +59,11 @@ describe('POST /v1/exec', () => {
     expect(result.stdout).toMatch(/\[output truncated: 1951424 more bytes\]$/);
   });
 
+  it('replaces NUL bytes in output, which text storage refuses', async () => {
+    const result = await h.client.exec({ command: "printf 'a\\000b'" });
+    expect(result.stdout).toBe('a\uFFFDb');
+  });
+
   it('rejects bad input with 400', async () => {
     for (const body of ['nope', '{}', JSON.stringify({ command: '' }), JSON.stringify({ command: 'true', timeoutMs: -1 })]) {
       const res = await raw(h, '/v1/exec', { method: 'POST', body });

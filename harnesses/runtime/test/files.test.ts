@@ -1,4 +1,4 @@
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raw, startHarness, type Harness } from './harness.ts';
@@ -57,6 +57,31 @@ describe('workspace files', () => {
     // A symlink that stays inside is fine.
     await symlink(path.join(h.workspace, 'src'), path.join(h.workspace, 'src-link'));
     expect(await h.client.readFile('src-link/a.md')).toBe('# a');
+  });
+
+  it('refuses writes through symlinks, dangling ones included, and leaves their targets untouched', async () => {
+    const outside = path.join(path.dirname(h.workspace), `victim-${Date.now()}`);
+    await mkdir(outside, { recursive: true });
+    // Dangling: the target does not exist yet; following it would create it outside.
+    await symlink(path.join(outside, 'planted.txt'), path.join(h.workspace, 'dangling'));
+    // Pointing inside: still a symlink, still refused, so a link swapped later cannot redirect a write.
+    await writeFile(path.join(h.workspace, 'target.txt'), 'original');
+    await symlink(path.join(h.workspace, 'target.txt'), path.join(h.workspace, 'inside-link'));
+    for (const p of ['dangling', 'inside-link']) {
+      const res = await raw(h, `/v1/files/content?path=${p}`, { method: 'PUT', body: 'attack' });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { code: string; message: string } }).error.message).toMatch(/symlink/);
+    }
+    expect(await readdir(outside)).toEqual([]);
+    expect(await readFile(path.join(h.workspace, 'target.txt'), 'utf8')).toBe('original');
+    // The agent's own write_file tool goes through the same check.
+    await h.client.attach(h.attachRequest());
+    const results: string[] = [];
+    for await (const event of h.client.startTurn({ turnId: `w-${Date.now()}`, content: '/write dangling attack' })) {
+      if (event.type === 'tool.result') results.push(JSON.stringify(event));
+    }
+    expect(results.join('\n')).toMatch(/symlink/);
+    expect(await readdir(outside)).toEqual([]);
   });
 
   it('answers missing files with 404 and directories with 400', async () => {

@@ -1,11 +1,12 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import net from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { startMockLlm, type MockLlm } from '@paddock/mock-llm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RuntimeClient } from '../src/client.ts';
+import { RuntimeClient, unixEndpoint } from '../src/client.ts';
 import type { RuntimeEvent } from '../src/events.ts';
 
 const packageDir = path.resolve(import.meta.dirname, '..');
@@ -41,6 +42,51 @@ async function listeningPort(lines: AsyncIterator<string>): Promise<number> {
 }
 
 describe('the runtime process', () => {
+  it('reads its token from a pipe, listens on a Unix socket and relays a loopback port to the egress socket', async () => {
+    const socket = path.join(dir, 'runtime.sock');
+    const egressSocket = path.join(dir, 'egress.sock');
+    const seen: string[] = [];
+    const egress = net.createServer((conn) => conn.once('data', (chunk) => conn.end(`relayed:${chunk.toString()}`)));
+    await new Promise<void>((resolve) => egress.listen(egressSocket, resolve));
+    const egressPort = 20_000 + Math.floor(Math.random() * 20_000);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: packageDir,
+      env: { PATH: process.env.PATH ?? '', PADDOCK_WORKSPACE: path.join(dir, 'ws-socket'), PADDOCK_RUNTIME_TOKEN_FD: '3', PADDOCK_RUNTIME_SOCKET: socket, PADDOCK_EGRESS_SOCKET: egressSocket, PADDOCK_EGRESS_PORT: String(egressPort) },
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    });
+    (child.stdio[3] as NodeJS.WritableStream).end('piped-token\n');
+    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+    for (;;) {
+      const { value, done } = await lines.next();
+      if (done) throw new Error('runtime exited before listening');
+      const line = JSON.parse(value) as { event?: string; socket?: string };
+      if (line.event === 'listening') {
+        expect(line.socket).toBe(socket);
+        break;
+      }
+    }
+    const client = new RuntimeClient({ baseUrl: unixEndpoint(socket), token: 'piped-token' });
+    expect((await client.health()).ok).toBe(true);
+    await expect(new RuntimeClient({ baseUrl: unixEndpoint(socket), token: 'wrong' }).health()).rejects.toMatchObject({ status: 401 });
+    // Commands do not get the token's pipe either.
+    const probe = await client.exec({ command: 'echo "${PADDOCK_RUNTIME_TOKEN:-none} ${PADDOCK_RUNTIME_TOKEN_FD:-none}"; cat /proc/self/fd/3 2>&1 | head -c 100 || true' });
+    expect(probe.stdout).not.toContain('piped-token');
+    expect(probe.stdout.split('\n')[0]).toBe('none none');
+    const reply = await new Promise<string>((resolve, reject) => {
+      const conn = net.connect(egressPort, '127.0.0.1', () => conn.write('CONNECT example.com:443 HTTP/1.1\r\n\r\n'));
+      let data = '';
+      conn.on('data', (chunk) => (data += chunk.toString()));
+      conn.on('end', () => resolve(data));
+      conn.on('error', reject);
+    });
+    seen.push(reply);
+    expect(seen).toEqual(['relayed:CONNECT example.com:443 HTTP/1.1\r\n\r\n']);
+    const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    egress.close();
+  });
+
   it('exits 1 with a clear message when the token is missing', async () => {
     const { child, exit } = spawnRuntime({});
     let stderr = '';

@@ -43,6 +43,7 @@ const envSchema = z.object({
   PADDOCK_TEAM_MAX_SANDBOXES: z.coerce.number().int().min(0).default(100),
   PADDOCK_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
   PADDOCK_SANDBOX_ISOLATION: z.enum(['auto', 'bwrap', 'none']).default('auto'),
+  PADDOCK_SANDBOX_PIDS: z.coerce.number().int().min(16).max(1_000_000).default(512),
   PADDOCK_SANDBOX_IDLE_SECONDS: z.coerce.number().min(1).default(600),
   PADDOCK_SANDBOX_PROVISION_TIMEOUT_SECONDS: z.coerce.number().min(1).default(120),
   PADDOCK_TURN_STALE_SECONDS: z.coerce.number().min(1).default(30),
@@ -112,6 +113,8 @@ export type Config = {
   worker: {
     concurrency: number;
     isolation: 'auto' | 'bwrap' | 'none';
+    /** Most processes and threads one local sandbox may run. */
+    pidsLimit: number;
     idleTimeoutMs: number;
     provisionTimeoutMs: number;
     staleTurnMs: number;
@@ -127,8 +130,8 @@ export type Config = {
   egress: {
     /** Private ranges the operator lets sandboxes reach (`PADDOCK_EGRESS_PRIVATE_ALLOW`). */
     privateAllow: PrivateAllowList;
-    /** Unix socket the worker's egress proxy listens on for local sandboxes. */
-    socketPath: string;
+    /** Unix socket the worker's egress proxy listens on for local sandboxes; unset, one per worker in the data dir. */
+    socketPath: string | undefined;
     /** TCP address of the standalone egress proxy (`bin/egress.ts`, the Kubernetes Deployment). */
     listen: { host: string; port: number };
     /** How Kubernetes sandbox pods reach the egress proxy (its Service). */
@@ -255,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     worker: {
       concurrency: e.PADDOCK_WORKER_CONCURRENCY,
       isolation: e.PADDOCK_SANDBOX_ISOLATION,
+      pidsLimit: e.PADDOCK_SANDBOX_PIDS,
       idleTimeoutMs: e.PADDOCK_SANDBOX_IDLE_SECONDS * 1000,
       provisionTimeoutMs: e.PADDOCK_SANDBOX_PROVISION_TIMEOUT_SECONDS * 1000,
       staleTurnMs: e.PADDOCK_TURN_STALE_SECONDS * 1000,
@@ -270,7 +274,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mockTokensPerSecond: e.PADDOCK_MOCK_TOKENS_PER_SECOND,
     egress: {
       privateAllow,
-      socketPath: e.PADDOCK_EGRESS_SOCKET ? path.resolve(baseDir(env), e.PADDOCK_EGRESS_SOCKET) : path.join(dataDir, 'egress.sock'),
+      socketPath: e.PADDOCK_EGRESS_SOCKET ? path.resolve(baseDir(env), e.PADDOCK_EGRESS_SOCKET) : undefined,
       listen: { host: e.PADDOCK_EGRESS_HOST, port: e.PADDOCK_EGRESS_LISTEN_PORT },
       url: (e.PADDOCK_EGRESS_URL ?? `http://paddock-egress.${e.PADDOCK_K8S_PLATFORM_NAMESPACE}.svc:3128`).replace(/\/$/, ''),
     },

@@ -4,15 +4,13 @@ import type { SandboxDriver } from './driver.ts';
 import { KubernetesSandboxDriver } from './kubernetes/driver.ts';
 import { loadKubeConfig } from './kubernetes/kube/config.ts';
 import { kubernetesSettings } from './kubernetes/settings.ts';
-import { detectIsolation, LocalSandboxDriver } from './local/driver.ts';
+import { LocalSandboxDriver } from './local/driver.ts';
 
 /** The driver `PADDOCK_SANDBOX_DRIVER` selects. */
 export async function createSandboxDriver(config: Config, log: Logger, egressCaPem: string): Promise<SandboxDriver> {
   switch (config.sandboxDriver) {
-    case 'local': {
-      const isolation = config.worker.isolation === 'auto' ? detectIsolation(log) : config.worker.isolation;
-      return new LocalSandboxDriver({ dataDir: config.dataDir, log, isolation });
-    }
+    case 'local':
+      return LocalSandboxDriver.create({ dataDir: config.dataDir, log, isolation: config.worker.isolation, pidsLimit: config.worker.pidsLimit });
     case 'kubernetes':
       return KubernetesSandboxDriver.create({ kubeConfig: loadKubeConfig(config.kubernetes), settings: kubernetesSettings(config, egressCaPem), log });
   }

@@ -86,6 +86,8 @@ describe('resilience', () => {
         LITELLM_API_BASE: mock.url,
         LITELLM_API_KEY: 'k',
         PADDOCK_LOG_LEVEL: 'warn',
+        // This test is about the worker: plain-process sandboxes reach the mock model without an egress proxy.
+        PADDOCK_SANDBOX_ISOLATION: 'none',
       },
       stdio: 'ignore',
     });

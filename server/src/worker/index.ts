@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import path from 'node:path';
 import { Logger as GraphileLogger, run, type Runner, type TaskList } from 'graphile-worker';
 import pg from 'pg';
 import { createDb } from '../db/index.ts';
@@ -55,7 +56,9 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
   const driver = await createSandboxDriver(config, log, authority.certPem);
   // Local sandboxes leave through this worker's proxy on a Unix socket; Kubernetes
   // sandboxes through the egress Deployment (bin/egress.ts) at its Service address.
-  const egress = driver.kind === 'local' ? await startEgress(services, gateway, { socketPath: config.egress.socketPath }, opts) : null;
+  // One socket per worker: workers sharing a data dir must not take over each other's.
+  const egressSocket = config.egress.socketPath ?? path.join(config.dataDir, `egress-${workerId.slice(-8)}.sock`);
+  const egress = driver.kind === 'local' ? await startEgress(services, gateway, { socketPath: egressSocket }, opts) : null;
   const loopback = egress && opts.egressLoopback ? await startEgress(services, gateway, { host: '127.0.0.1', port: 0 }, opts) : null;
   const proxyUrl = driver.kind === 'kubernetes' ? config.egress.url : loopback ? `http://${loopback.address}` : undefined;
   const sandboxes = new SandboxService({
@@ -70,7 +73,7 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
       provisionTimeoutMs: config.worker.provisionTimeoutMs,
       idleTimeoutMs: config.worker.idleTimeoutMs,
       gateway,
-      egress: { socketPath: config.egress.socketPath, proxyUrl, caPem: authority.certPem },
+      egress: { socketPath: egressSocket, proxyUrl, caPem: authority.certPem },
     },
   });
   const shutdown = new AbortController();

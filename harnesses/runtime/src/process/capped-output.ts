@@ -25,8 +25,9 @@ export class CappedOutput {
     return this.#dropped > 0;
   }
 
+  /** The output as text; NUL bytes become U+FFFD, since text columns and most consumers refuse them. */
   text(): string {
-    const text = Buffer.concat(this.#chunks, this.#kept).toString('utf8');
+    const text = Buffer.concat(this.#chunks, this.#kept).toString('utf8').replaceAll('\0', '\uFFFD');
     return this.#dropped > 0 ? `${text}\n[output truncated: ${this.#dropped} more bytes]` : text;
   }
 }

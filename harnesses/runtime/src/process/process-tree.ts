@@ -54,3 +54,35 @@ export function signalAll(root: number, pids: Iterable<number>, signal: NodeJS.S
   send(-root);
   for (const pid of pids) send(pid);
 }
+
+/**
+ * Kills processes that commands left behind after leaving their process group and
+ * their parent (`setsid cmd &`, double forks). Only inside a sandbox's own PID
+ * namespace, where the runtime is a child of the namespace's init (pid 1): orphans are
+ * re-parented to that init, so every other child of pid 1 is a leftover. Elsewhere
+ * there is no telling a leftover from an unrelated process, so nothing is done.
+ */
+export function killLeftovers(): void {
+  if (process.ppid !== 1) return;
+  const orphans: number[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const pid = Number(entry);
+    if (pid !== process.pid && pid !== 1 && parentOf(entry) === 1) orphans.push(pid);
+  }
+  for (const orphan of orphans) {
+    const tree = descendantsOf(orphan);
+    for (const pid of [orphan, ...tree]) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+}

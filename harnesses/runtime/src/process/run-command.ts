@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { CappedOutput } from './capped-output.ts';
+import { killLeftovers } from './process-tree.ts';
 
 export interface RunOptions {
   command: string;
@@ -12,6 +13,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** `none`: a private network namespace with only loopback. Fails closed if it cannot be made. */
   network?: 'host' | 'none';
+  /** The sandbox's memory limit, named when the kernel kills a command. */
+  memoryLimitBytes?: number | undefined;
 }
 
 export interface RunResult {
@@ -33,6 +36,12 @@ const PIPE_DRAIN_MS = 200;
 
 function signalExitCode(signal: NodeJS.Signals | null): number {
   return signal ? 128 + (constants.signals[signal] ?? 0) : 1;
+}
+
+/** Why a command died of a SIGKILL nobody here sent: almost always the memory limit. */
+function killedNote(memoryLimitBytes: number | undefined): string {
+  const limit = memoryLimitBytes === undefined ? '' : ` of ${Math.round(memoryLimitBytes / 1024 / 1024)} MiB`;
+  return `[killed (SIGKILL): the command most likely used more than the sandbox's memory limit${limit}]`;
 }
 
 /** Signals the whole process group: the shell runs as its leader (`detached`). */
@@ -83,7 +92,13 @@ export function runCommand(options: RunOptions): Promise<RunResult> {
       options.signal?.removeEventListener('abort', onAbort);
       child.stdout.destroy();
       child.stderr.destroy();
+      // Nothing a command starts outlives it: its group, and whatever it detached.
+      killGroup(child.pid, 'SIGKILL');
+      killLeftovers();
       if (error) stderr.push(Buffer.from(`${error.message}\n`));
+      // SIGKILL nobody here sent, to the command or to what its shell ran last (exit 137).
+      const killed = exit?.signal === 'SIGKILL' || exit?.code === 128 + constants.signals.SIGKILL;
+      if (killed && !timedOut && !cancelled) stderr.push(Buffer.from(`${killedNote(options.memoryLimitBytes)}\n`));
       const code = error ? 127 : exit?.code ?? signalExitCode(exit?.signal ?? null);
       resolve({
         exitCode: code,

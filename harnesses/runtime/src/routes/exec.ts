@@ -34,6 +34,7 @@ export function execRoutes(app: App): Route[] {
             command,
             cwd: app.workspace,
             env: app.session?.commandEnv ?? baseCommandEnv(app.processEnv),
+            memoryLimitBytes: app.sandbox.memoryLimitBytes,
             timeoutMs,
             maxOutputBytes: MAX_OUTPUT_BYTES,
             network: app.session?.limits.commandNetwork ?? 'host',

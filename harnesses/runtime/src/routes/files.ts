@@ -44,7 +44,7 @@ export function fileRoutes(app: App): Route[] {
       auth: true,
       handle: async ({ req, res, url }) => {
         const { target, shown } = await resolve(pathParam(url));
-        const size = await writeText(target, shown, await readBody(req, BODY_LIMITS.file));
+        const size = await writeText(app.workspace, target, shown, await readBody(req, BODY_LIMITS.file));
         const body: WriteFileResponse = { path: shown, size };
         sendJson(res, 200, body);
       },

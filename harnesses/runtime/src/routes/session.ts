@@ -19,7 +19,7 @@ export function sessionRoutes(app: App): Route[] {
           throw conflict(`Turn ${app.runner.current.id} is running; cancel it before re-attaching the session.`);
         }
         // Re-attaching replaces everything: this is how a fresh sandbox is rehydrated.
-        app.session = createSession(input, app.processEnv);
+        app.session = createSession(input, app.processEnv, app.sandbox);
         app.log.info(
           { sessionId: input.sessionId, model: input.model, messages: input.history.length, envVars: Object.keys(input.env).length },
           'session attached',

@@ -1,5 +1,5 @@
 import type { GatewayConfig, HistoryMessage } from '../api.ts';
-import { PRIVATE_ENV_NAMES } from '../config.ts';
+import { PRIVATE_ENV_NAMES, PROXY_ENV_NAMES } from '../config.ts';
 import type { ResolvedLimits } from './limits.ts';
 import type { AttachInput } from './parse-attach.ts';
 
@@ -16,6 +16,14 @@ export interface Session {
   readonly agentEnv: Readonly<Record<string, string>>;
   /** Grows as turns run, so the next turn continues the conversation. */
   readonly history: HistoryMessage[];
+  readonly sandbox: Readonly<SandboxFacts>;
+}
+
+/** What the sandbox around the runtime provides, as its driver configured it. */
+export interface SandboxFacts {
+  /** The sandbox has a network namespace of its own whose only way out is the egress relay. */
+  privateNetwork: boolean;
+  memoryLimitBytes: number | undefined;
 }
 
 /** The sandbox's environment minus what only the runtime may see. */
@@ -27,17 +35,25 @@ export function baseCommandEnv(processEnv: NodeJS.ProcessEnv): Record<string, st
   return env;
 }
 
-export function createSession(input: AttachInput, processEnv: NodeJS.ProcessEnv): Session {
+export function createSession(input: AttachInput, processEnv: NodeJS.ProcessEnv, sandbox: SandboxFacts = { privateNetwork: false, memoryLimitBytes: undefined }): Session {
   const commandEnv = { ...baseCommandEnv(processEnv), ...input.env };
   for (const name of PRIVATE_ENV_NAMES) delete commandEnv[name];
+  let limits = input.limits;
+  if (sandbox.privateNetwork && limits.commandNetwork === 'none') {
+    // The sandbox is already cut off but for the egress relay (and cannot make another
+    // namespace): commands without network simply do not get the proxy.
+    for (const name of PROXY_ENV_NAMES) delete commandEnv[name];
+    limits = { ...limits, commandNetwork: 'host' };
+  }
   return {
     id: input.sessionId,
     systemPrompt: input.systemPrompt,
     model: input.model,
     gateway: input.gateway,
-    limits: input.limits,
+    limits,
     commandEnv,
     agentEnv: input.env,
     history: [...input.history],
+    sandbox,
   };
 }

@@ -1,7 +1,9 @@
-import { lstat, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileEntry, FileType } from '../api.ts';
 import { badRequest, HttpError, notFound, tooLarge } from '../http/errors.ts';
+import { isInside } from './paths.ts';
 
 /** Largest file `readText` returns. */
 export const MAX_READ_BYTES = 16 * 1024 * 1024;
@@ -53,13 +55,24 @@ export async function readText(file: string, shown: string, maxBytes = MAX_READ_
   }
 }
 
-/** Writes a text file, creating its parent directories. */
-export async function writeText(file: string, shown: string, content: string | Buffer): Promise<number> {
+/**
+ * Writes a text file inside `root`, creating its parent directories. Symlinks are
+ * never followed for the file itself (O_NOFOLLOW), and the parent is checked again
+ * after it is created, so a link placed by a command cannot redirect the write.
+ */
+export async function writeText(root: string, file: string, shown: string, content: string | Buffer): Promise<number> {
   try {
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, content);
+    if (!isInside(root, await realpath(path.dirname(file)))) throw badRequest(`A parent of "${shown}" is a symlink to outside the workspace.`);
+    const handle = await open(file, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644);
+    try {
+      await handle.writeFile(content);
+    } finally {
+      await handle.close();
+    }
     return typeof content === 'string' ? Buffer.byteLength(content) : content.length;
   } catch (error) {
-    throw fsError(error, shown);
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw badRequest(`"${shown}" is a symlink; file writes do not follow symlinks. Remove it or write to the file it points to.`);
+    throw error instanceof HttpError ? error : fsError(error, shown);
   }
 }

@@ -1,10 +1,13 @@
-import { realpath } from 'node:fs/promises';
+import { readlink, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { badRequest } from '../http/errors.ts';
 
-const isInside = (root: string, candidate: string) => candidate === root || candidate.startsWith(root + path.sep);
+export const isInside = (root: string, candidate: string) => candidate === root || candidate.startsWith(root + path.sep);
 
-/** Real path of `target`, or of its nearest existing ancestor when it does not exist yet. */
+/**
+ * Real path of `target`, or of its nearest existing ancestor when it does not exist yet.
+ * A dangling symlink counts as existing: its target is where a write would land.
+ */
 async function nearestRealPath(target: string): Promise<string> {
   let current = target;
   for (;;) {
@@ -13,6 +16,8 @@ async function nearestRealPath(target: string): Promise<string> {
     } catch (error) {
       const parent = path.dirname(current);
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || parent === current) throw error;
+      const link = await readlink(current).catch(() => null);
+      if (link !== null) return path.resolve(parent, link);
       current = parent;
     }
   }

@@ -1,49 +1,121 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { trustEnv, trustFiles } from '../../egress/authority.ts';
+import { RuntimeClient, unixEndpoint } from '@paddock/harness-runtime/client';
 import type { Logger } from '../../log/index.ts';
 import { SandboxError, type SandboxDriver, type SandboxPhaseReport, type SandboxSpec } from '../driver.ts';
-import { bwrapArgs } from './bwrap.ts';
+import { bwrapArgs, type BwrapLayout } from './bwrap.ts';
+import { attachToGroups, createGroups, detectLimitEnforcement, groupDirs, removeGroups, rlimitCommands, sandboxLimits, type LimitEnforcement } from './limits.ts';
+import { INSIDE, systemDirArgs, writeRuntimeNode, writeSandboxEtc } from './rootfs.ts';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../../../..');
 export const RUNTIME_ENTRY = path.join(REPO_ROOT, 'harnesses/runtime/src/main.ts');
+const HARNESSES_DIR = path.join(REPO_ROOT, 'harnesses');
+const NODE_MODULES = path.join(REPO_ROOT, 'node_modules');
 /** Node's install prefix: .../bin/node → ... */
 const NODE_PREFIX = path.dirname(path.dirname(process.execPath));
+/** SIGUSR1 would open Node's inspector, which any process of the sandbox's uid could then drive. */
+const NODE_FLAGS = ['--disable-sigusr1'];
+/** The port inside the sandbox where HTTP_PROXY points (relayed to the egress socket). */
+const EGRESS_PORT = 3128;
+/** Where the runtime finds the listening socket the driver binds for it. */
+const LISTEN_FD = 4;
+/** Longest path a Unix socket address holds (sun_path is 108 bytes with its NUL). */
+const MAX_SOCKET_PATH = 107;
+/** Host uids for sandboxes when Paddock runs as root: one per sandbox, far from real users. */
+const SANDBOX_UID_BASE = 1_800_000_000;
+const SANDBOX_UID_SPAN = 100_000_000;
 
 export type Isolation = 'bwrap' | 'none';
 
-/** Prefers bubblewrap; says loudly when sandboxes will be plain processes. */
-export function detectIsolation(log: Logger): Isolation {
-  const probe = spawnSync('bwrap', ['--ro-bind', '/', '/', '--unshare-pid', '--proc', '/proc', '--dev', '/dev', '--', 'true'], { stdio: 'ignore' });
-  if (probe.status === 0) return 'bwrap';
-  log.warn(
-    'bubblewrap (bwrap) is not available: local sandboxes run as plain child processes with NO filesystem or PID isolation. Install bubblewrap (apt-get install bubblewrap) or use the kubernetes driver for untrusted agents.',
-  );
-  return 'none';
+export type LocalDriverOptions = {
+  dataDir: string;
+  log: Logger;
+  isolation: 'auto' | Isolation;
+  /** Most processes (and threads) one sandbox may run. */
+  pidsLimit: number;
+};
+
+/** A host uid of the sandbox's own (root only), so an escape from one sandbox reaches nothing of another. */
+function hostUidFor(name: string): number | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  let hash = 0x811c9dc5;
+  for (const char of name) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+  return SANDBOX_UID_BASE + (hash % SANDBOX_UID_SPAN);
 }
 
 /**
- * Runs each session's harness runtime as a child process with its own workspace,
- * inside bubblewrap namespaces when available. The environment is built from the
- * spec alone, so nothing of the platform's own environment leaks in.
+ * Runs each session's harness runtime as a child process with its own workspace. With
+ * bubblewrap (the default wherever it works) the runtime and everything it runs live in
+ * namespaces of their own on a minimal read-only root, as an unprivileged uid without
+ * capabilities and without network but for the egress proxy; the platform reaches the
+ * runtime over a Unix socket. Memory, processes and CPU are limited per sandbox with
+ * cgroups, else rlimits. The environment is built from the spec alone, so nothing of the
+ * platform's own environment leaks in.
  */
 export class LocalSandboxDriver implements SandboxDriver {
   readonly kind = 'local' as const;
+  readonly isolation: Isolation;
+  readonly limits: LimitEnforcement;
   readonly #root: string;
+  readonly #base: string;
   readonly #log: Logger;
-  readonly #isolation: Isolation;
-  readonly #hidden: string[];
+  readonly #pidsLimit: number;
+  readonly #system: string[];
   readonly #children = new Map<string, ChildProcess>();
 
-  constructor(opts: { dataDir: string; log: Logger; isolation: Isolation }) {
-    this.#root = path.join(opts.dataDir, 'sandboxes');
-    this.#log = opts.log.child({ component: 'local-sandbox' });
-    this.#isolation = opts.isolation;
-    this.#hidden = [opts.dataDir];
+  private constructor(opts: { root: string; base: string; log: Logger; isolation: Isolation; limits: LimitEnforcement; pidsLimit: number; system: string[] }) {
+    this.#root = opts.root;
+    this.#base = opts.base;
+    this.#log = opts.log;
+    this.isolation = opts.isolation;
+    this.limits = opts.limits;
+    this.#pidsLimit = opts.pidsLimit;
+    this.#system = opts.system;
+  }
+
+  /** Prepares the sandboxes' shared root, checks that bubblewrap works here and how limits can be enforced, and says so in the log. */
+  static async create(opts: LocalDriverOptions): Promise<LocalSandboxDriver> {
+    const log = opts.log.child({ component: 'local-sandbox' });
+    const root = path.join(opts.dataDir, 'sandboxes');
+    const base = path.join(opts.dataDir, 'sandbox-root');
+    await mkdir(root, { recursive: true, mode: 0o700 });
+    await mkdir(base, { recursive: true, mode: 0o700 });
+    if (process.getuid?.() === 0) {
+      // bwrap runs as each sandbox's own uid, which must be able to pass through (not
+      // list) these directories to reach its workspace and the shared root.
+      for (const dir of [opts.dataDir, root, base]) await chmod(dir, 0o711);
+    }
+    const system = await systemDirArgs();
+    let isolation: Isolation = 'none';
+    if (opts.isolation !== 'none') {
+      const problem = await probeBwrap(base, system);
+      if (problem === null) isolation = 'bwrap';
+      else if (opts.isolation === 'bwrap') throw new Error(`PADDOCK_SANDBOX_ISOLATION=bwrap, but bubblewrap cannot isolate sandboxes here: ${problem}`);
+      else {
+        log.warn(
+          { problem },
+          'bubblewrap cannot isolate sandboxes here: local sandboxes run as plain child processes with NO filesystem, user, PID or network isolation. Install bubblewrap (apt-get install bubblewrap) and allow unprivileged user namespaces, or use the kubernetes driver for untrusted agents.',
+        );
+      }
+    }
+    const limits = await detectLimitEnforcement();
+    const driver = new LocalSandboxDriver({ root, base, log, isolation, limits, pidsLimit: opts.pidsLimit, system });
+    log.info(
+      {
+        isolation,
+        sandboxUid: process.getuid?.() === 0 ? 'one unprivileged host uid per sandbox' : 'the platform user, mapped to uid 1000',
+        limits: limits.kind,
+        ...(limits.kind === 'rlimit' ? { limitsNote: `${limits.reason}; memory is capped with RLIMIT_DATA, CPU only by niceness` } : {}),
+      },
+      `local sandboxes: ${isolation === 'bwrap' ? 'bubblewrap namespaces' : 'UNISOLATED processes'}, limits enforced with ${limits.kind === 'cgroup2' ? 'cgroup v2' : limits.kind === 'cgroup1' ? 'cgroup v1 (memory, pids, cpu)' : 'rlimits'}`,
+    );
+    return driver;
   }
 
   workspaceOf(name: string): string {
@@ -54,49 +126,122 @@ export class LocalSandboxDriver implements SandboxDriver {
     await this.#kill(spec.name);
     const dir = path.join(this.#root, spec.name);
     const workspace = this.workspaceOf(spec.name);
-    await mkdir(workspace, { recursive: true });
-    // The sandbox's view of <dir>/run: Paddock's CA for the egress proxy's intercepted TLS.
     const run = path.join(dir, 'run');
-    const runInside = this.#isolation === 'bwrap' ? '/run/paddock' : run;
-    if (spec.egress) {
-      await mkdir(run, { recursive: true });
-      for (const [file, content] of Object.entries(trustFiles(spec.egress.caPem))) await writeFile(path.join(run, file), content);
+    // On the host only: nothing in the sandbox can replace it with a listener of its own.
+    const socket = path.join(dir, 'runtime.sock');
+    if (Buffer.byteLength(socket) > MAX_SOCKET_PATH) {
+      throw new SandboxError(`sandbox ${spec.name}: the runtime's socket path ${socket} is longer than the ${MAX_SOCKET_PATH} bytes a Unix socket allows; set PADDOCK_DATA_DIR to a shorter path.`, { terminal: true });
     }
+    const uid = hostUidFor(spec.name);
+    await mkdir(workspace, { recursive: true, mode: 0o700 });
+    await mkdir(run, { recursive: true, mode: 0o700 });
+    await rm(socket, { force: true });
+    // The mount point of the egress socket, made here because /run/paddock is read-only inside.
+    if (spec.egress) await writeFile(path.join(run, 'egress.sock'), '', { flag: 'a' });
+    // Paddock's CA, for TLS the egress proxy intercepts to substitute credentials.
+    if (spec.egress) for (const [file, content] of Object.entries(trustFiles(spec.egress.caPem))) await writeFile(path.join(run, file), content);
+    if (uid !== undefined) for (const d of [dir, workspace, run]) await chown(d, uid, uid);
+    await chmod(dir, 0o700);
+
+    const limits = sandboxLimits(spec.harness, this.#pidsLimit);
+    await createGroups(this.limits, spec.name, limits);
+    const bwrap = this.isolation === 'bwrap';
+    const inside = bwrap
+      ? { workspace: INSIDE.workspace, egress: INSIDE.egressSocket, entry: `${INSIDE.code}/harnesses/runtime/src/main.ts`, node: INSIDE.runtimeNode }
+      : { workspace, egress: spec.egress?.socketPath, entry: RUNTIME_ENTRY, node: process.execPath };
+    const harnessFile = spec.harnessFile && bwrap ? insideHarnessFile(spec.harnessFile) : { path: spec.harnessFile, bind: undefined };
+    if (spec.egress) await chmod(spec.egress.socketPath, 0o666).catch(() => undefined);
     const env: Record<string, string> = {
       ...spec.env,
-      ...(spec.egress ? trustEnv(runInside) : {}),
-      PATH: `${path.dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
-      HOME: workspace,
+      PATH: `${bwrap ? `${INSIDE.node}/bin` : path.dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
+      HOME: inside.workspace,
+      ...(spec.egress ? trustEnv(bwrap ? INSIDE.run : run) : {}),
       LANG: 'C.UTF-8',
-      PADDOCK_RUNTIME_TOKEN: spec.token,
-      PADDOCK_RUNTIME_PORT: '0',
-      PADDOCK_RUNTIME_HOST: '127.0.0.1',
-      PADDOCK_WORKSPACE: workspace,
+      PADDOCK_RUNTIME_TOKEN_FD: '3',
+      PADDOCK_RUNTIME_LISTEN_FD: String(LISTEN_FD),
+      PADDOCK_WORKSPACE: inside.workspace,
       PADDOCK_SESSION_ID: spec.sessionId,
       PADDOCK_HARNESS: spec.harness.adapter,
-      ...(spec.harnessFile ? { PADDOCK_HARNESS_FILE: spec.harnessFile } : {}),
+      PADDOCK_SANDBOX_MEMORY_BYTES: String(limits.memoryBytes),
+      ...(harnessFile.path ? { PADDOCK_HARNESS_FILE: harnessFile.path } : {}),
+      ...(bwrap ? { PADDOCK_SANDBOX_NETWORK: 'private' } : {}),
+      // Unisolated runtimes share the host's loopback, so their relay needs a free port.
+      ...(spec.egress ? proxyEnv(inside.egress!, spec.egress.proxyToken, bwrap ? EGRESS_PORT : await freeLoopbackPort()) : {}),
     };
-    const runtime = [process.execPath, RUNTIME_ENTRY];
-    const argv =
-      this.#isolation === 'bwrap' ? ['bwrap', ...bwrapArgs({ workspace, hide: this.#hidden, expose: [REPO_ROOT, NODE_PREFIX], run: spec.egress ? run : undefined }), '--', ...runtime] : runtime;
-    report('PROVISIONING', `starting local runtime (${this.#isolation === 'bwrap' ? 'bubblewrap' : 'unisolated process'})`);
+    const runtime = [inside.node, ...NODE_FLAGS, inside.entry];
+    const argv = bwrap
+      ? [
+          'bwrap',
+          ...bwrapArgs({
+            system: this.#system,
+            etc: path.join(this.#base, 'etc'),
+            harnesses: HARNESSES_DIR,
+            nodeModules: NODE_MODULES,
+            nodePrefix: NODE_PREFIX,
+            runtimeNode: path.join(this.#base, 'node'),
+            harnessFile: harnessFile.bind,
+            workspace,
+            run,
+            egressSocket: spec.egress?.socketPath,
+          } satisfies BwrapLayout),
+          '--',
+          ...runtime,
+        ]
+      : runtime;
+    // The shell waits for the go-ahead so the sandbox is in its cgroups before anything in it runs.
+    const rlimits = this.limits.kind === 'rlimit' ? `${rlimitCommands(limits, uid !== undefined)} && ` : '';
+    const wrapper = ['/bin/sh', '-c', `${rlimits}read -r _ && exec "$@"`, 'paddock-sandbox', ...argv];
+    report('PROVISIONING', `starting local runtime (${bwrap ? 'bubblewrap' : 'unisolated process'})`);
 
-    const child = spawn(argv[0]!, argv.slice(1), { env, cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const listener = await bindSocket(socket, path.join(dir, '.bind.sock'));
+    let child: ChildProcess;
+    try {
+      child = spawn(wrapper[0]!, wrapper.slice(1), {
+        env,
+        cwd: dir,
+        stdio: ['pipe', 'pipe', 'pipe', 'pipe', listener.fd],
+        detached: true,
+        ...(uid !== undefined ? { uid, gid: uid } : {}),
+      });
+    } finally {
+      // The child holds its own copy of the listening socket now.
+      await listener.release();
+    }
     this.#children.set(spec.name, child);
-    const logFile = createWriteStream(path.join(dir, 'runtime.log'), { flags: 'a' });
+    const logFile = createWriteStream(path.join(dir, 'runtime.log'), { flags: 'a', mode: 0o600 });
     child.stderr!.pipe(logFile);
     child.once('exit', (code, signal) => {
       if (this.#children.get(spec.name) === child) this.#children.delete(spec.name);
       this.#log.info({ sandbox: spec.name, code, signal }, 'runtime exited');
     });
-    if (child.pid) {
+    child.on('error', (error) => this.#log.warn({ sandbox: spec.name, err: error }, 'could not start the sandbox'));
+    const listening = this.#waitForSocket(child, logFile, deadline, spec.name);
+    try {
+      if (!child.pid) throw new SandboxError(`sandbox ${spec.name}: could not start /bin/sh for the sandbox`);
       await writeFile(path.join(dir, 'pid'), String(child.pid));
       await deprioritise(child.pid);
+      await attachToGroups(this.limits, spec.name, child.pid);
+      const token = child.stdio[3] as NodeJS.WritableStream;
+      // A sandbox that dies at once resets these pipes; its exit is reported by the wait below.
+      token.on('error', () => undefined);
+      child.stdin!.on('error', () => undefined);
+      token.end(spec.token);
+      child.stdin!.end('go\n');
+    } catch (error) {
+      listening.catch(() => undefined);
+      await this.#kill(spec.name);
+      throw error instanceof SandboxError ? error : new SandboxError(`sandbox ${spec.name}: ${(error as Error).message}`);
     }
 
-    const port = await this.#waitForPort(child, logFile, deadline, spec.name);
-    const url = `http://127.0.0.1:${port}`;
-    await waitForHealth(url, deadline, spec.name);
+    const url = unixEndpoint(socket);
+    try {
+      await listening;
+      await waitForHealth(new RuntimeClient({ baseUrl: url, token: spec.token, timeoutMs: 1_000 }), deadline, spec.name);
+    } catch (error) {
+      // Leave nothing behind: no processes, no cgroups.
+      await this.#kill(spec.name);
+      throw error;
+    }
     report('READY', 'runtime is answering');
     return { url };
   }
@@ -135,29 +280,43 @@ export class LocalSandboxDriver implements SandboxDriver {
     }
   }
 
-  /** Kills the runtime's whole process group (it was started detached), TERM then KILL. */
+  /**
+   * Kills the sandbox's whole process group (it was started detached), TERM then KILL,
+   * then anything still in its cgroups (a process may have left the group), and removes
+   * the cgroups.
+   */
   async #kill(name: string): Promise<void> {
     const pid = await this.#pidOf(name);
     this.#children.delete(name);
     await rm(path.join(this.#root, name, 'pid'), { force: true });
-    if (!pid) return;
-    const signal = (sig: NodeJS.Signals) => {
-      try {
-        process.kill(-pid, sig);
-        return true;
-      } catch {
-        return false;
+    if (pid) {
+      const signal = (sig: NodeJS.Signals | 0) => {
+        try {
+          process.kill(-pid, sig);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      if (signal('SIGTERM')) {
+        for (let i = 0; i < 40 && signal(0); i++) await new Promise((r) => setTimeout(r, 50));
+        signal('SIGKILL');
       }
-    };
-    if (!signal('SIGTERM')) return;
-    for (let i = 0; i < 40; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      if (!signal(0 as unknown as NodeJS.Signals)) return;
     }
-    signal('SIGKILL');
+    for (const dir of groupDirs(this.limits, name)) {
+      const members = await readFile(path.join(dir, 'cgroup.procs'), 'utf8').catch(() => '');
+      for (const member of members.split('\n').filter(Boolean)) {
+        try {
+          process.kill(Number(member), 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
+    await removeGroups(this.limits, name).catch((error: unknown) => this.#log.warn({ sandbox: name, err: error }, 'could not remove the sandbox cgroups'));
   }
 
-  #waitForPort(child: ChildProcess, logFile: NodeJS.WritableStream, deadline: number, name: string): Promise<number> {
+  #waitForSocket(child: ChildProcess, logFile: NodeJS.WritableStream, deadline: number, name: string): Promise<void> {
     return new Promise((resolve, reject) => {
       const lines = createInterface({ input: child.stdout! });
       const timer = setTimeout(() => fail(new SandboxError(`sandbox ${name}: the runtime did not start listening before the deadline`)), Math.max(0, deadline - Date.now()));
@@ -173,17 +332,111 @@ export class LocalSandboxDriver implements SandboxDriver {
         logFile.write(`${line}\n`);
         if (!line.includes('"listening"')) return;
         try {
-          const parsed = JSON.parse(line) as { event?: string; port?: number };
-          if (parsed.event === 'listening' && typeof parsed.port === 'number') {
+          const parsed = JSON.parse(line) as { event?: string; fd?: number };
+          if (parsed.event === 'listening' && parsed.fd === LISTEN_FD) {
             clearTimeout(timer);
             child.off('exit', onExit);
-            resolve(parsed.port);
+            resolve();
           }
         } catch {
           // an ordinary log line that mentions "listening"
         }
       });
     });
+  }
+}
+
+/** Where the sandbox finds its harness definition: inside the bound harnesses/ directory, or bound on its own. */
+function insideHarnessFile(file: string): { path: string; bind: string | undefined } {
+  const relative = path.relative(HARNESSES_DIR, file);
+  if (!relative.startsWith('..') && !path.isAbsolute(relative)) return { path: `${INSIDE.code}/harnesses/${relative}`, bind: undefined };
+  return { path: INSIDE.harnessFile, bind: file };
+}
+
+/** The proxy variables every program in the sandbox honours; the credentials name the session to the proxy. */
+function proxyEnv(egressSocket: string, proxyToken: string, port: number): Record<string, string> {
+  const proxy = `http://paddock:${encodeURIComponent(proxyToken)}@127.0.0.1:${port}`;
+  return {
+    PADDOCK_EGRESS_SOCKET: egressSocket,
+    PADDOCK_EGRESS_PORT: String(port),
+    HTTP_PROXY: proxy,
+    HTTPS_PROXY: proxy,
+    http_proxy: proxy,
+    https_proxy: proxy,
+    ALL_PROXY: proxy,
+    NO_PROXY: '',
+    // Node's own fetch and http honour the variables above only when asked to.
+    NODE_USE_ENV_PROXY: '1',
+  };
+}
+
+/**
+ * Binds the runtime's socket on the host and returns its file descriptor for the child
+ * to inherit. It is bound under a temporary name and renamed into place, because
+ * closing our copy of the server unlinks the name it was bound to.
+ */
+async function bindSocket(socket: string, temporary: string): Promise<{ fd: number; release(): Promise<void> }> {
+  await rm(temporary, { force: true });
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(temporary, () => resolve());
+  });
+  // Node exposes a listening pipe's descriptor only on its handle.
+  const fd = (server as unknown as { _handle: { fd: number } })._handle.fd;
+  await rename(temporary, socket);
+  return { fd, release: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts a throwaway sandbox with the real layout and the execute-only Node; null when
+ * it works, else what went wrong. Runs as a sandbox uid when Paddock is root, so a
+ * checkout an unprivileged uid cannot read is caught here rather than at the first turn.
+ */
+async function probeBwrap(base: string, system: string[]): Promise<string | null> {
+  const dir = path.join(base, 'probe');
+  const uid = hostUidFor('probe');
+  try {
+    await writeSandboxEtc(path.join(base, 'etc'));
+    await writeRuntimeNode(path.join(base, 'node'));
+    await rm(dir, { recursive: true, force: true });
+    for (const d of [dir, path.join(dir, 'workspace'), path.join(dir, 'run')]) {
+      await mkdir(d, { recursive: true, mode: 0o700 });
+      if (uid !== undefined) await chown(d, uid, uid);
+    }
+    const args = bwrapArgs({
+      system,
+      etc: path.join(base, 'etc'),
+      harnesses: HARNESSES_DIR,
+      nodeModules: NODE_MODULES,
+      nodePrefix: NODE_PREFIX,
+      runtimeNode: path.join(base, 'node'),
+      workspace: path.join(dir, 'workspace'),
+      run: path.join(dir, 'run'),
+    });
+    const check = `${INSIDE.runtimeNode} -e 'require("node:fs").accessSync("${INSIDE.code}/harnesses/runtime/src/main.ts")'`;
+    return await new Promise<string | null>((resolve) => {
+      const child = spawn('bwrap', [...args, '--', '/bin/sh', '-c', check], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], ...(uid !== undefined ? { uid, gid: uid } : {}) });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', (error) => resolve(error.message));
+      child.on('close', (code) => resolve(code === 0 ? null : stderr.trim() || `bwrap exited with code ${code}`));
+    });
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -205,14 +458,13 @@ async function deprioritise(pid: number): Promise<void> {
   await writeFile(`/proc/${pid}/autogroup`, String(SANDBOX_NICE)).catch(() => undefined);
 }
 
-/** Polls the runtime's unauthenticated health endpoint until it answers 200. */
-export async function waitForHealth(url: string, deadline: number, name: string): Promise<void> {
+/** Polls the runtime's authenticated health call until it answers. */
+export async function waitForHealth(client: RuntimeClient, deadline: number, name: string): Promise<void> {
   let last = 'no answer';
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1_000) });
-      if (res.ok) return;
-      last = `HTTP ${res.status}`;
+      await client.health();
+      return;
     } catch (error) {
       last = (error as Error).message;
     }

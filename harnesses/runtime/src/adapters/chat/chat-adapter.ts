@@ -41,6 +41,7 @@ class ChatTurn {
       timeoutMs: ctx.session.limits.toolTimeoutMs,
       maxOutputBytes: ctx.session.limits.maxToolOutputBytes,
       network: ctx.session.limits.commandNetwork,
+      memoryLimitBytes: ctx.session.sandbox.memoryLimitBytes,
       signal: ctx.signal,
     };
   }

@@ -9,6 +9,7 @@ export interface ToolEnvironment {
   timeoutMs: number;
   maxOutputBytes: number;
   network: 'host' | 'none';
+  memoryLimitBytes: number | undefined;
   signal: AbortSignal;
 }
 
@@ -35,6 +36,7 @@ async function runCommandTool(input: Record<string, unknown>, tools: ToolEnviron
     timeoutMs: tools.timeoutMs,
     maxOutputBytes: tools.maxOutputBytes,
     network: tools.network,
+    memoryLimitBytes: tools.memoryLimitBytes,
     signal: tools.signal,
   });
   let output = result.stdout;
@@ -51,7 +53,7 @@ async function fileTool(name: string, input: Record<string, unknown>, tools: Too
   const shown = relativeToWorkspace(tools.workspace, target);
   if (name === 'read_file') return { output: await readText(target, shown), isError: false };
   if (name === 'write_file') {
-    const bytes = await writeText(target, shown, stringArg(input, 'content'));
+    const bytes = await writeText(tools.workspace, target, shown, stringArg(input, 'content'));
     return { output: `Wrote ${bytes} bytes to ${shown}.`, isError: false };
   }
   const entries = await listDirectory(target, shown);
