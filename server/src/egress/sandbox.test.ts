@@ -51,7 +51,7 @@ beforeAll(async () => {
   const env = { PADDOCK_EGRESS_PRIVATE_ALLOW: '127.0.0.1/32' };
   t = await startTestPlatform(env);
   // The mock model demands the real gateway key: turns complete only if the proxy swaps it in.
-  worker = await startTestWorker(t, env, { apiKey: GATEWAY_KEY }, { egressLoopback: true, upstreamCa: [upstreamCa.certPem] });
+  worker = await startTestWorker(t, env, { apiKey: GATEWAY_KEY }, { upstreamCa: [upstreamCa.certPem] });
   ({ client, key } = await t.newTeam());
   agentId = (
     await client.ok<{ createAgent: { id: string } }>(

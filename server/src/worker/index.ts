@@ -19,11 +19,6 @@ import { releaseStaleJobLocks } from './queue.ts';
 export type Worker = { sandboxes: SandboxService; egress: Egress | null; close(): Promise<void> };
 
 export type WorkerOptions = {
-  /**
-   * Also serve the egress proxy on a loopback TCP port and hand its URL to runtimes at
-   * attach time: for sandboxes that share the host's network (tests).
-   */
-  egressLoopback?: boolean;
   /** Extra CAs the egress proxy trusts upstream when it intercepts TLS. */
   upstreamCa?: string[];
 };
@@ -59,8 +54,7 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
   // One socket per worker: workers sharing a data dir must not take over each other's.
   const egressSocket = config.egress.socketPath ?? path.join(config.dataDir, `egress-${workerId.slice(-8)}.sock`);
   const egress = driver.kind === 'local' ? await startEgress(services, gateway, { socketPath: egressSocket }, opts) : null;
-  const loopback = egress && opts.egressLoopback ? await startEgress(services, gateway, { host: '127.0.0.1', port: 0 }, opts) : null;
-  const proxyUrl = driver.kind === 'kubernetes' ? config.egress.url : loopback ? `http://${loopback.address}` : undefined;
+  const proxyUrl = driver.kind === 'kubernetes' ? config.egress.url : undefined;
   const sandboxes = new SandboxService({
     db,
     driver,
@@ -169,7 +163,7 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
 
   return {
     sandboxes,
-    egress: loopback ?? egress,
+    egress,
     /**
      * Drains: takes no new jobs, lets running turns finish for up to the shutdown grace
      * period, then ends the rest FAILED. Every job is completed, so no lock is left behind.
@@ -192,7 +186,6 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
       await queuePool.end();
       await writer.close();
       await driver.close();
-      await loopback?.close();
       await egress?.close();
       await db.$disconnect();
     },

@@ -121,7 +121,8 @@ describe.each([
     expect(Number(field(output, 'procs'))).toBeLessThan(10);
     expect(field(output, 'interfaces')).toBe('1');
     // The egress socket is the one way out; the platform reaches the runtime on a socket outside the sandbox.
-    expect(field(output, 'run')?.trim()).toBe('egress.sock');
+    // Only the egress socket and Paddock's CA (public), nothing of the platform's own.
+    expect(field(output, 'run')?.trim()).toBe('ca-bundle.pem egress-ca.pem egress.sock');
     // And the platform kept serving.
     expect(await stillServing(teamA)).toBeTruthy();
   }, TIMEOUT);
