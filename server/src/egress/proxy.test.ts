@@ -136,6 +136,24 @@ describe('egress proxy', () => {
     expect(got.headers['proxy-authorization']).toBeUndefined();
   });
 
+  it('sends the checked host as Host and keeps placeholders out of the path', async () => {
+    const before = plain.received.length;
+    // Through the proxy as a raw request, so the client chooses its own Host header.
+    const answer = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const req = http.request(`${proxyUrl}/`, {
+        path: `http://echo.test:${plain.port}/files/${PLACEHOLDER}?t=${PLACEHOLDER}`,
+        headers: { 'proxy-authorization': basic('good-token'), host: 'evil.example', authorization: `Bearer ${PLACEHOLDER}` },
+      }, resolve);
+      req.on('error', reject).end();
+    });
+    answer.resume();
+    expect(answer.statusCode).toBe(200);
+    const got = plain.received[before]!;
+    expect(got.headers.host).toBe(`echo.test:${plain.port}`);
+    expect(got.headers.authorization).toBe(`Bearer ${SECRET}`);
+    expect(got.url).toBe(`/files/${PLACEHOLDER}?t=${SECRET}`);
+  });
+
   it('substitutes inside Basic credentials', async () => {
     const before = plain.received.length;
     await fetch(`http://echo.test:${plain.port}/`, {

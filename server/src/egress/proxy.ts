@@ -34,6 +34,13 @@ const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authorization', 'proxy-au
 const CONNECT_TIMEOUT_MS = 30_000;
 /** Model streams can sit silent for minutes while a model thinks. */
 const IDLE_TIMEOUT_MS = 10 * 60_000;
+/** A client must send its request (and proxy credentials) this soon after connecting. */
+const HEADERS_TIMEOUT_MS = 10_000;
+/**
+ * Connections the proxy holds at once. One sandbox opening connections without end must
+ * not use up the worker's file descriptors; past this, new connections are refused.
+ */
+const MAX_CONNECTIONS = 4_096;
 const TLS_HANDSHAKE_BYTE = 0x16;
 
 const defaultLookup: LookupFn = async (host) => (await dnsLookup(host, { all: true, verbatim: true })).map((a) => a.address);
@@ -103,7 +110,8 @@ export class EgressProxy {
     this.#lookup = opts.lookup ?? defaultLookup;
     this.#upstreamCa = opts.upstreamCa;
     this.#httpsAgent = new https.Agent({ keepAlive: true, ...(this.#upstreamCa ? { ca: [...tls.rootCertificates, ...this.#upstreamCa] } : {}) });
-    this.#server = http.createServer((req, res) => void this.#onRequest(req, res));
+    this.#server = http.createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: 0, connectionsCheckingInterval: 1_000 }, (req, res) => void this.#onRequest(req, res));
+    this.#server.maxConnections = MAX_CONNECTIONS;
     this.#server.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => void this.#onConnect(req, socket, head));
     this.#server.on('connection', (socket: net.Socket) => this.#track(socket));
     this.#server.on('clientError', (_error, socket) => socket.destroy());
@@ -258,11 +266,19 @@ export class EgressProxy {
       if (value === undefined || HOP_BY_HOP.includes(name)) continue;
       headers[name] = Array.isArray(value) ? value.map(substitute) : name === 'authorization' ? substituteAuthorization(value, substitute) : substitute(value);
     }
+    // The request goes to the host that was checked, never to another site behind the
+    // same address (a Host header of the sandbox's choosing would carry credentials there).
+    const authority = net.isIPv6(target.host) ? `[${target.host}]` : target.host;
+    headers.host = target.port === (secure ? 443 : 80) ? authority : `${authority}:${target.port}`;
+    // Placeholders are replaced in the query only, not in the path, where a server would
+    // keep them as the names of things it stores.
+    const queryAt = path.indexOf('?');
+    const outPath = target.substitutions.length > 0 && queryAt >= 0 ? path.slice(0, queryAt) + substitute(path.slice(queryAt)) : path;
     const options: https.RequestOptions = {
       host: target.host,
       port: target.port,
       method: req.method,
-      path: target.substitutions.length > 0 ? substitute(path) : path,
+      path: outPath,
       headers,
       agent: secure ? this.#httpsAgent : this.#httpAgent,
       // Connect to the address that was checked, never to a fresh lookup of the name.

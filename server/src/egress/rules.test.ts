@@ -26,11 +26,14 @@ describe('egress rules', () => {
     expect(restrictedReason(parseAddress('::ffff:127.0.0.1')!)).toBe('loopback');
     expect(restrictedReason(parseAddress('10.1.2.3')!)).toBe('private');
     expect(restrictedReason(parseAddress('fe80::1')!)).toBe('link-local');
+    // NAT64 and 6to4 addresses may carry the metadata or a private address.
+    expect(restrictedReason(parseAddress('64:ff9b::a9fe:a9fe')!)).toBe('translated');
+    expect(restrictedReason(parseAddress('2002:a9fe:a9fe::')!)).toBe('translated');
     expect(restrictedReason(parseAddress('8.8.8.8')!)).toBeNull();
   });
 
   it('refuse private, loopback, link-local, metadata and catch-all entries, naming the variable that allows them', () => {
-    for (const entry of ['0.0.0.0/0', '169.254.169.254', '10.0.0.0/8', '127.0.0.1', '::1', '8.0.0.0/4', 'localhost', 'metadata.google.internal', '[fd00:ec2::254]:80']) {
+    for (const entry of ['0.0.0.0/0', '169.254.169.254', '10.0.0.0/8', '127.0.0.1', '::1', '8.0.0.0/4', 'localhost', 'metadata.google.internal', '[fd00:ec2::254]:80', '64:ff9b::/96', '2002::/16']) {
       expect(() => validateEgressEntry(entry, none), entry).toThrow(/PADDOCK_EGRESS_PRIVATE_ALLOW/);
     }
     expect(validateEgressEntry(' API.example.com:443 ', none)).toBe('api.example.com:443');

@@ -36,6 +36,10 @@ const RESTRICTED: { reason: string; cidr: Cidr }[] = [
   ['reserved', '240.0.0.0/4'],
   ['multicast', '224.0.0.0/4'],
   ['multicast', 'ff00::/8'],
+  // IPv6 forms that carry an IPv4 address (NAT64, 6to4): they may lead to any of the above.
+  ['translated', '64:ff9b::/96'],
+  ['translated', '64:ff9b:1::/48'],
+  ['translated', '2002::/16'],
 ].map(([reason, cidr]) => ({ reason: reason!, cidr: ipaddr.parseCIDR(cidr!) }));
 
 const LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;

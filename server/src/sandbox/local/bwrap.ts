@@ -15,6 +15,8 @@ export type BwrapLayout = {
   /** A harness definition that does not live in `harnesses/`. */
   harnessFile?: string | undefined;
   workspace: string;
+  /** Size of the private /tmp (a tmpfs): the sandbox's memory limit, so it cannot fill the host's memory. */
+  tmpBytes: number;
   /** Host directory that appears read-only at /run/paddock, holding the egress socket's mount point. */
   run: string;
   egressSocket?: string | undefined;
@@ -49,6 +51,7 @@ export function bwrapArgs(layout: BwrapLayout): string[] {
     '--ro-bind', layout.etc, '/etc',
     '--proc', '/proc',
     '--dev', '/dev',
+    '--size', String(layout.tmpBytes),
     '--tmpfs', '/tmp',
     '--ro-bind', layout.harnesses, `${INSIDE.code}/harnesses`,
     '--ro-bind', layout.nodeModules, `${INSIDE.code}/node_modules`,

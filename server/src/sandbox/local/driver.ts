@@ -21,6 +21,8 @@ const NODE_MODULES = path.join(REPO_ROOT, 'node_modules');
 const NODE_PREFIX = path.dirname(path.dirname(process.execPath));
 /** SIGUSR1 would open Node's inspector, which any process of the sandbox's uid could then drive. */
 const NODE_FLAGS = ['--disable-sigusr1'];
+/** Open files per process in a sandbox (RLIMIT_NOFILE). */
+const SANDBOX_OPEN_FILES = 1024;
 /** The port inside the sandbox where HTTP_PROXY points (relayed to the egress socket). */
 const EGRESS_PORT = 3128;
 /** Where the runtime finds the listening socket the driver binds for it. */
@@ -183,6 +185,7 @@ export class LocalSandboxDriver implements SandboxDriver {
             workspace,
             run,
             egressSocket: spec.egress?.socketPath,
+            tmpBytes: limits.memoryBytes,
           } satisfies BwrapLayout),
           '--',
           ...runtime,
@@ -190,7 +193,8 @@ export class LocalSandboxDriver implements SandboxDriver {
       : runtime;
     // The shell waits for the go-ahead so the sandbox is in its cgroups before anything in it runs.
     const rlimits = this.limits.kind === 'rlimit' ? `${rlimitCommands(limits, uid !== undefined)} && ` : '';
-    const wrapper = ['/bin/sh', '-c', `${rlimits}read -r _ && exec "$@"`, 'paddock-sandbox', ...argv];
+    // Open files are bounded too: a sandbox must not hold the worker's egress proxy to ransom with connections.
+    const wrapper = ['/bin/sh', '-c', `ulimit -n ${SANDBOX_OPEN_FILES} && ${rlimits}read -r _ && exec "$@"`, 'paddock-sandbox', ...argv];
     report('PROVISIONING', `starting local runtime (${bwrap ? 'bubblewrap' : 'unisolated process'})`);
 
     const listener = await bindSocket(socket, path.join(dir, '.bind.sock'));
@@ -423,6 +427,7 @@ async function probeBwrap(base: string, system: string[]): Promise<string | null
       nodePrefix: NODE_PREFIX,
       runtimeNode: path.join(base, 'node'),
       workspace: path.join(dir, 'workspace'),
+      tmpBytes: 64 * 1024 * 1024,
       run: path.join(dir, 'run'),
     });
     const check = `${INSIDE.runtimeNode} -e 'require("node:fs").accessSync("${INSIDE.code}/harnesses/runtime/src/main.ts")'`;
