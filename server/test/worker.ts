@@ -15,7 +15,10 @@ export async function startTestWorker(
   t: TestPlatform,
   env: Record<string, string> = {},
   mockOptions: Parameters<typeof startMockLlm>[0] = {},
-  workerOptions: WorkerOptions = {},
+  workerOptions: WorkerOptions & {
+    /** The model gateway to use instead of this worker's own mock (a worker taking over another's sandboxes). */
+    gatewayUrl?: string;
+  } = {},
 ): Promise<TestWorker> {
   const mock = await startMockLlm({ host: '127.0.0.1', port: 0, tokensPerSecond: 400, ...mockOptions });
   const config = loadConfig({
@@ -26,7 +29,8 @@ export async function startTestWorker(
   });
   const log = createLogger('paddock-test-worker', process.env.PADDOCK_TEST_LOG_LEVEL ?? 'silent');
   const platform = await openPlatform(config, log);
-  const worker = await startWorker(platform, { baseUrl: mock.url, apiKey: 'test-gateway-key' }, workerOptions);
+  const { gatewayUrl, ...options } = workerOptions;
+  const worker = await startWorker(platform, { baseUrl: gatewayUrl ?? mock.url, apiKey: 'test-gateway-key' }, options);
   return {
     worker,
     mock,

@@ -130,8 +130,8 @@ export type Config = {
   egress: {
     /** Private ranges the operator lets sandboxes reach (`PADDOCK_EGRESS_PRIVATE_ALLOW`). */
     privateAllow: PrivateAllowList;
-    /** Unix socket the worker's egress proxy listens on for local sandboxes; unset, one per worker in the data dir. */
-    socketPath: string | undefined;
+    /** Unix socket the worker's egress proxy listens on for local sandboxes; its directory holds nothing else. */
+    socketPath: string;
     /** TCP address of the standalone egress proxy (`bin/egress.ts`, the Kubernetes Deployment). */
     listen: { host: string; port: number };
     /** How Kubernetes sandbox pods reach the egress proxy (its Service). */
@@ -274,7 +274,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mockTokensPerSecond: e.PADDOCK_MOCK_TOKENS_PER_SECOND,
     egress: {
       privateAllow,
-      socketPath: e.PADDOCK_EGRESS_SOCKET ? path.resolve(baseDir(env), e.PADDOCK_EGRESS_SOCKET) : undefined,
+      socketPath: e.PADDOCK_EGRESS_SOCKET ? path.resolve(baseDir(env), e.PADDOCK_EGRESS_SOCKET) : path.join(dataDir, 'egress', 'proxy.sock'),
       listen: { host: e.PADDOCK_EGRESS_HOST, port: e.PADDOCK_EGRESS_LISTEN_PORT },
       url: (e.PADDOCK_EGRESS_URL ?? `http://paddock-egress.${e.PADDOCK_K8S_PLATFORM_NAMESPACE}.svc:3128`).replace(/\/$/, ''),
     },

@@ -86,7 +86,7 @@ describe('resilience', () => {
         LITELLM_API_BASE: mock.url,
         LITELLM_API_KEY: 'k',
         PADDOCK_LOG_LEVEL: 'warn',
-        // This test is about the worker: plain-process sandboxes reach the mock model without an egress proxy.
+        // This test is about the worker, not the sandbox: plain-process sandboxes start fastest.
         PADDOCK_SANDBOX_ISOLATION: 'none',
       },
       stdio: 'ignore',
@@ -96,7 +96,8 @@ describe('resilience', () => {
     await live.waitFor((events) => events.filter((e) => e.type === 'message.delta').length >= 3, 30_000);
     child.kill('SIGKILL');
 
-    const rescuer = await startTestWorker(t, { PADDOCK_TURN_STALE_SECONDS: '3' });
+    // The same gateway as the dead worker, as a restarted worker would have.
+    const rescuer = await startTestWorker(t, { PADDOCK_TURN_STALE_SECONDS: '3' }, {}, { gatewayUrl: mock.url });
     cleanup.push(() => rescuer.close());
     await live.waitForType('turn.failed', 1, 20_000);
     const failed = live.events.find((e) => e.type === 'turn.failed')!;

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { chmod, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Logger as GraphileLogger, run, type Runner, type TaskList } from 'graphile-worker';
 import pg from 'pg';
+import { ConfigError } from '../config/index.ts';
 import { createDb } from '../db/index.ts';
 import { isDatabaseShutdown } from '../db/errors.ts';
 import { loadAuthority } from '../egress/authority.ts';
@@ -51,8 +53,10 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
   const driver = await createSandboxDriver(config, log, authority.certPem);
   // Local sandboxes leave through this worker's proxy on a Unix socket; Kubernetes
   // sandboxes through the egress Deployment (bin/egress.ts) at its Service address.
-  // One socket per worker: workers sharing a data dir must not take over each other's.
-  const egressSocket = config.egress.socketPath ?? path.join(config.dataDir, `egress-${workerId.slice(-8)}.sock`);
+  // One socket path across restarts: local sandboxes see its directory, so a sandbox that
+  // outlived a worker reaches the next one's proxy.
+  const egressSocket = config.egress.socketPath;
+  if (driver.kind === 'local') await prepareSocketDir(egressSocket);
   const egress = driver.kind === 'local' ? await startEgress(services, gateway, { socketPath: egressSocket }, opts) : null;
   const proxyUrl = driver.kind === 'kubernetes' ? config.egress.url : undefined;
   const sandboxes = new SandboxService({
@@ -190,4 +194,18 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
       await db.$disconnect();
     },
   };
+}
+
+/**
+ * The egress socket's directory is visible (read-only) inside every local sandbox, so it
+ * must hold nothing but the socket.
+ */
+async function prepareSocketDir(socketPath: string): Promise<void> {
+  const dir = path.dirname(socketPath);
+  await mkdir(dir, { recursive: true, mode: 0o755 });
+  await chmod(dir, 0o755);
+  const others = (await readdir(dir)).filter((name) => name !== path.basename(socketPath));
+  if (others.length > 0) {
+    throw new ConfigError(`PADDOCK_EGRESS_SOCKET must be in a directory of its own (local sandboxes see that directory), but ${dir} also holds ${others.slice(0, 3).join(', ')}.`);
+  }
 }

@@ -109,6 +109,7 @@ describe.each([
         'echo "procs=$(ls /proc | grep -c "^[0-9]")"',
         'echo "interfaces=$(tail -n +3 /proc/net/dev | wc -l)"',
         'echo "run=$(ls /run/paddock | tr "\\n" " ")"',
+        'echo "egress-dir=$(ls /run/paddock/egress | tr "\\n" " ")"',
         // /tmp is memory: it holds no more than the sandbox's memory limit. Open files are bounded.
         'echo "tmp-bytes=$(df -B1 --output=size /tmp | tail -1 | tr -d " ")"',
         'echo "open-files=$(ulimit -n)"',
@@ -125,7 +126,8 @@ describe.each([
     expect(field(output, 'interfaces')).toBe('1');
     // The egress socket is the one way out; the platform reaches the runtime on a socket outside the sandbox.
     // Only the egress socket and Paddock's CA (public), nothing of the platform's own.
-    expect(field(output, 'run')?.trim()).toBe('ca-bundle.pem egress-ca.pem egress.sock');
+    expect(field(output, 'run')?.trim()).toBe('ca-bundle.pem egress egress-ca.pem');
+    expect(field(output, 'egress-dir')?.trim()).toBe('proxy.sock');
     expect(Number(field(output, 'tmp-bytes'))).toBeLessThanOrEqual(1024 ** 3);
     expect(field(output, 'open-files')).toBe('1024');
     // And the platform kept serving.

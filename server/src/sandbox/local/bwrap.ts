@@ -17,9 +17,10 @@ export type BwrapLayout = {
   workspace: string;
   /** Size of the private /tmp (a tmpfs): the sandbox's memory limit, so it cannot fill the host's memory. */
   tmpBytes: number;
-  /** Host directory that appears read-only at /run/paddock, holding the egress socket's mount point. */
+  /** Host directory that appears read-only at /run/paddock, holding the egress socket directory's mount point. */
   run: string;
-  egressSocket?: string | undefined;
+  /** The directory of the egress proxy's socket, which holds nothing else. */
+  egressDir?: string | undefined;
 };
 
 /**
@@ -60,7 +61,7 @@ export function bwrapArgs(layout: BwrapLayout): string[] {
     ...(layout.harnessFile ? ['--ro-bind', layout.harnessFile, INSIDE.harnessFile] : []),
     '--bind', layout.workspace, INSIDE.workspace,
     '--ro-bind', layout.run, INSIDE.run,
-    ...(layout.egressSocket ? ['--ro-bind', layout.egressSocket, INSIDE.egressSocket] : []),
+    ...(layout.egressDir ? ['--ro-bind', layout.egressDir, INSIDE.egressDir] : []),
     '--chdir', INSIDE.workspace,
   ];
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { chown, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -187,7 +187,9 @@ describe('local sandbox driver', () => {
     const host = net.createServer((c) => c.end('host port reached'));
     await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
     const hostPort = (host.address() as net.AddressInfo).port;
-    const socketPath = path.join(dataDir, `egress-${randomUUID().slice(0, 8)}.sock`);
+    const socketDir = path.join(dataDir, `egress-${randomUUID().slice(0, 8)}`);
+    await mkdir(socketDir, { mode: 0o755 });
+    const socketPath = path.join(socketDir, 'proxy.sock');
     const requests: string[] = [];
     const egress = net.createServer((c) =>
       c.once('data', (chunk) => {

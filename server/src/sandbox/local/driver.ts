@@ -138,8 +138,8 @@ export class LocalSandboxDriver implements SandboxDriver {
     await mkdir(workspace, { recursive: true, mode: 0o700 });
     await mkdir(run, { recursive: true, mode: 0o700 });
     await rm(socket, { force: true });
-    // The mount point of the egress socket, made here because /run/paddock is read-only inside.
-    if (spec.egress) await writeFile(path.join(run, 'egress.sock'), '', { flag: 'a' });
+    // The mount point of the egress socket's directory, made here because /run/paddock is read-only inside.
+    if (spec.egress) await mkdir(path.join(run, 'egress'), { recursive: true });
     // Paddock's CA, for TLS the egress proxy intercepts to substitute credentials.
     if (spec.egress) for (const [file, content] of Object.entries(trustFiles(spec.egress.caPem))) await writeFile(path.join(run, file), content);
     if (uid !== undefined) for (const d of [dir, workspace, run]) await chown(d, uid, uid);
@@ -149,7 +149,7 @@ export class LocalSandboxDriver implements SandboxDriver {
     await createGroups(this.limits, spec.name, limits);
     const bwrap = this.isolation === 'bwrap';
     const inside = bwrap
-      ? { workspace: INSIDE.workspace, egress: INSIDE.egressSocket, entry: `${INSIDE.code}/harnesses/runtime/src/main.ts`, node: INSIDE.runtimeNode }
+      ? { workspace: INSIDE.workspace, egress: spec.egress && `${INSIDE.egressDir}/${path.basename(spec.egress.socketPath)}`, entry: `${INSIDE.code}/harnesses/runtime/src/main.ts`, node: INSIDE.runtimeNode }
       : { workspace, egress: spec.egress?.socketPath, entry: RUNTIME_ENTRY, node: process.execPath };
     const harnessFile = spec.harnessFile && bwrap ? insideHarnessFile(spec.harnessFile) : { path: spec.harnessFile, bind: undefined };
     if (spec.egress) await chmod(spec.egress.socketPath, 0o666).catch(() => undefined);
@@ -184,7 +184,7 @@ export class LocalSandboxDriver implements SandboxDriver {
             harnessFile: harnessFile.bind,
             workspace,
             run,
-            egressSocket: spec.egress?.socketPath,
+            egressDir: spec.egress && path.dirname(spec.egress.socketPath),
             tmpBytes: limits.memoryBytes,
           } satisfies BwrapLayout),
           '--',

@@ -9,7 +9,8 @@ export const SANDBOX_UID = 1000;
 export const INSIDE = {
   workspace: '/workspace',
   run: '/run/paddock',
-  egressSocket: '/run/paddock/egress.sock',
+  /** The egress proxy socket's directory: bound whole, so a restarted worker's new socket is seen at once. */
+  egressDir: '/run/paddock/egress',
   code: '/opt/paddock',
   harnessFile: '/opt/paddock/harness.yaml',
   node: '/opt/node',
