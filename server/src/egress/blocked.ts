@@ -19,14 +19,22 @@ export async function recordBlocked(db: Db, bus: EventBus, blocked: BlockedReque
   const payload = { host: blocked.host, port: blocked.port, reason: blocked.reason };
   const session = await db.session.findUnique({ where: { id: blocked.sessionId }, select: { status: true } });
   if (!session) return;
-  if (session.status === 'RUNNING' || session.status === 'PROVISIONING') bus.publishControl({ kind: 'egress.blocked', sessionId: blocked.sessionId, ...payload });
-  else await appendBlocked(db, bus, blocked.sessionId, payload);
+  const busy = session.status === 'RUNNING' || session.status === 'PROVISIONING';
+  if (busy || !(await appendBlocked(db, bus, blocked.sessionId, payload))) bus.publishControl({ kind: 'egress.blocked', sessionId: blocked.sessionId, ...payload });
 }
 
-/** Appends an egress.blocked event outside a turn; `appendEvents` takes the session row lock. */
-export async function appendBlocked(db: Db, bus: EventBus, sessionId: string, payload: BlockedPayload): Promise<void> {
-  const events = await db.$transaction((tx) => appendEvents(tx, sessionId, [{ type: EGRESS_BLOCKED, payload }]));
-  bus.publish(events.map(toBusEvent));
+/**
+ * Appends an egress.blocked event between turns. Returns false, appending nothing, when a
+ * turn is running after all: that turn owns the session's seqs and records the refusal.
+ */
+export async function appendBlocked(db: Db, bus: EventBus, sessionId: string, payload: BlockedPayload): Promise<boolean> {
+  const events = await db.$transaction(async (tx) => {
+    const [session] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM "Session" WHERE id = ${sessionId}::uuid FOR UPDATE`;
+    if (!session || session.status === 'RUNNING' || session.status === 'PROVISIONING') return null;
+    return appendEvents(tx, sessionId, [{ type: EGRESS_BLOCKED, payload }]);
+  });
+  if (events) bus.publish(events.map(toBusEvent));
+  return events !== null;
 }
 
 export function blockedRecorder(db: Db, bus: EventBus, log: Logger): (blocked: BlockedRequest) => void {

@@ -77,6 +77,8 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
   let blockedAfterTurn: BlockedPayload[] | null = null;
   let turnClosed = false;
   const onBlocked = (payload: BlockedPayload) => {
+    // Once this turn has ended, a refusal is appended between turns; should the next turn
+    // already run, appendBlocked leaves it to that turn, which got the same notice.
     if (turnClosed) void appendBlocked(db, deps.bus, turn.sessionId, payload).catch((error: unknown) => turnLog.warn({ err: error }, 'could not record an egress refusal'));
     else if (blockedAfterTurn) blockedAfterTurn.push(payload);
     else recorder.record({ type: EGRESS_BLOCKED, payload });

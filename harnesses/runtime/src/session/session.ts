@@ -14,6 +14,11 @@ export interface Session {
   readonly commandEnv: Readonly<Record<string, string>>;
   /** The agent's secrets alone, so output shown to people can be scrubbed of them. */
   readonly agentEnv: Readonly<Record<string, string>>;
+  /**
+   * The sandbox's egress proxy variables. A command-line agent (Claude Code, Codex) is the
+   * model client itself, so it gets them even where the agent's commands do not.
+   */
+  readonly modelEnv: Readonly<Record<string, string>>;
   /** Grows as turns run, so the next turn continues the conversation. */
   readonly history: HistoryMessage[];
   readonly sandbox: Readonly<SandboxFacts>;
@@ -38,6 +43,8 @@ export function baseCommandEnv(processEnv: NodeJS.ProcessEnv): Record<string, st
 export function createSession(input: AttachInput, processEnv: NodeJS.ProcessEnv, sandbox: SandboxFacts = { privateNetwork: false, memoryLimitBytes: undefined }): Session {
   const commandEnv = { ...baseCommandEnv(processEnv), ...input.env };
   for (const name of PRIVATE_ENV_NAMES) delete commandEnv[name];
+  const modelEnv: Record<string, string> = {};
+  for (const name of PROXY_ENV_NAMES) if (commandEnv[name] !== undefined) modelEnv[name] = commandEnv[name];
   let limits = input.limits;
   if (sandbox.privateNetwork && limits.commandNetwork === 'none') {
     // The sandbox is already cut off but for the egress relay (and cannot make another
@@ -53,6 +60,7 @@ export function createSession(input: AttachInput, processEnv: NodeJS.ProcessEnv,
     limits,
     commandEnv,
     agentEnv: input.env,
+    modelEnv,
     history: [...input.history],
     sandbox,
   };

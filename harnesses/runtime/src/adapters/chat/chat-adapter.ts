@@ -142,7 +142,7 @@ class ChatTurn {
           stream_options: { include_usage: true },
         },
         AbortSignal.any([ctx.signal, watchdog.signal]),
-        proxyDispatcher(ctx.session.commandEnv),
+        proxyDispatcher(ctx.session.modelEnv),
       );
       await readChatStream(
         body,

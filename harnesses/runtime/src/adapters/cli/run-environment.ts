@@ -24,7 +24,8 @@ export function runEnvironment(cli: CliConfig, ctx: TurnContext, stateDir: strin
     workspace: ctx.workspace,
     stateDir,
   };
-  const env: Record<string, string> = { ...session.commandEnv };
+  // The CLI talks to the model gateway itself: through the egress proxy, whatever its commands may reach.
+  const env: Record<string, string> = { ...session.commandEnv, ...session.modelEnv };
   for (const [name, value] of Object.entries(cli.env)) env[name] = expand(value, values);
   const secrets = [session.gateway.apiKey, ...Object.values(session.agentEnv)].filter((s) => s.length >= 4);
   return { env, args: cli.args.map((arg) => expand(arg, values)), secrets };
