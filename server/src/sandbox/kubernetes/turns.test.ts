@@ -140,7 +140,8 @@ describe('turns through the Kubernetes driver', () => {
   it('keeps credentials out of pods and sends everything through the egress proxy', async () => {
     const session = await newSession();
     await send(session.id, `/tool env | grep -e API_TOKEN -e HTTPS_PROXY -e NODE_EXTRA_CA_CERTS; curl -sS -o /dev/null -w 'status=%{http_code}\\n' http://unlisted.invalid/`);
-    const list = await waitForEvents(session.id, (l) => count(l, 'turn.completed') === 1);
+    // The refusal reaches the log on its own path (the proxy's notice), possibly after the turn's end.
+    const list = await waitForEvents(session.id, (l) => count(l, 'turn.completed') === 1 && count(l, 'egress.blocked') === 1);
     const output = String(list.find((e) => e.type === 'tool.result')?.payload?.output);
     expect(output).toMatch(/^API_TOKEN=paddock-secret-/m);
     expect(output).toMatch(new RegExp(`^HTTPS_PROXY=http://paddock:[^@]+@${egress.address.replace(/\./g, '\\.')}$`, 'm'));
