@@ -17,10 +17,8 @@ export type BlockedPayload = { host: string; port: number; reason: string };
  */
 export async function recordBlocked(db: Db, bus: EventBus, blocked: BlockedRequest): Promise<void> {
   const payload = { host: blocked.host, port: blocked.port, reason: blocked.reason };
-  const session = await db.session.findUnique({ where: { id: blocked.sessionId }, select: { status: true } });
-  if (!session) return;
-  const busy = session.status === 'RUNNING' || session.status === 'PROVISIONING';
-  if (busy || !(await appendBlocked(db, bus, blocked.sessionId, payload))) bus.publishControl({ kind: 'egress.blocked', sessionId: blocked.sessionId, ...payload });
+  // appendBlocked checks under the session row lock whether a turn runs; if one does, it records the refusal.
+  if (!(await appendBlocked(db, bus, blocked.sessionId, payload))) bus.publishControl({ kind: 'egress.blocked', sessionId: blocked.sessionId, ...payload });
 }
 
 /**
