@@ -141,6 +141,11 @@ async function lockedJobs(): Promise<number> {
   return Number(rows[0]!.n);
 }
 
+async function jobsOf(turnId: string): Promise<number> {
+  const rows = await t.platform.services.db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM graphile_worker._private_jobs WHERE payload->>'turnId' = ${turnId}`;
+  return Number(rows[0]!.n);
+}
+
 async function lastAssistant(session: Session) {
   return t.platform.services.db.message.findFirstOrThrow({ where: { sessionId: session.dbId, role: 'ASSISTANT' }, orderBy: { id: 'desc' } });
 }
@@ -309,6 +314,10 @@ describe('faults', () => {
   }, SCENARIO_TIMEOUT);
 
   it('worker SIGKILL mid-turn: recovery ends the turn at once with the partial reply kept, and releases the job lock', async () => {
+    // The victim must be the one worker that can take the turn.
+    for (const w of workers) w.kill('SIGTERM');
+    await Promise.all(workers.map((w) => w.exited));
+    workers.length = 0;
     const victim = await startWorker();
     const session = await newSession();
     const subs = watch(session);
@@ -332,10 +341,12 @@ describe('faults', () => {
     // Everything streamed before the kill is in the row (rebuilt from the stored deltas).
     expect(message.content.startsWith(seenBefore)).toBe(true);
     expect(message.content).toBe(textOf(subs[0].events, failure.messageId!));
-    // The dead worker's lock on the job is released and the moot job completed.
+    // The dead worker's lock on the job is released and the moot job completed. Released,
+    // the job is locked again for a moment by the worker that completes it, so the end
+    // state to wait for is the job gone, not merely unlocked.
     const deadline = Date.now() + 60_000;
-    while ((await lockedJobs()) > 0 && Date.now() < deadline) await sleep(500);
-    expect(await lockedJobs()).toBe(0);
+    while ((await jobsOf(turn.id)) > 0 && Date.now() < deadline) await sleep(500);
+    expect(await jobsOf(turn.id)).toBe(0);
 
     await send(session, 'again');
     await verify('worker SIGKILL, next message', session, subs, { turns: 2 });
