@@ -32,6 +32,8 @@ export interface ToolCallEvent {
   id: string;
   name: string;
   input: Record<string, unknown>;
+  /** The MCP server the tool belongs to; absent for the harness's own tools. */
+  server?: string;
   t: number;
 }
 
@@ -40,6 +42,36 @@ export interface ToolResultEvent {
   id: string;
   output: string;
   isError: boolean;
+  server?: string;
+  t: number;
+}
+
+/** The rule of the agent's tool policy that decided a call, by position. */
+export interface MatchedRule {
+  index: number;
+  tool: string;
+  commandPattern: string | null;
+  action: 'ALLOW' | 'ASK' | 'DENY';
+}
+
+/** The policy holds this call for a person; the turn pauses (`turn.paused`) right after. */
+export interface ToolApprovalRequestedEvent {
+  type: 'tool.approval_requested';
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+  server?: string;
+  rule: MatchedRule;
+  t: number;
+}
+
+/** An MCP server could not be reached, refused the credentials or failed a call; the turn goes on. */
+export interface McpErrorEvent {
+  type: 'mcp.error';
+  server: string;
+  /** `connect` (listing its tools) or `call`. */
+  phase: 'connect' | 'call';
+  error: string;
   t: number;
 }
 
@@ -85,7 +117,15 @@ export interface TurnCancelledEvent {
   t: number;
 }
 
-export type TerminalEvent = TurnCompletedEvent | TurnFailedEvent | TurnCancelledEvent;
+/** The turn waits for a person to approve or deny `toolCallId`; it continues with `resume` on a later request. */
+export interface TurnPausedEvent {
+  type: 'turn.paused';
+  toolCallId: string;
+  usage: Usage;
+  t: number;
+}
+
+export type TerminalEvent = TurnCompletedEvent | TurnFailedEvent | TurnCancelledEvent | TurnPausedEvent;
 
 /** Everything a turn stream carries. */
 export type RuntimeEvent =
@@ -96,6 +136,8 @@ export type RuntimeEvent =
   | ToolResultEvent
   | MessageCompletedEvent
   | ModelRetryEvent
+  | ToolApprovalRequestedEvent
+  | McpErrorEvent
   | TerminalEvent;
 
 export type RuntimeEventType = RuntimeEvent['type'];
@@ -106,7 +148,7 @@ export type UnstampedEvent = RuntimeEvent extends infer E ? (E extends RuntimeEv
 /** Events an adapter may emit; the runtime itself emits start and terminal events. */
 export type AdapterEvent = Exclude<UnstampedEvent, { type: 'turn.started' | TerminalEvent['type'] }>;
 
-const TERMINAL_TYPES: ReadonlySet<string> = new Set(['turn.completed', 'turn.failed', 'turn.cancelled']);
+const TERMINAL_TYPES: ReadonlySet<string> = new Set(['turn.completed', 'turn.failed', 'turn.cancelled', 'turn.paused']);
 
 export function isTerminalEvent(event: RuntimeEvent): event is TerminalEvent {
   return TERMINAL_TYPES.has(event.type);

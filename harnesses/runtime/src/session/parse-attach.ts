@@ -1,4 +1,4 @@
-import type { AttachRequest, HistoryMessage, Role, ToolCall } from '../api.ts';
+import type { AttachRequest, HistoryMessage, McpServerConfig, Role, ToolCall, ToolRule } from '../api.ts';
 import { badRequest } from '../http/errors.ts';
 import { array, isObject, object, optionalString, string } from '../validate.ts';
 import { parseLimits, type ResolvedLimits } from './limits.ts';
@@ -6,7 +6,47 @@ import { parseLimits, type ResolvedLimits } from './limits.ts';
 const ROLES: ReadonlySet<string> = new Set<Role>(['user', 'assistant', 'tool', 'system']);
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export type AttachInput = Omit<AttachRequest, 'limits'> & { limits: ResolvedLimits };
+export type AttachInput = Omit<AttachRequest, 'limits' | 'mcpServers' | 'toolPolicy'> & {
+  limits: ResolvedLimits;
+  mcpServers: McpServerConfig[];
+  toolPolicy: ToolRule[];
+};
+
+const SERVER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const ACTIONS: ReadonlySet<string> = new Set(['ALLOW', 'ASK', 'DENY']);
+
+function stringList(value: unknown, field: string): string[] {
+  if (value === undefined || value === null) return [];
+  return array(value, field).map((v, i) => string(v, `${field}[${i}]`, { nonEmpty: true, maxLength: 500 }));
+}
+
+function mcpServer(value: unknown, i: number): McpServerConfig {
+  const field = `mcpServers[${i}]`;
+  const server = object(value, field);
+  const name = string(server.name, `${field}.name`, { nonEmpty: true, maxLength: 63 });
+  if (!SERVER_NAME.test(name)) throw badRequest(`${field}.name must be a DNS label (lowercase letters, digits, "-").`);
+  const url = string(server.url, `${field}.url`, { nonEmpty: true, maxLength: 2_000 });
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw badRequest(`${field}.url must be an absolute http(s) URL.`);
+  const transport = server.transport ?? 'STREAMABLE_HTTP';
+  if (transport !== 'STREAMABLE_HTTP' && transport !== 'SSE') throw badRequest(`${field}.transport must be STREAMABLE_HTTP or SSE.`);
+  const headers = server.headers === undefined || server.headers === null ? {} : object(server.headers, `${field}.headers`);
+  for (const [header, v] of Object.entries(headers)) {
+    // Values are placeholders, but messages still name the header only.
+    if (!HEADER_NAME.test(header)) throw badRequest(`${field}.headers has an invalid header name "${header}".`);
+    if (typeof v !== 'string') throw badRequest(`${field}.headers.${header} must be a string.`);
+  }
+  return { name, url, transport, headers: headers as Record<string, string>, allowedTools: stringList(server.allowedTools, `${field}.allowedTools`) };
+}
+
+function toolRule(value: unknown, i: number): ToolRule {
+  const field = `toolPolicy[${i}]`;
+  const rule = object(value, field);
+  const action = rule.action;
+  if (typeof action !== 'string' || !ACTIONS.has(action)) throw badRequest(`${field}.action must be ALLOW, ASK or DENY.`);
+  const commandPattern = rule.commandPattern === undefined || rule.commandPattern === null ? null : string(rule.commandPattern, `${field}.commandPattern`, { nonEmpty: true, maxLength: 500 });
+  return { tool: string(rule.tool, `${field}.tool`, { nonEmpty: true, maxLength: 200 }), commandPattern, action: action as ToolRule['action'] };
+}
 
 function toolCall(value: unknown, field: string): ToolCall {
   const call = object(value, field);
@@ -79,5 +119,7 @@ export function parseAttach(body: unknown): AttachInput {
     env: env(input.env),
     history: input.history === undefined || input.history === null ? [] : array(input.history, 'history').map(historyMessage),
     limits: parseLimits(input.limits),
+    mcpServers: input.mcpServers === undefined || input.mcpServers === null ? [] : array(input.mcpServers, 'mcpServers').map(mcpServer),
+    toolPolicy: input.toolPolicy === undefined || input.toolPolicy === null ? [] : array(input.toolPolicy, 'toolPolicy').map(toolRule),
   };
 }
