@@ -1,4 +1,5 @@
 import { AgentService } from './agents/service.ts';
+import { ApprovalService } from './approvals/service.ts';
 import { AuthService } from './auth/service.ts';
 import type { Config } from './config/index.ts';
 import type { Db } from './db/index.ts';
@@ -21,15 +22,18 @@ export type Services = {
   teams: TeamService;
   agents: AgentService;
   sessions: SessionService;
+  approvals: ApprovalService;
 };
 
 export function createServices(deps: { config: Config; db: Db; log: Logger; secrets: SecretBox; harnesses: HarnessCatalog; bus: EventBus }): Services {
   const auth = new AuthService(deps.db, deps.bus);
+  const approvals = new ApprovalService(deps.db, deps.bus, deps.config.approvalTimeoutMs);
   return {
     ...deps,
     auth,
     teams: new TeamService(deps.db, auth),
     agents: new AgentService(deps.db, deps.harnesses, deps.secrets, deps.config.egress.privateAllow),
-    sessions: new SessionService(deps.db, deps.bus, deps.config.limits),
+    sessions: new SessionService(deps.db, deps.bus, deps.config.limits, approvals),
+    approvals,
   };
 }

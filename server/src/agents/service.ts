@@ -1,4 +1,4 @@
-import type { Agent, Db, Prisma } from '../db/index.ts';
+import type { Agent, AgentMcpServer, Db, Prisma } from '../db/index.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { badInput, conflict, notFound } from '../errors/index.ts';
 import { newId } from '../ids/index.ts';
@@ -7,11 +7,16 @@ import type { HarnessCatalog } from '../harnesses/catalog.ts';
 import type { PrivateAllowList } from '../egress/rules.ts';
 import type { SecretBox } from '../secrets/index.ts';
 import type { Viewer } from '../auth/viewer.ts';
+import { openServer, serverRows, type OpenMcpServer } from '../mcp/servers.ts';
+import type { McpServerInput } from '../mcp/validation.ts';
 import { parseAgentInput, type AgentInput, type EnvVarInput } from './validation.ts';
 
-export type AgentRow = Agent & { secrets: { name: string }[] };
+export type AgentRow = Agent & { secrets: { name: string }[]; mcpServers: AgentMcpServer[] };
 
-const withSecretNames = { secrets: { select: { name: true }, orderBy: { name: 'asc' } } } satisfies Prisma.AgentInclude;
+const withSecretNames = {
+  secrets: { select: { name: true }, orderBy: { name: 'asc' } },
+  mcpServers: { orderBy: { position: 'asc' } },
+} satisfies Prisma.AgentInclude;
 
 export type AgentFilter = { search?: string | null; harness?: string | null };
 
@@ -77,7 +82,9 @@ export class AgentService {
           model: input.model ?? harness.defaultModel,
           systemPrompt: input.systemPrompt ?? '',
           egressAllow: input.egressAllow ?? [],
+          toolPolicy: input.toolPolicy ?? [],
           secrets: { create: this.#seal(input.env ?? []) },
+          mcpServers: { create: serverRows(this.#secrets, input.mcpServers ?? [], []) },
         },
         include: withSecretNames,
       });
@@ -105,6 +112,12 @@ export class AgentService {
             update: { ciphertext: secret.ciphertext, hosts: secret.hosts },
           });
         }
+        if (input.mcpServers !== undefined) {
+          // The list is replaced as a whole, in the order given.
+          const rows = serverRows(this.#secrets, input.mcpServers, existing.mcpServers);
+          await tx.agentMcpServer.deleteMany({ where: { agentId: existing.id } });
+          if (rows.length > 0) await tx.agentMcpServer.createMany({ data: rows.map((row) => ({ agentId: existing.id, ...row })) });
+        }
         return tx.agent.update({
           where: { id: existing.id },
           data: {
@@ -114,6 +127,7 @@ export class AgentService {
             ...(input.model !== undefined ? { model: input.model } : {}),
             ...(input.systemPrompt !== undefined ? { systemPrompt: input.systemPrompt } : {}),
             ...(input.egressAllow !== undefined ? { egressAllow: input.egressAllow } : {}),
+            ...(input.toolPolicy !== undefined ? { toolPolicy: input.toolPolicy } : {}),
           },
           include: withSecretNames,
         });
@@ -140,6 +154,25 @@ export class AgentService {
   async secretEnv(agentId: string): Promise<{ name: string; value: string; hosts: string[] }[]> {
     const rows = await this.#db.agentSecret.findMany({ where: { agentId }, orderBy: { name: 'asc' } });
     return rows.map((row) => ({ name: row.name, value: this.#secrets.open(row.ciphertext), hosts: row.hosts }));
+  }
+
+  /** The agent's MCP servers with header values in the clear: for the egress proxy and redaction only. */
+  async mcpServers(agentId: string): Promise<OpenMcpServer[]> {
+    const rows = await this.#db.agentMcpServer.findMany({ where: { agentId }, orderBy: { position: 'asc' } });
+    return rows.map((row) => openServer(this.#secrets, row));
+  }
+
+  /** A server as typed into the editor, checked like a saved one; headers left out come from the agent's stored server. */
+  async mcpServerForTest(viewer: Viewer, input: McpServerInput, agentId: string | null): Promise<OpenMcpServer> {
+    const parsed = parseAgentInput({ mcpServers: [input] }, 'update', this.#privateAllow).mcpServers?.[0];
+    if (!parsed) throw badInput('input is required.', 'input');
+    let headers = parsed.headers?.map((h) => ({ name: h.name, value: h.value, hosts: h.hosts ?? [] })) ?? null;
+    if (agentId !== null) {
+      const agent = await this.get(viewer, agentId);
+      const stored = agent.mcpServers.find((s) => s.name === parsed.name);
+      if (!headers && stored) headers = openServer(this.#secrets, stored).headers;
+    }
+    return { name: parsed.name, url: parsed.url, transport: parsed.transport, allowedTools: parsed.allowedTools, headers: headers ?? [] };
   }
 
   async usage(viewer: Viewer, agentId: string): Promise<{ inputTokens: number; outputTokens: number }> {

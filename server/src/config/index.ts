@@ -53,6 +53,7 @@ const envSchema = z.object({
   PADDOCK_STREAM_IDLE_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(3600).default(120),
   PADDOCK_MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(20).default(3),
   PADDOCK_MOCK_TOKENS_PER_SECOND: z.coerce.number().min(1).default(40),
+  PADDOCK_APPROVAL_TIMEOUT_SECONDS: z.coerce.number().min(1).max(30 * 24 * 3600).default(3600),
   PADDOCK_K8S_NAMESPACE: z
     .string()
     .regex(/^[a-z0-9]([-a-z0-9{}]*[a-z0-9}])?$/, 'must be a namespace name, optionally containing {team}')
@@ -127,6 +128,8 @@ export type Config = {
   /** Bounds on model requests, applied by the harness runtime inside each sandbox. */
   model: { firstByteTimeoutMs: number; streamIdleTimeoutMs: number; maxRetries: number };
   mockTokensPerSecond: number;
+  /** A tool call awaiting approval is denied as expired after this long. */
+  approvalTimeoutMs: number;
   egress: {
     /** Private ranges the operator lets sandboxes reach (`PADDOCK_EGRESS_PRIVATE_ALLOW`). */
     privateAllow: PrivateAllowList;
@@ -272,6 +275,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxRetries: e.PADDOCK_MODEL_MAX_RETRIES,
     },
     mockTokensPerSecond: e.PADDOCK_MOCK_TOKENS_PER_SECOND,
+    approvalTimeoutMs: e.PADDOCK_APPROVAL_TIMEOUT_SECONDS * 1000,
     egress: {
       privateAllow,
       socketPath: e.PADDOCK_EGRESS_SOCKET ? path.resolve(baseDir(env), e.PADDOCK_EGRESS_SOCKET) : path.join(dataDir, 'egress', 'proxy.sock'),

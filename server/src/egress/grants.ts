@@ -1,5 +1,7 @@
 import type { AgentService } from '../agents/service.ts';
 import type { Db } from '../db/index.ts';
+import { headerSecretName } from '../mcp/servers.ts';
+import { mcpEgressEntry } from '../mcp/validation.ts';
 import { egressTokenHash, GATEWAY_KEY_NAME, placeholderFor } from './placeholders.ts';
 import type { EgressGrant, GrantResolver } from './proxy.ts';
 import { parseRules, parseRule, type EgressRule } from './rules.ts';
@@ -50,11 +52,19 @@ export class DbGrantResolver implements GrantResolver {
     const gateway = gatewayAuthority(this.#gateway.baseUrl);
     const gatewayRule: EgressRule = parseRule(`${gateway.host.includes(':') ? `[${gateway.host}]` : gateway.host}:${gateway.port}`);
     const secrets = await this.#agents.secretEnv(agent.id);
+    // The agent's MCP servers are reachable, and only they get their header values.
+    const servers = (await this.#agents.mcpServers(agent.id)).map((server) => ({ server, rule: parseRule(mcpEgressEntry(server.url)) }));
     return {
       sessionId: sandbox.sessionId,
-      rules,
+      rules: [...rules, ...servers.map((s) => s.rule)],
       gateway,
       substitutions: [
+        ...servers.flatMap(({ server, rule }) =>
+          server.headers.map((h) => {
+            const name = headerSecretName(server.name, h.name);
+            return { name, placeholder: placeholderFor(token, name), value: h.value, rules: h.hosts.length > 0 ? parseRules(h.hosts) : [rule] };
+          }),
+        ),
         ...secrets.map((s) => ({ name: s.name, placeholder: placeholderFor(token, s.name), value: s.value, rules: s.hosts.length > 0 ? parseRules(s.hosts) : rules })),
         ...(this.#gateway.apiKey ? [{ name: GATEWAY_KEY_NAME, placeholder: placeholderFor(token, GATEWAY_KEY_NAME), value: this.#gateway.apiKey, rules: [gatewayRule] }] : []),
       ],

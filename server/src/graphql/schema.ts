@@ -4,6 +4,8 @@ import '../harnesses/schema.ts';
 import '../teams/schema.ts';
 import '../agents/schema.ts';
 import '../sessions/schema.ts';
+import '../mcp/schema.ts';
+import '../approvals/schema.ts';
 
 /** Every domain registers its types on the shared builder; this file only assembles them. */
 export const schema = builder.toSchema({ sortSchema: true });

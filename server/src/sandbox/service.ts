@@ -7,6 +7,8 @@ import type { HarnessCatalog } from '../harnesses/catalog.ts';
 import type { Logger } from '../log/index.ts';
 import { egressTokenHash, GATEWAY_KEY_NAME, placeholderFor } from '../egress/placeholders.ts';
 import { Redactor } from '../egress/redact.ts';
+import { storedPolicy } from '../approvals/policy.ts';
+import { headerSecretName, runtimeServers } from '../mcp/servers.ts';
 import type { SecretBox } from '../secrets/index.ts';
 import { SandboxError, sandboxName, type SandboxDriver } from './driver.ts';
 
@@ -201,17 +203,32 @@ export class SandboxService {
   async redactorFor(sessionId: string): Promise<Redactor> {
     const session = await this.#db.session.findUniqueOrThrow({ where: { id: sessionId }, select: { agentId: true } });
     const secrets = await this.#agents.secretEnv(session.agentId);
+    const headers = (await this.#agents.mcpServers(session.agentId)).flatMap((server) =>
+      server.headers.flatMap((h) => {
+        const name = headerSecretName(server.name, h.name);
+        // A server may echo the credential without its scheme ("Bearer …").
+        const credential = /^(?:bearer|basic|token)\s+(\S{8,})$/i.exec(h.value)?.[1];
+        return [{ name, value: h.value }, ...(credential ? [{ name, value: credential }] : [])];
+      }),
+    );
     const gatewayKey = this.settings.gateway.apiKey;
-    return new Redactor([...secrets, ...(gatewayKey ? [{ name: GATEWAY_KEY_NAME, value: gatewayKey }] : [])]);
+    return new Redactor([...secrets, ...headers, ...(gatewayKey ? [{ name: GATEWAY_KEY_NAME, value: gatewayKey }] : [])]);
   }
 
   /**
    * The runtime only ever sees placeholders: for the agent's secrets and for the gateway
    * key. The egress proxy swaps them for the real values on the way out.
    */
-  async #attach(client: RuntimeClient, agent: { id: string; systemPrompt: string; model: string; egressAllow: string[] }, sessionId: string, beforeMessageId: string, egressToken: string) {
+  async #attach(
+    client: RuntimeClient,
+    agent: { id: string; systemPrompt: string; model: string; egressAllow: string[]; toolPolicy: unknown },
+    sessionId: string,
+    beforeMessageId: string,
+    egressToken: string,
+  ) {
     const messages = await this.#db.message.findMany({ where: { sessionId, id: { lt: beforeMessageId } }, orderBy: { id: 'asc' } });
     const secrets = await this.#agents.secretEnv(agent.id);
+    const servers = await this.#db.agentMcpServer.findMany({ where: { agentId: agent.id }, orderBy: { position: 'asc' } });
     const { proxyUrl } = this.settings.egress;
     await client.attach({
       sessionId,
@@ -223,6 +240,8 @@ export class SandboxService {
         ...(proxyUrl ? proxyEnv(proxyUrl, egressToken) : {}),
       },
       history: toHistory(messages),
+      mcpServers: runtimeServers(servers, egressToken),
+      toolPolicy: storedPolicy(agent.toolPolicy),
       // Locally, with no egress allowed, the agent's commands get no network at all (the
       // runtime still reaches the gateway). In Kubernetes the NetworkPolicy enforces egress,
       // and pods without capabilities could not make a network namespace anyway.

@@ -4,6 +4,7 @@ import { minIdAt, newId } from '../ids/index.ts';
 import type { PageWindow } from '../graphql/pagination.ts';
 import { withDbRetry } from '../db/retry.ts';
 import { appendEvents, type NewEvent } from '../events/log.ts';
+import type { ApprovalService } from '../approvals/service.ts';
 import type { EventBus } from '../events/bus.ts';
 import { toBusEvent } from '../events/mapping.ts';
 import { JOBS } from '../worker/jobs.ts';
@@ -26,11 +27,13 @@ export class SessionService {
   readonly #db: Db;
   readonly #bus: EventBus;
   readonly #quotas: TeamQuotas;
+  readonly #approvals: ApprovalService;
 
-  constructor(db: Db, bus: EventBus, quotas: TeamQuotas) {
+  constructor(db: Db, bus: EventBus, quotas: TeamQuotas, approvals: ApprovalService) {
     this.#db = db;
     this.#bus = bus;
     this.#quotas = quotas;
+    this.#approvals = approvals;
   }
 
   async find(viewer: Viewer, id: string): Promise<SessionRow | null> {
@@ -91,7 +94,7 @@ export class SessionService {
   async end(viewer: Viewer, id: string): Promise<SessionRow> {
     let session = await this.get(viewer, id);
     if (session.status === 'ENDED') return session;
-    if (session.status === 'RUNNING' || session.status === 'PROVISIONING') {
+    if (session.status === 'RUNNING' || session.status === 'PROVISIONING' || session.status === 'AWAITING_APPROVAL') {
       await this.cancelTurn(viewer, id).catch((error: unknown) => {
         // The turn finished in the meantime: nothing to cancel.
         if ((error as { extensions?: { code?: string } }).extensions?.code !== 'CONFLICT') throw error;
@@ -132,6 +135,9 @@ export class SessionService {
     if (!ok) {
       const now = await this.get(viewer, input.sessionId);
       if (now.status === 'ENDED') throw conflict('This session has ended; start a new session to keep talking to the agent.');
+      if (now.status === 'AWAITING_APPROVAL') {
+        throw conflict('The agent is waiting for a tool call to be approved; approve or deny it (approveToolCall, denyToolCall) or call cancelTurn first.');
+      }
       throw conflict('The agent is still answering the previous message; wait for it to finish or call cancelTurn first.');
     }
     return this.#db.message.findUniqueOrThrow({ where: { id: messageId } });
@@ -140,6 +146,8 @@ export class SessionService {
   /** Asks the worker running the session's turn to stop it; it records turn.cancelled. */
   async cancelTurn(viewer: Viewer, sessionId: string): Promise<SessionRow> {
     const session = await this.get(viewer, sessionId);
+    // A paused turn has no worker to tell: it is re-queued cancelled and ended by the next worker.
+    if (await this.#approvals.cancelPaused(session.id)) return session;
     const turn = await this.#db.turn.findFirst({ where: { sessionId: session.id, status: { in: ['QUEUED', 'RUNNING'] } }, orderBy: { id: 'desc' } });
     if (!turn) throw conflict('No turn is running in this session.');
     await this.#db.turn.update({ where: { id: turn.id }, data: { cancelRequestedAt: new Date() } });

@@ -1,4 +1,5 @@
 import { RuntimeError, type RuntimeClient, type RuntimeEvent } from '@paddock/harness-runtime/client';
+import { TOOL_APPROVAL_REQUESTED, type ApprovalRequest, type ApprovalService } from '../approvals/service.ts';
 import type { Db, MessageStatus, Prisma, TurnStatus } from '../db/index.ts';
 import { persistently } from '../db/retry.ts';
 import { appendBlocked, EGRESS_BLOCKED, type BlockedPayload } from '../egress/blocked.ts';
@@ -24,6 +25,7 @@ export type TurnDeps = {
   streamIdleTimeoutMs: number;
   /** How often a running turn proves its worker alive; well inside the stale-turn threshold. */
   heartbeatMs: number;
+  approvals: ApprovalService;
 };
 
 const SHUTDOWN_ERROR = 'The worker was shut down before this turn finished (it had PADDOCK_SHUTDOWN_GRACE_SECONDS to do so); send the message again to continue.';
@@ -38,6 +40,9 @@ const BLOCKED_GRACE_MS = 5_000;
 type StepMessage = { id: string; content: string; toolCalls: { id: string; name: string; input: unknown; output?: string; isError?: boolean }[] };
 type Outcome = { status: Exclude<TurnStatus, 'QUEUED' | 'RUNNING'>; error?: string; usage?: { inputTokens: number; outputTokens: number } };
 
+/** Turn events by outcome; a paused turn has none (it has not ended). */
+const TERMINAL_TYPES = { COMPLETED: 'turn.completed', FAILED: 'turn.failed', CANCELLED: 'turn.cancelled' } as const;
+
 /**
  * Runs one turn: claims it, gets the session's runtime from the sandbox service,
  * streams the runtime's events into the session's log and message rows, and always
@@ -51,6 +56,9 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
   });
   if (!claimed) return;
   const { turn, lastSeq } = claimed;
+  // A turn that paused for approval continues with the decisions taken since.
+  const decisions = await deps.approvals.decisions(turnId);
+  let approval: ApprovalRequest | null = null;
   const recorder = new TurnRecorder({
     sessionId: turn.sessionId,
     lastSeq,
@@ -166,7 +174,8 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     recorder.record({ type: 'turn.started', payload: { turnId } });
     redactor = await deps.sandboxes.redactorFor(turn.sessionId);
     if (cancelRequested) throw new CancelledBeforeStart();
-    runtime = await deps.sandboxes.acquire(turn.sessionId, turn.userMessageId, (message) => {
+    // A resumed turn's sandbox, if it must be rehydrated, needs the turn's own messages too.
+    runtime = await deps.sandboxes.acquire(turn.sessionId, decisions ? newId() : turn.userMessageId, (message) => {
       recorder.record({ type: 'session.status', payload: { status: 'PROVISIONING', message } });
       void db.session.update({ where: { id: turn.sessionId }, data: { status: 'PROVISIONING' } }).catch(() => undefined);
     });
@@ -194,7 +203,8 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       idleTimer = setTimeout(() => void checkAlive(), deps.streamIdleTimeoutMs);
     };
     armIdle();
-    for await (const event of runtime.startTurn({ turnId, content: claimed.content }, { signal: abort.signal })) {
+    const request = decisions ? { turnId, content: '', resume: { decisions } } : { turnId, content: claimed.content };
+    for await (const event of runtime.startTurn(request, { signal: abort.signal })) {
       armIdle();
       if (event.type !== 'message.delta' && event.type !== 'message.thinking') flushStreams();
       const terminal = await translate(redactEvent(event));
@@ -269,16 +279,38 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       case 'tool.call': {
         const message = await ensureMessage();
         message.toolCalls.push({ id: event.id, name: event.name, input: event.input });
-        recorder.record({ type: 'tool.call', messageId: message.id, payload: { id: event.id, name: event.name, input: event.input } });
+        recorder.record({ type: 'tool.call', messageId: message.id, payload: { id: event.id, name: event.name, input: event.input, ...serverOf(event) } });
         return null;
       }
+      case 'tool.approval_requested': {
+        const expiresAt = new Date(Date.now() + deps.approvals.timeoutMs);
+        approval = {
+          sessionId: turn.sessionId,
+          turnId,
+          toolCallId: event.id,
+          tool: event.name,
+          server: event.server ?? null,
+          input: event.input,
+          rule: { ...event.rule },
+          expiresAt,
+        };
+        recorder.record({
+          type: TOOL_APPROVAL_REQUESTED,
+          messageId: current?.id ?? null,
+          payload: { toolCallId: event.id, tool: event.name, ...serverOf(event), input: event.input, rule: { ...event.rule }, expiresAt: expiresAt.toISOString() },
+        });
+        return null;
+      }
+      case 'mcp.error':
+        recorder.record({ type: 'mcp.error', payload: { server: event.server, phase: event.phase, error: event.error } });
+        return null;
       case 'tool.result': {
         const call = current?.toolCalls.find((c) => c.id === event.id);
         if (call) Object.assign(call, { output: event.output, isError: event.isError });
         const toolMessageId = newId();
         const data = { id: toolMessageId, sessionId: turn.sessionId, role: 'TOOL' as const, content: event.output, toolCallId: event.id, status: event.isError ? ('FAILED' as const) : ('COMPLETE' as const), completedAt: new Date() };
         await durably(() => db.message.upsert({ where: { id: toolMessageId }, create: data, update: {} }));
-        recorder.record({ type: 'tool.result', messageId: toolMessageId, payload: { id: event.id, output: event.output, isError: event.isError } });
+        recorder.record({ type: 'tool.result', messageId: toolMessageId, payload: { id: event.id, output: event.output, isError: event.isError, ...serverOf(event) } });
         // The model's next step starts a new assistant message.
         if (current) await saveMessage(current, 'COMPLETE');
         current = null;
@@ -296,6 +328,9 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
         return { status: 'FAILED', error: event.error, ...(event.usage ? { usage: event.usage } : {}) };
       case 'turn.cancelled':
         return { status: 'CANCELLED', ...(event.usage ? { usage: event.usage } : {}) };
+      case 'turn.paused':
+        if (!approval || approval.toolCallId !== event.toolCallId) return { status: 'FAILED', error: 'The harness runtime paused the turn without saying which tool call awaits approval.', usage: event.usage };
+        return { status: 'AWAITING_APPROVAL', usage: event.usage };
     }
   }
 
@@ -314,7 +349,8 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
 
   async function finish(result: Outcome) {
     const usage = result.usage ?? { inputTokens: 0, outputTokens: 0 };
-    const messageStatus: MessageStatus = result.status === 'COMPLETED' ? 'COMPLETE' : result.status;
+    const paused = result.status === 'AWAITING_APPROVAL' ? approval : null;
+    const messageStatus: MessageStatus = result.status === 'COMPLETED' || result.status === 'AWAITING_APPROVAL' ? 'COMPLETE' : result.status;
     const last = messages.at(-1);
     // Earlier steps were saved at their tool results; the in-progress step is always the
     // last message, and it carries the turn's usage.
@@ -325,16 +361,19 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
         ...(result.error ? { error: result.error } : {}),
       });
     }
-    const type = { COMPLETED: 'turn.completed', FAILED: 'turn.failed', CANCELLED: 'turn.cancelled' }[result.status];
     await recorder.persist();
     // The turn's end and the session's new status commit together and are published
-    // after: a client that sees them can send the next message at once.
-    const sessionStatus = result.status === 'FAILED' && !last ? 'FAILED' : 'IDLE';
+    // after: a client that sees them can send the next message at once. A paused turn
+    // has not ended: the session awaits approval and the turn waits, owned by no worker.
+    const sessionStatus = paused ? 'AWAITING_APPROVAL' : result.status === 'FAILED' && !last ? 'FAILED' : 'IDLE';
     blockedAfterTurn = [];
     const closing = [
-      recorder.next({ type, messageId: last?.id ?? null, payload: { turnId, usage, ...(result.error ? { error: result.error } : {}) } }),
+      ...(result.status === 'AWAITING_APPROVAL'
+        ? []
+        : [recorder.next({ type: TERMINAL_TYPES[result.status], messageId: last?.id ?? null, payload: { turnId, usage, ...(result.error ? { error: result.error } : {}) } })]),
       recorder.next({ type: 'session.status', payload: { status: sessionStatus } }),
     ];
+    const type = closing[0]!.type;
     // Retried until the database takes it. A retry first checks whether an earlier
     // attempt did commit (its answer lost with the connection), or recovery ended the turn.
     let attempt = 0;
@@ -345,9 +384,9 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
           return (await db.sessionEvent.count({ where: { sessionId: turn.sessionId, seq: closing[0]!.seq, type } })) > 0;
         }
       }
-      await db.$transaction([
-        db.turn.update({ where: { id: turnId }, data: { status: result.status, endedAt: new Date(), error: result.error ?? null, assistantMessageId: last?.id ?? null } }),
-        db.session.update({
+      await db.$transaction(async (tx) => {
+        await tx.turn.update({ where: { id: turnId }, data: { status: result.status, endedAt: paused ? null : new Date(), error: result.error ?? null, assistantMessageId: last?.id ?? null } });
+        await tx.session.update({
           where: { id: turn.sessionId },
           data: {
             status: sessionStatus,
@@ -356,8 +395,8 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
             inputTokens: { increment: usage.inputTokens },
             outputTokens: { increment: usage.outputTokens },
           },
-        }),
-        db.sessionEvent.createMany({
+        });
+        await tx.sessionEvent.createMany({
           data: closing.map((e) => ({
             sessionId: e.sessionId,
             seq: e.seq,
@@ -366,11 +405,12 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
             payload: e.payload as Prisma.InputJsonValue,
             createdAt: new Date(e.createdAt),
           })),
-        }),
-        db.sandbox.updateMany({ where: { sessionId: turn.sessionId, phase: 'READY' }, data: { lastUsedAt: new Date() } }),
+        });
+        await tx.sandbox.updateMany({ where: { sessionId: turn.sessionId, phase: 'READY' }, data: { lastUsedAt: new Date() } });
         // No reply to carry the error: it stays on the message the turn answered.
-        ...(result.error && !last ? [db.message.update({ where: { id: turn.userMessageId }, data: { error: result.error } })] : []),
-      ]);
+        if (result.error && !last) await tx.message.update({ where: { id: turn.userMessageId }, data: { error: result.error } });
+        if (paused) await deps.approvals.request(tx, paused);
+      });
       return true;
     });
     if (!committed) {
@@ -383,6 +423,11 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
 }
 
 class CancelledBeforeStart extends Error {}
+
+/** The MCP server a tool event names, as event payloads carry it. */
+function serverOf(event: { server?: string }): { server?: string } {
+  return event.server ? { server: event.server } : {};
+}
 
 /**
  * Takes ownership of a QUEUED turn under the session row lock and returns the seq to

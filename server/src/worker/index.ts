@@ -85,10 +85,12 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
     shutdown: shutdown.signal,
     streamIdleTimeoutMs: config.worker.streamIdleTimeoutMs,
     heartbeatMs: Math.min(5_000, config.worker.staleTurnMs / 3),
+    approvals: services.approvals,
   };
 
   const taskList: TaskList = {
     [JOBS.runTurn]: async (payload) => runTurn((payload as RunTurnPayload).turnId, deps),
+    [JOBS.expireApproval]: async (payload) => services.approvals.expire((payload as { approvalId: string }).approvalId),
     [JOBS.destroySandbox]: async (payload) => sandboxes.destroy((payload as { sessionId: string }).sessionId),
     [JOBS.housekeeping]: async () => {
       const stale = await recoverStaleTurns({ ...services, db }, config.worker.staleTurnMs);

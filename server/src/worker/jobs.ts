@@ -3,6 +3,8 @@ export const JOBS = {
   runTurn: 'run-turn',
   destroySandbox: 'destroy-sandbox',
   housekeeping: 'housekeeping',
+  /** Denies a tool call still awaiting approval at its deadline. */
+  expireApproval: 'expire-approval',
 } as const;
 
 export type RunTurnPayload = { turnId: string };
