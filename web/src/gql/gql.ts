@@ -30,6 +30,9 @@ type Documents = {
     "\n  mutation SendMessage($input: SendMessageInput!) {\n    sendMessage(input: $input) {\n      ...ChatMessageFields\n    }\n  }\n": typeof types.SendMessageDocument,
     "\n  mutation CancelTurn($sessionId: ID!) {\n    cancelTurn(sessionId: $sessionId) {\n      id\n    }\n  }\n": typeof types.CancelTurnDocument,
     "\n  mutation EndSession($sessionId: ID!) {\n    endSession(sessionId: $sessionId) {\n      id\n      status\n      endedAt\n    }\n  }\n": typeof types.EndSessionDocument,
+    "\n  query PendingApprovals($id: ID!) {\n    session(id: $id) {\n      id\n      status\n      pendingApprovals {\n        toolCallId\n        tool\n        server\n        input\n        expiresAt\n        rule {\n          tool\n          commandPattern\n          action\n        }\n      }\n    }\n  }\n": typeof types.PendingApprovalsDocument,
+    "\n  mutation ApproveToolCall($sessionId: ID!, $toolCallId: String!) {\n    approveToolCall(sessionId: $sessionId, toolCallId: $toolCallId) {\n      toolCallId\n      status\n    }\n  }\n": typeof types.ApproveToolCallDocument,
+    "\n  mutation DenyToolCall($sessionId: ID!, $toolCallId: String!, $reason: String) {\n    denyToolCall(sessionId: $sessionId, toolCallId: $toolCallId, reason: $reason) {\n      toolCallId\n      status\n    }\n  }\n": typeof types.DenyToolCallDocument,
     "\n  query SessionsList($first: Int, $after: String, $last: Int, $before: String, $filter: SessionFilter) {\n    sessions(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      edges {\n        node {\n          id\n          title\n          status\n          createdAt\n          lastActiveAt\n          agent {\n            id\n            name\n          }\n          usage {\n            totalTokens\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n": typeof types.SessionsListDocument,
     "\n  query AgentOptions {\n    agents(first: 100) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.AgentOptionsDocument,
     "\n  mutation CreateSession($input: CreateSessionInput!) {\n    createSession(input: $input) {\n      id\n      title\n    }\n  }\n": typeof types.CreateSessionDocument,
@@ -51,6 +54,9 @@ const documents: Documents = {
     "\n  mutation SendMessage($input: SendMessageInput!) {\n    sendMessage(input: $input) {\n      ...ChatMessageFields\n    }\n  }\n": types.SendMessageDocument,
     "\n  mutation CancelTurn($sessionId: ID!) {\n    cancelTurn(sessionId: $sessionId) {\n      id\n    }\n  }\n": types.CancelTurnDocument,
     "\n  mutation EndSession($sessionId: ID!) {\n    endSession(sessionId: $sessionId) {\n      id\n      status\n      endedAt\n    }\n  }\n": types.EndSessionDocument,
+    "\n  query PendingApprovals($id: ID!) {\n    session(id: $id) {\n      id\n      status\n      pendingApprovals {\n        toolCallId\n        tool\n        server\n        input\n        expiresAt\n        rule {\n          tool\n          commandPattern\n          action\n        }\n      }\n    }\n  }\n": types.PendingApprovalsDocument,
+    "\n  mutation ApproveToolCall($sessionId: ID!, $toolCallId: String!) {\n    approveToolCall(sessionId: $sessionId, toolCallId: $toolCallId) {\n      toolCallId\n      status\n    }\n  }\n": types.ApproveToolCallDocument,
+    "\n  mutation DenyToolCall($sessionId: ID!, $toolCallId: String!, $reason: String) {\n    denyToolCall(sessionId: $sessionId, toolCallId: $toolCallId, reason: $reason) {\n      toolCallId\n      status\n    }\n  }\n": types.DenyToolCallDocument,
     "\n  query SessionsList($first: Int, $after: String, $last: Int, $before: String, $filter: SessionFilter) {\n    sessions(first: $first, after: $after, last: $last, before: $before, filter: $filter) {\n      edges {\n        node {\n          id\n          title\n          status\n          createdAt\n          lastActiveAt\n          agent {\n            id\n            name\n          }\n          usage {\n            totalTokens\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n": types.SessionsListDocument,
     "\n  query AgentOptions {\n    agents(first: 100) {\n      edges {\n        node {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.AgentOptionsDocument,
     "\n  mutation CreateSession($input: CreateSessionInput!) {\n    createSession(input: $input) {\n      id\n      title\n    }\n  }\n": types.CreateSessionDocument,
@@ -134,6 +140,18 @@ export function graphql(source: "\n  mutation CancelTurn($sessionId: ID!) {\n   
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation EndSession($sessionId: ID!) {\n    endSession(sessionId: $sessionId) {\n      id\n      status\n      endedAt\n    }\n  }\n"): (typeof documents)["\n  mutation EndSession($sessionId: ID!) {\n    endSession(sessionId: $sessionId) {\n      id\n      status\n      endedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PendingApprovals($id: ID!) {\n    session(id: $id) {\n      id\n      status\n      pendingApprovals {\n        toolCallId\n        tool\n        server\n        input\n        expiresAt\n        rule {\n          tool\n          commandPattern\n          action\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query PendingApprovals($id: ID!) {\n    session(id: $id) {\n      id\n      status\n      pendingApprovals {\n        toolCallId\n        tool\n        server\n        input\n        expiresAt\n        rule {\n          tool\n          commandPattern\n          action\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ApproveToolCall($sessionId: ID!, $toolCallId: String!) {\n    approveToolCall(sessionId: $sessionId, toolCallId: $toolCallId) {\n      toolCallId\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation ApproveToolCall($sessionId: ID!, $toolCallId: String!) {\n    approveToolCall(sessionId: $sessionId, toolCallId: $toolCallId) {\n      toolCallId\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DenyToolCall($sessionId: ID!, $toolCallId: String!, $reason: String) {\n    denyToolCall(sessionId: $sessionId, toolCallId: $toolCallId, reason: $reason) {\n      toolCallId\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation DenyToolCall($sessionId: ID!, $toolCallId: String!, $reason: String) {\n    denyToolCall(sessionId: $sessionId, toolCallId: $toolCallId, reason: $reason) {\n      toolCallId\n      status\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

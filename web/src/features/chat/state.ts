@@ -84,8 +84,8 @@ export type ChatAction =
 
 export const MAX_LIVE_EVENTS = 5_000;
 const TERMINAL: ReadonlySet<MessageStatus> = new Set<MessageStatus>(['COMPLETE', 'FAILED', 'CANCELLED']);
-const SESSION_STATUSES: ReadonlySet<string> = new Set<SessionStatus>(['PROVISIONING', 'IDLE', 'RUNNING', 'SUSPENDED', 'FAILED', 'ENDED']);
-const BUSY: ReadonlySet<SessionStatus> = new Set<SessionStatus>(['PROVISIONING', 'RUNNING']);
+const SESSION_STATUSES: ReadonlySet<string> = new Set<SessionStatus>(['PROVISIONING', 'IDLE', 'RUNNING', 'AWAITING_APPROVAL', 'SUSPENDED', 'FAILED', 'ENDED']);
+const BUSY: ReadonlySet<SessionStatus> = new Set<SessionStatus>(['PROVISIONING', 'RUNNING', 'AWAITING_APPROVAL']);
 
 export function isTerminal(status: MessageStatus): boolean {
   return TERMINAL.has(status);
