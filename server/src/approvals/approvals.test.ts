@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeGlobalId } from '../graphql/global-id.ts';
 import type { GraphqlClient } from '../../test/graphql-client.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
 import { Subscriber, type LiveEvent } from '../../test/subscriber.ts';
@@ -194,6 +195,18 @@ describe('paused turns are durable', { timeout: 240_000 }, () => {
     worker = await startTestWorker(t);
     expect((await turnEnd(live)).type).toBe('turn.completed');
     expect(lastResult(live)).toMatchObject({ output: 'ask-restart\n', isError: false });
+  });
+
+  it('a sandbox gone while awaiting approval: the turn continues in a new one rehydrated from the conversation', async () => {
+    const { sessionId, live } = await newSession();
+    const { toolCallId } = await pause(sessionId, live, '/tool echo ask-rehydrate');
+    await worker!.worker.sandboxes.destroy(decodeGlobalId(sessionId).id);
+    await client.ok(`mutation($s: ID!, $c: String!) { approveToolCall(sessionId: $s, toolCallId: $c) { status } }`, { s: sessionId, c: toolCallId });
+    expect((await turnEnd(live)).type).toBe('turn.completed');
+    expect(statuses(live.events)).toContain('PROVISIONING');
+    expect(lastResult(live)).toMatchObject({ output: 'ask-rehydrate\n', isError: false });
+    const reply = live.events.filter((e) => e.type === 'message.completed').at(-1);
+    expect(String((reply?.payload as { content: string }).content)).toContain('Ran `echo ask-rehydrate`');
   });
 
   it('an approval nobody gives expires after PADDOCK_APPROVAL_TIMEOUT_SECONDS as denied', async () => {

@@ -146,7 +146,8 @@ export class SandboxService {
   async suspendIdle(): Promise<string[]> {
     const cutoff = new Date(Date.now() - this.settings.idleTimeoutMs);
     const idle = await this.#db.sandbox.findMany({
-      where: { phase: 'READY', lastUsedAt: { lt: cutoff }, session: { status: { in: ['IDLE', 'FAILED'] } } },
+      // A turn awaiting approval is durable state: its sandbox can go, the turn rehydrates a new one.
+      where: { phase: 'READY', lastUsedAt: { lt: cutoff }, session: { status: { in: ['IDLE', 'FAILED', 'AWAITING_APPROVAL'] } } },
     });
     const suspended: string[] = [];
     for (const sandbox of idle) {
