@@ -64,7 +64,7 @@ export const SessionEvent = builder.interfaceRef<ApiEvent>('SessionEvent').imple
     }),
     delta: t.exposeString('delta', {
       nullable: true,
-      description: 'Kept for compatibility: the streamed text of message.delta and message.thinking events, null on others. `MessageDeltaEvent.delta` and `MessageThinkingEvent.delta` carry it non-null.',
+      description: 'Kept for compatibility: the streamed text of message.delta and message.thinking events, null on others. `MessageDeltaEvent.text` and `MessageThinkingEvent.text` carry it non-null.',
     }),
     payload: t.field({
       type: 'JSON',
@@ -106,13 +106,13 @@ kind('turn.started').implement({
 kind('message.delta').implement({
   description: 'message.delta: a chunk of the reply (messageId) as the model streams it.',
   interfaces: [SessionEvent],
-  fields: (t) => ({ delta: t.string({ description: 'The text to append to the message.', resolve: (e) => e.typed.delta }) }),
+  fields: (t) => ({ text: t.string({ description: 'The text to append to the message.', resolve: (e) => e.typed.delta }) }),
 });
 
 kind('message.thinking').implement({
   description: "message.thinking: a chunk of the model's visible reasoning for messageId; not part of the reply.",
   interfaces: [SessionEvent],
-  fields: (t) => ({ delta: t.string({ description: "The text to append to the message's reasoning.", resolve: (e) => e.typed.delta }) }),
+  fields: (t) => ({ text: t.string({ description: "The text to append to the message's reasoning.", resolve: (e) => e.typed.delta }) }),
 });
 
 kind('message.completed').implement({
@@ -147,7 +147,7 @@ kind('model.retry').implement({
   fields: (t) => ({
     attempt: t.int({ description: '1 for the first retry.', resolve: (e) => e.typed.payload.attempt }),
     maxRetries: t.int({ resolve: (e) => e.typed.payload.maxRetries }),
-    status: t.int({ nullable: true, description: 'HTTP status of the failed attempt; null when the connection failed.', resolve: (e) => e.typed.payload.status ?? null }),
+    httpStatus: t.int({ nullable: true, description: 'HTTP status of the failed attempt; null when the connection failed.', resolve: (e) => e.typed.payload.status ?? null }),
     delayMs: t.int({ resolve: (e) => Math.round(e.typed.payload.delayMs) }),
     error: t.string({ resolve: (e) => e.typed.payload.error }),
   }),
