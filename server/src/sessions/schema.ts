@@ -1,7 +1,6 @@
 import { parseStoredToolCalls, type StoredToolCall } from '@paddock/events';
 import type { Message as MessageRow, Sandbox as SandboxRow } from '../db/index.ts';
 import { Agent } from '../agents/schema.ts';
-import { badInput } from '../errors/index.ts';
 import { builder } from '../graphql/builder.ts';
 import { viewerOf } from '../graphql/context.ts';
 import { keysetConnection } from '../graphql/pagination.ts';
