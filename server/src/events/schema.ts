@@ -198,7 +198,7 @@ kind('egress.blocked').implement({
   fields: (t) => ({
     host: t.string({ resolve: (e) => e.typed.payload.host }),
     port: t.int({ resolve: (e) => e.typed.payload.port }),
-    reason: t.string({ description: 'Why, e.g. the host is not in the agent’s egressAllow.', resolve: (e) => e.typed.payload.reason }),
+    reason: t.string({ description: "Why, e.g. the host is not in the agent's egressAllow.", resolve: (e) => e.typed.payload.reason }),
   }),
 });
 

@@ -78,9 +78,9 @@ builder.node(Session, {
 });
 
 const ToolCall = builder.objectRef<StoredToolCall>('ToolCall').implement({
-  description: 'A tool call the agent made in this message, with the tool\'s answer once it came.',
+  description: "A tool call the agent made in this message, with the tool's answer once it came.",
   fields: (t) => ({
-    id: t.exposeString('id', { description: 'Matches `ToolCallEvent.toolCallId`, `ToolResultEvent.toolCallId` and the answering TOOL message\'s `toolCallId`.' }),
+    id: t.exposeString('id', { description: "Matches `ToolCallEvent.toolCallId`, `ToolResultEvent.toolCallId` and the answering TOOL message's `toolCallId`." }),
     name: t.exposeString('name'),
     input: t.field({ type: 'JSON', description: 'The arguments, a JSON object.', resolve: (c) => c.input }),
     output: t.string({ nullable: true, description: 'What the tool answered; null until it has.', resolve: (c) => c.output ?? null }),
