@@ -28,7 +28,7 @@ export const ToolRuleInput = builder.inputType('ToolRuleInput', {
   }),
 });
 
-const ToolApprovalStatus = builder.enumType('ToolApprovalStatus', { values: ['PENDING', 'APPROVED', 'DENIED', 'EXPIRED', 'CANCELLED'] as const });
+export const ToolApprovalStatus = builder.enumType('ToolApprovalStatus', { values: ['PENDING', 'APPROVED', 'DENIED', 'EXPIRED', 'CANCELLED'] as const });
 
 export const ToolApproval = builder.objectRef<ToolApprovalRow>('ToolApproval').implement({
   description: "A tool call the agent's policy held for a person.",

@@ -1,3 +1,4 @@
+import type { SessionEventInput } from '@paddock/events';
 import type { ApprovalDecision } from '@paddock/harness-runtime/api';
 import type { Viewer } from '../auth/viewer.ts';
 import type { Db, Prisma, ToolApproval, ToolApprovalStatus } from '../db/index.ts';
@@ -10,9 +11,9 @@ import { newId } from '../ids/index.ts';
 import { JOBS } from '../worker/jobs.ts';
 
 /** Event of a tool call the policy holds for a person; the turn pauses after it. */
-export const TOOL_APPROVAL_REQUESTED = 'tool.approval_requested';
+export const TOOL_APPROVAL_REQUESTED = 'tool.approval_requested' as const;
 /** Event of the decision on it (approved, denied or expired); the turn continues after it. */
-export const TOOL_APPROVAL_RESOLVED = 'tool.approval_resolved';
+export const TOOL_APPROVAL_RESOLVED = 'tool.approval_resolved' as const;
 
 export const MAX_REASON_CHARS = 2_000;
 
@@ -109,7 +110,7 @@ export class ApprovalService {
         const now = new Date();
         const pending = await tx.toolApproval.findMany({ where: { turnId: turn.id, status: 'PENDING' } });
         await tx.toolApproval.updateMany({ where: { turnId: turn.id, status: 'PENDING' }, data: { status: 'CANCELLED', decidedAt: now, reason: 'the turn was cancelled' } });
-        return this.#requeue(tx, turn.id, sessionId, now, true, pending.map((a) => ({
+        return this.#requeue(tx, turn.id, sessionId, now, true, pending.map((a): SessionEventInput => ({
           type: TOOL_APPROVAL_RESOLVED,
           payload: { toolCallId: a.toolCallId, tool: a.tool, status: 'CANCELLED', reason: 'the turn was cancelled', decidedBy: null },
         })));
@@ -142,7 +143,7 @@ export class ApprovalService {
           where: { id: approval.id },
           data: { status: decision.status, reason: decision.reason, decidedBy: decision.by, decidedAt: now },
         });
-        const resolved = {
+        const resolved: SessionEventInput = {
           type: TOOL_APPROVAL_RESOLVED,
           payload: { toolCallId, tool: approval.tool, status: decision.status, reason: decision.reason, decidedBy: decision.by },
         };
@@ -157,7 +158,7 @@ export class ApprovalService {
     return result.updated;
   }
 
-  async #requeue(tx: Prisma.TransactionClient, turnId: string, sessionId: string, now: Date, cancel: boolean, events: { type: string; payload: Prisma.InputJsonValue }[]) {
+  async #requeue(tx: Prisma.TransactionClient, turnId: string, sessionId: string, now: Date, cancel: boolean, events: SessionEventInput[]) {
     const moved = await tx.turn.updateMany({
       where: { id: turnId, status: 'AWAITING_APPROVAL' },
       data: { status: 'QUEUED', queuedAt: now, ...(cancel ? { cancelRequestedAt: now } : {}) },

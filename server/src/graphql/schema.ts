@@ -4,6 +4,7 @@ import '../harnesses/schema.ts';
 import '../teams/schema.ts';
 import '../agents/schema.ts';
 import '../sessions/schema.ts';
+import '../events/schema.ts';
 import '../mcp/schema.ts';
 import '../approvals/schema.ts';
 

@@ -1,3 +1,4 @@
+import type { SessionEventInput, StoredToolCall, TurnFailureCode } from '@paddock/events';
 import { RuntimeError, type RuntimeClient, type RuntimeEvent } from '@paddock/harness-runtime/client';
 import { TOOL_APPROVAL_REQUESTED, type ApprovalRequest, type ApprovalService } from '../approvals/service.ts';
 import type { Db, MessageStatus, Prisma, TurnStatus } from '../db/index.ts';
@@ -37,11 +38,9 @@ const CLAIM_DEADLINE_MS = 60_000;
 /** How long after its turn a worker still records the egress proxy's late refusal notices. */
 const BLOCKED_GRACE_MS = 5_000;
 
-type StepMessage = { id: string; content: string; toolCalls: { id: string; name: string; input: unknown; output?: string; isError?: boolean }[] };
-type Outcome = { status: Exclude<TurnStatus, 'QUEUED' | 'RUNNING'>; error?: string; usage?: { inputTokens: number; outputTokens: number } };
+type StepMessage = { id: string; content: string; toolCalls: StoredToolCall[] };
+type Outcome = { status: Exclude<TurnStatus, 'QUEUED' | 'RUNNING'>; error?: string; code?: TurnFailureCode; usage?: { inputTokens: number; outputTokens: number } };
 
-/** Turn events by outcome; a paused turn has none (it has not ended). */
-const TERMINAL_TYPES = { COMPLETED: 'turn.completed', FAILED: 'turn.failed', CANCELLED: 'turn.cancelled' } as const;
 
 /**
  * Runs one turn: claims it, gets the session's runtime from the sandbox service,
@@ -183,7 +182,7 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     await db.session.updateMany({ where: { id: turn.sessionId, status: 'PROVISIONING' }, data: { status: 'RUNNING' } });
     recorder.record({ type: 'session.status', payload: { status: 'RUNNING' } });
 
-    outcome = { status: 'FAILED', error: 'The harness runtime ended the turn without a result.' };
+    outcome = { status: 'FAILED', code: 'HARNESS_ERROR', error: 'The harness runtime ended the turn without a result.' };
     const live = runtime;
     // A silent runtime may just be busy (a long command): only one that also ignores a
     // health check is frozen.
@@ -217,24 +216,26 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       if (room) await room;
     }
   } catch (error) {
-    if (deps.shutdown.aborted && !cancelRequested) outcome = { status: 'FAILED', error: SHUTDOWN_ERROR };
+    if (deps.shutdown.aborted && !cancelRequested) outcome = { status: 'FAILED', code: 'WORKER_SHUTDOWN', error: SHUTDOWN_ERROR };
     else if (error instanceof CancelledBeforeStart || (cancelRequested && abort.signal.aborted)) outcome = { status: 'CANCELLED' };
     else if (frozen) {
       outcome = {
         status: 'FAILED',
+        code: 'SANDBOX_UNRESPONSIVE',
         error: `The agent's sandbox stopped responding (no events for ${Math.round(deps.streamIdleTimeoutMs / 1000)} s and no answer to a health check; PADDOCK_STREAM_IDLE_TIMEOUT_SECONDS). It was stopped and a new one will start with your next message; send the message again.`,
       };
       await retireSandbox('frozen: stopped responding');
     } else if (error instanceof RuntimeError && (error.code === 'unreachable' || error.code === 'stream_interrupted')) {
       outcome = {
         status: 'FAILED',
+        code: 'SANDBOX_LOST',
         error: `Lost the connection to the agent's sandbox during this turn (it may have crashed or been stopped): ${error.message}. A new sandbox will start with your next message; send the message again.`,
       };
       await retireSandbox('crashed: lost connection during a turn');
-    } else if (error instanceof SandboxError) outcome = { status: 'FAILED', error: error.message };
+    } else if (error instanceof SandboxError) outcome = { status: 'FAILED', code: 'SANDBOX_UNAVAILABLE', error: error.message };
     else {
       turnLog.error({ err: error }, 'turn failed');
-      outcome = { status: 'FAILED', error: `The turn stopped unexpectedly: ${(error as Error).message}` };
+      outcome = { status: 'FAILED', code: 'INTERNAL', error: `The turn stopped unexpectedly: ${(error as Error).message}` };
     }
   } finally {
     flushStreams();
@@ -242,7 +243,7 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     deps.shutdown.removeEventListener('abort', onShutdown);
   }
   // A runtime that honoured the shutdown reports the turn cancelled; it was not the user's doing.
-  if (deps.shutdown.aborted && !cancelRequested && outcome.status === 'CANCELLED') outcome = { status: 'FAILED', error: SHUTDOWN_ERROR };
+  if (deps.shutdown.aborted && !cancelRequested && outcome.status === 'CANCELLED') outcome = { status: 'FAILED', code: 'WORKER_SHUTDOWN', error: SHUTDOWN_ERROR };
   if (outcome.error) outcome.error = redactor.text(outcome.error);
   try {
     // The heartbeat goes on while the end is stored, so recovery leaves the turn alone.
@@ -325,7 +326,7 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       case 'turn.completed':
         return { status: 'COMPLETED', usage: event.usage };
       case 'turn.failed':
-        return { status: 'FAILED', error: event.error, ...(event.usage ? { usage: event.usage } : {}) };
+        return { status: 'FAILED', code: 'HARNESS_ERROR', error: event.error, ...(event.usage ? { usage: event.usage } : {}) };
       case 'turn.cancelled':
         return { status: 'CANCELLED', ...(event.usage ? { usage: event.usage } : {}) };
       case 'turn.paused':
@@ -368,12 +369,10 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     const sessionStatus = paused ? 'AWAITING_APPROVAL' : result.status === 'FAILED' && !last ? 'FAILED' : 'IDLE';
     blockedAfterTurn = [];
     const closing = [
-      ...(result.status === 'AWAITING_APPROVAL'
-        ? []
-        : [recorder.next({ type: TERMINAL_TYPES[result.status], messageId: last?.id ?? null, payload: { turnId, usage, ...(result.error ? { error: result.error } : {}) } })]),
+      // A paused turn has no end event: it has not ended.
+      ...(result.status === 'AWAITING_APPROVAL' ? [] : [recorder.next(turnEnd(turnId, { ...result, status: result.status }, usage, last?.id ?? null))]),
       recorder.next({ type: 'session.status', payload: { status: sessionStatus } }),
     ];
-    const type = closing[0]!.type;
     // Retried until the database takes it. A retry first checks whether an earlier
     // attempt did commit (its answer lost with the connection), or recovery ended the turn.
     let attempt = 0;
@@ -381,7 +380,7 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       if (attempt++ > 0) {
         const row = await db.turn.findUnique({ where: { id: turnId }, select: { status: true } });
         if (row?.status !== 'RUNNING') {
-          return (await db.sessionEvent.count({ where: { sessionId: turn.sessionId, seq: closing[0]!.seq, type } })) > 0;
+          return (await db.sessionEvent.count({ where: { sessionId: turn.sessionId, seq: closing[0]!.seq, type: closing[0]!.type } })) > 0;
         }
       }
       await db.$transaction(async (tx) => {
@@ -423,6 +422,18 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
 }
 
 class CancelledBeforeStart extends Error {}
+
+/** The event that closes a turn, by its outcome. */
+function turnEnd(turnId: string, result: Outcome & { status: Exclude<Outcome['status'], 'AWAITING_APPROVAL'> }, usage: { inputTokens: number; outputTokens: number }, messageId: string | null): SessionEventInput {
+  switch (result.status) {
+    case 'COMPLETED':
+      return { type: 'turn.completed', messageId, payload: { turnId, usage } };
+    case 'CANCELLED':
+      return { type: 'turn.cancelled', messageId, payload: { turnId, usage } };
+    case 'FAILED':
+      return { type: 'turn.failed', messageId, payload: { turnId, usage, error: result.error ?? 'The turn failed.', code: result.code ?? 'INTERNAL' } };
+  }
+}
 
 /** The MCP server a tool event names, as event payloads carry it. */
 function serverOf(event: { server?: string }): { server?: string } {

@@ -1,5 +1,5 @@
 import type { ToolAction, ToolRule } from '../api.ts';
-import type { MatchedRule } from '../events.ts';
+import type { MatchedRule } from '@paddock/events';
 
 /**
  * Glob as the tool policy uses it: `*` is any run of characters (slashes and spaces
