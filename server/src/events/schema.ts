@@ -229,8 +229,8 @@ kind('tool.approval_resolved').implement({
   fields: (t) => ({
     toolCallId: t.string({ resolve: (e) => e.typed.payload.toolCallId }),
     tool: t.string({ resolve: (e) => e.typed.payload.tool }),
-    status: t.field({ type: ToolApprovalStatus, resolve: (e) => e.typed.payload.status }),
-    reason: t.string({ nullable: true, description: 'Given back to the model as the tool error when the call was not run.', resolve: (e) => e.typed.payload.reason }),
+    decision: t.field({ type: ToolApprovalStatus, resolve: (e) => e.typed.payload.status }),
+    decisionReason: t.string({ nullable: true, description: 'Why it was not run, as the model was told in the tool error; null when approved.', resolve: (e) => e.typed.payload.reason }),
     decidedBy: t.string({ nullable: true, description: 'Name of the API key that decided; null for expiry and cancellation.', resolve: (e) => e.typed.payload.decidedBy }),
   }),
 });
@@ -239,7 +239,7 @@ kind('mcp.error').implement({
   description: "mcp.error: one of the agent's MCP servers is unreachable, refused the credentials or failed a call; the turn goes on without it.",
   interfaces: [SessionEvent],
   fields: (t) => ({
-    server: t.string({ resolve: (e) => e.typed.payload.server }),
+    serverName: t.string({ description: 'The name of the MCP server in the agent\'s mcpServers.', resolve: (e) => e.typed.payload.server }),
     phase: t.string({ description: '`connect` (listing its tools when a turn starts) or `call`.', resolve: (e) => e.typed.payload.phase }),
     error: t.string({ resolve: (e) => e.typed.payload.error }),
   }),

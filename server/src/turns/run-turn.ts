@@ -1,4 +1,4 @@
-import type { SessionEventInput, StoredToolCall, TurnFailureCode } from '@paddock/events';
+import { parseStoredToolCalls, type SessionEventInput, type StoredToolCall, type TurnFailureCode } from '@paddock/events';
 import { RuntimeError, type RuntimeClient, type RuntimeEvent } from '@paddock/harness-runtime/client';
 import { TOOL_APPROVAL_REQUESTED, type ApprovalRequest, type ApprovalService } from '../approvals/service.ts';
 import type { Db, MessageStatus, Prisma, TurnStatus } from '../db/index.ts';
@@ -308,6 +308,8 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       case 'tool.result': {
         const call = current?.toolCalls.find((c) => c.id === event.id);
         if (call) Object.assign(call, { output: event.output, isError: event.isError });
+        // A call that waited for approval belongs to a message stored when the turn paused.
+        else await durably(() => recordPausedCallResult(db, turn.sessionId, event));
         const toolMessageId = newId();
         const data = { id: toolMessageId, sessionId: turn.sessionId, role: 'TOOL' as const, content: event.output, toolCallId: event.id, status: event.isError ? ('FAILED' as const) : ('COMPLETE' as const), completedAt: new Date() };
         await durably(() => db.message.upsert({ where: { id: toolMessageId }, create: data, update: {} }));
@@ -432,6 +434,18 @@ function turnEnd(turnId: string, result: Outcome & { status: Exclude<Outcome['st
       return { type: 'turn.cancelled', messageId, payload: { turnId, usage } };
     case 'FAILED':
       return { type: 'turn.failed', messageId, payload: { turnId, usage, error: result.error ?? 'The turn failed.', code: result.code ?? 'INTERNAL' } };
+  }
+}
+
+/** Puts a resumed call's result on the assistant message that made it, as for any other call. */
+async function recordPausedCallResult(db: Db, sessionId: string, result: { id: string; output: string; isError: boolean }): Promise<void> {
+  const recent = await db.message.findMany({ where: { sessionId, role: 'ASSISTANT' }, orderBy: { id: 'desc' }, take: 10, select: { id: true, toolCalls: true } });
+  for (const message of recent) {
+    const calls = parseStoredToolCalls(message.toolCalls);
+    if (!calls.some((c) => c.id === result.id)) continue;
+    const toolCalls = calls.map((c) => (c.id === result.id ? { ...c, output: result.output, isError: result.isError } : c));
+    await db.message.update({ where: { id: message.id }, data: { toolCalls: toolCalls as Prisma.InputJsonValue } });
+    return;
   }
 }
 
