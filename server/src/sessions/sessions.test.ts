@@ -46,7 +46,7 @@ describe('sessions', () => {
     expect(queued.map((turn) => turn.status)).toEqual(['QUEUED']);
 
     const second = await client.error(SEND, { input: { sessionId, content: 'and another thing' } });
-    expect(second.extensions?.code).toBe('CONFLICT');
+    expect(second.extensions?.code).toBe('TURN_RUNNING');
     expect(second.message).toMatch(/still answering the previous message/);
   });
 
@@ -58,7 +58,7 @@ describe('sessions', () => {
     expect(big.message).toMatch(/at most 100000 characters/);
     await client.ok(`mutation($id: ID!) { endSession(sessionId: $id) { status endedAt } }`, { id: sessionId });
     const ended = await client.error(SEND, { input: { sessionId, content: 'anyone?' } });
-    expect(ended.extensions?.code).toBe('CONFLICT');
+    expect(ended.extensions?.code).toBe('SESSION_ENDED');
     expect(ended.message).toMatch(/start a new session/);
     expect(await t.platform.services.db.message.count({ where: { sessionId: decodeGlobalId(sessionId).id } })).toBe(0);
   });

@@ -145,7 +145,7 @@ describe('a turn', () => {
     expect(stored.session.messages.edges[0]!.node.status).toBe('CANCELLED');
     expect(stored.session.messages.edges[0]!.node.content).toMatch(/^tok1 tok2 tok3 tok4 tok5/);
     expect(stored.session.messages.edges[0]!.node.content.split(' ').length).toBeLessThan(2000);
-    expect((await client.error(`mutation($s: ID!) { cancelTurn(sessionId: $s) { id } }`, { s: sessionId })).extensions?.code).toBe('CONFLICT');
+    expect((await client.error(`mutation($s: ID!) { cancelTurn(sessionId: $s) { id } }`, { s: sessionId })).extensions?.code).toBe('NO_TURN_RUNNING');
   });
 
   it('rehydrates a new sandbox from history when the old one is killed', async () => {
@@ -198,7 +198,7 @@ describe('a turn', () => {
     await send(sessionId, 'hi');
     await live.waitForType('turn.completed');
     await client.ok(`mutation($s: ID!) { endSession(sessionId: $s) { status } }`, { s: sessionId });
-    expect((await client.error(`mutation($s: ID!) { sendMessage(input: { sessionId: $s, content: "x" }) { id } }`, { s: sessionId })).extensions?.code).toBe('CONFLICT');
+    expect((await client.error(`mutation($s: ID!) { sendMessage(input: { sessionId: $s, content: "x" }) { id } }`, { s: sessionId })).extensions?.code).toBe('SESSION_ENDED');
     const dbId = decodeGlobalId(sessionId).id;
     for (let i = 0; i < 100; i++) {
       const sandbox = await t.platform.services.db.sandbox.findUnique({ where: { sessionId: dbId } });
