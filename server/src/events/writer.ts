@@ -19,6 +19,9 @@ const RETRY_MAX_MS = 2_000;
  * everything queued meanwhile, so under load the number of queries grows with round
  * trips, not with events. A failed INSERT is retried, in order, until it succeeds —
  * events are never dropped; while the database is away, `ready()` holds producers back.
+ * This is the streaming path of a running turn; writes that belong to a transaction
+ * (a message, a status change, a turn's end) go through `withEvents` in log.ts. Both
+ * store with the log's one INSERT.
  */
 export class EventWriter {
   readonly #pool: pg.Pool;
