@@ -63,6 +63,33 @@ describe('sessions', () => {
     expect(await t.platform.services.db.message.count({ where: { sessionId: decodeGlobalId(sessionId).id } })).toBe(0);
   });
 
+  it('takes exactly one of several messages sent at once; the others are TURN_RUNNING and store nothing', async () => {
+    const sessionId = await createSession('race');
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => client.request<{ sendMessage: { id: string } | null }>(SEND, { input: { sessionId, content: `message ${i}` } })),
+    );
+    const codes = results.map((r) => (r.errors?.[0]?.extensions as { code?: string } | undefined)?.code ?? 'OK').sort();
+    expect(codes).toEqual(['OK', 'TURN_RUNNING', 'TURN_RUNNING', 'TURN_RUNNING', 'TURN_RUNNING', 'TURN_RUNNING']);
+    const dbId = decodeGlobalId(sessionId).id;
+    const { db } = t.platform.services;
+    expect(await db.message.count({ where: { sessionId: dbId } })).toBe(1);
+    expect(await db.turn.count({ where: { sessionId: dbId } })).toBe(1);
+    const statuses = (await db.sessionEvent.findMany({ where: { sessionId: dbId, type: 'session.status' }, orderBy: { seq: 'asc' } })).map((e) => e.payload);
+    expect(statuses).toEqual([{ status: 'IDLE' }, { status: 'RUNNING' }]);
+  });
+
+  it('answers TURN_STOPPING when a turn does not stop in time for endSession, and ends nothing', async () => {
+    // No worker runs here: the queued turn never stops.
+    const sessionId = await createSession('stuck');
+    await client.ok(SEND, { input: { sessionId, content: 'hello?' } });
+    const refused = await client.error(`mutation($id: ID!) { endSession(sessionId: $id) { status } }`, { id: sessionId });
+    expect(refused.extensions?.code).toBe('TURN_STOPPING');
+    const dbId = decodeGlobalId(sessionId).id;
+    const { db } = t.platform.services;
+    expect((await db.session.findUniqueOrThrow({ where: { id: dbId } })).status).toBe('RUNNING');
+    expect((await db.turn.findFirstOrThrow({ where: { sessionId: dbId } })).cancelRequestedAt).not.toBeNull();
+  });
+
   it('pages messages oldest first in both directions, deep in the history', async () => {
     const sessionId = await createSession('long');
     const dbId = decodeGlobalId(sessionId).id;
