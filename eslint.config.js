@@ -29,18 +29,28 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  // The runtime's image runs its source with plain Node, which does not strip types inside node_modules.
+  {
+    files: ['harnesses/runtime/src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@paddock/events', allowTypeImports: true, message: 'The runtime may import only types from @paddock/events.' }] },
+      ],
+    },
+  },
   // The dashboard runs in the browser; its browser tests and build config run in Node.
   { files: ['web/src/**/*.{ts,tsx}'], languageOptions: { globals: { ...globals.browser } } },
   { files: ['web/e2e/**/*.ts', 'web/*.config.{ts,js}'], languageOptions: { globals: { ...globals.node } } },
   // The module graph: no import cycles (type-only imports are erased and do not count),
   // and layers only import downwards.
   {
-    files: ['server/**/*.ts', 'web/src/**/*.{ts,tsx}', 'harnesses/*/src/**/*.ts'],
+    files: ['server/**/*.ts', 'web/src/**/*.{ts,tsx}', 'harnesses/*/src/**/*.ts', 'packages/*/src/**/*.ts'],
     plugins: { 'import-x': importX },
     settings: {
       ...importX.flatConfigs.typescript.settings,
       'import-x/resolver': undefined,
-      'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['server/tsconfig.json', 'web/tsconfig.json', 'harnesses/*/tsconfig.json'] })],
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['server/tsconfig.json', 'web/tsconfig.json', 'harnesses/*/tsconfig.json', 'packages/*/tsconfig.json'] })],
     },
     rules: {
       'import-x/no-cycle': ['error', { ignoreExternal: true }],

@@ -1,12 +1,8 @@
-import type { Db, Prisma, Tx } from '../db/index.ts';
+import type { SessionEventInput } from '@paddock/events';
+import type { Db, Tx } from '../db/index.ts';
 import type { BusEvent, EventBus } from './bus.ts';
 
-export type NewEvent = {
-  type: string;
-  messageId?: string | null;
-  delta?: string | null;
-  payload?: Prisma.InputJsonValue | null;
-};
+export type NewEvent = SessionEventInput;
 
 /** Runs one statement with positional parameters and returns its rows: a pg pool or a transaction. */
 export type SqlRunner = (sql: string, params: unknown[]) => Promise<{ sessionId: string; seq: number }[]>;
@@ -71,7 +67,7 @@ export async function appendEvents(tx: Tx, sessionId: string, events: readonly N
     type: e.type,
     messageId: e.messageId ?? null,
     delta: e.delta ?? null,
-    payload: e.payload ?? null,
+    payload: e.payload,
     createdAt,
   }));
   return insertExactly(tx, rows);

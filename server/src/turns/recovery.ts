@@ -44,7 +44,7 @@ export async function recoverStaleTurns(services: Pick<Services, 'db' | 'bus' | 
         const failed = await tx.message.updateMany({ where: { sessionId: turn.sessionId, status: { in: ['STREAMING', 'PENDING'] } }, data: { status: 'FAILED', error, completedAt: new Date() } });
         // No reply to carry the error: it stays on the message the turn answered.
         if (failed.count === 0) await tx.message.update({ where: { id: turn.userMessageId }, data: { error } });
-        await append(turn.sessionId, [{ type: 'turn.failed', messageId: partial?.id ?? null, payload: { turnId: turn.id, error } }]);
+        await append(turn.sessionId, [{ type: 'turn.failed', messageId: partial?.id ?? null, payload: { turnId: turn.id, error, code: turn.status === 'RUNNING' ? 'WORKER_LOST' : 'NOT_STARTED' } }]);
         // A session with a queued or running turn is RUNNING or PROVISIONING; anything else is a bug moveSession reports.
         if (sessionStatus === null) throw new Error(`session ${turn.sessionId} of turn ${turn.id} is missing`);
         await append(turn.sessionId, [await moveSession(tx, turn.sessionId, sessionStatus, 'IDLE')]);
