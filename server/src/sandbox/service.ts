@@ -78,7 +78,7 @@ export class SandboxService {
    * A runtime attached to this session, its history being every message before
    * `beforeMessageId`. `onProvision` is called when a new sandbox must be started.
    */
-  async acquire(sessionId: string, beforeMessageId: string, onProvision: (message: string) => void): Promise<RuntimeClient> {
+  async acquire(sessionId: string, beforeMessageId: string, onProvision: (message: string) => Promise<void>): Promise<RuntimeClient> {
     const session = await this.#db.session.findUniqueOrThrow({ where: { id: sessionId }, include: { sandbox: true, agent: true } });
     const existing = session.sandbox;
     if (existing?.phase === 'READY' && existing.endpoint && existing.tokenCipher && existing.egressTokenCipher) {
@@ -92,7 +92,7 @@ export class SandboxService {
       this.#log.info({ sessionId, sandbox: existing.name }, 'sandbox is gone; provisioning a new one');
     }
 
-    onProvision(existing ? 'The previous sandbox is gone; starting a new one and restoring the conversation.' : 'Starting a sandbox.');
+    await onProvision(existing ? 'The previous sandbox is gone; starting a new one and restoring the conversation.' : 'Starting a sandbox.');
     const harness = this.#harnesses.require(session.agent.harnessName);
     const name = sandboxName(sessionId);
     const token = randomBytes(32).toString('base64url');
