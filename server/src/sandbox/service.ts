@@ -9,6 +9,9 @@ import { egressTokenHash, GATEWAY_KEY_NAME, placeholderFor } from '../egress/pla
 import { Redactor } from '../egress/redact.ts';
 import type { SecretBox } from '../secrets/index.ts';
 import { SandboxError, sandboxName, type SandboxDriver } from './driver.ts';
+import type { LoadedHarness } from '../harnesses/loader.ts';
+import { LocalSandboxDriver } from './local/driver.ts';
+import { keptByAnotherWorker, WarmPool, warmSandboxName, type WarmSandbox } from './local/warm-pool.ts';
 
 export type SandboxSettings = {
   /** How long provisioning may take before the turn fails. */
@@ -23,6 +26,8 @@ export type SandboxSettings = {
    * directly (the Kubernetes Service), handed to the runtime at attach time.
    */
   egress: { socketPath: string; proxyUrl?: string | undefined; caPem: string };
+  /** Local sandboxes kept started ahead of their sessions, per harness in use; 0 keeps none. */
+  warmPoolSize: number;
 };
 
 /** The proxy variables every HTTP client in the sandbox honours. */
@@ -50,6 +55,8 @@ export class SandboxService {
   readonly #config: Config;
   readonly #log: Logger;
   readonly settings: SandboxSettings;
+  /** Local sandboxes started ahead of their sessions; null when the driver or settings keep none. */
+  readonly warm: WarmPool | null;
 
   constructor(deps: {
     db: Db;
@@ -69,6 +76,31 @@ export class SandboxService {
     this.#config = deps.config;
     this.#log = deps.log.child({ component: 'sandbox' });
     this.settings = deps.settings;
+    const driver = deps.driver;
+    this.warm =
+      driver instanceof LocalSandboxDriver && deps.settings.warmPoolSize > 0
+        ? new WarmPool({
+            size: deps.settings.warmPoolSize,
+            launch: (harness) => this.#launchWarm(driver, harness),
+            destroy: (name) => driver.destroy(name),
+            log: this.#log,
+          })
+        : null;
+  }
+
+  /** Starts keeping warm sandboxes for the harnesses the team's agents use. */
+  async prewarm(): Promise<void> {
+    if (!this.warm) return;
+    const agents = await this.#db.agent.findMany({ distinct: ['harnessName'], select: { harnessName: true } });
+    for (const { harnessName } of agents) {
+      const harness = this.#harnesses.get(harnessName);
+      if (harness) this.warm.want(harness);
+    }
+  }
+
+  /** Removes the sandboxes still waiting in the warm pool. */
+  async close(): Promise<void> {
+    await this.warm?.close();
   }
 
   get driver(): SandboxDriver {
@@ -93,9 +125,18 @@ export class SandboxService {
       this.#log.info({ sessionId, sandbox: existing.name }, 'sandbox is gone; provisioning a new one');
     }
 
-    onProvision(existing ? 'The previous sandbox is gone; starting a new one and restoring the conversation.' : 'Starting a sandbox.');
     const harness = this.#harnesses.require(session.agent.harnessName);
-    const name = sandboxName(sessionId);
+    // A session whose sandbox was suspended resumes in it (its workspace is there); one
+    // without a sandbox, or whose sandbox is gone for good, may take a warm one.
+    const fresh = !existing || existing.phase === 'DELETED' || existing.phase === 'FAILED';
+    this.warm?.want(harness);
+    const warm = fresh ? this.warm?.take(harness.name) : undefined;
+    if (warm) {
+      const client = await this.#claimWarm(warm, session.agent, sessionId, beforeMessageId);
+      if (client) return client;
+    }
+    onProvision(existing ? 'The previous sandbox is gone; starting a new one and restoring the conversation.' : 'Starting a sandbox.');
+    const name = existing && !fresh ? existing.name : sandboxName(sessionId);
     const token = randomBytes(32).toString('base64url');
     const tokenCipher = this.#secrets.seal(token);
     const egressToken = randomBytes(32).toString('base64url');
@@ -179,6 +220,7 @@ export class SandboxService {
     const removed: string[] = [];
     for (const name of live) {
       const row = byName.get(name);
+      if (!row && (this.warm?.holds(name) || keptByAnotherWorker(name))) continue;
       if (!row || row.session.status === 'ENDED' || row.phase === 'DELETED' || row.phase === 'SUSPENDED') {
         await this.#driver.destroy(name).catch(() => undefined);
         removed.push(name);
@@ -203,6 +245,53 @@ export class SandboxService {
     const secrets = await this.#agents.secretEnv(session.agentId);
     const gatewayKey = this.settings.gateway.apiKey;
     return new Redactor([...secrets, ...(gatewayKey ? [{ name: GATEWAY_KEY_NAME, value: gatewayKey }] : [])]);
+  }
+
+  /**
+   * Attaches a warm sandbox to the session, which owns it from then on: its egress token
+   * is recorded, so the proxy honours it from now. Null (the sandbox removed) when it
+   * cannot be attached, for the caller to start a new one.
+   */
+  async #claimWarm(warm: WarmSandbox, agent: { id: string; systemPrompt: string; model: string; egressAllow: string[] }, sessionId: string, beforeMessageId: string): Promise<RuntimeClient | null> {
+    try {
+      await this.#setPhase(sessionId, warm.name, 'PROVISIONING', 'attaching a warm sandbox', {
+        tokenCipher: this.#secrets.seal(warm.token),
+        egressTokenCipher: this.#secrets.seal(warm.egressToken),
+        egressTokenHash: egressTokenHash(warm.egressToken),
+        endpoint: null,
+      });
+      const client = new RuntimeClient({ baseUrl: warm.url, token: warm.token, timeoutMs: 30_000 });
+      await this.#attach(client, agent, sessionId, beforeMessageId, warm.egressToken);
+      await this.#setPhase(sessionId, warm.name, 'READY', 'ready (started ahead)', { endpoint: warm.url, readyAt: new Date() });
+      return client;
+    } catch (error) {
+      this.#log.warn({ err: error, sessionId, sandbox: warm.name }, 'a warm sandbox could not be attached; starting a new one');
+      await this.#driver.destroy(warm.name).catch(() => undefined);
+      return null;
+    }
+  }
+
+  async #launchWarm(driver: LocalSandboxDriver, harness: LoadedHarness): Promise<WarmSandbox> {
+    const name = warmSandboxName();
+    const token = randomBytes(32).toString('base64url');
+    const egressToken = randomBytes(32).toString('base64url');
+    try {
+      const { url } = await driver.start(
+        {
+          name,
+          harness,
+          harnessFile: harness.file,
+          token,
+          env: this.#config.containerEnv,
+          egress: { socketPath: this.settings.egress.socketPath, proxyToken: egressToken, caPem: this.settings.egress.caPem },
+        },
+        { deadline: Date.now() + this.settings.provisionTimeoutMs, report: () => undefined },
+      );
+      return { name, url, harnessName: harness.name, token, egressToken };
+    } catch (error) {
+      await driver.destroy(name).catch(() => undefined);
+      throw error;
+    }
   }
 
   /**
