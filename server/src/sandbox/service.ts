@@ -11,7 +11,7 @@ import type { SecretBox } from '../secrets/index.ts';
 import { SandboxError, sandboxName, type SandboxDriver } from './driver.ts';
 import type { LoadedHarness } from '../harnesses/loader.ts';
 import { LocalSandboxDriver } from './local/driver.ts';
-import { keptByAnotherWorker, WarmPool, warmSandboxName, type WarmSandbox } from './local/warm-pool.ts';
+import { keptByAnotherWorker, WarmPool, type WarmSandbox } from './local/warm-pool.ts';
 
 export type SandboxSettings = {
   /** How long provisioning may take before the turn fails. */
@@ -57,6 +57,8 @@ export class SandboxService {
   readonly settings: SandboxSettings;
   /** Local sandboxes started ahead of their sessions; null when the driver or settings keep none. */
   readonly warm: WarmPool | null;
+  /** Warm sandboxes taken from the pool whose session row may not be written yet. */
+  readonly #claiming = new Set<string>();
 
   constructor(deps: {
     db: Db;
@@ -81,7 +83,7 @@ export class SandboxService {
       driver instanceof LocalSandboxDriver && deps.settings.warmPoolSize > 0
         ? new WarmPool({
             size: deps.settings.warmPoolSize,
-            launch: (harness) => this.#launchWarm(driver, harness),
+            launch: (harness, name) => this.#launchWarm(driver, harness, name),
             destroy: (name) => driver.destroy(name),
             log: this.#log,
           })
@@ -132,7 +134,8 @@ export class SandboxService {
     this.warm?.want(harness);
     const warm = fresh ? this.warm?.take(harness.name) : undefined;
     if (warm) {
-      const client = await this.#claimWarm(warm, session.agent, sessionId, beforeMessageId);
+      this.#claiming.add(warm.name);
+      const client = await this.#claimWarm(warm, session.agent, sessionId, beforeMessageId).finally(() => this.#claiming.delete(warm.name));
       if (client) return client;
     }
     onProvision(existing ? 'The previous sandbox is gone; starting a new one and restoring the conversation.' : 'Starting a sandbox.');
@@ -220,7 +223,9 @@ export class SandboxService {
     const removed: string[] = [];
     for (const name of live) {
       const row = byName.get(name);
-      if (!row && (this.warm?.holds(name) || keptByAnotherWorker(name))) continue;
+      if (!row && (this.warm?.holds(name) || this.#claiming.has(name) || keptByAnotherWorker(name))) continue;
+      // A warm sandbox a session took after the rows above were read has a row by now.
+      if (!row && (await this.#db.sandbox.count({ where: { name } })) > 0) continue;
       if (!row || row.session.status === 'ENDED' || row.phase === 'DELETED' || row.phase === 'SUSPENDED') {
         await this.#driver.destroy(name).catch(() => undefined);
         removed.push(name);
@@ -271,8 +276,7 @@ export class SandboxService {
     }
   }
 
-  async #launchWarm(driver: LocalSandboxDriver, harness: LoadedHarness): Promise<WarmSandbox> {
-    const name = warmSandboxName();
+  async #launchWarm(driver: LocalSandboxDriver, harness: LoadedHarness, name: string): Promise<WarmSandbox> {
     const token = randomBytes(32).toString('base64url');
     const egressToken = randomBytes(32).toString('base64url');
     try {

@@ -222,6 +222,8 @@ export class LocalSandboxDriver implements SandboxDriver {
     });
     child.on('error', (error) => this.#log.warn({ sandbox: spec.name, err: error }, 'could not start the sandbox'));
     const listening = this.#waitForSocket(child, logFile, deadline, spec.name);
+    // Awaited below; a sandbox killed while the steps before run must not count as unhandled.
+    listening.catch(() => undefined);
     try {
       if (!child.pid) throw new SandboxError(`sandbox ${spec.name}: could not start /bin/sh for the sandbox`);
       await writeFile(path.join(dir, 'pid'), String(child.pid));
@@ -234,7 +236,6 @@ export class LocalSandboxDriver implements SandboxDriver {
       token.end(spec.token);
       child.stdin!.end('go\n');
     } catch (error) {
-      listening.catch(() => undefined);
       await this.#kill(spec.name);
       throw error instanceof SandboxError ? error : new SandboxError(`sandbox ${spec.name}: ${(error as Error).message}`);
     }

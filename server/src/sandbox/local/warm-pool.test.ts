@@ -153,6 +153,10 @@ describe('the local warm pool', () => {
       await Promise.all([turn(a, 'hello a'), turn(b, 'hello b')]);
       const [sa, sb] = await Promise.all([sandboxOf(a), sandboxOf(b)]);
       expect(sa.name).not.toBe(sb.name);
+      // The host directory holding every sandbox, warm ones included, is not there inside.
+      const probe = String((await turn(a, `/tool ls ${sandboxesDir()} 2>&1; echo done`)).find((e) => e.type === 'tool.result')?.payload?.output);
+      expect(probe).toContain('done');
+      expect(probe).not.toMatch(/pw-\d+-/);
       // A file one session leaves is not visible to the other.
       await turn(a, '/tool echo mine > a.txt');
       expect(String((await turn(b, '/tool ls')).find((e) => e.type === 'tool.result')?.payload?.output)).not.toContain('a.txt');

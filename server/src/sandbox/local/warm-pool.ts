@@ -48,18 +48,20 @@ export function keptByAnotherWorker(name: string): boolean {
  */
 export class WarmPool {
   readonly #size: number;
-  readonly #launch: (harness: LoadedHarness) => Promise<WarmSandbox>;
+  readonly #launch: (harness: LoadedHarness, name: string) => Promise<WarmSandbox>;
   readonly #destroy: (name: string) => Promise<void>;
   readonly #log: Logger;
   readonly #harnesses = new Map<string, LoadedHarness>();
   readonly #ready = new Map<string, WarmSandbox[]>();
   readonly #starting = new Map<string, Promise<void>>();
+  /** Names of the sandboxes being started, which the pool holds already. */
+  readonly #launching = new Set<string>();
   readonly #retryMs = new Map<string, number>();
   /** After a failed start, no new start for this harness until then. */
   readonly #coolingUntil = new Map<string, number>();
   #closed = false;
 
-  constructor(opts: { size: number; launch: (harness: LoadedHarness) => Promise<WarmSandbox>; destroy: (name: string) => Promise<void>; log: Logger }) {
+  constructor(opts: { size: number; launch: (harness: LoadedHarness, name: string) => Promise<WarmSandbox>; destroy: (name: string) => Promise<void>; log: Logger }) {
     this.#size = opts.size;
     this.#launch = opts.launch;
     this.#destroy = opts.destroy;
@@ -88,8 +90,9 @@ export class WarmPool {
     return Object.fromEntries([...this.#ready].map(([name, list]) => [name, list.length]));
   }
 
-  /** Whether this pool keeps the sandbox of that name (not yet taken). */
+  /** Whether this pool keeps the sandbox of that name (being started or not yet taken). */
   holds(name: string): boolean {
+    if (this.#launching.has(name)) return true;
     for (const list of this.#ready.values()) if (list.some((s) => s.name === name)) return true;
     return false;
   }
@@ -109,7 +112,9 @@ export class WarmPool {
     if (this.#closed || !harness || !ready || this.#starting.has(harnessName) || ready.length >= this.#size) return;
     if ((this.#coolingUntil.get(harnessName) ?? 0) > Date.now()) return;
     const started = Date.now();
-    const run = this.#launch(harness).then(
+    const name = warmSandboxName();
+    this.#launching.add(name);
+    const run = this.#launch(harness, name).then(
       async (sandbox) => {
         if (this.#closed) return this.#destroy(sandbox.name);
         ready.push(sandbox);
@@ -127,6 +132,7 @@ export class WarmPool {
     this.#starting.set(
       harnessName,
       run.finally(() => {
+        this.#launching.delete(name);
         this.#starting.delete(harnessName);
         this.#refill(harnessName);
       }),
