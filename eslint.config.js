@@ -45,12 +45,12 @@ export default tseslint.config(
   // The module graph: no import cycles (type-only imports are erased and do not count),
   // and layers only import downwards.
   {
-    files: ['server/**/*.ts', 'web/src/**/*.{ts,tsx}', 'harnesses/*/src/**/*.ts', 'packages/*/src/**/*.ts'],
+    files: ['server/**/*.ts', 'web/src/**/*.{ts,tsx}', 'harnesses/*/src/**/*.ts'],
     plugins: { 'import-x': importX },
     settings: {
       ...importX.flatConfigs.typescript.settings,
       'import-x/resolver': undefined,
-      'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['server/tsconfig.json', 'web/tsconfig.json', 'harnesses/*/tsconfig.json', 'packages/*/tsconfig.json'] })],
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['server/tsconfig.json', 'web/tsconfig.json', 'harnesses/*/tsconfig.json'] })],
     },
     rules: {
       'import-x/no-cycle': ['error', { ignoreExternal: true }],

@@ -71,6 +71,7 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
       idleTimeoutMs: config.worker.idleTimeoutMs,
       gateway,
       egress: { socketPath: egressSocket, proxyUrl, caPem: authority.certPem },
+      warmPoolSize: config.worker.localWarmPool,
     },
   });
   const shutdown = new AbortController();
@@ -162,7 +163,8 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
     });
   await schedule();
   const timer = setInterval(() => void schedule(), config.worker.housekeepingIntervalMs);
-  log.info({ workerId, driver: driver.kind, concurrency: config.worker.concurrency }, 'worker started');
+  void sandboxes.prewarm().catch((error: unknown) => log.warn({ err: error }, 'could not start warm sandboxes'));
+  log.info({ workerId, driver: driver.kind, concurrency: config.worker.concurrency, warmPool: sandboxes.warm ? config.worker.localWarmPool : 0 }, 'worker started');
 
   return {
     sandboxes,
@@ -188,6 +190,7 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
       }
       await queuePool.end();
       await writer.close();
+      await sandboxes.close();
       await driver.close();
       await egress?.close();
       await db.$disconnect();
