@@ -6,9 +6,8 @@ import { Usage } from '../graphql/usage.ts';
 import { Harness } from '../harnesses/schema.ts';
 import { McpServer, McpServerInput } from '../mcp/schema.ts';
 import { ToolRule, ToolRuleInput } from '../approvals/schema.ts';
-import { Session, SessionConnection, SessionFilter } from '../sessions/schema.ts';
 import { storedPolicy } from '../approvals/policy.ts';
-import { EnvVarInput } from './env-input.ts';
+import { EnvVarInput } from '../secrets/schema.ts';
 import type { AgentRow } from './service.ts';
 
 export const Agent = builder.objectRef<AgentRow>('Agent');
@@ -43,17 +42,6 @@ builder.node(Agent, {
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     usage: t.field({ type: Usage, resolve: (agent, _args, ctx) => ctx.services.agents.usage(viewerOf(ctx), agent.id) }),
-    sessions: t.connection(
-      {
-        type: Session,
-        description: 'Newest first.',
-        args: { filter: t.arg({ type: SessionFilter }) },
-        complexity: (args) => ({ field: 1, multiplier: args.first ?? args.last ?? 20 }),
-        resolve: (agent, args, ctx) =>
-          keysetConnection(args, (w) => ctx.services.sessions.list(viewerOf(ctx), { ...args.filter, agentId: agent.id }, w)),
-      },
-      SessionConnection,
-    ),
   }),
 });
 

@@ -6,9 +6,9 @@ import { withDbRetry } from '../db/retry.ts';
 import { badInput, conflict, notFound } from '../errors/index.ts';
 import type { EventBus } from '../events/bus.ts';
 import { appendEvents } from '../events/log.ts';
-import { toBusEvent } from '../events/mapping.ts';
 import { newId } from '../ids/index.ts';
-import { JOBS } from '../worker/jobs.ts';
+import { enqueue, JOBS } from '../jobs/queue.ts';
+import { lockSession, moveSession, moveTurn } from '../sessions/lifecycle.ts';
 
 /** Event of a tool call the policy holds for a person; the turn pauses after it. */
 export const TOOL_APPROVAL_REQUESTED = 'tool.approval_requested' as const;
@@ -57,7 +57,7 @@ export class ApprovalService {
     await tx.toolApproval.create({
       data: { id, ...request, input: request.input as Prisma.InputJsonValue, rule: request.rule as Prisma.InputJsonValue },
     });
-    await tx.$executeRaw`SELECT graphile_worker.add_job(${JOBS.expireApproval}, json_build_object('approvalId', ${id}::text), run_at := ${request.expiresAt}, max_attempts := 10)`;
+    await enqueue(tx, JOBS.expireApproval, { approvalId: id }, { runAt: request.expiresAt });
   }
 
   async pending(sessionId: string): Promise<ToolApproval[]> {
@@ -117,7 +117,7 @@ export class ApprovalService {
       }),
     );
     if (!events) return false;
-    this.#bus.publish(events.map(toBusEvent));
+    this.#bus.publish(events);
     return true;
   }
 
@@ -135,7 +135,7 @@ export class ApprovalService {
   async #decide(sessionId: string, toolCallId: string, decision: Decision): Promise<ToolApproval | null> {
     const result = await withDbRetry(() =>
       this.#db.$transaction(async (tx) => {
-        await tx.$queryRaw`SELECT id FROM "Session" WHERE id = ${sessionId}::uuid FOR UPDATE`;
+        await lockSession(tx, sessionId);
         const approval = await tx.toolApproval.findFirst({ where: { sessionId, toolCallId, status: 'PENDING' } });
         if (!approval) return null;
         const now = new Date();
@@ -154,18 +154,15 @@ export class ApprovalService {
       }),
     );
     if (!result) return null;
-    this.#bus.publish(result.events.map(toBusEvent));
+    this.#bus.publish(result.events);
     return result.updated;
   }
 
   async #requeue(tx: Prisma.TransactionClient, turnId: string, sessionId: string, now: Date, cancel: boolean, events: SessionEventInput[]) {
-    const moved = await tx.turn.updateMany({
-      where: { id: turnId, status: 'AWAITING_APPROVAL' },
-      data: { status: 'QUEUED', queuedAt: now, ...(cancel ? { cancelRequestedAt: now } : {}) },
-    });
-    if (moved.count === 0) return appendEvents(tx, sessionId, events);
-    await tx.session.updateMany({ where: { id: sessionId, status: 'AWAITING_APPROVAL' }, data: { status: 'RUNNING' } });
-    await tx.$executeRaw`SELECT graphile_worker.add_job(${JOBS.runTurn}, json_build_object('turnId', ${turnId}::text), max_attempts := 10)`;
-    return appendEvents(tx, sessionId, [...events, { type: 'session.status', payload: { status: 'RUNNING' } }]);
+    const from = await lockSession(tx, sessionId);
+    if (!(await moveTurn(tx, turnId, 'AWAITING_APPROVAL', 'QUEUED', { queuedAt: now, ...(cancel ? { cancelRequestedAt: now } : {}) }))) return appendEvents(tx, sessionId, events);
+    const running = from === 'AWAITING_APPROVAL' ? [await moveSession(tx, sessionId, from, 'RUNNING')] : [];
+    await enqueue(tx, JOBS.runTurn, { turnId });
+    return appendEvents(tx, sessionId, [...events, ...running]);
   }
 }

@@ -1,5 +1,5 @@
 import type { AgentMcpServer } from '../db/index.ts';
-import { EnvVarInput } from '../agents/env-input.ts';
+import { EnvVarInput } from '../secrets/schema.ts';
 import { builder } from '../graphql/builder.ts';
 import { viewerOf } from '../graphql/context.ts';
 import { probeMcpServer, type McpProbeResult } from './probe.ts';
