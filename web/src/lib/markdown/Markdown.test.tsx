@@ -157,7 +157,7 @@ describe('Markdown mid-stream', () => {
     const done = view(full);
     expect(done.querySelector('table')).not.toBeNull();
     expect(done.querySelector('h4')?.textContent).toBe('Results');
-  });
+   }, 60_000); // a few hundred renders: generous on a busy machine
 
   it('keeps finished blocks (and a selection in them) while the tail grows', () => {
     const head = '| a | b |\n| - | - |\n| 1 | 2 |\n\n';
