@@ -1,16 +1,15 @@
+import type * as MockLlmModule from '@paddock/mock-llm';
 import type { MockLlm } from '@paddock/mock-llm';
 import { ConfigError, type Config } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
 
 export type Gateway = { baseUrl: string; apiKey: string; mock: MockLlm | null };
 
-type MockLlmModule = typeof import('@paddock/mock-llm');
-
 /**
  * The offline mock model is a development dependency, not part of a production install:
  * it is loaded only on the path that uses it, and its absence is a configuration error.
  */
-export async function loadMockLlm(load: () => Promise<MockLlmModule> = () => import('@paddock/mock-llm')): Promise<MockLlmModule> {
+export async function loadMockLlm(load: () => Promise<typeof MockLlmModule> = () => import('@paddock/mock-llm')): Promise<typeof MockLlmModule> {
   try {
     return await load();
   } catch (error) {
@@ -27,7 +26,7 @@ export async function loadMockLlm(load: () => Promise<MockLlmModule> = () => imp
  * The model gateway sandboxes talk to: `LITELLM_API_BASE` when configured, otherwise
  * the built-in offline mock model (model `paddock-mock`) on a local port.
  */
-export async function resolveGateway(config: Config, log: Logger, load?: () => Promise<MockLlmModule>): Promise<Gateway> {
+export async function resolveGateway(config: Config, log: Logger, load?: () => Promise<typeof MockLlmModule>): Promise<Gateway> {
   if (config.gateway) return { ...config.gateway, mock: null };
   const { startMockLlm } = await loadMockLlm(load);
   const mock = await startMockLlm({ host: '127.0.0.1', port: 0, tokensPerSecond: config.mockTokensPerSecond });
