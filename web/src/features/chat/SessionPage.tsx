@@ -14,8 +14,8 @@ import {
   EarlierMessagesQuery,
   EndSessionMutation,
   SendMessageMutation,
-  SessionEventsPageQuery,
   SessionViewQuery as SessionViewDocument,
+  TurnStartsQuery,
 } from './documents.ts';
 import { findResumeSeq } from './resume.ts';
 import { Composer } from './Composer.tsx';
@@ -52,7 +52,7 @@ export default function SessionPage({ sessionId }: { sessionId: string }) {
   useEffect(() => {
     let cancelled = false;
     const fetchEvents = async (after: number, first: number) => {
-      const result = await client.query(SessionEventsPageQuery, { id: sessionId, after, first }, { requestPolicy: 'network-only' }).toPromise();
+      const result = await client.query(TurnStartsQuery, { id: sessionId, after, first }, { requestPolicy: 'network-only' }).toPromise();
       if (result.error) throw result.error;
       return result.data?.session?.events ?? [];
     };
