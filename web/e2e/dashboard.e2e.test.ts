@@ -468,6 +468,29 @@ describe('Paddock dashboard in Chromium', () => {
     await shot('10-after-reload');
   });
 
+  it("renders the agent's GitHub-flavoured Markdown and never runs or renders HTML from it", async () => {
+    const before = await assistantCount();
+    // The offline mock echoes the message, so this is exactly what an agent could emit.
+    await send(
+      'Table:\n\n| tool | ok |\n| :-- | --: |\n| `ls` | <img src=x onerror="document.title=\'xss\'"> |\n\n' +
+        '- [x] ~~done~~\n\n<script>document.title=\'xss\'</script> [click](javascript:document.title=\'xss\') www.example.com',
+    );
+    await waitForNewReply(before);
+    await waitForReplyStatus('COMPLETE');
+    const reply = assistant().last().locator('.md');
+    expect(await reply.locator('th').allTextContents()).toEqual(['tool', 'ok']);
+    expect(await reply.locator('td code').textContent()).toBe('ls');
+    expect(await reply.locator('td').nth(1).textContent()).toContain('<img src=x onerror=');
+    expect(await reply.locator('li input[type="checkbox"][disabled]').isChecked()).toBe(true);
+    expect(await reply.locator('li del').textContent()).toBe('done');
+    expect(await reply.locator('img, script, iframe, [onerror], a[href^="javascript"]').count()).toBe(0);
+    expect(await reply.textContent()).toContain("<script>document.title='xss'</script>");
+    expect(await reply.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual(['http://www.example.com/']);
+    expect(await page.title()).not.toBe('xss');
+    await shot('11-markdown');
+    await expectAccessible('chat with a Markdown table');
+  });
+
   it('says "not found" for an unknown or malformed session or agent id in the URL', async () => {
     const unknownUuid = '018f0000-0000-7000-8000-000000000000';
     for (const [path, title] of [
