@@ -16,7 +16,8 @@ import { safeHref } from './safe-url.ts';
  * block still growing. Partial Markdown renders as it stands: an unclosed fence is code
  * to the end, a table without its delimiter row or an unclosed `**` is plain text.
  */
-const LEX_OPTIONS = { gfm: true, breaks: true } as const;
+// `silent`: should the lexer ever stall on some input it stops there instead of throwing, so a reply never breaks the page.
+const LEX_OPTIONS = { gfm: true, breaks: true, silent: true } as const;
 
 /** No marked extensions are registered, so every token is one of marked's own kinds. */
 const known = (tokens: Token[] | undefined): MarkedToken[] => (tokens ?? []) as MarkedToken[];
