@@ -159,6 +159,11 @@ describe('Markdown mid-stream', () => {
     expect(done.querySelector('h4')?.textContent).toBe('Results');
    }, 60_000); // a few hundred renders: generous on a busy machine
 
+  it('drops the trailing whitespace of a reply cut off mid-stream, as CommonMark does', () => {
+    expect(view('tok1 tok2 ').textContent).toBe('tok1 tok2');
+    expect([...view('first   \n\n- item  \n- *em* ').querySelectorAll('p, li')].map((e) => e.textContent)).toEqual(['first', 'item', 'em']);
+  });
+
   it('keeps finished blocks (and a selection in them) while the tail grows', () => {
     const head = '| a | b |\n| - | - |\n| 1 | 2 |\n\n';
     const { container, rerender } = render(<Markdown text={`${head}Stre`} />);

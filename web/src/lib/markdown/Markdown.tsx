@@ -42,6 +42,13 @@ const MemoBlock = memo(
   (before, after) => before.token.raw === after.token.raw,
 );
 
+/** CommonMark strips a paragraph's final whitespace (a reply cut off mid-stream often ends in a space); marked keeps it. */
+function trimEnd(tokens: Token[] | undefined): Token[] | undefined {
+  const last = tokens?.at(-1);
+  if (!tokens || last?.type !== 'text' || last.tokens) return tokens;
+  return [...tokens.slice(0, -1), { ...last, text: last.text.trimEnd() }];
+}
+
 function renderBlocks(tokens: Token[] | undefined): ReactNode[] {
   return known(tokens).map(renderBlock);
 }
@@ -49,10 +56,10 @@ function renderBlocks(tokens: Token[] | undefined): ReactNode[] {
 function renderBlock(token: MarkedToken, key: number): ReactNode {
   switch (token.type) {
     case 'paragraph':
-      return <p key={key}>{renderInline(token.tokens)}</p>;
+      return <p key={key}>{renderInline(trimEnd(token.tokens))}</p>;
     case 'text':
       // A tight list item's content: inline, without a paragraph.
-      return <span key={key}>{token.tokens ? renderInline(token.tokens) : decodeEntities(token.text)}</span>;
+      return <span key={key}>{token.tokens ? renderInline(trimEnd(token.tokens)) : decodeEntities(token.text.trimEnd())}</span>;
     case 'heading': {
       // The page already owns h1 and h2: a message's headings start at h3.
       const Tag = `h${Math.min(6, token.depth + 2)}` as 'h3' | 'h4' | 'h5' | 'h6';
