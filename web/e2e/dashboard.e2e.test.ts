@@ -482,7 +482,7 @@ describe('Paddock dashboard in Chromium', () => {
     // The offline mock echoes the message, so this is exactly what an agent could emit.
     await send(
       'Table:\n\n| tool | ok |\n| :-- | --: |\n| `ls` | <img src=x onerror="document.title=\'xss\'"> |\n\n' +
-        '- [x] ~~done~~\n\n<script>document.title=\'xss\'</script> [click](javascript:document.title=\'xss\') www.example.com',
+        '- [x] ~~done~~, see www.example.com\n\n[click](javascript:document.title=\'xss\')\n\n<script>document.title=\'xss\'</script>',
     );
     await waitForNewReply(before);
     await waitForReplyStatus('COMPLETE');
@@ -492,6 +492,7 @@ describe('Paddock dashboard in Chromium', () => {
     expect(await reply.locator('td').nth(1).textContent()).toContain('<img src=x onerror=');
     expect(await reply.locator('li input[type="checkbox"][disabled]').isChecked()).toBe(true);
     expect(await reply.locator('li del').textContent()).toBe('done');
+    expect(await reply.getByText('click').count()).toBe(1);
     expect(await reply.locator('img, script, iframe, [onerror], a[href^="javascript"]').count()).toBe(0);
     expect(await reply.textContent()).toContain("<script>document.title='xss'</script>");
     expect(await reply.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual(['http://www.example.com/']);
