@@ -6,15 +6,13 @@ import reactHooks from 'eslint-plugin-react-hooks';
 /**
  * Lint rules for the dashboard: the repository's rules (see ../eslint.config.js), the
  * React Hooks rules, and browser globals for the app and Node globals for its build and browser-test files.
- * ESLint 10 picks this file for everything under web/, also when run from the root.
+ * `pnpm --filter @paddock/web lint` uses it; the root lint repeats these rules for web/.
  */
 export default tseslint.config(
   { ignores: ['dist/**', 'src/gql/**', 'test-results/**', 'node_modules/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    // Both this file and the root one are loaded in a run from the root: name this one's TypeScript root.
-    languageOptions: { parserOptions: { tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
