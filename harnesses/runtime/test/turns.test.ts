@@ -84,7 +84,9 @@ describe('text turns', () => {
     expect(bad.status).toBe(400);
     const missing = await raw(h, '/v1/turns', { method: 'POST', body: JSON.stringify({ turnId: 'x' }) });
     expect(missing.status).toBe(400);
-    expect(((await missing.json()) as { error: { message: string } }).error.message).toMatch(/content/);
+    expect(((await missing.json()) as { error: { message: string } }).error.message).toBe('content must be a string.');
+    const long = await raw(h, '/v1/turns', { method: 'POST', body: JSON.stringify({ turnId: 'x'.repeat(201), content: 'hi' }) });
+    expect(((await long.json()) as { error: { message: string } }).error.message).toBe('turnId must be at most 200 characters.');
   });
 });
 
