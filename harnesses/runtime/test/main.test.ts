@@ -95,6 +95,14 @@ describe('the runtime process', () => {
     expect(stderr).toMatch(/PADDOCK_RUNTIME_TOKEN is required/);
   });
 
+  it('exits 1 naming PADDOCK_LOG_LEVEL when it is not a level', async () => {
+    const { child, exit } = spawnRuntime({ PADDOCK_RUNTIME_TOKEN: 'tok', PADDOCK_LOG_LEVEL: 'loud' });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    expect(await exit).toBe(1);
+    expect(stderr).toMatch(/PADDOCK_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got \\?"loud/);
+  });
+
   it('announces its port, logs JSON, and on SIGTERM cancels the turn and exits 0', async () => {
     const { child, lines, exit } = spawnRuntime({ PADDOCK_RUNTIME_TOKEN: 'tok', PADDOCK_RUNTIME_PORT: '0' });
     const port = await listeningPort(lines);

@@ -4,6 +4,9 @@ import { EgressRuleError, PrivateAllowList } from '../egress/rules.ts';
 
 const DEFAULT_HARNESS_DIR = path.resolve(import.meta.dirname, '../../../harnesses');
 
+const logLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+export type LogLevel = z.infer<typeof logLevelSchema>;
+
 const booleanFlag = z.enum(['true', 'false', '1', '0', '']).transform((value) => value === 'true' || value === '1');
 
 /** Every environment variable Paddock reads is parsed here and nowhere else. */
@@ -54,6 +57,7 @@ const envSchema = z.object({
   PADDOCK_MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(20).default(3),
   PADDOCK_MOCK_TOKENS_PER_SECOND: z.coerce.number().min(1).default(40),
   PADDOCK_APPROVAL_TIMEOUT_SECONDS: z.coerce.number().min(1).max(30 * 24 * 3600).default(3600),
+  PADDOCK_LOG_LEVEL: logLevelSchema.optional(),
   PADDOCK_K8S_NAMESPACE: z
     .string()
     .regex(/^[a-z0-9]([-a-z0-9{}]*[a-z0-9}])?$/, 'must be a namespace name, optionally containing {team}')
@@ -196,6 +200,16 @@ function containerEnv(env: NodeJS.ProcessEnv): Record<string, string> {
     out[name] = value;
   }
   return out;
+}
+
+/**
+ * `PADDOCK_LOG_LEVEL`, or the process's own default. Loggers exist before the rest of
+ * the configuration is loaded (they report its errors), so this reads the one variable;
+ * an invalid value falls back here and `loadConfig` then stops the process naming it.
+ */
+export function logLevel(env: NodeJS.ProcessEnv = process.env, fallback: LogLevel = 'info'): LogLevel {
+  const parsed = logLevelSchema.safeParse(env.PADDOCK_LOG_LEVEL);
+  return parsed.success ? parsed.data : fallback;
 }
 
 /**

@@ -1,17 +1,18 @@
 import type { ReactNode } from 'react';
 import { useQuery } from 'urql';
-import { Link, useLocation } from '../lib/router/router.tsx';
+import { Link, useLocation } from 'wouter';
+import { paths } from './routes.tsx';
 import { ViewerQuery } from './documents.ts';
 import { useAuth } from './auth.tsx';
 
 const NAV = [
-  { to: '/agents', label: 'Agents', icon: 'M4 7a3 3 0 1 1 6 0 3 3 0 0 1-6 0Zm10 0a3 3 0 1 1 6 0 3 3 0 0 1-6 0ZM2 19c0-3 2.5-5 5-5s5 2 5 5m0 0c0-3 2.5-5 5-5s5 2 5 5' },
-  { to: '/sessions', label: 'Sessions', icon: 'M4 5h16v10H9l-5 4V5Z' },
+  { to: paths.agents, label: 'Agents', icon: 'M4 7a3 3 0 1 1 6 0 3 3 0 0 1-6 0Zm10 0a3 3 0 1 1 6 0 3 3 0 0 1-6 0ZM2 19c0-3 2.5-5 5-5s5 2 5 5m0 0c0-3 2.5-5 5-5s5 2 5 5' },
+  { to: paths.sessions, label: 'Sessions', icon: 'M4 5h16v10H9l-5 4V5Z' },
 ];
 
 /** The signed-in frame: a left navigation (a top bar on narrow screens) and the page. */
 export function Layout({ children }: { children: ReactNode }) {
-  const { pathname } = useLocation();
+  const [pathname] = useLocation();
   const { signOut } = useAuth();
   const [{ data }] = useQuery({ query: ViewerQuery });
   const viewer = data?.viewer;
@@ -22,7 +23,7 @@ export function Layout({ children }: { children: ReactNode }) {
         Skip to content
       </a>
       <aside className="sidebar">
-        <Link to="/agents" className="brand" aria-label="Paddock home">
+        <Link to={paths.agents} className="brand" aria-label="Paddock home">
           <svg viewBox="0 0 32 32" width="28" height="28" aria-hidden="true">
             <rect width="32" height="32" rx="8" fill="currentColor" />
             <path d="M10 23V9h7a5 5 0 0 1 0 10h-7" fill="none" stroke="#fff" strokeWidth="3" strokeLinecap="round" strokeLinejoin="round" />

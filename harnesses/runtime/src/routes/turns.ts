@@ -1,25 +1,24 @@
-import type { CancelResponse } from '../api.ts';
+import type { CancelResponse, StartTurnRequest } from '../api.ts';
 import type { App } from '../app.ts';
 import { readJson } from '../http/body.ts';
 import { badRequest, conflict, notFound } from '../http/errors.ts';
 import type { Route } from '../http/router.ts';
 import { sendJson } from '../http/respond.ts';
-import type { ApprovalDecision } from '../api.ts';
-import { array, object, optionalString, string } from '../validate.ts';
+import { z } from 'zod';
+import { optional, parseRequest, text, withDefault } from '../validate.ts';
 
-function decisions(value: unknown): ApprovalDecision[] | undefined {
-  if (value === undefined || value === null) return undefined;
-  const resume = object(value, 'resume');
-  return array(resume.decisions, 'resume.decisions').map((raw, i) => {
-    const decision = object(raw, `resume.decisions[${i}]`);
-    if (typeof decision.approved !== 'boolean') throw badRequest(`resume.decisions[${i}].approved must be a boolean.`);
-    return {
-      toolCallId: string(decision.toolCallId, `resume.decisions[${i}].toolCallId`, { nonEmpty: true, maxLength: 200 }),
-      approved: decision.approved,
-      reason: optionalString(decision.reason, `resume.decisions[${i}].reason`, '') || null,
-    };
-  });
-}
+const decision = z.object({
+  toolCallId: text({ nonEmpty: true, maxLength: 200 }),
+  approved: z.boolean({ error: 'must be a boolean.' }),
+  reason: withDefault(text().nullable(), null),
+});
+
+/** A resumed turn (`resume`) continues a paused one: its `content` is not used. */
+const startTurnSchema = z.object({
+  turnId: text({ nonEmpty: true, maxLength: 200 }),
+  content: text(),
+  resume: optional(z.object({ decisions: z.array(decision, { error: 'must be an array.' }) })),
+}) satisfies z.ZodType<StartTurnRequest, unknown>;
 
 function decodeTurnId(raw: string): string {
   try {
@@ -36,16 +35,13 @@ export function turnRoutes(app: App): Route[] {
       path: /^\/v1\/turns$/,
       auth: true,
       handle: async ({ req, res }) => {
-        const body = object(await readJson(req), 'The request body');
-        const turnId = string(body.turnId, 'turnId', { nonEmpty: true, maxLength: 200 });
-        const resume = decisions(body.resume);
-        const content = resume ? optionalString(body.content, 'content', '') : string(body.content, 'content');
+        const { turnId, content, resume } = parseRequest(startTurnSchema, await readJson(req));
         const session = app.session;
         if (app.shuttingDown) throw conflict('The harness runtime is shutting down.');
         if (!session) throw conflict('No session is attached; POST /v1/session first.');
         const running = app.runner.current;
         if (running) throw conflict(`Turn ${running.id} is still running; wait for its terminal event or cancel it.`);
-        app.runner.start({ turnId, content, resume, session, res });
+        app.runner.start({ turnId, content, resume: resume?.decisions, session, res });
       },
     },
     {

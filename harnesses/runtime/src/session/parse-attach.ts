@@ -1,9 +1,8 @@
-import type { AttachRequest, HistoryMessage, McpServerConfig, Role, ToolCall, ToolRule } from '../api.ts';
-import { badRequest } from '../http/errors.ts';
-import { array, isObject, object, optionalString, string } from '../validate.ts';
-import { parseLimits, type ResolvedLimits } from './limits.ts';
+import { z } from 'zod';
+import type { AttachRequest, HistoryMessage, McpServerConfig, ToolCall, ToolRule } from '../api.ts';
+import { jsonObject, optional, parseRequest, text, withDefault } from '../validate.ts';
+import { limitsSchema, type ResolvedLimits } from './limits.ts';
 
-const ROLES: ReadonlySet<string> = new Set<Role>(['user', 'assistant', 'tool', 'system']);
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export type AttachInput = Omit<AttachRequest, 'limits' | 'mcpServers' | 'toolPolicy'> & {
@@ -12,114 +11,85 @@ export type AttachInput = Omit<AttachRequest, 'limits' | 'mcpServers' | 'toolPol
   toolPolicy: ToolRule[];
 };
 
-const SERVER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const ACTIONS: ReadonlySet<string> = new Set(['ALLOW', 'ASK', 'DENY']);
 
-function stringList(value: unknown, field: string): string[] {
-  if (value === undefined || value === null) return [];
-  return array(value, field).map((v, i) => string(v, `${field}[${i}]`, { nonEmpty: true, maxLength: 500 }));
-}
+const mcpServer = z.object({
+  name: text({ nonEmpty: true, maxLength: 63 }).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'must be a DNS label (lowercase letters, digits, "-").' }),
+  url: text({ nonEmpty: true, maxLength: 2_000 }).refine((url) => URL.canParse(url) && /^https?:$/.test(new URL(url).protocol), { error: 'must be an absolute http(s) URL.' }),
+  transport: withDefault(z.enum(['STREAMABLE_HTTP', 'SSE'], { error: 'must be STREAMABLE_HTTP or SSE.' }), 'STREAMABLE_HTTP'),
+  // Values are placeholders, but messages still name the header only.
+  headers: withDefault(
+    z.record(z.string(), z.string({ error: 'must be a string.' }), { error: 'must be a JSON object.' }).superRefine((headers, ctx) => {
+      for (const name of Object.keys(headers)) if (!HEADER_NAME.test(name)) ctx.addIssue({ code: 'custom', message: `has an invalid header name "${name}".` });
+    }),
+    {},
+  ),
+  allowedTools: withDefault(z.array(text({ nonEmpty: true, maxLength: 500 }), { error: 'must be an array.' }), []),
+}) satisfies z.ZodType<McpServerConfig, unknown>;
 
-function mcpServer(value: unknown, i: number): McpServerConfig {
-  const field = `mcpServers[${i}]`;
-  const server = object(value, field);
-  const name = string(server.name, `${field}.name`, { nonEmpty: true, maxLength: 63 });
-  if (!SERVER_NAME.test(name)) throw badRequest(`${field}.name must be a DNS label (lowercase letters, digits, "-").`);
-  const url = string(server.url, `${field}.url`, { nonEmpty: true, maxLength: 2_000 });
-  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw badRequest(`${field}.url must be an absolute http(s) URL.`);
-  const transport = server.transport ?? 'STREAMABLE_HTTP';
-  if (transport !== 'STREAMABLE_HTTP' && transport !== 'SSE') throw badRequest(`${field}.transport must be STREAMABLE_HTTP or SSE.`);
-  const headers = server.headers === undefined || server.headers === null ? {} : object(server.headers, `${field}.headers`);
-  for (const [header, v] of Object.entries(headers)) {
-    // Values are placeholders, but messages still name the header only.
-    if (!HEADER_NAME.test(header)) throw badRequest(`${field}.headers has an invalid header name "${header}".`);
-    if (typeof v !== 'string') throw badRequest(`${field}.headers.${header} must be a string.`);
+const toolRule = z.object({
+  tool: text({ nonEmpty: true, maxLength: 200 }),
+  commandPattern: withDefault(text({ nonEmpty: true, maxLength: 500 }).nullable(), null),
+  action: z.enum(['ALLOW', 'ASK', 'DENY'], { error: 'must be ALLOW, ASK or DENY.' }),
+}) satisfies z.ZodType<ToolRule, unknown>;
+
+const toolCall = z.object({
+  id: text({ nonEmpty: true }),
+  name: text({ nonEmpty: true }),
+  input: withDefault(jsonObject, {}),
+}) satisfies z.ZodType<ToolCall, unknown>;
+
+const historyMessage = z
+  .object({
+    role: z.enum(['user', 'assistant', 'tool', 'system'], { error: 'must be one of user, assistant, tool, system.' }),
+    content: withDefault(text(), ''),
+    toolCalls: optional(z.array(toolCall, { error: 'must be an array.' })),
+    toolCallId: optional(text({ nonEmpty: true })),
+  })
+  .refine((m) => m.role !== 'tool' || m.toolCallId !== undefined, { error: 'has role "tool" and so needs a toolCallId.' })
+  // Absent optional fields stay absent rather than becoming `undefined` keys.
+  .transform(({ toolCalls, toolCallId, ...message }): HistoryMessage => ({
+    ...message,
+    ...(toolCalls !== undefined && { toolCalls }),
+    ...(toolCallId !== undefined && { toolCallId }),
+  }));
+
+// Values are secrets: errors name the variable, never its value.
+const env = z.record(z.string(), z.string({ error: 'must be a string.' }), { error: 'must be a JSON object.' }).superRefine((vars, ctx) => {
+  for (const name of Object.keys(vars)) {
+    if (!ENV_NAME.test(name)) ctx.addIssue({ code: 'custom', message: `name "${name}" is not a valid environment variable name.` });
   }
-  return { name, url, transport, headers: headers as Record<string, string>, allowedTools: stringList(server.allowedTools, `${field}.allowedTools`) };
-}
+});
 
-function toolRule(value: unknown, i: number): ToolRule {
-  const field = `toolPolicy[${i}]`;
-  const rule = object(value, field);
-  const action = rule.action;
-  if (typeof action !== 'string' || !ACTIONS.has(action)) throw badRequest(`${field}.action must be ALLOW, ASK or DENY.`);
-  const commandPattern = rule.commandPattern === undefined || rule.commandPattern === null ? null : string(rule.commandPattern, `${field}.commandPattern`, { nonEmpty: true, maxLength: 500 });
-  return { tool: string(rule.tool, `${field}.tool`, { nonEmpty: true, maxLength: 200 }), commandPattern, action: action as ToolRule['action'] };
-}
-
-function toolCall(value: unknown, field: string): ToolCall {
-  const call = object(value, field);
-  const input = call.input ?? {};
-  if (!isObject(input)) throw badRequest(`${field}.input must be a JSON object.`);
-  return {
-    id: string(call.id, `${field}.id`, { nonEmpty: true }),
-    name: string(call.name, `${field}.name`, { nonEmpty: true }),
-    input,
-  };
-}
-
-function historyMessage(value: unknown, i: number): HistoryMessage {
-  const field = `history[${i}]`;
-  const message = object(value, field);
-  if (typeof message.role !== 'string' || !ROLES.has(message.role)) {
-    throw badRequest(`${field}.role must be one of user, assistant, tool, system.`);
-  }
-  const parsed: HistoryMessage = {
-    role: message.role as Role,
-    content: optionalString(message.content, `${field}.content`, ''),
-  };
-  if (message.toolCalls !== undefined && message.toolCalls !== null) {
-    parsed.toolCalls = array(message.toolCalls, `${field}.toolCalls`).map((c, j) => toolCall(c, `${field}.toolCalls[${j}]`));
-  }
-  if (message.toolCallId !== undefined && message.toolCallId !== null) {
-    parsed.toolCallId = string(message.toolCallId, `${field}.toolCallId`, { nonEmpty: true });
-  }
-  if (parsed.role === 'tool' && parsed.toolCallId === undefined) {
-    throw badRequest(`${field} has role "tool" and so needs a toolCallId.`);
-  }
-  return parsed;
-}
-
-function env(value: unknown): Record<string, string> {
-  if (value === undefined || value === null) return {};
-  const entries = Object.entries(object(value, 'env'));
-  for (const [name, v] of entries) {
-    // Values are secrets: error messages name the variable, never its value.
-    if (!ENV_NAME.test(name)) throw badRequest(`env name "${name}" is not a valid environment variable name.`);
-    if (typeof v !== 'string') throw badRequest(`env.${name} must be a string.`);
-  }
-  return Object.fromEntries(entries) as Record<string, string>;
-}
-
-function baseUrl(value: unknown): string {
-  const raw = string(value, 'gateway.baseUrl', { nonEmpty: true });
+const baseUrl = text({ nonEmpty: true }).transform((raw, ctx) => {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw badRequest('gateway.baseUrl must be an absolute http(s) URL, e.g. http://gateway:4000/v1.');
+    ctx.issues.push({ code: 'custom', input: raw, message: 'must be an absolute http(s) URL, e.g. http://gateway:4000/v1.' });
+    return z.NEVER;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw badRequest('gateway.baseUrl must use http or https.');
+    ctx.issues.push({ code: 'custom', input: raw, message: 'must use http or https.' });
+    return z.NEVER;
   }
   // Requests go to `${baseUrl}/chat/completions`; a trailing slash would double it.
   return raw.replace(/\/+$/, '');
-}
+});
+
+const attachSchema = z.object({
+  sessionId: text({ nonEmpty: true, maxLength: 200 }),
+  systemPrompt: withDefault(text(), ''),
+  model: text({ nonEmpty: true, maxLength: 500 }),
+  gateway: z.object({ baseUrl, apiKey: withDefault(text(), '') }),
+  env: withDefault(env, {}),
+  history: withDefault(z.array(historyMessage, { error: 'must be an array.' }), []),
+  limits: limitsSchema,
+  mcpServers: withDefault(z.array(mcpServer, { error: 'must be an array.' }), []),
+  toolPolicy: withDefault(z.array(toolRule, { error: 'must be an array.' }), []),
+}) satisfies z.ZodType<AttachInput, unknown>;
 
 /** Validates a `POST /v1/session` body. */
 export function parseAttach(body: unknown): AttachInput {
-  const input = object(body, 'The request body');
-  const gateway = object(input.gateway, 'gateway');
-  return {
-    sessionId: string(input.sessionId, 'sessionId', { nonEmpty: true, maxLength: 200 }),
-    systemPrompt: optionalString(input.systemPrompt, 'systemPrompt', ''),
-    model: string(input.model, 'model', { nonEmpty: true, maxLength: 500 }),
-    gateway: { baseUrl: baseUrl(gateway.baseUrl), apiKey: optionalString(gateway.apiKey, 'gateway.apiKey', '') },
-    env: env(input.env),
-    history: input.history === undefined || input.history === null ? [] : array(input.history, 'history').map(historyMessage),
-    limits: parseLimits(input.limits),
-    mcpServers: input.mcpServers === undefined || input.mcpServers === null ? [] : array(input.mcpServers, 'mcpServers').map(mcpServer),
-    toolPolicy: input.toolPolicy === undefined || input.toolPolicy === null ? [] : array(input.toolPolicy, 'toolPolicy').map(toolRule),
-  };
+  return parseRequest(attachSchema, body);
 }

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useEffectEvent, useId, useRef, useState, type FormEvent } from 'react';
 import type { HarnessesQuery, McpServerInput, McpTransport, ToolAction, ToolRuleInput } from '../../gql/graphql.ts';
 import type { Problem } from '../../lib/graphql/errors.ts';
 import { ErrorNotice } from '../../components/Feedback.tsx';
@@ -121,9 +121,9 @@ export function AgentForm({ harnesses, onTestMcpServer, initial, submitLabel, bu
 
   // A new API error that names a field puts the cursor in that field.
   const problemField = problem?.field?.split('.')[0] ?? null;
+  const focusProblemField = useEffectEvent((field: string) => focusField(field === 'removeEnv' ? 'env' : field));
   useEffect(() => {
-    if (problemField) focusField(problemField === 'removeEnv' ? 'env' : problemField);
-    // Only a new problem moves focus, not every render.
+    if (problemField) focusProblemField(problemField);
   }, [problem, problemField]);
 
   const submit = (event: FormEvent) => {

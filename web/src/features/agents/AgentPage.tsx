@@ -5,7 +5,8 @@ import { EmptyState, ErrorNotice, Loading } from '../../components/Feedback.tsx'
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { describeError, isMissingObject, type Problem } from '../../lib/graphql/errors.ts';
 import { formatDateTime, formatNumber } from '../../lib/format.ts';
-import { Link, navigate } from '../../lib/router/router.tsx';
+import { Link, useLocation } from 'wouter';
+import { href, paths } from '../../app/routes.tsx';
 import { NewSessionDialog } from '../sessions/NewSessionDialog.tsx';
 import { SessionList } from '../sessions/SessionList.tsx';
 import { AgentDetailQuery, AgentSessionsQuery, DeleteAgentMutation } from './documents.ts';
@@ -16,6 +17,7 @@ const SESSIONS_CONTEXT = { additionalTypenames: ['Session'] };
 export default function AgentPage({ agentId }: { agentId: string }) {
   const [{ data, error, fetching }, refetch] = useQuery({ query: AgentDetailQuery, variables: { id: agentId } });
   const [deletion, deleteAgent] = useMutation(DeleteAgentMutation);
+  const [, navigate] = useLocation();
   const [confirming, setConfirming] = useState(false);
   const [starting, setStarting] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -25,7 +27,7 @@ export default function AgentPage({ agentId }: { agentId: string }) {
   const agent = data?.agent;
   if (!agent) {
     return (
-      <EmptyState title="Agent not found" action={<Link to="/agents" className="button button-primary">Back to agents</Link>}>
+      <EmptyState title="Agent not found" action={<Link to={paths.agents} className="button button-primary">Back to agents</Link>}>
         It may have been deleted, or it belongs to another team.
       </EmptyState>
     );
@@ -38,20 +40,20 @@ export default function AgentPage({ agentId }: { agentId: string }) {
       setProblem(describeError(result.error));
       return;
     }
-    navigate('/agents', { replace: true });
+    navigate(paths.agents, { replace: true });
   };
 
   return (
     <div className="page">
       <PageHeader
-        eyebrow={<Link to="/agents" className="back-link">← Agents</Link>}
+        eyebrow={<Link to={paths.agents} className="back-link">← Agents</Link>}
         title={agent.name}
         actions={
           <>
             <button type="button" className="button button-primary" onClick={() => setStarting(true)}>
               New session
             </button>
-            <Link to={`/agents/${encodeURIComponent(agent.id)}/edit`} className="button button-secondary">
+            <Link to={href.editAgent(agent.id)} className="button button-secondary">
               Edit
             </Link>
             <button type="button" className="button button-ghost-danger" onClick={() => setConfirming(true)}>
@@ -206,7 +208,7 @@ function AgentSessions({ agentId, onStart }: { agentId: string; onStart: () => v
         <h2 id="sessions-title" className="section-title">
           Sessions
         </h2>
-        <Link to={`/sessions?agent=${encodeURIComponent(agentId)}`} className="small">
+        <Link to={href.sessionsOfAgent(agentId)} className="small">
           View all
         </Link>
       </div>

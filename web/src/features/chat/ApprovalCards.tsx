@@ -16,11 +16,9 @@ export function ApprovalCards({ sessionId, status }: { sessionId: string; status
   const [pending, setPending] = useState<Pending[]>([]);
   const [problem, setProblem] = useState<Problem | null>(null);
 
+  const awaiting = status === 'AWAITING_APPROVAL';
   useEffect(() => {
-    if (status !== 'AWAITING_APPROVAL') {
-      setPending([]);
-      return;
-    }
+    if (!awaiting) return;
     let cancelled = false;
     void client
       .query(PendingApprovalsQuery, { id: sessionId }, { requestPolicy: 'network-only' })
@@ -33,13 +31,15 @@ export function ApprovalCards({ sessionId, status }: { sessionId: string; status
     return () => {
       cancelled = true;
     };
-  }, [client, sessionId, status]);
+  }, [client, sessionId, awaiting]);
 
-  if (pending.length === 0 && !problem) return null;
+  // Shown only while the session says a call waits: a decision by anyone hides them.
+  const shown = awaiting ? pending : [];
+  if (shown.length === 0 && !problem) return null;
   return (
     <section aria-label="Tool calls awaiting approval">
       {problem ? <ErrorNotice problem={problem} /> : null}
-      {pending.map((call) => (
+      {shown.map((call) => (
         <ApprovalCard key={call.toolCallId} sessionId={sessionId} call={call} onDecided={() => setPending((all) => all.filter((c) => c.toolCallId !== call.toolCallId))} onProblem={setProblem} />
       ))}
     </section>

@@ -7,7 +7,8 @@ import { StatusBadge } from '../../components/StatusBadge.tsx';
 import type { SessionViewQuery } from '../../gql/graphql.ts';
 import { describeError, isMissingObject, type Problem } from '../../lib/graphql/errors.ts';
 import { formatNumber } from '../../lib/format.ts';
-import { Link, setSearchParams, useLocation } from '../../lib/router/router.tsx';
+import { Link } from 'wouter';
+import { href, paths, useQueryParams } from '../../app/routes.tsx';
 import {
   CancelTurnMutation,
   EarlierMessagesQuery,
@@ -38,10 +39,13 @@ export default function SessionPage({ sessionId }: { sessionId: string }) {
   const client = useClient();
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [attempt, setAttempt] = useState(0);
+  const retry = () => {
+    setLoad({ status: 'loading' });
+    setAttempt((a) => a + 1);
+  };
 
   useEffect(() => {
     let cancelled = false;
-    setLoad({ status: 'loading' });
     const fetchEvents = async (after: number, first: number) => {
       const result = await client.query(TurnStartsQuery, { id: sessionId, after, first }, { requestPolicy: 'network-only' }).toPromise();
       if (result.error) throw result.error;
@@ -64,10 +68,10 @@ export default function SessionPage({ sessionId }: { sessionId: string }) {
   }, [client, sessionId, attempt]);
 
   if (load.status === 'loading') return <Loading label="Loading session…" />;
-  if (load.status === 'error') return <ErrorNotice problem={load.problem} onRetry={() => setAttempt((a) => a + 1)} />;
+  if (load.status === 'error') return <ErrorNotice problem={load.problem} onRetry={retry} />;
   if (!load.session) {
     return (
-      <EmptyState title="Session not found" action={<Link to="/sessions" className="button button-primary">Back to sessions</Link>}>
+      <EmptyState title="Session not found" action={<Link to={paths.sessions} className="button button-primary">Back to sessions</Link>}>
         It may belong to another team, or the link is wrong.
       </EmptyState>
     );
@@ -89,7 +93,7 @@ function SessionView({ session, resumeAfter }: { session: Session; resumeAfter: 
   const ws = useWsClient();
   const client = useClient();
   const { signOut } = useAuth();
-  const { search } = useLocation();
+  const [search, setSearchParams] = useQueryParams();
   const tab = search.get('tab') === 'events' ? 'events' : 'chat';
   const onUnauthenticated = useCallback(() => signOut('Paddock no longer accepts your API key; it may have been revoked. Sign in with a valid key.'), [signOut]);
   const chat = useSessionChat(
@@ -163,12 +167,12 @@ function SessionView({ session, resumeAfter }: { session: Session; resumeAfter: 
     <div className="session">
       <header className="session-head">
         <div className="session-title">
-          <Link to="/sessions" className="back-link">
+          <Link to={paths.sessions} className="back-link">
             ← Sessions
           </Link>
           <h1>{session.title || 'Untitled session'}</h1>
           <p className="muted small">
-            <Link to={`/agents/${encodeURIComponent(session.agent.id)}`}>{session.agent.name}</Link>
+            <Link to={href.agent(session.agent.id)}>{session.agent.name}</Link>
             {session.agent.harness ? <> · {session.agent.harness.displayName}</> : null} · <span className="mono">{session.agent.model}</span> ·{' '}
             <span data-testid="session-tokens">{formatNumber(usage)} tokens</span>
           </p>
