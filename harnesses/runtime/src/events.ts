@@ -4,8 +4,13 @@
  */
 
 export interface Usage {
+  /** Every prompt token, cached ones included. */
   inputTokens: number;
   outputTokens: number;
+  /** Of inputTokens, those read from the provider's prompt cache, where it reports them. */
+  cacheReadTokens?: number;
+  /** Of inputTokens, those written to the provider's prompt cache, where it reports them. */
+  cacheWriteTokens?: number;
 }
 
 export interface TurnStartedEvent {

@@ -8,6 +8,7 @@ import type { Logger } from '../log/index.ts';
 import { egressTokenHash, GATEWAY_KEY_NAME, placeholderFor } from '../egress/placeholders.ts';
 import { Redactor } from '../egress/redact.ts';
 import type { SecretBox } from '../secrets/index.ts';
+import { sandboxProvision } from '../telemetry/metrics.ts';
 import { SandboxError, sandboxName, type SandboxDriver } from './driver.ts';
 
 export type SandboxSettings = {
@@ -94,6 +95,9 @@ export class SandboxService {
     }
 
     onProvision(existing ? 'The previous sandbox is gone; starting a new one and restoring the conversation.' : 'Starting a sandbox.');
+    const provisioning = { started: performance.now(), launch: !existing ? 'new' : existing.phase === 'SUSPENDED' || existing.phase === 'DELETED' ? 'resume' : 'replace' };
+    const observe = (outcome: 'ready' | 'failed') =>
+      sandboxProvision.observe({ driver: this.#driver.kind, launch: provisioning.launch, outcome }, (performance.now() - provisioning.started) / 1000);
     const harness = this.#harnesses.require(session.agent.harnessName);
     const name = sandboxName(sessionId);
     const token = randomBytes(32).toString('base64url');
@@ -131,9 +135,11 @@ export class SandboxService {
       const client = new RuntimeClient({ baseUrl: url, token, timeoutMs: 30_000 });
       await this.#attach(client, session.agent, sessionId, beforeMessageId, egressToken);
       await this.#setPhase(sessionId, name, 'READY', 'ready', { endpoint: url, readyAt: new Date() });
+      observe('ready');
       return client;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      observe('failed');
       await this.#setPhase(sessionId, name, 'FAILED', message).catch(() => undefined);
       await this.#driver.destroy(name).catch(() => undefined);
       throw error instanceof SandboxError ? error : new SandboxError(`Could not start the sandbox: ${message}`);

@@ -1,4 +1,5 @@
 import { RuntimeError, type RuntimeClient, type RuntimeEvent } from '@paddock/harness-runtime/client';
+import type { PriceBook, TokenUsage } from '../cost/prices.ts';
 import type { Db, MessageStatus, Prisma, TurnStatus } from '../db/index.ts';
 import { persistently } from '../db/retry.ts';
 import { appendBlocked, EGRESS_BLOCKED, type BlockedPayload } from '../egress/blocked.ts';
@@ -9,6 +10,7 @@ import { newId } from '../ids/index.ts';
 import type { Logger } from '../log/index.ts';
 import { SandboxError } from '../sandbox/driver.ts';
 import type { SandboxService } from '../sandbox/service.ts';
+import { recordTurnMetrics } from '../telemetry/turns.ts';
 import { SEQ_BLOCK, TurnRecorder, type DeltaType } from './recorder.ts';
 
 export type TurnDeps = {
@@ -24,6 +26,7 @@ export type TurnDeps = {
   streamIdleTimeoutMs: number;
   /** How often a running turn proves its worker alive; well inside the stale-turn threshold. */
   heartbeatMs: number;
+  prices: PriceBook;
 };
 
 const SHUTDOWN_ERROR = 'The worker was shut down before this turn finished (it had PADDOCK_SHUTDOWN_GRACE_SECONDS to do so); send the message again to continue.';
@@ -36,7 +39,7 @@ const CLAIM_DEADLINE_MS = 60_000;
 const BLOCKED_GRACE_MS = 5_000;
 
 type StepMessage = { id: string; content: string; toolCalls: { id: string; name: string; input: unknown; output?: string; isError?: boolean }[] };
-type Outcome = { status: Exclude<TurnStatus, 'QUEUED' | 'RUNNING'>; error?: string; usage?: { inputTokens: number; outputTokens: number } };
+type Outcome = { status: Exclude<TurnStatus, 'QUEUED' | 'RUNNING'>; error?: string; usage?: TokenUsage };
 
 /**
  * Runs one turn: claims it, gets the session's runtime from the sandbox service,
@@ -50,7 +53,9 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     onRetry: (error, attempt) => log.warn({ err: error, turnId, attempt }, 'claiming the turn failed; retrying'),
   });
   if (!claimed) return;
-  const { turn, lastSeq } = claimed;
+  const { turn, lastSeq, model, harness } = claimed;
+  const claimedAt = performance.now();
+  let firstTokenAt: number | null = null;
   const recorder = new TurnRecorder({
     sessionId: turn.sessionId,
     lastSeq,
@@ -256,6 +261,7 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
         return null;
       case 'message.delta':
       case 'message.thinking': {
+        firstTokenAt ??= performance.now();
         const message = await ensureMessage();
         streamed(message, event.type, event.delta, event.t);
         return null;
@@ -314,6 +320,11 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
 
   async function finish(result: Outcome) {
     const usage = result.usage ?? { inputTokens: 0, outputTokens: 0 };
+    const cacheReadTokens = usage.cacheReadTokens ?? 0;
+    const cacheWriteTokens = usage.cacheWriteTokens ?? 0;
+    const tokens = usage.inputTokens + usage.outputTokens;
+    // Priced once, when the turn ends, at the prices then in force.
+    const costUsd = tokens === 0 ? 0 : deps.prices.costUsd(model, usage);
     const messageStatus: MessageStatus = result.status === 'COMPLETED' ? 'COMPLETE' : result.status;
     const last = messages.at(-1);
     // Earlier steps were saved at their tool results; the in-progress step is always the
@@ -322,6 +333,9 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       await saveMessage(last, messageStatus, {
         inputTokens: usage.inputTokens,
         outputTokens: usage.outputTokens,
+        cacheReadTokens,
+        cacheWriteTokens,
+        costUsd,
         ...(result.error ? { error: result.error } : {}),
       });
     }
@@ -346,7 +360,7 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
         }
       }
       await db.$transaction([
-        db.turn.update({ where: { id: turnId }, data: { status: result.status, endedAt: new Date(), error: result.error ?? null, assistantMessageId: last?.id ?? null } }),
+        db.turn.update({ where: { id: turnId }, data: { status: result.status, endedAt: new Date(), error: result.error ?? null, assistantMessageId: last?.id ?? null, costUsd } }),
         db.session.update({
           where: { id: turn.sessionId },
           data: {
@@ -355,6 +369,10 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
             lastActiveAt: new Date(),
             inputTokens: { increment: usage.inputTokens },
             outputTokens: { increment: usage.outputTokens },
+            cacheReadTokens: { increment: cacheReadTokens },
+            cacheWriteTokens: { increment: cacheWriteTokens },
+            costUsd: { increment: costUsd ?? 0 },
+            unpricedTokens: { increment: costUsd === null ? tokens : 0 },
           },
         }),
         db.sessionEvent.createMany({
@@ -378,7 +396,16 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       return;
     }
     deps.bus.publish(closing);
-    turnLog.info({ status: result.status, usage, seq: recorder.lastSeq }, 'turn finished');
+    recordTurnMetrics({
+      outcome: result.status,
+      harness,
+      model,
+      durationSeconds: (performance.now() - claimedAt) / 1000,
+      firstTokenSeconds: firstTokenAt === null ? null : (firstTokenAt - claimedAt) / 1000,
+      usage,
+      costUsd,
+    });
+    turnLog.info({ status: result.status, usage, costUsd, seq: recorder.lastSeq }, 'turn finished');
   }
 }
 
@@ -404,7 +431,7 @@ async function claim(db: Db, turnId: string, workerId: string) {
     await tx.turn.update({ where: { id: turnId }, data: { status: 'RUNNING', workerId, startedAt: now, heartbeatAt: now, attempts: { increment: 1 } } });
     const lastSeq = Math.max(session.lastSeq, session.maxSeq ?? 0);
     await tx.session.update({ where: { id: turn.sessionId }, data: { lastSeq: lastSeq + SEQ_BLOCK } });
-    return { turn, lastSeq, content: message.content, model: agent?.model ?? null };
+    return { turn, lastSeq, content: message.content, model: agent?.model ?? null, harness: agent?.harnessName ?? 'unknown' };
     // A burst of claims waits its turn for a connection rather than failing.
   }, { maxWait: 15_000, timeout: 20_000 });
 }
