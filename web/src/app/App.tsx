@@ -11,6 +11,8 @@ const AgentPage = lazy(() => import('../features/agents/AgentPage.tsx'));
 const AgentEditorPage = lazy(() => import('../features/agents/AgentEditorPage.tsx'));
 const SessionsPage = lazy(() => import('../features/sessions/SessionsPage.tsx'));
 const SessionPage = lazy(() => import('../features/chat/SessionPage.tsx'));
+const TeamPage = lazy(() => import('../features/usage/TeamPage.tsx'));
+const AuditPage = lazy(() => import('../features/audit/AuditPage.tsx'));
 
 function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, { replace: true }), [to]);
@@ -26,6 +28,8 @@ function route(pathname: string): ReactNode {
   params = matchPath('/agents/:id', pathname);
   if (params) return <AgentPage key={params.id} agentId={params.id!} />;
   if (pathname === '/sessions') return <SessionsPage />;
+  if (pathname === '/team') return <TeamPage />;
+  if (pathname === '/audit') return <AuditPage />;
   params = matchPath('/sessions/:id', pathname);
   if (params) return <SessionPage key={params.id} sessionId={params.id!} />;
   return <NotFound />;
