@@ -98,6 +98,22 @@ export class AuditLog {
     this.recordLater({ action: 'apikey.use', outcome: 'SUCCESS', actor: viewer, client, targetId: encodeGlobalId('ApiKey', viewer.keyId) });
   }
 
+  /** A request the egress proxy refused, on the log of the session's team; the sandbox is the actor, so no key. */
+  egressBlocked(blocked: { sessionId: string; host: string; port: number; reason: string }): void {
+    const record = async () => {
+      const session = await this.#db.session.findUnique({ where: { id: blocked.sessionId }, select: { teamId: true } });
+      await this.record({
+        action: 'egress.blocked',
+        outcome: 'DENIED',
+        actor: null,
+        teamId: session?.teamId ?? null,
+        targetId: encodeGlobalId('Session', blocked.sessionId),
+        detail: { host: blocked.host, port: blocked.port, reason: blocked.reason },
+      });
+    };
+    record().catch((error: unknown) => this.#log.error({ err: error, action: 'egress.blocked' }, 'could not record an audit entry'));
+  }
+
   /** Newest first. A team ADMIN sees its team's entries; the OPERATOR every entry. */
   async list(viewer: Viewer, filter: AuditFilter, window: PageWindow): Promise<AuditEvent[]> {
     const where: Prisma.AuditEventWhereInput = {
