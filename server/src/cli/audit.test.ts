@@ -36,10 +36,13 @@ describe('pnpm paddock audit', () => {
     expect(table.stdout).toMatch(/team\.create\s+SUCCESS\s+OPERATOR/);
     expect(table.stdout).toMatch(/apikey\.create\s+SUCCESS/);
 
+    // Operator commands are audited too, naming the command line instead of a key.
+    expect((await paddock('teams', 'create', 'from-cli')).code).toBe(0);
     const json = await paddock('audit', '--since', '1h', '--json');
     expect(json.code).toBe(0);
-    const entries = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as { action: string; createdAt: string });
+    const entries = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as { action: string; createdAt: string; actorKeyId: string | null; userAgent: string | null; detail: unknown });
     expect(entries.map((e) => e.action)).toEqual(expect.arrayContaining(['team.create', 'apikey.create']));
+    expect(entries.at(-1)).toMatchObject({ action: 'team.create', actorKeyId: null, userAgent: expect.stringMatching(/^paddock-cli \(/), detail: { via: 'cli' } });
     // Oldest first, like a log.
     expect(entries.map((e) => e.createdAt)).toEqual([...entries.map((e) => e.createdAt)].sort());
 
