@@ -57,7 +57,10 @@ describe('/metrics', () => {
     } finally {
       await live.close();
     }
+    // A closed subscription leaves the gauge (the server notices the socket closing a moment later).
+    for (let i = 0; i < 200 && total(await scrape(), 'paddock_subscriptions_open') > total(before, 'paddock_subscriptions_open'); i++) await new Promise((r) => setTimeout(r, 50));
     const after = await scrape();
+    expect(total(after, 'paddock_subscriptions_open')).toBe(total(before, 'paddock_subscriptions_open'));
     const moved = (name: string, labels: Record<string, string> = {}) => total(after, name, labels) - total(before, name, labels);
     expect(moved('paddock_turns_total', { outcome: 'completed', harness: 'chat' })).toBe(1);
     expect(moved('paddock_turn_duration_seconds', { outcome: 'completed', harness: 'chat' })).toBe(1);
