@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../graphql/schema.ts';
 import { GraphqlClient } from '../../test/graphql-client.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
-import { mutationAction } from './mutations.ts';
+import { mutationAction } from './schema.ts';
 
 type Entry = { id: string; action: string; actorKeyId: string | null; actorRole: string | null; teamId: string | null; clientAddress: string | null; userAgent: string | null; targetId: string | null; outcome: string; detail: unknown };
 const ENTRIES = `query($f: AuditEventFilter, $first: Int, $after: String) { auditEvents(first: $first, after: $after, filter: $f) {

@@ -1,10 +1,13 @@
-import type { AuditEvent as AuditEventRow } from '../db/index.ts';
+import { defaultFieldResolver, getNamedType, isObjectType, type GraphQLField, type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import type { AuditEvent as AuditEventRow, AuditOutcome as AuditOutcomeValue } from '../db/index.ts';
 import { badInput } from '../errors/index.ts';
 import { builder } from '../graphql/builder.ts';
 import { viewerOf } from '../graphql/context.ts';
 import { decodeGlobalId, encodeGlobalId } from '../graphql/global-id.ts';
 import { keysetConnection } from '../graphql/pagination.ts';
 import { ApiKeyRole } from '../teams/schema.ts';
+import type { Context } from '../graphql/context.ts';
+import type { AuditEntry } from './service.ts';
 
 const AuditOutcome = builder.enumType('AuditOutcome', {
   values: {
@@ -72,3 +75,109 @@ builder.queryFields((t) => ({
     AuditEventConnection,
   ),
 }));
+
+/**
+ * The audit action of a mutation field: its verb and object, object first and dotted,
+ * so `createAgent` is `agent.create` and `revokeApiKey` is `apikey.revoke`.
+ */
+export function mutationAction(field: string): string {
+  const split = /^([a-z]+)([A-Z].*)?$/.exec(field);
+  if (!split?.[2]) return `mutation.${field.toLowerCase()}`;
+  return `${split[2].toLowerCase()}.${split[1]}`;
+}
+
+type Args = Record<string, unknown>;
+type Row = Record<string, unknown>;
+
+/** Entries a mutation leaves besides its own: agent secrets set or removed, by name only. */
+const FOLLOW_UPS: Record<string, (args: Args, targetId: string | null) => Omit<AuditEntry, 'actor' | 'client' | 'outcome'>[]> = {
+  createAgent: (args, targetId) => secretEntries(args, targetId),
+  updateAgent: (args, targetId) => secretEntries(args, targetId),
+};
+
+function secretEntries(args: Args, targetId: string | null) {
+  const input = (args.input ?? {}) as { env?: { name?: unknown }[] | null; removeEnv?: unknown[] | null };
+  const set = (input.env ?? []).map((v) => String(v.name));
+  const removed = (input.removeEnv ?? []).map(String);
+  return [
+    ...(set.length > 0 ? [{ action: 'secret.set', targetId, detail: { names: set } }] : []),
+    ...(removed.length > 0 ? [{ action: 'secret.remove', targetId, detail: { names: removed } }] : []),
+  ];
+}
+
+/**
+ * Wraps every mutation field's resolver so each call leaves exactly one audit entry,
+ * whatever its outcome; a mutation added later is audited without anyone having to
+ * remember. Auth scopes are checked inside the wrapped resolver, so refusals are
+ * recorded as DENIED.
+ */
+export function auditMutations(schema: GraphQLSchema): GraphQLSchema {
+  const mutation = schema.getMutationType();
+  if (!mutation) return schema;
+  for (const field of Object.values(mutation.getFields())) wrap(field as GraphQLField<unknown, Context>);
+  return schema;
+}
+
+function wrap(field: GraphQLField<unknown, Context>): void {
+  const resolve = field.resolve ?? defaultFieldResolver;
+  const action = mutationAction(field.name);
+  const followUps = FOLLOW_UPS[field.name];
+  field.resolve = async (root, args: Args, ctx, info) => {
+    const base = { action, actor: ctx.viewer, client: ctx.client };
+    let result: unknown;
+    try {
+      result = await resolve(root, args, ctx, info);
+    } catch (error) {
+      const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
+      const outcome: AuditOutcomeValue = code === 'FORBIDDEN' || code === 'UNAUTHENTICATED' ? 'DENIED' : 'FAILURE';
+      await ctx.services.audit.record({ ...base, outcome, targetId: targetFromArgs(args), detail: { error: typeof code === 'string' ? code : 'INTERNAL' } }).catch((failure: unknown) => {
+        ctx.log.error({ err: failure, action }, 'could not record an audit entry');
+      });
+      throw error;
+    }
+    const target = targetFromResult(result, info) ?? { id: targetFromArgs(args), teamId: null };
+    const teamId = target.teamId ?? ctx.viewer?.teamId ?? null;
+    const entries = [{ ...base, outcome: 'SUCCESS' as const, targetId: target.id, teamId }, ...(followUps?.(args, target.id) ?? []).map((e) => ({ ...base, ...e, outcome: 'SUCCESS' as const, teamId }))];
+    // The change is committed: an entry that cannot be stored is logged, and the caller still gets the result.
+    for (const entry of entries) {
+      await ctx.services.audit.record(entry).catch((failure: unknown) => ctx.log.error({ err: failure, action: entry.action }, 'could not record an audit entry'));
+    }
+    return result;
+  };
+}
+
+/** The object acted on, from the ids a mutation takes: `id`, `sessionId`, or those in `input`. */
+function targetFromArgs(args: Args): string | null {
+  const input = (args.input ?? {}) as Args;
+  for (const value of [args.id, args.sessionId, input.sessionId, input.agentId, input.teamId]) {
+    if (typeof value === 'string' && value.length > 0) return value;
+  }
+  return null;
+}
+
+/** The object a mutation returned (or the node in its payload), as a global ID, with its team. */
+function targetFromResult(result: unknown, info: GraphQLResolveInfo): { id: string; teamId: string | null } | null {
+  const type = getNamedType(info.returnType);
+  if (!isObjectType(type) || typeof result !== 'object' || result === null) return null;
+  const row = result as Row;
+  if (typeof row.deletedId === 'string') return { id: row.deletedId, teamId: null };
+  if (isNode(type) && typeof row.id === 'string') return { id: encodeGlobalId(type.name, row.id), teamId: teamOf(type.name, row) };
+  for (const [name, payloadField] of Object.entries(type.getFields())) {
+    const inner = getNamedType(payloadField.type);
+    const value = row[name];
+    if (isObjectType(inner) && isNode(inner) && typeof value === 'object' && value !== null && typeof (value as Row).id === 'string') {
+      return { id: encodeGlobalId(inner.name, (value as Row).id as string), teamId: teamOf(inner.name, value as Row) };
+    }
+  }
+  return null;
+}
+
+function isNode(type: GraphQLObjectType): boolean {
+  return type.getInterfaces().some((i) => i.name === 'Node');
+}
+
+function teamOf(typename: string, row: Row): string | null {
+  if (typename === 'Team' && typeof row.id === 'string') return row.id;
+  return typeof row.teamId === 'string' ? row.teamId : null;
+}
+

@@ -1,7 +1,6 @@
 import type { ApiKeyRole, AuditOutcome, Db, Prisma } from '../db/index.ts';
 import type { AuditEvent } from '../db/index.ts';
-import type { PageWindow } from '../graphql/pagination.ts';
-import { encodeGlobalId } from '../graphql/global-id.ts';
+import type { PageWindow } from '../db/page-window.ts';
 import { newId } from '../ids/index.ts';
 import type { Logger } from '../log/index.ts';
 import { hasScope } from '../auth/roles.ts';
@@ -37,9 +36,12 @@ export class AuditLog {
   readonly #db: Db;
   readonly #log: Logger;
   readonly #keyUses = new Map<string, number>();
+  /** Global IDs, as the API shows them; passed in because the API layer owns their format. */
+  readonly #globalId: (typename: string, id: string) => string;
 
-  constructor(db: Db, log: Logger) {
+  constructor(db: Db, log: Logger, globalId: (typename: string, id: string) => string) {
     this.#db = db;
+    this.#globalId = globalId;
     // Audit lines are kept at the default log level even where PADDOCK_LOG_LEVEL is quieter; only `silent` drops them.
     this.#log = log.child({ audit: true }, { level: log.level === 'silent' ? 'silent' : 'info' });
   }
@@ -95,7 +97,7 @@ export class AuditLog {
     if ((this.#keyUses.get(viewer.keyId) ?? -Infinity) + KEY_USE_INTERVAL_MS > now) return;
     if (this.#keyUses.size >= MAX_TRACKED_KEYS) this.#keyUses.clear();
     this.#keyUses.set(viewer.keyId, now);
-    this.recordLater({ action: 'apikey.use', outcome: 'SUCCESS', actor: viewer, client, targetId: encodeGlobalId('ApiKey', viewer.keyId) });
+    this.recordLater({ action: 'apikey.use', outcome: 'SUCCESS', actor: viewer, client, targetId: this.#globalId('ApiKey', viewer.keyId) });
   }
 
   /** A request the egress proxy refused, on the log of the session's team; the sandbox is the actor, so no key. */
@@ -107,7 +109,7 @@ export class AuditLog {
         outcome: 'DENIED',
         actor: null,
         teamId: session?.teamId ?? null,
-        targetId: encodeGlobalId('Session', blocked.sessionId),
+        targetId: this.#globalId('Session', blocked.sessionId),
         detail: { host: blocked.host, port: blocked.port, reason: blocked.reason },
       });
     };

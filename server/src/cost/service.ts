@@ -1,5 +1,5 @@
 import type { Db, Prisma } from '../db/index.ts';
-import type { UsageShape } from '../graphql/usage.ts';
+import type { UsageShape } from './usage.ts';
 
 export type DailyUsage = { day: Date; agentId: string; model: string; usage: Required<UsageShape> };
 

@@ -1,4 +1,4 @@
-import { auditMutations } from '../audit/mutations.ts';
+import { auditMutations } from '../audit/schema.ts';
 import { builder } from './builder.ts';
 import './usage.ts';
 import '../harnesses/schema.ts';

@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../db/index.ts';
-import { JOBS } from '../worker/jobs.ts';
+import { JOBS } from '../jobs/queue.ts';
 
 /**
  * Paddock's Prometheus metrics, one registry per process. When API and worker share a
