@@ -12,12 +12,14 @@ const SAMPLE = new RegExp(`^(${NAME})(?:\\{(.*)\\})?\\s+(\\S+)(?:\\s+(-?\\d+))?$
 const LABEL = /\s*([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"\s*(,|$)/y;
 const SUFFIXES: Record<Family['type'], string[]> = { counter: [''], gauge: [''], untyped: [''], histogram: ['_bucket', '_sum', '_count'], summary: ['', '_sum', '_count'] };
 
-function parseValue(text: string): number {
-  if (text === '+Inf') return Infinity;
-  if (text === '-Inf') return -Infinity;
-  if (text === 'NaN') return NaN;
+function parseValue(text: string, line: string): number {
+  // As Prometheus reads them (Go's ParseFloat): NaN and Inf in any case; prom-client writes "Nan".
+  const special = text.toLowerCase();
+  if (special === 'nan') return NaN;
+  if (special === '+inf' || special === 'inf') return Infinity;
+  if (special === '-inf') return -Infinity;
   const value = Number(text);
-  if (Number.isNaN(value)) throw new Error(`not a sample value: ${text}`);
+  if (Number.isNaN(value)) throw new Error(`not a sample value: ${line}`);
   return value;
 }
 
@@ -55,7 +57,7 @@ export function parseMetrics(text: string): Map<string, Family> {
     const name = sample[1]!;
     const owner = [...families.values()].find((f) => SUFFIXES[f.type].some((suffix) => `${f.name}${suffix}` === name));
     if (!owner) throw new Error(`sample of an undeclared metric: ${line}`);
-    owner.samples.push({ name, labels: parseLabels(sample[2], line), value: parseValue(sample[3]!) });
+    owner.samples.push({ name, labels: parseLabels(sample[2], line), value: parseValue(sample[3]!, line) });
   }
   return families;
 }

@@ -112,7 +112,8 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
     Object.entries(tasks).map(([name, task]): [string, Task] => [
       name,
       (payload, helpers) => {
-        jobWait.observe({ task: name }, Math.max(0, Date.now() - helpers.job.run_at.getTime()) / 1000);
+        const waited = Date.now() - new Date(helpers.job.run_at).getTime();
+        if (Number.isFinite(waited)) jobWait.observe({ task: name }, Math.max(0, waited) / 1000);
         return (task as Task)(payload, helpers);
       },
     ]),
