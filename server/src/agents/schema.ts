@@ -31,7 +31,7 @@ builder.node(Agent, {
     egressAllow: t.exposeStringList('egressAllow'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    usage: t.field({ type: Usage, resolve: (agent, _args, ctx) => ctx.services.agents.usage(viewerOf(ctx), agent.id) }),
+    usage: t.field({ type: Usage, resolve: (agent, _args, ctx) => ctx.services.usage.total({ agentId: agent.id, teamId: agent.teamId }) }),
   }),
 });
 
