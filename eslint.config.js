@@ -6,7 +6,7 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 import reactHooks from 'eslint-plugin-react-hooks';
 
 /** Folders of server/src that hold domain code: below graphql/, http/, worker/, platform/ and the entry points. */
-const DOMAINS = 'agents,auth,config,db,egress,errors,events,harnesses,ids,jobs,log,sandbox,secrets,sessions,teams,turns';
+const DOMAINS = 'agents,audit,auth,config,cost,db,egress,errors,events,harnesses,ids,jobs,log,sandbox,secrets,sessions,teams,telemetry,turns';
 
 export default tseslint.config(
   {

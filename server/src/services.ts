@@ -1,7 +1,11 @@
 import { AgentService } from './agents/service.ts';
 import { ApprovalService } from './approvals/service.ts';
+import { AuditLog } from './audit/service.ts';
 import { AuthService } from './auth/service.ts';
 import type { Config } from './config/index.ts';
+import { PriceBook } from './cost/prices.ts';
+import { encodeGlobalId } from './graphql/global-id.ts';
+import { UsageService } from './cost/service.ts';
 import type { Db } from './db/index.ts';
 import type { EventBus } from './events/bus.ts';
 import type { HarnessCatalog } from './harnesses/catalog.ts';
@@ -23,6 +27,9 @@ export type Services = {
   agents: AgentService;
   sessions: SessionService;
   approvals: ApprovalService;
+  audit: AuditLog;
+  prices: PriceBook;
+  usage: UsageService;
 };
 
 export function createServices(deps: { config: Config; db: Db; log: Logger; secrets: SecretBox; harnesses: HarnessCatalog; bus: EventBus }): Services {
@@ -35,5 +42,8 @@ export function createServices(deps: { config: Config; db: Db; log: Logger; secr
     agents: new AgentService(deps.db, deps.harnesses, deps.secrets, deps.config.egress.privateAllow),
     sessions: new SessionService(deps.db, deps.bus, deps.config.limits, approvals),
     approvals,
+    audit: new AuditLog(deps.db, deps.log, encodeGlobalId),
+    prices: new PriceBook(deps.config.modelPrices),
+    usage: new UsageService(deps.db),
   };
 }

@@ -41,7 +41,7 @@ builder.node(Agent, {
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    usage: t.field({ type: Usage, resolve: (agent, _args, ctx) => ctx.services.agents.usage(viewerOf(ctx), agent.id) }),
+    usage: t.field({ type: Usage, resolve: (agent, _args, ctx) => ctx.services.usage.total({ agentId: agent.id, teamId: agent.teamId }) }),
   }),
 });
 

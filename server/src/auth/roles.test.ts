@@ -79,6 +79,11 @@ const CASES: Case[] = [
     vars: async (team) => ({ t: team.id }),
     expect: (role, target) => (role === 'OPERATOR' ? 'ok' : role === 'ADMIN' ? (target === 'own' ? 'ok' : 'empty') : 'FORBIDDEN'),
   },
+  {
+    op: 'Query.auditEvents',
+    query: '{ auditEvents(first: 5) { edges { node { id teamId } } } }',
+    expect: (role) => (role === 'OPERATOR' || role === 'ADMIN' ? 'ok' : 'FORBIDDEN'),
+  },
   { op: 'Mutation.createAgent', query: 'mutation($n: String!) { createAgent(input: { name: $n, harness: "chat" }) { id } }', vars: async () => ({ n: `c-${Math.random().toString(36).slice(2, 10)}` }), expect: (role) => (writer(role) ? 'ok' : 'FORBIDDEN') },
   { op: 'Mutation.updateAgent', query: 'mutation($id: ID!) { updateAgent(id: $id, input: { description: "changed" }) { id } }', vars: async (team) => ({ id: await agentIn(team) }), expect: scoped(writer, 'NOT_FOUND') },
   { op: 'Mutation.deleteAgent', query: 'mutation($id: ID!) { deleteAgent(id: $id) { deletedId } }', vars: async (team) => ({ id: await agentIn(team) }), expect: scoped(writer, 'NOT_FOUND') },

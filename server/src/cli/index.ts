@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, loadDotEnv, logLevel } from '../config/index.ts';
 import { createLogger, type Logger } from '../log/index.ts';
 import { UsageError, wantsHelp, type CommandSpec } from './args.ts';
+import { auditCommand } from './audit.ts';
 import { dbCommand } from './db.ts';
 import { keysCommand } from './keys.ts';
 import { mockLlmCommand } from './mock-llm.ts';
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   teams: teamsCommand,
   keys: keysCommand,
   sandbox: sandboxCommand,
+  audit: auditCommand,
   'mock-llm': mockLlmCommand,
 };
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { loadPriceOverrides, PriceFileError, type PriceOverrides } from '../cost/prices.ts';
 import { EgressRuleError, PrivateAllowList } from '../egress/rules.ts';
 
 const DEFAULT_HARNESS_DIR = path.resolve(import.meta.dirname, '../../../harnesses');
@@ -78,6 +79,10 @@ const envSchema = z.object({
   PADDOCK_EGRESS_URL: z.string().regex(/^http:\/\/[^/]+:\d+\/?$/, 'must be http://HOST:PORT').optional(),
   PADDOCK_K8S_SANDBOX_TTL_HOURS: z.coerce.number().min(0.01).default(24),
   PADDOCK_K8S_SANDBOX_CLUSTER_ROLE: z.string().regex(/^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?$/, 'must be a ClusterRole name').optional(),
+  PADDOCK_MODEL_PRICES: z.string().optional(),
+  PADDOCK_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  PADDOCK_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  PADDOCK_AUDIT_RETENTION_DAYS: z.coerce.number().min(0).default(0),
   PADDOCK_K8S_SERVICE_ACCOUNT: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a ServiceAccount name').default('paddock'),
 });
 
@@ -137,6 +142,18 @@ export type Config = {
   mockTokensPerSecond: number;
   /** A tool call awaiting approval is denied as expired after this long. */
   approvalTimeoutMs: number;
+  /** Per-model prices from `PADDOCK_MODEL_PRICES`, ahead of the built-in catalogue. */
+  modelPrices: PriceOverrides;
+  metrics: {
+    /** Bearer token `/metrics` requires; unset → open. */
+    token: string | undefined;
+    /** Port of the worker process's own `/metrics` listener (`bin/worker.ts`); unset → none. */
+    workerPort: number | undefined;
+  };
+  audit: {
+    /** Entries older than this many days are deleted by housekeeping; 0 keeps them forever. */
+    retentionDays: number;
+  };
   egress: {
     /** Private ranges the operator lets sandboxes reach (`PADDOCK_EGRESS_PRIVATE_ALLOW`). */
     privateAllow: PrivateAllowList;
@@ -246,6 +263,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw error;
   }
   const dataDir = path.resolve(baseDir(env), e.PADDOCK_DATA_DIR);
+  let modelPrices: PriceOverrides = new Map();
+  if (e.PADDOCK_MODEL_PRICES) {
+    try {
+      modelPrices = loadPriceOverrides(path.resolve(baseDir(env), e.PADDOCK_MODEL_PRICES));
+    } catch (error) {
+      if (error instanceof PriceFileError) throw new ConfigError(`Invalid configuration:\n  PADDOCK_MODEL_PRICES: ${error.message}`);
+      throw error;
+    }
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -294,6 +320,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     mockTokensPerSecond: e.PADDOCK_MOCK_TOKENS_PER_SECOND,
     approvalTimeoutMs: e.PADDOCK_APPROVAL_TIMEOUT_SECONDS * 1000,
+    modelPrices,
+    metrics: { token: e.PADDOCK_METRICS_TOKEN, workerPort: e.PADDOCK_METRICS_PORT },
+    audit: { retentionDays: e.PADDOCK_AUDIT_RETENTION_DAYS },
     egress: {
       privateAllow,
       socketPath: e.PADDOCK_EGRESS_SOCKET ? path.resolve(baseDir(env), e.PADDOCK_EGRESS_SOCKET) : path.join(dataDir, 'egress', 'proxy.sock'),

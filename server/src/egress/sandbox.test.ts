@@ -142,6 +142,13 @@ describe('credentials stay out of the sandbox', { timeout: 90_000 }, () => {
     ]);
     const stored = await t.platform.services.db.sessionEvent.findMany({ where: { sessionId: decodeGlobalId(sessionId).id, type: 'egress.blocked' } });
     expect(stored.map((e) => e.payload)).toEqual(blocked);
+    // Each refusal is on the audit log of the session's team, the session as its target.
+    const audited = async () => (await t.admin.ok<{ auditEvents: { edges: { node: { outcome: string; detail: unknown } }[] } }>(
+      `query($s: ID!) { auditEvents(filter: { action: "egress.blocked", targetId: $s }) { edges { node { outcome detail } } } }`,
+      { s: sessionId },
+    )).auditEvents.edges.map((e) => e.node);
+    for (let i = 0; i < 200 && (await audited()).length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await audited()).reverse()).toEqual(blocked.map((detail) => ({ outcome: 'DENIED', detail })));
   });
 });
 

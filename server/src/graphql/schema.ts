@@ -1,3 +1,4 @@
+import { auditMutations } from '../audit/schema.ts';
 import { builder } from './builder.ts';
 import './usage.ts';
 import '../harnesses/schema.ts';
@@ -7,6 +8,8 @@ import '../sessions/schema.ts';
 import '../events/schema.ts';
 import '../mcp/schema.ts';
 import '../approvals/schema.ts';
+import '../audit/schema.ts';
+import '../cost/schema.ts';
 
-/** Every domain registers its types on the shared builder; this file only assembles them. */
-export const schema = builder.toSchema({ sortSchema: true });
+/** Every domain registers its types on the shared builder; this file only assembles them, and puts every mutation on the audit log. */
+export const schema = auditMutations(builder.toSchema({ sortSchema: true }));

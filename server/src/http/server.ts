@@ -10,12 +10,13 @@ import { Throttle } from './throttle.ts';
 import { createGraphqlServer } from './yoga.ts';
 import { serveGraphiqlAsset } from './graphiql.ts';
 import { PortInUseError } from './port.ts';
+import { serveMetrics } from '../telemetry/endpoint.ts';
 
 export type HttpServer = { url: string; port: number; close(): Promise<void> };
 
 /**
  * One port for everything: `/graphql` (HTTP and graphql-ws), `/healthz`, `/readyz`,
- * `/signin-hint` and the dashboard at `/`.
+ * `/metrics` (Prometheus), `/signin-hint` and the dashboard at `/`.
  */
 export async function startHttpServer(opts: {
   schema: GraphQLSchema;
@@ -34,6 +35,7 @@ export async function startHttpServer(opts: {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === '/healthz') return sendJson(res, 200, { ok: true });
+    if (path === '/metrics') return serveMetrics(req, res, services.config.metrics.token);
     if (path === '/readyz') {
       const result = await readiness(services, opts.databaseUrl);
       return sendJson(res, result.ready ? 200 : 503, result);

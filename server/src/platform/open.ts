@@ -7,6 +7,7 @@ import { loadSecretBox } from '../secrets/index.ts';
 import { PgEventBus } from '../events/bus.ts';
 import { Logger as QueueLogger, runMigrations as migrateQueue } from 'graphile-worker';
 import { createServices, type Services } from '../services.ts';
+import { useDatabaseGauges } from '../telemetry/metrics.ts';
 
 const quietQueueLogger = new QueueLogger(() => () => undefined);
 
@@ -25,10 +26,12 @@ export async function openPlatform(config: Config, log: Logger): Promise<Platfor
   await migrateQueue({ connectionString: database.databaseUrl, logger: quietQueueLogger });
   const bus = await PgEventBus.connect(database.databaseUrl, log);
   const services = createServices({ config, db: database.db, log, secrets, harnesses, bus });
+  const releaseGauges = useDatabaseGauges(services.db);
   return {
     services,
     databaseUrl: database.databaseUrl,
     async close() {
+      releaseGauges();
       await bus.close();
       await database.close();
     },

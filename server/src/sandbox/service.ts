@@ -11,6 +11,7 @@ import { Redactor } from '../egress/redact.ts';
 import { storedPolicy } from '../approvals/policy.ts';
 import { headerSecretName, runtimeServers } from '../mcp/servers.ts';
 import type { SecretBox } from '../secrets/index.ts';
+import { sandboxProvision } from '../telemetry/metrics.ts';
 import { SandboxError, sandboxName, type SandboxDriver } from './driver.ts';
 import type { LoadedHarness } from '../harnesses/loader.ts';
 import { LocalSandboxDriver } from './local/driver.ts';
@@ -128,6 +129,9 @@ export class SandboxService {
       this.#log.info({ sessionId, sandbox: existing.name }, 'sandbox is gone; provisioning a new one');
     }
 
+    const started = performance.now();
+    const observe = (launch: 'warm' | 'new' | 'resume' | 'replace', outcome: 'ready' | 'failed') =>
+      sandboxProvision.observe({ driver: this.#driver.kind, launch, outcome }, (performance.now() - started) / 1000);
     const harness = this.#harnesses.require(session.agent.harnessName);
     // A session whose sandbox was suspended resumes in it (its workspace is there); one
     // without a sandbox, or whose sandbox is gone for good, may take a warm one.
@@ -137,8 +141,12 @@ export class SandboxService {
     if (warm) {
       this.#claiming.add(warm.name);
       const client = await this.#claimWarm(warm, session.agent, sessionId, beforeMessageId).finally(() => this.#claiming.delete(warm.name));
-      if (client) return client;
+      if (client) {
+        observe('warm', 'ready');
+        return client;
+      }
     }
+    const launch = !existing ? 'new' : fresh ? 'replace' : 'resume';
     await onProvision(existing ? 'The previous sandbox is gone; starting a new one and restoring the conversation.' : 'Starting a sandbox.');
     const name = existing && !fresh ? existing.name : sandboxName(sessionId);
     const token = randomBytes(32).toString('base64url');
@@ -176,9 +184,11 @@ export class SandboxService {
       const client = new RuntimeClient({ baseUrl: url, token, timeoutMs: 30_000 });
       await this.#attach(client, session.agent, sessionId, beforeMessageId, egressToken);
       await this.#setPhase(sessionId, name, 'READY', 'ready', { endpoint: url, readyAt: new Date() });
+      observe(launch, 'ready');
       return client;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      observe(launch, 'failed');
       await this.#setPhase(sessionId, name, 'FAILED', message).catch(() => undefined);
       await this.#driver.destroy(name).catch(() => undefined);
       throw error instanceof SandboxError ? error : new SandboxError(`Could not start the sandbox: ${message}`);

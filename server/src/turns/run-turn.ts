@@ -1,6 +1,7 @@
 import { parseStoredToolCalls, type SessionEventInput, type StoredToolCall, type TurnFailureCode } from '@paddock/events';
 import { RuntimeError, type RuntimeClient, type RuntimeEvent } from '@paddock/harness-runtime/client';
 import { TOOL_APPROVAL_REQUESTED, type ApprovalRequest, type ApprovalService } from '../approvals/service.ts';
+import type { PriceBook, TokenUsage } from '../cost/prices.ts';
 import type { Db, MessageStatus, Prisma, SessionStatus, TurnStatus } from '../db/index.ts';
 import { persistently } from '../db/retry.ts';
 import { appendBlocked, EGRESS_BLOCKED, type BlockedPayload } from '../egress/blocked.ts';
@@ -13,6 +14,7 @@ import type { Logger } from '../log/index.ts';
 import { SandboxError } from '../sandbox/driver.ts';
 import type { SandboxService } from '../sandbox/service.ts';
 import { lockSession, moveSession, moveTurn, sessionStatusEvent } from '../sessions/lifecycle.ts';
+import { recordTurnMetrics } from '../telemetry/turns.ts';
 import { SEQ_BLOCK, TurnRecorder, type DeltaType } from './recorder.ts';
 
 export type TurnDeps = {
@@ -29,6 +31,7 @@ export type TurnDeps = {
   /** How often a running turn proves its worker alive; well inside the stale-turn threshold. */
   heartbeatMs: number;
   approvals: ApprovalService;
+  prices: PriceBook;
 };
 
 const SHUTDOWN_ERROR = 'The worker was shut down before this turn finished (it had PADDOCK_SHUTDOWN_GRACE_SECONDS to do so); send the message again to continue.';
@@ -41,7 +44,7 @@ const CLAIM_DEADLINE_MS = 60_000;
 const BLOCKED_GRACE_MS = 5_000;
 
 type StepMessage = { id: string; content: string; toolCalls: StoredToolCall[] };
-type Outcome = { status: Exclude<TurnStatus, 'QUEUED' | 'RUNNING'>; error?: string; code?: TurnFailureCode; usage?: { inputTokens: number; outputTokens: number } };
+type Outcome = { status: Exclude<TurnStatus, 'QUEUED' | 'RUNNING'>; error?: string; code?: TurnFailureCode; usage?: TokenUsage };
 
 
 /**
@@ -56,7 +59,9 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     onRetry: (error, attempt) => log.warn({ err: error, turnId, attempt }, 'claiming the turn failed; retrying'),
   });
   if (!claimed) return;
-  const { turn, lastSeq } = claimed;
+  const { turn, lastSeq, model, harness } = claimed;
+  const claimedAt = performance.now();
+  let firstTokenAt: number | null = null;
   // A turn that paused for approval continues with the decisions taken since.
   const decisions = await deps.approvals.decisions(turnId);
   let approval: ApprovalRequest | null = null;
@@ -285,6 +290,7 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
         return null;
       case 'message.delta':
       case 'message.thinking': {
+        firstTokenAt ??= performance.now();
         const message = await ensureMessage();
         streamed(message, event.type, event.delta, event.t);
         return null;
@@ -371,6 +377,11 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
   async function finish(result: Outcome) {
     const usage = result.usage ?? { inputTokens: 0, outputTokens: 0 };
     const paused = result.status === 'AWAITING_APPROVAL' ? approval : null;
+    const cacheReadTokens = usage.cacheReadTokens ?? 0;
+    const cacheWriteTokens = usage.cacheWriteTokens ?? 0;
+    const tokens = usage.inputTokens + usage.outputTokens;
+    // Priced once, when the turn ends, at the prices then in force.
+    const costUsd = tokens === 0 ? 0 : deps.prices.costUsd(model, usage);
     const messageStatus: MessageStatus = result.status === 'COMPLETED' || result.status === 'AWAITING_APPROVAL' ? 'COMPLETE' : result.status;
     const last = messages.at(-1);
     // Earlier steps were saved at their tool results; the in-progress step is always the
@@ -379,6 +390,9 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       await saveMessage(last, messageStatus, {
         inputTokens: usage.inputTokens,
         outputTokens: usage.outputTokens,
+        cacheReadTokens,
+        cacheWriteTokens,
+        costUsd,
         ...(result.error ? { error: result.error } : {}),
       });
     }
@@ -409,7 +423,7 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       return withEvents(db, deps.bus, async ({ tx, insert }) => {
         const from = await lockSession(tx, turn.sessionId);
         // Recovery ended the turn while this worker was cut off: its end is already in the log.
-        if (!(await moveTurn(tx, turnId, 'RUNNING', result.status, { endedAt: paused ? null : new Date(), error: result.error ?? null, assistantMessageId: last?.id ?? null }))) return false;
+        if (!(await moveTurn(tx, turnId, 'RUNNING', result.status, { endedAt: paused ? null : new Date(), error: result.error ?? null, assistantMessageId: last?.id ?? null, costUsd }))) return false;
         if (from === null) throw new Error(`session ${turn.sessionId} of turn ${turnId} is missing`);
         await moveSession(tx, turn.sessionId, from, sessionStatus);
         await tx.session.update({
@@ -419,6 +433,10 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
             lastActiveAt: new Date(),
             inputTokens: { increment: usage.inputTokens },
             outputTokens: { increment: usage.outputTokens },
+            cacheReadTokens: { increment: cacheReadTokens },
+            cacheWriteTokens: { increment: cacheWriteTokens },
+            costUsd: { increment: costUsd ?? 0 },
+            unpricedTokens: { increment: costUsd === null ? tokens : 0 },
           },
         });
         await insert(closing);
@@ -433,7 +451,17 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       turnLog.warn({ status: result.status }, 'the turn was ended by recovery while its end was being stored');
       return;
     }
-    turnLog.info({ status: result.status, usage, seq: recorder.lastSeq }, 'turn finished');
+    // A paused turn has not ended; its metrics are recorded when it does.
+    if (result.status !== 'AWAITING_APPROVAL') recordTurnMetrics({
+      outcome: result.status,
+      harness,
+      model,
+      durationSeconds: (performance.now() - claimedAt) / 1000,
+      firstTokenSeconds: firstTokenAt === null ? null : (firstTokenAt - claimedAt) / 1000,
+      usage,
+      costUsd,
+    });
+    turnLog.info({ status: result.status, usage, costUsd, seq: recorder.lastSeq }, 'turn finished');
   }
 }
 
@@ -488,7 +516,7 @@ async function claim(db: Db, turnId: string, workerId: string) {
     if (!(await moveTurn(tx, turnId, 'QUEUED', 'RUNNING', { workerId, startedAt: now, heartbeatAt: now, attempts: { increment: 1 } }))) return null;
     const lastSeq = Math.max(session.lastSeq, session.maxSeq ?? 0);
     await tx.session.update({ where: { id: turn.sessionId }, data: { lastSeq: lastSeq + SEQ_BLOCK } });
-    return { turn, lastSeq, content: message.content, model: agent?.model ?? null };
+    return { turn, lastSeq, content: message.content, model: agent?.model ?? null, harness: agent?.harnessName ?? 'unknown' };
     // A burst of claims waits its turn for a connection rather than failing.
   }, { maxWait: 15_000, timeout: 20_000 });
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { chmod, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { Logger as GraphileLogger, run, type Runner, type TaskList } from 'graphile-worker';
+import { Logger as GraphileLogger, run, type Runner, type Task, type TaskList } from 'graphile-worker';
 import pg from 'pg';
 import { ConfigError } from '../config/index.ts';
 import { createDb } from '../db/index.ts';
@@ -16,6 +16,7 @@ import { SandboxService } from '../sandbox/service.ts';
 import { runTurn } from '../turns/run-turn.ts';
 import { recoverStaleTurns } from '../turns/recovery.ts';
 import { JOBS, MAX_ATTEMPTS, releaseStaleJobLocks, type JobPayloads } from '../jobs/queue.ts';
+import { jobWait } from '../telemetry/metrics.ts';
 
 export type Worker = { sandboxes: SandboxService; egress: Egress | null; close(): Promise<void> };
 
@@ -86,9 +87,10 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
     streamIdleTimeoutMs: config.worker.streamIdleTimeoutMs,
     heartbeatMs: Math.min(5_000, config.worker.staleTurnMs / 3),
     approvals: services.approvals,
+    prices: services.prices,
   };
 
-  const taskList: TaskList = {
+  const tasks: TaskList = {
     [JOBS.runTurn]: async (payload) => runTurn((payload as JobPayloads['run-turn']).turnId, deps),
     [JOBS.destroySandbox]: async (payload) => sandboxes.destroy((payload as JobPayloads['destroy-sandbox']).sessionId),
     [JOBS.expireApproval]: async (payload) => services.approvals.expire((payload as JobPayloads['expire-approval']).approvalId),
@@ -101,8 +103,23 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
       if (stale.length || unlocked.length || suspended.length || reconciled.removed.length || reconciled.vanished.length) {
         log.info({ stale, unlocked, suspended, ...reconciled }, 'housekeeping');
       }
+      if (config.audit.retentionDays > 0) {
+        const purged = await services.audit.purgeOlderThan(config.audit.retentionDays);
+        if (purged > 0) log.info({ purged, retentionDays: config.audit.retentionDays }, 'audit entries past retention deleted');
+      }
     },
   };
+  // Every job reports how long it waited past the moment it could have run.
+  const taskList: TaskList = Object.fromEntries(
+    Object.entries(tasks).map(([name, task]): [string, Task] => [
+      name,
+      (payload, helpers) => {
+        const waited = Date.now() - new Date(helpers.job.run_at).getTime();
+        if (Number.isFinite(waited)) jobWait.observe({ task: name }, Math.max(0, waited) / 1000);
+        return (task as Task)(payload, helpers);
+      },
+    ]),
+  );
   const logger = new GraphileLogger((scope) => (level, message, meta) => {
     const quiet = isDatabaseShutdown(meta?.error) || isDatabaseShutdown({ message });
     const fn = quiet ? 'debug' : level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'debug';

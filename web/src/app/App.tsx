@@ -12,6 +12,8 @@ const AgentPage = lazy(() => import('../features/agents/AgentPage.tsx'));
 const AgentEditorPage = lazy(() => import('../features/agents/AgentEditorPage.tsx'));
 const SessionsPage = lazy(() => import('../features/sessions/SessionsPage.tsx'));
 const SessionPage = lazy(() => import('../features/chat/SessionPage.tsx'));
+const TeamPage = lazy(() => import('../features/usage/TeamPage.tsx'));
+const AuditPage = lazy(() => import('../features/audit/AuditPage.tsx'));
 
 /** Renders a page for a decoded `:id`, or "not found" for an address that cannot be decoded. */
 function withId(raw: string, page: (id: string) => ReactNode): ReactNode {
@@ -53,6 +55,12 @@ function Pages() {
         <SessionsPage />
       </Route>
       <Route path={paths.session}>{({ id }) => withId(id, (sessionId) => <SessionPage key={sessionId} sessionId={sessionId} />)}</Route>
+      <Route path={paths.team}>
+        <TeamPage />
+      </Route>
+      <Route path={paths.audit}>
+        <AuditPage />
+      </Route>
       <Route>
         <NotFound />
       </Route>

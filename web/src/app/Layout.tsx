@@ -8,6 +8,9 @@ import { useAuth } from './auth.tsx';
 const NAV = [
   { to: paths.agents, label: 'Agents', icon: 'M4 7a3 3 0 1 1 6 0 3 3 0 0 1-6 0Zm10 0a3 3 0 1 1 6 0 3 3 0 0 1-6 0ZM2 19c0-3 2.5-5 5-5s5 2 5 5m0 0c0-3 2.5-5 5-5s5 2 5 5' },
   { to: paths.sessions, label: 'Sessions', icon: 'M4 5h16v10H9l-5 4V5Z' },
+  { to: paths.team, label: 'Team usage', icon: 'M4 20V10m6 10V4m6 16v-7m4 7H2' },
+  // The audit log is for key managers: team ADMIN and OPERATOR keys.
+  { to: paths.audit, label: 'Audit log', icon: 'M6 3h9l4 4v14H6V3Zm3 7h7m-7 4h7m-7 4h4', roles: ['ADMIN', 'OPERATOR'] },
 ];
 
 /** The signed-in frame: a left navigation (a top bar on narrow screens) and the page. */
@@ -31,7 +34,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <span>Paddock</span>
         </Link>
         <nav aria-label="Main" className="nav">
-          {NAV.map((item) => {
+          {NAV.filter((item) => !item.roles || (viewer && item.roles.includes(viewer.role))).map((item) => {
             const active = pathname === item.to || pathname.startsWith(`${item.to}/`);
             return (
               <Link key={item.to} to={item.to} className={`nav-link${active ? ' active' : ''}`} aria-current={active ? 'page' : undefined}>

@@ -14,6 +14,8 @@ export const paths = {
   editAgent: '/agents/:id/edit',
   sessions: '/sessions',
   session: '/sessions/:id',
+  team: '/team',
+  audit: '/audit',
 } as const;
 
 const segment = encodeURIComponent;

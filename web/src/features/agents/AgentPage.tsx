@@ -4,11 +4,13 @@ import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { describeError, isMissingObject, type Problem } from '../../lib/graphql/errors.ts';
-import { formatDateTime, formatNumber } from '../../lib/format.ts';
+import { formatDateTime, formatNumber, formatUsd } from '../../lib/format.ts';
 import { Link, useLocation } from 'wouter';
 import { href, paths } from '../../app/routes.tsx';
 import { NewSessionDialog } from '../sessions/NewSessionDialog.tsx';
 import { SessionList } from '../sessions/SessionList.tsx';
+import { AgentUsageQuery } from '../usage/documents.ts';
+import { UsagePanel } from '../usage/UsagePanel.tsx';
 import { AgentDetailQuery, AgentSessionsQuery, DeleteAgentMutation } from './documents.ts';
 
 const SESSIONS_PAGE = 10;
@@ -66,7 +68,13 @@ export default function AgentPage({ agentId }: { agentId: string }) {
       </PageHeader>
       {problem ? <ErrorNotice problem={problem} /> : null}
 
-      <section className="stats" aria-label="Usage">
+      <section className="stats stats-4" aria-label="Usage">
+        <div className="stat">
+          <span className="stat-label">Cost</span>
+          <span className="stat-value" title={agent.usage.unpricedTokens > 0 ? `${formatNumber(agent.usage.unpricedTokens)} tokens of models without a known price are not included` : undefined}>
+            {formatUsd(agent.usage.costUsd)}
+          </span>
+        </div>
         <div className="stat">
           <span className="stat-label">Total tokens</span>
           <span className="stat-value">{formatNumber(agent.usage.totalTokens)}</span>
@@ -80,6 +88,8 @@ export default function AgentPage({ agentId }: { agentId: string }) {
           <span className="stat-value">{formatNumber(agent.usage.outputTokens)}</span>
         </div>
       </section>
+
+      <AgentUsage agentId={agent.id} />
 
       <div className="two-col">
         <section className="panel" aria-labelledby="config-title">
@@ -192,6 +202,13 @@ export default function AgentPage({ agentId }: { agentId: string }) {
       </ConfirmDialog>
     </div>
   );
+}
+
+function AgentUsage({ agentId }: { agentId: string }) {
+  const [days, setDays] = useState(30);
+  const [{ data, error }] = useQuery({ query: AgentUsageQuery, variables: { id: agentId, days } });
+  if (error && !data) return <ErrorNotice problem={describeError(error)} />;
+  return <UsagePanel title="Usage per day by model" rows={data?.agent?.usageByDay ?? []} by="model" days={days} onDays={setDays} />;
 }
 
 function AgentSessions({ agentId, onStart }: { agentId: string; onStart: () => void }) {

@@ -76,6 +76,8 @@ export const AgentDetailQuery = graphql(`
         inputTokens
         outputTokens
         totalTokens
+        costUsd
+        unpricedTokens
       }
     }
   }

@@ -123,6 +123,7 @@ class ChatTurn {
     if (!step.done) throw new TurnError('The model stream ended before the model finished its answer.');
     this.#usage.inputTokens += step.inputTokens;
     this.#usage.outputTokens += step.outputTokens;
+    if (step.cacheReadTokens > 0) this.#usage.cacheReadTokens = (this.#usage.cacheReadTokens ?? 0) + step.cacheReadTokens;
     ctx.usage(this.#usage);
 
     const calls: PlannedCall[] = step.toolCalls.map((call, i) => {

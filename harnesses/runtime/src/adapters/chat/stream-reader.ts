@@ -14,11 +14,13 @@ export interface StepResult {
   toolCalls: StreamedToolCall[];
   inputTokens: number;
   outputTokens: number;
+  /** Prompt tokens served from the provider's cache (`prompt_tokens_details.cached_tokens`). */
+  cacheReadTokens: number;
   /** Set by a finish_reason or `[DONE]`; still false after the body ends means the stream was cut off. */
   done: boolean;
 }
 
-export const emptyStep = (): StepResult => ({ text: '', toolCalls: [], inputTokens: 0, outputTokens: 0, done: false });
+export const emptyStep = (): StepResult => ({ text: '', toolCalls: [], inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, done: false });
 
 interface ChunkToolCall {
   index?: number;
@@ -28,7 +30,7 @@ interface ChunkToolCall {
 
 interface Chunk {
   choices?: Array<{ delta?: { content?: string | null; reasoning_content?: string | null; tool_calls?: ChunkToolCall[] }; finish_reason?: string | null }>;
-  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  usage?: { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } | null } | null;
   error?: { message?: string };
 }
 
@@ -71,6 +73,7 @@ function applyChunk(step: StepResult, data: string, { onText, onThinking }: List
   if (chunk.usage) {
     step.inputTokens = chunk.usage.prompt_tokens ?? 0;
     step.outputTokens = chunk.usage.completion_tokens ?? 0;
+    step.cacheReadTokens = chunk.usage.prompt_tokens_details?.cached_tokens ?? 0;
   }
 }
 
