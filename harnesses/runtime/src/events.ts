@@ -63,6 +63,28 @@ export interface ModelRetryEvent {
   t: number;
 }
 
+/**
+ * A model request is about to be sent. `spanId` is the trace span the request carries in
+ * its `traceparent` header (present when the turn is traced), so the platform can record
+ * the request's span under that id and the gateway's own spans join it.
+ */
+export interface ModelRequestEvent {
+  type: 'model.request';
+  model: string;
+  spanId?: string;
+  t: number;
+}
+
+/** A model request finished its answer. */
+export interface ModelResponseEvent {
+  type: 'model.response';
+  /** The model that answered, when the gateway says. */
+  responseModel?: string;
+  finishReason?: string;
+  usage: Usage;
+  t: number;
+}
+
 export interface TurnCompletedEvent {
   type: 'turn.completed';
   usage: Usage;
@@ -96,6 +118,8 @@ export type RuntimeEvent =
   | ToolResultEvent
   | MessageCompletedEvent
   | ModelRetryEvent
+  | ModelRequestEvent
+  | ModelResponseEvent
   | TerminalEvent;
 
 export type RuntimeEventType = RuntimeEvent['type'];

@@ -16,6 +16,8 @@ import type { Logger } from '../log/index.ts';
 import type { Services } from '../services.ts';
 import { corsFor, graphiqlSecurity } from './security.ts';
 import type { Throttle } from './throttle.ts';
+import { tracingEnabled } from '../telemetry/tracing.ts';
+import { useTracing } from '../telemetry/tracing-graphql.ts';
 
 /**
  * Node's request (HTTP), or the WebSocket server's per-connection authentication
@@ -39,6 +41,7 @@ export function createGraphqlServer(schema: GraphQLSchema, services: Services, t
     batching: false,
     cors: corsFor(services.config.corsOrigins),
     plugins: [
+      ...(tracingEnabled() ? [useTracing()] : []),
       graphiql.plugin,
       useOperationLimits(services.config.limits),
       useInputText(),

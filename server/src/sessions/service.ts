@@ -9,6 +9,7 @@ import { toBusEvent } from '../events/mapping.ts';
 import { JOBS } from '../worker/jobs.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { enforceTurnQuotas, type TeamQuotas } from '../teams/quotas.ts';
+import { traceHeaders } from '../telemetry/tracing.ts';
 
 export type SessionRow = Session;
 export type SessionFilter = {
@@ -125,7 +126,9 @@ export class SessionService {
       await enforceTurnQuotas(tx, this.#quotas, session.teamId, session.id);
       await tx.message.create({ data: { id: messageId, sessionId: session.id, role: 'USER', content, status: 'COMPLETE', completedAt: new Date() } });
       const turnId = newId();
-      await tx.turn.create({ data: { id: turnId, sessionId: session.id, userMessageId: messageId } });
+      // The request's trace continues in the worker that runs the turn.
+      const trace = traceHeaders();
+      await tx.turn.create({ data: { id: turnId, sessionId: session.id, userMessageId: messageId, ...(trace.traceparent ? { traceContext: trace } : {}) } });
       await tx.$executeRaw`SELECT graphile_worker.add_job(${JOBS.runTurn}, json_build_object('turnId', ${turnId}::text), max_attempts := 10)`;
       return [{ type: 'user.message', messageId, payload: { content } }];
     });

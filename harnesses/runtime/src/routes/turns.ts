@@ -4,6 +4,7 @@ import { readJson } from '../http/body.ts';
 import { badRequest, conflict, notFound } from '../http/errors.ts';
 import type { Route } from '../http/router.ts';
 import { sendJson } from '../http/respond.ts';
+import { parseTraceparent } from '../trace-context.ts';
 import { object, string } from '../validate.ts';
 
 function decodeTurnId(raw: string): string {
@@ -29,7 +30,7 @@ export function turnRoutes(app: App): Route[] {
         if (!session) throw conflict('No session is attached; POST /v1/session first.');
         const running = app.runner.current;
         if (running) throw conflict(`Turn ${running.id} is still running; wait for its terminal event or cancel it.`);
-        app.runner.start({ turnId, content, session, res });
+        app.runner.start({ turnId, content, session, res, trace: parseTraceparent(req.headers.traceparent) });
       },
     },
     {
