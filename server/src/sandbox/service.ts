@@ -8,7 +8,7 @@ import type { Logger } from '../log/index.ts';
 import { egressTokenHash, GATEWAY_KEY_NAME, placeholderFor } from '../egress/placeholders.ts';
 import { Redactor } from '../egress/redact.ts';
 import type { SecretBox } from '../secrets/index.ts';
-import { SandboxError, sandboxName, type SandboxDriver } from './driver.ts';
+import { SandboxError, sandboxName, type SandboxDriver, type SandboxLaunch } from './driver.ts';
 
 export type SandboxSettings = {
   /** How long provisioning may take before the turn fails. */
@@ -79,7 +79,7 @@ export class SandboxService {
    * A runtime attached to this session, its history being every message before
    * `beforeMessageId`. `onProvision` is called when a new sandbox must be started.
    */
-  async acquire(sessionId: string, beforeMessageId: string, onProvision: (message: string) => void): Promise<RuntimeClient> {
+  async acquire(sessionId: string, beforeMessageId: string, onProvision: (message: string) => void): Promise<{ runtime: RuntimeClient; launch: SandboxLaunch }> {
     const session = await this.#db.session.findUniqueOrThrow({ where: { id: sessionId }, include: { sandbox: true, agent: true } });
     const existing = session.sandbox;
     if (existing?.phase === 'READY' && existing.endpoint && existing.tokenCipher && existing.egressTokenCipher) {
@@ -88,7 +88,7 @@ export class SandboxService {
       if (health) {
         if (health.sessionId !== sessionId) await this.#attach(client, session.agent, sessionId, beforeMessageId, this.#secrets.open(existing.egressTokenCipher));
         await this.#db.sandbox.update({ where: { sessionId }, data: { lastUsedAt: new Date() } });
-        return client;
+        return { runtime: client, launch: 'reused' };
       }
       this.#log.info({ sessionId, sandbox: existing.name }, 'sandbox is gone; provisioning a new one');
     }
@@ -106,7 +106,7 @@ export class SandboxService {
       endpoint: null,
     });
     try {
-      const { url } = await this.#driver.start(
+      const { url, launch } = await this.#driver.start(
         {
           name,
           sessionId,
@@ -131,7 +131,7 @@ export class SandboxService {
       const client = new RuntimeClient({ baseUrl: url, token, timeoutMs: 30_000 });
       await this.#attach(client, session.agent, sessionId, beforeMessageId, egressToken);
       await this.#setPhase(sessionId, name, 'READY', 'ready', { endpoint: url, readyAt: new Date() });
-      return client;
+      return { runtime: client, launch: launch ?? 'cold' };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       await this.#setPhase(sessionId, name, 'FAILED', message).catch(() => undefined);
