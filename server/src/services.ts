@@ -8,6 +8,7 @@ import type { Logger } from './log/index.ts';
 import type { SecretBox } from './secrets/index.ts';
 import { SessionService } from './sessions/service.ts';
 import { TeamService } from './teams/service.ts';
+import { TurnService } from './turns/service.ts';
 
 /** Everything a resolver, the worker or the CLI may call, wired once per process. */
 export type Services = {
@@ -21,6 +22,7 @@ export type Services = {
   teams: TeamService;
   agents: AgentService;
   sessions: SessionService;
+  turns: TurnService;
 };
 
 export function createServices(deps: { config: Config; db: Db; log: Logger; secrets: SecretBox; harnesses: HarnessCatalog; bus: EventBus }): Services {
@@ -31,5 +33,6 @@ export function createServices(deps: { config: Config; db: Db; log: Logger; secr
     teams: new TeamService(deps.db, auth),
     agents: new AgentService(deps.db, deps.harnesses, deps.secrets, deps.config.egress.privateAllow),
     sessions: new SessionService(deps.db, deps.bus, deps.config.limits),
+    turns: new TurnService(deps.db),
   };
 }

@@ -89,6 +89,7 @@ const envSchema = z.object({
     .default('parentbased_always_on'),
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0, 'must be a ratio from 0 to 1').max(1, 'must be a ratio from 0 to 1').optional(),
   OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: booleanFlag.default(false),
+  OTEL_BSP_SCHEDULE_DELAY: z.coerce.number().int().min(1).max(600_000).default(5000),
 });
 
 export type Config = {
@@ -189,6 +190,8 @@ export type TracingConfig = {
   sampler: { name: 'always_on' | 'always_off' | 'traceidratio'; parentBased: boolean; ratio: number };
   /** Prompts, replies and tool arguments go into spans only when this is set. */
   captureMessageContent: boolean;
+  /** Milliseconds between two exports of finished spans. */
+  exportDelayMs: number;
 };
 
 export class ConfigError extends Error {}
@@ -341,5 +344,6 @@ function tracingConfig(e: z.infer<typeof envSchema>): TracingConfig | undefined 
     serviceName: e.OTEL_SERVICE_NAME ?? 'paddock',
     sampler: { name: (parentBased ? sampler.slice('parentbased_'.length) : sampler) as TracingConfig['sampler']['name'], parentBased, ratio: e.OTEL_TRACES_SAMPLER_ARG ?? 1 },
     captureMessageContent: e.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT,
+    exportDelayMs: e.OTEL_BSP_SCHEDULE_DELAY,
   };
 }

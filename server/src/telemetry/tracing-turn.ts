@@ -1,4 +1,5 @@
 import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import { encodeGlobalId } from '../graphql/global-id.ts';
 import type { StepObserver, TurnStep } from '../turns/timeline.ts';
 import { attributes, captureMessageContent, contextFrom, failSpan, GENAI, startSpanWithId, tracer, tracingEnabled, traceHeaders } from './tracing.ts';
 
@@ -39,6 +40,7 @@ export class TurnTrace implements StepObserver {
   readonly #start: TurnTraceStart;
   readonly #spans = new Map<TurnStep, Span>();
   readonly #server: { address: string; port: number | undefined };
+  readonly #conversationId: string;
 
   /** Null when tracing is off: the turn then records no spans at all. */
   static begin(start: TurnTraceStart): TurnTrace | null {
@@ -47,6 +49,7 @@ export class TurnTrace implements StepObserver {
 
   private constructor(start: TurnTraceStart) {
     this.#start = start;
+    this.#conversationId = encodeGlobalId('Session', start.sessionId);
     const { agent } = start;
     const url = new URL(start.gatewayUrl);
     this.#server = { address: url.hostname, port: url.port ? Number(url.port) : undefined };
@@ -58,18 +61,19 @@ export class TurnTrace implements StepObserver {
         attributes: attributes({
           [GENAI.operationName]: 'invoke_agent',
           [GENAI.providerName]: providerOf(agent.harness),
-          [GENAI.agentId]: agent.id,
+          // The ids the GraphQL API shows, so a trace leads straight to the agent and session.
+          [GENAI.agentId]: encodeGlobalId('Agent', agent.id),
           [GENAI.agentName]: agent.name,
-          [GENAI.conversationId]: start.sessionId,
+          [GENAI.conversationId]: this.#conversationId,
           [GENAI.requestModel]: agent.model,
-          'paddock.turn.id': start.turnId,
+          'paddock.turn.id': encodeGlobalId('Turn', start.turnId),
           'paddock.harness': agent.harness,
         }),
       },
       contextFrom(start.traceContext),
     );
     this.#context = trace.setSpan(contextFrom(start.traceContext), this.#root);
-    tracer().startSpan('queue_wait', { startTime: start.queuedAt, attributes: { 'paddock.turn.id': start.turnId } }, this.#context).end(start.claimedAt);
+    tracer().startSpan('queue_wait', { startTime: start.queuedAt }, this.#context).end(start.claimedAt);
   }
 
   /** `traceparent` for the runtime: its model requests continue this turn's trace. */
@@ -105,7 +109,7 @@ export class TurnTrace implements StepObserver {
             [GENAI.operationName]: 'chat',
             [GENAI.providerName]: providerOf(agent.harness),
             [GENAI.requestModel]: step.name,
-            [GENAI.conversationId]: this.#start.sessionId,
+            [GENAI.conversationId]: this.#conversationId,
             'server.address': this.#server.address,
             'server.port': this.#server.port,
           }),

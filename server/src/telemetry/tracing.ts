@@ -103,7 +103,7 @@ export function startTracing(config: TracingConfig | undefined, log: Logger): ()
       resource,
       sampler: samplerFor(config.sampler),
       idGenerator: ids,
-      spanProcessors: [new BatchSpanProcessor({ exporter })],
+      spanProcessors: [new BatchSpanProcessor({ exporter, scheduledDelayMillis: config.exportDelayMs })],
     });
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());

@@ -294,9 +294,10 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
   async function translate(event: RuntimeEvent): Promise<Outcome | null> {
     switch (event.type) {
       case 'turn.started':
-      // Model request boundaries go into the turn's steps (TurnTimeline), not the event log.
+        return null;
       case 'model.request':
       case 'model.response':
+        // Model request boundaries go into the turn's steps (TurnTimeline), not the event log.
         return null;
       case 'message.delta':
       case 'message.thinking': {

@@ -52,7 +52,7 @@ export class TurnTimeline {
     this.#boundary = opts.startedAt;
   }
 
-  /** Follows one event (already redacted); true when a step ended, i.e. the steps are worth storing. */
+  /** Follows one event (already redacted); true when a step started or ended, i.e. the steps are worth storing. */
   observe(event: RuntimeEvent): boolean {
     switch (event.type) {
       case 'turn.started':
@@ -61,7 +61,7 @@ export class TurnTimeline {
       case 'model.request':
         this.#explicit = true;
         this.#openModel(event.t, event.model || this.#model, event.spanId);
-        return false;
+        return true;
       case 'model.response': {
         const step = this.#modelStep;
         if (!step) return false;
@@ -127,7 +127,8 @@ export class TurnTimeline {
       // A model request that ends with a completed turn did finish; anything else was cut short.
       step.status = status;
       if (error && status === 'FAILED') step.error = error;
-      this.#observer?.stepEnded(step, status === 'COMPLETED' ? {} : { errorType: status === 'CANCELLED' ? 'cancelled' : 'turn_failed' });
+      const errorType = status === 'COMPLETED' ? undefined : status === 'CANCELLED' ? 'cancelled' : step.kind === 'MODEL' ? 'model_error' : 'turn_failed';
+      this.#observer?.stepEnded(step, errorType ? { errorType } : {});
     }
     this.#modelStep = null;
   }
