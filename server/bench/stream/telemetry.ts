@@ -7,7 +7,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WindowResult } from './direct.ts';
-import type { Child } from './procs.ts';
 
 /** Environment of the platform's processes for each half. */
 export function telemetryEnv(otlpUrl: string | undefined): Record<string, string> {
