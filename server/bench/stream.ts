@@ -317,8 +317,9 @@ async function runPlatform(
   const { pg, mockUrl, mock, logDir, profDir, postmaster, tmp } = ctx;
   const port = await freePort();
   const adminKey = `pdk_bench${randomBytes(24).toString('hex')}`;
-  const dataDir = path.join(tmp, `data-${label}`);
-  await mkdir(dataDir);
+  // One data dir for both halves: it holds the secret key the database's sealed values need.
+  const dataDir = path.join(tmp, 'data');
+  await mkdir(dataDir, { recursive: true });
   const env = {
     ...baseEnv(),
     DATABASE_URL: pg.databaseUrl,
