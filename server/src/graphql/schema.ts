@@ -5,6 +5,7 @@ import '../teams/schema.ts';
 import '../agents/schema.ts';
 import '../sessions/schema.ts';
 import '../turns/schema.ts';
+import '../events/schema.ts';
 
 /** Every domain registers its types on the shared builder; this file only assembles them. */
 export const schema = builder.toSchema({ sortSchema: true });
