@@ -27,7 +27,15 @@ export class TurnService {
   }
 }
 
-/** The steps stored on a turn; only the worker writes them, as TurnTimeline keeps them. */
+/**
+ * The steps stored on a turn; only the worker writes them, as TurnTimeline keeps them.
+ * A turn that recovery ended (its worker died) may have stored steps still running:
+ * they ended with the turn.
+ */
 export function stepsOf(turn: TurnRow): TurnStep[] {
-  return Array.isArray(turn.steps) ? (turn.steps as unknown as TurnStep[]) : [];
+  const steps = Array.isArray(turn.steps) ? (turn.steps as unknown as TurnStep[]) : [];
+  if (turn.status === 'QUEUED' || turn.status === 'RUNNING' || !turn.endedAt) return steps;
+  const endedAt = turn.endedAt.getTime();
+  const status = turn.status === 'CANCELLED' ? 'CANCELLED' : 'FAILED';
+  return steps.map((step) => (step.status === 'RUNNING' ? { ...step, status, endedAt: step.endedAt ?? endedAt } : step));
 }

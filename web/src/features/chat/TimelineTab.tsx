@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useClient } from 'urql';
 import { EmptyState, ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { getFragmentData } from '../../gql/index.ts';
 import { describeError, type Problem } from '../../lib/graphql/errors.ts';
-import { SessionTurnsQuery } from './documents.ts';
+import { SessionTurnsQuery, TurnTimelineFields } from './documents.ts';
 import { TurnWaterfall, type TimelineTurn } from './TurnWaterfall.tsx';
 
 const TURNS = 20;
@@ -24,7 +25,7 @@ export function TimelineTab({ sessionId, running }: { sessionId: string; running
       return;
     }
     setProblem(null);
-    setTurns(result.data.session.turns.edges.map((e) => e.node).reverse());
+    setTurns(result.data.session.turns.edges.map((e) => getFragmentData(TurnTimelineFields, e.node)).reverse());
   }, [client, sessionId]);
 
   // Read again whenever a turn starts or ends, and on a timer while one runs.
