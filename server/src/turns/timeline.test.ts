@@ -1,5 +1,6 @@
 import type { RuntimeEvent } from '@paddock/harness-runtime/client';
 import { describe, expect, it } from 'vitest';
+import { stepsOf, type TurnRow } from './service.ts';
 import { TurnTimeline, type StepObserver, type TurnStep } from './timeline.ts';
 
 function follow(events: RuntimeEvent[]) {
@@ -73,5 +74,13 @@ describe('TurnTimeline', () => {
     ]);
     expect(failed.timeline.steps[0]).toMatchObject({ status: 'FAILED', endedAt: 30, error: 'The model gateway refused the request (HTTP 400)' });
     expect(failed.seen.at(-1)).toBe('end MODEL FAILED model_error');
+  });
+
+  it('shows the steps a dead worker left running as ended with the turn that recovery ended', () => {
+    const running: TurnStep = { kind: 'TOOL', name: 'run_command', status: 'RUNNING', startedAt: 10, endedAt: null, toolCallId: 'c1' };
+    const done: TurnStep = { kind: 'MODEL', name: 'gpt-x', status: 'COMPLETED', startedAt: 0, endedAt: 10 };
+    const row = (status: TurnRow['status'], endedAt: Date | null) => ({ status, endedAt, steps: [done, running] }) as unknown as TurnRow;
+    expect(stepsOf(row('RUNNING', null))).toEqual([done, running]);
+    expect(stepsOf(row('FAILED', new Date(500)))).toEqual([done, { ...running, status: 'FAILED', endedAt: 500 }]);
   });
 });
