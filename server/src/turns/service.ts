@@ -1,6 +1,6 @@
 import type { Db, Turn } from '../db/index.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import type { PageWindow } from '../graphql/pagination.ts';
+import type { PageWindow } from '../db/page-window.ts';
 import type { TurnStep } from './timeline.ts';
 
 export type TurnRow = Turn;
