@@ -12,6 +12,7 @@ import type { Logger } from './log/index.ts';
 import type { SecretBox } from './secrets/index.ts';
 import { SessionService } from './sessions/service.ts';
 import { TeamService } from './teams/service.ts';
+import { TurnService } from './turns/service.ts';
 
 /** Everything a resolver, the worker or the CLI may call, wired once per process. */
 export type Services = {
@@ -28,6 +29,7 @@ export type Services = {
   audit: AuditLog;
   prices: PriceBook;
   usage: UsageService;
+  turns: TurnService;
 };
 
 export function createServices(deps: { config: Config; db: Db; log: Logger; secrets: SecretBox; harnesses: HarnessCatalog; bus: EventBus }): Services {
@@ -41,5 +43,6 @@ export function createServices(deps: { config: Config; db: Db; log: Logger; secr
     audit: new AuditLog(deps.db, deps.log, encodeGlobalId),
     prices: new PriceBook(deps.config.modelPrices),
     usage: new UsageService(deps.db),
+    turns: new TurnService(deps.db),
   };
 }

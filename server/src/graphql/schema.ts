@@ -5,6 +5,7 @@ import '../harnesses/schema.ts';
 import '../teams/schema.ts';
 import '../agents/schema.ts';
 import '../sessions/schema.ts';
+import '../turns/schema.ts';
 import '../events/schema.ts';
 import '../audit/schema.ts';
 import '../cost/schema.ts';

@@ -18,6 +18,8 @@ import type { Services } from '../services.ts';
 import { corsFor, graphiqlSecurity } from './security.ts';
 import { useGraphqlMetrics } from '../telemetry/graphql.ts';
 import type { Throttle } from './throttle.ts';
+import { tracingEnabled } from '../telemetry/tracing.ts';
+import { useTracing } from '../telemetry/tracing-graphql.ts';
 
 /**
  * Node's request (HTTP), or the WebSocket server's per-connection authentication
@@ -42,6 +44,7 @@ export function createGraphqlServer(schema: GraphQLSchema, services: Services, t
     cors: corsFor(services.config.corsOrigins),
     plugins: [
       useGraphqlMetrics(),
+      ...(tracingEnabled() ? [useTracing()] : []),
       graphiql.plugin,
       useOperationLimits(services.config.limits),
       useInputText(),

@@ -14,7 +14,9 @@ import { SandboxError } from '../sandbox/driver.ts';
 import type { SandboxService } from '../sandbox/service.ts';
 import { lockSession, moveSession, moveTurn, sessionStatusEvent } from '../sessions/lifecycle.ts';
 import { recordTurnMetrics } from '../telemetry/turns.ts';
+import { TurnTrace } from '../telemetry/tracing-turn.ts';
 import { SEQ_BLOCK, TurnRecorder, type DeltaType } from './recorder.ts';
+import { TurnTimeline } from './timeline.ts';
 
 export type TurnDeps = {
   db: Db;
@@ -69,6 +71,27 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     writer: deps.writer,
   });
   const turnLog = log.child({ turnId, sessionId: turn.sessionId });
+  const traced = TurnTrace.begin({
+    turnId,
+    sessionId: turn.sessionId,
+    traceContext: turn.traceContext,
+    queuedAt: turn.createdAt,
+    claimedAt: claimed.claimedAt,
+    agent: claimed.agent,
+    gatewayUrl: deps.sandboxes.settings.gateway.baseUrl,
+  });
+  const timeline = new TurnTimeline({ model: claimed.agent.model, startedAt: claimed.claimedAt.getTime(), observer: traced ?? undefined });
+  // Steps are stored as each one ends, so the timeline survives a worker that dies mid-turn.
+  let stepsWritten: Promise<unknown> = Promise.resolve();
+  const saveTimeline = (extra: Prisma.TurnUpdateInput = {}) => {
+    stepsWritten = stepsWritten
+      .then(() => db.turn.update({ where: { id: turnId }, data: { ...timelineData(), ...extra }, select: { id: true } }))
+      .catch((error: unknown) => turnLog.debug({ err: error }, 'could not store the turn timeline yet; it is stored when the turn ends'));
+  };
+  const timelineData = () => ({
+    steps: timeline.steps as unknown as Prisma.InputJsonValue,
+    firstTokenAt: timeline.firstTokenAt === null ? null : new Date(timeline.firstTokenAt),
+  });
   const abort = new AbortController();
   let runtime: RuntimeClient | null = null;
   let cancelRequested = turn.cancelRequestedAt !== null;
@@ -189,12 +212,24 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
   try {
     recorder.record({ type: 'turn.started', payload: { turnId } });
     redactor = await deps.sandboxes.redactorFor(turn.sessionId);
+    traced?.input(redactor.text(claimed.content));
     if (cancelRequested) throw new CancelledBeforeStart();
+    const acquireStarted = Date.now();
+    const driver = deps.sandboxes.driver.kind;
     let provisioned = false;
-    runtime = await deps.sandboxes.acquire(turn.sessionId, turn.userMessageId, async (message) => {
-      provisioned = true;
-      await moveOwnSession('PROVISIONING', message);
-    });
+    const acquired = await deps.sandboxes
+      .acquire(turn.sessionId, turn.userMessageId, async (message) => {
+        provisioned = true;
+        await moveOwnSession('PROVISIONING', message);
+      })
+      .catch((error: unknown) => {
+        traced?.sandboxAcquired(acquireStarted, Date.now(), { driver, error: redactor.text(error instanceof Error ? error.message : String(error)) });
+        throw error;
+      });
+    runtime = acquired.runtime;
+    const sandboxReadyAt = Date.now();
+    traced?.sandboxAcquired(acquireStarted, sandboxReadyAt, { driver, launch: acquired.launch });
+    saveTimeline({ sandboxReadyAt: new Date(sandboxReadyAt), sandboxLaunch: acquired.launch });
     if (cancelRequested) throw new CancelledBeforeStart();
     if (provisioned) await moveOwnSession('RUNNING');
 
@@ -218,10 +253,13 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       idleTimer = setTimeout(() => void checkAlive(), deps.streamIdleTimeoutMs);
     };
     armIdle();
-    for await (const event of runtime.startTurn({ turnId, content: claimed.content }, { signal: abort.signal })) {
+    const traceparent = traced?.traceparent;
+    for await (const event of runtime.startTurn({ turnId, content: claimed.content }, { signal: abort.signal, ...(traceparent ? { traceparent } : {}) })) {
       armIdle();
       if (event.type !== 'message.delta' && event.type !== 'message.thinking') flushStreams();
-      const terminal = await translate(redactEvent(event));
+      const redacted = redactEvent(event);
+      if (timeline.observe(redacted)) saveTimeline();
+      const terminal = await translate(redacted);
       if (terminal) {
         outcome = terminal;
         break;
@@ -260,10 +298,13 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
   // A runtime that honoured the shutdown reports the turn cancelled; it was not the user's doing.
   if (deps.shutdown.aborted && !cancelRequested && outcome.status === 'CANCELLED') outcome = { status: 'FAILED', code: 'WORKER_SHUTDOWN', error: SHUTDOWN_ERROR };
   if (outcome.error) outcome.error = redactor.text(outcome.error);
+  timeline.close(Date.now(), outcome.status, outcome.error);
   try {
     // The heartbeat goes on while the end is stored, so recovery leaves the turn alone.
+    await stepsWritten;
     await finish(outcome);
   } finally {
+    traced?.end(outcome, messages.at(-1)?.content);
     clearInterval(heartbeat);
     turnClosed = true;
     for (const payload of blockedAfterTurn ?? []) onBlocked(payload);
@@ -279,6 +320,10 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
   async function translate(event: RuntimeEvent): Promise<Outcome | null> {
     switch (event.type) {
       case 'turn.started':
+        return null;
+      case 'model.request':
+      case 'model.response':
+        // Model request boundaries go into the turn's steps (TurnTimeline), not the event log.
         return null;
       case 'message.delta':
       case 'message.thinking': {
@@ -385,7 +430,16 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       return withEvents(db, deps.bus, async ({ tx, insert }) => {
         const from = await lockSession(tx, turn.sessionId);
         // Recovery ended the turn while this worker was cut off: its end is already in the log.
-        if (!(await moveTurn(tx, turnId, 'RUNNING', result.status, { endedAt: new Date(), error: result.error ?? null, assistantMessageId: last?.id ?? null, costUsd }))) return false;
+        const ended = {
+          endedAt: new Date(),
+          error: result.error ?? null,
+          assistantMessageId: last?.id ?? null,
+          inputTokens: usage.inputTokens,
+          outputTokens: usage.outputTokens,
+          ...timelineData(),
+          costUsd,
+        };
+        if (!(await moveTurn(tx, turnId, 'RUNNING', result.status, ended))) return false;
         if (from === null) throw new Error(`session ${turn.sessionId} of turn ${turnId} is missing`);
         await moveSession(tx, turn.sessionId, from, sessionStatus);
         await tx.session.update({
@@ -453,13 +507,21 @@ async function claim(db: Db, turnId: string, workerId: string) {
     if (!session) return null;
     const [message, agent] = await Promise.all([
       tx.message.findUniqueOrThrow({ where: { id: turn.userMessageId } }),
-      tx.session.findUniqueOrThrow({ where: { id: turn.sessionId } }).agent(),
+      tx.session.findUniqueOrThrow({ where: { id: turn.sessionId } }).agent({ select: { id: true, name: true, harnessName: true, model: true } }),
     ]);
     const now = new Date();
     if (!(await moveTurn(tx, turnId, 'QUEUED', 'RUNNING', { workerId, startedAt: now, heartbeatAt: now, attempts: { increment: 1 } }))) return null;
     const lastSeq = Math.max(session.lastSeq, session.maxSeq ?? 0);
     await tx.session.update({ where: { id: turn.sessionId }, data: { lastSeq: lastSeq + SEQ_BLOCK } });
-    return { turn, lastSeq, content: message.content, model: agent?.model ?? null, harness: agent?.harnessName ?? 'unknown' };
+    return {
+      turn,
+      lastSeq,
+      content: message.content,
+      model: agent.model,
+      harness: agent.harnessName,
+      claimedAt: now,
+      agent: { id: agent.id, name: agent.name, harness: agent.harnessName, model: agent.model },
+    };
     // A burst of claims waits its turn for a connection rather than failing.
   }, { maxWait: 15_000, timeout: 20_000 });
 }

@@ -6,6 +6,7 @@ import type { Route } from '../http/router.ts';
 import { sendJson } from '../http/respond.ts';
 import { z } from 'zod';
 import { parseRequest, text } from '../validate.ts';
+import { parseTraceparent } from '../trace-context.ts';
 
 const startTurnSchema = z.object({ turnId: text({ nonEmpty: true, maxLength: 200 }), content: text() }) satisfies z.ZodType<StartTurnRequest, unknown>;
 
@@ -30,7 +31,7 @@ export function turnRoutes(app: App): Route[] {
         if (!session) throw conflict('No session is attached; POST /v1/session first.');
         const running = app.runner.current;
         if (running) throw conflict(`Turn ${running.id} is still running; wait for its terminal event or cancel it.`);
-        app.runner.start({ turnId, content, session, res });
+        app.runner.start({ turnId, content, session, res, trace: parseTraceparent(req.headers.traceparent) });
       },
     },
     {
