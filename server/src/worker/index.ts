@@ -16,6 +16,7 @@ import { SandboxService } from '../sandbox/service.ts';
 import { runTurn } from '../turns/run-turn.ts';
 import { recoverStaleTurns } from '../turns/recovery.ts';
 import { JOBS, type RunTurnPayload } from './jobs.ts';
+import { automationTasks, startScheduler } from '../automations/worker.ts';
 import { releaseStaleJobLocks } from './queue.ts';
 
 export type Worker = { sandboxes: SandboxService; egress: Egress | null; close(): Promise<void> };
@@ -88,6 +89,7 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
   };
 
   const taskList: TaskList = {
+    ...automationTasks(services),
     [JOBS.runTurn]: async (payload) => runTurn((payload as RunTurnPayload).turnId, deps),
     [JOBS.destroySandbox]: async (payload) => sandboxes.destroy((payload as { sessionId: string }).sessionId),
     [JOBS.housekeeping]: async () => {
@@ -163,6 +165,7 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
     });
   await schedule();
   const timer = setInterval(() => void schedule(), config.worker.housekeepingIntervalMs);
+  const scheduler = startScheduler(services, log);
   log.info({ workerId, driver: driver.kind, concurrency: config.worker.concurrency }, 'worker started');
 
   return {
@@ -175,6 +178,7 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
     async close() {
       closing = true;
       clearInterval(timer);
+      await scheduler.close();
       const grace = setTimeout(() => {
         log.warn({ graceMs: config.worker.shutdownGraceMs }, 'shutdown grace period over; ending running turns');
         shutdown.abort();
