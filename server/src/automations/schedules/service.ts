@@ -24,8 +24,6 @@ export type ScheduleUpdate = { [K in keyof Omit<ScheduleInput, 'agentId'>]?: Sch
 
 /** MISSED runs recorded for one catch-up at most; older due times are only counted in the log. */
 export const MAX_MISSED_RECORDED = 100;
-/** Due times walked through in one catch-up at most (a seconds schedule down for days). */
-const MAX_DUE_SCAN = 100_000;
 /** How soon a QUEUED run looks again whether its session is free. */
 export const QUEUED_RETRY_MS = 2_000;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/;
@@ -181,21 +179,17 @@ export class ScheduleService {
       if (!locked) return null;
       const schedule = await tx.schedule.findUniqueOrThrow({ where: { id } });
       const cron = parseCron(schedule.cron, schedule.timezone);
-      const times: Date[] = [];
-      let total = 0;
-      let cursor: Date | null = schedule.nextRunAt;
-      while (cursor && cursor <= now && total < MAX_DUE_SCAN) {
-        total += 1;
-        times.push(cursor);
-        if (times.length > MAX_MISSED_RECORDED + 1) times.shift();
-        cursor = nextDue(cron, cursor);
-      }
-      if (cursor && cursor <= now) cursor = nextDue(cron, now);
+      const from = schedule.nextRunAt!;
+      // The latest due times up to now, oldest first; earlier ones beyond the record are only counted as "more".
+      const recent = cron.previousRuns(MAX_MISSED_RECORDED + 1, new Date(now.getTime() + 1)).filter((d) => d >= from).reverse();
+      const times = recent.length > 0 ? recent : [from];
+      const more = recent.length === MAX_MISSED_RECORDED + 1 && recent[0]! > from;
+      const cursor = nextDue(cron, now);
       const latest = times.at(-1);
       const fire = latest && now.getTime() - latest.getTime() <= this.#missedAfterMs ? latest : null;
       const missed = (fire ? times.slice(0, -1) : times).slice(-MAX_MISSED_RECORDED);
-      if (total - (fire ? 1 : 0) > missed.length) {
-        this.#log.warn({ scheduleId: id, missed: total - (fire ? 1 : 0), recorded: missed.length }, 'schedule missed more due times than are recorded');
+      if (more || times.length - (fire ? 1 : 0) > missed.length) {
+        this.#log.warn({ scheduleId: id, since: from.toISOString(), recorded: missed.length }, 'schedule missed more due times than are recorded');
       }
       let runNumber = schedule.runCount;
       const missedRows = missed.map((scheduledAt) => ({ id: newId(), scheduleId: id, runNumber: ++runNumber, scheduledAt, outcome: 'MISSED' as const }));
