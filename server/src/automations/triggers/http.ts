@@ -82,7 +82,7 @@ export async function handleTriggerRequest(
   deps: { triggers: TriggerService; throttle: Throttle; maxBodyBytes: number; log: Logger },
 ): Promise<void> {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
-  const rawId = decodeURIComponent(TRIGGER_PATH.exec(path)?.[1] ?? '');
+  const rawId = TRIGGER_PATH.exec(path)?.[1] ?? '';
   if (req.method !== 'POST') {
     res.setHeader('allow', 'POST');
     return sendJson(res, 405, { error: `Triggers are called with POST, not ${req.method ?? 'this method'}.` });
