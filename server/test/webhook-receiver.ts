@@ -23,7 +23,7 @@ export class WebhookReceiver {
       req.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
         let payload: Received['payload'] = null;
-        let verified = false;
+        let verified: boolean;
         try {
           payload = new Webhook(this.secret).verify(body, req.headers as Record<string, string>) as Received['payload'];
           verified = true;

@@ -27,7 +27,7 @@ async function createTrigger(input: Record<string, unknown>): Promise<Created> {
   ).createTrigger;
 }
 
-async function post(url: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
+async function post(url: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
@@ -121,7 +121,7 @@ describe('refusals, through the public endpoint', () => {
 
   it('401 without the secret, with a wrong one, or with another trigger\'s', async () => {
     const other = await createTrigger({ kind: 'HTTP', prompt: 'Go.' });
-    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: `Bearer ${other.secret}` }, { authorization: http.secret }, { authorization: `Basic ${http.secret}` }]) {
+    for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong' }, { authorization: `Bearer ${other.secret}` }, { authorization: http.secret }, { authorization: `Basic ${http.secret}` }]) {
       const res = await post(http.url, '{}', headers);
       expect(res.status).toBe(401);
       expect(res.json.error).toMatch(/Authorization: Bearer/);
