@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, loadDotEnv } from '../config/index.ts';
 import { createLogger } from '../log/index.ts';
 import { UsageError, wantsHelp, type CommandSpec } from './args.ts';
+import { schedulesCommand, triggersCommand, webhooksCommand } from './automations.ts';
 import { dbCommand } from './db.ts';
 import { keysCommand } from './keys.ts';
 import { mockLlmCommand } from './mock-llm.ts';
@@ -12,6 +13,9 @@ const COMMANDS: Record<string, CommandSpec> = {
   teams: teamsCommand,
   keys: keysCommand,
   sandbox: sandboxCommand,
+  schedules: schedulesCommand,
+  triggers: triggersCommand,
+  webhooks: webhooksCommand,
   'mock-llm': mockLlmCommand,
 };
 

@@ -76,6 +76,11 @@ export class ScheduleService {
     });
   }
 
+  /** Every team's schedules, for the operator CLI; `team` narrows to one team by name. */
+  async all(team?: string) {
+    return this.#db.schedule.findMany({ where: team ? { team: { name: team } } : {}, include: { team: { select: { name: true } }, agent: { select: { name: true } } }, orderBy: { id: 'asc' } });
+  }
+
   /** Newest first. */
   async runs(scheduleId: string, window: PageWindow): Promise<ScheduleRun[]> {
     return this.#db.scheduleRun.findMany({

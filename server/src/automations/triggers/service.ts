@@ -92,6 +92,11 @@ export class TriggerService {
     });
   }
 
+  /** Every team's triggers, for the operator CLI; `team` narrows to one team by name. */
+  async all(team?: string) {
+    return this.#db.trigger.findMany({ where: team ? { team: { name: team } } : {}, include: { team: { select: { name: true } }, agent: { select: { name: true } } }, orderBy: { id: 'asc' } });
+  }
+
   async runs(triggerId: string, window: PageWindow): Promise<TriggerRun[]> {
     return this.#db.triggerRun.findMany({ where: { triggerId, id: idRange(window, 'desc') }, orderBy: { id: window.backward ? 'asc' : 'desc' }, take: window.limit });
   }

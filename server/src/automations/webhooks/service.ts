@@ -92,6 +92,11 @@ export class WebhookService {
     return this.#db.webhook.findMany({ where: { teamId: viewer.teamId, id: idRange(window, 'desc') }, orderBy: { id: window.backward ? 'asc' : 'desc' }, take: window.limit });
   }
 
+  /** Every team's webhooks, for the operator CLI; `team` narrows to one team by name. */
+  async all(team?: string) {
+    return this.#db.webhook.findMany({ where: team ? { team: { name: team } } : {}, include: { team: { select: { name: true } }, agent: { select: { name: true } } }, orderBy: { id: 'asc' } });
+  }
+
   /** Newest first. */
   async deliveries(webhookId: string, window: PageWindow): Promise<WebhookDelivery[]> {
     return this.#db.webhookDelivery.findMany({ where: { webhookId, id: idRange(window, 'desc') }, orderBy: { id: window.backward ? 'asc' : 'desc' }, take: window.limit });
