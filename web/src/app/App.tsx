@@ -11,6 +11,9 @@ const AgentPage = lazy(() => import('../features/agents/AgentPage.tsx'));
 const AgentEditorPage = lazy(() => import('../features/agents/AgentEditorPage.tsx'));
 const SessionsPage = lazy(() => import('../features/sessions/SessionsPage.tsx'));
 const SessionPage = lazy(() => import('../features/chat/SessionPage.tsx'));
+const SchedulesPage = lazy(() => import('../features/automations/SchedulesPage.tsx'));
+const TriggersPage = lazy(() => import('../features/automations/TriggersPage.tsx'));
+const WebhooksPage = lazy(() => import('../features/automations/WebhooksPage.tsx'));
 
 function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, { replace: true }), [to]);
@@ -26,6 +29,9 @@ function route(pathname: string): ReactNode {
   params = matchPath('/agents/:id', pathname);
   if (params) return <AgentPage key={params.id} agentId={params.id!} />;
   if (pathname === '/sessions') return <SessionsPage />;
+  if (pathname === '/schedules') return <SchedulesPage />;
+  if (pathname === '/triggers') return <TriggersPage />;
+  if (pathname === '/webhooks') return <WebhooksPage />;
   params = matchPath('/sessions/:id', pathname);
   if (params) return <SessionPage key={params.id} sessionId={params.id!} />;
   return <NotFound />;

@@ -7,6 +7,9 @@ import { useAuth } from './auth.tsx';
 const NAV = [
   { to: '/agents', label: 'Agents', icon: 'M4 7a3 3 0 1 1 6 0 3 3 0 0 1-6 0Zm10 0a3 3 0 1 1 6 0 3 3 0 0 1-6 0ZM2 19c0-3 2.5-5 5-5s5 2 5 5m0 0c0-3 2.5-5 5-5s5 2 5 5' },
   { to: '/sessions', label: 'Sessions', icon: 'M4 5h16v10H9l-5 4V5Z' },
+  { to: '/schedules', label: 'Schedules', icon: 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18Zm0 4v5l3 2' },
+  { to: '/triggers', label: 'Triggers', icon: 'M13 2 4 14h7l-1 8 9-12h-7l1-8Z' },
+  { to: '/webhooks', label: 'Webhooks', icon: 'M4 12h5l2-6 2 12 2-6h5' },
 ];
 
 /** The signed-in frame: a left navigation (a top bar on narrow screens) and the page. */
