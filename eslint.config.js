@@ -24,6 +24,16 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  // The runtime's image runs its source with plain Node, which does not strip types inside node_modules.
+  {
+    files: ['harnesses/runtime/src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@paddock/events', allowTypeImports: true, message: 'The runtime may import only types from @paddock/events.' }] },
+      ],
+    },
+  },
   // The dashboard runs in the browser; its browser tests and build config run in Node.
   { files: ['web/src/**/*.{ts,tsx}'], languageOptions: { globals: { ...globals.browser } } },
   { files: ['web/e2e/**/*.ts', 'web/*.config.{ts,js}'], languageOptions: { globals: { ...globals.node } } },

@@ -1,3 +1,4 @@
+import type { SessionEventPayload } from '@paddock/events';
 import type { Db } from '../db/index.ts';
 import type { EventBus } from '../events/bus.ts';
 import { appendEvents } from '../events/log.ts';
@@ -7,7 +8,7 @@ import type { BlockedRequest } from './proxy.ts';
 
 export const EGRESS_BLOCKED = 'egress.blocked';
 
-export type BlockedPayload = { host: string; port: number; reason: string };
+export type BlockedPayload = SessionEventPayload<typeof EGRESS_BLOCKED>;
 
 /**
  * Records a refused request in its session's event log. While a turn runs, the worker

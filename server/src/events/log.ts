@@ -1,11 +1,7 @@
+import type { SessionEventInput } from '@paddock/events';
 import type { Prisma, SessionEvent } from '../db/index.ts';
 
-export type NewEvent = {
-  type: string;
-  messageId?: string | null;
-  delta?: string | null;
-  payload?: Prisma.InputJsonValue | null;
-};
+export type NewEvent = SessionEventInput;
 
 type Tx = Pick<Prisma.TransactionClient, '$queryRaw' | 'sessionEvent'>;
 
@@ -32,9 +28,9 @@ export async function appendEvents(tx: Tx, sessionId: string, events: NewEvent[]
     type: e.type,
     messageId: e.messageId ?? null,
     delta: e.delta ?? null,
-    payload: e.payload ?? null,
+    payload: e.payload,
     createdAt,
   }));
-  await tx.sessionEvent.createMany({ data: rows.map((r) => ({ ...r, payload: r.payload ?? undefined })) });
+  await tx.sessionEvent.createMany({ data: rows.map((r) => ({ ...r, payload: r.payload as Prisma.InputJsonValue })) });
   return rows as SessionEvent[];
 }

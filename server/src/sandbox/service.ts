@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { RuntimeClient, type HistoryMessage, type ToolCall } from '@paddock/harness-runtime/client';
+import { parseStoredToolCalls } from '@paddock/events';
+import { RuntimeClient, type HistoryMessage } from '@paddock/harness-runtime/client';
 import type { AgentService } from '../agents/service.ts';
 import type { Config } from '../config/index.ts';
 import type { Db, Message, SandboxPhase } from '../db/index.ts';
@@ -33,8 +34,6 @@ export function proxyEnv(proxyUrl: string, token: string): Record<string, string
   const value = url.toString().replace(/\/$/, '');
   return { HTTP_PROXY: value, HTTPS_PROXY: value, http_proxy: value, https_proxy: value, ALL_PROXY: value, NO_PROXY: '', no_proxy: '' };
 }
-
-type StoredToolCall = { id: string; name: string; input: Record<string, unknown> };
 
 /**
  * Gives the worker a ready, attached runtime for a session: reuses a live sandbox,
@@ -254,9 +253,8 @@ export function toHistory(messages: Message[]): HistoryMessage[] {
     if (m.role === 'ASSISTANT' && m.status !== 'COMPLETE' && !m.content && !m.toolCalls) continue;
     const role = m.role.toLowerCase() as HistoryMessage['role'];
     const entry: HistoryMessage = { role, content: m.content };
-    if (Array.isArray(m.toolCalls) && m.toolCalls.length > 0) {
-      entry.toolCalls = (m.toolCalls as StoredToolCall[]).map((c): ToolCall => ({ id: c.id, name: c.name, input: c.input }));
-    }
+    const calls = parseStoredToolCalls(m.toolCalls);
+    if (calls.length > 0) entry.toolCalls = calls.map(({ id, name, input }) => ({ id, name, input }));
     if (m.toolCallId) entry.toolCallId = m.toolCallId;
     history.push(entry);
   }

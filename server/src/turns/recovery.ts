@@ -44,7 +44,7 @@ export async function recoverStaleTurns(services: Pick<Services, 'db' | 'bus'>, 
       if (failed.count === 0) await tx.message.update({ where: { id: turn.userMessageId }, data: { error } });
       await tx.session.updateMany({ where: { id: turn.sessionId, status: { in: ['RUNNING', 'PROVISIONING'] } }, data: { status: 'IDLE' } });
       return appendEvents(tx, turn.sessionId, [
-        { type: 'turn.failed', messageId: partial?.id ?? null, payload: { turnId: turn.id, error } },
+        { type: 'turn.failed', messageId: partial?.id ?? null, payload: { turnId: turn.id, error, code: turn.status === 'RUNNING' ? 'WORKER_LOST' : 'NOT_STARTED' } },
         { type: 'session.status', payload: { status: 'IDLE' } },
       ]);
     });

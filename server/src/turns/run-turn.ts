@@ -1,3 +1,4 @@
+import type { SessionEventInput, StoredToolCall, TurnFailureCode } from '@paddock/events';
 import { RuntimeError, type RuntimeClient, type RuntimeEvent } from '@paddock/harness-runtime/client';
 import type { Db, MessageStatus, Prisma, TurnStatus } from '../db/index.ts';
 import { persistently } from '../db/retry.ts';
@@ -35,8 +36,8 @@ const CLAIM_DEADLINE_MS = 60_000;
 /** How long after its turn a worker still records the egress proxy's late refusal notices. */
 const BLOCKED_GRACE_MS = 5_000;
 
-type StepMessage = { id: string; content: string; toolCalls: { id: string; name: string; input: unknown; output?: string; isError?: boolean }[] };
-type Outcome = { status: Exclude<TurnStatus, 'QUEUED' | 'RUNNING'>; error?: string; usage?: { inputTokens: number; outputTokens: number } };
+type StepMessage = { id: string; content: string; toolCalls: StoredToolCall[] };
+type Outcome = { status: Exclude<TurnStatus, 'QUEUED' | 'RUNNING'>; error?: string; code?: TurnFailureCode; usage?: { inputTokens: number; outputTokens: number } };
 
 /**
  * Runs one turn: claims it, gets the session's runtime from the sandbox service,
@@ -174,7 +175,7 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     await db.session.updateMany({ where: { id: turn.sessionId, status: 'PROVISIONING' }, data: { status: 'RUNNING' } });
     recorder.record({ type: 'session.status', payload: { status: 'RUNNING' } });
 
-    outcome = { status: 'FAILED', error: 'The harness runtime ended the turn without a result.' };
+    outcome = { status: 'FAILED', code: 'HARNESS_ERROR', error: 'The harness runtime ended the turn without a result.' };
     const live = runtime;
     // A silent runtime may just be busy (a long command): only one that also ignores a
     // health check is frozen.
@@ -207,24 +208,26 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       if (room) await room;
     }
   } catch (error) {
-    if (deps.shutdown.aborted && !cancelRequested) outcome = { status: 'FAILED', error: SHUTDOWN_ERROR };
+    if (deps.shutdown.aborted && !cancelRequested) outcome = { status: 'FAILED', code: 'WORKER_SHUTDOWN', error: SHUTDOWN_ERROR };
     else if (error instanceof CancelledBeforeStart || (cancelRequested && abort.signal.aborted)) outcome = { status: 'CANCELLED' };
     else if (frozen) {
       outcome = {
         status: 'FAILED',
+        code: 'SANDBOX_UNRESPONSIVE',
         error: `The agent's sandbox stopped responding (no events for ${Math.round(deps.streamIdleTimeoutMs / 1000)} s and no answer to a health check; PADDOCK_STREAM_IDLE_TIMEOUT_SECONDS). It was stopped and a new one will start with your next message; send the message again.`,
       };
       await retireSandbox('frozen: stopped responding');
     } else if (error instanceof RuntimeError && (error.code === 'unreachable' || error.code === 'stream_interrupted')) {
       outcome = {
         status: 'FAILED',
+        code: 'SANDBOX_LOST',
         error: `Lost the connection to the agent's sandbox during this turn (it may have crashed or been stopped): ${error.message}. A new sandbox will start with your next message; send the message again.`,
       };
       await retireSandbox('crashed: lost connection during a turn');
-    } else if (error instanceof SandboxError) outcome = { status: 'FAILED', error: error.message };
+    } else if (error instanceof SandboxError) outcome = { status: 'FAILED', code: 'SANDBOX_UNAVAILABLE', error: error.message };
     else {
       turnLog.error({ err: error }, 'turn failed');
-      outcome = { status: 'FAILED', error: `The turn stopped unexpectedly: ${(error as Error).message}` };
+      outcome = { status: 'FAILED', code: 'INTERNAL', error: `The turn stopped unexpectedly: ${(error as Error).message}` };
     }
   } finally {
     flushStreams();
@@ -232,7 +235,7 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     deps.shutdown.removeEventListener('abort', onShutdown);
   }
   // A runtime that honoured the shutdown reports the turn cancelled; it was not the user's doing.
-  if (deps.shutdown.aborted && !cancelRequested && outcome.status === 'CANCELLED') outcome = { status: 'FAILED', error: SHUTDOWN_ERROR };
+  if (deps.shutdown.aborted && !cancelRequested && outcome.status === 'CANCELLED') outcome = { status: 'FAILED', code: 'WORKER_SHUTDOWN', error: SHUTDOWN_ERROR };
   if (outcome.error) outcome.error = redactor.text(outcome.error);
   try {
     // The heartbeat goes on while the end is stored, so recovery leaves the turn alone.
@@ -293,7 +296,7 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       case 'turn.completed':
         return { status: 'COMPLETED', usage: event.usage };
       case 'turn.failed':
-        return { status: 'FAILED', error: event.error, ...(event.usage ? { usage: event.usage } : {}) };
+        return { status: 'FAILED', code: 'HARNESS_ERROR', error: event.error, ...(event.usage ? { usage: event.usage } : {}) };
       case 'turn.cancelled':
         return { status: 'CANCELLED', ...(event.usage ? { usage: event.usage } : {}) };
     }
@@ -325,14 +328,13 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
         ...(result.error ? { error: result.error } : {}),
       });
     }
-    const type = { COMPLETED: 'turn.completed', FAILED: 'turn.failed', CANCELLED: 'turn.cancelled' }[result.status];
     await recorder.persist();
     // The turn's end and the session's new status commit together and are published
     // after: a client that sees them can send the next message at once.
     const sessionStatus = result.status === 'FAILED' && !last ? 'FAILED' : 'IDLE';
     blockedAfterTurn = [];
     const closing = [
-      recorder.next({ type, messageId: last?.id ?? null, payload: { turnId, usage, ...(result.error ? { error: result.error } : {}) } }),
+      recorder.next(turnEnd(turnId, result, usage, last?.id ?? null)),
       recorder.next({ type: 'session.status', payload: { status: sessionStatus } }),
     ];
     // Retried until the database takes it. A retry first checks whether an earlier
@@ -342,7 +344,7 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       if (attempt++ > 0) {
         const row = await db.turn.findUnique({ where: { id: turnId }, select: { status: true } });
         if (row?.status !== 'RUNNING') {
-          return (await db.sessionEvent.count({ where: { sessionId: turn.sessionId, seq: closing[0]!.seq, type } })) > 0;
+          return (await db.sessionEvent.count({ where: { sessionId: turn.sessionId, seq: closing[0]!.seq, type: closing[0]!.type } })) > 0;
         }
       }
       await db.$transaction([
@@ -383,6 +385,18 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
 }
 
 class CancelledBeforeStart extends Error {}
+
+/** The event that closes a turn, by its outcome. */
+function turnEnd(turnId: string, result: Outcome, usage: { inputTokens: number; outputTokens: number }, messageId: string | null): SessionEventInput {
+  switch (result.status) {
+    case 'COMPLETED':
+      return { type: 'turn.completed', messageId, payload: { turnId, usage } };
+    case 'CANCELLED':
+      return { type: 'turn.cancelled', messageId, payload: { turnId, usage } };
+    case 'FAILED':
+      return { type: 'turn.failed', messageId, payload: { turnId, usage, error: result.error ?? 'The turn failed.', code: result.code ?? 'INTERNAL' } };
+  }
+}
 
 /**
  * Takes ownership of a QUEUED turn under the session row lock and returns the seq to

@@ -13,8 +13,8 @@ import {
   EarlierMessagesQuery,
   EndSessionMutation,
   SendMessageMutation,
-  SessionEventsPageQuery,
   SessionViewQuery as SessionViewDocument,
+  TurnStartsQuery,
 } from './documents.ts';
 import { findResumeSeq } from './resume.ts';
 import { Composer } from './Composer.tsx';
@@ -48,7 +48,7 @@ export default function SessionPage({ sessionId }: { sessionId: string }) {
     let cancelled = false;
     setLoad({ status: 'loading' });
     const fetchEvents = async (after: number, first: number) => {
-      const result = await client.query(SessionEventsPageQuery, { id: sessionId, after, first }, { requestPolicy: 'network-only' }).toPromise();
+      const result = await client.query(TurnStartsQuery, { id: sessionId, after, first }, { requestPolicy: 'network-only' }).toPromise();
       if (result.error) throw result.error;
       return result.data?.session?.events ?? [];
     };
