@@ -180,7 +180,9 @@ describe('automatic disabling', () => {
       onDisabled: async (event) => void disabled.push(event),
     });
     const viewer: Viewer = { keyId: 'test', keyName: 'test', teamId, role: 'MEMBER' };
-    const { webhook, secret } = await service.create(viewer, { url: r.url, events: ['turn.completed'] });
+    // For an agent nothing else in this file runs, so only the deliveries below reach it.
+    const quiet = (await client.ok<{ createAgent: { id: string } }>(`mutation { createAgent(input: { name: "quiet", harness: "chat" }) { id } }`)).createAgent.id;
+    const { webhook, secret } = await service.create(viewer, { url: r.url, events: ['turn.completed'], agentId: decodeGlobalId(quiet).id });
     r.secret = secret;
     const deliver = async () => {
       const id = newId();
