@@ -6,6 +6,8 @@ import { QUEUED_RETRY_MS } from './schedules/service.ts';
 
 /** Looks for due schedules at least this often, and exactly at the earliest due time. */
 const SCHEDULER_MAX_SLEEP_MS = 1_000;
+/** How often runs whose worker stopped while starting them are ended. */
+const STALLED_CHECK_MS = 60_000;
 
 /** The queue's tasks for schedules, triggers and webhooks. */
 export function automationTasks(services: Services): TaskList {
@@ -34,10 +36,16 @@ export function startScheduler(services: Services, log: Logger): { close(): Prom
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
   let running: Promise<void> = Promise.resolve();
+  let lastStalledCheck = 0;
   const tick = async () => {
     let delay = SCHEDULER_MAX_SLEEP_MS;
     try {
       await services.schedules.fireDue();
+      if (Date.now() - lastStalledCheck > STALLED_CHECK_MS) {
+        lastStalledCheck = Date.now();
+        const failed = await services.schedules.failStalled();
+        if (failed > 0) log.warn({ runs: failed }, 'schedule runs whose worker stopped while starting them were ended FAILED');
+      }
       const next = await services.schedules.nextDueAt();
       if (next) delay = Math.max(0, Math.min(SCHEDULER_MAX_SLEEP_MS, next.getTime() - Date.now()));
     } catch (error) {

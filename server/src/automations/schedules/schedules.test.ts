@@ -194,6 +194,23 @@ describe('missed runs across a restart', () => {
   });
 });
 
+describe('a worker that stops while starting a run', () => {
+  it('leaves a PENDING run that is later ended FAILED, never started twice', async () => {
+    const clock = new TestClock('2026-07-02T12:00:00Z');
+    const service = serviceOn(clock);
+    const schedule = await createSchedule(service, { cron: '*/5 * * * *' });
+    const run = await t.platform.services.db.scheduleRun.create({
+      data: { id: '0190b6a0-0000-7000-8000-0000000000aa', scheduleId: schedule.id, runNumber: 1, scheduledAt: new Date('2026-07-02T12:05:00Z'), outcome: 'PENDING', createdAt: new Date(Date.now() - 10 * 60_000) },
+    });
+    // Another worker finds the same due time: the run row it would insert already exists.
+    await t.platform.services.db.schedule.update({ where: { id: schedule.id }, data: { nextRunAt: run.scheduledAt } });
+    clock.set('2026-07-02T12:05:01Z');
+    expect(await service.fireDue()).toEqual([]);
+    expect(await service.failStalled()).toBe(1);
+    expect(await t.platform.services.db.scheduleRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ outcome: 'FAILED', error: expect.stringMatching(/worker stopped/) });
+  });
+});
+
 describe('several workers', () => {
   it('fires each due time exactly once when workers with their own connections race for it', async () => {
     const clock = new TestClock('2026-08-01T00:00:00Z');

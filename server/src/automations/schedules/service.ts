@@ -24,6 +24,8 @@ export type ScheduleUpdate = { [K in keyof Omit<ScheduleInput, 'agentId'>]?: Sch
 
 /** MISSED runs recorded for one catch-up at most; older due times are only counted in the log. */
 export const MAX_MISSED_RECORDED = 100;
+/** A run still PENDING after this long lost its worker while starting. */
+const STALLED_PENDING_MS = 5 * 60_000;
 /** Due schedules one worker starts at once. */
 const FIRE_CONCURRENCY = 8;
 /** How soon a QUEUED run looks again whether its session is free. */
@@ -152,6 +154,16 @@ export class ScheduleService {
   async delete(viewer: Viewer, id: string): Promise<void> {
     const existing = await this.get(viewer, id);
     await this.#db.schedule.delete({ where: { id: existing.id } });
+  }
+
+  /**
+   * Runs a worker claimed but never got to start (it stopped in between) are ended FAILED,
+   * so they do not look as if they were still starting. Returns how many.
+   */
+  async failStalled(olderThanMs = STALLED_PENDING_MS): Promise<number> {
+    return this.#db.$executeRaw`
+      UPDATE "ScheduleRun" SET outcome = 'FAILED', error = 'The worker stopped while starting this run.'
+      WHERE outcome = 'PENDING' AND "createdAt" < now() - make_interval(secs => ${olderThanMs / 1000}::float8)`;
   }
 
   /** The earliest due time of any enabled schedule, for the worker's timer. */
