@@ -1,7 +1,8 @@
 import type { TaskList } from 'graphile-worker';
 import type { Logger } from '../log/index.ts';
 import type { Services } from '../services.ts';
-import { AUTOMATION_JOBS, enqueueRunRetry, type DeliverPayload, type FanoutPayload, type RunRetryPayload } from './jobs.ts';
+import { JOBS } from '../jobs/queue.ts';
+import { enqueueRunRetry, type DeliverPayload, type FanoutPayload, type RunRetryPayload } from './jobs.ts';
 import { QUEUED_RETRY_MS } from './schedules/service.ts';
 
 /** Looks for due schedules at least this often, and exactly at the earliest due time. */
@@ -12,13 +13,13 @@ const STALLED_CHECK_MS = 60_000;
 /** The queue's tasks for schedules, triggers and webhooks. */
 export function automationTasks(services: Services): TaskList {
   return {
-    [AUTOMATION_JOBS.webhookFanout]: async (payload) => {
+    [JOBS.webhookFanout]: async (payload) => {
       await services.webhooks.fanout(payload as FanoutPayload);
     },
-    [AUTOMATION_JOBS.webhookDeliver]: async (payload) => {
+    [JOBS.webhookDeliver]: async (payload) => {
       await services.webhooks.deliver((payload as DeliverPayload).deliveryId);
     },
-    [AUTOMATION_JOBS.runRetry]: async (payload) => {
+    [JOBS.automationRunRetry]: async (payload) => {
       const { kind, runId } = payload as RunRetryPayload;
       const settled = kind === 'schedule' ? await services.schedules.retryQueued(runId) : await services.triggers.retryQueued(runId);
       if (!settled) await enqueueRunRetry(services.db, kind, runId, QUEUED_RETRY_MS);

@@ -29,6 +29,20 @@ export const SessionFilter = builder.inputType('SessionFilter', {
   }),
 });
 
+// Declared here rather than with Agent, so the agents schema never imports the sessions schema.
+builder.objectField(Agent, 'sessions', (t) =>
+  t.connection(
+    {
+      type: Session,
+      description: 'Newest first.',
+      args: { filter: t.arg({ type: SessionFilter }) },
+      complexity: (args) => ({ field: 1, multiplier: args.first ?? args.last ?? 20 }),
+      resolve: (agent, args, ctx) => keysetConnection(args, (w) => ctx.services.sessions.list(viewerOf(ctx), { ...args.filter, agentId: agent.id }, w)),
+    },
+    SessionConnection,
+  ),
+);
+
 const SandboxStatus = builder.objectRef<SandboxRow>('SandboxStatus').implement({
   description: "The session's sandbox as Paddock last saw it. Endpoints and credentials are never exposed.",
   fields: (t) => ({

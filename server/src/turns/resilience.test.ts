@@ -88,6 +88,7 @@ describe('resilience', () => {
         PADDOCK_LOG_LEVEL: 'warn',
         // This test is about the worker, not the sandbox: plain-process sandboxes start fastest.
         PADDOCK_SANDBOX_ISOLATION: 'none',
+        PADDOCK_LOCAL_WARM_POOL: '0',
       },
       stdio: 'ignore',
     });

@@ -1,15 +1,17 @@
 import type { SessionEventInput, StoredToolCall, TurnFailureCode } from '@paddock/events';
 import { RuntimeError, type RuntimeClient, type RuntimeEvent } from '@paddock/harness-runtime/client';
-import type { Db, MessageStatus, Prisma, TurnStatus } from '../db/index.ts';
+import type { Db, MessageStatus, Prisma, SessionStatus, TurnStatus } from '../db/index.ts';
 import { persistently } from '../db/retry.ts';
 import { appendBlocked, EGRESS_BLOCKED, type BlockedPayload } from '../egress/blocked.ts';
 import { Redactor, type StreamRedactor } from '../egress/redact.ts';
 import type { EventBus } from '../events/bus.ts';
+import { withEvents } from '../events/log.ts';
 import type { EventWriter } from '../events/writer.ts';
 import { newId } from '../ids/index.ts';
 import type { Logger } from '../log/index.ts';
 import { SandboxError } from '../sandbox/driver.ts';
 import type { SandboxService } from '../sandbox/service.ts';
+import { lockSession, moveSession, moveTurn, sessionStatusEvent } from '../sessions/lifecycle.ts';
 import { SEQ_BLOCK, TurnRecorder, type DeltaType } from './recorder.ts';
 
 export type TurnDeps = {
@@ -162,18 +164,34 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     streams = [];
   };
 
+  /**
+   * Moves the session while this worker still owns the turn (recovery may have ended it
+   * while the worker was cut off) and records the status event in the turn's log.
+   */
+  const moveOwnSession = async (to: SessionStatus, message?: string) => {
+    const event = await durably(() =>
+      db.$transaction(async (tx) => {
+        const from = await lockSession(tx, turn.sessionId);
+        const own = await tx.turn.findUnique({ where: { id: turnId }, select: { status: true } });
+        if (from === null || own?.status !== 'RUNNING') return null;
+        return moveSession(tx, turn.sessionId, from, to, message === undefined ? {} : { message });
+      }),
+    );
+    if (event) recorder.record(event);
+  };
+
   let outcome: Outcome;
   try {
     recorder.record({ type: 'turn.started', payload: { turnId } });
     redactor = await deps.sandboxes.redactorFor(turn.sessionId);
     if (cancelRequested) throw new CancelledBeforeStart();
-    runtime = await deps.sandboxes.acquire(turn.sessionId, turn.userMessageId, (message) => {
-      recorder.record({ type: 'session.status', payload: { status: 'PROVISIONING', message } });
-      void db.session.update({ where: { id: turn.sessionId }, data: { status: 'PROVISIONING' } }).catch(() => undefined);
+    let provisioned = false;
+    runtime = await deps.sandboxes.acquire(turn.sessionId, turn.userMessageId, async (message) => {
+      provisioned = true;
+      await moveOwnSession('PROVISIONING', message);
     });
     if (cancelRequested) throw new CancelledBeforeStart();
-    await db.session.updateMany({ where: { id: turn.sessionId, status: 'PROVISIONING' }, data: { status: 'RUNNING' } });
-    recorder.record({ type: 'session.status', payload: { status: 'RUNNING' } });
+    if (provisioned) await moveOwnSession('RUNNING');
 
     outcome = { status: 'FAILED', code: 'HARNESS_ERROR', error: 'The harness runtime ended the turn without a result.' };
     const live = runtime;
@@ -331,11 +349,11 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     await recorder.persist();
     // The turn's end and the session's new status commit together and are published
     // after: a client that sees them can send the next message at once.
-    const sessionStatus = result.status === 'FAILED' && !last ? 'FAILED' : 'IDLE';
+    const sessionStatus: SessionStatus = result.status === 'FAILED' && !last ? 'FAILED' : 'IDLE';
     blockedAfterTurn = [];
     const closing = [
       recorder.next(turnEnd(turnId, result, usage, last?.id ?? null)),
-      recorder.next({ type: 'session.status', payload: { status: sessionStatus } }),
+      recorder.next(sessionStatusEvent(sessionStatus)),
     ];
     // Retried until the database takes it. A retry first checks whether an earlier
     // attempt did commit (its answer lost with the connection), or recovery ended the turn.
@@ -344,42 +362,38 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       if (attempt++ > 0) {
         const row = await db.turn.findUnique({ where: { id: turnId }, select: { status: true } });
         if (row?.status !== 'RUNNING') {
-          return (await db.sessionEvent.count({ where: { sessionId: turn.sessionId, seq: closing[0]!.seq, type: closing[0]!.type } })) > 0;
+          const stored = (await db.sessionEvent.count({ where: { sessionId: turn.sessionId, seq: closing[0]!.seq, type: closing[0]!.type } })) > 0;
+          // Committed, but its acknowledgement (and so the publishing) was lost.
+          if (stored) deps.bus.publish(closing);
+          return stored;
         }
       }
-      await db.$transaction([
-        db.turn.update({ where: { id: turnId }, data: { status: result.status, endedAt: new Date(), error: result.error ?? null, assistantMessageId: last?.id ?? null } }),
-        db.session.update({
+      return withEvents(db, deps.bus, async ({ tx, insert }) => {
+        const from = await lockSession(tx, turn.sessionId);
+        // Recovery ended the turn while this worker was cut off: its end is already in the log.
+        if (!(await moveTurn(tx, turnId, 'RUNNING', result.status, { endedAt: new Date(), error: result.error ?? null, assistantMessageId: last?.id ?? null }))) return false;
+        if (from === null) throw new Error(`session ${turn.sessionId} of turn ${turnId} is missing`);
+        await moveSession(tx, turn.sessionId, from, sessionStatus);
+        await tx.session.update({
           where: { id: turn.sessionId },
           data: {
-            status: sessionStatus,
             lastSeq: recorder.lastSeq,
             lastActiveAt: new Date(),
             inputTokens: { increment: usage.inputTokens },
             outputTokens: { increment: usage.outputTokens },
           },
-        }),
-        db.sessionEvent.createMany({
-          data: closing.map((e) => ({
-            sessionId: e.sessionId,
-            seq: e.seq,
-            type: e.type,
-            messageId: e.messageId,
-            payload: e.payload as Prisma.InputJsonValue,
-            createdAt: new Date(e.createdAt),
-          })),
-        }),
-        db.sandbox.updateMany({ where: { sessionId: turn.sessionId, phase: 'READY' }, data: { lastUsedAt: new Date() } }),
+        });
+        await insert(closing);
+        await tx.sandbox.updateMany({ where: { sessionId: turn.sessionId, phase: 'READY' }, data: { lastUsedAt: new Date() } });
         // No reply to carry the error: it stays on the message the turn answered.
-        ...(result.error && !last ? [db.message.update({ where: { id: turn.userMessageId }, data: { error: result.error } })] : []),
-      ]);
-      return true;
+        if (result.error && !last) await tx.message.update({ where: { id: turn.userMessageId }, data: { error: result.error } });
+        return true;
+      });
     });
     if (!committed) {
       turnLog.warn({ status: result.status }, 'the turn was ended by recovery while its end was being stored');
       return;
     }
-    deps.bus.publish(closing);
     turnLog.info({ status: result.status, usage, seq: recorder.lastSeq }, 'turn finished');
   }
 }
@@ -415,7 +429,7 @@ async function claim(db: Db, turnId: string, workerId: string) {
       tx.session.findUniqueOrThrow({ where: { id: turn.sessionId } }).agent(),
     ]);
     const now = new Date();
-    await tx.turn.update({ where: { id: turnId }, data: { status: 'RUNNING', workerId, startedAt: now, heartbeatAt: now, attempts: { increment: 1 } } });
+    if (!(await moveTurn(tx, turnId, 'QUEUED', 'RUNNING', { workerId, startedAt: now, heartbeatAt: now, attempts: { increment: 1 } }))) return null;
     const lastSeq = Math.max(session.lastSeq, session.maxSeq ?? 0);
     await tx.session.update({ where: { id: turn.sessionId }, data: { lastSeq: lastSeq + SEQ_BLOCK } });
     return { turn, lastSeq, content: message.content, model: agent?.model ?? null };

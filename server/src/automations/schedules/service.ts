@@ -1,7 +1,7 @@
 import type { AutomationSessionMode, Db, Prisma, Schedule, ScheduleOverlap, ScheduleRun } from '../../db/index.ts';
 import type { Viewer } from '../../auth/viewer.ts';
 import { badInput, conflict, notFound } from '../../errors/index.ts';
-import type { PageWindow } from '../../graphql/pagination.ts';
+import type { PageWindow } from '../../db/page-window.ts';
 import { newId } from '../../ids/index.ts';
 import type { Logger } from '../../log/index.ts';
 import { enqueueMissedEvents, enqueueRunRetry } from '../jobs.ts';

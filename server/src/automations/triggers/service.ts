@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AutomationSessionMode, Db, Prisma, Trigger, TriggerKind, TriggerRun } from '../../db/index.ts';
 import type { Viewer } from '../../auth/viewer.ts';
 import { badInput, notFound } from '../../errors/index.ts';
-import type { PageWindow } from '../../graphql/pagination.ts';
+import type { PageWindow } from '../../db/page-window.ts';
 import { newId } from '../../ids/index.ts';
 import type { Logger } from '../../log/index.ts';
 import type { SecretBox } from '../../secrets/index.ts';

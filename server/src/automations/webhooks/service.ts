@@ -8,7 +8,7 @@ import type { Viewer } from '../../auth/viewer.ts';
 import type { PrivateAllowList } from '../../egress/rules.ts';
 import { badInput, notFound } from '../../errors/index.ts';
 import { encodeGlobalId } from '../../graphql/global-id.ts';
-import type { PageWindow } from '../../graphql/pagination.ts';
+import type { PageWindow } from '../../db/page-window.ts';
 import { newId } from '../../ids/index.ts';
 import type { Logger } from '../../log/index.ts';
 import type { SecretBox } from '../../secrets/index.ts';
