@@ -1,6 +1,11 @@
 import { AgentService } from './agents/service.ts';
 import { AuditLog } from './audit/service.ts';
 import { AuthService } from './auth/service.ts';
+import { RunStarter } from './automations/runs.ts';
+import { systemClock } from './automations/schedules/cron.ts';
+import { ScheduleService } from './automations/schedules/service.ts';
+import { TriggerService } from './automations/triggers/service.ts';
+import { WebhookService } from './automations/webhooks/service.ts';
 import type { Config } from './config/index.ts';
 import { PriceBook } from './cost/prices.ts';
 import { encodeGlobalId } from './graphql/global-id.ts';
@@ -30,19 +35,35 @@ export type Services = {
   prices: PriceBook;
   usage: UsageService;
   turns: TurnService;
+  schedules: ScheduleService;
+  triggers: TriggerService;
+  webhooks: WebhookService;
 };
 
 export function createServices(deps: { config: Config; db: Db; log: Logger; secrets: SecretBox; harnesses: HarnessCatalog; bus: EventBus }): Services {
   const auth = new AuthService(deps.db, deps.bus);
+  const sessions = new SessionService(deps.db, deps.bus, deps.config.limits);
+  const starter = new RunStarter(deps.db, sessions);
+  const { automations } = deps.config;
   return {
     ...deps,
     auth,
     teams: new TeamService(deps.db, auth),
     agents: new AgentService(deps.db, deps.harnesses, deps.secrets, deps.config.egress.privateAllow),
-    sessions: new SessionService(deps.db, deps.bus, deps.config.limits),
+    sessions,
     audit: new AuditLog(deps.db, deps.log, encodeGlobalId),
     prices: new PriceBook(deps.config.modelPrices),
     usage: new UsageService(deps.db),
     turns: new TurnService(deps.db),
+    schedules: new ScheduleService({ db: deps.db, starter, log: deps.log, missedAfterMs: automations.missedAfterMs, now: systemClock }),
+    triggers: new TriggerService({ db: deps.db, starter, secrets: deps.secrets, log: deps.log }),
+    webhooks: new WebhookService({
+      db: deps.db,
+      secrets: deps.secrets,
+      log: deps.log,
+      privateAllow: deps.config.egress.privateAllow,
+      timeoutMs: automations.webhookTimeoutMs,
+      retryDelaysMs: automations.webhookRetryDelaysMs,
+    }),
   };
 }

@@ -83,6 +83,19 @@ const envSchema = z.object({
   PADDOCK_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   PADDOCK_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   PADDOCK_AUDIT_RETENTION_DAYS: z.coerce.number().min(0).default(0),
+  PADDOCK_PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/\s]+(\/[^\s]*)?$/, 'must be the URL people and other systems reach Paddock at, like https://paddock.example.com')
+    .transform((value) => value.replace(/\/+$/, ''))
+    .optional(),
+  PADDOCK_SCHEDULE_MISSED_AFTER_SECONDS: z.coerce.number().min(1).default(60),
+  PADDOCK_TRIGGER_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(25 * 1024 * 1024).default(1_048_576),
+  PADDOCK_WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(300).default(15),
+  PADDOCK_WEBHOOK_RETRY_SECONDS: z
+    .string()
+    .default('5,30,120,600,1800,3600,7200,14400,28800,28800')
+    .transform((value) => value.split(',').map((s) => Number(s.trim())))
+    .pipe(z.array(z.number().positive().max(86_400)).min(0).max(50)),
   PADDOCK_K8S_SERVICE_ACCOUNT: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a ServiceAccount name').default('paddock'),
   // OpenTelemetry's standard variables (https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/).
   OTEL_SDK_DISABLED: booleanFlag.default(false),
@@ -167,6 +180,18 @@ export type Config = {
   audit: {
     /** Entries older than this many days are deleted by housekeeping; 0 keeps them forever. */
     retentionDays: number;
+  };
+  /** Where people and other systems reach this installation; trigger URLs start with it. Unset: the request's own origin. */
+  publicUrl: string | undefined;
+  automations: {
+    /** A due time handled later than this (no worker was running) is recorded MISSED instead of run. */
+    missedAfterMs: number;
+    /** Largest request body a trigger accepts (HTTP 413 above it). */
+    triggerMaxBodyBytes: number;
+    /** One webhook delivery attempt may take this long. */
+    webhookTimeoutMs: number;
+    /** Waits before each retry of a failed webhook delivery; their sum bounds how long one is retried. */
+    webhookRetryDelaysMs: number[];
   };
   egress: {
     /** Private ranges the operator lets sandboxes reach (`PADDOCK_EGRESS_PRIVATE_ALLOW`). */
@@ -352,6 +377,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     modelPrices,
     metrics: { token: e.PADDOCK_METRICS_TOKEN, workerPort: e.PADDOCK_METRICS_PORT },
     audit: { retentionDays: e.PADDOCK_AUDIT_RETENTION_DAYS },
+    publicUrl: e.PADDOCK_PUBLIC_URL,
+    automations: {
+      missedAfterMs: e.PADDOCK_SCHEDULE_MISSED_AFTER_SECONDS * 1000,
+      triggerMaxBodyBytes: e.PADDOCK_TRIGGER_MAX_BODY_BYTES,
+      webhookTimeoutMs: e.PADDOCK_WEBHOOK_TIMEOUT_SECONDS * 1000,
+      webhookRetryDelaysMs: e.PADDOCK_WEBHOOK_RETRY_SECONDS.map((s) => s * 1000),
+    },
     egress: {
       privateAllow,
       socketPath: e.PADDOCK_EGRESS_SOCKET ? path.resolve(baseDir(env), e.PADDOCK_EGRESS_SOCKET) : path.join(dataDir, 'egress', 'proxy.sock'),

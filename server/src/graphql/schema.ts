@@ -9,6 +9,7 @@ import '../turns/schema.ts';
 import '../events/schema.ts';
 import '../audit/schema.ts';
 import '../cost/schema.ts';
+import '../automations/schema.ts';
 
 /** Every domain registers its types on the shared builder; this file only assembles them, and puts every mutation on the audit log. */
 export const schema = auditMutations(builder.toSchema({ sortSchema: true }));

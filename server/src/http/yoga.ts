@@ -81,7 +81,7 @@ export function createGraphqlServer(schema: GraphQLSchema, services: Services, t
         const wait = await throttle.keyRequest(viewer.keyId);
         if (wait > 0) throw rateLimited(`This API key is over its request rate (PADDOCK_KEY_REQUESTS_PER_SECOND); retry in ${wait} s.`, wait);
       }
-      return { viewer, keyRejected, client, services, loaders: createLoaders(services, viewer), log };
+      return { viewer, keyRejected, client, services, loaders: createLoaders(services, viewer), log, origin: new URL(initial.request.url).origin };
     },
   });
 }
