@@ -132,7 +132,7 @@ async function main(): Promise<void> {
         await until(async () => received.size > before, `the webhook of turn ${i}`, 120_000);
       }
       const events = await services.db.sessionEvent.findMany({ where: { type: 'turn.completed', sessionId: { in: sessions.map((s) => s.id) } } });
-      const { encodeGlobalId } = await import('../src/graphql/global-id.ts');
+      const { encodeGlobalId } = await import('../src/ids/global-id.ts');
       const latency = events.map((e) => received.get(`${encodeGlobalId('Session', e.sessionId)}:${e.seq}`)! - e.createdAt.getTime());
       console.log(`webhooks: ${TURNS} turns, receiver verified ${received.size} deliveries, ${failures} failed verification`);
       console.log(`  delivery latency (turn.completed stored → receiver has it): ${summary(latency)}`);

@@ -8,7 +8,7 @@ import { TriggerService } from './automations/triggers/service.ts';
 import { WebhookService } from './automations/webhooks/service.ts';
 import type { Config } from './config/index.ts';
 import { PriceBook } from './cost/prices.ts';
-import { encodeGlobalId } from './graphql/global-id.ts';
+import { encodeGlobalId } from './ids/global-id.ts';
 import { UsageService } from './cost/service.ts';
 import type { Db } from './db/index.ts';
 import type { EventBus } from './events/bus.ts';

@@ -3,7 +3,7 @@ import type { AuditEvent as AuditEventRow, AuditOutcome as AuditOutcomeValue } f
 import { badInput } from '../errors/index.ts';
 import { builder } from '../graphql/builder.ts';
 import { viewerOf } from '../graphql/context.ts';
-import { decodeGlobalId, encodeGlobalId } from '../graphql/global-id.ts';
+import { decodeGlobalId, encodeGlobalId } from '../ids/global-id.ts';
 import { keysetConnection } from '../graphql/pagination.ts';
 import { ApiKeyRole } from '../teams/schema.ts';
 import type { Context } from '../graphql/context.ts';

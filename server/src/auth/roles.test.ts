@@ -10,7 +10,7 @@ import { GraphqlClient } from '../../test/graphql-client.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
 import { Subscriber } from '../../test/subscriber.ts';
 import { ROLES } from './roles.ts';
-import { decodeGlobalId } from '../graphql/global-id.ts';
+import { decodeGlobalId } from '../ids/global-id.ts';
 import { newId } from '../ids/index.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
-import { encodeGlobalId } from '../graphql/global-id.ts';
+import { encodeGlobalId } from '../ids/global-id.ts';
 import type { StepObserver, TurnStep } from '../turns/timeline.ts';
 import { attributes, captureMessageContent, contextFrom, failSpan, GENAI, startSpanWithId, tracer, tracingEnabled, traceHeaders } from './tracing.ts';
 

@@ -1,6 +1,6 @@
 import { startMockLlm } from '@paddock/mock-llm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeGlobalId, decodeGlobalId } from '../graphql/global-id.ts';
+import { encodeGlobalId, decodeGlobalId } from '../ids/global-id.ts';
 import { killSandboxes, WorkerProcess } from '../../test/faults.ts';
 import type { GraphqlClient } from '../../test/graphql-client.ts';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../test/otlp/receiver.ts';

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Viewer } from '../../auth/viewer.ts';
 import { createDb, type Db } from '../../db/index.ts';
-import { decodeGlobalId } from '../../graphql/global-id.ts';
+import { decodeGlobalId } from '../../ids/global-id.ts';
 import { createLogger } from '../../log/index.ts';
 import type { GraphqlClient } from '../../../test/graphql-client.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/platform.ts';

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decodeGlobalId, encodeGlobalId } from '../../graphql/global-id.ts';
+import { decodeGlobalId, encodeGlobalId } from '../../ids/global-id.ts';
 import { sendJson } from '../../http/health.ts';
 import type { Throttle } from '../../http/throttle.ts';
 import type { Logger } from '../../log/index.ts';

@@ -2,7 +2,7 @@ import { Agent } from '../../agents/schema.ts';
 import type { Trigger as TriggerRow, TriggerRun as TriggerRunRow } from '../../db/index.ts';
 import { builder } from '../../graphql/builder.ts';
 import { viewerOf, type Context } from '../../graphql/context.ts';
-import { encodeGlobalId } from '../../graphql/global-id.ts';
+import { encodeGlobalId } from '../../ids/global-id.ts';
 import { keysetConnection } from '../../graphql/pagination.ts';
 import { Session } from '../../sessions/schema.ts';
 import { AutomationRunOutcome, connectionComplexity, SessionMode } from '../schema-common.ts';

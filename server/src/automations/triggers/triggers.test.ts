@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeGlobalId } from '../../graphql/global-id.ts';
+import { decodeGlobalId } from '../../ids/global-id.ts';
 import type { GraphqlClient } from '../../../test/graphql-client.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/platform.ts';
 import { sha256Hex, githubSignatureMatches } from './signatures.ts';

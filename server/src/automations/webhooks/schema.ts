@@ -2,7 +2,7 @@ import { Agent } from '../../agents/schema.ts';
 import type { Webhook as WebhookRow, WebhookAttempt as WebhookAttemptRow, WebhookDelivery as WebhookDeliveryRow } from '../../db/index.ts';
 import { builder } from '../../graphql/builder.ts';
 import { viewerOf } from '../../graphql/context.ts';
-import { encodeGlobalId } from '../../graphql/global-id.ts';
+import { encodeGlobalId } from '../../ids/global-id.ts';
 import { keysetConnection } from '../../graphql/pagination.ts';
 import { connectionComplexity } from '../schema-common.ts';
 import { DISABLE_AFTER_FAILURES, WEBHOOK_EVENTS } from './service.ts';

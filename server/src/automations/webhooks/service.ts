@@ -7,7 +7,7 @@ import type { Db, Prisma, Webhook, WebhookAttempt, WebhookDelivery } from '../..
 import type { Viewer } from '../../auth/viewer.ts';
 import type { PrivateAllowList } from '../../egress/rules.ts';
 import { badInput, notFound } from '../../errors/index.ts';
-import { encodeGlobalId } from '../../graphql/global-id.ts';
+import { encodeGlobalId } from '../../ids/global-id.ts';
 import type { PageWindow } from '../../db/page-window.ts';
 import { newId } from '../../ids/index.ts';
 import type { Logger } from '../../log/index.ts';

@@ -3,7 +3,7 @@ import type { Viewer } from '../../auth/viewer.ts';
 import { loadConfig } from '../../config/index.ts';
 import { PrivateAllowList } from '../../egress/rules.ts';
 import { appendEvents } from '../../events/log.ts';
-import { decodeGlobalId } from '../../graphql/global-id.ts';
+import { decodeGlobalId } from '../../ids/global-id.ts';
 import { newId } from '../../ids/index.ts';
 import { createLogger } from '../../log/index.ts';
 import type { GraphqlClient } from '../../../test/graphql-client.ts';

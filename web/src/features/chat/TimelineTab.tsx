@@ -30,6 +30,7 @@ export function TimelineTab({ sessionId, running }: { sessionId: string; running
 
   // Read again whenever a turn starts or ends, and on a timer while one runs.
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- load sets state only once its query has answered
     void load();
     if (!running) return;
     const timer = setInterval(() => void load(), LIVE_REFRESH_MS);
