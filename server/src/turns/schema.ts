@@ -72,7 +72,15 @@ builder.node(Turn, {
     timeToFirstTokenMs: t.int({ nullable: true, description: 'From queued to the first token.', resolve: (turn) => msBetween(turn.createdAt, turn.firstTokenAt) }),
     durationMs: t.int({ nullable: true, description: 'From queued to ended; null while the turn runs.', resolve: (turn) => msBetween(turn.createdAt, turn.endedAt) }),
     steps: t.field({ type: [TurnStep], description: 'Model requests and tool calls, in the order they started.', resolve: (turn) => stepsOf(turn) }),
-    usage: t.field({ type: Usage, resolve: (turn) => ({ inputTokens: turn.inputTokens ?? 0, outputTokens: turn.outputTokens ?? 0 }) }),
+    usage: t.field({
+      type: Usage,
+      resolve: (turn) => {
+        const tokens = (turn.inputTokens ?? 0) + (turn.outputTokens ?? 0);
+        // Priced when the turn ended: no cost on an ended turn means its model has no known price.
+        const unpriced = turn.endedAt !== null && turn.costUsd === null ? tokens : 0;
+        return { inputTokens: turn.inputTokens ?? 0, outputTokens: turn.outputTokens ?? 0, costUsd: turn.costUsd, unpricedTokens: unpriced };
+      },
+    }),
     error: t.exposeString('error', { nullable: true }),
     userMessage: t.field({
       type: Message,
