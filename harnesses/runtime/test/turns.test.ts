@@ -1,17 +1,7 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RuntimeError } from '../src/client.ts';
-import { collect, ofType, raw, startHarness, type Harness } from './harness.ts';
+import { closedPort, collect, ofType, raw, startHarness, type Harness } from './harness.ts';
 import { pidsMatching } from './procs.ts';
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address ? address.port : 0;
-}
 
 let h: Harness;
 let n = 0;
