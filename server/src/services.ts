@@ -45,13 +45,14 @@ export function createServices(deps: { config: Config; db: Db; log: Logger; secr
   const sessions = new SessionService(deps.db, deps.bus, deps.config.limits);
   const starter = new RunStarter(deps.db, sessions);
   const { automations } = deps.config;
+  const audit = new AuditLog(deps.db, deps.log, encodeGlobalId);
   return {
     ...deps,
     auth,
     teams: new TeamService(deps.db, auth),
     agents: new AgentService(deps.db, deps.harnesses, deps.secrets, deps.config.egress.privateAllow),
     sessions,
-    audit: new AuditLog(deps.db, deps.log, encodeGlobalId),
+    audit,
     prices: new PriceBook(deps.config.modelPrices),
     usage: new UsageService(deps.db),
     turns: new TurnService(deps.db),
@@ -64,6 +65,7 @@ export function createServices(deps: { config: Config; db: Db; log: Logger; secr
       privateAllow: deps.config.egress.privateAllow,
       timeoutMs: automations.webhookTimeoutMs,
       retryDelaysMs: automations.webhookRetryDelaysMs,
+      onDisabled: (event) => audit.webhookDisabled(event.webhook, event.reason),
     }),
   };
 }

@@ -3,7 +3,7 @@ import type { Viewer } from '../../auth/viewer.ts';
 import { loadConfig } from '../../config/index.ts';
 import { PrivateAllowList } from '../../egress/rules.ts';
 import { appendEvents } from '../../events/log.ts';
-import { decodeGlobalId } from '../../ids/global-id.ts';
+import { decodeGlobalId, encodeGlobalId } from '../../ids/global-id.ts';
 import { newId } from '../../ids/index.ts';
 import { createLogger } from '../../log/index.ts';
 import type { GraphqlClient } from '../../../test/graphql-client.ts';
@@ -177,7 +177,10 @@ describe('automatic disabling', () => {
       privateAllow: PrivateAllowList.parse('127.0.0.1'),
       timeoutMs: 5_000,
       retryDelaysMs: [],
-      onDisabled: async (event) => void disabled.push(event),
+      onDisabled: async (event) => {
+        disabled.push(event);
+        await t.platform.services.audit.webhookDisabled(event.webhook, event.reason);
+      },
     });
     const viewer: Viewer = { keyId: 'test', keyName: 'test', teamId, role: 'MEMBER' };
     // For an agent nothing else in this file runs, so only the deliveries below reach it.
@@ -196,6 +199,8 @@ describe('automatic disabling', () => {
     expect(row).toMatchObject({ enabled: false, consecutiveFailures: DISABLE_AFTER_FAILURES });
     expect(row.disabledReason).toMatch(/50 consecutive failed delivery attempts/);
     expect(disabled.map((d) => d.webhook.id)).toEqual([webhook.id]);
+    const entries = await t.platform.services.db.auditEvent.findMany({ where: { action: 'webhook.disable', targetId: encodeGlobalId('Webhook', webhook.id) } });
+    expect(entries).toMatchObject([{ outcome: 'SUCCESS', actorKeyId: null, teamId, detail: { reason: row.disabledReason } }]);
     // Nothing more is sent; enabling it again starts the count afresh.
     expect(await deliver()).toMatchObject({ status: 'FAILED', lastError: 'The webhook is disabled.' });
     expect(r.received).toHaveLength(DISABLE_AFTER_FAILURES);
