@@ -1,17 +1,7 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RuntimeError } from '../src/client.ts';
-import { collect, ofType, raw, startHarness, type Harness } from './harness.ts';
+import { closedPort, collect, ofType, raw, startHarness, type Harness } from './harness.ts';
 import { pidsMatching } from './procs.ts';
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address ? address.port : 0;
-}
 
 let h: Harness;
 let n = 0;
@@ -105,9 +95,13 @@ describe('tool calls', () => {
     const events = await collect(h.client.startTurn({ turnId: turnId(), content: '/tool echo hi' }));
     expect(events.map((e) => e.type)).toEqual([
       'turn.started',
+      'model.request',
+      'model.response',
       'tool.call',
       'tool.result',
+      'model.request',
       ...Array<string>(ofType(events, 'message.delta').length).fill('message.delta'),
+      'model.response',
       'message.completed',
       'turn.completed',
     ]);
@@ -255,12 +249,34 @@ describe('concurrency and cancellation', () => {
   });
 });
 
+describe('trace context', () => {
+  it("continues the platform's trace in every model request, one span id per request", async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const before = h.mock.traceparents().length;
+    const events = await collect(h.client.startTurn({ turnId: turnId(), content: '/tool echo hi' }, { traceparent: `00-${traceId}-00f067aa0ba902b7-01` }));
+    const requests = ofType(events, 'model.request');
+    expect(requests).toHaveLength(2);
+    const received = h.mock.traceparents().slice(before);
+    expect(received).toEqual(requests.map((r) => `00-${traceId}-${r.spanId}-01`));
+    expect(new Set(requests.map((r) => r.spanId)).size).toBe(2);
+    expect(ofType(events, 'model.response')[0]).toMatchObject({ responseModel: expect.any(String), finishReason: 'tool_calls', usage: { inputTokens: expect.any(Number) } });
+  });
+
+  it('sends no trace context when the turn is not traced, or its traceparent is malformed', async () => {
+    const before = h.mock.traceparents().length;
+    const plain = await collect(h.client.startTurn({ turnId: turnId(), content: 'hi' }));
+    const malformed = await collect(h.client.startTurn({ turnId: turnId(), content: 'hi' }, { traceparent: '00-zz-bad-01' }));
+    expect(h.mock.traceparents().length).toBe(before);
+    expect([...ofType(plain, 'model.request'), ...ofType(malformed, 'model.request')].every((r) => r.spanId === undefined)).toBe(true);
+  });
+});
+
 describe('gateway failures', () => {
   it('fails with an actionable message when the gateway is unreachable', async () => {
     const port = await closedPort();
     await h.client.attach(h.attachRequest({ gateway: { baseUrl: `http://127.0.0.1:${port}/v1`, apiKey: '' }, limits: { modelMaxRetries: 0 } }));
     const events = await collect(h.client.startTurn({ turnId: turnId(), content: 'hi' }));
-    expect(events.map((e) => e.type)).toEqual(['turn.started', 'turn.failed']);
+    expect(events.map((e) => e.type)).toEqual(['turn.started', 'model.request', 'turn.failed']);
     expect(events.at(-1)).toMatchObject({
       error: expect.stringContaining(`Could not reach the model gateway at http://127.0.0.1:${port}/v1/chat/completions: ECONNREFUSED`),
     });

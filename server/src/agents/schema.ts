@@ -1,6 +1,6 @@
 import { builder } from '../graphql/builder.ts';
 import { viewerOf } from '../graphql/context.ts';
-import { encodeGlobalId } from '../graphql/global-id.ts';
+import { encodeGlobalId } from '../ids/global-id.ts';
 import { keysetConnection } from '../graphql/pagination.ts';
 import { Usage } from '../graphql/usage.ts';
 import { Harness } from '../harnesses/schema.ts';

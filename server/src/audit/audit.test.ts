@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../graphql/schema.ts';
 import { GraphqlClient } from '../../test/graphql-client.ts';
+import { pauseOnApproval } from '../../test/approvals.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
+import { decodeGlobalId, encodeGlobalId } from '../ids/global-id.ts';
 import { mutationAction } from './schema.ts';
 
 type Entry = { id: string; action: string; actorKeyId: string | null; actorRole: string | null; teamId: string | null; clientAddress: string | null; userAgent: string | null; targetId: string | null; outcome: string; detail: unknown };
@@ -15,7 +17,8 @@ let member: GraphqlClient;
 let teamId: string;
 
 beforeAll(async () => {
-  t = await startTestPlatform({ PADDOCK_KEY_REQUESTS_PER_SECOND: '100000' });
+  // Webhooks to loopback are saved (never delivered: no worker runs here).
+  t = await startTestPlatform({ PADDOCK_KEY_REQUESTS_PER_SECOND: '100000', PADDOCK_EGRESS_PRIVATE_ALLOW: '127.0.0.1' });
   const team = await t.newTeam('audited');
   member = team.client;
   teamId = team.teamId;
@@ -30,7 +33,28 @@ async function entries(client: GraphqlClient, filter: Record<string, unknown> = 
 
 const unique = (p: string) => `${p}-${Math.random().toString(36).slice(2, 9)}`;
 const agent = async () => (await member.ok<{ createAgent: { id: string } }>(`mutation($n: String!) { createAgent(input: { name: $n, harness: "chat" }) { id } }`, { n: unique('a') })).createAgent.id;
+const schedule = async () =>
+  (
+    await member.ok<{ createSchedule: { id: string } }>(`mutation($a: ID!, $n: String!) { createSchedule(input: { agentId: $a, name: $n, cron: "0 9 * * *", timezone: "UTC", prompt: "report" }) { id } }`, {
+      a: await agent(),
+      n: unique('s'),
+    })
+  ).createSchedule.id;
+const trigger = async () =>
+  (
+    await member.ok<{ createTrigger: { trigger: { id: string } } }>(`mutation($a: ID!, $n: String!) { createTrigger(input: { agentId: $a, name: $n, kind: HTTP, prompt: "triage" }) { trigger { id } } }`, {
+      a: await agent(),
+      n: unique('tr'),
+    })
+  ).createTrigger.trigger.id;
+const webhook = async () =>
+  (await member.ok<{ createWebhook: { webhook: { id: string } } }>(`mutation { createWebhook(input: { url: "http://127.0.0.1:9/hook", events: ["turn.completed"] }) { webhook { id } } }`)).createWebhook.webhook.id;
 const session = async () => (await member.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: await agent() })).createSession.id;
+const awaitingApproval = async () => {
+  const s = await session();
+  await pauseOnApproval(t.platform.services, decodeGlobalId(s).id);
+  return s;
+};
 
 /** One successful call of each mutation, by a key allowed to make it; `target` is the id the entry should name. */
 const CALLS: Record<string, () => Promise<{ client: GraphqlClient; query: string; vars: Record<string, unknown>; target: (data: Record<string, unknown>) => unknown }>> = {
@@ -60,9 +84,82 @@ const CALLS: Record<string, () => Promise<{ client: GraphqlClient; query: string
     const s = await session();
     return { client: member, query: `mutation($s: ID!) { endSession(sessionId: $s) { id } }`, vars: { s }, target: () => s };
   },
+  approveToolCall: async () => {
+    const s = await awaitingApproval();
+    return { client: member, query: `mutation($s: ID!) { approveToolCall(sessionId: $s, toolCallId: "call_1") { status } }`, vars: { s }, target: () => s };
+  },
+  denyToolCall: async () => {
+    const s = await awaitingApproval();
+    return { client: member, query: `mutation($s: ID!) { denyToolCall(sessionId: $s, toolCallId: "call_1", reason: "not now") { status } }`, vars: { s }, target: () => s };
+  },
+  // Nothing listens on port 9: the probe reports the failure in its result.
+  testMcpServer: async () => {
+    const a = await agent();
+    return { client: member, query: `mutation($a: ID!) { testMcpServer(agentId: $a, input: { name: "docs", url: "http://127.0.0.1:9/mcp" }) { ok } }`, vars: { a }, target: () => a };
+  },
   createTeam: async () => ({ client: t.admin, query: `mutation($n: String!) { createTeam(input: { name: $n }) { id } }`, vars: { n: unique('t') }, target: (d) => (d.createTeam as { id: string }).id }),
   // The entry names the key even though the caller only asked for the plaintext.
   createApiKey: async () => ({ client: admin, query: `mutation($t: ID!) { createApiKey(input: { teamId: $t, name: "new", role: MEMBER }) { key apiKey { id } } }`, vars: { t: teamId }, target: (d) => (d.createApiKey as { apiKey: { id: string } }).apiKey.id }),
+  createSchedule: async () => {
+    const a = await agent();
+    return {
+      client: member,
+      query: `mutation($a: ID!, $n: String!) { createSchedule(input: { agentId: $a, name: $n, cron: "0 9 * * *", timezone: "UTC", prompt: "report" }) { id } }`,
+      vars: { a, n: unique('s') },
+      target: (d) => (d.createSchedule as { id: string }).id,
+    };
+  },
+  updateSchedule: async () => {
+    const id = await schedule();
+    return { client: member, query: `mutation($id: ID!) { updateSchedule(id: $id, input: { prompt: "changed" }) { id } }`, vars: { id }, target: () => id };
+  },
+  deleteSchedule: async () => {
+    const id = await schedule();
+    return { client: member, query: `mutation($id: ID!) { deleteSchedule(id: $id) { deletedId } }`, vars: { id }, target: () => id };
+  },
+  createTrigger: async () => {
+    const a = await agent();
+    return {
+      client: member,
+      query: `mutation($a: ID!, $n: String!) { createTrigger(input: { agentId: $a, name: $n, kind: HTTP, prompt: "triage" }) { trigger { id } } }`,
+      vars: { a, n: unique('tr') },
+      target: (d) => (d.createTrigger as { trigger: { id: string } }).trigger.id,
+    };
+  },
+  updateTrigger: async () => {
+    const id = await trigger();
+    return { client: member, query: `mutation($id: ID!) { updateTrigger(id: $id, input: { prompt: "changed" }) { id } }`, vars: { id }, target: () => id };
+  },
+  rotateTriggerSecret: async () => {
+    const id = await trigger();
+    return { client: member, query: `mutation($id: ID!) { rotateTriggerSecret(id: $id) { trigger { id } } }`, vars: { id }, target: () => id };
+  },
+  deleteTrigger: async () => {
+    const id = await trigger();
+    return { client: member, query: `mutation($id: ID!) { deleteTrigger(id: $id) { deletedId } }`, vars: { id }, target: () => id };
+  },
+  createWebhook: async () => ({
+    client: member,
+    query: `mutation { createWebhook(input: { url: "http://127.0.0.1:9/hook", events: ["turn.completed"] }) { webhook { id } } }`,
+    vars: {},
+    target: (d) => (d.createWebhook as { webhook: { id: string } }).webhook.id,
+  }),
+  updateWebhook: async () => {
+    const id = await webhook();
+    return { client: member, query: `mutation($id: ID!) { updateWebhook(id: $id, input: { enabled: false }) { id } }`, vars: { id }, target: () => id };
+  },
+  deleteWebhook: async () => {
+    const id = await webhook();
+    return { client: member, query: `mutation($id: ID!) { deleteWebhook(id: $id) { deletedId } }`, vars: { id }, target: () => id };
+  },
+  redeliver: async () => {
+    // A delivery as the fan-out job would have recorded it.
+    const delivery = await t.platform.services.db.webhookDelivery.create({
+      data: { id: crypto.randomUUID(), webhookId: decodeGlobalId(await webhook()).id, eventKey: unique('event'), eventType: 'turn.completed', payload: {}, status: 'FAILED' },
+    });
+    const id = encodeGlobalId('WebhookDelivery', delivery.id);
+    return { client: member, query: `mutation($id: ID!) { redeliver(id: $id) { id } }`, vars: { id }, target: () => id };
+  },
   revokeApiKey: async () => {
     const created = await admin.ok<{ createApiKey: { apiKey: { id: string } } }>(`mutation($t: ID!) { createApiKey(input: { teamId: $t, name: "spare", role: MEMBER }) { apiKey { id } } }`, { t: teamId });
     const id = created.createApiKey.apiKey.id;
@@ -101,6 +198,18 @@ describe('audit log of mutations', () => {
       ['FAILURE', 'BAD_USER_INPUT'],
       ['DENIED', 'FORBIDDEN'],
     ]);
+  });
+
+  it('names the tool call a person approved or denied, never the reason', async () => {
+    const s = await awaitingApproval();
+    await member.ok(`mutation($s: ID!) { denyToolCall(sessionId: $s, toolCallId: "call_1", reason: "reason-never-logged") { status } }`, { s });
+    const [entry] = await entries(admin, { action: 'toolcall.deny', targetId: s });
+    expect(entry?.detail).toEqual({ toolCallId: 'call_1' });
+    const again = await member.error(`mutation($s: ID!) { approveToolCall(sessionId: $s, toolCallId: "call_1") { status } }`, { s });
+    expect(again.extensions?.code).toBe('CONFLICT');
+    const [refused] = await entries(admin, { action: 'toolcall.approve', targetId: s });
+    expect(refused).toMatchObject({ outcome: 'FAILURE', detail: { toolCallId: 'call_1', error: 'CONFLICT' } });
+    expect(JSON.stringify(await entries(t.admin, {}, 100))).not.toContain('reason-never-logged');
   });
 
   it('records secret names set and removed, never their values', async () => {

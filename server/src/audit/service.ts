@@ -116,6 +116,11 @@ export class AuditLog {
     record().catch((error: unknown) => this.#log.error({ err: error, action: 'egress.blocked' }, 'could not record an audit entry'));
   }
 
+  /** A webhook Paddock turned off after too many failed deliveries; no key did it, so the entry has no actor. */
+  async webhookDisabled(webhook: { id: string; teamId: string }, reason: string): Promise<void> {
+    await this.record({ action: 'webhook.disable', outcome: 'SUCCESS', actor: null, teamId: webhook.teamId, targetId: this.#globalId('Webhook', webhook.id), detail: { reason } });
+  }
+
   /** Newest first. A team ADMIN sees its team's entries; the OPERATOR every entry. */
   async list(viewer: Viewer, filter: AuditFilter, window: PageWindow): Promise<AuditEvent[]> {
     const where: Prisma.AuditEventWhereInput = {

@@ -6,10 +6,13 @@ import { migrate, MIGRATIONS_DIR } from '../db/migrate.ts';
 import { createLogger } from '../log/index.ts';
 import { schema } from '../graphql/schema.ts';
 import { createTestDatabase } from '../../test/db.ts';
+import { pauseOnApproval } from '../../test/approvals.ts';
 import { GraphqlClient } from '../../test/graphql-client.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
 import { Subscriber } from '../../test/subscriber.ts';
 import { ROLES } from './roles.ts';
+import { decodeGlobalId } from '../ids/global-id.ts';
+import { newId } from '../ids/index.ts';
 
 /**
  * The role matrix: every query, mutation and subscription, run by every role against
@@ -47,6 +50,36 @@ async function runningSessionIn(team: Team): Promise<string> {
   const id = await sessionIn(team);
   await team.member.ok(`mutation($s: ID!) { sendMessage(input: { sessionId: $s, content: "hi" }) { id } }`, { s: id });
   return id;
+}
+
+async function awaitingApprovalIn(team: Team): Promise<string> {
+  const id = await sessionIn(team);
+  await pauseOnApproval(t.platform.services, decodeGlobalId(id).id);
+  return id;
+}
+
+async function scheduleIn(team: Team): Promise<string> {
+  return (
+    await team.member.ok<{ createSchedule: { id: string } }>(`mutation($a: ID!) { createSchedule(input: { agentId: $a, name: "s", cron: "0 0 1 1 *", prompt: "Go." }) { id } }`, { a: await agentIn(team) })
+  ).createSchedule.id;
+}
+async function triggerIn(team: Team): Promise<string> {
+  return (
+    await team.member.ok<{ createTrigger: { trigger: { id: string } } }>(`mutation($a: ID!) { createTrigger(input: { agentId: $a, name: "t", prompt: "Go.", kind: HTTP }) { trigger { id } } }`, {
+      a: await agentIn(team),
+    })
+  ).createTrigger.trigger.id;
+}
+async function webhookIn(team: Team): Promise<string> {
+  return (await team.member.ok<{ createWebhook: { webhook: { id: string } } }>(`mutation { createWebhook(input: { url: "https://93.184.216.34/hook", events: ["turn.completed"] }) { webhook { id } } }`))
+    .createWebhook.webhook.id;
+}
+async function deliveryIn(team: Team): Promise<string> {
+  const id = newId();
+  await t.platform.services.db.webhookDelivery.create({
+    data: { id, webhookId: decodeGlobalId(await webhookIn(team)).id, eventKey: `test:${id}`, eventType: 'turn.completed', payload: {}, status: 'SUCCEEDED' },
+  });
+  return Buffer.from(`WebhookDelivery:${id}`).toString('base64url');
 }
 
 type Case = {
@@ -91,6 +124,52 @@ const CASES: Case[] = [
   { op: 'Mutation.sendMessage', query: 'mutation($id: ID!) { sendMessage(input: { sessionId: $id, content: "hello" }) { id } }', vars: async (team) => ({ id: await sessionIn(team) }), expect: scoped(writer, 'NOT_FOUND') },
   { op: 'Mutation.cancelTurn', query: 'mutation($id: ID!) { cancelTurn(sessionId: $id) { id } }', vars: async (team) => ({ id: await runningSessionIn(team) }), expect: scoped(writer, 'NOT_FOUND') },
   { op: 'Mutation.endSession', query: 'mutation($id: ID!) { endSession(sessionId: $id) { id } }', vars: async (team) => ({ id: await sessionIn(team) }), expect: scoped(writer, 'NOT_FOUND') },
+  {
+    op: 'Mutation.approveToolCall',
+    query: 'mutation($id: ID!) { approveToolCall(sessionId: $id, toolCallId: "call_1") { status } }',
+    vars: async (team) => ({ id: await awaitingApprovalIn(team) }),
+    expect: scoped(writer, 'NOT_FOUND'),
+  },
+  {
+    op: 'Mutation.denyToolCall',
+    query: 'mutation($id: ID!) { denyToolCall(sessionId: $id, toolCallId: "call_1", reason: "no") { status } }',
+    vars: async (team) => ({ id: await awaitingApprovalIn(team) }),
+    expect: scoped(writer, 'NOT_FOUND'),
+  },
+  // Nothing listens on port 9: a probe that runs answers with ok: false.
+  {
+    op: 'Mutation.testMcpServer',
+    query: 'mutation($id: ID!) { testMcpServer(agentId: $id, input: { name: "docs", url: "http://127.0.0.1:9/mcp" }) { ok } }',
+    vars: async (team) => ({ id: await agentIn(team) }),
+    expect: scoped(writer, 'NOT_FOUND'),
+  },
+  { op: 'Query.schedules', query: '{ schedules { edges { node { id } } } }', expect: anyone },
+  { op: 'Query.triggers', query: '{ triggers { edges { node { id } } } }', expect: anyone },
+  { op: 'Query.webhooks', query: '{ webhooks { edges { node { id } } } }', expect: anyone },
+  { op: 'Query.schedule', query: 'query($id: ID!) { schedule(id: $id) { id } }', vars: async (team) => ({ id: await scheduleIn(team) }), expect: scoped(() => true, 'null') },
+  { op: 'Query.trigger', query: 'query($id: ID!) { trigger(id: $id) { id } }', vars: async (team) => ({ id: await triggerIn(team) }), expect: scoped(() => true, 'null') },
+  { op: 'Query.webhook', query: 'query($id: ID!) { webhook(id: $id) { id } }', vars: async (team) => ({ id: await webhookIn(team) }), expect: scoped(() => true, 'null') },
+  {
+    op: 'Mutation.createSchedule',
+    query: 'mutation($id: ID!) { createSchedule(input: { agentId: $id, name: "m", cron: "* * * * *", prompt: "Go." }) { id } }',
+    vars: async (team) => ({ id: await agentIn(team) }),
+    expect: scoped(writer, 'NOT_FOUND'),
+  },
+  { op: 'Mutation.updateSchedule', query: 'mutation($id: ID!) { updateSchedule(id: $id, input: { enabled: false }) { id } }', vars: async (team) => ({ id: await scheduleIn(team) }), expect: scoped(writer, 'NOT_FOUND') },
+  { op: 'Mutation.deleteSchedule', query: 'mutation($id: ID!) { deleteSchedule(id: $id) { deletedId } }', vars: async (team) => ({ id: await scheduleIn(team) }), expect: scoped(writer, 'NOT_FOUND') },
+  {
+    op: 'Mutation.createTrigger',
+    query: 'mutation($id: ID!) { createTrigger(input: { agentId: $id, name: "m", prompt: "Go.", kind: GITHUB }) { secret } }',
+    vars: async (team) => ({ id: await agentIn(team) }),
+    expect: scoped(writer, 'NOT_FOUND'),
+  },
+  { op: 'Mutation.updateTrigger', query: 'mutation($id: ID!) { updateTrigger(id: $id, input: { enabled: false }) { id } }', vars: async (team) => ({ id: await triggerIn(team) }), expect: scoped(writer, 'NOT_FOUND') },
+  { op: 'Mutation.rotateTriggerSecret', query: 'mutation($id: ID!) { rotateTriggerSecret(id: $id) { secret } }', vars: async (team) => ({ id: await triggerIn(team) }), expect: scoped(writer, 'NOT_FOUND') },
+  { op: 'Mutation.deleteTrigger', query: 'mutation($id: ID!) { deleteTrigger(id: $id) { deletedId } }', vars: async (team) => ({ id: await triggerIn(team) }), expect: scoped(writer, 'NOT_FOUND') },
+  { op: 'Mutation.createWebhook', query: 'mutation { createWebhook(input: { url: "https://93.184.216.34/in", events: ["turn.failed"] }) { secret } }', expect: (role) => (writer(role) ? 'ok' : 'FORBIDDEN') },
+  { op: 'Mutation.updateWebhook', query: 'mutation($id: ID!) { updateWebhook(id: $id, input: { enabled: false }) { id } }', vars: async (team) => ({ id: await webhookIn(team) }), expect: scoped(writer, 'NOT_FOUND') },
+  { op: 'Mutation.deleteWebhook', query: 'mutation($id: ID!) { deleteWebhook(id: $id) { deletedId } }', vars: async (team) => ({ id: await webhookIn(team) }), expect: scoped(writer, 'NOT_FOUND') },
+  { op: 'Mutation.redeliver', query: 'mutation($id: ID!) { redeliver(id: $id) { id } }', vars: async (team) => ({ id: await deliveryIn(team) }), expect: scoped(writer, 'NOT_FOUND') },
   { op: 'Mutation.createTeam', query: 'mutation($n: String!) { createTeam(input: { name: $n }) { id } }', vars: async () => ({ n: `t-${Math.random().toString(36).slice(2, 10)}` }), expect: (role) => (role === 'OPERATOR' ? 'ok' : 'FORBIDDEN') },
   {
     op: 'Mutation.createApiKey',
@@ -107,7 +186,7 @@ const CASES: Case[] = [
 ];
 
 beforeAll(async () => {
-  t = await startTestPlatform({ PADDOCK_KEY_REQUESTS_PER_SECOND: '100000' });
+  t = await startTestPlatform({ PADDOCK_KEY_REQUESTS_PER_SECOND: '100000', PADDOCK_EGRESS_PRIVATE_ALLOW: '127.0.0.1' });
   teams.own = await makeTeam('home');
   teams.other = await makeTeam('away');
   for (const role of ROLES) {

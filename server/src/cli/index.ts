@@ -2,6 +2,7 @@ import { ConfigError, loadConfig, loadDotEnv, logLevel } from '../config/index.t
 import { createLogger, type Logger } from '../log/index.ts';
 import { UsageError, wantsHelp, type CommandSpec } from './args.ts';
 import { auditCommand } from './audit.ts';
+import { schedulesCommand, triggersCommand, webhooksCommand } from './automations.ts';
 import { dbCommand } from './db.ts';
 import { keysCommand } from './keys.ts';
 import { mockLlmCommand } from './mock-llm.ts';
@@ -14,6 +15,9 @@ const COMMANDS: Record<string, CommandSpec> = {
   keys: keysCommand,
   sandbox: sandboxCommand,
   audit: auditCommand,
+  schedules: schedulesCommand,
+  triggers: triggersCommand,
+  webhooks: webhooksCommand,
   'mock-llm': mockLlmCommand,
 };
 

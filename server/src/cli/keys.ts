@@ -1,4 +1,4 @@
-import { encodeGlobalId } from '../graphql/global-id.ts';
+import { encodeGlobalId } from '../ids/global-id.ts';
 import { isUuid } from '../ids/index.ts';
 import { isRole, ROLES } from '../auth/roles.ts';
 import { openPlatform } from '../platform/open.ts';

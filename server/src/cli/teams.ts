@@ -1,4 +1,4 @@
-import { encodeGlobalId } from '../graphql/global-id.ts';
+import { encodeGlobalId } from '../ids/global-id.ts';
 import { openPlatform } from '../platform/open.ts';
 import { cliEntry, flags, table, UsageError, type CommandSpec } from './args.ts';
 import { requireExistingDatabase } from './data-dir.ts';

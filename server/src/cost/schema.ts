@@ -1,7 +1,7 @@
 import { Agent } from '../agents/schema.ts';
 import { badInput } from '../errors/index.ts';
 import { builder } from '../graphql/builder.ts';
-import { encodeGlobalId } from '../graphql/global-id.ts';
+import { encodeGlobalId } from '../ids/global-id.ts';
 import { Usage } from '../graphql/usage.ts';
 import { Team } from '../teams/schema.ts';
 import { MAX_USAGE_DAYS, type DailyUsage } from './service.ts';

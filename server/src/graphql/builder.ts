@@ -5,7 +5,7 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { DateTimeISOResolver, JSONResolver } from 'graphql-scalars';
 import { failedScope, SCOPE_NEEDS, scopesOf, type Scope } from '../auth/roles.ts';
 import { forbidden, limitExceeded, unauthenticated } from '../errors/index.ts';
-import { decodeGlobalId, encodeGlobalId } from './global-id.ts';
+import { decodeGlobalId, encodeGlobalId } from '../ids/global-id.ts';
 import type { Context } from './context.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination.ts';
 

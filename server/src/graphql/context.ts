@@ -14,6 +14,8 @@ export type Context = {
   services: Services;
   loaders: Loaders;
   log: Logger;
+  /** The origin the request was addressed to (scheme, host, port), for URLs the API hands out; absent on WebSocket. */
+  origin?: string;
 };
 
 /** Resolvers behind a `member` auth scope may rely on a viewer being present. */

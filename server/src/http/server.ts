@@ -11,12 +11,13 @@ import { createGraphqlServer } from './yoga.ts';
 import { serveGraphiqlAsset } from './graphiql.ts';
 import { PortInUseError } from './port.ts';
 import { serveMetrics } from '../telemetry/endpoint.ts';
+import { handleTriggerRequest } from '../automations/triggers/http.ts';
 
 export type HttpServer = { url: string; port: number; close(): Promise<void> };
 
 /**
  * One port for everything: `/graphql` (HTTP and graphql-ws), `/healthz`, `/readyz`,
- * `/metrics` (Prometheus), `/signin-hint` and the dashboard at `/`.
+ * `/metrics` (Prometheus), `/signin-hint`, inbound triggers at `/triggers/{id}` and the dashboard at `/`.
  */
 export async function startHttpServer(opts: {
   schema: GraphQLSchema;
@@ -43,6 +44,9 @@ export async function startHttpServer(opts: {
     // Unauthenticated on purpose: the sign-in page tells where the admin key is (a path, never the key).
     if (path === '/signin-hint') return sendJson(res, 200, { adminKey: adminKeyLocation(services.config.adminKey, services.config.dataDir) });
     if ((req.method === 'GET' || req.method === 'HEAD') && serveGraphiqlAsset(path, res)) return;
+    if (path.startsWith('/triggers/')) {
+      return handleTriggerRequest(req, res, { triggers: services.triggers, throttle, maxBodyBytes: services.config.automations.triggerMaxBodyBytes, log });
+    }
     if (path === '/graphql' || path.startsWith('/graphql/')) {
       if (req.headers.authorization) {
         const wait = await throttle.authBlockedFor(throttle.addressOf(req));

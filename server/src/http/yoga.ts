@@ -18,6 +18,8 @@ import type { Services } from '../services.ts';
 import { corsFor, graphiqlSecurity } from './security.ts';
 import { useGraphqlMetrics } from '../telemetry/graphql.ts';
 import type { Throttle } from './throttle.ts';
+import { tracingEnabled } from '../telemetry/tracing.ts';
+import { useTracing } from '../telemetry/tracing-graphql.ts';
 
 /**
  * Node's request (HTTP), or the WebSocket server's per-connection authentication
@@ -42,6 +44,7 @@ export function createGraphqlServer(schema: GraphQLSchema, services: Services, t
     cors: corsFor(services.config.corsOrigins),
     plugins: [
       useGraphqlMetrics(),
+      ...(tracingEnabled() ? [useTracing()] : []),
       graphiql.plugin,
       useOperationLimits(services.config.limits),
       useInputText(),
@@ -78,7 +81,7 @@ export function createGraphqlServer(schema: GraphQLSchema, services: Services, t
         const wait = await throttle.keyRequest(viewer.keyId);
         if (wait > 0) throw rateLimited(`This API key is over its request rate (PADDOCK_KEY_REQUESTS_PER_SECOND); retry in ${wait} s.`, wait);
       }
-      return { viewer, keyRejected, client, services, loaders: createLoaders(services, viewer), log };
+      return { viewer, keyRejected, client, services, loaders: createLoaders(services, viewer), log, origin: new URL(initial.request.url).origin };
     },
   });
 }

@@ -11,6 +11,11 @@ export const JOBS = {
   housekeeping: 'housekeeping',
   /** Denies a tool call still awaiting approval at its deadline. */
   expireApproval: 'expire-approval',
+  /** Turns one event into a delivery per subscribed webhook; also enqueued by a database trigger on SessionEvent. */
+  webhookFanout: 'webhook-fanout',
+  webhookDeliver: 'webhook-deliver',
+  /** Looks again whether a QUEUED schedule or trigger run can start. */
+  automationRunRetry: 'automation-run-retry',
 } as const;
 
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
@@ -20,6 +25,9 @@ export type JobPayloads = {
   'destroy-sandbox': { sessionId: string };
   housekeeping: Record<string, never>;
   'expire-approval': { approvalId: string };
+  'webhook-fanout': { sessionId: string; seq: number } | { scheduleRunId: string };
+  'webhook-deliver': { deliveryId: string };
+  'automation-run-retry': { kind: 'schedule' | 'trigger'; runId: string };
 };
 
 /** How often a failing job is tried before the queue gives up on it. */
@@ -29,6 +37,10 @@ export const MAX_ATTEMPTS: Record<JobName, number> = {
   // Scheduled again on a timer: a failed run is simply the next one.
   housekeeping: 1,
   'expire-approval': 10,
+  'webhook-fanout': 25,
+  // A delivery schedules its own retries (PADDOCK_WEBHOOK_RETRY_SECONDS); these cover a worker lost mid-attempt.
+  'webhook-deliver': 3,
+  'automation-run-retry': 5,
 };
 
 /** Enqueues a job inside the caller's transaction: it exists exactly when the transaction commits. */

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeGlobalId } from '../graphql/global-id.ts';
+import { decodeGlobalId } from '../ids/global-id.ts';
 import type { GraphqlClient } from '../../test/graphql-client.ts';
 import { startTestMcpServer, type TestMcpServer } from '../../test/mcp-server.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';

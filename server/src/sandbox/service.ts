@@ -12,7 +12,7 @@ import { storedPolicy } from '../approvals/policy.ts';
 import { headerSecretName, runtimeServers } from '../mcp/servers.ts';
 import type { SecretBox } from '../secrets/index.ts';
 import { sandboxProvision } from '../telemetry/metrics.ts';
-import { SandboxError, sandboxName, type SandboxDriver } from './driver.ts';
+import { SandboxError, sandboxName, type SandboxDriver, type SandboxLaunch } from './driver.ts';
 import type { LoadedHarness } from '../harnesses/loader.ts';
 import { LocalSandboxDriver } from './local/driver.ts';
 import { keptByAnotherWorker, WarmPool, type WarmSandbox } from './local/warm-pool.ts';
@@ -115,7 +115,7 @@ export class SandboxService {
    * A runtime attached to this session, its history being every message before
    * `beforeMessageId`. `onProvision` is called when a new sandbox must be started.
    */
-  async acquire(sessionId: string, beforeMessageId: string, onProvision: (message: string) => Promise<void>): Promise<RuntimeClient> {
+  async acquire(sessionId: string, beforeMessageId: string, onProvision: (message: string) => Promise<void>): Promise<{ runtime: RuntimeClient; launch: SandboxLaunch }> {
     const session = await this.#db.session.findUniqueOrThrow({ where: { id: sessionId }, include: { sandbox: true, agent: true } });
     const existing = session.sandbox;
     if (existing?.phase === 'READY' && existing.endpoint && existing.tokenCipher && existing.egressTokenCipher) {
@@ -124,14 +124,14 @@ export class SandboxService {
       if (health) {
         if (health.sessionId !== sessionId) await this.#attach(client, session.agent, sessionId, beforeMessageId, this.#secrets.open(existing.egressTokenCipher));
         await this.#db.sandbox.update({ where: { sessionId }, data: { lastUsedAt: new Date() } });
-        return client;
+        return { runtime: client, launch: 'reused' };
       }
       this.#log.info({ sessionId, sandbox: existing.name }, 'sandbox is gone; provisioning a new one');
     }
 
-    const started = performance.now();
+    const since = performance.now();
     const observe = (launch: 'warm' | 'new' | 'resume' | 'replace', outcome: 'ready' | 'failed') =>
-      sandboxProvision.observe({ driver: this.#driver.kind, launch, outcome }, (performance.now() - started) / 1000);
+      sandboxProvision.observe({ driver: this.#driver.kind, launch, outcome }, (performance.now() - since) / 1000);
     const harness = this.#harnesses.require(session.agent.harnessName);
     // A session whose sandbox was suspended resumes in it (its workspace is there); one
     // without a sandbox, or whose sandbox is gone for good, may take a warm one.
@@ -143,7 +143,7 @@ export class SandboxService {
       const client = await this.#claimWarm(warm, session.agent, sessionId, beforeMessageId).finally(() => this.#claiming.delete(warm.name));
       if (client) {
         observe('warm', 'ready');
-        return client;
+        return { runtime: client, launch: 'warm' };
       }
     }
     const launch = !existing ? 'new' : fresh ? 'replace' : 'resume';
@@ -159,7 +159,7 @@ export class SandboxService {
       endpoint: null,
     });
     try {
-      const { url } = await this.#driver.start(
+      const { url, launch: started } = await this.#driver.start(
         {
           name,
           sessionId,
@@ -184,8 +184,9 @@ export class SandboxService {
       const client = new RuntimeClient({ baseUrl: url, token, timeoutMs: 30_000 });
       await this.#attach(client, session.agent, sessionId, beforeMessageId, egressToken);
       await this.#setPhase(sessionId, name, 'READY', 'ready', { endpoint: url, readyAt: new Date() });
-      observe(launch, 'ready');
-      return client;
+      // A Kubernetes warm pool's pod counts as warm; otherwise the launch is what the session needed.
+      observe(started === 'warm' ? 'warm' : launch, 'ready');
+      return { runtime: client, launch: started ?? (launch === 'resume' ? 'resumed' : 'cold') };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       observe(launch, 'failed');

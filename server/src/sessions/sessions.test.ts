@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../ids/index.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
 import type { GraphqlClient } from '../../test/graphql-client.ts';
-import { decodeGlobalId } from '../graphql/global-id.ts';
+import { decodeGlobalId } from '../ids/global-id.ts';
 
 let t: TestPlatform;
 let client: GraphqlClient;

@@ -6,6 +6,7 @@ import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
 import { parseMetrics, total, type Family } from '../../test/prometheus.ts';
 import { Subscriber } from '../../test/subscriber.ts';
 import { startTestWorker, type TestWorker } from '../../test/worker.ts';
+import { JOBS } from '../jobs/queue.ts';
 import { startMetricsServer } from './endpoint.ts';
 
 const TOKEN = 'metrics-token-for-tests-0123456789';
@@ -78,18 +79,22 @@ describe('/metrics', () => {
     expect(moved('paddock_graphql_operations_total', { type: 'subscription', outcome: 'success' })).toBeGreaterThanOrEqual(1);
     expect(total(after, 'paddock_sessions', { status: 'IDLE' })).toBeGreaterThanOrEqual(1);
     expect(total(after, 'paddock_sandboxes', { driver: 'local', phase: 'READY' })).toBeGreaterThanOrEqual(1);
-    expect(after.get('paddock_queue_depth')?.samples.map((s) => s.labels.task).sort()).toEqual(['destroy-sandbox', 'housekeeping', 'run-turn']);
+    expect(after.get('paddock_queue_depth')?.samples.map((s) => s.labels.task).sort()).toEqual(Object.values(JOBS).sort());
     // The API and the worker are separate platforms here: their events cross the bus over NOTIFY.
     expect(moved('paddock_bus_delivery_lag_seconds')).toBeGreaterThan(0);
 
     // The same cost reaches the GraphQL usage of the message, session, agent and team.
     const usage = await client.ok<{
-      session: { usage: { costUsd: number; inputTokens: number; outputTokens: number; unpricedTokens: number }; messages: { edges: { node: { role: string; usage: { costUsd: number | null } } }[] } };
+      session: {
+        usage: { costUsd: number; inputTokens: number; outputTokens: number; unpricedTokens: number };
+        messages: { edges: { node: { role: string; usage: { costUsd: number | null } } }[] };
+        turns: { edges: { node: { usage: { costUsd: number | null; unpricedTokens: number } } }[] };
+      };
       agent: { usage: { costUsd: number }; usageByDay: { model: string; usage: { costUsd: number } }[] };
       viewer: { team: { usage: { costUsd: number }; usageByDay: { agent: { name: string }; model: string; usage: { costUsd: number } }[] } };
     }>(
       `query($s: ID!, $a: ID!) {
-        session(id: $s) { usage { costUsd inputTokens outputTokens unpricedTokens } messages { edges { node { role usage { costUsd } } } } }
+        session(id: $s) { usage { costUsd inputTokens outputTokens unpricedTokens } messages { edges { node { role usage { costUsd } } } } turns { edges { node { usage { costUsd unpricedTokens } } } } }
         agent(id: $a) { usage { costUsd } usageByDay(days: 7) { model usage { costUsd } } }
         viewer { team { usage { costUsd } usageByDay { agent { name } model usage { costUsd } } } } }`,
       { s: sessionId, a: agentId },
@@ -98,6 +103,7 @@ describe('/metrics', () => {
     expect(usage.session.usage.costUsd).toBeCloseTo(cost, 12);
     expect(usage.session.usage.unpricedTokens).toBe(0);
     expect(usage.session.messages.edges.find((e) => e.node.role === 'ASSISTANT')!.node.usage.costUsd).toBeCloseTo(cost, 12);
+    expect(usage.session.turns.edges.map((e) => e.node.usage)).toEqual([{ costUsd: expect.closeTo(cost, 12), unpricedTokens: 0 }]);
     expect(usage.agent.usage.costUsd).toBeCloseTo(cost, 12);
     expect(usage.agent.usageByDay).toEqual([{ model: 'paddock-mock', usage: { costUsd: expect.closeTo(cost, 12) } }]);
     expect(usage.viewer.team.usage.costUsd).toBeCloseTo(cost, 12);

@@ -14,8 +14,11 @@ import type { Logger } from '../log/index.ts';
 import { SandboxError } from '../sandbox/driver.ts';
 import type { SandboxService } from '../sandbox/service.ts';
 import { lockSession, moveSession, moveTurn, sessionStatusEvent } from '../sessions/lifecycle.ts';
-import { recordTurnMetrics } from '../telemetry/turns.ts';
+import { recordTurnMetrics, recordUsageMetrics } from '../telemetry/turns.ts';
+import { TurnTrace } from '../telemetry/tracing-turn.ts';
 import { SEQ_BLOCK, TurnRecorder, type DeltaType } from './recorder.ts';
+import { stepsOf } from './service.ts';
+import { TurnTimeline } from './timeline.ts';
 
 export type TurnDeps = {
   db: Db;
@@ -75,6 +78,33 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     writer: deps.writer,
   });
   const turnLog = log.child({ turnId, sessionId: turn.sessionId });
+  const traced = TurnTrace.begin({
+    turnId,
+    sessionId: turn.sessionId,
+    traceContext: turn.traceContext,
+    queuedAt: turn.queuedAt,
+    claimedAt: claimed.claimedAt,
+    agent: claimed.agent,
+    gatewayUrl: deps.sandboxes.settings.gateway.baseUrl,
+  });
+  const timeline = new TurnTimeline({
+    model: claimed.agent.model,
+    startedAt: claimed.claimedAt.getTime(),
+    observer: traced ?? undefined,
+    // A resumed turn goes on with the steps and first token of the run that paused.
+    ...(decisions ? { steps: stepsOf(turn), firstTokenAt: turn.firstTokenAt?.getTime() ?? null } : {}),
+  });
+  // Steps are stored as each one ends, so the timeline survives a worker that dies mid-turn.
+  let stepsWritten: Promise<unknown> = Promise.resolve();
+  const saveTimeline = (extra: Prisma.TurnUpdateInput = {}) => {
+    stepsWritten = stepsWritten
+      .then(() => db.turn.update({ where: { id: turnId }, data: { ...timelineData(), ...extra }, select: { id: true } }))
+      .catch((error: unknown) => turnLog.debug({ err: error }, 'could not store the turn timeline yet; it is stored when the turn ends'));
+  };
+  const timelineData = () => ({
+    steps: timeline.steps as unknown as Prisma.InputJsonValue,
+    firstTokenAt: timeline.firstTokenAt === null ? null : new Date(timeline.firstTokenAt),
+  });
   const abort = new AbortController();
   let runtime: RuntimeClient | null = null;
   let cancelRequested = turn.cancelRequestedAt !== null;
@@ -195,13 +225,26 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
   try {
     recorder.record({ type: 'turn.started', payload: { turnId } });
     redactor = await deps.sandboxes.redactorFor(turn.sessionId);
+    traced?.input(redactor.text(claimed.content));
     if (cancelRequested) throw new CancelledBeforeStart();
+    const acquireStarted = Date.now();
+    const driver = deps.sandboxes.driver.kind;
     let provisioned = false;
-    // A resumed turn's sandbox, if it must be rehydrated, needs the turn's own messages too.
-    runtime = await deps.sandboxes.acquire(turn.sessionId, decisions ? newId() : turn.userMessageId, async (message) => {
-      provisioned = true;
-      await moveOwnSession('PROVISIONING', message);
-    });
+    const acquired = await deps.sandboxes
+      // A resumed turn's sandbox, if it must be rehydrated, needs the turn's own messages too.
+      .acquire(turn.sessionId, decisions ? newId() : turn.userMessageId, async (message) => {
+        provisioned = true;
+        await moveOwnSession('PROVISIONING', message);
+      })
+      .catch((error: unknown) => {
+        traced?.sandboxAcquired(acquireStarted, Date.now(), { driver, error: redactor.text(error instanceof Error ? error.message : String(error)) });
+        throw error;
+      });
+    runtime = acquired.runtime;
+    const sandboxReadyAt = Date.now();
+    traced?.sandboxAcquired(acquireStarted, sandboxReadyAt, { driver, launch: acquired.launch });
+    // A resumed turn's timeline keeps the sandbox its first run had; its trace shows this one too.
+    if (!decisions) saveTimeline({ sandboxReadyAt: new Date(sandboxReadyAt), sandboxLaunch: acquired.launch });
     if (cancelRequested) throw new CancelledBeforeStart();
     if (provisioned) await moveOwnSession('RUNNING');
 
@@ -226,10 +269,13 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     };
     armIdle();
     const request = decisions ? { turnId, content: '', resume: { decisions } } : { turnId, content: claimed.content };
-    for await (const event of runtime.startTurn(request, { signal: abort.signal })) {
+    const traceparent = traced?.traceparent;
+    for await (const event of runtime.startTurn(request, { signal: abort.signal, ...(traceparent ? { traceparent } : {}) })) {
       armIdle();
       if (event.type !== 'message.delta' && event.type !== 'message.thinking') flushStreams();
-      const terminal = await translate(redactEvent(event));
+      const redacted = redactEvent(event);
+      if (timeline.observe(redacted)) saveTimeline();
+      const terminal = await translate(redacted);
       if (terminal) {
         outcome = terminal;
         break;
@@ -268,10 +314,14 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
   // A runtime that honoured the shutdown reports the turn cancelled; it was not the user's doing.
   if (deps.shutdown.aborted && !cancelRequested && outcome.status === 'CANCELLED') outcome = { status: 'FAILED', code: 'WORKER_SHUTDOWN', error: SHUTDOWN_ERROR };
   if (outcome.error) outcome.error = redactor.text(outcome.error);
+  // The call a paused turn waits on stays open in its steps until the resumed turn runs it.
+  if (outcome.status !== 'AWAITING_APPROVAL') timeline.close(Date.now(), outcome.status, outcome.error);
   try {
     // The heartbeat goes on while the end is stored, so recovery leaves the turn alone.
+    await stepsWritten;
     await finish(outcome);
   } finally {
+    traced?.end(outcome, messages.at(-1)?.content);
     clearInterval(heartbeat);
     turnClosed = true;
     for (const payload of blockedAfterTurn ?? []) onBlocked(payload);
@@ -287,6 +337,10 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
   async function translate(event: RuntimeEvent): Promise<Outcome | null> {
     switch (event.type) {
       case 'turn.started':
+        return null;
+      case 'model.request':
+      case 'model.response':
+        // Model request boundaries go into the turn's steps (TurnTimeline), not the event log.
         return null;
       case 'message.delta':
       case 'message.thinking': {
@@ -382,6 +436,9 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     const tokens = usage.inputTokens + usage.outputTokens;
     // Priced once, when the turn ends, at the prices then in force.
     const costUsd = tokens === 0 ? 0 : deps.prices.costUsd(model, usage);
+    // A resumed turn adds this run to what it used before it paused; the session counts each run once.
+    const turnUsage = decisions ? { inputTokens: (turn.inputTokens ?? 0) + usage.inputTokens, outputTokens: (turn.outputTokens ?? 0) + usage.outputTokens } : usage;
+    const turnCostUsd = !decisions ? costUsd : costUsd === null || turn.costUsd === null ? null : turn.costUsd + costUsd;
     const messageStatus: MessageStatus = result.status === 'COMPLETED' || result.status === 'AWAITING_APPROVAL' ? 'COMPLETE' : result.status;
     const last = messages.at(-1);
     // Earlier steps were saved at their tool results; the in-progress step is always the
@@ -404,7 +461,7 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     blockedAfterTurn = [];
     const closing = [
       // A paused turn has no end event: it has not ended.
-      ...(result.status === 'AWAITING_APPROVAL' ? [] : [recorder.next(turnEnd(turnId, { ...result, status: result.status }, usage, last?.id ?? null))]),
+      ...(result.status === 'AWAITING_APPROVAL' ? [] : [recorder.next(turnEnd(turnId, { ...result, status: result.status }, turnUsage, last?.id ?? null))]),
       recorder.next(sessionStatusEvent(sessionStatus)),
     ];
     // Retried until the database takes it. A retry first checks whether an earlier
@@ -423,7 +480,16 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       return withEvents(db, deps.bus, async ({ tx, insert }) => {
         const from = await lockSession(tx, turn.sessionId);
         // Recovery ended the turn while this worker was cut off: its end is already in the log.
-        if (!(await moveTurn(tx, turnId, 'RUNNING', result.status, { endedAt: paused ? null : new Date(), error: result.error ?? null, assistantMessageId: last?.id ?? null, costUsd }))) return false;
+        const ended = {
+          endedAt: paused ? null : new Date(),
+          error: result.error ?? null,
+          assistantMessageId: last?.id ?? null,
+          inputTokens: turnUsage.inputTokens,
+          outputTokens: turnUsage.outputTokens,
+          ...timelineData(),
+          costUsd: turnCostUsd,
+        };
+        if (!(await moveTurn(tx, turnId, 'RUNNING', result.status, ended))) return false;
         if (from === null) throw new Error(`session ${turn.sessionId} of turn ${turnId} is missing`);
         await moveSession(tx, turn.sessionId, from, sessionStatus);
         await tx.session.update({
@@ -451,16 +517,19 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       turnLog.warn({ status: result.status }, 'the turn was ended by recovery while its end was being stored');
       return;
     }
-    // A paused turn has not ended; its metrics are recorded when it does.
-    if (result.status !== 'AWAITING_APPROVAL') recordTurnMetrics({
-      outcome: result.status,
-      harness,
-      model,
-      durationSeconds: (performance.now() - claimedAt) / 1000,
-      firstTokenSeconds: firstTokenAt === null ? null : (firstTokenAt - claimedAt) / 1000,
-      usage,
-      costUsd,
-    });
+    // A paused turn has not ended: only what this run used counts now.
+    if (result.status === 'AWAITING_APPROVAL') recordUsageMetrics({ model, usage, costUsd });
+    else {
+      recordTurnMetrics({
+        outcome: result.status,
+        harness,
+        model,
+        durationSeconds: (performance.now() - claimedAt) / 1000,
+        firstTokenSeconds: firstTokenAt === null ? null : (firstTokenAt - claimedAt) / 1000,
+        usage,
+        costUsd,
+      });
+    }
     turnLog.info({ status: result.status, usage, costUsd, seq: recorder.lastSeq }, 'turn finished');
   }
 }
@@ -510,13 +579,22 @@ async function claim(db: Db, turnId: string, workerId: string) {
     if (!session) return null;
     const [message, agent] = await Promise.all([
       tx.message.findUniqueOrThrow({ where: { id: turn.userMessageId } }),
-      tx.session.findUniqueOrThrow({ where: { id: turn.sessionId } }).agent(),
+      tx.session.findUniqueOrThrow({ where: { id: turn.sessionId } }).agent({ select: { id: true, name: true, harnessName: true, model: true } }),
     ]);
     const now = new Date();
-    if (!(await moveTurn(tx, turnId, 'QUEUED', 'RUNNING', { workerId, startedAt: now, heartbeatAt: now, attempts: { increment: 1 } }))) return null;
+    // A turn resumed after an approval keeps the time it first started.
+    if (!(await moveTurn(tx, turnId, 'QUEUED', 'RUNNING', { workerId, startedAt: turn.startedAt ?? now, heartbeatAt: now, attempts: { increment: 1 } }))) return null;
     const lastSeq = Math.max(session.lastSeq, session.maxSeq ?? 0);
     await tx.session.update({ where: { id: turn.sessionId }, data: { lastSeq: lastSeq + SEQ_BLOCK } });
-    return { turn, lastSeq, content: message.content, model: agent?.model ?? null, harness: agent?.harnessName ?? 'unknown' };
+    return {
+      turn,
+      lastSeq,
+      content: message.content,
+      model: agent.model,
+      harness: agent.harnessName,
+      claimedAt: now,
+      agent: { id: agent.id, name: agent.name, harness: agent.harnessName, model: agent.model },
+    };
     // A burst of claims waits its turn for a connection rather than failing.
   }, { maxWait: 15_000, timeout: 20_000 });
 }

@@ -17,6 +17,7 @@ import { runTurn } from '../turns/run-turn.ts';
 import { recoverStaleTurns } from '../turns/recovery.ts';
 import { JOBS, MAX_ATTEMPTS, releaseStaleJobLocks, type JobPayloads } from '../jobs/queue.ts';
 import { jobWait } from '../telemetry/metrics.ts';
+import { automationTasks, startScheduler } from '../automations/worker.ts';
 
 export type Worker = { sandboxes: SandboxService; egress: Egress | null; close(): Promise<void> };
 
@@ -91,6 +92,7 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
   };
 
   const tasks: TaskList = {
+    ...automationTasks(services),
     [JOBS.runTurn]: async (payload) => runTurn((payload as JobPayloads['run-turn']).turnId, deps),
     [JOBS.destroySandbox]: async (payload) => sandboxes.destroy((payload as JobPayloads['destroy-sandbox']).sessionId),
     [JOBS.expireApproval]: async (payload) => services.approvals.expire((payload as JobPayloads['expire-approval']).approvalId),
@@ -182,6 +184,7 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
     });
   await schedule();
   const timer = setInterval(() => void schedule(), config.worker.housekeepingIntervalMs);
+  const scheduler = startScheduler(services, log);
   void sandboxes.prewarm().catch((error: unknown) => log.warn({ err: error }, 'could not start warm sandboxes'));
   log.info({ workerId, driver: driver.kind, concurrency: config.worker.concurrency, warmPool: sandboxes.warm ? config.worker.localWarmPool : 0 }, 'worker started');
 
@@ -195,6 +198,7 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
     async close() {
       closing = true;
       clearInterval(timer);
+      await scheduler.close();
       const grace = setTimeout(() => {
         log.warn({ graceMs: config.worker.shutdownGraceMs }, 'shutdown grace period over; ending running turns');
         shutdown.abort();

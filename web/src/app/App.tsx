@@ -12,6 +12,9 @@ const AgentPage = lazy(() => import('../features/agents/AgentPage.tsx'));
 const AgentEditorPage = lazy(() => import('../features/agents/AgentEditorPage.tsx'));
 const SessionsPage = lazy(() => import('../features/sessions/SessionsPage.tsx'));
 const SessionPage = lazy(() => import('../features/chat/SessionPage.tsx'));
+const SchedulesPage = lazy(() => import('../features/automations/SchedulesPage.tsx'));
+const TriggersPage = lazy(() => import('../features/automations/TriggersPage.tsx'));
+const WebhooksPage = lazy(() => import('../features/automations/WebhooksPage.tsx'));
 const TeamPage = lazy(() => import('../features/usage/TeamPage.tsx'));
 const AuditPage = lazy(() => import('../features/audit/AuditPage.tsx'));
 
@@ -60,6 +63,15 @@ function Pages() {
       </Route>
       <Route path={paths.audit}>
         <AuditPage />
+      </Route>
+      <Route path={paths.schedules}>
+        <SchedulesPage />
+      </Route>
+      <Route path={paths.triggers}>
+        <TriggersPage />
+      </Route>
+      <Route path={paths.webhooks}>
+        <WebhooksPage />
       </Route>
       <Route>
         <NotFound />

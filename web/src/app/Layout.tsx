@@ -11,6 +11,9 @@ const NAV = [
   { to: paths.team, label: 'Team usage', icon: 'M4 20V10m6 10V4m6 16v-7m4 7H2' },
   // The audit log is for key managers: team ADMIN and OPERATOR keys.
   { to: paths.audit, label: 'Audit log', icon: 'M6 3h9l4 4v14H6V3Zm3 7h7m-7 4h7m-7 4h4', roles: ['ADMIN', 'OPERATOR'] },
+  { to: paths.schedules, label: 'Schedules', icon: 'M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18Zm0 4v5l3 2' },
+  { to: paths.triggers, label: 'Triggers', icon: 'M13 2 4 14h7l-1 8 9-12h-7l1-8Z' },
+  { to: paths.webhooks, label: 'Webhooks', icon: 'M4 12h5l2-6 2 12 2-6h5' },
 ];
 
 /** The signed-in frame: a left navigation (a top bar on narrow screens) and the page. */

@@ -16,6 +16,9 @@ export const paths = {
   session: '/sessions/:id',
   team: '/team',
   audit: '/audit',
+  schedules: '/schedules',
+  triggers: '/triggers',
+  webhooks: '/webhooks',
 } as const;
 
 const segment = encodeURIComponent;

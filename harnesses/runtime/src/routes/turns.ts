@@ -6,6 +6,7 @@ import type { Route } from '../http/router.ts';
 import { sendJson } from '../http/respond.ts';
 import { z } from 'zod';
 import { optional, parseRequest, text, withDefault } from '../validate.ts';
+import { parseTraceparent } from '../trace-context.ts';
 
 const decision = z.object({
   toolCallId: text({ nonEmpty: true, maxLength: 200 }),
@@ -41,7 +42,7 @@ export function turnRoutes(app: App): Route[] {
         if (!session) throw conflict('No session is attached; POST /v1/session first.');
         const running = app.runner.current;
         if (running) throw conflict(`Turn ${running.id} is still running; wait for its terminal event or cancel it.`);
-        app.runner.start({ turnId, content, resume: resume?.decisions, session, res });
+        app.runner.start({ turnId, content, resume: resume?.decisions, session, res, trace: parseTraceparent(req.headers.traceparent) });
       },
     },
     {

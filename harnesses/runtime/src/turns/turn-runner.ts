@@ -5,6 +5,7 @@ import type { Logger } from '../log.ts';
 import type { ApprovalDecision } from '../api.ts';
 import type { Usage } from '../events.ts';
 import type { Session } from '../session/session.ts';
+import type { TraceParent } from '../trace-context.ts';
 import { EventStream } from './event-stream.ts';
 
 /** Upper bound on waiting for an aborted turn, so a stuck adapter cannot hang cancel or shutdown. */
@@ -30,6 +31,7 @@ export interface StartTurn {
   resume?: readonly ApprovalDecision[] | undefined;
   session: Session;
   res: ServerResponse;
+  trace?: TraceParent | undefined;
 }
 
 /** Why a turn was stopped early; logged, never sent to the client. */
@@ -53,7 +55,7 @@ export class TurnRunner {
   }
 
   /** Starts streaming a turn on `res`; the caller has checked that no turn is running. */
-  start({ turnId, content, resume, session, res }: StartTurn): void {
+  start({ turnId, content, resume, session, res, trace }: StartTurn): void {
     const abort = new AbortController();
     const stream = new EventStream(res);
     // The platform starts a new turn only after a terminal event, so an abandoned stream is a cancel.
@@ -62,13 +64,20 @@ export class TurnRunner {
     });
     const turn: RunningTurn = { id: turnId, abort, finished: Promise.resolve() };
     this.#current = turn;
-    turn.finished = this.#run(turn, content, resume, session, stream).finally(() => {
+    turn.finished = this.#run(turn, content, resume, session, stream, trace).finally(() => {
       if (this.#current === turn) this.#current = null;
       stream.end();
     });
   }
 
-  async #run(turn: RunningTurn, content: string, resume: readonly ApprovalDecision[] | undefined, session: Session, stream: EventStream): Promise<void> {
+  async #run(
+    turn: RunningTurn,
+    content: string,
+    resume: readonly ApprovalDecision[] | undefined,
+    session: Session,
+    stream: EventStream,
+    trace: TraceParent | undefined,
+  ): Promise<void> {
     const log = this.#log.child({ sessionId: session.id, turnId: turn.id });
     const started = performance.now();
     const { signal } = turn.abort;
@@ -79,6 +88,7 @@ export class TurnRunner {
     try {
       const { usage, pausedOn } = await this.#adapter.runTurn({
         turnId: turn.id,
+        trace,
         content,
         resume,
         session,

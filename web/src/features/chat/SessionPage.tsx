@@ -22,6 +22,7 @@ import { ApprovalCards } from './ApprovalCards.tsx';
 import { Composer } from './Composer.tsx';
 import { EventsTab } from './EventsTab.tsx';
 import { MessageList } from './MessageList.tsx';
+import { TimelineTab } from './TimelineTab.tsx';
 import { fromApiMessage } from './state.ts';
 import { useSessionChat, type Connection } from './useSessionChat.ts';
 
@@ -94,7 +95,8 @@ function SessionView({ session, resumeAfter }: { session: Session; resumeAfter: 
   const client = useClient();
   const { signOut } = useAuth();
   const [search, setSearchParams] = useQueryParams();
-  const tab = search.get('tab') === 'events' ? 'events' : 'chat';
+  const requested = search.get('tab');
+  const tab = requested === 'events' || requested === 'timeline' ? requested : 'chat';
   const onUnauthenticated = useCallback(() => signOut('Paddock no longer accepts your API key; it may have been revoked. Sign in with a valid key.'), [signOut]);
   const chat = useSessionChat(
     ws,
@@ -192,6 +194,9 @@ function SessionView({ session, resumeAfter }: { session: Session; resumeAfter: 
         <button type="button" role="tab" id="tab-chat" aria-selected={tab === 'chat'} aria-controls="panel-chat" className="tab" onClick={() => setSearchParams({ tab: null })}>
           Chat
         </button>
+        <button type="button" role="tab" id="tab-timeline" aria-selected={tab === 'timeline'} aria-controls="panel-timeline" className="tab" onClick={() => setSearchParams({ tab: 'timeline' })}>
+          Timeline
+        </button>
         <button type="button" role="tab" id="tab-events" aria-selected={tab === 'events'} aria-controls="panel-events" className="tab" onClick={() => setSearchParams({ tab: 'events' })}>
           Events
         </button>
@@ -203,7 +208,11 @@ function SessionView({ session, resumeAfter }: { session: Session; resumeAfter: 
         </ErrorNotice>
       ) : null}
 
-      {tab === 'events' ? (
+      {tab === 'timeline' ? (
+        <div role="tabpanel" id="panel-timeline" aria-labelledby="tab-timeline">
+          <TimelineTab sessionId={session.id} running={state.running} />
+        </div>
+      ) : tab === 'events' ? (
         <div role="tabpanel" id="panel-events" aria-labelledby="tab-events">
           <EventsTab sessionId={session.id} live={state.liveEvents} />
         </div>
