@@ -126,11 +126,11 @@ describe('tool policy', { timeout: 180_000 }, () => {
     const busy = await client.request(`mutation($s: ID!) { sendMessage(input: { sessionId: $s, content: "hi" }) { id } }`, { s: sessionId });
     expect(busy.errors?.[0]?.extensions?.code).toBe('TURN_RUNNING');
 
-    const { approveToolCall } = await client.ok<{ approveToolCall: { status: string; decidedBy: string } }>(
-      `mutation($s: ID!, $c: String!) { approveToolCall(sessionId: $s, toolCallId: $c) { status decidedBy } }`,
+    const { approveToolCall } = await client.ok<{ approveToolCall: { status: string; decidedBy: string; decidedAt: string } }>(
+      `mutation($s: ID!, $c: String!) { approveToolCall(sessionId: $s, toolCallId: $c) { status decidedBy decidedAt } }`,
       { s: sessionId, c: toolCallId },
     );
-    expect(approveToolCall).toEqual({ status: 'APPROVED', decidedBy: 'member' });
+    expect(approveToolCall).toMatchObject({ status: 'APPROVED', decidedBy: 'member' });
     const end = await turnEnd(live);
     expect(end.type).toBe('turn.completed');
     expect(lastResult(live)).toMatchObject({ output: 'ask-approve\n', isError: false });
@@ -139,6 +139,20 @@ describe('tool policy', { timeout: 180_000 }, () => {
     const distinct = statuses(live.events).filter((s) => s !== 'PROVISIONING').filter((s, i, all) => s !== all[i - 1]);
     expect(distinct).toEqual(['IDLE', 'RUNNING', 'AWAITING_APPROVAL', 'RUNNING', 'IDLE']);
     expect((await view(sessionId)).pendingApprovals).toEqual([]);
+    // One turn across the pause: it keeps its start, its steps go on, and its usage adds up both runs.
+    type Usage = { inputTokens: number; outputTokens: number };
+    const { session } = await client.ok<{ session: { usage: Usage; turns: { edges: { node: { status: string; startedAt: string; usage: Usage; steps: { kind: string; name: string; status: string; toolCallId: string | null }[] } }[] } } }>(
+      `query($s: ID!) { session(id: $s) { usage { inputTokens outputTokens } turns(first: 5) { edges { node { status startedAt usage { inputTokens outputTokens } steps { kind name status toolCallId } } } } } }`,
+      { s: sessionId },
+    );
+    const [turn] = session.turns.edges.map((e) => e.node);
+    expect(turn!.status).toBe('COMPLETED');
+    expect(new Date(turn!.startedAt).getTime()).toBeLessThan(new Date(approveToolCall.decidedAt).getTime());
+    expect(turn!.steps.map((step) => `${step.kind}:${step.name}:${step.status}`)).toEqual(['MODEL:paddock-mock:COMPLETED', 'TOOL:run_command:COMPLETED', 'MODEL:paddock-mock:COMPLETED']);
+    expect(turn!.steps[1]!.toolCallId).toBe(toolCallId);
+    expect(turn!.usage).toEqual((end.payload as { usage: Usage }).usage);
+    expect(turn!.usage).toEqual(session.usage);
+    expect(turn!.usage.outputTokens).toBeGreaterThan(0);
     // A second decision on the same call is a conflict, not a second run.
     const again = await client.request(`mutation($s: ID!, $c: String!) { denyToolCall(sessionId: $s, toolCallId: $c) { status } }`, { s: sessionId, c: toolCallId });
     expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
