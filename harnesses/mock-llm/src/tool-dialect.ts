@@ -4,6 +4,8 @@ import { shellQuote } from './shell-quote.ts';
 export interface ToolUse {
   name: string;
   input: Record<string, unknown>;
+  /** The Responses API namespace of the tool (Codex offers each MCP server's tools as one, `mcp__<server>`). */
+  namespace?: string;
 }
 
 /** The script's tool intents, as one shell command each, for clients that only offer a shell. */

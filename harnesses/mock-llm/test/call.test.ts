@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { planReply } from '../src/script.ts';
+import { toProtocolReply } from '../src/reply.ts';
+import { functionCallItem } from '../src/responses/output.ts';
+import { inNamespace, parseResponsesRequest } from '../src/responses/request.ts';
 import { toolUseFor } from '../src/tool-dialect.ts';
 
 const user = (content: string) => [{ role: 'user', content, toolCalls: [], toolCallId: undefined }];
@@ -26,6 +29,34 @@ describe('/call TOOL_NAME {json args}', () => {
   it('hands the tool to every client by its own name, even one that offers only a shell', () => {
     expect(toolUseFor('mcp__docs__search', { query: 'q' }, ['Bash', 'Read'])).toEqual({ name: 'mcp__docs__search', input: { query: 'q' } });
     expect(toolUseFor('read_file', { path: 'a' }, ['Bash'])).toEqual({ name: 'Bash', input: { command: "cat -- 'a'", description: 'Run the command the user asked for' } });
+  });
+
+  it("calls a tool in a namespace the client offered as the Responses API does: namespace and name apart", () => {
+    const request = parseResponsesRequest({
+      input: '/call mcp__docs__search {"query": "q"}',
+      tools: [
+        { type: 'function', name: 'exec_command' },
+        { type: 'namespace', name: 'mcp__docs', tools: [{ type: 'function', name: 'search' }, { type: 'function', name: 'whoami' }] },
+      ],
+    });
+    expect(request.tools).toEqual(['exec_command', 'mcp__docs__search', 'mcp__docs__whoami']);
+    const { reply } = planReply(request.messages);
+    if (reply.kind !== 'tool') throw new Error('expected a tool call');
+    const call = inNamespace(toProtocolReply(reply, request.tools), request.namespaces);
+    if (call.kind !== 'tool') throw new Error('expected a tool call');
+    expect(functionCallItem('fc_1', call, 'completed')).toMatchObject({ type: 'function_call', namespace: 'mcp__docs', name: 'search', arguments: '{"query":"q"}' });
+    // The call comes back in the next request's input under its qualified name.
+    const next = parseResponsesRequest({
+      input: [
+        { type: 'message', role: 'user', content: '/call mcp__docs__search {"query": "q"}' },
+        { type: 'function_call', call_id: 'c1', namespace: 'mcp__docs', name: 'search', arguments: '{"query":"q"}' },
+        { type: 'function_call_output', call_id: 'c1', output: '3 results' },
+      ],
+    });
+    expect(next.messages[1]?.toolCalls[0]?.name).toBe('mcp__docs__search');
+    // A name outside any offered namespace stays whole.
+    const plain = inNamespace(toProtocolReply(reply, []), []);
+    expect(plain.kind === 'tool' && plain.use).toEqual({ name: 'mcp__docs__search', input: { query: 'q' } });
   });
 
   it('summarises the result by tool name', () => {

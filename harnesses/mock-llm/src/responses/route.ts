@@ -8,7 +8,7 @@ import { toProtocolReply } from '../reply.ts';
 import { replyNow, setRetryAfter } from '../failures.ts';
 import { planReply } from '../script.ts';
 import { countPromptTokens } from '../tokens.ts';
-import { parseResponsesRequest } from './request.ts';
+import { inNamespace, parseResponsesRequest } from './request.ts';
 import { responseAtOnce, streamResponse, type ResponseMeta } from './stream.ts';
 
 /** `POST /v1/responses`: the OpenAI Responses API, streaming or not. */
@@ -24,7 +24,7 @@ export async function responses(ctx: ServerContext, req: IncomingMessage, res: S
     sendError(res, status, message, status >= 500 ? 'server_error' : 'invalid_request_error', 'mock_failure');
     return;
   }
-  const reply = toProtocolReply(plan.reply, request.tools);
+  const reply = inNamespace(toProtocolReply(plan.reply, request.tools), request.namespaces);
   const meta: ResponseMeta = {
     id: stableId('resp_', request.messages),
     model: request.model,

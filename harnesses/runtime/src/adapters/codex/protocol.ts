@@ -8,7 +8,7 @@ const tomlString = (text: string) => JSON.stringify(text).replaceAll('\u007f', '
 
 /**
  * The agent's MCP servers as Codex configuration overrides (`mcp_servers.<name>.url` and
- * `http_headers`, Streamable HTTP). Codex names their tools `<server>__<tool>` in its events.
+ * `http_headers`, Streamable HTTP). Codex offers each server's tools in a namespace `mcp__<server>`.
  */
 export function codexMcpArgs(servers: readonly McpServerConfig[]): string[] {
   return servers.flatMap((s) => {
