@@ -15,8 +15,12 @@ export type EgressGrant = {
   sessionId: string;
   /** The agent's egressAllow. */
   rules: EgressRule[];
-  /** The model gateway: always allowed, even on a private address. */
-  gateway: { host: string; port: number } | null;
+  /**
+   * The model gateway: always allowed, even on a private address, but only on `paths`
+   * (`*` at the end: any rest). Null for the token of the agent's commands, to which the
+   * gateway is a host like any other.
+   */
+  gateway: { host: string; port: number; paths: string[] } | null;
   /** Placeholders the proxy swaps for real values in requests to the secret's hosts. */
   substitutions: { name: string; placeholder: string; value: string; rules: EgressRule[] }[];
 };
@@ -30,6 +34,7 @@ export type BlockedRequest = { sessionId: string; host: string; port: number; re
 export type LookupFn = (host: string) => Promise<string[]>;
 
 type Target = {
+  sessionId: string;
   host: string;
   port: number;
   address: string;
@@ -37,6 +42,8 @@ type Target = {
   substitutions: EgressGrant['substitutions'];
   /** Every secret of the grant: swapped back to its placeholder in whatever comes back. */
   secrets: EgressGrant['substitutions'];
+  /** Set when this is the model gateway: the paths a request may use. */
+  gatewayPaths: string[] | null;
 };
 type Decision = { ok: true; target: Target } | { ok: false; status: number; reason: string; blocked: boolean };
 
@@ -194,7 +201,18 @@ export class EgressProxy {
       }
     }
     const substitutions = grant.substitutions.filter((s) => anyRuleMatches(s.rules, name, port));
-    return { ok: true, target: { host: name, port, address: parseAddress(addresses[0]!)!.toString(), substitutions, secrets: grant.substitutions } };
+    return {
+      ok: true,
+      target: {
+        sessionId: grant.sessionId,
+        host: name,
+        port,
+        address: parseAddress(addresses[0]!)!.toString(),
+        substitutions,
+        secrets: grant.substitutions,
+        gatewayPaths: isGateway ? grant.gateway!.paths : null,
+      },
+    };
   }
 
   async #onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -210,7 +228,10 @@ export class EgressProxy {
     const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
     const decision = await this.#decide(grant, host, Number(url.port || 80));
     if (!decision.ok) return refuse(res, decision.status, `Paddock egress proxy refused ${host}:${url.port || 80}: ${decision.reason}.`);
-    this.#forward(req, res, decision.target, `${url.pathname}${url.search}`, false);
+    const path = `${url.pathname}${url.search}`;
+    const offPath = this.#offGatewayPath(decision.target, path);
+    if (offPath) return refuse(res, 403, `Paddock egress proxy refused ${host}:${url.port || 80}: ${offPath}.`);
+    this.#forward(req, res, decision.target, path, false);
   }
 
   async #onConnect(req: http.IncomingMessage, socket: net.Socket, head: Buffer): Promise<void> {
@@ -260,7 +281,28 @@ export class EgressProxy {
   async #onTunnelledRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const tunnel = this.#tunnels.get(req.socket);
     if (!tunnel) return refuse(res, 400, 'Paddock egress proxy: unknown tunnel.');
-    this.#forward(req, res, tunnel.target, req.url ?? '/', tunnel.secure);
+    const path = req.url ?? '/';
+    const offPath = this.#offGatewayPath(tunnel.target, path);
+    if (offPath) return refuse(res, 403, `Paddock egress proxy refused ${tunnel.target.host}:${tunnel.target.port}: ${offPath}.`);
+    this.#forward(req, res, tunnel.target, path, tunnel.secure);
+  }
+
+  /**
+   * Why a request to the model gateway is refused (and reported), or null: only the model
+   * API's paths, written plainly (no dot segments or escapes a server could resolve
+   * elsewhere), may carry the gateway key.
+   */
+  #offGatewayPath(target: Target, path: string): string | null {
+    if (!target.gatewayPaths) return null;
+    const pathname = path.split('?')[0]!;
+    // Model names may hold `@`, `:` and `+`; no escapes, `;` parameters or `.`/`..` segments.
+    const plain = /^\/[\w.~@:+/-]*$/.test(pathname) && !/\/\/|\/\.\.?(?:\/|$)/.test(pathname);
+    const allowed = plain && target.gatewayPaths.some((p) => (p.endsWith('/*') ? pathname.startsWith(p.slice(0, -1)) && pathname.length > p.length - 1 : pathname === p));
+    if (allowed) return null;
+    const reason = `${pathname.slice(0, 200)} is not a model API path of the model gateway`;
+    this.#onBlocked({ sessionId: target.sessionId, host: target.host, port: target.port, reason });
+    this.#log.info({ sessionId: target.sessionId, host: target.host, port: target.port, reason }, 'egress blocked');
+    return reason;
   }
 
   /**

@@ -10,6 +10,7 @@ import { Subscriber, type LiveEvent } from '../../test/subscriber.ts';
 import { startTestWorker, type TestWorker } from '../../test/worker.ts';
 import { CertificateAuthority, createAuthority } from './authority.ts';
 import { recordBlocked } from './blocked.ts';
+import { commandTokenFor } from './placeholders.ts';
 
 /**
  * Attacks through the public API: the offline mock's `/tool CMD` makes the chat agent
@@ -167,6 +168,29 @@ describe('credentials stay out of the sandbox', { timeout: 90_000 }, () => {
     );
     expect(Buffer.from(plain.received.at(-1)!.authorization!.slice(6), 'base64').toString()).toBe(`x-access-token:${SECRET}`);
     expect(output).toContain('basic-back');
+  });
+
+  it("gives the agent's commands no way to the model gateway, whatever they read in the sandbox", async () => {
+    const gateway = worker.worker.sandboxes.settings.gateway.baseUrl;
+    const gatewayPort = Number(new URL(gateway).port);
+    const { sessionId, events, output } = await turn(
+      // The gateway placeholder as it was once derivable from the proxy credentials commands hold, and every placeholder in reach.
+      `token=$(node -e 'process.stdout.write(decodeURIComponent(new URL(process.env.HTTP_PROXY).password))'); ` +
+        `derived=paddock-secret-$(node -e 'process.stdout.write(require("crypto").createHmac("sha256", process.argv[1]).update("LITELLM_API_KEY").digest("base64url").slice(0, 32))' "$token"); ` +
+        `for key in "$derived" $(env | grep -o 'paddock-secret-[A-Za-z0-9_-]*' | sort -u); do for path in /chat/completions /models /key/generate; do ` +
+        `echo "gateway $path $(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" -H 'content-type: application/json' ` +
+        `-d '{"model":"mock","messages":[{"role":"user","content":"hi"}]}' "${gateway}$path")"; done; done; ` +
+        `echo credentials; cat /proc/[0-9]*/environ /proc/[0-9]*/cmdline 2>/dev/null | tr '\\0' '\\n' | grep -o 'paddock[:][^@]*@' | sort -u`,
+    );
+    const attempts = output.split('\n').filter((l) => l.startsWith('gateway '));
+    expect(attempts).toHaveLength(6);
+    for (const attempt of attempts) expect(attempt).toMatch(/ 403$/);
+    expect(events.some((e) => e.type === 'egress.blocked' && e.payload?.port === gatewayPort)).toBe(true);
+    // The only proxy credentials in reach are the commands' own; the runtime's token is in no process environment.
+    const sandbox = await t.platform.services.db.sandbox.findUniqueOrThrow({ where: { sessionId: decodeGlobalId(sessionId).id } });
+    const runtimeToken = t.platform.services.secrets.open(sandbox.egressTokenCipher!);
+    expect(output.split('credentials\n')[1]!.trim().split('\n')).toEqual([`paddock:${commandTokenFor(runtimeToken)}@`]);
+    expect(output).not.toContain(runtimeToken);
   });
 
   it('keeps the placeholder on allowed hosts the secret is not for', async () => {

@@ -199,8 +199,19 @@ describe('local sandbox driver', () => {
       }),
     );
     await new Promise<void>((resolve) => egress.listen(socketPath, resolve));
-    const s = spec({ egress: { socketPath, proxyToken: 'proxy-token-1', caPem: TEST_EGRESS_CA } });
+    const s = spec({ egress: { socketPath, caPem: TEST_EGRESS_CA } });
     const runtime = await start(s);
+    // No proxy credentials before a session brings them.
+    expect(await sh(runtime, 'echo "${HTTP_PROXY-none}"; cat /proc/[0-9]*/environ 2>/dev/null | tr "\\0" "\\n" | grep -c paddock: || true')).toBe('none\n0');
+    await runtime.attach({
+      sessionId: 'driver-test',
+      systemPrompt: '',
+      model: 'mock',
+      gateway: { baseUrl: 'http://gateway.test/v1', apiKey: '' },
+      env: {},
+      egress: { token: 'runtime-token-1', commandToken: 'proxy-token-1' },
+      history: [],
+    });
     const out = await sh(
       runtime,
       [

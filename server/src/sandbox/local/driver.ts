@@ -170,7 +170,7 @@ export class LocalSandboxDriver implements SandboxDriver {
       ...(harnessFile.path ? { PADDOCK_HARNESS_FILE: harnessFile.path } : {}),
       ...(bwrap ? { PADDOCK_SANDBOX_NETWORK: 'private' } : {}),
       // Unisolated runtimes share the host's loopback, so their relay needs a free port.
-      ...(spec.egress ? proxyEnv(inside.egress!, spec.egress.proxyToken, bwrap ? EGRESS_PORT : await freeLoopbackPort()) : {}),
+      ...(spec.egress ? relayEnv(inside.egress!, bwrap ? EGRESS_PORT : await freeLoopbackPort()) : {}),
     };
     const runtime = [inside.node, ...NODE_FLAGS, inside.entry];
     const argv = bwrap
@@ -360,19 +360,16 @@ function insideHarnessFile(file: string): { path: string; bind: string | undefin
   return { path: INSIDE.harnessFile, bind: file };
 }
 
-/** The proxy variables every program in the sandbox honours; the credentials name the session to the proxy. */
-function proxyEnv(egressSocket: string, proxyToken: string, port: number): Record<string, string> {
-  const proxy = `http://paddock:${encodeURIComponent(proxyToken)}@127.0.0.1:${port}`;
+/**
+ * The runtime's relay to the egress proxy. No credentials: the proxy variables, with the
+ * runtime's and the commands' own tokens, come with the session at attach time, so a
+ * sandbox holds none before a session owns it and none sits in any process environment.
+ */
+function relayEnv(egressSocket: string, port: number): Record<string, string> {
   return {
     PADDOCK_EGRESS_SOCKET: egressSocket,
     PADDOCK_EGRESS_PORT: String(port),
-    HTTP_PROXY: proxy,
-    HTTPS_PROXY: proxy,
-    http_proxy: proxy,
-    https_proxy: proxy,
-    ALL_PROXY: proxy,
-    NO_PROXY: '',
-    // Node's own fetch and http honour the variables above only when asked to.
+    // Node's own fetch and http honour HTTP_PROXY and friends only when asked to.
     NODE_USE_ENV_PROXY: '1',
   };
 }
