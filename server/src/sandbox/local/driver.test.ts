@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { chown, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, open, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -229,6 +229,35 @@ describe('local sandbox driver', () => {
     await driver.destroy(s.name);
     host.close();
     egress.close();
+  });
+
+  it('passes no descriptor the worker inherited into the sandbox', async () => {
+    if (!isolated()) return;
+    const inheritedFile = path.join(dataDir, 'worker-only.txt');
+    await writeFile(inheritedFile, 'worker-only contents');
+    const handle = await open(inheritedFile, 'r');
+    try {
+      // The worker, in a process of its own, inherits the file as descriptors 9 and 23.
+      const stdio: ('ignore' | 'pipe' | 'inherit' | number)[] = ['ignore', 'pipe', 'inherit'];
+      while (stdio.length < 24) stdio.push('ignore');
+      stdio[9] = handle.fd;
+      stdio[23] = handle.fd;
+      const command = 'ls -l /proc/self/fd/ | tail -n +2; cat /proc/self/fd/9 /proc/self/fd/23 2>&1; echo end';
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'inherited-fd.fixture.ts'), dataDir, command], {
+        cwd: path.join(REPO_ROOT, 'server'),
+        stdio,
+      });
+      let out = '';
+      child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(code).toBe(0);
+      const { output } = JSON.parse(out) as { output: string };
+      expect(output).toMatch(/end\n?$/);
+      // Neither the file's contents nor a link to it.
+      expect(output).not.toContain('worker-only');
+    } finally {
+      await handle.close();
+    }
   });
 
   it('fails by the deadline with the log file named when the runtime cannot start, and leaves nothing behind', async () => {

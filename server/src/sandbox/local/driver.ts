@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { chmod, chown, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
@@ -200,18 +200,20 @@ export class LocalSandboxDriver implements SandboxDriver {
     report('PROVISIONING', `starting local runtime (${bwrap ? 'bubblewrap' : 'unisolated process'})`);
 
     const listener = await bindSocket(socket, path.join(dir, '.bind.sock'));
+    const devNull = await open('/dev/null', 'r');
     let child: ChildProcess;
     try {
       child = spawn(wrapper[0]!, wrapper.slice(1), {
         env,
         cwd: dir,
-        stdio: ['pipe', 'pipe', 'pipe', 'pipe', listener.fd],
+        stdio: sandboxStdio(listener.fd, await inheritedDescriptors(), devNull.fd),
         detached: true,
         ...(uid !== undefined ? { uid, gid: uid } : {}),
       });
     } finally {
       // The child holds its own copy of the listening socket now.
       await listener.release();
+      await devNull.close();
     }
     this.#children.set(spec.name, child);
     const logFile = createWriteStream(path.join(dir, 'runtime.log'), { flags: 'a', mode: 0o600 });
@@ -351,6 +353,41 @@ export class LocalSandboxDriver implements SandboxDriver {
       });
     });
   }
+}
+
+const O_CLOEXEC = 0o2000000;
+
+/**
+ * Descriptors this process inherited from whoever started it, open without close-on-exec
+ * (Node opens all of its own with it): a supervisor's socket, a shell's redirection. Each
+ * would pass through the wrapper and bwrap into the sandbox.
+ */
+export async function inheritedDescriptors(): Promise<number[]> {
+  const inherited: number[] = [];
+  for (const entry of await readdir('/proc/self/fd').catch(() => [])) {
+    const fd = Number(entry);
+    if (!Number.isInteger(fd) || fd < 3) continue;
+    const info = await readFile(`/proc/self/fdinfo/${fd}`, 'utf8').catch(() => '');
+    const flags = /^flags:\s*([0-7]+)$/m.exec(info);
+    if (flags && (parseInt(flags[1]!, 8) & O_CLOEXEC) === 0) inherited.push(fd);
+  }
+  return inherited;
+}
+
+/**
+ * The sandbox's descriptors: stdin, stdout, stderr, the token pipe and the runtime's
+ * listening socket, and /dev/null over every descriptor number the worker inherited, so
+ * none of them reaches the sandbox (bwrap passes on whatever is open, and the wrapper
+ * shell can close only single-digit descriptors).
+ */
+function sandboxStdio(listenFd: number, inherited: readonly number[], devNull: number): ('pipe' | 'ignore' | number)[] {
+  const stdio: ('pipe' | 'ignore' | number)[] = ['pipe', 'pipe', 'pipe', 'pipe', listenFd];
+  for (const fd of inherited) {
+    if (fd <= LISTEN_FD) continue;
+    while (stdio.length < fd) stdio.push('ignore');
+    stdio[fd] = devNull;
+  }
+  return stdio;
 }
 
 /** Where the sandbox finds its harness definition: inside the bound harnesses/ directory, or bound on its own. */
