@@ -120,7 +120,7 @@ describe('the local warm pool', () => {
       const [name] = await warmDirs();
       const environ = await environOf(name!);
       expect(environ).toContain('PADDOCK_EGRESS_SOCKET=');
-      expect(environ).not.toMatch(/PROXY=|paddock:/);
+      expect(environ).not.toMatch(/(HTTPS?|ALL)_PROXY=|paddock:/i);
     },
     TIMEOUT,
   );
