@@ -65,6 +65,11 @@ async function start(s: SandboxSpec): Promise<RuntimeClient> {
   return new RuntimeClient({ baseUrl: url, token: s.token });
 }
 
+async function startWith(d: LocalSandboxDriver, s: SandboxSpec): Promise<RuntimeClient> {
+  const { url } = await d.start(s, { deadline: Date.now() + 60_000, report: () => undefined });
+  return new RuntimeClient({ baseUrl: url, token: s.token });
+}
+
 const sh = async (runtime: RuntimeClient, command: string) => (await runtime.exec({ command, timeoutMs: 60_000 })).stdout.trim();
 
 const isolated = () => driver.isolation === 'bwrap';
@@ -266,6 +271,33 @@ describe('local sandbox driver', () => {
     await expect(driver.start(s, { deadline: Date.now() + 30_000, report: () => undefined })).rejects.toThrow(/exited with code 1 while starting; see .*runtime\.log/);
     expect(await driver.list()).toEqual([]);
     for (const group of groupDirs(driver.limits, s.name)) await expect(stat(group)).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('local sandbox workspace disk limit (PADDOCK_SANDBOX_DISK_MB)', () => {
+  it('stops a command writing past it, keeps serving, and keeps the workspace across a suspend', async () => {
+    if (process.getuid?.() !== 0 || !isolated()) return; // mounting the workspace image needs root
+    const limited = await LocalSandboxDriver.create({ dataDir, log, isolation: 'auto', pidsLimit: 64, diskMb: 16 });
+    const s = spec();
+    try {
+      let runtime = await startWith(limited, s);
+      const out = await sh(runtime, 'echo kept > note; head -c 64M /dev/zero 2>&1 > big; echo "exit=$?"; df -m /workspace | tail -1; ls');
+      expect(out).toMatch(/No space left on device/);
+      expect(out).toMatch(/exit=1/);
+      expect(out).not.toContain('lost+found');
+      expect(Number(out.split('\n').find((l) => l.includes('/workspace'))!.trim().split(/\s+/)[1])).toBeLessThanOrEqual(16);
+      expect(await sh(runtime, 'rm big; echo recovered')).toBe('recovered');
+      // The image takes host disk only as the sandbox writes, never more than the limit.
+      const image = await stat(path.join(dataDir, 'sandboxes', s.name, 'workspace.img'));
+      expect(image.blocks * 512).toBeLessThanOrEqual(17 * 1024 * 1024);
+      await limited.suspend(s.name);
+      runtime = await startWith(limited, s);
+      expect(await sh(runtime, 'cat note')).toBe('kept');
+    } finally {
+      await limited.destroy(s.name);
+    }
+    expect(await readFile('/proc/self/mountinfo', 'utf8')).not.toContain(s.name);
+    await expect(stat(path.join(dataDir, 'sandboxes', s.name))).rejects.toThrow(/ENOENT/);
   });
 });
 

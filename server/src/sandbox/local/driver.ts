@@ -10,6 +10,7 @@ import { RuntimeClient, unixEndpoint } from '@paddock/harness-runtime/client';
 import type { Logger } from '../../log/index.ts';
 import { SandboxError, type SandboxDriver, type SandboxPhaseReport, type SandboxSpec } from '../driver.ts';
 import { bwrapArgs, type BwrapLayout } from './bwrap.ts';
+import { diskQuotaProblem, mountWorkspace, unmountWorkspace } from './disk.ts';
 import { attachToGroups, createGroups, detectLimitEnforcement, groupDirs, removeGroups, rlimitCommands, sandboxLimits, type LimitEnforcement } from './limits.ts';
 import { INSIDE, systemDirArgs, writeRuntimeNode, writeSandboxEtc } from './rootfs.ts';
 
@@ -44,6 +45,8 @@ export type LocalDriverOptions = {
   isolation: 'auto' | Isolation;
   /** Most processes (and threads) one sandbox may run. */
   pidsLimit: number;
+  /** Size of each sandbox's workspace in MiB (an image mounted on it); unset, no limit. */
+  diskMb?: number | undefined;
 };
 
 /** A host uid of the sandbox's own (root only), so an escape from one sandbox reaches nothing of another. */
@@ -71,16 +74,18 @@ export class LocalSandboxDriver implements SandboxDriver {
   readonly #base: string;
   readonly #log: Logger;
   readonly #pidsLimit: number;
+  readonly #diskBytes: number | undefined;
   readonly #system: string[];
   readonly #children = new Map<string, ChildProcess>();
 
-  private constructor(opts: { root: string; base: string; log: Logger; isolation: Isolation; limits: LimitEnforcement; pidsLimit: number; system: string[] }) {
+  private constructor(opts: { root: string; base: string; log: Logger; isolation: Isolation; limits: LimitEnforcement; pidsLimit: number; diskBytes: number | undefined; system: string[] }) {
     this.#root = opts.root;
     this.#base = opts.base;
     this.#log = opts.log;
     this.isolation = opts.isolation;
     this.limits = opts.limits;
     this.#pidsLimit = opts.pidsLimit;
+    this.#diskBytes = opts.diskBytes;
     this.#system = opts.system;
   }
 
@@ -110,12 +115,18 @@ export class LocalSandboxDriver implements SandboxDriver {
       }
     }
     const limits = await detectLimitEnforcement();
-    const driver = new LocalSandboxDriver({ root, base, log, isolation, limits, pidsLimit: opts.pidsLimit, system });
+    if (opts.diskMb !== undefined) {
+      const problem = await diskQuotaProblem();
+      if (problem) throw new Error(`PADDOCK_SANDBOX_DISK_MB is set, but workspaces cannot be limited here: ${problem}. Unset it to run without a disk limit.`);
+    }
+    const diskBytes = opts.diskMb === undefined ? undefined : opts.diskMb * 1024 * 1024;
+    const driver = new LocalSandboxDriver({ root, base, log, isolation, limits, pidsLimit: opts.pidsLimit, diskBytes, system });
     log.info(
       {
         isolation,
         sandboxUid: process.getuid?.() === 0 ? 'one unprivileged host uid per sandbox' : 'the platform user, mapped to uid 1000',
         limits: limits.kind,
+        workspaceDisk: opts.diskMb === undefined ? 'unlimited' : `${opts.diskMb} MiB`,
         ...(limits.kind === 'rlimit' ? { limitsNote: `${limits.reason}; memory is capped with RLIMIT_DATA, CPU only by niceness` } : {}),
       },
       `local sandboxes: ${isolation === 'bwrap' ? 'bubblewrap namespaces' : 'UNISOLATED processes'}, limits enforced with ${limits.kind === 'cgroup2' ? 'cgroup v2' : limits.kind === 'cgroup1' ? 'cgroup v1 (memory, pids, cpu)' : 'rlimits'}`,
@@ -147,6 +158,13 @@ export class LocalSandboxDriver implements SandboxDriver {
     if (spec.egress) for (const [file, content] of Object.entries(trustFiles(spec.egress.caPem))) await writeFile(path.join(run, file), content);
     if (uid !== undefined) for (const d of [dir, workspace, run]) await chown(d, uid, uid);
     await chmod(dir, 0o700);
+    // Outside the workspace: the image must not count against its own size.
+    if (this.#diskBytes !== undefined) {
+      await mountWorkspace({ image: path.join(dir, 'workspace.img'), dir: workspace, bytes: this.#diskBytes, uid }).catch((error: unknown) => {
+        const detail = (error as { stderr?: string }).stderr?.trim() || (error as Error).message;
+        throw new SandboxError(`sandbox ${spec.name}: could not mount its ${this.#diskBytes! / 1024 / 1024} MiB workspace: ${detail}`);
+      });
+    }
 
     const limits = sandboxLimits(spec.harness, this.#pidsLimit);
     await createGroups(this.limits, spec.name, limits);
@@ -257,10 +275,12 @@ export class LocalSandboxDriver implements SandboxDriver {
 
   async suspend(name: string): Promise<void> {
     await this.#kill(name);
+    await unmountWorkspace(this.workspaceOf(name));
   }
 
   async destroy(name: string): Promise<void> {
     await this.#kill(name);
+    await unmountWorkspace(this.workspaceOf(name));
     await rm(path.join(this.#root, name), { recursive: true, force: true });
   }
 
