@@ -49,6 +49,7 @@ const blocked: BlockedRequest[] = [];
 let grant: EgressGrant;
 /** What the agent's commands hold: the same rules and secrets, no gateway. */
 let commandGrant: EgressGrant;
+let httpsGatewayGrant: EgressGrant;
 
 /** Names the tests resolve; everything else fails like an unknown host. */
 const names: Record<string, string[]> = {
@@ -77,8 +78,14 @@ beforeAll(async () => {
     ],
   };
   commandGrant = { ...grant, gateway: null, substitutions: grant.substitutions.filter((s) => s.name !== 'LITELLM_API_KEY') };
+  // A gateway served over HTTPS: intercepted to swap its key in, and its paths checked inside the tunnel.
+  httpsGatewayGrant = {
+    ...grant,
+    gateway: { host: 'gateway.test', port: secure.port, paths: gatewayModelPaths(`https://gateway.test:${secure.port}/v1`) },
+    substitutions: [{ name: 'LITELLM_API_KEY', placeholder: GATEWAY_PLACEHOLDER, value: GATEWAY_KEY, rules: parseRules([`gateway.test:${secure.port}`]) }],
+  };
   proxy = new EgressProxy({
-    grants: { resolve: async (token) => (token === 'good-token' ? grant : token === 'command-token' ? commandGrant : null) },
+    grants: { resolve: async (token) => ({ 'good-token': grant, 'command-token': commandGrant, 'https-gateway-token': httpsGatewayGrant })[token] ?? null },
     authority: paddockCa,
     // The echo servers are on loopback, which the operator allows here; the gateway's
     // address is allowed without it.
@@ -296,5 +303,18 @@ describe('egress proxy', () => {
     const secureRes = await fetch(`https://echo.test:${secure.port}/echo`, { dispatcher: agent(), headers: { authorization: `Bearer ${PLACEHOLDER}` } });
     expect(await secureRes.json()).toEqual({ url: '/echo', authorization: `Bearer ${PLACEHOLDER}` });
     expect(secure.received.at(-1)!.headers.authorization).toBe(`Bearer ${SECRET}`);
+  });
+
+  it('checks the gateway\'s paths inside an intercepted HTTPS tunnel too', async () => {
+    blocked.length = 0;
+    const before = secure.received.length;
+    const dispatcher = agent({ token: 'https-gateway-token', ca: [paddockCa.certPem] });
+    const withKey = { authorization: `Bearer ${GATEWAY_PLACEHOLDER}` };
+    expect((await fetch(`https://gateway.test:${secure.port}/v1/models`, { dispatcher, headers: withKey })).status).toBe(200);
+    for (const path of ['/v1/key/generate', '/v1/models;x/../../key', '/v1/models/%2E%2E%2Fkey']) {
+      expect((await fetch(`https://gateway.test:${secure.port}${path}`, { dispatcher, headers: withKey })).status, path).toBe(403);
+    }
+    expect(secure.received.slice(before).map((r) => [r.url, r.headers.authorization])).toEqual([['/v1/models', `Bearer ${GATEWAY_KEY}`]]);
+    expect(blocked).toHaveLength(3);
   });
 });
