@@ -6,7 +6,7 @@ import type { Config } from '../config/index.ts';
 import type { Db, Message, SandboxPhase } from '../db/index.ts';
 import type { HarnessCatalog } from '../harnesses/catalog.ts';
 import type { Logger } from '../log/index.ts';
-import { egressTokenHash, GATEWAY_KEY_NAME, placeholderFor } from '../egress/placeholders.ts';
+import { commandTokenFor, egressTokenHashes, GATEWAY_KEY_NAME, placeholderFor } from '../egress/placeholders.ts';
 import { Redactor } from '../egress/redact.ts';
 import { storedPolicy } from '../approvals/policy.ts';
 import { headerSecretName, runtimeServers } from '../mcp/servers.ts';
@@ -33,15 +33,6 @@ export type SandboxSettings = {
   /** Local sandboxes kept started ahead of their sessions, per harness in use; 0 keeps none. */
   warmPoolSize: number;
 };
-
-/** The proxy variables every HTTP client in the sandbox honours. */
-export function proxyEnv(proxyUrl: string, token: string): Record<string, string> {
-  const url = new URL(proxyUrl);
-  url.username = 'paddock';
-  url.password = token;
-  const value = url.toString().replace(/\/$/, '');
-  return { HTTP_PROXY: value, HTTPS_PROXY: value, http_proxy: value, https_proxy: value, ALL_PROXY: value, NO_PROXY: '', no_proxy: '' };
-}
 
 /**
  * Gives the worker a ready, attached runtime for a session: reuses a live sandbox,
@@ -155,7 +146,7 @@ export class SandboxService {
     await this.#setPhase(sessionId, name, 'PROVISIONING', 'starting', {
       tokenCipher,
       egressTokenCipher: this.#secrets.seal(egressToken),
-      egressTokenHash: egressTokenHash(egressToken),
+      ...egressTokenHashes(egressToken),
       endpoint: null,
     });
     try {
@@ -171,7 +162,7 @@ export class SandboxService {
           token,
           env: this.#config.containerEnv,
           egressAllow: session.agent.egressAllow,
-          egress: { socketPath: this.settings.egress.socketPath, proxyToken: egressToken, caPem: this.settings.egress.caPem },
+          egress: { socketPath: this.settings.egress.socketPath, caPem: this.settings.egress.caPem },
         },
         {
           deadline: Date.now() + this.settings.provisionTimeoutMs,
@@ -274,20 +265,26 @@ export class SandboxService {
   }
 
   /**
-   * Attaches a warm sandbox to the session, which owns it from then on: its egress token
-   * is recorded, so the proxy honours it from now. Null (the sandbox removed) when it
+   * Attaches a warm sandbox to the session, which owns it from then on: it gets its egress
+   * tokens only now (a warm sandbox holds none). Null (the sandbox removed) when it
    * cannot be attached, for the caller to start a new one.
    */
-  async #claimWarm(warm: WarmSandbox, agent: { id: string; systemPrompt: string; model: string; egressAllow: string[]; toolPolicy: unknown }, sessionId: string, beforeMessageId: string): Promise<RuntimeClient | null> {
+  async #claimWarm(
+    warm: WarmSandbox,
+    agent: { id: string; systemPrompt: string; model: string; egressAllow: string[]; toolPolicy: unknown },
+    sessionId: string,
+    beforeMessageId: string,
+  ): Promise<RuntimeClient | null> {
+    const egressToken = randomBytes(32).toString('base64url');
     try {
       await this.#setPhase(sessionId, warm.name, 'PROVISIONING', 'attaching a warm sandbox', {
         tokenCipher: this.#secrets.seal(warm.token),
-        egressTokenCipher: this.#secrets.seal(warm.egressToken),
-        egressTokenHash: egressTokenHash(warm.egressToken),
+        egressTokenCipher: this.#secrets.seal(egressToken),
+        ...egressTokenHashes(egressToken),
         endpoint: null,
       });
       const client = new RuntimeClient({ baseUrl: warm.url, token: warm.token, timeoutMs: 30_000 });
-      await this.#attach(client, agent, sessionId, beforeMessageId, warm.egressToken);
+      await this.#attach(client, agent, sessionId, beforeMessageId, egressToken);
       await this.#setPhase(sessionId, warm.name, 'READY', 'ready (started ahead)', { endpoint: warm.url, readyAt: new Date() });
       return client;
     } catch (error) {
@@ -299,7 +296,6 @@ export class SandboxService {
 
   async #launchWarm(driver: LocalSandboxDriver, harness: LoadedHarness, name: string): Promise<WarmSandbox> {
     const token = randomBytes(32).toString('base64url');
-    const egressToken = randomBytes(32).toString('base64url');
     try {
       const { url } = await driver.start(
         {
@@ -308,11 +304,11 @@ export class SandboxService {
           harnessFile: harness.file,
           token,
           env: this.#config.containerEnv,
-          egress: { socketPath: this.settings.egress.socketPath, proxyToken: egressToken, caPem: this.settings.egress.caPem },
+          egress: { socketPath: this.settings.egress.socketPath, caPem: this.settings.egress.caPem },
         },
         { deadline: Date.now() + this.settings.provisionTimeoutMs, report: () => undefined },
       );
-      return { name, url, harnessName: harness.name, token, egressToken };
+      return { name, url, harnessName: harness.name, token };
     } catch (error) {
       await driver.destroy(name).catch(() => undefined);
       throw error;
@@ -321,7 +317,9 @@ export class SandboxService {
 
   /**
    * The runtime only ever sees placeholders: for the agent's secrets and for the gateway
-   * key. The egress proxy swaps them for the real values on the way out.
+   * key. The egress proxy swaps them for the real values on the way out. The runtime's
+   * egress token (model calls, gateway key) stays in the runtime; the agent's commands get
+   * the command token, with which the gateway is out of reach.
    */
   async #attach(
     client: RuntimeClient,
@@ -334,15 +332,15 @@ export class SandboxService {
     const secrets = await this.#agents.secretEnv(agent.id);
     const servers = await this.#db.agentMcpServer.findMany({ where: { agentId: agent.id }, orderBy: { position: 'asc' } });
     const { proxyUrl } = this.settings.egress;
+    const commandToken = commandTokenFor(egressToken);
     await client.attach({
       sessionId,
       systemPrompt: agent.systemPrompt,
       model: agent.model,
       gateway: { baseUrl: this.settings.gateway.baseUrl, apiKey: placeholderFor(egressToken, GATEWAY_KEY_NAME) },
-      env: {
-        ...Object.fromEntries(secrets.map((s) => [s.name, placeholderFor(egressToken, s.name)])),
-        ...(proxyUrl ? proxyEnv(proxyUrl, egressToken) : {}),
-      },
+      env: Object.fromEntries(secrets.map((s) => [s.name, placeholderFor(commandToken, s.name)])),
+      // Without a proxy URL the runtime uses its sandbox's relay to the worker's proxy.
+      egress: { ...(proxyUrl ? { proxyUrl } : {}), token: egressToken, commandToken },
       history: toHistory(messages),
       mcpServers: runtimeServers(servers, egressToken),
       toolPolicy: storedPolicy(agent.toolPolicy),
@@ -363,7 +361,7 @@ export class SandboxService {
     name: string,
     phase: SandboxPhase,
     statusMessage: string,
-    extra: { tokenCipher?: string; egressTokenCipher?: string; egressTokenHash?: string; endpoint?: string | null; readyAt?: Date } = {},
+    extra: { tokenCipher?: string; egressTokenCipher?: string; egressTokenHash?: string; commandTokenHash?: string; endpoint?: string | null; readyAt?: Date } = {},
   ) {
     const data = { driver: this.#driver.kind, name, phase, statusMessage, lastUsedAt: new Date(), ...extra };
     await this.#db.sandbox.upsert({ where: { sessionId }, create: { sessionId, ...data }, update: data });
