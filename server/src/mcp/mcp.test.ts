@@ -139,10 +139,11 @@ describe('MCP tools through a turn', { timeout: 120_000 }, () => {
     expect(docs.calls.some((c) => c.tool === 'hidden_admin')).toBe(false);
   });
 
-  it('redacts the credential when a server echoes it back', async () => {
+  it('never lets the credential back in when a server echoes it: the proxy turns it into the placeholder again', async () => {
     await send(sessionId, live, '/call docs__whoami {}');
     const result = live.events.filter((e) => e.type === 'tool.result').at(-1);
-    expect(String(result?.payload?.output)).toBe('credential: [redacted:mcp:docs:Authorization]');
+    expect(String(result?.payload?.output)).toMatch(/^credential: paddock-secret-\S+$/);
+    expect(String(result?.payload?.output)).not.toContain(TOKEN);
   });
 
   it('never holds the token inside the sandbox, nor lets it into the transcript', async () => {
