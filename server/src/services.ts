@@ -4,6 +4,7 @@ import type { Config } from './config/index.ts';
 import type { Db } from './db/index.ts';
 import type { EventBus } from './events/bus.ts';
 import type { HarnessCatalog } from './harnesses/catalog.ts';
+import { HistoryService } from './history/service.ts';
 import type { Logger } from './log/index.ts';
 import type { SecretBox } from './secrets/index.ts';
 import { SessionService } from './sessions/service.ts';
@@ -21,6 +22,7 @@ export type Services = {
   teams: TeamService;
   agents: AgentService;
   sessions: SessionService;
+  history: HistoryService;
 };
 
 export function createServices(deps: { config: Config; db: Db; log: Logger; secrets: SecretBox; harnesses: HarnessCatalog; bus: EventBus }): Services {
@@ -31,5 +33,6 @@ export function createServices(deps: { config: Config; db: Db; log: Logger; secr
     teams: new TeamService(deps.db, auth),
     agents: new AgentService(deps.db, deps.harnesses, deps.secrets, deps.config.egress.privateAllow),
     sessions: new SessionService(deps.db, deps.bus, deps.config.limits),
+    history: new HistoryService(deps.db),
   };
 }

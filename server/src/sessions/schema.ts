@@ -6,7 +6,7 @@ import { Agent } from '../agents/schema.ts';
 import { badInput } from '../errors/index.ts';
 import { builder } from '../graphql/builder.ts';
 import { viewerOf } from '../graphql/context.ts';
-import { keysetConnection } from '../graphql/pagination.ts';
+import { keysetConnection, keysetConnectionBy, MAX_PAGE_SIZE, seqCodec } from '../graphql/pagination.ts';
 import { Usage } from '../graphql/usage.ts';
 import type { SessionRow } from './service.ts';
 
@@ -23,6 +23,8 @@ export const Message = builder.objectRef<MessageRow>('Message');
 export const SessionEvent = builder.objectRef<BusEvent>('SessionEvent');
 export const SessionConnection = builder.connectionObject({ type: Session, name: 'SessionConnection' }, { name: 'SessionEdge' });
 const MessageConnection = builder.connectionObject({ type: Message, name: 'MessageConnection' }, { name: 'MessageEdge' });
+const SessionEventConnection = builder.connectionObject({ type: SessionEvent, name: 'SessionEventConnection' }, { name: 'SessionEventEdge' });
+export { MessageRole };
 
 export const SessionFilter = builder.inputType('SessionFilter', {
   fields: (t) => ({
@@ -30,6 +32,31 @@ export const SessionFilter = builder.inputType('SessionFilter', {
     status: t.field({ type: SessionStatus }),
     createdAfter: t.field({ type: 'DateTime', description: 'Inclusive.' }),
     createdBefore: t.field({ type: 'DateTime', description: 'Exclusive.' }),
+    lastActiveAfter: t.field({ type: 'DateTime', description: 'Inclusive.' }),
+    lastActiveBefore: t.field({ type: 'DateTime', description: 'Exclusive.' }),
+    harness: t.string({ description: "Sessions of agents on this harness (by name, e.g. \"chat\"); the agent's current harness." }),
+    model: t.string({ description: "Sessions of agents configured with this model; the agent's current model." }),
+    search: t.string({ description: 'Part of the title, in any case.' }),
+    hasFailedTurn: t.boolean({ description: 'true: sessions with at least one FAILED turn; false: sessions without one.' }),
+    toolName: t.string({ description: 'Sessions in which the agent called a tool of this name (exact, e.g. "bash").' }),
+    minTotalTokens: t.int({ description: 'At least this many input + output tokens in all.' }),
+    minCostUsd: t.float({ description: 'Cost at least this many US dollars (turns of unpriced models count as 0).' }),
+  }),
+});
+
+const SessionOrderField = builder.enumType('SessionOrderField', {
+  values: {
+    CREATED_AT: { description: 'Creation time.' },
+    LAST_ACTIVE_AT: { description: 'When a turn last ended (or the session was created).' },
+    TOTAL_TOKENS: { description: 'Input + output tokens.' },
+    COST: { description: 'Cost in US dollars.' },
+  } as const,
+});
+export const OrderDirection = builder.enumType('OrderDirection', { values: ['ASC', 'DESC'] as const });
+const SessionOrder = builder.inputType('SessionOrder', {
+  fields: (t) => ({
+    field: t.field({ type: SessionOrderField, required: true }),
+    direction: t.field({ type: OrderDirection, defaultValue: 'DESC' }),
   }),
 });
 
@@ -84,12 +111,32 @@ builder.node(Session, {
         return (await ctx.services.sessions.events(s.id, { after: args.after ?? 0, upTo, first })).map(toBusEvent);
       },
     }),
+    eventsConnection: t.connection(
+      {
+        type: SessionEvent,
+        description:
+          'The event log as a Relay connection, oldest first; `types` keeps only events of those types. Never past the `lastSeq` of the same request. Events of compacted turns (see retention) have no message.delta: each message is one message.completed with its full text.',
+        args: { types: t.arg.stringList({ description: 'Event types to keep, e.g. ["tool.call", "tool.result"]; all when absent.' }) },
+        complexity: (args) => ({ field: 1, multiplier: args.first ?? args.last ?? 20 }),
+        resolve: async (s, args, ctx) => {
+          const types = args.types ?? null;
+          if (types && (types.length > 50 || types.some((type) => type.length === 0 || type.length > 64))) throw badInput('types takes at most 50 event type names of 1 to 64 characters.', 'types');
+          const upTo = await ctx.loaders.lastSeq.load(s.id);
+          const page = await keysetConnectionBy(args, seqCodec, (w) => ctx.services.sessions.eventWindow(s.id, w, upTo, types), { maxSize: MAX_PAGE_SIZE });
+          return { ...page, edges: page.edges.map((e) => ({ ...e, node: toBusEvent(e.node) })) };
+        },
+      },
+      SessionEventConnection,
+    ),
     lastSeq: t.int({
       description:
         'The seq of the newest stored event; subscribe with after: lastSeq to get only what comes next. While a turn runs, the reply streamed so far is in the message.delta events after its user.message event.',
       resolve: (s, _args, ctx) => ctx.loaders.lastSeq.load(s.id),
     }),
-    usage: t.field({ type: Usage, resolve: (s) => ({ inputTokens: s.inputTokens, outputTokens: s.outputTokens }) }),
+    usage: t.field({ type: Usage, resolve: (s) => ({ inputTokens: s.inputTokens, outputTokens: s.outputTokens, costUsd: s.costUsd }) }),
+    failedTurns: t.exposeInt('failedTurns', { description: 'Turns of this session that ended FAILED.' }),
+    toolCalls: t.exposeInt('toolCalls', { description: 'Tool calls the agent made in this session.' }),
+    toolNames: t.stringList({ description: 'Names of the tools the agent called, sorted.', resolve: (s) => s.toolNames }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     lastActiveAt: t.expose('lastActiveAt', { type: 'DateTime' }),
     endedAt: t.expose('endedAt', { type: 'DateTime', nullable: true }),
@@ -144,13 +191,18 @@ builder.queryFields((t) => ({
   sessions: t.connection(
     {
       type: Session,
-      description: 'Newest first.',
+      description: 'Newest first unless orderBy says otherwise. A cursor continues from where its session sorts when the next page is read.',
       authScopes: { reader: true },
-      args: { filter: t.arg({ type: SessionFilter }) },
+      args: { filter: t.arg({ type: SessionFilter }), orderBy: t.arg({ type: SessionOrder }) },
       complexity: (args) => ({ field: 1, multiplier: args.first ?? args.last ?? 20 }),
       resolve: (_root, args, ctx) =>
         keysetConnection(args, (w) =>
-          ctx.services.sessions.list(viewerOf(ctx), { ...args.filter, agentId: args.filter?.agentId?.id }, w),
+          ctx.services.sessions.list(
+            viewerOf(ctx),
+            { ...args.filter, agentId: args.filter?.agentId?.id },
+            w,
+            args.orderBy ? { field: args.orderBy.field, direction: args.orderBy.direction ?? 'DESC' } : undefined,
+          ),
         ),
     },
     SessionConnection,

@@ -1,4 +1,5 @@
 import { appendEvents } from '../events/log.ts';
+import { recordTurnEnd } from '../history/usage.ts';
 import { toBusEvent } from '../events/mapping.ts';
 import type { Services } from '../services.ts';
 
@@ -28,8 +29,24 @@ export async function recoverStaleTurns(services: Pick<Services, 'db' | 'bus'>, 
         ? `The worker running this turn went silent for over ${Math.round(staleMs / 1000)} s (it crashed, was killed, or lost its database connection), so the turn was ended; the reply so far is kept. Send the message again to retry.`
         : `No worker started this turn within ${QUEUED_GRACE_MS / 60_000} minutes: no Paddock worker is running, or none can reach the database. Check the worker processes, then send the message again.`;
     const events = await db.$transaction(async (tx) => {
-      const updated = await tx.turn.updateMany({ where: { id: turn.id, status: turn.status }, data: { status: 'FAILED', error, endedAt: new Date() } });
+      const endedAt = new Date();
+      const updated = await tx.turn.updateMany({ where: { id: turn.id, status: turn.status }, data: { status: 'FAILED', error, endedAt } });
       if (updated.count === 0) return [];
+      // Usage is unknown here (the runtime never reported it); tool calls are what was stored.
+      const calls = await tx.$queryRaw<{ name: string }[]>`
+        SELECT c->>'name' AS name FROM "Message" m CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(m."toolCalls") = 'array' THEN m."toolCalls" ELSE '[]'::jsonb END) AS c
+        WHERE m."sessionId" = ${turn.sessionId}::uuid AND m.id > ${turn.userMessageId}::uuid AND c->>'name' IS NOT NULL`;
+      for (const statement of recordTurnEnd(tx, {
+        turnId: turn.id,
+        sessionId: turn.sessionId,
+        status: 'FAILED',
+        endedAt,
+        model: null,
+        usage: { inputTokens: 0, outputTokens: 0 },
+        toolCalls: calls.map((c) => c.name),
+      })) {
+        await statement;
+      }
       await tx.$executeRaw`
         UPDATE "Message" m SET content = d.text
         FROM (

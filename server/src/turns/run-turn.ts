@@ -5,6 +5,7 @@ import { appendBlocked, EGRESS_BLOCKED, type BlockedPayload } from '../egress/bl
 import { Redactor, type StreamRedactor } from '../egress/redact.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { EventWriter } from '../events/writer.ts';
+import { recordTurnEnd } from '../history/usage.ts';
 import { newId } from '../ids/index.ts';
 import type { Logger } from '../log/index.ts';
 import { SandboxError } from '../sandbox/driver.ts';
@@ -50,7 +51,7 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     onRetry: (error, attempt) => log.warn({ err: error, turnId, attempt }, 'claiming the turn failed; retrying'),
   });
   if (!claimed) return;
-  const { turn, lastSeq } = claimed;
+  const { turn, lastSeq, model } = claimed;
   const recorder = new TurnRecorder({
     sessionId: turn.sessionId,
     lastSeq,
@@ -345,8 +346,18 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
           return (await db.sessionEvent.count({ where: { sessionId: turn.sessionId, seq: closing[0]!.seq, type } })) > 0;
         }
       }
+      const endedAt = new Date();
       await db.$transaction([
-        db.turn.update({ where: { id: turnId }, data: { status: result.status, endedAt: new Date(), error: result.error ?? null, assistantMessageId: last?.id ?? null } }),
+        db.turn.update({ where: { id: turnId }, data: { status: result.status, endedAt, error: result.error ?? null, assistantMessageId: last?.id ?? null } }),
+        ...recordTurnEnd(db, {
+          turnId,
+          sessionId: turn.sessionId,
+          status: result.status,
+          endedAt,
+          model,
+          usage,
+          toolCalls: messages.flatMap((m) => m.toolCalls.map((c) => c.name)),
+        }),
         db.session.update({
           where: { id: turn.sessionId },
           data: {

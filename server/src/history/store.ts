@@ -1,0 +1,211 @@
+import type pg from 'pg';
+import type { Message, MessageRole, Session, Turn, TurnStatus } from '../db/index.ts';
+import { containsPattern, SqlParams } from '../db/sql.ts';
+import { minIdAt } from '../ids/index.ts';
+import type { PageWindow } from '../graphql/pagination.ts';
+import { MESSAGE_COLUMNS } from '../sessions/store.ts';
+
+/**
+ * The history domain's SQL, on the pg pool: search, cross-session turns, usage rollups,
+ * export batches and retention. Index use of the hot ones is checked in history.test.ts.
+ */
+
+/** Marks ts_headline puts around matches; control characters no text search returns. */
+export const HIT_START = '\u0002';
+export const HIT_END = '\u0003';
+
+export type SearchFilter = { agentId?: string | null; sessionId?: string | null; role?: MessageRole | null; from?: Date | null; to?: Date | null };
+export type SearchRow = Message & { rank: number; headline: string | null; fullText: boolean };
+
+/**
+ * Messages of a team whose content or tool calls match `query`, newest first: full-text
+ * (websearch_to_tsquery syntax) or, for `pattern` (an identifier or path), a substring
+ * match the trigram index serves. Ids are the keyset.
+ */
+export async function searchMessages(
+  pool: pg.Pool,
+  teamId: string,
+  search: { query: string; pattern: string | null },
+  filter: SearchFilter,
+  window: PageWindow,
+): Promise<SearchRow[]> {
+  const q = new SqlParams();
+  const tsquery = `websearch_to_tsquery('english', ${q.param(search.query)})`;
+  const like = search.pattern ? q.param(containsPattern(search.pattern)) : null;
+  const match = like ? `(m."searchVector" @@ ${tsquery} OR m.content ILIKE ${like})` : `m."searchVector" @@ ${tsquery}`;
+  const where = [`s."teamId" = ${q.param(teamId)}`, match];
+  if (filter.sessionId) where.push(`m."sessionId" = ${q.param(filter.sessionId)}`);
+  if (filter.agentId) where.push(`s."agentId" = ${q.param(filter.agentId)}`);
+  if (filter.role) where.push(`m.role = ${q.param(filter.role)}::"MessageRole"`);
+  if (filter.from) where.push(`m.id >= ${q.param(minIdAt(filter.from))}`, `m."createdAt" >= ${q.param(filter.from)}`);
+  if (filter.to) where.push(`m."createdAt" < ${q.param(filter.to)}`);
+  if (window.after) where.push(`m.id < ${q.param(window.after)}`);
+  if (window.before) where.push(`m.id > ${q.param(window.before)}`);
+  const outer = MESSAGE_COLUMNS.replaceAll('m."', 'hit."');
+  // Rank and headline only for the page, not for every match.
+  const sql = `
+    SELECT ${outer},
+      hit."searchVector" @@ ${tsquery} AS "fullText",
+      CASE WHEN hit."searchVector" @@ ${tsquery} THEN ts_rank_cd(hit."searchVector", ${tsquery}) ELSE ${like ? `word_similarity(${q.param(search.pattern)}, hit.content)` : '0'} END AS rank,
+      CASE WHEN hit."searchVector" @@ ${tsquery} THEN ts_headline('english',
+        translate(left(hit.content || ' ' || coalesce(paddock_tool_calls_text(hit."toolCalls"), ''), 20000), E'\\u0002\\u0003', ''),
+        ${tsquery}, 'StartSel=${HIT_START}, StopSel=${HIT_END}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "') END AS headline
+    FROM (
+      SELECT m.*, s."teamId" FROM "Message" m JOIN "Session" s ON s.id = m."sessionId"
+      WHERE ${where.join(' AND ')}
+      ORDER BY m.id ${window.backward ? 'ASC' : 'DESC'} LIMIT ${q.param(window.limit)}
+    ) hit
+    ORDER BY hit.id ${window.backward ? 'ASC' : 'DESC'}`;
+  return (await pool.query<SearchRow>(sql, q.values)).rows.map((r) => ({ ...r, rank: Number(r.rank) }));
+}
+
+export type TurnFilter = { status?: TurnStatus | null; agentId?: string | null; from?: Date | null; to?: Date | null };
+
+/** A team's turns across sessions, newest first. */
+export async function listTurns(pool: pg.Pool, teamId: string, filter: TurnFilter, window: PageWindow): Promise<Turn[]> {
+  const q = new SqlParams();
+  const where = [`s."teamId" = ${q.param(teamId)}`];
+  if (filter.status) where.push(`t.status = ${q.param(filter.status)}::"TurnStatus"`);
+  if (filter.agentId) where.push(`s."agentId" = ${q.param(filter.agentId)}`);
+  if (filter.from) where.push(`t.id >= ${q.param(minIdAt(filter.from))}`, `t."createdAt" >= ${q.param(filter.from)}`);
+  if (filter.to) where.push(`t."createdAt" < ${q.param(filter.to)}`);
+  if (window.after) where.push(`t.id < ${q.param(window.after)}`);
+  if (window.before) where.push(`t.id > ${q.param(window.before)}`);
+  const sql = `SELECT t.* FROM "Turn" t JOIN "Session" s ON s.id = t."sessionId" WHERE ${where.join(' AND ')} ORDER BY t.id ${window.backward ? 'ASC' : 'DESC'} LIMIT ${q.param(window.limit)}`;
+  return (await pool.query<Turn>(sql, q.values)).rows;
+}
+
+export async function findTurn(pool: pg.Pool, teamId: string, id: string): Promise<Turn | null> {
+  const { rows } = await pool.query<Turn>('SELECT t.* FROM "Turn" t JOIN "Session" s ON s.id = t."sessionId" WHERE t.id = $1 AND s."teamId" = $2', [id, teamId]);
+  return rows[0] ?? null;
+}
+
+export type RollupRow = {
+  period: 'HOUR' | 'DAY';
+  start: Date;
+  agentId: string;
+  model: string;
+  harness: string;
+  turns: number;
+  failedTurns: number;
+  inputTokens: number;
+  outputTokens: number;
+  toolCalls: number;
+  costUsd: number;
+  unpricedTurns: number;
+  durationHistogram: number[];
+};
+
+/**
+ * The rollup rows that tile [from, to) exactly: whole UTC days from the daily rollup,
+ * the hours at either end from the hourly one (`from`/`to` are whole hours).
+ */
+export async function rollupRows(pool: pg.Pool, teamId: string, from: Date, to: Date, filter: { agentId?: string | null; model?: string | null; harness?: string | null }, hourly: boolean): Promise<RollupRow[]> {
+  const q = new SqlParams();
+  const extra: string[] = [];
+  if (filter.agentId) extra.push(`"agentId" = ${q.param(filter.agentId)}`);
+  if (filter.model) extra.push(`model = ${q.param(filter.model)}`);
+  if (filter.harness) extra.push(`harness = ${q.param(filter.harness)}`);
+  const team = q.param(teamId);
+  const columns = `period, start, "agentId", model, harness, turns, "failedTurns", "inputTokens"::float8 AS "inputTokens", "outputTokens"::float8 AS "outputTokens", "toolCalls", "costUsd", "unpricedTurns", "durationHistogram"`;
+  const and = extra.map((e) => ` AND ${e}`).join('');
+  const DAY = 86_400_000;
+  const firstDay = new Date(Math.ceil(from.getTime() / DAY) * DAY);
+  const lastDay = new Date(Math.floor(to.getTime() / DAY) * DAY);
+  if (hourly || firstDay >= lastDay) {
+    const sql = `SELECT ${columns} FROM "UsageRollup" WHERE "teamId" = ${team} AND period = 'HOUR' AND start >= ${q.param(from)} AND start < ${q.param(to)}${and}`;
+    return (await pool.query<RollupRow>(sql, q.values)).rows;
+  }
+  const sql = `
+    SELECT ${columns} FROM "UsageRollup" WHERE "teamId" = ${team} AND period = 'DAY' AND start >= ${q.param(firstDay)} AND start < ${q.param(lastDay)}${and}
+    UNION ALL
+    SELECT ${columns} FROM "UsageRollup" WHERE "teamId" = ${team} AND period = 'HOUR' AND start >= ${q.param(from)} AND start < ${q.param(firstDay)}${and}
+    UNION ALL
+    SELECT ${columns} FROM "UsageRollup" WHERE "teamId" = ${team} AND period = 'HOUR' AND start >= ${q.param(lastDay)} AND start < ${q.param(to)}${and}`;
+  return (await pool.query<RollupRow>(sql, q.values)).rows;
+}
+
+export type ExportSession = Session & { agentName: string; harness: string; agentModel: string };
+
+/** The next batch of sessions to export, by id after `cursor`; teamId null for every team. */
+export async function exportSessionBatch(pool: pg.Pool, teamId: string | null, since: Date, until: Date, cursor: string | null, limit: number): Promise<ExportSession[]> {
+  const q = new SqlParams();
+  const where = [`s."lastActiveAt" >= ${q.param(since)}`, `s."lastActiveAt" < ${q.param(until)}`];
+  if (teamId) where.push(`s."teamId" = ${q.param(teamId)}`);
+  if (cursor) where.push(`s.id > ${q.param(cursor)}`);
+  const sql = `
+    SELECT s.*, a.name AS "agentName", a."harnessName" AS harness, a.model AS "agentModel"
+    FROM "Session" s JOIN "Agent" a ON a.id = s."agentId"
+    WHERE ${where.join(' AND ')} ORDER BY s.id LIMIT ${q.param(limit)}`;
+  return (await pool.query<ExportSession>(sql, q.values)).rows;
+}
+
+export async function exportMessages(pool: pg.Pool, sessionId: string, after: string | null, limit: number): Promise<Message[]> {
+  const sql = `SELECT ${MESSAGE_COLUMNS} FROM "Message" m WHERE m."sessionId" = $1 AND ($2::uuid IS NULL OR m.id > $2::uuid) ORDER BY m.id LIMIT $3`;
+  return (await pool.query<Message>(sql, [sessionId, after, limit])).rows;
+}
+
+export async function exportTurns(pool: pg.Pool, sessionId: string, after: Date | null, afterId: string | null, limit: number): Promise<Turn[]> {
+  const sql = `SELECT * FROM "Turn" WHERE "sessionId" = $1 AND ($2::timestamptz IS NULL OR ("createdAt", id) > ($2::timestamptz, $3::uuid)) ORDER BY "createdAt", id LIMIT $4`;
+  return (await pool.query<Turn>(sql, [sessionId, after, afterId, limit])).rows;
+}
+
+/**
+ * Compacts up to `limit` finished turns of a team that ended before `cutoff`: the
+ * message.delta events of each of their messages go; a message without a
+ * message.completed event keeps its first delta's seq as one, carrying the full text.
+ */
+export async function compactTurns(pool: pg.Pool, teamId: string, cutoff: Date, limit: number): Promise<{ turns: number; events: number }> {
+  const { rows } = await pool.query<{ turns: string; events: string }>(
+    `
+    WITH batch AS (
+      SELECT t.id, t."sessionId", t."userMessageId",
+        (SELECT min(n."userMessageId") FROM "Turn" n WHERE n."sessionId" = t."sessionId" AND n."userMessageId" > t."userMessageId") AS "nextUser"
+      FROM "Turn" t JOIN "Session" s ON s.id = t."sessionId"
+      WHERE s."teamId" = $1 AND t."compactedAt" IS NULL AND t."endedAt" < $2 AND t.status IN ('COMPLETED', 'FAILED', 'CANCELLED')
+      ORDER BY t."endedAt" LIMIT $3
+      FOR UPDATE OF t SKIP LOCKED
+    ), msgs AS (
+      SELECT m.id, m."sessionId", m.content FROM batch b
+      JOIN "Message" m ON m."sessionId" = b."sessionId" AND m.role = 'ASSISTANT' AND m.id > b."userMessageId" AND (b."nextUser" IS NULL OR m.id < b."nextUser")
+    ), firsts AS (
+      SELECT e."sessionId", e."messageId", min(e.seq) AS seq
+      FROM "SessionEvent" e JOIN msgs m ON e."sessionId" = m."sessionId" AND e."messageId" = m.id
+      WHERE e.type = 'message.delta'
+        AND NOT EXISTS (SELECT 1 FROM "SessionEvent" c WHERE c."sessionId" = e."sessionId" AND c."messageId" = e."messageId" AND c.type = 'message.completed')
+      GROUP BY e."sessionId", e."messageId"
+    ), converted AS (
+      UPDATE "SessionEvent" e SET type = 'message.completed', delta = NULL, payload = jsonb_build_object('content', m.content, 'compacted', true)
+      FROM firsts f JOIN msgs m ON m.id = f."messageId"
+      WHERE e."sessionId" = f."sessionId" AND e.seq = f.seq
+      RETURNING e."sessionId", e.seq
+    ), deleted AS (
+      DELETE FROM "SessionEvent" e USING msgs m
+      WHERE e."sessionId" = m."sessionId" AND e."messageId" = m.id AND e.type = 'message.delta'
+        AND NOT EXISTS (SELECT 1 FROM converted c WHERE c."sessionId" = e."sessionId" AND c.seq = e.seq)
+      RETURNING 1
+    ), marked AS (
+      UPDATE "Turn" t SET "compactedAt" = now() FROM batch b WHERE t.id = b.id RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM marked) AS turns, (SELECT count(*) FROM deleted) AS events`,
+    [teamId, cutoff, limit],
+  );
+  return { turns: Number(rows[0]?.turns ?? 0), events: Number(rows[0]?.events ?? 0) };
+}
+
+/** Deletes up to `limit` sessions of a team inactive since before `cutoff` whose sandbox is gone. */
+export async function deleteInactiveSessions(pool: pg.Pool, teamId: string, cutoff: Date, limit: number): Promise<number> {
+  const { rowCount } = await pool.query(
+    `
+    WITH doomed AS (
+      SELECT s.id FROM "Session" s LEFT JOIN "Sandbox" x ON x."sessionId" = s.id
+      WHERE s."teamId" = $1 AND s."lastActiveAt" < $2 AND s.status NOT IN ('RUNNING', 'PROVISIONING')
+        AND (x."sessionId" IS NULL OR x.phase IN ('DELETED', 'FAILED'))
+      ORDER BY s."lastActiveAt" LIMIT $3
+      FOR UPDATE OF s SKIP LOCKED
+    )
+    DELETE FROM "Session" s USING doomed d WHERE s.id = d.id`,
+    [teamId, cutoff, limit],
+  );
+  return rowCount ?? 0;
+}
