@@ -2,6 +2,7 @@ import { ConfigError, loadConfig, loadDotEnv } from '../config/index.ts';
 import { createLogger } from '../log/index.ts';
 import { UsageError, wantsHelp, type CommandSpec } from './args.ts';
 import { dbCommand } from './db.ts';
+import { exportCommand } from './export.ts';
 import { keysCommand } from './keys.ts';
 import { mockLlmCommand } from './mock-llm.ts';
 import { sandboxCommand } from './sandbox.ts';
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   teams: teamsCommand,
   keys: keysCommand,
   sandbox: sandboxCommand,
+  export: exportCommand,
   'mock-llm': mockLlmCommand,
 };
 
