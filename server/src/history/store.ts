@@ -160,7 +160,7 @@ export async function compactTurns(pool: pg.Pool, teamId: string, cutoff: Date, 
     `
     WITH batch AS (
       SELECT t.id, t."sessionId", t."userMessageId",
-        (SELECT min(n."userMessageId") FROM "Turn" n WHERE n."sessionId" = t."sessionId" AND n."userMessageId" > t."userMessageId") AS "nextUser"
+        (SELECT n."userMessageId" FROM "Turn" n WHERE n."sessionId" = t."sessionId" AND n."userMessageId" > t."userMessageId" ORDER BY n."userMessageId" LIMIT 1) AS "nextUser"
       FROM "Turn" t JOIN "Session" s ON s.id = t."sessionId"
       WHERE s."teamId" = $1 AND t."compactedAt" IS NULL AND t."endedAt" < $2 AND t.status IN ('COMPLETED', 'FAILED', 'CANCELLED')
       ORDER BY t."endedAt" LIMIT $3

@@ -75,7 +75,7 @@ export async function listSessions(pool: pg.Pool, teamId: string, filter: Sessio
   const column = ORDER_COLUMN[order.field];
   const key = column ? `(s.${column}, s.id)` : 's.id';
   // A cursor names a session; the keyset continues from where that session sorts now.
-  const cursorKey = (id: string) => (column ? `(SELECT (c.${column}, c.id) FROM "Session" c WHERE c.id = ${q.param(id)})` : q.param(id));
+  const cursorKey = (id: string) => (column ? `(SELECT c.${column}, c.id FROM "Session" c WHERE c.id = ${q.param(id)})` : q.param(id));
   const descending = (order.direction === 'DESC') !== window.backward;
   if (window.after) where.push(`${key} ${order.direction === 'DESC' ? '<' : '>'} ${cursorKey(window.after)}`);
   if (window.before) where.push(`${key} ${order.direction === 'DESC' ? '>' : '<'} ${cursorKey(window.before)}`);
