@@ -8,13 +8,13 @@ import {
   HIT_END,
   HIT_START,
   listTurns,
-  rollupRows,
   searchMessages,
   type SearchFilter,
   type SearchRow,
   type TurnFilter,
+  usageGroups,
 } from './store.ts';
-import { addHistogram, DURATION_BUCKETS, histogramPercentile } from './usage.ts';
+import { histogramPercentile } from './usage.ts';
 
 export const MAX_QUERY_CHARS = 500;
 const HOUR_MS = 3_600_000;
@@ -128,34 +128,12 @@ export class HistoryService {
     const groups = new Set(groupBy);
     if (groups.has('HOUR') && days > MAX_HOURLY_DAYS) throw badInput(`Grouping by HOUR spans at most ${MAX_HOURLY_DAYS} days; group by DAY or narrow from/to.`, 'groupBy');
 
-    const rows = await rollupRows(this.#pool, viewer.teamId, from, to, input.filter, groups.has('HOUR'));
-    const report = new Map<string, UsageReportRow & { histogram: number[] }>();
-    for (const row of rows) {
-      const start = new Date(row.start);
-      const day = groups.has('DAY') ? new Date(Math.floor(start.getTime() / 86_400_000) * 86_400_000) : null;
-      const hour = groups.has('HOUR') ? start : null;
-      const agentId = groups.has('AGENT') ? row.agentId : null;
-      const model = groups.has('MODEL') ? row.model : null;
-      const harness = groups.has('HARNESS') ? row.harness : null;
-      const key = `${day?.getTime()}|${hour?.getTime()}|${agentId}|${model}|${harness}`;
-      let entry = report.get(key);
-      if (!entry) {
-        entry = { day, hour, agentId, model, harness, turns: 0, failedTurns: 0, inputTokens: 0, outputTokens: 0, toolCalls: 0, costUsd: 0, unpricedTurns: 0, p50DurationMs: null, p95DurationMs: null, histogram: new Array<number>(DURATION_BUCKETS).fill(0) };
-        report.set(key, entry);
-      }
-      entry.turns += row.turns;
-      entry.failedTurns += row.failedTurns;
-      entry.inputTokens += Number(row.inputTokens);
-      entry.outputTokens += Number(row.outputTokens);
-      entry.toolCalls += row.toolCalls;
-      entry.costUsd += row.costUsd;
-      entry.unpricedTurns += row.unpricedTurns;
-      addHistogram(entry.histogram, row.durationHistogram);
-    }
-    const sortKey = (r: UsageReportRow) => `${(r.day ?? r.hour)?.toISOString() ?? ''}|${r.agentId ?? ''}|${r.model ?? ''}|${r.harness ?? ''}`;
-    return [...report.values()]
-      .map(({ histogram, ...row }) => ({ ...row, p50DurationMs: histogramPercentile(histogram, 0.5), p95DurationMs: histogramPercentile(histogram, 0.95) }))
-      .sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+    const rows = await usageGroups(this.#pool, viewer.teamId, from, to, groups, input.filter);
+    return rows.map(({ durationHistogram, ...row }) => ({
+      ...row,
+      p50DurationMs: histogramPercentile(durationHistogram, 0.5),
+      p95DurationMs: histogramPercentile(durationHistogram, 0.95),
+    }));
   }
 
   async retention(viewer: Viewer): Promise<RetentionPolicy> {

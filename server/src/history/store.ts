@@ -17,10 +17,19 @@ export const HIT_END = '\u0003';
 export type SearchFilter = { agentId?: string | null; sessionId?: string | null; role?: MessageRole | null; from?: Date | null; to?: Date | null };
 export type SearchRow = Message & { rank: number; headline: string | null; fullText: boolean };
 
+/** Up to this many matches, a search reads them all through its GIN indexes and sorts them. */
+const FEW_MATCHES = 2000;
+
 /**
  * Messages of a team whose content or tool calls match `query`, newest first: full-text
  * (websearch_to_tsquery syntax) or, for `pattern` (an identifier or path), a substring
  * match the trigram index serves. Ids are the keyset.
+ *
+ * The plan is chosen here, not by the planner's guess of how common the words are: a
+ * first query collects matches of every team through the GIN indexes only (bitmap
+ * scans), stopping after FEW_MATCHES. If it found fewer, those are all there are, and the
+ * page is cut from them with the team's own; otherwise the words are common, and walking
+ * the team's messages newest-first until a page is full is quicker than reading every match.
  */
 export async function searchMessages(
   pool: pg.Pool,
@@ -33,30 +42,59 @@ export async function searchMessages(
   const tsquery = `websearch_to_tsquery('english', ${q.param(search.query)})`;
   const like = search.pattern ? q.param(containsPattern(search.pattern)) : null;
   const match = like ? `(m."searchVector" @@ ${tsquery} OR m.content ILIKE ${like})` : `m."searchVector" @@ ${tsquery}`;
-  const where = [`s."teamId" = ${q.param(teamId)}`, match];
-  if (filter.sessionId) where.push(`m."sessionId" = ${q.param(filter.sessionId)}`);
+  // The first query reads only the message table, through the indexes of these conditions.
+  const own = [match];
+  if (filter.sessionId) own.push(`m."sessionId" = ${q.param(filter.sessionId)}`);
+  if (filter.role) own.push(`m.role = ${q.param(filter.role)}::"MessageRole"`);
+  const ownValues = [...q.values];
+  const where = [...own, `s."teamId" = ${q.param(teamId)}`];
   if (filter.agentId) where.push(`s."agentId" = ${q.param(filter.agentId)}`);
-  if (filter.role) where.push(`m.role = ${q.param(filter.role)}::"MessageRole"`);
   if (filter.from) where.push(`m.id >= ${q.param(minIdAt(filter.from))}`, `m."createdAt" >= ${q.param(filter.from)}`);
   if (filter.to) where.push(`m."createdAt" < ${q.param(filter.to)}`);
   if (window.after) where.push(`m.id < ${q.param(window.after)}`);
   if (window.before) where.push(`m.id > ${q.param(window.before)}`);
-  const outer = MESSAGE_COLUMNS.replaceAll('m."', 'hit."');
-  // Rank and headline only for the page, not for every match.
-  const sql = `
-    SELECT ${outer},
-      hit."searchVector" @@ ${tsquery} AS "fullText",
-      CASE WHEN hit."searchVector" @@ ${tsquery} THEN ts_rank_cd(hit."searchVector", ${tsquery}) ELSE ${like ? `word_similarity(${q.param(search.pattern)}, hit.content)` : '0'} END AS rank,
-      CASE WHEN hit."searchVector" @@ ${tsquery} THEN ts_headline('english',
-        translate(left(hit.content || ' ' || coalesce(paddock_tool_calls_text(hit."toolCalls"), ''), 20000), E'\\u0002\\u0003', ''),
-        ${tsquery}, 'StartSel=${HIT_START}, StopSel=${HIT_END}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "') END AS headline
-    FROM (
-      SELECT m.*, s."teamId" FROM "Message" m JOIN "Session" s ON s.id = m."sessionId"
-      WHERE ${where.join(' AND ')}
-      ORDER BY m.id ${window.backward ? 'ASC' : 'DESC'} LIMIT ${q.param(window.limit)}
-    ) hit
-    ORDER BY hit.id ${window.backward ? 'ASC' : 'DESC'}`;
-  return (await pool.query<SearchRow>(sql, q.values)).rows.map((r) => ({ ...r, rank: Number(r.rank) }));
+  const dir = window.backward ? 'ASC' : 'DESC';
+
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN READ ONLY');
+    await client.query('SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off');
+    const few = await client.query<{ id: string }>(
+      `SELECT m.id FROM "Message" m WHERE ${own.join(' AND ')} LIMIT ${FEW_MATCHES + 1}`,
+      ownValues,
+    );
+    await client.query('RESET enable_seqscan; RESET enable_indexscan; RESET enable_indexonlyscan');
+    let candidates: string;
+    if (few.rows.length <= FEW_MATCHES) {
+      candidates = `m.id = ANY(${q.param(few.rows.map((r) => r.id))}::uuid[])`;
+    } else {
+      await client.query('SET LOCAL enable_bitmapscan = off');
+      candidates = 'true';
+    }
+    const outer = MESSAGE_COLUMNS.replaceAll('m."', 'hit."');
+    // Rank and headline only for the page, not for every match.
+    const sql = `
+      SELECT ${outer},
+        hit."searchVector" @@ ${tsquery} AS "fullText",
+        CASE WHEN hit."searchVector" @@ ${tsquery} THEN ts_rank_cd(hit."searchVector", ${tsquery}) ELSE ${like ? `word_similarity(${q.param(search.pattern)}, hit.content)` : '0'} END AS rank,
+        CASE WHEN hit."searchVector" @@ ${tsquery} THEN ts_headline('english',
+          translate(left(hit.content || ' ' || coalesce(paddock_tool_calls_text(hit."toolCalls"), ''), 20000), E'\\u0002\\u0003', ''),
+          ${tsquery}, 'StartSel=${HIT_START}, StopSel=${HIT_END}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "') END AS headline
+      FROM (
+        SELECT m.* FROM "Message" m JOIN "Session" s ON s.id = m."sessionId"
+        WHERE ${[...where, candidates].join(' AND ')}
+        ORDER BY m.id ${dir} LIMIT ${q.param(window.limit)}
+      ) hit
+      ORDER BY hit.id ${dir}`;
+    const { rows } = await client.query<SearchRow>(sql, q.values);
+    await client.query('COMMIT');
+    return rows.map((r) => ({ ...r, rank: Number(r.rank) }));
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 export type TurnFilter = { status?: TurnStatus | null; agentId?: string | null; from?: Date | null; to?: Date | null };
@@ -80,12 +118,14 @@ export async function findTurn(pool: pg.Pool, teamId: string, id: string): Promi
   return rows[0] ?? null;
 }
 
-export type RollupRow = {
-  period: 'HOUR' | 'DAY';
-  start: Date;
-  agentId: string;
-  model: string;
-  harness: string;
+export type UsageGroupKey = 'DAY' | 'HOUR' | 'AGENT' | 'MODEL' | 'HARNESS';
+
+export type RollupGroup = {
+  day: Date | null;
+  hour: Date | null;
+  agentId: string | null;
+  model: string | null;
+  harness: string | null;
   turns: number;
   failedTurns: number;
   inputTokens: number;
@@ -93,36 +133,64 @@ export type RollupRow = {
   toolCalls: number;
   costUsd: number;
   unpricedTurns: number;
+  /** The group's turn-duration histogram, its rows' added up bucket by bucket. */
   durationHistogram: number[];
 };
 
 /**
- * The rollup rows that tile [from, to) exactly: whole UTC days from the daily rollup,
- * the hours at either end from the hourly one (`from`/`to` are whole hours).
+ * Usage of [from, to) added up per group, in PostgreSQL (the API process only gets one row
+ * per group). The rollup rows read tile the range exactly: whole UTC days from the daily
+ * rollup, the hours at either end from the hourly one (`from`/`to` are whole hours).
  */
-export async function rollupRows(pool: pg.Pool, teamId: string, from: Date, to: Date, filter: { agentId?: string | null; model?: string | null; harness?: string | null }, hourly: boolean): Promise<RollupRow[]> {
+export async function usageGroups(
+  pool: pg.Pool,
+  teamId: string,
+  from: Date,
+  to: Date,
+  groups: ReadonlySet<UsageGroupKey>,
+  filter: { agentId?: string | null; model?: string | null; harness?: string | null },
+): Promise<RollupGroup[]> {
   const q = new SqlParams();
   const extra: string[] = [];
   if (filter.agentId) extra.push(`"agentId" = ${q.param(filter.agentId)}`);
   if (filter.model) extra.push(`model = ${q.param(filter.model)}`);
   if (filter.harness) extra.push(`harness = ${q.param(filter.harness)}`);
   const team = q.param(teamId);
-  const columns = `period, start, "agentId", model, harness, turns, "failedTurns", "inputTokens"::float8 AS "inputTokens", "outputTokens"::float8 AS "outputTokens", "toolCalls", "costUsd", "unpricedTurns", "durationHistogram"`;
   const and = extra.map((e) => ` AND ${e}`).join('');
+  const tile = (period: 'HOUR' | 'DAY', start: Date, end: Date) =>
+    `SELECT * FROM "UsageRollup" WHERE "teamId" = ${team} AND period = '${period}' AND start >= ${q.param(start)} AND start < ${q.param(end)}${and}`;
   const DAY = 86_400_000;
   const firstDay = new Date(Math.ceil(from.getTime() / DAY) * DAY);
   const lastDay = new Date(Math.floor(to.getTime() / DAY) * DAY);
-  if (hourly || firstDay >= lastDay) {
-    const sql = `SELECT ${columns} FROM "UsageRollup" WHERE "teamId" = ${team} AND period = 'HOUR' AND start >= ${q.param(from)} AND start < ${q.param(to)}${and}`;
-    return (await pool.query<RollupRow>(sql, q.values)).rows;
-  }
+  const tiles =
+    groups.has('HOUR') || firstDay >= lastDay
+      ? tile('HOUR', from, to)
+      : [tile('DAY', firstDay, lastDay), tile('HOUR', from, firstDay), tile('HOUR', lastDay, to)].join(' UNION ALL ');
+  const keys = [
+    `${groups.has('DAY') ? `date_trunc('day', start, 'UTC')` : 'NULL::timestamptz'} AS day`,
+    `${groups.has('HOUR') ? 'start' : 'NULL::timestamptz'} AS hour`,
+    `${groups.has('AGENT') ? '"agentId"' : 'NULL::uuid'} AS "agentId"`,
+    `${groups.has('MODEL') ? 'model' : 'NULL::text'} AS model`,
+    `${groups.has('HARNESS') ? 'harness' : 'NULL::text'} AS harness`,
+  ];
   const sql = `
-    SELECT ${columns} FROM "UsageRollup" WHERE "teamId" = ${team} AND period = 'DAY' AND start >= ${q.param(firstDay)} AND start < ${q.param(lastDay)}${and}
-    UNION ALL
-    SELECT ${columns} FROM "UsageRollup" WHERE "teamId" = ${team} AND period = 'HOUR' AND start >= ${q.param(from)} AND start < ${q.param(firstDay)}${and}
-    UNION ALL
-    SELECT ${columns} FROM "UsageRollup" WHERE "teamId" = ${team} AND period = 'HOUR' AND start >= ${q.param(lastDay)} AND start < ${q.param(to)}${and}`;
-  return (await pool.query<RollupRow>(sql, q.values)).rows;
+    WITH r AS (SELECT ${keys.join(', ')}, turns, "failedTurns", "inputTokens", "outputTokens", "toolCalls", "costUsd", "unpricedTurns", "durationHistogram" FROM (${tiles}) tiles),
+    buckets AS (
+      SELECT day, hour, "agentId", model, harness, u.i, sum(u.v)::int AS v,
+        sum(turns) FILTER (WHERE u.i = 1) AS turns, sum("failedTurns") FILTER (WHERE u.i = 1) AS "failedTurns",
+        sum("inputTokens") FILTER (WHERE u.i = 1) AS "inputTokens", sum("outputTokens") FILTER (WHERE u.i = 1) AS "outputTokens",
+        sum("toolCalls") FILTER (WHERE u.i = 1) AS "toolCalls", sum("costUsd") FILTER (WHERE u.i = 1) AS "costUsd",
+        sum("unpricedTurns") FILTER (WHERE u.i = 1) AS "unpricedTurns"
+      FROM r CROSS JOIN LATERAL unnest(r."durationHistogram") WITH ORDINALITY AS u(v, i)
+      GROUP BY day, hour, "agentId", model, harness, u.i
+    )
+    SELECT day, hour, "agentId", model, harness, array_agg(v ORDER BY i) AS "durationHistogram",
+      max(turns)::int AS turns, max("failedTurns")::int AS "failedTurns", max("inputTokens")::float8 AS "inputTokens",
+      max("outputTokens")::float8 AS "outputTokens", max("toolCalls")::int AS "toolCalls", max("costUsd")::float8 AS "costUsd",
+      max("unpricedTurns")::int AS "unpricedTurns"
+    FROM buckets GROUP BY day, hour, "agentId", model, harness
+    ORDER BY day NULLS FIRST, hour NULLS FIRST, "agentId" NULLS FIRST, model NULLS FIRST, harness NULLS FIRST`;
+  return (await pool.query<RollupGroup>(sql, q.values)).rows;
 }
 
 export type ExportSession = Session & { agentName: string; harness: string; agentModel: string };

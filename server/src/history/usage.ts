@@ -29,12 +29,6 @@ export function histogramPercentile(histogram: readonly number[], p: number): nu
   return null;
 }
 
-/** Adds `b` into `a`, bucket by bucket. */
-export function addHistogram(a: number[], b: readonly number[]): number[] {
-  for (let i = 0; i < b.length; i++) a[i] = (a[i] ?? 0) + (b[i] ?? 0);
-  return a;
-}
-
 export type TurnTokens = { inputTokens: number; outputTokens: number };
 
 /**
