@@ -15,7 +15,8 @@ const config: CodegenConfig = {
   generates: {
     [root('./web/src/gql/')]: {
       preset: 'client',
-      presetConfig: { fragmentMasking: false },
+      // Components see only the fields their own fragments select.
+      presetConfig: { fragmentMasking: { unmaskFunctionName: 'getFragmentData' } },
       config: {
         useTypeImports: true,
         enumsAsTypes: true,

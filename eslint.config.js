@@ -1,6 +1,11 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+
+/** Folders of server/src that hold domain code: below graphql/, http/, worker/, platform/ and the entry points. */
+const DOMAINS = 'agents,auth,config,db,egress,errors,events,harnesses,ids,jobs,log,sandbox,secrets,sessions,teams,turns';
 
 export default tseslint.config(
   {
@@ -24,7 +29,50 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  // The runtime's image runs its source with plain Node, which does not strip types inside node_modules.
+  {
+    files: ['harnesses/runtime/src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@paddock/events', allowTypeImports: true, message: 'The runtime may import only types from @paddock/events.' }] },
+      ],
+    },
+  },
   // The dashboard runs in the browser; its browser tests and build config run in Node.
   { files: ['web/src/**/*.{ts,tsx}'], languageOptions: { globals: { ...globals.browser } } },
   { files: ['web/e2e/**/*.ts', 'web/*.config.{ts,js}'], languageOptions: { globals: { ...globals.node } } },
+  // The module graph: no import cycles (type-only imports are erased and do not count),
+  // and layers only import downwards.
+  {
+    files: ['server/**/*.ts', 'web/src/**/*.{ts,tsx}', 'harnesses/*/src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      ...importX.flatConfigs.typescript.settings,
+      'import-x/resolver': undefined,
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['server/tsconfig.json', 'web/tsconfig.json', 'harnesses/*/tsconfig.json'] })],
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          basePath: import.meta.dirname,
+          zones: [
+            {
+              // Domain code (all but each domain's GraphQL types in schema.ts, and tests).
+              target: `server/src/{${DOMAINS}}/**/!(schema|*.test).ts`,
+              from: 'server/src/{graphql,http,platform,worker,bin,cli}/**',
+              message: 'Domain code must not depend on the API, worker or process layers; move what both need into a domain folder (db/, jobs/, events/, ...).',
+            },
+            {
+              target: 'server/src/{graphql,http}/**/!(*.test).ts',
+              from: 'server/src/{worker,bin,cli}/**',
+              message: 'The API layer must not depend on the worker or the entry points; share through a domain folder (jobs/, events/, ...).',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -9,5 +9,7 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test/setup.ts'],
     restoreMocks: true,
+    // Hang detectors, not speed checks: a test on a saturated machine may take seconds.
+    testTimeout: 60_000,
   },
 });

@@ -15,6 +15,7 @@ COPY server/package.json server/
 COPY web/package.json web/
 COPY harnesses/runtime/package.json harnesses/runtime/
 COPY harnesses/mock-llm/package.json harnesses/mock-llm/
+COPY harnesses/events/package.json harnesses/events/
 RUN pnpm install --frozen-lockfile --ignore-scripts --filter @paddock/harness-runtime...
 COPY harnesses/runtime harnesses/runtime
 # A self-contained copy with production dependencies only.

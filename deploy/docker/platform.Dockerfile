@@ -15,6 +15,7 @@ COPY server/package.json server/
 COPY web/package.json web/
 COPY harnesses/runtime/package.json harnesses/runtime/
 COPY harnesses/mock-llm/package.json harnesses/mock-llm/
+COPY harnesses/events/package.json harnesses/events/
 COPY prisma prisma
 RUN --mount=type=cache,target=/pnpm-store pnpm install --frozen-lockfile --ignore-scripts \
  && pnpm rebuild

@@ -29,7 +29,7 @@ for (let i = 0; i < RUNS; i++) {
   const name = sandboxName(sessionId);
   const started = performance.now();
   await driver.start(
-    { name, sessionId, agentId: randomUUID(), agentName: 'bench', teamId: randomUUID(), harness, harnessFile: harness.file, token: randomUUID(), env: {}, egressAllow: [] },
+    { name, harness, harnessFile: harness.file, token: randomUUID(), env: {} },
     { deadline: Date.now() + 60_000, report: () => undefined },
   );
   samples.push(performance.now() - started);

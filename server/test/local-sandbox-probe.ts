@@ -20,7 +20,7 @@ const name = sandboxName(sessionId);
 const token = randomUUID();
 const harness = { ...chat, resources: { limits: { memory: '1Gi', cpu: '1' } } };
 const { url } = await driver.start(
-  { name, sessionId, agentId: randomUUID(), agentName: 'probe', teamId: randomUUID(), harness, harnessFile: chat.file, token, env: {}, egressAllow: [] },
+  { name, harness, harnessFile: chat.file, token, env: {} },
   { deadline: Date.now() + 60_000, report: () => undefined },
 );
 const runtime = new RuntimeClient({ baseUrl: url, token });

@@ -3,19 +3,21 @@ import WebSocket from 'ws';
 
 export type LiveEvent = { seq: number; type: string; messageId: string | null; delta: string | null; payload: Record<string, unknown> | null };
 
-const SUBSCRIPTION = `subscription($s: ID!, $after: Int) { sessionEvents(sessionId: $s, after: $after) { seq type messageId delta payload } }`;
+const SELECTION = 'seq type messageId delta payload';
 
-/** A graphql-ws subscriber that records every event it receives, in order. */
-export class Subscriber {
-  readonly events: LiveEvent[] = [];
+/** A graphql-ws subscriber that records every event it receives, in order; `selection` picks the fields of each. */
+export class Subscriber<E extends LiveEvent = LiveEvent> {
+  readonly events: E[] = [];
   /** When each event arrived (epoch ms), parallel to `events`. */
   readonly receivedAt: number[] = [];
   readonly #client: Client;
   #unsubscribe: (() => void) | null = null;
-  #waiters: { predicate: (e: LiveEvent[]) => boolean; resolve: () => void }[] = [];
+  readonly #selection: string;
+  #waiters: { predicate: (e: E[]) => boolean; resolve: () => void }[] = [];
   error: unknown = null;
 
-  constructor(baseUrl: string, key: string) {
+  constructor(baseUrl: string, key: string, selection = SELECTION) {
+    this.#selection = selection;
     this.#client = createClient({
       url: `${baseUrl.replace('http', 'ws')}/graphql`,
       webSocketImpl: WebSocket,
@@ -25,8 +27,8 @@ export class Subscriber {
   }
 
   subscribe(sessionId: string, after?: number): this {
-    this.#unsubscribe = this.#client.subscribe<{ sessionEvents: LiveEvent }>(
-      { query: SUBSCRIPTION, variables: { s: sessionId, after } },
+    this.#unsubscribe = this.#client.subscribe<{ sessionEvents: E }>(
+      { query: `subscription($s: ID!, $after: Int) { sessionEvents(sessionId: $s, after: $after) { ${this.#selection} } }`, variables: { s: sessionId, after } },
       {
         next: (result) => {
           if (result.errors) this.error = result.errors;
@@ -50,7 +52,7 @@ export class Subscriber {
     return this.events.at(-1)?.seq ?? 0;
   }
 
-  waitFor(predicate: (events: LiveEvent[]) => boolean, timeoutMs = 20_000): Promise<void> {
+  waitFor(predicate: (events: E[]) => boolean, timeoutMs = 20_000): Promise<void> {
     if (predicate(this.events)) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`timed out; got ${this.events.map((e) => e.type).join(',')} failure=${JSON.stringify(this.events.find((e) => e.type === 'turn.failed')?.payload)} error=${JSON.stringify(this.error)}`)), timeoutMs);

@@ -25,6 +25,8 @@ export async function startTestWorker(
     PADDOCK_DATA_DIR: t.dataDir,
     DATABASE_URL: t.platform.databaseUrl,
     PADDOCK_HOUSEKEEPING_SECONDS: '0.5',
+    // Tests that count sandboxes or processes start them on demand; warm-pool.test turns the pool on.
+    PADDOCK_LOCAL_WARM_POOL: '0',
     ...env,
   });
   const log = createLogger('paddock-test-worker', process.env.PADDOCK_TEST_LOG_LEVEL ?? 'silent');

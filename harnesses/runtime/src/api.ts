@@ -3,14 +3,11 @@
  * `RuntimeClient` so both sides of the wire agree at compile time.
  */
 
-export type Role = 'user' | 'assistant' | 'tool' | 'system';
+import type { ToolCall } from '@paddock/events';
 
-/** A tool call the assistant made; `input` is the parsed JSON arguments. */
-export interface ToolCall {
-  id: string;
-  name: string;
-  input: Record<string, unknown>;
-}
+export type { ToolCall };
+
+export type Role = 'user' | 'assistant' | 'tool' | 'system';
 
 /** One stored conversation message, as the platform persists and replays it. */
 export interface HistoryMessage {

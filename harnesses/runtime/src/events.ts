@@ -1,110 +1,25 @@
-/**
- * Events of one turn, streamed as NDJSON by `POST /v1/turns`. `t` is the emit time in
- * epoch milliseconds with sub-millisecond precision, so latency can be measured end to end.
- */
+import type { RuntimeEvent, TerminalEvent } from '@paddock/events';
 
-export interface Usage {
-  inputTokens: number;
-  outputTokens: number;
-}
-
-export interface TurnStartedEvent {
-  type: 'turn.started';
-  turnId: string;
-  t: number;
-}
-
-export interface MessageDeltaEvent {
-  type: 'message.delta';
-  delta: string;
-  t: number;
-}
-
-/** Reasoning the model shows while it works (Claude Code thinking, Codex reasoning summaries); not part of the reply text. */
-export interface MessageThinkingEvent {
-  type: 'message.thinking';
-  delta: string;
-  t: number;
-}
-
-export interface ToolCallEvent {
-  type: 'tool.call';
-  id: string;
-  name: string;
-  input: Record<string, unknown>;
-  t: number;
-}
-
-export interface ToolResultEvent {
-  type: 'tool.result';
-  id: string;
-  output: string;
-  isError: boolean;
-  t: number;
-}
-
-/** The assistant text of one model step (a step that calls tools may have text too). */
-export interface MessageCompletedEvent {
-  type: 'message.completed';
-  content: string;
-  t: number;
-}
-
-/** A model request failed in a way worth retrying; the next attempt starts after `delayMs`. */
-export interface ModelRetryEvent {
-  type: 'model.retry';
-  /** 1 for the first retry. */
-  attempt: number;
-  maxRetries: number;
-  /** HTTP status of the failed attempt; absent when the connection failed. */
-  status?: number;
-  delayMs: number;
-  error: string;
-  t: number;
-}
-
-export interface TurnCompletedEvent {
-  type: 'turn.completed';
-  usage: Usage;
-  t: number;
-}
-
-export interface TurnFailedEvent {
-  type: 'turn.failed';
-  /** What went wrong, phrased for a person to act on. */
-  error: string;
-  /** Tokens the turn consumed before it failed, as far as the harness reported them. */
-  usage?: Usage;
-  t: number;
-}
-
-export interface TurnCancelledEvent {
-  type: 'turn.cancelled';
-  /** Tokens the turn consumed before it was stopped, as far as the harness reported them. */
-  usage?: Usage;
-  t: number;
-}
-
-export type TerminalEvent = TurnCompletedEvent | TurnFailedEvent | TurnCancelledEvent;
-
-/** Everything a turn stream carries. */
-export type RuntimeEvent =
-  | TurnStartedEvent
-  | MessageDeltaEvent
-  | MessageThinkingEvent
-  | ToolCallEvent
-  | ToolResultEvent
-  | MessageCompletedEvent
-  | ModelRetryEvent
-  | TerminalEvent;
-
-export type RuntimeEventType = RuntimeEvent['type'];
-
-/** An event before it is stamped with its emit time. */
-export type UnstampedEvent = RuntimeEvent extends infer E ? (E extends RuntimeEvent ? Omit<E, 't'> : never) : never;
-
-/** Events an adapter may emit; the runtime itself emits start and terminal events. */
-export type AdapterEvent = Exclude<UnstampedEvent, { type: 'turn.started' | TerminalEvent['type'] }>;
+// Type-only: the runtime's image runs this source with plain Node, which does not strip
+// types inside node_modules, so nothing may be imported from @paddock/events at run time.
+export type {
+  AdapterEvent,
+  MessageCompletedEvent,
+  MessageDeltaEvent,
+  MessageThinkingEvent,
+  ModelRetryEvent,
+  RuntimeEvent,
+  RuntimeEventType,
+  TerminalEvent,
+  ToolCallEvent,
+  ToolResultEvent,
+  TurnCancelledEvent,
+  TurnCompletedEvent,
+  TurnFailedEvent,
+  TurnStartedEvent,
+  UnstampedEvent,
+  Usage,
+} from '@paddock/events';
 
 const TERMINAL_TYPES: ReadonlySet<string> = new Set(['turn.completed', 'turn.failed', 'turn.cancelled']);
 

@@ -4,7 +4,6 @@ import { encodeGlobalId } from '../graphql/global-id.ts';
 import { keysetConnection } from '../graphql/pagination.ts';
 import { Usage } from '../graphql/usage.ts';
 import { Harness } from '../harnesses/schema.ts';
-import { Session, SessionConnection, SessionFilter } from '../sessions/schema.ts';
 import type { AgentRow } from './service.ts';
 
 export const Agent = builder.objectRef<AgentRow>('Agent');
@@ -33,17 +32,6 @@ builder.node(Agent, {
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     usage: t.field({ type: Usage, resolve: (agent, _args, ctx) => ctx.services.agents.usage(viewerOf(ctx), agent.id) }),
-    sessions: t.connection(
-      {
-        type: Session,
-        description: 'Newest first.',
-        args: { filter: t.arg({ type: SessionFilter }) },
-        complexity: (args) => ({ field: 1, multiplier: args.first ?? args.last ?? 20 }),
-        resolve: (agent, args, ctx) =>
-          keysetConnection(args, (w) => ctx.services.sessions.list(viewerOf(ctx), { ...args.filter, agentId: agent.id }, w)),
-      },
-      SessionConnection,
-    ),
   }),
 });
 

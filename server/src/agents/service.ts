@@ -2,7 +2,7 @@ import type { Agent, Db, Prisma } from '../db/index.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { badInput, conflict, notFound } from '../errors/index.ts';
 import { newId } from '../ids/index.ts';
-import type { PageWindow } from '../graphql/pagination.ts';
+import type { PageWindow } from '../db/page-window.ts';
 import type { HarnessCatalog } from '../harnesses/catalog.ts';
 import type { PrivateAllowList } from '../egress/rules.ts';
 import type { SecretBox } from '../secrets/index.ts';

@@ -60,6 +60,7 @@ const envSchema = z.object({
   PADDOCK_K8S_KUBECONFIG: z.string().optional(),
   PADDOCK_K8S_CONTEXT: z.string().optional(),
   PADDOCK_K8S_ACCESS: z.enum(['pod-ip', 'port-forward']).optional(),
+  PADDOCK_LOCAL_WARM_POOL: z.coerce.number().int().min(0).max(100).default(2),
   PADDOCK_K8S_WARM_POOL_SIZE: z.coerce.number().int().min(0).max(1000).default(1),
   PADDOCK_K8S_RUNTIME_CLASS: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a RuntimeClass name such as gvisor or kata').optional(),
   PADDOCK_K8S_WORKSPACE_SIZE: z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti)$/, 'must be a size like 10Gi').optional(),
@@ -115,6 +116,8 @@ export type Config = {
     isolation: 'auto' | 'bwrap' | 'none';
     /** Most processes and threads one local sandbox may run. */
     pidsLimit: number;
+    /** Local sandboxes kept started ahead of their sessions, per harness in use. */
+    localWarmPool: number;
     idleTimeoutMs: number;
     provisionTimeoutMs: number;
     staleTurnMs: number;
@@ -259,6 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       concurrency: e.PADDOCK_WORKER_CONCURRENCY,
       isolation: e.PADDOCK_SANDBOX_ISOLATION,
       pidsLimit: e.PADDOCK_SANDBOX_PIDS,
+      localWarmPool: e.PADDOCK_LOCAL_WARM_POOL,
       idleTimeoutMs: e.PADDOCK_SANDBOX_IDLE_SECONDS * 1000,
       provisionTimeoutMs: e.PADDOCK_SANDBOX_PROVISION_TIMEOUT_SECONDS * 1000,
       staleTurnMs: e.PADDOCK_TURN_STALE_SECONDS * 1000,

@@ -1,13 +1,14 @@
+import type { SessionEventPayload } from '@paddock/events';
 import type { Db } from '../db/index.ts';
 import type { EventBus } from '../events/bus.ts';
-import { appendEvents } from '../events/log.ts';
-import { toBusEvent } from '../events/mapping.ts';
+import { withEvents } from '../events/log.ts';
 import type { Logger } from '../log/index.ts';
+import { isBusy, lockSession } from '../sessions/lifecycle.ts';
 import type { BlockedRequest } from './proxy.ts';
 
 export const EGRESS_BLOCKED = 'egress.blocked';
 
-export type BlockedPayload = { host: string; port: number; reason: string };
+export type BlockedPayload = SessionEventPayload<typeof EGRESS_BLOCKED>;
 
 /**
  * Records a refused request in its session's event log. While a turn runs, the worker
@@ -26,13 +27,12 @@ export async function recordBlocked(db: Db, bus: EventBus, blocked: BlockedReque
  * turn is running after all: that turn owns the session's seqs and records the refusal.
  */
 export async function appendBlocked(db: Db, bus: EventBus, sessionId: string, payload: BlockedPayload): Promise<boolean> {
-  const events = await db.$transaction(async (tx) => {
-    const [session] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM "Session" WHERE id = ${sessionId}::uuid FOR UPDATE`;
-    if (!session || session.status === 'RUNNING' || session.status === 'PROVISIONING') return null;
-    return appendEvents(tx, sessionId, [{ type: EGRESS_BLOCKED, payload }]);
+  return withEvents(db, bus, async ({ tx, append }) => {
+    const status = await lockSession(tx, sessionId);
+    if (status === null || isBusy(status)) return false;
+    await append(sessionId, [{ type: EGRESS_BLOCKED, payload }]);
+    return true;
   });
-  if (events) bus.publish(events.map(toBusEvent));
-  return events !== null;
 }
 
 export function blockedRecorder(db: Db, bus: EventBus, log: Logger): (blocked: BlockedRequest) => void {

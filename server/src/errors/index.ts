@@ -1,9 +1,24 @@
 import { GraphQLError } from 'graphql';
 
-export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED' | 'UNAVAILABLE';
+const CODES = [
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'UNAVAILABLE',
+  // The session's state forbids the request; each has its own code so clients never read messages.
+  'SESSION_ENDED',
+  'TURN_RUNNING',
+  'NO_TURN_RUNNING',
+  'TURN_STOPPING',
+] as const;
+
+export type ErrorCode = (typeof CODES)[number];
 
 /** Codes whose messages are written for the caller and are never masked. */
-export const PUBLIC_CODES: ReadonlySet<string> = new Set<ErrorCode>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'UNAVAILABLE']);
+export const PUBLIC_CODES: ReadonlySet<string> = new Set<ErrorCode>(CODES);
 
 /**
  * An error meant for the caller: its message says what to fix. Anything else thrown
@@ -21,6 +36,28 @@ export const notFound = (what: string, id: string) => new PaddockError('NOT_FOUN
 export const conflict = (message: string) => new PaddockError('CONFLICT', message);
 export const forbidden = (message: string) => new PaddockError('FORBIDDEN', message);
 export const unauthenticated = (message: string) => new PaddockError('UNAUTHENTICATED', message);
+
+export const sessionEnded = () => new PaddockError('SESSION_ENDED', 'This session has ended; start a new session to keep talking to the agent.');
+export const turnRunning = () =>
+  new PaddockError('TURN_RUNNING', 'The agent is still answering the previous message; wait for session.status IDLE or call cancelTurn first.');
+export const noTurnRunning = () => new PaddockError('NO_TURN_RUNNING', 'No turn is running in this session; there is nothing to cancel.');
+export const turnStopping = () => new PaddockError('TURN_STOPPING', 'The running turn is still stopping; try ending the session again in a moment.');
+
+/**
+ * A status change the lifecycle table does not allow: a bug in Paddock, never the
+ * caller's doing, so it is logged and masked like any unexpected error.
+ */
+export class IllegalTransitionError extends Error {
+  override readonly name = 'IllegalTransitionError';
+  constructor(
+    readonly entity: 'session' | 'turn',
+    readonly id: string,
+    readonly from: string,
+    readonly to: string,
+  ) {
+    super(`illegal ${entity} transition ${from} -> ${to} (${entity} ${id})`);
+  }
+}
 
 /**
  * A request over one of the configured limits, rejected before it ran; `limit` names the

@@ -45,7 +45,7 @@ describe('the event writer', () => {
     const { db, bus } = t.platform.services;
     // The turn reserved seqs ahead when it was claimed; recovery appends its end above them.
     await db.session.update({ where: { id: sessionId }, data: { lastSeq: 300 } });
-    const [ended] = await db.$transaction((tx) => appendEvents(tx, sessionId, [{ type: 'turn.failed', payload: { error: 'recovered' } }]));
+    const [ended] = await db.$transaction((tx) => appendEvents(tx, sessionId, [{ type: 'turn.failed', payload: { turnId: 't1', error: 'recovered', code: 'WORKER_LOST' } }]));
     const published: number[] = [];
     const stop = bus.subscribe(sessionId, (event) => published.push(event.seq));
     // The cut-off worker's backlog arrives afterwards, below that end.

@@ -3,6 +3,7 @@ import { isTransientDbError } from '../db/errors.ts';
 import type { Logger } from '../log/index.ts';
 import type { BusEvent, EventBus } from './bus.ts';
 import { isDatabaseShutdown } from '../db/errors.ts';
+import { insertEvents, type SqlRunner } from './log.ts';
 
 /** Events one INSERT carries at most. */
 const MAX_BATCH = 2_000;
@@ -18,6 +19,9 @@ const RETRY_MAX_MS = 2_000;
  * everything queued meanwhile, so under load the number of queries grows with round
  * trips, not with events. A failed INSERT is retried, in order, until it succeeds —
  * events are never dropped; while the database is away, `ready()` holds producers back.
+ * This is the streaming path of a running turn; writes that belong to a transaction
+ * (a message, a status change, a turn's end) go through `withEvents` in log.ts. Both
+ * store with the log's one INSERT.
  */
 export class EventWriter {
   readonly #pool: pg.Pool;
@@ -33,6 +37,7 @@ export class EventWriter {
   #roomWaiters: (() => void)[] = [];
   #wake: (() => void) | null = null;
   #lastErrorTransient = true;
+  readonly #run: SqlRunner = async (sql, params) => (await this.#pool.query<{ sessionId: string; seq: number }>(sql, params)).rows;
 
   constructor(databaseUrl: string, bus: EventBus, log: Logger) {
     // A hung connection must not stall the log forever; the INSERT is retried instead.
@@ -142,38 +147,16 @@ export class EventWriter {
     return stored;
   }
 
-  /**
-   * Stores a batch and returns the events it stored, in order. An event is skipped when
-   * its seq is already taken (a retry of an INSERT whose commit was acknowledged too
-   * late to be seen) or when the log already holds a later event of its session: the
-   * turn was ended by recovery while this worker was cut off, and its late events must
-   * not land behind the log's end.
-   */
+  /** Stores a batch through the log's one INSERT and returns the events it stored, in order. */
   async #insert(batch: BusEvent[]): Promise<BusEvent[]> {
     const started = performance.now();
-    const { rows } = await this.#pool.query<{ sessionId: string; seq: number }>(
-      `INSERT INTO "SessionEvent" ("sessionId", "seq", "type", "messageId", "delta", "payload", "createdAt")
-       SELECT e.s, e.q, e.t, e.m, e.d, e.p, e.c
-       FROM unnest($1::uuid[], $2::int[], $3::varchar[], $4::uuid[], $5::text[], $6::jsonb[], $7::timestamptz[]) WITH ORDINALITY AS e(s, q, t, m, d, p, c, i)
-       WHERE NOT EXISTS (SELECT 1 FROM "SessionEvent" x WHERE x."sessionId" = e.s AND x.seq >= e.q)
-       ORDER BY e.i
-       ON CONFLICT DO NOTHING
-       RETURNING "sessionId", seq`,
-      [
-        batch.map((e) => e.sessionId),
-        batch.map((e) => e.seq),
-        batch.map((e) => e.type),
-        batch.map((e) => e.messageId),
-        batch.map((e) => e.delta),
-        batch.map((e) => (e.payload === null || e.payload === undefined ? null : JSON.stringify(e.payload))),
-        batch.map((e) => e.createdAt),
-      ],
-    );
+    const stored = await insertEvents(this.#run, batch);
     this.#log.trace({ events: batch.length, ms: performance.now() - started }, 'events stored');
-    if (rows.length === batch.length) return batch;
-    const stored = new Set(rows.map((r) => `${r.sessionId}:${r.seq}`));
-    const skipped = batch.filter((e) => !stored.has(`${e.sessionId}:${e.seq}`));
-    this.#log.warn({ skipped: skipped.length, sessions: [...new Set(skipped.map((e) => e.sessionId))] }, 'events not stored: already in the log, or behind a newer event');
-    return batch.filter((e) => stored.has(`${e.sessionId}:${e.seq}`));
+    if (stored.length < batch.length) {
+      const kept = new Set(stored);
+      const skipped = batch.filter((e) => !kept.has(e));
+      this.#log.warn({ skipped: skipped.length, sessions: [...new Set(skipped.map((e) => e.sessionId))] }, 'events not stored: already in the log, or behind a newer event');
+    }
+    return stored;
   }
 }

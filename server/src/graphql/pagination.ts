@@ -1,4 +1,5 @@
 import { badInput } from '../errors/index.ts';
+import type { PageWindow } from '../db/page-window.ts';
 import { isUuid } from '../ids/index.ts';
 
 export type PageArgs = {
@@ -7,9 +8,6 @@ export type PageArgs = {
   last?: number | null;
   before?: string | null;
 };
-
-/** What a fetcher must return: `limit` rows read from `after`/`before`, from the end when `backward`. */
-export type PageWindow<K = string> = { after: K | undefined; before: K | undefined; limit: number; backward: boolean };
 
 export type Page<T> = {
   edges: { cursor: string; node: T }[];

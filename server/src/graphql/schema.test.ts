@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GraphQLObjectType, GraphQLScalarType, getNamedType, isObjectType, printSchema } from 'graphql';
+import { SESSION_EVENT_TYPES } from '@paddock/events';
+import { GraphQLObjectType, GraphQLScalarType, getNamedType, isInterfaceType, isLeafType, isObjectType, parse, printSchema, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from './schema.ts';
 
@@ -27,6 +28,34 @@ describe('schema.graphql', () => {
       expect(first.description, where).toMatch(/`first: 0` returns no edges/);
       expect(field.args.find((a) => a.name === 'last')!.description, where).toMatch(/`last: 0`/);
     }
+  });
+});
+
+describe('typed session events', () => {
+  const SessionEvent = schema.getType('SessionEvent');
+  if (!isInterfaceType(SessionEvent)) throw new Error('SessionEvent is not an interface');
+  const kinds = schema.getPossibleTypes(SessionEvent);
+
+  it('has one object type per kind of the event vocabulary, plus one for events it cannot type', () => {
+    expect(kinds).toHaveLength(SESSION_EVENT_TYPES.length + 1);
+    expect(kinds.map((k) => k.name)).toContain('UnrecognizedEvent');
+    for (const kind of kinds) expect(kind.description, kind.name).toMatch(/^\S.{20,}/);
+  });
+
+  it('keeps type and payload on the interface, documented as kept for compatibility', () => {
+    const fields = SessionEvent.getFields();
+    expect(Object.keys(fields).sort()).toEqual(['createdAt', 'delta', 'messageId', 'payload', 'seq', 'type']);
+    for (const name of ['type', 'payload', 'delta']) expect(fields[name]!.description, name).toMatch(/Kept for compatibility/);
+  });
+
+  it('lets one query select the typed fields of every kind (no two kinds give a field name different types)', () => {
+    const own = kinds.map((kind) => {
+      const fields = Object.values(kind.getFields()).filter((f) => !(f.name in SessionEvent.getFields()));
+      const selection = fields.map((f) => (isLeafType(getNamedType(f.type)) ? f.name : `${f.name} { __typename }`)).join(' ');
+      return selection ? `... on ${kind.name} { ${selection} }` : '';
+    });
+    const document = parse(`query($s: ID!) { session(id: $s) { events { __typename seq type messageId createdAt ${own.join(' ')} } } }`);
+    expect(validate(schema, document)).toEqual([]);
   });
 });
 

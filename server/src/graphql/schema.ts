@@ -4,6 +4,7 @@ import '../harnesses/schema.ts';
 import '../teams/schema.ts';
 import '../agents/schema.ts';
 import '../sessions/schema.ts';
+import '../events/schema.ts';
 import '../history/schema.ts';
 
 /** Every domain registers its types on the shared builder; this file only assembles them. */

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { sqlPool, type Db, type TeamRetention, type Turn } from '../db/index.ts';
 import { badInput } from '../errors/index.ts';
-import type { PageWindow } from '../graphql/pagination.ts';
+import type { PageWindow } from '../db/page-window.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import {
   findTurn,

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Message, MessageRole, Session, Turn, TurnStatus } from '../db/index.ts';
 import { containsPattern, SqlParams } from '../db/sql.ts';
 import { minIdAt } from '../ids/index.ts';
-import type { PageWindow } from '../graphql/pagination.ts';
+import type { PageWindow } from '../db/page-window.ts';
 import { MESSAGE_COLUMNS } from '../sessions/store.ts';
 
 /**

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { RuntimeClient, type HistoryMessage, type ToolCall } from '@paddock/harness-runtime/client';
+import { parseStoredToolCalls } from '@paddock/events';
+import { RuntimeClient, type HistoryMessage } from '@paddock/harness-runtime/client';
 import type { AgentService } from '../agents/service.ts';
 import type { Config } from '../config/index.ts';
 import type { Db, Message, SandboxPhase } from '../db/index.ts';
@@ -9,6 +10,9 @@ import { egressTokenHash, GATEWAY_KEY_NAME, placeholderFor } from '../egress/pla
 import { Redactor } from '../egress/redact.ts';
 import type { SecretBox } from '../secrets/index.ts';
 import { SandboxError, sandboxName, type SandboxDriver } from './driver.ts';
+import type { LoadedHarness } from '../harnesses/loader.ts';
+import { LocalSandboxDriver } from './local/driver.ts';
+import { keptByAnotherWorker, WarmPool, type WarmSandbox } from './local/warm-pool.ts';
 
 export type SandboxSettings = {
   /** How long provisioning may take before the turn fails. */
@@ -23,6 +27,8 @@ export type SandboxSettings = {
    * directly (the Kubernetes Service), handed to the runtime at attach time.
    */
   egress: { socketPath: string; proxyUrl?: string | undefined; caPem: string };
+  /** Local sandboxes kept started ahead of their sessions, per harness in use; 0 keeps none. */
+  warmPoolSize: number;
 };
 
 /** The proxy variables every HTTP client in the sandbox honours. */
@@ -33,8 +39,6 @@ export function proxyEnv(proxyUrl: string, token: string): Record<string, string
   const value = url.toString().replace(/\/$/, '');
   return { HTTP_PROXY: value, HTTPS_PROXY: value, http_proxy: value, https_proxy: value, ALL_PROXY: value, NO_PROXY: '', no_proxy: '' };
 }
-
-type StoredToolCall = { id: string; name: string; input: Record<string, unknown> };
 
 /**
  * Gives the worker a ready, attached runtime for a session: reuses a live sandbox,
@@ -50,6 +54,10 @@ export class SandboxService {
   readonly #config: Config;
   readonly #log: Logger;
   readonly settings: SandboxSettings;
+  /** Local sandboxes started ahead of their sessions; null when the driver or settings keep none. */
+  readonly warm: WarmPool | null;
+  /** Warm sandboxes taken from the pool whose session row may not be written yet. */
+  readonly #claiming = new Set<string>();
 
   constructor(deps: {
     db: Db;
@@ -69,6 +77,31 @@ export class SandboxService {
     this.#config = deps.config;
     this.#log = deps.log.child({ component: 'sandbox' });
     this.settings = deps.settings;
+    const driver = deps.driver;
+    this.warm =
+      driver instanceof LocalSandboxDriver && deps.settings.warmPoolSize > 0
+        ? new WarmPool({
+            size: deps.settings.warmPoolSize,
+            launch: (harness, name) => this.#launchWarm(driver, harness, name),
+            destroy: (name) => driver.destroy(name),
+            log: this.#log,
+          })
+        : null;
+  }
+
+  /** Starts keeping warm sandboxes for the harnesses the team's agents use. */
+  async prewarm(): Promise<void> {
+    if (!this.warm) return;
+    const agents = await this.#db.agent.findMany({ distinct: ['harnessName'], select: { harnessName: true } });
+    for (const { harnessName } of agents) {
+      const harness = this.#harnesses.get(harnessName);
+      if (harness) this.warm.want(harness);
+    }
+  }
+
+  /** Removes the sandboxes still waiting in the warm pool. */
+  async close(): Promise<void> {
+    await this.warm?.close();
   }
 
   get driver(): SandboxDriver {
@@ -79,7 +112,7 @@ export class SandboxService {
    * A runtime attached to this session, its history being every message before
    * `beforeMessageId`. `onProvision` is called when a new sandbox must be started.
    */
-  async acquire(sessionId: string, beforeMessageId: string, onProvision: (message: string) => void): Promise<RuntimeClient> {
+  async acquire(sessionId: string, beforeMessageId: string, onProvision: (message: string) => Promise<void>): Promise<RuntimeClient> {
     const session = await this.#db.session.findUniqueOrThrow({ where: { id: sessionId }, include: { sandbox: true, agent: true } });
     const existing = session.sandbox;
     if (existing?.phase === 'READY' && existing.endpoint && existing.tokenCipher && existing.egressTokenCipher) {
@@ -93,9 +126,19 @@ export class SandboxService {
       this.#log.info({ sessionId, sandbox: existing.name }, 'sandbox is gone; provisioning a new one');
     }
 
-    onProvision(existing ? 'The previous sandbox is gone; starting a new one and restoring the conversation.' : 'Starting a sandbox.');
     const harness = this.#harnesses.require(session.agent.harnessName);
-    const name = sandboxName(sessionId);
+    // A session whose sandbox was suspended resumes in it (its workspace is there); one
+    // without a sandbox, or whose sandbox is gone for good, may take a warm one.
+    const fresh = !existing || existing.phase === 'DELETED' || existing.phase === 'FAILED';
+    this.warm?.want(harness);
+    const warm = fresh ? this.warm?.take(harness.name) : undefined;
+    if (warm) {
+      this.#claiming.add(warm.name);
+      const client = await this.#claimWarm(warm, session.agent, sessionId, beforeMessageId).finally(() => this.#claiming.delete(warm.name));
+      if (client) return client;
+    }
+    await onProvision(existing ? 'The previous sandbox is gone; starting a new one and restoring the conversation.' : 'Starting a sandbox.');
+    const name = existing && !fresh ? existing.name : sandboxName(sessionId);
     const token = randomBytes(32).toString('base64url');
     const tokenCipher = this.#secrets.seal(token);
     const egressToken = randomBytes(32).toString('base64url');
@@ -179,6 +222,9 @@ export class SandboxService {
     const removed: string[] = [];
     for (const name of live) {
       const row = byName.get(name);
+      if (!row && (this.warm?.holds(name) || this.#claiming.has(name) || keptByAnotherWorker(name))) continue;
+      // A warm sandbox a session took after the rows above were read has a row by now.
+      if (!row && (await this.#db.sandbox.count({ where: { name } })) > 0) continue;
       if (!row || row.session.status === 'ENDED' || row.phase === 'DELETED' || row.phase === 'SUSPENDED') {
         await this.#driver.destroy(name).catch(() => undefined);
         removed.push(name);
@@ -203,6 +249,52 @@ export class SandboxService {
     const secrets = await this.#agents.secretEnv(session.agentId);
     const gatewayKey = this.settings.gateway.apiKey;
     return new Redactor([...secrets, ...(gatewayKey ? [{ name: GATEWAY_KEY_NAME, value: gatewayKey }] : [])]);
+  }
+
+  /**
+   * Attaches a warm sandbox to the session, which owns it from then on: its egress token
+   * is recorded, so the proxy honours it from now. Null (the sandbox removed) when it
+   * cannot be attached, for the caller to start a new one.
+   */
+  async #claimWarm(warm: WarmSandbox, agent: { id: string; systemPrompt: string; model: string; egressAllow: string[] }, sessionId: string, beforeMessageId: string): Promise<RuntimeClient | null> {
+    try {
+      await this.#setPhase(sessionId, warm.name, 'PROVISIONING', 'attaching a warm sandbox', {
+        tokenCipher: this.#secrets.seal(warm.token),
+        egressTokenCipher: this.#secrets.seal(warm.egressToken),
+        egressTokenHash: egressTokenHash(warm.egressToken),
+        endpoint: null,
+      });
+      const client = new RuntimeClient({ baseUrl: warm.url, token: warm.token, timeoutMs: 30_000 });
+      await this.#attach(client, agent, sessionId, beforeMessageId, warm.egressToken);
+      await this.#setPhase(sessionId, warm.name, 'READY', 'ready (started ahead)', { endpoint: warm.url, readyAt: new Date() });
+      return client;
+    } catch (error) {
+      this.#log.warn({ err: error, sessionId, sandbox: warm.name }, 'a warm sandbox could not be attached; starting a new one');
+      await this.#driver.destroy(warm.name).catch(() => undefined);
+      return null;
+    }
+  }
+
+  async #launchWarm(driver: LocalSandboxDriver, harness: LoadedHarness, name: string): Promise<WarmSandbox> {
+    const token = randomBytes(32).toString('base64url');
+    const egressToken = randomBytes(32).toString('base64url');
+    try {
+      const { url } = await driver.start(
+        {
+          name,
+          harness,
+          harnessFile: harness.file,
+          token,
+          env: this.#config.containerEnv,
+          egress: { socketPath: this.settings.egress.socketPath, proxyToken: egressToken, caPem: this.settings.egress.caPem },
+        },
+        { deadline: Date.now() + this.settings.provisionTimeoutMs, report: () => undefined },
+      );
+      return { name, url, harnessName: harness.name, token, egressToken };
+    } catch (error) {
+      await driver.destroy(name).catch(() => undefined);
+      throw error;
+    }
   }
 
   /**
@@ -254,9 +346,8 @@ export function toHistory(messages: Message[]): HistoryMessage[] {
     if (m.role === 'ASSISTANT' && m.status !== 'COMPLETE' && !m.content && !m.toolCalls) continue;
     const role = m.role.toLowerCase() as HistoryMessage['role'];
     const entry: HistoryMessage = { role, content: m.content };
-    if (Array.isArray(m.toolCalls) && m.toolCalls.length > 0) {
-      entry.toolCalls = (m.toolCalls as StoredToolCall[]).map((c): ToolCall => ({ id: c.id, name: c.name, input: c.input }));
-    }
+    const calls = parseStoredToolCalls(m.toolCalls);
+    if (calls.length > 0) entry.toolCalls = calls.map(({ id, name, input }) => ({ id, name, input }));
     if (m.toolCallId) entry.toolCallId = m.toolCallId;
     history.push(entry);
   }

@@ -1,12 +1,9 @@
+import { parseStoredToolCalls, type StoredToolCall } from '@paddock/events';
 import type { Message as MessageRow, Sandbox as SandboxRow } from '../db/index.ts';
-import type { BusEvent } from '../events/bus.ts';
-import { toBusEvent } from '../events/mapping.ts';
-import { sessionEventStream } from '../events/stream.ts';
 import { Agent } from '../agents/schema.ts';
-import { badInput } from '../errors/index.ts';
 import { builder } from '../graphql/builder.ts';
 import { viewerOf } from '../graphql/context.ts';
-import { keysetConnection, keysetConnectionBy, MAX_PAGE_SIZE, seqCodec } from '../graphql/pagination.ts';
+import { keysetConnection } from '../graphql/pagination.ts';
 import { Usage } from '../graphql/usage.ts';
 import type { SessionRow } from './service.ts';
 
@@ -20,10 +17,8 @@ const MessageStatus = builder.enumType('MessageStatus', {
 
 export const Session = builder.objectRef<SessionRow>('Session');
 export const Message = builder.objectRef<MessageRow>('Message');
-export const SessionEvent = builder.objectRef<BusEvent>('SessionEvent');
 export const SessionConnection = builder.connectionObject({ type: Session, name: 'SessionConnection' }, { name: 'SessionEdge' });
 const MessageConnection = builder.connectionObject({ type: Message, name: 'MessageConnection' }, { name: 'MessageEdge' });
-const SessionEventConnection = builder.connectionObject({ type: SessionEvent, name: 'SessionEventConnection' }, { name: 'SessionEventEdge' });
 export { MessageRole };
 
 export const SessionFilter = builder.inputType('SessionFilter', {
@@ -60,6 +55,20 @@ const SessionOrder = builder.inputType('SessionOrder', {
   }),
 });
 
+// Declared here rather than with Agent, so the agents schema never imports the sessions schema.
+builder.objectField(Agent, 'sessions', (t) =>
+  t.connection(
+    {
+      type: Session,
+      description: 'Newest first.',
+      args: { filter: t.arg({ type: SessionFilter }) },
+      complexity: (args) => ({ field: 1, multiplier: args.first ?? args.last ?? 20 }),
+      resolve: (agent, args, ctx) => keysetConnection(args, (w) => ctx.services.sessions.list(viewerOf(ctx), { ...args.filter, agentId: agent.id }, w)),
+    },
+    SessionConnection,
+  ),
+);
+
 const SandboxStatus = builder.objectRef<SandboxRow>('SandboxStatus').implement({
   description: "The session's sandbox as Paddock last saw it. Endpoints and credentials are never exposed.",
   fields: (t) => ({
@@ -71,8 +80,6 @@ const SandboxStatus = builder.objectRef<SandboxRow>('SandboxStatus').implement({
     lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime' }),
   }),
 });
-
-const MAX_EVENTS_PAGE = 1000;
 
 builder.node(Session, {
   id: { resolve: (s) => s.id },
@@ -98,36 +105,6 @@ builder.node(Session, {
       },
       MessageConnection,
     ),
-    events: t.field({
-      type: [SessionEvent],
-      description: `Events with seq > after, oldest first (at most ${MAX_EVENTS_PAGE}). Never past the \`lastSeq\` of the same request, so the two read as one snapshot.`,
-      args: { after: t.arg.int({ defaultValue: 0 }), first: t.arg.int({ defaultValue: 100 }) },
-      complexity: (args) => ({ field: 1, multiplier: args.first ?? 100 }),
-      resolve: async (s, args, ctx) => {
-        const first = args.first ?? 100;
-        if (first < 0 || first > MAX_EVENTS_PAGE) throw badInput(`first must be between 0 and ${MAX_EVENTS_PAGE}.`, 'first');
-        // The same per-request lastSeq the lastSeq field answers: both describe one moment.
-        const upTo = await ctx.loaders.lastSeq.load(s.id);
-        return (await ctx.services.sessions.events(s.id, { after: args.after ?? 0, upTo, first })).map(toBusEvent);
-      },
-    }),
-    eventsConnection: t.connection(
-      {
-        type: SessionEvent,
-        description:
-          'The event log as a Relay connection, oldest first; `types` keeps only events of those types. Never past the `lastSeq` of the same request. Events of compacted turns (see retention) have no message.delta: each message is one message.completed with its full text.',
-        args: { types: t.arg.stringList({ description: 'Event types to keep, e.g. ["tool.call", "tool.result"]; all when absent.' }) },
-        complexity: (args) => ({ field: 1, multiplier: args.first ?? args.last ?? 20 }),
-        resolve: async (s, args, ctx) => {
-          const types = args.types ?? null;
-          if (types && (types.length > 50 || types.some((type) => type.length === 0 || type.length > 64))) throw badInput('types takes at most 50 event type names of 1 to 64 characters.', 'types');
-          const upTo = await ctx.loaders.lastSeq.load(s.id);
-          const page = await keysetConnectionBy(args, seqCodec, (w) => ctx.services.sessions.eventWindow(s.id, w, upTo, types), { maxSize: MAX_PAGE_SIZE });
-          return { ...page, edges: page.edges.map((e) => ({ ...e, node: toBusEvent(e.node) })) };
-        },
-      },
-      SessionEventConnection,
-    ),
     lastSeq: t.int({
       description:
         'The seq of the newest stored event; subscribe with after: lastSeq to get only what comes next. While a turn runs, the reply streamed so far is in the message.delta events after its user.message event.',
@@ -143,6 +120,17 @@ builder.node(Session, {
   }),
 });
 
+const ToolCall = builder.objectRef<StoredToolCall>('ToolCall').implement({
+  description: "A tool call the agent made in this message, with the tool's answer once it came.",
+  fields: (t) => ({
+    id: t.exposeString('id', { description: "Matches `ToolCallEvent.toolCallId`, `ToolResultEvent.toolCallId` and the answering TOOL message's `toolCallId`." }),
+    name: t.exposeString('name'),
+    input: t.field({ type: 'JSON', description: 'The arguments, a JSON object.', resolve: (c) => c.input }),
+    output: t.string({ nullable: true, description: 'What the tool answered; null until it has.', resolve: (c) => c.output ?? null }),
+    isError: t.boolean({ description: 'The tool answered with an error; false until it has answered.', resolve: (c) => c.isError ?? false }),
+  }),
+});
+
 builder.node(Message, {
   id: { resolve: (m) => m.id },
   loadOne: (id, ctx) => (ctx.viewer ? ctx.services.sessions.findMessage(ctx.viewer, id) : null),
@@ -150,7 +138,17 @@ builder.node(Message, {
     role: t.expose('role', { type: MessageRole }),
     content: t.exposeString('content'),
     status: t.expose('status', { type: MessageStatus }),
-    toolCalls: t.field({ type: 'JSON', nullable: true, resolve: (m) => m.toolCalls }),
+    toolCalls: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'Kept for compatibility: the tool calls as untyped JSON, null if none. `calls` has them typed.',
+      resolve: (m) => m.toolCalls,
+    }),
+    calls: t.field({
+      type: [ToolCall],
+      description: 'The tool calls the agent made in this message (one model step), in order, each with its result.',
+      resolve: (m) => parseStoredToolCalls(m.toolCalls),
+    }),
     toolCallId: t.exposeString('toolCallId', { nullable: true }),
     model: t.exposeString('model', { nullable: true }),
     error: t.exposeString('error', {
@@ -165,18 +163,6 @@ builder.node(Message, {
     usage: t.field({ type: Usage, resolve: (m) => ({ inputTokens: m.inputTokens, outputTokens: m.outputTokens }) }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
-  }),
-});
-
-SessionEvent.implement({
-  description: "One entry of a session's append-only event log.",
-  fields: (t) => ({
-    seq: t.exposeInt('seq'),
-    type: t.exposeString('type'),
-    messageId: t.globalID({ nullable: true, resolve: (e) => (e.messageId ? { id: e.messageId, type: Message } : null) }),
-    delta: t.exposeString('delta', { nullable: true }),
-    payload: t.field({ type: 'JSON', nullable: true, resolve: (e) => e.payload }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
 
@@ -245,19 +231,3 @@ builder.mutationFields((t) => ({
     resolve: (_root, args, ctx) => ctx.services.sessions.end(viewerOf(ctx), args.sessionId.id),
   }),
 }));
-
-builder.subscriptionField('sessionEvents', (t) =>
-  t.field({
-    type: SessionEvent,
-    description: 'Replays events with seq > after (default 0), then streams new ones live, with no gap or duplicate.',
-    authScopes: { reader: true },
-    args: { sessionId: t.arg.globalID({ for: Session, required: true }), after: t.arg.int() },
-    subscribe: async (_root, args, ctx) => {
-      const after = args.after ?? 0;
-      if (after < 0) throw badInput('after must be 0 or a seq you received.', 'after');
-      const session = await ctx.services.sessions.get(viewerOf(ctx), args.sessionId.id);
-      return sessionEventStream(ctx.services.db, ctx.services.bus, session.id, after);
-    },
-    resolve: (event) => event,
-  }),
-);

@@ -1,15 +1,15 @@
 import type pg from 'pg';
-import { sqlPool, type Db, type Message, type Prisma, type Sandbox, type Session, type SessionEvent, type SessionStatus } from '../db/index.ts';
-import { badInput, conflict, notFound } from '../errors/index.ts';
+import { sqlPool, type Db, type Message, type Sandbox, type Session, type SessionEvent, type SessionStatus } from '../db/index.ts';
+import type { PageWindow } from '../db/page-window.ts';
+import { badInput, noTurnRunning, notFound, sessionEnded, turnRunning, turnStopping } from '../errors/index.ts';
 import { newId } from '../ids/index.ts';
-import type { PageWindow } from '../graphql/pagination.ts';
 import { withDbRetry } from '../db/retry.ts';
-import { appendEvents, type NewEvent } from '../events/log.ts';
+import { withEvents } from '../events/log.ts';
 import type { EventBus } from '../events/bus.ts';
-import { toBusEvent } from '../events/mapping.ts';
-import { JOBS } from '../worker/jobs.ts';
+import { enqueue, JOBS } from '../jobs/queue.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { enforceTurnQuotas, type TeamQuotas } from '../teams/quotas.ts';
+import { INITIAL_SESSION_STATUS, isBusy, lockSession, moveSession, sessionStatusEvent } from './lifecycle.ts';
 import { eventPage, findSession, listSessions, messagePage, type SessionListFilter, type SessionOrder } from './store.ts';
 
 export type SessionRow = Session;
@@ -17,6 +17,8 @@ export type SessionFilter = SessionListFilter;
 
 export const MAX_MESSAGE_CHARS = 100_000;
 export const MAX_TITLE_CHARS = 200;
+/** How long endSession waits for a running turn to stop. */
+const END_WAIT_MS = 5_000;
 
 /** Sessions of the viewer's team, their messages and event log. */
 export class SessionService {
@@ -64,40 +66,45 @@ export class SessionService {
     const agent = await this.#db.agent.findFirst({ where: { id: input.agentId, teamId: viewer.teamId }, select: { id: true } });
     if (!agent) throw notFound('Agent', input.agentId);
     const id = newId();
-    const [session, events] = await withDbRetry(() =>
-      this.#db.$transaction(async (tx) => {
-        const created = await tx.session.create({ data: { id, teamId: viewer.teamId, agentId: agent.id, title, status: 'IDLE' } });
-        return [created, await appendEvents(tx, id, [{ type: 'session.status', payload: { status: 'IDLE' } }])] as const;
+    const session = await withDbRetry(() =>
+      withEvents(this.#db, this.#bus, async ({ tx, append }) => {
+        const created = await tx.session.create({ data: { id, teamId: viewer.teamId, agentId: agent.id, title, status: INITIAL_SESSION_STATUS } });
+        await append(id, [sessionStatusEvent(INITIAL_SESSION_STATUS)]);
+        return created;
       }),
     );
-    this.#publish(events);
     return { ...session, lastSeq: 1 };
   }
 
   /**
-   * Ends the session: a running turn is cancelled first (waiting briefly for it to
-   * stop), then the sandbox is torn down by the worker. The history stays.
+   * Ends the session: a running turn is cancelled first (waiting a few seconds for its
+   * end to be published), then the sandbox is torn down by the worker. The history stays.
    */
   async end(viewer: Viewer, id: string): Promise<SessionRow> {
-    let session = await this.get(viewer, id);
-    if (session.status === 'ENDED') return session;
-    if (session.status === 'RUNNING' || session.status === 'PROVISIONING') {
+    await this.get(viewer, id);
+    // A message sent while the turn was stopping starts another turn: stop that one too, once.
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await withDbRetry(() =>
+        withEvents(this.#db, this.#bus, async ({ tx, append }) => {
+          const from = await lockSession(tx, id);
+          if (from === null) throw notFound('Session', id);
+          if (from === 'ENDED') return 'ended';
+          if (isBusy(from)) return 'busy';
+          await tx.session.update({ where: { id }, data: { endedAt: new Date() } });
+          await append(id, [await moveSession(tx, id, from, 'ENDED')]);
+          await enqueue(tx, JOBS.destroySandbox, { sessionId: id });
+          return 'ended';
+        }),
+      );
+      if (outcome === 'ended') return this.get(viewer, id);
+      if (attempt > 0) throw turnStopping();
+      const ended = this.#turnEnded(id, END_WAIT_MS);
       await this.cancelTurn(viewer, id).catch((error: unknown) => {
         // The turn finished in the meantime: nothing to cancel.
-        if ((error as { extensions?: { code?: string } }).extensions?.code !== 'CONFLICT') throw error;
+        if ((error as { extensions?: { code?: string } }).extensions?.code !== 'NO_TURN_RUNNING') throw error;
       });
-      session = await this.#waitWhileRunning(id, 5_000);
-      if (session.status === 'RUNNING' || session.status === 'PROVISIONING') {
-        throw conflict('The running turn is still stopping; try ending the session again in a moment.');
-      }
+      if (!(await ended)) throw turnStopping();
     }
-    const ended = await this.#transition(id, ['IDLE', 'SUSPENDED', 'FAILED'], 'ENDED', async (tx) => {
-      await tx.session.update({ where: { id }, data: { endedAt: new Date() } });
-      await tx.$executeRaw`SELECT graphile_worker.add_job(${JOBS.destroySandbox}, json_build_object('sessionId', ${id}::text), max_attempts := 5)`;
-      return [];
-    });
-    if (!ended) return this.end(viewer, id);
-    return this.get(viewer, id);
   }
 
   /**
@@ -111,19 +118,21 @@ export class SessionService {
     if (content.length > MAX_MESSAGE_CHARS) throw badInput(`content must be at most ${MAX_MESSAGE_CHARS} characters (got ${content.length}).`, 'content');
     const session = await this.get(viewer, input.sessionId);
     const messageId = newId();
-    const ok = await this.#transition(session.id, ['IDLE', 'SUSPENDED', 'FAILED'], 'RUNNING', async (tx) => {
-      await enforceTurnQuotas(tx, this.#quotas, session.teamId, session.id);
-      await tx.message.create({ data: { id: messageId, sessionId: session.id, role: 'USER', content, status: 'COMPLETE', completedAt: new Date() } });
-      const turnId = newId();
-      await tx.turn.create({ data: { id: turnId, sessionId: session.id, userMessageId: messageId } });
-      await tx.$executeRaw`SELECT graphile_worker.add_job(${JOBS.runTurn}, json_build_object('turnId', ${turnId}::text), max_attempts := 10)`;
-      return [{ type: 'user.message', messageId, payload: { content } }];
-    });
-    if (!ok) {
-      const now = await this.get(viewer, input.sessionId);
-      if (now.status === 'ENDED') throw conflict('This session has ended; start a new session to keep talking to the agent.');
-      throw conflict('The agent is still answering the previous message; wait for it to finish or call cancelTurn first.');
-    }
+    await withDbRetry(() =>
+      withEvents(this.#db, this.#bus, async ({ tx, append }) => {
+        const from = await lockSession(tx, session.id);
+        if (from === null) throw notFound('Session', session.id);
+        if (from === 'ENDED') throw sessionEnded();
+        if (isBusy(from)) throw turnRunning();
+        const running = await moveSession(tx, session.id, from, 'RUNNING');
+        await enforceTurnQuotas(tx, this.#quotas, session.teamId, session.id);
+        await tx.message.create({ data: { id: messageId, sessionId: session.id, role: 'USER', content, status: 'COMPLETE', completedAt: new Date() } });
+        const turnId = newId();
+        await tx.turn.create({ data: { id: turnId, sessionId: session.id, userMessageId: messageId } });
+        await enqueue(tx, JOBS.runTurn, { turnId });
+        await append(session.id, [{ type: 'user.message', messageId, payload: { content } }, running]);
+      }),
+    );
     return this.#db.message.findUniqueOrThrow({ where: { id: messageId } });
   }
 
@@ -131,51 +140,55 @@ export class SessionService {
   async cancelTurn(viewer: Viewer, sessionId: string): Promise<SessionRow> {
     const session = await this.get(viewer, sessionId);
     const turn = await this.#db.turn.findFirst({ where: { sessionId: session.id, status: { in: ['QUEUED', 'RUNNING'] } }, orderBy: { id: 'desc' } });
-    if (!turn) throw conflict('No turn is running in this session.');
+    if (!turn) throw noTurnRunning();
     await this.#db.turn.update({ where: { id: turn.id }, data: { cancelRequestedAt: new Date() } });
     this.#bus.publishControl({ kind: 'cancel', sessionId: session.id, turnId: turn.id });
     return session;
   }
 
-  /** Called by the worker after it suspended an idle session's sandbox. */
+  /** Called by the worker after it suspended an idle session's sandbox; a session that got a message meanwhile stays as it is. */
   async markSuspended(sessionId: string): Promise<void> {
-    await this.#transition(sessionId, ['IDLE'], 'SUSPENDED', async () => []);
+    await withDbRetry(() =>
+      withEvents(this.#db, this.#bus, async ({ tx, append }) => {
+        const from = await lockSession(tx, sessionId);
+        if (from === 'IDLE') await append(sessionId, [await moveSession(tx, sessionId, from, 'SUSPENDED')]);
+      }),
+    );
   }
 
   /**
-   * Moves a session from one of `from` to `to` under its row lock, appending a
-   * session.status event plus whatever `work` returns; false if it was in another state.
+   * Resolves true once the session's turn has ended (its session.status leaves
+   * RUNNING/PROVISIONING), false after `timeoutMs`. Listens on the event bus; the stored
+   * status is read once listening (an end published before) and whenever the bus may
+   * have missed events.
    */
-  async #transition(
-    sessionId: string,
-    from: SessionStatus[],
-    to: SessionStatus,
-    work: (tx: Prisma.TransactionClient) => Promise<NewEvent[]>,
-  ): Promise<boolean> {
-    const events = await withDbRetry(() =>
-      this.#db.$transaction(async (tx) => {
-        const moved = await tx.session.updateMany({ where: { id: sessionId, status: { in: from } }, data: { status: to } });
-        if (moved.count === 0) return null;
-        const extra = await work(tx);
-        return appendEvents(tx, sessionId, [...extra, { type: 'session.status', payload: { status: to } }]);
-      }),
-    );
-    if (!events) return false;
-    this.#publish(events);
-    return true;
-  }
-
-  async #waitWhileRunning(id: string, timeoutMs: number): Promise<SessionRow> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const session = await this.#db.session.findUniqueOrThrow({ where: { id } });
-      if ((session.status !== 'RUNNING' && session.status !== 'PROVISIONING') || Date.now() > deadline) return session;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-
-  #publish(events: SessionEvent[]): void {
-    this.#bus.publish(events.map(toBusEvent));
+  #turnEnded(sessionId: string, timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      let settled = false;
+      let unsubscribe = () => {};
+      const timer = setTimeout(() => settle(false), timeoutMs);
+      function settle(ended: boolean) {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(ended);
+      }
+      const check = () =>
+        void this.#db.session.findUnique({ where: { id: sessionId }, select: { status: true } }).then(
+          (row) => (!row || !isBusy(row.status)) && settle(true),
+          () => undefined,
+        );
+      unsubscribe = this.#bus.subscribe(
+        sessionId,
+        (event) => {
+          const status = (event.payload as { status?: SessionStatus } | null)?.status;
+          if (event.type === 'session.status' && status && !isBusy(status)) settle(true);
+        },
+        check,
+      );
+      check();
+    });
   }
 
   /** Oldest first: `after` moves toward newer messages. */

@@ -46,7 +46,7 @@ describe('sessions', () => {
     expect(queued.map((turn) => turn.status)).toEqual(['QUEUED']);
 
     const second = await client.error(SEND, { input: { sessionId, content: 'and another thing' } });
-    expect(second.extensions?.code).toBe('CONFLICT');
+    expect(second.extensions?.code).toBe('TURN_RUNNING');
     expect(second.message).toMatch(/still answering the previous message/);
   });
 
@@ -58,9 +58,36 @@ describe('sessions', () => {
     expect(big.message).toMatch(/at most 100000 characters/);
     await client.ok(`mutation($id: ID!) { endSession(sessionId: $id) { status endedAt } }`, { id: sessionId });
     const ended = await client.error(SEND, { input: { sessionId, content: 'anyone?' } });
-    expect(ended.extensions?.code).toBe('CONFLICT');
+    expect(ended.extensions?.code).toBe('SESSION_ENDED');
     expect(ended.message).toMatch(/start a new session/);
     expect(await t.platform.services.db.message.count({ where: { sessionId: decodeGlobalId(sessionId).id } })).toBe(0);
+  });
+
+  it('takes exactly one of several messages sent at once; the others are TURN_RUNNING and store nothing', async () => {
+    const sessionId = await createSession('race');
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => client.request<{ sendMessage: { id: string } | null }>(SEND, { input: { sessionId, content: `message ${i}` } })),
+    );
+    const codes = results.map((r) => (r.errors?.[0]?.extensions as { code?: string } | undefined)?.code ?? 'OK').sort();
+    expect(codes).toEqual(['OK', 'TURN_RUNNING', 'TURN_RUNNING', 'TURN_RUNNING', 'TURN_RUNNING', 'TURN_RUNNING']);
+    const dbId = decodeGlobalId(sessionId).id;
+    const { db } = t.platform.services;
+    expect(await db.message.count({ where: { sessionId: dbId } })).toBe(1);
+    expect(await db.turn.count({ where: { sessionId: dbId } })).toBe(1);
+    const statuses = (await db.sessionEvent.findMany({ where: { sessionId: dbId, type: 'session.status' }, orderBy: { seq: 'asc' } })).map((e) => e.payload);
+    expect(statuses).toEqual([{ status: 'IDLE' }, { status: 'RUNNING' }]);
+  });
+
+  it('answers TURN_STOPPING when a turn does not stop in time for endSession, and ends nothing', async () => {
+    // No worker runs here: the queued turn never stops.
+    const sessionId = await createSession('stuck');
+    await client.ok(SEND, { input: { sessionId, content: 'hello?' } });
+    const refused = await client.error(`mutation($id: ID!) { endSession(sessionId: $id) { status } }`, { id: sessionId });
+    expect(refused.extensions?.code).toBe('TURN_STOPPING');
+    const dbId = decodeGlobalId(sessionId).id;
+    const { db } = t.platform.services;
+    expect((await db.session.findUniqueOrThrow({ where: { id: dbId } })).status).toBe('RUNNING');
+    expect((await db.turn.findFirstOrThrow({ where: { sessionId: dbId } })).cancelRequestedAt).not.toBeNull();
   });
 
   it('pages messages oldest first in both directions, deep in the history', async () => {

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Message, Session, SessionEvent, SessionStatus } from '../db/index.ts';
 import { containsPattern, SqlParams } from '../db/sql.ts';
 import { minIdAt } from '../ids/index.ts';
-import type { PageWindow } from '../graphql/pagination.ts';
+import type { PageWindow } from '../db/page-window.ts';
 
 /**
  * The sessions domain's hot reads, as plain SQL on the pg pool: a message page, an event

@@ -43,6 +43,7 @@ function workerEnv(extra: Record<string, string> = {}): Record<string, string> {
     PADDOCK_SHUTDOWN_GRACE_SECONDS: '30',
     PADDOCK_WORKER_CONCURRENCY: '8',
     PADDOCK_DB_POOL_SIZE: '2',
+    PADDOCK_LOCAL_WARM_POOL: '0',
     ...extra,
   };
 }

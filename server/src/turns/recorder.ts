@@ -1,3 +1,4 @@
+import type { DeltaEventType, SessionEventInput } from '@paddock/events';
 import type { BusEvent } from '../events/bus.ts';
 import type { EventWriter } from '../events/writer.ts';
 
@@ -6,9 +7,9 @@ const MAX_CHUNK_CHARS = 256;
 export const SEQ_BLOCK = 256;
 
 /** Streamed text that is coalesced: the reply itself, or the model's visible reasoning. */
-export type DeltaType = 'message.delta' | 'message.thinking';
+export type DeltaType = DeltaEventType;
 
-export type RecordedEvent = { type: string; messageId?: string | null; delta?: string | null; payload?: unknown };
+export type RecordedEvent = SessionEventInput;
 
 /**
  * The seq counter of a session while its turn runs. Each event gets the next seq and
@@ -118,7 +119,7 @@ export class TurnRecorder {
       type: event.type,
       messageId: event.messageId ?? null,
       delta: event.delta ?? null,
-      payload: event.payload ?? null,
+      payload: event.payload,
       createdAt: new Date().toISOString(),
     };
   }

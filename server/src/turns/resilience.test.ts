@@ -88,6 +88,7 @@ describe('resilience', () => {
         PADDOCK_LOG_LEVEL: 'warn',
         // This test is about the worker, not the sandbox: plain-process sandboxes start fastest.
         PADDOCK_SANDBOX_ISOLATION: 'none',
+        PADDOCK_LOCAL_WARM_POOL: '0',
       },
       stdio: 'ignore',
     });
@@ -102,6 +103,7 @@ describe('resilience', () => {
     await live.waitForType('turn.failed', 1, 20_000);
     const failed = live.events.find((e) => e.type === 'turn.failed')!;
     expect(String(failed.payload?.error)).toMatch(/went silent/);
+    expect(failed.payload?.code).toBe('WORKER_LOST');
     await live.waitFor((events) => events.at(-1)?.type === 'session.status' && events.at(-1)?.payload?.status === 'IDLE');
     const partial = await t.platform.services.db.message.findFirstOrThrow({ where: { sessionId: session.dbId, role: 'ASSISTANT' } });
     expect(partial.status).toBe('FAILED');
@@ -123,7 +125,8 @@ describe('resilience', () => {
     // Does not wait for the 100 s reply to finish.
     expect(Date.now() - started).toBeLessThan(20_000);
     await live.waitForType('turn.failed');
-    expect(String(live.events.find((e) => e.type === 'turn.failed')!.payload?.error)).toMatch(/shut down before this turn finished/);
+    const failed = live.events.find((e) => e.type === 'turn.failed')!;
+    expect(failed.payload).toMatchObject({ code: 'WORKER_SHUTDOWN', error: expect.stringMatching(/shut down before this turn finished/) });
     const row = await t.platform.services.db.session.findUniqueOrThrow({ where: { id: session.dbId } });
     expect(row.status).toBe('IDLE');
   });

@@ -1,15 +1,18 @@
+import type { SessionEventInput, StoredToolCall, TurnFailureCode } from '@paddock/events';
 import { RuntimeError, type RuntimeClient, type RuntimeEvent } from '@paddock/harness-runtime/client';
-import type { Db, MessageStatus, Prisma, TurnStatus } from '../db/index.ts';
+import type { Db, MessageStatus, Prisma, SessionStatus, TurnStatus } from '../db/index.ts';
 import { persistently } from '../db/retry.ts';
 import { appendBlocked, EGRESS_BLOCKED, type BlockedPayload } from '../egress/blocked.ts';
 import { Redactor, type StreamRedactor } from '../egress/redact.ts';
 import type { EventBus } from '../events/bus.ts';
+import { withEvents } from '../events/log.ts';
 import type { EventWriter } from '../events/writer.ts';
 import { recordTurnEnd } from '../history/usage.ts';
 import { newId } from '../ids/index.ts';
 import type { Logger } from '../log/index.ts';
 import { SandboxError } from '../sandbox/driver.ts';
 import type { SandboxService } from '../sandbox/service.ts';
+import { lockSession, moveSession, moveTurn, sessionStatusEvent } from '../sessions/lifecycle.ts';
 import { SEQ_BLOCK, TurnRecorder, type DeltaType } from './recorder.ts';
 
 export type TurnDeps = {
@@ -36,8 +39,8 @@ const CLAIM_DEADLINE_MS = 60_000;
 /** How long after its turn a worker still records the egress proxy's late refusal notices. */
 const BLOCKED_GRACE_MS = 5_000;
 
-type StepMessage = { id: string; content: string; toolCalls: { id: string; name: string; input: unknown; output?: string; isError?: boolean }[] };
-type Outcome = { status: Exclude<TurnStatus, 'QUEUED' | 'RUNNING'>; error?: string; usage?: { inputTokens: number; outputTokens: number } };
+type StepMessage = { id: string; content: string; toolCalls: StoredToolCall[] };
+type Outcome = { status: Exclude<TurnStatus, 'QUEUED' | 'RUNNING'>; error?: string; code?: TurnFailureCode; usage?: { inputTokens: number; outputTokens: number } };
 
 /**
  * Runs one turn: claims it, gets the session's runtime from the sandbox service,
@@ -162,20 +165,36 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     streams = [];
   };
 
+  /**
+   * Moves the session while this worker still owns the turn (recovery may have ended it
+   * while the worker was cut off) and records the status event in the turn's log.
+   */
+  const moveOwnSession = async (to: SessionStatus, message?: string) => {
+    const event = await durably(() =>
+      db.$transaction(async (tx) => {
+        const from = await lockSession(tx, turn.sessionId);
+        const own = await tx.turn.findUnique({ where: { id: turnId }, select: { status: true } });
+        if (from === null || own?.status !== 'RUNNING') return null;
+        return moveSession(tx, turn.sessionId, from, to, message === undefined ? {} : { message });
+      }),
+    );
+    if (event) recorder.record(event);
+  };
+
   let outcome: Outcome;
   try {
     recorder.record({ type: 'turn.started', payload: { turnId } });
     redactor = await deps.sandboxes.redactorFor(turn.sessionId);
     if (cancelRequested) throw new CancelledBeforeStart();
-    runtime = await deps.sandboxes.acquire(turn.sessionId, turn.userMessageId, (message) => {
-      recorder.record({ type: 'session.status', payload: { status: 'PROVISIONING', message } });
-      void db.session.update({ where: { id: turn.sessionId }, data: { status: 'PROVISIONING' } }).catch(() => undefined);
+    let provisioned = false;
+    runtime = await deps.sandboxes.acquire(turn.sessionId, turn.userMessageId, async (message) => {
+      provisioned = true;
+      await moveOwnSession('PROVISIONING', message);
     });
     if (cancelRequested) throw new CancelledBeforeStart();
-    await db.session.updateMany({ where: { id: turn.sessionId, status: 'PROVISIONING' }, data: { status: 'RUNNING' } });
-    recorder.record({ type: 'session.status', payload: { status: 'RUNNING' } });
+    if (provisioned) await moveOwnSession('RUNNING');
 
-    outcome = { status: 'FAILED', error: 'The harness runtime ended the turn without a result.' };
+    outcome = { status: 'FAILED', code: 'HARNESS_ERROR', error: 'The harness runtime ended the turn without a result.' };
     const live = runtime;
     // A silent runtime may just be busy (a long command): only one that also ignores a
     // health check is frozen.
@@ -208,24 +227,26 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       if (room) await room;
     }
   } catch (error) {
-    if (deps.shutdown.aborted && !cancelRequested) outcome = { status: 'FAILED', error: SHUTDOWN_ERROR };
+    if (deps.shutdown.aborted && !cancelRequested) outcome = { status: 'FAILED', code: 'WORKER_SHUTDOWN', error: SHUTDOWN_ERROR };
     else if (error instanceof CancelledBeforeStart || (cancelRequested && abort.signal.aborted)) outcome = { status: 'CANCELLED' };
     else if (frozen) {
       outcome = {
         status: 'FAILED',
+        code: 'SANDBOX_UNRESPONSIVE',
         error: `The agent's sandbox stopped responding (no events for ${Math.round(deps.streamIdleTimeoutMs / 1000)} s and no answer to a health check; PADDOCK_STREAM_IDLE_TIMEOUT_SECONDS). It was stopped and a new one will start with your next message; send the message again.`,
       };
       await retireSandbox('frozen: stopped responding');
     } else if (error instanceof RuntimeError && (error.code === 'unreachable' || error.code === 'stream_interrupted')) {
       outcome = {
         status: 'FAILED',
+        code: 'SANDBOX_LOST',
         error: `Lost the connection to the agent's sandbox during this turn (it may have crashed or been stopped): ${error.message}. A new sandbox will start with your next message; send the message again.`,
       };
       await retireSandbox('crashed: lost connection during a turn');
-    } else if (error instanceof SandboxError) outcome = { status: 'FAILED', error: error.message };
+    } else if (error instanceof SandboxError) outcome = { status: 'FAILED', code: 'SANDBOX_UNAVAILABLE', error: error.message };
     else {
       turnLog.error({ err: error }, 'turn failed');
-      outcome = { status: 'FAILED', error: `The turn stopped unexpectedly: ${(error as Error).message}` };
+      outcome = { status: 'FAILED', code: 'INTERNAL', error: `The turn stopped unexpectedly: ${(error as Error).message}` };
     }
   } finally {
     flushStreams();
@@ -233,7 +254,7 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     deps.shutdown.removeEventListener('abort', onShutdown);
   }
   // A runtime that honoured the shutdown reports the turn cancelled; it was not the user's doing.
-  if (deps.shutdown.aborted && !cancelRequested && outcome.status === 'CANCELLED') outcome = { status: 'FAILED', error: SHUTDOWN_ERROR };
+  if (deps.shutdown.aborted && !cancelRequested && outcome.status === 'CANCELLED') outcome = { status: 'FAILED', code: 'WORKER_SHUTDOWN', error: SHUTDOWN_ERROR };
   if (outcome.error) outcome.error = redactor.text(outcome.error);
   try {
     // The heartbeat goes on while the end is stored, so recovery leaves the turn alone.
@@ -294,7 +315,7 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       case 'turn.completed':
         return { status: 'COMPLETED', usage: event.usage };
       case 'turn.failed':
-        return { status: 'FAILED', error: event.error, ...(event.usage ? { usage: event.usage } : {}) };
+        return { status: 'FAILED', code: 'HARNESS_ERROR', error: event.error, ...(event.usage ? { usage: event.usage } : {}) };
       case 'turn.cancelled':
         return { status: 'CANCELLED', ...(event.usage ? { usage: event.usage } : {}) };
     }
@@ -326,15 +347,14 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
         ...(result.error ? { error: result.error } : {}),
       });
     }
-    const type = { COMPLETED: 'turn.completed', FAILED: 'turn.failed', CANCELLED: 'turn.cancelled' }[result.status];
     await recorder.persist();
     // The turn's end and the session's new status commit together and are published
     // after: a client that sees them can send the next message at once.
-    const sessionStatus = result.status === 'FAILED' && !last ? 'FAILED' : 'IDLE';
+    const sessionStatus: SessionStatus = result.status === 'FAILED' && !last ? 'FAILED' : 'IDLE';
     blockedAfterTurn = [];
     const closing = [
-      recorder.next({ type, messageId: last?.id ?? null, payload: { turnId, usage, ...(result.error ? { error: result.error } : {}) } }),
-      recorder.next({ type: 'session.status', payload: { status: sessionStatus } }),
+      recorder.next(turnEnd(turnId, result, usage, last?.id ?? null)),
+      recorder.next(sessionStatusEvent(sessionStatus)),
     ];
     // Retried until the database takes it. A retry first checks whether an earlier
     // attempt did commit (its answer lost with the connection), or recovery ended the turn.
@@ -343,57 +363,58 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       if (attempt++ > 0) {
         const row = await db.turn.findUnique({ where: { id: turnId }, select: { status: true } });
         if (row?.status !== 'RUNNING') {
-          return (await db.sessionEvent.count({ where: { sessionId: turn.sessionId, seq: closing[0]!.seq, type } })) > 0;
+          const stored = (await db.sessionEvent.count({ where: { sessionId: turn.sessionId, seq: closing[0]!.seq, type: closing[0]!.type } })) > 0;
+          // Committed, but its acknowledgement (and so the publishing) was lost.
+          if (stored) deps.bus.publish(closing);
+          return stored;
         }
       }
-      const endedAt = new Date();
-      await db.$transaction([
-        db.turn.update({ where: { id: turnId }, data: { status: result.status, endedAt, error: result.error ?? null, assistantMessageId: last?.id ?? null } }),
-        ...recordTurnEnd(db, {
-          turnId,
-          sessionId: turn.sessionId,
-          status: result.status,
-          endedAt,
-          model,
-          usage,
-          toolCalls: messages.flatMap((m) => m.toolCalls.map((c) => c.name)),
-        }),
-        db.session.update({
+      return withEvents(db, deps.bus, async ({ tx, insert }) => {
+        const from = await lockSession(tx, turn.sessionId);
+        // Recovery ended the turn while this worker was cut off: its end is already in the log.
+        const endedAt = new Date();
+        if (!(await moveTurn(tx, turnId, 'RUNNING', result.status, { endedAt, error: result.error ?? null, assistantMessageId: last?.id ?? null }))) return false;
+        const toolCalls = messages.flatMap((m) => m.toolCalls.map((c) => c.name));
+        for (const statement of recordTurnEnd(tx, { turnId, sessionId: turn.sessionId, status: result.status, endedAt, model, usage, toolCalls })) await statement;
+        if (from === null) throw new Error(`session ${turn.sessionId} of turn ${turnId} is missing`);
+        await moveSession(tx, turn.sessionId, from, sessionStatus);
+        await tx.session.update({
           where: { id: turn.sessionId },
           data: {
-            status: sessionStatus,
             lastSeq: recorder.lastSeq,
             lastActiveAt: new Date(),
             inputTokens: { increment: usage.inputTokens },
             outputTokens: { increment: usage.outputTokens },
           },
-        }),
-        db.sessionEvent.createMany({
-          data: closing.map((e) => ({
-            sessionId: e.sessionId,
-            seq: e.seq,
-            type: e.type,
-            messageId: e.messageId,
-            payload: e.payload as Prisma.InputJsonValue,
-            createdAt: new Date(e.createdAt),
-          })),
-        }),
-        db.sandbox.updateMany({ where: { sessionId: turn.sessionId, phase: 'READY' }, data: { lastUsedAt: new Date() } }),
+        });
+        await insert(closing);
+        await tx.sandbox.updateMany({ where: { sessionId: turn.sessionId, phase: 'READY' }, data: { lastUsedAt: new Date() } });
         // No reply to carry the error: it stays on the message the turn answered.
-        ...(result.error && !last ? [db.message.update({ where: { id: turn.userMessageId }, data: { error: result.error } })] : []),
-      ]);
-      return true;
+        if (result.error && !last) await tx.message.update({ where: { id: turn.userMessageId }, data: { error: result.error } });
+        return true;
+      });
     });
     if (!committed) {
       turnLog.warn({ status: result.status }, 'the turn was ended by recovery while its end was being stored');
       return;
     }
-    deps.bus.publish(closing);
     turnLog.info({ status: result.status, usage, seq: recorder.lastSeq }, 'turn finished');
   }
 }
 
 class CancelledBeforeStart extends Error {}
+
+/** The event that closes a turn, by its outcome. */
+function turnEnd(turnId: string, result: Outcome, usage: { inputTokens: number; outputTokens: number }, messageId: string | null): SessionEventInput {
+  switch (result.status) {
+    case 'COMPLETED':
+      return { type: 'turn.completed', messageId, payload: { turnId, usage } };
+    case 'CANCELLED':
+      return { type: 'turn.cancelled', messageId, payload: { turnId, usage } };
+    case 'FAILED':
+      return { type: 'turn.failed', messageId, payload: { turnId, usage, error: result.error ?? 'The turn failed.', code: result.code ?? 'INTERNAL' } };
+  }
+}
 
 /**
  * Takes ownership of a QUEUED turn under the session row lock and returns the seq to
@@ -412,7 +433,7 @@ async function claim(db: Db, turnId: string, workerId: string) {
       tx.session.findUniqueOrThrow({ where: { id: turn.sessionId } }).agent(),
     ]);
     const now = new Date();
-    await tx.turn.update({ where: { id: turnId }, data: { status: 'RUNNING', workerId, startedAt: now, heartbeatAt: now, attempts: { increment: 1 } } });
+    if (!(await moveTurn(tx, turnId, 'QUEUED', 'RUNNING', { workerId, startedAt: now, heartbeatAt: now, attempts: { increment: 1 } }))) return null;
     const lastSeq = Math.max(session.lastSeq, session.maxSeq ?? 0);
     await tx.session.update({ where: { id: turn.sessionId }, data: { lastSeq: lastSeq + SEQ_BLOCK } });
     return { turn, lastSeq, content: message.content, model: agent?.model ?? null };

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SessionStatus } from '../db/index.ts';
 import { decodeGlobalId } from '../graphql/global-id.ts';
+import { canMoveSession } from '../sessions/lifecycle.ts';
 import type { GraphqlClient } from '../../test/graphql-client.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
 import { Subscriber, textOf, type LiveEvent } from '../../test/subscriber.ts';
@@ -145,7 +147,26 @@ describe('a turn', () => {
     expect(stored.session.messages.edges[0]!.node.status).toBe('CANCELLED');
     expect(stored.session.messages.edges[0]!.node.content).toMatch(/^tok1 tok2 tok3 tok4 tok5/);
     expect(stored.session.messages.edges[0]!.node.content.split(' ').length).toBeLessThan(2000);
-    expect((await client.error(`mutation($s: ID!) { cancelTurn(sessionId: $s) { id } }`, { s: sessionId })).extensions?.code).toBe('CONFLICT');
+    expect((await client.error(`mutation($s: ID!) { cancelTurn(sessionId: $s) { id } }`, { s: sessionId })).extensions?.code).toBe('NO_TURN_RUNNING');
+  });
+
+  it('ends a session mid-turn: the turn is cancelled first, and every status change is one the lifecycle allows', async () => {
+    const sessionId = await newSession();
+    const live = subscriber().subscribe(sessionId);
+    await send(sessionId, '/long 2000 rate=50');
+    await live.waitFor((events) => events.filter((e) => e.type === 'message.delta').length >= 3);
+    const ended = await client.ok<{ endSession: { status: string; endedAt: string | null } }>(`mutation($s: ID!) { endSession(sessionId: $s) { status endedAt } }`, { s: sessionId });
+    expect(ended.endSession.status).toBe('ENDED');
+    expect(ended.endSession.endedAt).not.toBeNull();
+    await live.waitFor((events) => events.at(-1)?.type === 'session.status' && events.at(-1)?.payload?.status === 'ENDED');
+    const statuses = live.events.filter((e) => e.type === 'session.status').map((e) => e.payload?.status as SessionStatus);
+    expect(statuses).toEqual(['IDLE', 'RUNNING', 'PROVISIONING', 'RUNNING', 'IDLE', 'ENDED']);
+    for (let i = 1; i < statuses.length; i++) expect(canMoveSession(statuses[i - 1]!, statuses[i]!), `${statuses[i - 1]} -> ${statuses[i]}`).toBe(true);
+    expect(types(live.events).slice(-3)).toEqual(['turn.cancelled', 'session.status', 'session.status']);
+    const turns = await t.platform.services.db.turn.findMany({ where: { sessionId: decodeGlobalId(sessionId).id } });
+    expect(turns.map((turn) => turn.status)).toEqual(['CANCELLED']);
+    // Ending it again changes nothing.
+    expect((await client.ok<{ endSession: { status: string } }>(`mutation($s: ID!) { endSession(sessionId: $s) { status } }`, { s: sessionId })).endSession.status).toBe('ENDED');
   });
 
   it('rehydrates a new sandbox from history when the old one is killed', async () => {
@@ -198,7 +219,7 @@ describe('a turn', () => {
     await send(sessionId, 'hi');
     await live.waitForType('turn.completed');
     await client.ok(`mutation($s: ID!) { endSession(sessionId: $s) { status } }`, { s: sessionId });
-    expect((await client.error(`mutation($s: ID!) { sendMessage(input: { sessionId: $s, content: "x" }) { id } }`, { s: sessionId })).extensions?.code).toBe('CONFLICT');
+    expect((await client.error(`mutation($s: ID!) { sendMessage(input: { sessionId: $s, content: "x" }) { id } }`, { s: sessionId })).extensions?.code).toBe('SESSION_ENDED');
     const dbId = decodeGlobalId(sessionId).id;
     for (let i = 0; i < 100; i++) {
       const sandbox = await t.platform.services.db.sandbox.findUnique({ where: { sessionId: dbId } });

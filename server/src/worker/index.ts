@@ -16,8 +16,7 @@ import { createSandboxDriver } from '../sandbox/drivers.ts';
 import { SandboxService } from '../sandbox/service.ts';
 import { runTurn } from '../turns/run-turn.ts';
 import { recoverStaleTurns } from '../turns/recovery.ts';
-import { JOBS, type RunTurnPayload } from './jobs.ts';
-import { releaseStaleJobLocks } from './queue.ts';
+import { JOBS, MAX_ATTEMPTS, releaseStaleJobLocks, type JobPayloads } from '../jobs/queue.ts';
 
 export type Worker = { sandboxes: SandboxService; egress: Egress | null; close(): Promise<void> };
 
@@ -73,6 +72,7 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
       idleTimeoutMs: config.worker.idleTimeoutMs,
       gateway,
       egress: { socketPath: egressSocket, proxyUrl, caPem: authority.certPem },
+      warmPoolSize: config.worker.localWarmPool,
     },
   });
   const shutdown = new AbortController();
@@ -89,8 +89,8 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
   };
 
   const taskList: TaskList = {
-    [JOBS.runTurn]: async (payload) => runTurn((payload as RunTurnPayload).turnId, deps),
-    [JOBS.destroySandbox]: async (payload) => sandboxes.destroy((payload as { sessionId: string }).sessionId),
+    [JOBS.runTurn]: async (payload) => runTurn((payload as JobPayloads['run-turn']).turnId, deps),
+    [JOBS.destroySandbox]: async (payload) => sandboxes.destroy((payload as JobPayloads['destroy-sandbox']).sessionId),
     [JOBS.housekeeping]: async () => {
       const stale = await recoverStaleTurns({ ...services, db }, config.worker.staleTurnMs);
       const unlocked = await releaseStaleJobLocks(db);
@@ -160,12 +160,13 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
   }
 
   const schedule = () =>
-    runner.addJob(JOBS.housekeeping, {}, { jobKey: JOBS.housekeeping, jobKeyMode: 'preserve_run_at', maxAttempts: 1 }).catch((error: unknown) => {
+    runner.addJob(JOBS.housekeeping, {}, { jobKey: JOBS.housekeeping, jobKeyMode: 'preserve_run_at', maxAttempts: MAX_ATTEMPTS.housekeeping }).catch((error: unknown) => {
       log.warn({ err: error }, 'could not schedule housekeeping');
     });
   await schedule();
   const timer = setInterval(() => void schedule(), config.worker.housekeepingIntervalMs);
-  log.info({ workerId, driver: driver.kind, concurrency: config.worker.concurrency }, 'worker started');
+  void sandboxes.prewarm().catch((error: unknown) => log.warn({ err: error }, 'could not start warm sandboxes'));
+  log.info({ workerId, driver: driver.kind, concurrency: config.worker.concurrency, warmPool: sandboxes.warm ? config.worker.localWarmPool : 0 }, 'worker started');
 
   return {
     sandboxes,
@@ -191,6 +192,7 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
       }
       await queuePool.end();
       await writer.close();
+      await sandboxes.close();
       await driver.close();
       await egress?.close();
       await db.$disconnect();

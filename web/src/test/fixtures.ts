@@ -1,31 +1,38 @@
 import type { ChatMessage, StreamEvent } from '../features/chat/state.ts';
 
-/** Builders for session events and messages, shaped like the API's. */
+/** An event as the subscription delivers it, every fragment's fields present (masking is only in the types). */
+export type FixtureEvent = StreamEvent & { __typename: string; seq: number; messageId: string | null };
+
+const usage = (inputTokens = 0, outputTokens = 0) => ({ inputTokens, outputTokens });
+
+/** Builders for session events and messages, shaped like the API's typed events. */
 export function eventFactory(startSeq = 0) {
   let seq = startSeq;
   const at = (n: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, 0, n)).toISOString();
-  const make = (type: string, fields: Partial<StreamEvent> = {}): StreamEvent => {
+  const make = (__typename: string, type: string, fields: Record<string, unknown> = {}): FixtureEvent => {
     seq += 1;
-    return { seq, type, messageId: null, delta: null, payload: null, createdAt: at(seq), ...fields };
+    return { __typename, seq, type, messageId: null, createdAt: at(seq), ...fields } as unknown as FixtureEvent;
   };
   return {
     get seq() {
       return seq;
     },
-    userMessage: (messageId: string, content: string) => make('user.message', { messageId, payload: { content } }),
-    status: (status: string) => make('session.status', { payload: { status } }),
-    turnStarted: () => make('turn.started', { payload: { turnId: 't1' } }),
-    delta: (messageId: string, delta: string) => make('message.delta', { messageId, delta, payload: { t: 0 } }),
-    thinking: (messageId: string, delta: string) => make('message.thinking', { messageId, delta, payload: { t: 0 } }),
-    completed: (messageId: string, content: string) => make('message.completed', { messageId, payload: { content } }),
-    toolCall: (messageId: string, id: string, name: string, input: unknown) => make('tool.call', { messageId, payload: { id, name, input } }),
-    toolResult: (messageId: string, id: string, output: string, isError = false) => make('tool.result', { messageId, payload: { id, output, isError } }),
-    turnCompleted: (messageId: string | null, usage = { inputTokens: 10, outputTokens: 5 }) =>
-      make('turn.completed', { messageId, payload: { turnId: 't1', usage } }),
-    turnFailed: (messageId: string | null, error: string) =>
-      make('turn.failed', { messageId, payload: { turnId: 't1', error, usage: { inputTokens: 0, outputTokens: 0 } } }),
-    egressBlocked: (host: string, port: number, reason: string) => make('egress.blocked', { messageId: null, payload: { host, port, reason } }),
-    turnCancelled: (messageId: string | null) => make('turn.cancelled', { messageId, payload: { turnId: 't1', usage: { inputTokens: 0, outputTokens: 0 } } }),
+    userMessage: (messageId: string, content: string) => make('UserMessageEvent', 'user.message', { messageId, content }),
+    status: (status: string, message: string | null = null) => make('SessionStatusEvent', 'session.status', { status, message }),
+    turnStarted: () => make('TurnStartedEvent', 'turn.started', { turnId: 't1' }),
+    delta: (messageId: string, text: string) => make('MessageDeltaEvent', 'message.delta', { messageId, text }),
+    thinking: (messageId: string, text: string) => make('MessageThinkingEvent', 'message.thinking', { messageId, text }),
+    completed: (messageId: string, content: string) => make('MessageCompletedEvent', 'message.completed', { messageId, content }),
+    toolCall: (messageId: string, id: string, name: string, input: unknown) => make('ToolCallEvent', 'tool.call', { messageId, toolCallId: id, name, input }),
+    toolResult: (messageId: string, id: string, output: string, isError = false) => make('ToolResultEvent', 'tool.result', { messageId, toolCallId: id, output, isError }),
+    modelRetry: (attempt: number, httpStatus: number | null, error: string) =>
+      make('ModelRetryEvent', 'model.retry', { attempt, maxRetries: 3, httpStatus, delayMs: 1000, error }),
+    turnCompleted: (messageId: string | null, used = usage(10, 5)) => make('TurnCompletedEvent', 'turn.completed', { messageId, turnId: 't1', usage: used }),
+    turnFailed: (messageId: string | null, error: string, code: string | null = 'HARNESS_ERROR') =>
+      make('TurnFailedEvent', 'turn.failed', { messageId, turnId: 't1', error, code, usage: usage() }),
+    turnCancelled: (messageId: string | null, used = usage()) => make('TurnCancelledEvent', 'turn.cancelled', { messageId, turnId: 't1', usage: used }),
+    egressBlocked: (host: string, port: number, reason: string) => make('EgressBlockedEvent', 'egress.blocked', { host, port, reason }),
+    unrecognized: (type: string, payload: unknown) => make('UnrecognizedEvent', type, { payload }),
   };
 }
 

@@ -35,6 +35,9 @@ const SANDBOX_UID_SPAN = 100_000_000;
 
 export type Isolation = 'bwrap' | 'none';
 
+/** What a local sandbox is started from: nothing of a session, so a warm one can be started before its session exists. */
+export type LocalSandboxSpec = Pick<SandboxSpec, 'name' | 'harness' | 'harnessFile' | 'token' | 'env' | 'egress'>;
+
 export type LocalDriverOptions = {
   dataDir: string;
   log: Logger;
@@ -124,7 +127,7 @@ export class LocalSandboxDriver implements SandboxDriver {
     return path.join(this.#root, name, 'workspace');
   }
 
-  async start(spec: SandboxSpec, { deadline, report }: { deadline: number; report: SandboxPhaseReport }): Promise<{ url: string }> {
+  async start(spec: LocalSandboxSpec, { deadline, report }: { deadline: number; report: SandboxPhaseReport }): Promise<{ url: string }> {
     await this.#kill(spec.name);
     const dir = path.join(this.#root, spec.name);
     const workspace = this.workspaceOf(spec.name);
@@ -162,7 +165,6 @@ export class LocalSandboxDriver implements SandboxDriver {
       PADDOCK_RUNTIME_TOKEN_FD: '3',
       PADDOCK_RUNTIME_LISTEN_FD: String(LISTEN_FD),
       PADDOCK_WORKSPACE: inside.workspace,
-      PADDOCK_SESSION_ID: spec.sessionId,
       PADDOCK_HARNESS: spec.harness.adapter,
       PADDOCK_SANDBOX_MEMORY_BYTES: String(limits.memoryBytes),
       ...(harnessFile.path ? { PADDOCK_HARNESS_FILE: harnessFile.path } : {}),
@@ -220,6 +222,8 @@ export class LocalSandboxDriver implements SandboxDriver {
     });
     child.on('error', (error) => this.#log.warn({ sandbox: spec.name, err: error }, 'could not start the sandbox'));
     const listening = this.#waitForSocket(child, logFile, deadline, spec.name);
+    // Awaited below; a sandbox killed while the steps before run must not count as unhandled.
+    listening.catch(() => undefined);
     try {
       if (!child.pid) throw new SandboxError(`sandbox ${spec.name}: could not start /bin/sh for the sandbox`);
       await writeFile(path.join(dir, 'pid'), String(child.pid));
@@ -232,7 +236,6 @@ export class LocalSandboxDriver implements SandboxDriver {
       token.end(spec.token);
       child.stdin!.end('go\n');
     } catch (error) {
-      listening.catch(() => undefined);
       await this.#kill(spec.name);
       throw error instanceof SandboxError ? error : new SandboxError(`sandbox ${spec.name}: ${(error as Error).message}`);
     }

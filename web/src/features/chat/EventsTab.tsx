@@ -1,28 +1,98 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useClient } from 'urql';
 import { ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { getFragmentData, graphql, type FragmentType } from '../../gql/index.ts';
+import type { EventsTabEventFragment } from '../../gql/graphql.ts';
 import { describeError, type Problem } from '../../lib/graphql/errors.ts';
 import { formatTime } from '../../lib/format.ts';
 import { SessionEventsPageQuery } from './documents.ts';
-import type { StreamEvent } from './state.ts';
 
-const PAGE = 500;
+/** What the timeline shows of each kind of event. */
+export const EventsTabEvent = graphql(`
+  fragment EventsTabEvent on SessionEvent {
+    __typename
+    seq
+    type
+    messageId
+    createdAt
+    ... on SessionStatusEvent {
+      status
+      message
+    }
+    ... on UserMessageEvent {
+      content
+    }
+    ... on MessageDeltaEvent {
+      text
+    }
+    ... on MessageThinkingEvent {
+      text
+    }
+    ... on MessageCompletedEvent {
+      content
+    }
+    ... on ToolCallEvent {
+      name
+      input
+    }
+    ... on ToolResultEvent {
+      output
+      isError
+    }
+    ... on ModelRetryEvent {
+      attempt
+      maxRetries
+      httpStatus
+      delayMs
+      error
+    }
+    ... on TurnCompletedEvent {
+      usage {
+        inputTokens
+        outputTokens
+      }
+    }
+    ... on TurnFailedEvent {
+      error
+      code
+    }
+    ... on TurnCancelledEvent {
+      usage {
+        inputTokens
+        outputTokens
+      }
+    }
+    ... on EgressBlockedEvent {
+      host
+      port
+      reason
+    }
+    ... on UnrecognizedEvent {
+      payload
+    }
+  }
+`);
 
-type Row = { kind: 'event'; event: StreamEvent } | { kind: 'deltas'; first: StreamEvent; last: StreamEvent; count: number; text: string };
+export type TimelineEvent = EventsTabEventFragment;
+
+// Every kind's fields count toward the API's query cost, so pages stay well under its limit.
+const PAGE = 200;
+
+type Row = { kind: 'event'; event: TimelineEvent } | { kind: 'deltas'; first: TimelineEvent; last: TimelineEvent; count: number; text: string };
 
 /** Groups runs of message.delta for the same message into one row. */
-export function groupDeltas(events: StreamEvent[]): Row[] {
+export function groupDeltas(events: TimelineEvent[]): Row[] {
   const rows: Row[] = [];
   for (const event of events) {
     const previous = rows.at(-1);
-    if (event.type === 'message.delta') {
+    if (event.__typename === 'MessageDeltaEvent') {
       if (previous?.kind === 'deltas' && previous.last.messageId === event.messageId && previous.last.seq === event.seq - 1) {
         previous.last = event;
         previous.count += 1;
-        previous.text += event.delta ?? '';
+        previous.text += event.text;
         continue;
       }
-      rows.push({ kind: 'deltas', first: event, last: event, count: 1, text: event.delta ?? '' });
+      rows.push({ kind: 'deltas', first: event, last: event, count: 1, text: event.text });
       continue;
     }
     rows.push({ kind: 'event', event });
@@ -30,37 +100,44 @@ export function groupDeltas(events: StreamEvent[]): Row[] {
   return rows;
 }
 
-export function summary(event: StreamEvent): string {
-  const p = (typeof event.payload === 'object' && event.payload !== null ? event.payload : {}) as Record<string, unknown>;
-  switch (event.type) {
-    case 'session.status':
-      return String(p.status ?? '') + (typeof p.message === 'string' && p.message ? ` — ${p.message}` : '');
-    case 'user.message':
-    case 'message.completed':
-      return typeof p.content === 'string' ? p.content : '';
-    case 'tool.call':
-      return `${String(p.name ?? 'tool')} ${JSON.stringify(p.input ?? {})}`;
-    case 'tool.result':
-      return `${p.isError === true ? 'error: ' : ''}${typeof p.output === 'string' ? p.output : ''}`;
-    case 'turn.completed': {
-      const u = (p.usage ?? {}) as Record<string, unknown>;
-      return `${String(u.inputTokens ?? 0)} in · ${String(u.outputTokens ?? 0)} out`;
-    }
-    case 'turn.failed':
-      return typeof p.error === 'string' ? p.error : '';
-    case 'egress.blocked':
-      return `${String(p.host ?? '')}:${String(p.port ?? '')} — ${String(p.reason ?? '')}`;
-    default:
+const usageText = (u: { inputTokens: number; outputTokens: number }) => `${u.inputTokens} in · ${u.outputTokens} out`;
+
+export function summary(event: TimelineEvent): string {
+  switch (event.__typename) {
+    case 'SessionStatusEvent':
+      return event.status + (event.message ? ` — ${event.message}` : '');
+    case 'UserMessageEvent':
+    case 'MessageCompletedEvent':
+      return event.content;
+    case 'MessageDeltaEvent':
+    case 'MessageThinkingEvent':
+      return event.text;
+    case 'ToolCallEvent':
+      return `${event.name} ${JSON.stringify(event.input)}`;
+    case 'ToolResultEvent':
+      return `${event.isError ? 'error: ' : ''}${event.output}`;
+    case 'ModelRetryEvent':
+      return `retry ${event.attempt}/${event.maxRetries} in ${event.delayMs} ms${event.httpStatus ? ` (HTTP ${event.httpStatus})` : ''} — ${event.error}`;
+    case 'TurnCompletedEvent':
+    case 'TurnCancelledEvent':
+      return usageText(event.usage);
+    case 'TurnFailedEvent':
+      return event.code ? `${event.code}: ${event.error}` : event.error;
+    case 'EgressBlockedEvent':
+      return `${event.host}:${event.port} — ${event.reason}`;
+    case 'UnrecognizedEvent':
       return event.payload === null || event.payload === undefined ? '' : JSON.stringify(event.payload);
+    default:
+      return '';
   }
 }
 
 const clip = (s: string, n = 160) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /** The session's event timeline: the stored log, page by page, continued live. */
-export function EventsTab({ sessionId, live }: { sessionId: string; live: StreamEvent[] }) {
+export function EventsTab({ sessionId, live }: { sessionId: string; live: readonly FragmentType<typeof EventsTabEvent>[] }) {
   const client = useClient();
-  const [stored, setStored] = useState<StreamEvent[]>([]);
+  const [stored, setStored] = useState<TimelineEvent[]>([]);
   const [more, setMore] = useState(true);
   const [loading, setLoading] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -76,7 +153,7 @@ export function EventsTab({ sessionId, live }: { sessionId: string; live: Stream
         setProblem(describeError(result.error ?? new Error('This session no longer exists.')));
         return;
       }
-      const page = result.data.session.events;
+      const page = getFragmentData(EventsTabEvent, result.data.session.events);
       setStored((s) => [...s, ...page]);
       setMore(page.length === PAGE);
     },
@@ -88,11 +165,11 @@ export function EventsTab({ sessionId, live }: { sessionId: string; live: Stream
   }, [load]);
 
   const events = useMemo(() => {
-    const bySeq = new Map<number, StreamEvent>();
+    const bySeq = new Map<number, TimelineEvent>();
     for (const e of stored) bySeq.set(e.seq, e);
     // Live events are only merged once the stored log has been read up to them.
     const lastStored = more ? (stored.at(-1)?.seq ?? 0) : Number.POSITIVE_INFINITY;
-    for (const e of live) if (e.seq <= lastStored || !more) bySeq.set(e.seq, e);
+    for (const e of getFragmentData(EventsTabEvent, live)) if (e.seq <= lastStored || !more) bySeq.set(e.seq, e);
     return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
   }, [stored, live, more]);
 
@@ -123,7 +200,7 @@ export function EventsTab({ sessionId, live }: { sessionId: string; live: Stream
                 {event.type}
                 {row.kind === 'deltas' && row.count > 1 ? ` ×${row.count}` : ''}
               </span>
-              <span className="timeline-summary">{clip(row.kind === 'deltas' ? row.text : event.type === 'message.delta' ? (event.delta ?? '') : summary(event))}</span>
+              <span className="timeline-summary">{clip(row.kind === 'deltas' ? row.text : summary(event))}</span>
             </li>
           );
         })}

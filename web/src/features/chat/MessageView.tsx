@@ -2,8 +2,26 @@ import { memo } from 'react';
 import { MessageStatusBadge } from '../../components/StatusBadge.tsx';
 import { Markdown } from '../../lib/markdown/Markdown.tsx';
 import { formatTime } from '../../lib/format.ts';
+import { graphql } from '../../gql/index.ts';
 import type { ChatMessage } from './state.ts';
 import { ToolCallView } from './ToolCallView.tsx';
+
+/** What a message shows; the chat view's state starts from it (`fromApiMessage`) and events keep it current. */
+export const ChatMessageFields = graphql(`
+  fragment ChatMessageFields on Message {
+    id
+    role
+    content
+    status
+    calls {
+      ...ToolCallFields
+    }
+    toolCallId
+    thinking
+    error
+    createdAt
+  }
+`);
 
 /** One message of the conversation. Tool results show inside the call that asked for them. */
 export const MessageView = memo(function MessageView({ message }: { message: ChatMessage }) {

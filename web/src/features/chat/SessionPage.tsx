@@ -13,8 +13,8 @@ import {
   EarlierMessagesQuery,
   EndSessionMutation,
   SendMessageMutation,
-  SessionEventsPageQuery,
   SessionViewQuery as SessionViewDocument,
+  TurnStartsQuery,
 } from './documents.ts';
 import { findResumeSeq } from './resume.ts';
 import { Composer } from './Composer.tsx';
@@ -24,13 +24,7 @@ import { fromApiMessage } from './state.ts';
 import { useSessionChat, type Connection } from './useSessionChat.ts';
 
 export const MESSAGES_PAGE = 50;
-const SEND_RETRIES = 6;
 
-/** CONFLICT because a turn is still running (not because the session ended). */
-function isBusyConflict(error: unknown): boolean {
-  const problem = error ? describeError(error) : null;
-  return problem?.code === 'CONFLICT' && !/ended/i.test(problem.message);
-}
 type Session = NonNullable<SessionViewQuery['session']>;
 type Load = { status: 'loading' } | { status: 'error'; problem: Problem } | { status: 'ready'; session: Session | null; resumeAfter: number };
 
@@ -48,7 +42,7 @@ export default function SessionPage({ sessionId }: { sessionId: string }) {
     let cancelled = false;
     setLoad({ status: 'loading' });
     const fetchEvents = async (after: number, first: number) => {
-      const result = await client.query(SessionEventsPageQuery, { id: sessionId, after, first }, { requestPolicy: 'network-only' }).toPromise();
+      const result = await client.query(TurnStartsQuery, { id: sessionId, after, first }, { requestPolicy: 'network-only' }).toPromise();
       if (result.error) throw result.error;
       return result.data?.session?.events ?? [];
     };
@@ -118,13 +112,9 @@ function SessionView({ session, resumeAfter }: { session: Session; resumeAfter: 
 
   const send = async (content: string): Promise<boolean> => {
     setProblem(null);
-    let result = await sendMessage({ input: { sessionId: session.id, content } });
-    // The stream can report the turn finished a moment before the API accepts the next
-    // message; when this view believes the session is free, wait briefly and retry.
-    for (let attempt = 0; attempt < SEND_RETRIES && isBusyConflict(result.error) && !chat.state.running; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 250 * (attempt + 1)));
-      result = await sendMessage({ input: { sessionId: session.id, content } });
-    }
+    // The API commits a turn's end before publishing it, so once the stream says the
+    // session is free, it takes the next message.
+    const result = await sendMessage({ input: { sessionId: session.id, content } });
     if (result.error || !result.data) {
       setProblem(describeError(result.error));
       return false;
@@ -135,8 +125,8 @@ function SessionView({ session, resumeAfter }: { session: Session; resumeAfter: 
 
   const stop = async () => {
     const result = await cancelTurn({ sessionId: session.id });
-    // CONFLICT here means the turn had already finished: nothing left to stop.
-    if (result.error && describeError(result.error).code !== 'CONFLICT') setProblem(describeError(result.error));
+    // The turn had already finished: nothing left to stop.
+    if (result.error && describeError(result.error).code !== 'NO_TURN_RUNNING') setProblem(describeError(result.error));
   };
 
   const end = async () => {

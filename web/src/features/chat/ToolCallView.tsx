@@ -1,4 +1,18 @@
-import type { ToolCall } from './state.ts';
+import { graphql } from '../../gql/index.ts';
+import type { ToolCallFieldsFragment } from '../../gql/graphql.ts';
+
+export const ToolCallFields = graphql(`
+  fragment ToolCallFields on ToolCall {
+    id
+    name
+    input
+    output
+    isError
+  }
+`);
+
+/** A tool call as the view shows it: from `Message.calls`, or built from tool.call and tool.result events. */
+export type ToolCall = Omit<ToolCallFieldsFragment, ' $fragmentName' | '__typename'>;
 
 function pretty(value: unknown): string {
   if (typeof value === 'string') return value;

@@ -1,19 +1,5 @@
 import { graphql } from '../../gql/index.ts';
 
-export const ChatMessageFields = graphql(`
-  fragment ChatMessageFields on Message {
-    id
-    role
-    content
-    status
-    toolCalls
-    toolCallId
-    thinking
-    error
-    createdAt
-  }
-`);
-
 export const SessionViewQuery = graphql(`
   query SessionView($id: ID!, $last: Int!) {
     session(id: $id) {
@@ -82,26 +68,33 @@ export const SessionEventsPageQuery = graphql(`
     session(id: $id) {
       id
       events(after: $after, first: $first) {
-        seq
-        type
-        messageId
-        delta
-        payload
-        createdAt
+        ...EventsTabEvent
       }
     }
   }
 `);
 
+/** Just enough of the log to find where a running turn began (see resume.ts). */
+export const TurnStartsQuery = graphql(`
+  query TurnStarts($id: ID!, $after: Int!, $first: Int!) {
+    session(id: $id) {
+      id
+      events(after: $after, first: $first) {
+        __typename
+        seq
+        messageId
+      }
+    }
+  }
+`);
+
+/** Each event feeds the chat state and the Events tab, which read their own fragments of it. */
 export const SessionEventsSubscription = graphql(`
   subscription SessionEvents($sessionId: ID!, $after: Int) {
     sessionEvents(sessionId: $sessionId, after: $after) {
       seq
-      type
-      messageId
-      delta
-      payload
-      createdAt
+      ...ChatEventFields
+      ...EventsTabEvent
     }
   }
 `);

@@ -1,15 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
-import { eventFactory, message } from '../../test/fixtures.ts';
+import { eventFactory, message, type FixtureEvent } from '../../test/fixtures.ts';
 import { findResumeSeq, type FetchEvents } from './resume.ts';
-import type { StreamEvent } from './state.ts';
 
-function log(events: StreamEvent[]): FetchEvents {
+function log(events: FixtureEvent[]): FetchEvents {
   return vi.fn(async (after: number, first: number) => events.filter((e) => e.seq > after).slice(0, first));
 }
 
 function runningTurn(prefix: number) {
   const f = eventFactory(0);
-  const events: StreamEvent[] = [];
+  const events: FixtureEvent[] = [];
   for (let i = 0; i < prefix; i++) events.push(f.status('IDLE'));
   events.push(f.userMessage('u9', '/long'), f.status('RUNNING'), f.turnStarted(), f.delta('a9', 'tok1 '), f.delta('a9', 'tok2 '));
   return events;

@@ -1,11 +1,12 @@
-import type { StreamEvent } from './state.ts';
 import type { ChatMessage } from './state.ts';
 import type { SessionStatus } from '../../gql/graphql.ts';
 
-export type FetchEvents = (after: number, first: number) => Promise<StreamEvent[]>;
+/** What TurnStartsQuery reads of each event. */
+type TurnStart = { __typename: string; seq: number; messageId: string | null };
+export type FetchEvents = (after: number, first: number) => Promise<TurnStart[]>;
 
 // The API documents pages of up to 1000 events, but its complexity limit rejects 1000
-// with every event field; 500 fits.
+// even with the three fields read here; 500 fits.
 const PAGE = 500;
 const MAX_SCANNED = 50_000;
 
@@ -37,7 +38,7 @@ export async function findResumeSeq(
     let found: number | null = null;
     for (let after = from; after < lastSeq && after - from < MAX_SCANNED; ) {
       const page = await fetchEvents(after, PAGE);
-      for (const event of page) if (event.type === 'user.message' && event.messageId === turnMessage) found = event.seq;
+      for (const event of page) if (event.__typename === 'UserMessageEvent' && event.messageId === turnMessage) found = event.seq;
       if (page.length < PAGE) break;
       after = page.at(-1)!.seq;
     }

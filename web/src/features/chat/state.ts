@@ -1,4 +1,7 @@
-import type { ChatMessageFieldsFragment, MessageRole, MessageStatus, SessionStatus } from '../../gql/graphql.ts';
+import { getFragmentData, graphql, type FragmentType } from '../../gql/index.ts';
+import type { MessageRole, MessageStatus, SessionEventsSubscription, SessionStatus } from '../../gql/graphql.ts';
+import { ChatMessageFields } from './MessageView.tsx';
+import { ToolCallFields, type ToolCall } from './ToolCallView.tsx';
 
 /**
  * The chat view's state and the pure function that applies session events to it.
@@ -17,23 +20,69 @@ import type { ChatMessageFieldsFragment, MessageRole, MessageStatus, SessionStat
  * advanced when the turn ends, so a reload replays the whole running turn).
  */
 
-export type StreamEvent = {
-  seq: number;
-  type: string;
-  messageId: string | null;
-  delta: string | null;
-  payload: unknown;
-  createdAt: string;
-};
+/** What the reducer reads of each event: the typed fields of the kinds that change the conversation. */
+export const ChatEventFields = graphql(`
+  fragment ChatEventFields on SessionEvent {
+    __typename
+    seq
+    messageId
+    createdAt
+    ... on UserMessageEvent {
+      content
+    }
+    ... on SessionStatusEvent {
+      status
+    }
+    ... on MessageDeltaEvent {
+      text
+    }
+    ... on MessageThinkingEvent {
+      text
+    }
+    ... on MessageCompletedEvent {
+      content
+    }
+    ... on ToolCallEvent {
+      toolCallId
+      name
+      input
+    }
+    ... on ToolResultEvent {
+      toolCallId
+      output
+      isError
+    }
+    ... on TurnCompletedEvent {
+      usage {
+        inputTokens
+        outputTokens
+      }
+    }
+    ... on TurnFailedEvent {
+      error
+      usage {
+        inputTokens
+        outputTokens
+      }
+    }
+    ... on TurnCancelledEvent {
+      usage {
+        inputTokens
+        outputTokens
+      }
+    }
+    ... on EgressBlockedEvent {
+      host
+      port
+      reason
+    }
+  }
+`);
 
-export type ToolCall = {
-  id: string;
-  name: string;
-  input: unknown;
-  /** null until the tool has answered. */
-  output: string | null;
-  isError: boolean;
-};
+/** One event as the subscription delivers it; the reducer and the Events tab each unmask their own fragment. */
+export type StreamEvent = SessionEventsSubscription['sessionEvents'];
+
+export type { ToolCall };
 
 export type ChatMessage = {
   id: string;
@@ -84,7 +133,6 @@ export type ChatAction =
 
 export const MAX_LIVE_EVENTS = 5_000;
 const TERMINAL: ReadonlySet<MessageStatus> = new Set<MessageStatus>(['COMPLETE', 'FAILED', 'CANCELLED']);
-const SESSION_STATUSES: ReadonlySet<string> = new Set<SessionStatus>(['PROVISIONING', 'IDLE', 'RUNNING', 'SUSPENDED', 'FAILED', 'ENDED']);
 const BUSY: ReadonlySet<SessionStatus> = new Set<SessionStatus>(['PROVISIONING', 'RUNNING']);
 
 export function isTerminal(status: MessageStatus): boolean {
@@ -141,17 +189,18 @@ export function receive(state: ChatState, event: StreamEvent): ChatState {
   return pending === next.pending ? next : { ...next, pending };
 }
 
-function apply(state: ChatState, event: StreamEvent): ChatState {
-  const liveEvents = state.liveEvents.length >= MAX_LIVE_EVENTS ? [...state.liveEvents.slice(1), event] : [...state.liveEvents, event];
-  const base: ChatState = { ...state, lastSeq: event.seq, liveEvents };
-  const payload = asRecord(event.payload);
-  switch (event.type) {
-    case 'user.message': {
-      if (!event.messageId) return { ...base, outcome: null };
+function apply(state: ChatState, stream: StreamEvent): ChatState {
+  const liveEvents = state.liveEvents.length >= MAX_LIVE_EVENTS ? [...state.liveEvents.slice(1), stream] : [...state.liveEvents, stream];
+  const base: ChatState = { ...state, lastSeq: stream.seq, liveEvents };
+  const event = getFragmentData(ChatEventFields, stream);
+  const messageId = event.messageId ?? null;
+  switch (event.__typename) {
+    case 'UserMessageEvent': {
+      if (!messageId) return { ...base, outcome: null };
       const message: ChatMessage = {
-        id: event.messageId,
+        id: messageId,
         role: 'USER',
-        content: str(payload.content),
+        content: event.content,
         status: 'COMPLETE',
         toolCalls: [],
         toolCallId: null,
@@ -161,79 +210,73 @@ function apply(state: ChatState, event: StreamEvent): ChatState {
       };
       return { ...base, outcome: null, messages: upsert(base.messages, message.id, () => message, (m) => m) };
     }
-    case 'turn.started':
+    case 'TurnStartedEvent':
       return { ...base, running: true, outcome: null, blocked: [] };
-    case 'egress.blocked':
-      return { ...base, blocked: [...base.blocked, { seq: event.seq, host: str(payload.host), port: Number(payload.port) || 0, reason: str(payload.reason) }] };
-    case 'session.status': {
-      const status = payload.status;
-      if (typeof status !== 'string' || !SESSION_STATUSES.has(status)) return base;
-      const sessionStatus = status as SessionStatus;
-      return { ...base, sessionStatus, running: BUSY.has(sessionStatus) };
-    }
-    case 'message.delta':
-    case 'message.thinking': {
-      if (!event.messageId || !event.delta) return base;
+    case 'EgressBlockedEvent':
+      return { ...base, blocked: [...base.blocked, { seq: event.seq, host: event.host, port: event.port, reason: event.reason }] };
+    case 'SessionStatusEvent':
+      return { ...base, sessionStatus: event.status, running: BUSY.has(event.status) };
+    case 'MessageDeltaEvent':
+    case 'MessageThinkingEvent': {
+      if (!messageId || !event.text) return base;
       // The reply and the visible reasoning stream the same way, each into its own field.
-      const field = event.type === 'message.delta' ? 'content' : 'thinking';
-      const delta = event.delta;
+      const field = event.__typename === 'MessageDeltaEvent' ? 'content' : 'thinking';
+      const text = event.text;
       return {
         ...base,
         messages: upsert(
           base.messages,
-          event.messageId,
-          () => assistant(event.messageId!, event.createdAt, { [field]: delta }),
-          (m) => (isTerminal(m.status) ? m : { ...m, [field]: m[field] + delta, status: field === 'content' ? 'STREAMING' : m.status }),
+          messageId,
+          () => assistant(messageId, event.createdAt, { [field]: text }),
+          (m) => (isTerminal(m.status) ? m : { ...m, [field]: m[field] + text, status: field === 'content' ? 'STREAMING' : m.status }),
         ),
       };
     }
-    case 'message.completed': {
-      if (!event.messageId) return base;
-      const content = typeof payload.content === 'string' ? payload.content : null;
+    case 'MessageCompletedEvent': {
+      if (!messageId) return base;
+      const content = event.content;
       return {
         ...base,
         messages: upsert(
           base.messages,
-          event.messageId,
-          () => assistant(event.messageId!, event.createdAt, { content: content ?? '', status: 'COMPLETE' }),
-          (m) => ({ ...m, content: content ?? m.content, status: isTerminal(m.status) ? m.status : 'COMPLETE' }),
+          messageId,
+          () => assistant(messageId, event.createdAt, { content, status: 'COMPLETE' }),
+          (m) => ({ ...m, content, status: isTerminal(m.status) ? m.status : 'COMPLETE' }),
         ),
       };
     }
-    case 'tool.call': {
-      if (!event.messageId) return base;
-      const call: ToolCall = { id: str(payload.id), name: str(payload.name) || 'tool', input: payload.input ?? null, output: null, isError: false };
+    case 'ToolCallEvent': {
+      if (!messageId) return base;
+      const call: ToolCall = { id: event.toolCallId, name: event.name, input: event.input, output: null, isError: false };
       return {
         ...base,
         messages: upsert(
           base.messages,
-          event.messageId,
-          () => assistant(event.messageId!, event.createdAt, { toolCalls: [call] }),
+          messageId,
+          () => assistant(messageId, event.createdAt, { toolCalls: [call] }),
           (m) => (m.toolCalls.some((c) => c.id === call.id) ? m : { ...m, toolCalls: [...m.toolCalls, call] }),
         ),
       };
     }
-    case 'tool.result': {
-      const callId = str(payload.id);
-      const output = str(payload.output);
-      const isError = payload.isError === true;
+    case 'ToolResultEvent': {
+      const { toolCallId, output, isError } = event;
       let messages = base.messages.map((m) => {
-        if (!m.toolCalls.some((c) => c.id === callId)) return m;
+        if (!m.toolCalls.some((c) => c.id === toolCallId)) return m;
         return {
           ...m,
           // The model's step that made the call is over once its tools answer.
           status: isTerminal(m.status) ? m.status : ('COMPLETE' as const),
-          toolCalls: m.toolCalls.map((c) => (c.id === callId ? { ...c, output, isError } : c)),
+          toolCalls: m.toolCalls.map((c) => (c.id === toolCallId ? { ...c, output, isError } : c)),
         };
       });
-      if (event.messageId) {
+      if (messageId) {
         const tool: ChatMessage = {
-          id: event.messageId,
+          id: messageId,
           role: 'TOOL',
           content: output,
           status: isError ? 'FAILED' : 'COMPLETE',
           toolCalls: [],
-          toolCallId: callId,
+          toolCallId,
           thinking: '',
           error: null,
           createdAt: event.createdAt,
@@ -242,14 +285,14 @@ function apply(state: ChatState, event: StreamEvent): ChatState {
       }
       return { ...base, messages };
     }
-    case 'turn.completed':
-      return { ...finishTurn(base, event.messageId, 'COMPLETE', null), usage: addUsage(base.usage, payload.usage) };
-    case 'turn.failed': {
-      const error = str(payload.error) || 'The turn failed without an explanation.';
-      return { ...finishTurn(base, event.messageId, 'FAILED', error), outcome: { kind: 'failed', error }, usage: addUsage(base.usage, payload.usage) };
+    case 'TurnCompletedEvent':
+      return { ...finishTurn(base, messageId, 'COMPLETE', null), usage: addUsage(base.usage, event.usage) };
+    case 'TurnFailedEvent': {
+      const error = event.error || 'The turn failed without an explanation.';
+      return { ...finishTurn(base, messageId, 'FAILED', error), outcome: { kind: 'failed', error }, usage: addUsage(base.usage, event.usage) };
     }
-    case 'turn.cancelled':
-      return { ...finishTurn(base, event.messageId, 'CANCELLED', null), outcome: { kind: 'cancelled' }, usage: addUsage(base.usage, payload.usage) };
+    case 'TurnCancelledEvent':
+      return { ...finishTurn(base, messageId, 'CANCELLED', null), outcome: { kind: 'cancelled' }, usage: addUsage(base.usage, event.usage) };
     default:
       return base;
   }
@@ -295,47 +338,19 @@ function dedupeById(messages: ChatMessage[]): ChatMessage[] {
   return messages.filter((m) => (seen.has(m.id) ? false : (seen.add(m.id), true)));
 }
 
-function addUsage(usage: Usage, raw: unknown): Usage {
-  const u = asRecord(raw);
-  const input = typeof u.inputTokens === 'number' ? u.inputTokens : 0;
-  const output = typeof u.outputTokens === 'number' ? u.outputTokens : 0;
-  return input === 0 && output === 0 ? usage : { inputTokens: usage.inputTokens + input, outputTokens: usage.outputTokens + output };
-}
-
-function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
-function str(value: unknown): string {
-  return typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value);
-}
-
-/** `Message.toolCalls` JSON (`[{id,name,input,output,isError}]`) as typed tool calls; malformed entries are skipped. */
-export function parseToolCalls(raw: unknown): ToolCall[] {
-  if (!Array.isArray(raw)) return [];
-  return raw.flatMap((entry: unknown): ToolCall[] => {
-    const e = asRecord(entry);
-    if (typeof e.id !== 'string') return [];
-    return [
-      {
-        id: e.id,
-        name: typeof e.name === 'string' ? e.name : 'tool',
-        input: e.input ?? null,
-        output: e.output === undefined || e.output === null ? null : str(e.output),
-        isError: e.isError === true,
-      },
-    ];
-  });
+function addUsage(usage: Usage, add: Usage): Usage {
+  return add.inputTokens === 0 && add.outputTokens === 0 ? usage : { inputTokens: usage.inputTokens + add.inputTokens, outputTokens: usage.outputTokens + add.outputTokens };
 }
 
 /** A message from the API as the chat view holds it. */
-export function fromApiMessage(m: ChatMessageFieldsFragment): ChatMessage {
+export function fromApiMessage(ref: FragmentType<typeof ChatMessageFields>): ChatMessage {
+  const m = getFragmentData(ChatMessageFields, ref);
   return {
     id: m.id,
     role: m.role,
     content: m.content,
     status: m.status,
-    toolCalls: parseToolCalls(m.toolCalls),
+    toolCalls: getFragmentData(ToolCallFields, m.calls).map(({ id, name, input, output, isError }) => ({ id, name, input, output, isError })),
     toolCallId: m.toolCallId,
     thinking: m.thinking ?? '',
     error: m.error,

@@ -27,6 +27,18 @@ describe('describeError', () => {
     expect(problem.message).toMatch(/still answering/);
   });
 
+  it('keeps the codes of session state conflicts, so callers never read messages', () => {
+    for (const [code, title] of [
+      ['SESSION_ENDED', 'Session ended'],
+      ['TURN_RUNNING', 'The agent is still answering'],
+      ['NO_TURN_RUNNING', 'Nothing to stop'],
+      ['TURN_STOPPING', 'Still stopping'],
+    ] as const) {
+      const problem = describeError(new CombinedError({ graphQLErrors: [gqlError('Any wording at all.', { code })] }));
+      expect([problem.code, problem.title, problem.message]).toEqual([code, title, 'Any wording at all.']);
+    }
+  });
+
   it('replaces a masked server error with advice', () => {
     const problem = describeError(new CombinedError({ graphQLErrors: [gqlError('Unexpected error.', {})] }));
     expect(problem.code).toBe('UNEXPECTED');

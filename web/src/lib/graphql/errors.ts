@@ -1,7 +1,8 @@
 import type { CombinedError } from '@urql/core';
 
-/** Error codes the Paddock API puts in `extensions.code`. */
-export type ApiErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT';
+/** Error codes the Paddock API puts in `extensions.code` (see the README's API section). */
+const API_CODES = ['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'SESSION_ENDED', 'TURN_RUNNING', 'NO_TURN_RUNNING', 'TURN_STOPPING'] as const;
+export type ApiErrorCode = (typeof API_CODES)[number];
 
 /** An API failure in words a person can act on. */
 export type Problem = {
@@ -22,11 +23,15 @@ const TITLES: Record<Problem['code'], string> = {
   FORBIDDEN: 'Not allowed',
   NOT_FOUND: 'Not found',
   CONFLICT: 'Not possible right now',
+  SESSION_ENDED: 'Session ended',
+  TURN_RUNNING: 'The agent is still answering',
+  NO_TURN_RUNNING: 'Nothing to stop',
+  TURN_STOPPING: 'Still stopping',
   NETWORK: 'Cannot reach Paddock',
   UNEXPECTED: 'Something went wrong',
 };
 
-const CODES = new Set<string>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT']);
+const CODES: ReadonlySet<string> = new Set<string>(API_CODES);
 
 function isApiCode(code: unknown): code is ApiErrorCode {
   return typeof code === 'string' && CODES.has(code);

@@ -1,5 +1,36 @@
-import type { Db } from '../db/index.ts';
-import { JOBS } from './jobs.ts';
+import type { Db, Tx } from '../db/index.ts';
+
+/**
+ * The durable job queue (graphile-worker's tables in PostgreSQL), shared by the API,
+ * which enqueues jobs in the same transaction as the rows they act on, and the worker,
+ * which runs them. Job names, payloads and every statement on the queue live here.
+ */
+export const JOBS = {
+  runTurn: 'run-turn',
+  destroySandbox: 'destroy-sandbox',
+  housekeeping: 'housekeeping',
+} as const;
+
+export type JobName = (typeof JOBS)[keyof typeof JOBS];
+
+export type JobPayloads = {
+  'run-turn': { turnId: string };
+  'destroy-sandbox': { sessionId: string };
+  housekeeping: Record<string, never>;
+};
+
+/** How often a failing job is tried before the queue gives up on it. */
+export const MAX_ATTEMPTS: Record<JobName, number> = {
+  'run-turn': 10,
+  'destroy-sandbox': 5,
+  // Scheduled again on a timer: a failed run is simply the next one.
+  housekeeping: 1,
+};
+
+/** Enqueues a job inside the caller's transaction: it exists exactly when the transaction commits. */
+export async function enqueue<J extends JobName>(tx: Pick<Tx, '$executeRaw'>, job: J, payload: JobPayloads[J]): Promise<void> {
+  await tx.$executeRaw`SELECT graphile_worker.add_job(${job}, ${JSON.stringify(payload)}::json, max_attempts := ${MAX_ATTEMPTS[job]}::int)`;
+}
 
 /** A run-turn job whose turn has ended is moot; its lock is released after this long. */
 const FINISHED_TURN_LOCK_SECONDS = 10;
