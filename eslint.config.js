@@ -3,9 +3,10 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 /** Folders of server/src that hold domain code: below graphql/, http/, worker/, platform/ and the entry points. */
-const DOMAINS = 'agents,auth,config,db,egress,errors,events,harnesses,ids,jobs,log,sandbox,secrets,sessions,teams,turns';
+const DOMAINS = 'agents,audit,auth,config,cost,db,egress,errors,events,harnesses,ids,jobs,log,sandbox,secrets,sessions,teams,telemetry,turns';
 
 export default tseslint.config(
   {
@@ -41,6 +42,12 @@ export default tseslint.config(
   },
   // The dashboard runs in the browser; its browser tests and build config run in Node.
   { files: ['web/src/**/*.{ts,tsx}'], languageOptions: { globals: { ...globals.browser } } },
+  // The Rules of Hooks and the React Compiler's checks (as in web/eslint.config.js); a missing effect dependency is an error.
+  {
+    files: ['web/src/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
+    rules: { ...reactHooks.configs.flat.recommended.rules, 'react-hooks/exhaustive-deps': 'error' },
+  },
   { files: ['web/e2e/**/*.ts', 'web/*.config.{ts,js}'], languageOptions: { globals: { ...globals.node } } },
   // The module graph: no import cycles (type-only imports are erased and do not count),
   // and layers only import downwards.

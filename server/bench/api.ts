@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { createDb } from '../src/db/client.ts';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { encodeGlobalId } from '../src/graphql/global-id.ts';
+import { encodeGlobalId } from '../src/ids/global-id.ts';
 import { newId } from '../src/ids/index.ts';
 import { createLogger } from '../src/log/index.ts';
 import { generateApiKey, hashApiKey, keyPrefix } from '../src/auth/keys.ts';
@@ -40,15 +40,17 @@ async function main() {
   let api: ChildProcess | undefined;
   try {
     await migrate(pg.databaseUrl, log);
+    // The bench's own team key, never the admin key the API seeds at startup: each API
+    // process seeds that one, and the bench must not race them for its row.
     const key = generateApiKey();
     const { sessionGlobalId, cursors } = await seed(pg.databaseUrl, key);
     const port = 4100 + Math.floor(Math.random() * 800);
     api = spawn(process.execPath, [...(process.env.PADDOCK_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.PADDOCK_BENCH_PROFILE] : []), '--import', 'tsx', path.resolve(import.meta.dirname, '../src/bin/api.ts')], {
       cwd: path.resolve(import.meta.dirname, '..'),
-      env: { PATH: process.env.PATH, DATABASE_URL: pg.databaseUrl, PORT: String(port), HOST: '127.0.0.1', PADDOCK_DATA_DIR: dir, PADDOCK_ADMIN_KEY: key, PADDOCK_LOG_LEVEL: 'warn', PADDOCK_API_PROCESSES: values.processes, ...BENCH_LIMITS },
+      env: { PATH: process.env.PATH, DATABASE_URL: pg.databaseUrl, PORT: String(port), HOST: '127.0.0.1', PADDOCK_DATA_DIR: dir, PADDOCK_ADMIN_KEY: generateApiKey(), PADDOCK_LOG_LEVEL: 'warn', PADDOCK_API_PROCESSES: values.processes, ...BENCH_LIMITS },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    await waitReady(port);
+    await waitReady(port, key);
 
     const agentsQuery = '{ agents(first: 50) { edges { cursor node { id name description model harness { name } envVarNames createdAt updatedAt } } pageInfo { hasNextPage endCursor } } }';
     const messagesQuery =
@@ -168,11 +170,25 @@ async function load(post: (body: string) => Promise<string>, body: () => string,
   return { requests: latencies.length, errors, rps: latencies.length / elapsed, p50: pct(0.5), p99: pct(0.99), max: latencies.at(-1) ?? NaN };
 }
 
-async function waitReady(port: number) {
+/** Ready means every API process answers and takes the bench's key, not only the first one up. */
+async function waitReady(port: number, key: string) {
   const deadline = Date.now() + 60_000;
+  let accepted = 0;
   while (Date.now() < deadline) {
-    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
-    if (ok) return;
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+    const authenticated =
+      ready &&
+      (await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query: '{ viewer { role } }' }),
+      }).then(
+        async (r) => r.ok && !((await r.json()) as { errors?: unknown[] }).errors,
+        () => false,
+      ));
+    accepted = authenticated ? accepted + 1 : 0;
+    // Several answers in a row: connections are spread over the API processes.
+    if (accepted >= 10) return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error('API did not become ready');

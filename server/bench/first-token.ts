@@ -11,7 +11,7 @@
  * Options: --sessions 20 --pool 2 --burst 4
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -72,6 +72,8 @@ async function warmCount(dataDir: string): Promise<number> {
 
 async function measure(pool: number): Promise<Figures> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'paddock-first-token-'));
+  // The embedded PostgreSQL (as its own user when Paddock is root) must pass through to its data directory.
+  await chmod(dir, 0o711);
   const port = await freePort();
   const adminKey = randomBytes(24).toString('base64url');
   const { child } = await startChild({

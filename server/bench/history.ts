@@ -22,7 +22,7 @@ import pg from 'pg';
 import { generateApiKey, hashApiKey, keyPrefix } from '../src/auth/keys.ts';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { encodeGlobalId } from '../src/graphql/global-id.ts';
+import { encodeGlobalId } from '../src/ids/global-id.ts';
 import { newId } from '../src/ids/index.ts';
 import { createLogger } from '../src/log/index.ts';
 

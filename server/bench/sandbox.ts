@@ -22,7 +22,7 @@ import { startMockLlm } from '@paddock/mock-llm';
 import { loadConfig, type Config } from '../src/config/index.ts';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { decodeGlobalId } from '../src/graphql/global-id.ts';
+import { decodeGlobalId } from '../src/ids/global-id.ts';
 import { createLogger } from '../src/log/index.ts';
 import { startApi } from '../src/platform/api.ts';
 import { openPlatform, type Platform } from '../src/platform/open.ts';

@@ -42,6 +42,7 @@ import {
   type ProcessIdentity,
 } from './stream/procs.ts';
 import { checkReply, monotonicUs, now, Samples, summaryOf, type ReplyCheck, type Summary } from './stream/stats.ts';
+import { compareTelemetry, scrapeMetrics, startOtlpSink, telemetryEnv, type TelemetryComparison } from './stream/telemetry.ts';
 
 const SERVER_DIR = path.resolve(import.meta.dirname, '..');
 const REPO_DIR = path.resolve(SERVER_DIR, '..');
@@ -56,6 +57,8 @@ const USAGE = `Usage: pnpm bench:stream [options]
   --rate R          tokens per second per session (default 50)
   --subscribers S   subscriptions opened at once on sessions with history (default 50)
   --no-floor        skip the direct-from-runtime measurement
+  --no-telemetry    skip the second window with tracing (OTLP) and metrics on, which
+                    measures the CPU and latency they add
   --diagnose        also select createdAt (when the worker gave the event its seq) to
                     split latency into runtime→worker and worker→subscriber (ms
                     precision), and count the bus's NOTIFYs on an extra LISTEN connection
@@ -74,6 +77,7 @@ const { values: flags } = parseArgs({
     rate: { type: 'string', default: '50' },
     subscribers: { type: 'string', default: '50' },
     'no-floor': { type: 'boolean', default: false },
+    'no-telemetry': { type: 'boolean', default: false },
     diagnose: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
@@ -227,15 +231,99 @@ async function main() {
     say(`  done: p99 ${fmtMs(floor.latency.summary().p99)}`);
   }
 
+  const phaseContext = { pg, mockUrl: mockUrl!, mock, logDir, profDir, postmaster, tmp };
+  const off = await runPlatform('off', phaseContext);
+  const { url, key, watches, targets, crash, platform, diagnosis, seqGaps, seqDuplicates, streamStartUs, streamEndUs } = off;
+
+  await sleep(1_000);
+  say(`- ${SUBSCRIBERS} subscriptions opened at once, each on its own WebSocket, replaying from seq 0`);
+  const apiBefore = snapshotCpu(targets.slice(0, 1));
+  const burstStartUs = monotonicUs();
+  const burst = await within(
+    Promise.allSettled(
+      Array.from({ length: SUBSCRIBERS }, (_, i) => {
+        const watch = watches[i % watches.length]!;
+        return timeFirstEvent(url, key, watch.sessionId, watch.lastSeq, 30_000);
+      }),
+    ),
+    remaining(),
+    'the subscription burst',
+    crash,
+  );
+  const burstEndUs = monotonicUs();
+  const burstApiCpu = cpuBetween(apiBefore, snapshotCpu(targets.slice(0, 1))).api ?? 0;
+  const opened = burst.flatMap((b) => (b.status === 'fulfilled' ? [b.value] : []));
+  const burstFailures = burst.flatMap((b) => (b.status === 'rejected' ? [String(b.reason)] : []));
+  const replayedEvents = summaryOf(watches.map((w) => w.lastSeq));
+
+  let telemetry: TelemetryComparison | null = null;
+  if (!flags['no-telemetry']) {
+    say('- stopping the API and the worker; starting them again with tracing and metrics on');
+    await off.stop();
+    const sink = await startOtlpSink();
+    try {
+      const on = await runPlatform('on', phaseContext, sink.url);
+      await on.stop();
+      telemetry = compareTelemetry(platform, on.platform, sink.stats());
+    } finally {
+      await sink.close();
+    }
+  }
+
+  clearTimeout(hardLimit);
+  say('- stopping');
+  await cleanup();
+
+  const results = buildResults({
+    platform,
+    floor,
+    seqGaps,
+    seqDuplicates,
+    diagnosis,
+    subscriptions: {
+      count: SUBSCRIBERS,
+      opened: opened.length,
+      failures: burstFailures,
+      connectedMs: summaryOf(opened.map((o) => o.connectedMs)),
+      firstEventMs: summaryOf(opened.map((o) => o.firstMs)),
+      caughtUpMs: summaryOf(opened.map((o) => o.caughtUpMs)),
+      eventsPerSession: replayedEvents,
+      apiCpuSeconds: burstApiCpu,
+    },
+    telemetry,
+    cpuProfiles: flags['cpu-prof'] ? { dir: profDir, windowsUs: { stream: [streamStartUs, streamEndUs], burst: [burstStartUs, burstEndUs], ...(floor ? { floor: floor.windowUs } : {}) } } : null,
+  });
+  printReport(results);
+  await mkdir(RESULTS_DIR, { recursive: true });
+  const file = path.join(RESULTS_DIR, `stream-${stamp}.json`);
+  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+  say(`\nFigures written to ${path.relative(REPO_DIR, file)}`);
+  if (flags['cpu-prof']) {
+    say(`CPU profiles in ${path.relative(REPO_DIR, profDir)}; summarise the measured window with`);
+    say(`  (cd server && npx tsx bench/profile-summary.ts --results ${path.relative(SERVER_DIR, file)} --phase stream ${path.relative(SERVER_DIR, profDir)}/*.cpuprofile)`);
+  }
+}
+
+/**
+ * Starts an API and a worker (telemetry off, or exporting traces to `otlpUrl` with
+ * metrics on), warms up one sandbox per session and measures one streaming window.
+ */
+async function runPlatform(
+  label: 'off' | 'on',
+  ctx: { pg: EmbeddedPostgres; mockUrl: string; mock: Child; logDir: string; profDir: string; postmaster: number; tmp: string },
+  otlpUrl?: string,
+) {
   say('- starting the API and the worker');
+  const { pg, mockUrl, mock, logDir, profDir, postmaster, tmp } = ctx;
   const port = await freePort();
   const adminKey = `pdk_bench${randomBytes(24).toString('hex')}`;
+  // One data dir for both halves: it holds the secret key the database's sealed values need.
   const dataDir = path.join(tmp, 'data');
-  await mkdir(dataDir);
+  await mkdir(dataDir, { recursive: true });
   const env = {
     ...baseEnv(),
     DATABASE_URL: pg.databaseUrl,
-    LITELLM_API_BASE: mockUrl!,
+    LITELLM_API_BASE: mockUrl,
     LITELLM_API_KEY: 'bench',
     PADDOCK_ADMIN_KEY: adminKey,
     PORT: String(port),
@@ -247,24 +335,25 @@ async function main() {
     PADDOCK_KEY_REQUESTS_PER_SECOND: '1000000',
     PADDOCK_TEAM_MAX_RUNNING_SESSIONS: '0',
     PADDOCK_TEAM_MAX_SANDBOXES: '0',
+    ...telemetryEnv(otlpUrl),
   };
   const nodeArgs = (role: string) => [
     process.execPath,
-    ...(flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${role}.cpuprofile`] : []),
+    ...(flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${role}-${label}.cpuprofile`] : []),
     '--import',
     'tsx',
     `src/bin/${role}.ts`,
   ];
-  const { child: api } = await startChild({ name: 'API', argv: nodeArgs('api'), cwd: SERVER_DIR, env, logFile: path.join(logDir, 'api.log'), timeoutMs: 0 });
+  const { child: api } = await startChild({ name: 'API', argv: nodeArgs('api'), cwd: SERVER_DIR, env, logFile: path.join(logDir, `api-${label}.log`), timeoutMs: 0 });
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/readyz`, api, 120_000);
-  const { child: worker } = await startChild({ name: 'worker', argv: nodeArgs('worker'), cwd: SERVER_DIR, env, logFile: path.join(logDir, 'worker.log'), timeoutMs: 0 });
+  const { child: worker } = await startChild({ name: 'worker', argv: nodeArgs('worker'), cwd: SERVER_DIR, env, logFile: path.join(logDir, `worker-${label}.log`), timeoutMs: 0 });
   state.worker = worker;
   const crash = watchExits([api, worker, mock]);
   crash.catch(() => undefined);
 
   say(`- creating a team, an agent and ${SESSIONS} sessions`);
-  const team = await graphql<{ createTeam: { id: string } }>(url, adminKey, `mutation { createTeam(input: { name: "bench" }) { id } }`);
+  const team = await graphql<{ createTeam: { id: string } }>(url, adminKey, `mutation($n: String!) { createTeam(input: { name: $n }) { id } }`, { n: `bench-${label}` });
   const { createApiKey } = await graphql<{ createApiKey: { key: string } }>(
     url,
     adminKey,
@@ -314,7 +403,9 @@ async function main() {
   }
   await sleep(2_000);
 
-  say(`- measuring: ${SESSIONS} × /long ${TOKENS} rate=${RATE}`);
+  say(`- measuring${otlpUrl ? ' with tracing and metrics on' : ''}: ${SESSIONS} × /long ${TOKENS} rate=${RATE}`);
+  // Prometheus scrapes while the window runs, as it would in production.
+  const scraper = otlpUrl ? scrapeMetrics(url) : null;
   const targets: CpuTarget[] = [
     { name: 'api', pids: [api.pid] },
     { name: 'worker', pids: [worker.pid] },
@@ -337,6 +428,7 @@ async function main() {
   const limitMs = Math.min(remaining(), (STREAM_SECONDS + 60) * 1000);
   await Promise.race([ended, sleep(limitMs), crash]);
   const windowSeconds = (performance.now() - windowStart) / 1000;
+  scraper?.stop();
   const streamEndUs = monotonicUs();
   const notified = notifications?.read() ?? null;
   await notifications?.close();
@@ -367,59 +459,29 @@ async function main() {
   const diagnosis = split && notified ? { toWorkerMs: split.toWorker.summary(), fromWorkerMs: split.fromWorker.summary(), ...notified } : null;
   const seqGaps = watches.reduce((n, w) => n + w.seqGaps, 0);
   const seqDuplicates = watches.reduce((n, w) => n + w.seqDuplicates, 0);
-
-  await sleep(1_000);
-  say(`- ${SUBSCRIBERS} subscriptions opened at once, each on its own WebSocket, replaying from seq 0`);
-  const apiBefore = snapshotCpu(targets.slice(0, 1));
-  const burstStartUs = monotonicUs();
-  const burst = await within(
-    Promise.allSettled(
-      Array.from({ length: SUBSCRIBERS }, (_, i) => {
-        const watch = watches[i % watches.length]!;
-        return timeFirstEvent(url, key, watch.sessionId, watch.lastSeq, 30_000);
-      }),
-    ),
-    remaining(),
-    'the subscription burst',
+  return {
+    url,
+    key,
+    watches,
+    targets,
     crash,
-  );
-  const burstEndUs = monotonicUs();
-  const burstApiCpu = cpuBetween(apiBefore, snapshotCpu(targets.slice(0, 1))).api ?? 0;
-  const opened = burst.flatMap((b) => (b.status === 'fulfilled' ? [b.value] : []));
-  const burstFailures = burst.flatMap((b) => (b.status === 'rejected' ? [String(b.reason)] : []));
-  const replayedEvents = summaryOf(watches.map((w) => w.lastSeq));
-
-  clearTimeout(hardLimit);
-  say('- stopping');
-  await cleanup();
-
-  const results = buildResults({
     platform,
-    floor,
+    diagnosis,
     seqGaps,
     seqDuplicates,
-    diagnosis,
-    subscriptions: {
-      count: SUBSCRIBERS,
-      opened: opened.length,
-      failures: burstFailures,
-      connectedMs: summaryOf(opened.map((o) => o.connectedMs)),
-      firstEventMs: summaryOf(opened.map((o) => o.firstMs)),
-      caughtUpMs: summaryOf(opened.map((o) => o.caughtUpMs)),
-      eventsPerSession: replayedEvents,
-      apiCpuSeconds: burstApiCpu,
+    streamStartUs,
+    streamEndUs,
+    /** Stops this API and worker (the worker stops its sandboxes). */
+    async stop() {
+      await Promise.all(watches.map((w) => w.close().catch(() => undefined)));
+      state.watches = [];
+      state.leftovers.push(...identify(descendantsOf(worker.pid)));
+      await worker.stop();
+      await api.stop();
+      killLeftovers(state.leftovers);
+      state.worker = null;
     },
-    cpuProfiles: flags['cpu-prof'] ? { dir: profDir, windowsUs: { stream: [streamStartUs, streamEndUs], burst: [burstStartUs, burstEndUs], ...(floor ? { floor: floor.windowUs } : {}) } } : null,
-  });
-  printReport(results);
-  await mkdir(RESULTS_DIR, { recursive: true });
-  const file = path.join(RESULTS_DIR, `stream-${stamp}.json`);
-  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
-  say(`\nFigures written to ${path.relative(REPO_DIR, file)}`);
-  if (flags['cpu-prof']) {
-    say(`CPU profiles in ${path.relative(REPO_DIR, profDir)}; summarise the measured window with`);
-    say(`  (cd server && npx tsx bench/profile-summary.ts --results ${path.relative(SERVER_DIR, file)} --phase stream ${path.relative(SERVER_DIR, profDir)}/*.cpuprofile)`);
-  }
+  };
 }
 
 type Diagnosis = { toWorkerMs: Summary; fromWorkerMs: Summary; notifications: number; events: number };
@@ -527,6 +589,8 @@ function buildResults(input: {
     eventsPerSession: Summary;
     apiCpuSeconds: number;
   };
+  /** The same load with tracing and metrics on, against the window above with both off. */
+  telemetry: TelemetryComparison | null;
   /** Where the profiles are, and the measured windows on the monotonic clock they use. */
   cpuProfiles: { dir: string; windowsUs: Partial<Record<'stream' | 'burst' | 'floor', [number, number]>> } | null;
 }) {
@@ -546,6 +610,7 @@ function buildResults(input: {
       goal: `${input.subscriptions.count} simultaneous subscriptions: first event p50 < ${GOALS.subscribeP50Ms} ms`,
       pass: input.subscriptions.opened === input.subscriptions.count && input.subscriptions.firstEventMs.p50 < GOALS.subscribeP50Ms,
     },
+    ...(input.telemetry ? { telemetry: { goal: input.telemetry.goal, pass: input.telemetry.pass } } : {}),
   };
   return {
     bench: 'stream',
@@ -569,6 +634,7 @@ function buildResults(input: {
     floor,
     subscriptions: input.subscriptions,
     diagnosis: input.diagnosis,
+    telemetry: input.telemetry,
     goals,
     allGoalsMet: Object.values(goals).every((g) => g.pass),
     cpuProfiles: input.cpuProfiles,
@@ -630,7 +696,19 @@ function printReport(r: Results) {
     say(`  worker seq → subscriber      p50 ${fmtMs(d.fromWorkerMs.p50)}  p99 ${fmtMs(d.fromWorkerMs.p99)}  max ${fmtMs(d.fromWorkerMs.max)}`);
     say(`  bus: ${fmtInt(d.notifications)} NOTIFYs carrying ${fmtInt(d.events)} events (${(d.events / Math.max(1, d.notifications)).toFixed(2)} events per NOTIFY)`);
   }
-  const problems = [...p.failures, ...(f?.failures ?? []).map((x) => `floor: ${x}`), ...s.failures.map((x) => `subscribe: ${x}`)];
+  const t = r.telemetry;
+  if (t) {
+    say('\nTracing (OTLP/HTTP protobuf, every turn sampled) and metrics (/metrics scraped every 5 s) on vs off, same load:');
+    const c = t.apiPlusWorkerCpuPerThousandTokens;
+    say(`  API + worker CPU-s / 1,000 tokens   off ${fmtCpu(c.off)}  on ${fmtCpu(c.on)}  added ${c.addedPercent.toFixed(1)} %  (goal < 10 %) ${verdict(t.pass)}`);
+    say(`    of which worker                   off ${fmtCpu(t.workerCpuPerThousandTokens.off)}  on ${fmtCpu(t.workerCpuPerThousandTokens.on)}`);
+    say(`    of which API                      off ${fmtCpu(t.apiCpuPerThousandTokens.off)}  on ${fmtCpu(t.apiCpuPerThousandTokens.on)}`);
+    say(`  emit→receipt latency p50            off ${fmtMs(t.latencyP50Ms.off)}  on ${fmtMs(t.latencyP50Ms.on)}`);
+    say(`                       p99            off ${fmtMs(t.latencyP99Ms.off)}  on ${fmtMs(t.latencyP99Ms.on)}  added ${fmtMs(t.latencyP99Ms.addedMs)}`);
+    say(`    after the first ${STEADY_AFTER_MS / 1000} s p99           off ${fmtMs(t.steadyLatencyP99Ms.off)}  on ${fmtMs(t.steadyLatencyP99Ms.on)}  added ${fmtMs(t.steadyLatencyP99Ms.addedMs)}`);
+    say(`  OTLP exports received: ${fmtInt(t.exports.requests)} requests, ${fmtInt(t.exports.bytes)} bytes`);
+  }
+  const problems = [...p.failures, ...(t?.failuresWithTelemetry ?? []).map((x) => `telemetry on: ${x}`), ...(f?.failures ?? []).map((x) => `floor: ${x}`), ...s.failures.map((x) => `subscribe: ${x}`)];
   if (s.opened < s.count) problems.unshift(`only ${s.opened} of ${s.count} subscriptions replayed fully`);
   if (problems.length > 0) {
     say(`\nProblems (${problems.length}):`);

@@ -420,7 +420,16 @@ describe('Paddock dashboard in Chromium', () => {
 
   it('shows the event timeline and works on a phone-width screen', async () => {
     await page.getByRole('tab', { name: 'Events' }).click();
-    await page.getByText('turn.cancelled').first().waitFor();
+    // How many events the earlier turns stored depends on the machine's pace: page on until the cancelled turn shows.
+    const cancelled = page.getByText('turn.cancelled').first();
+    const more = page.getByRole('button', { name: 'Load more events' });
+    await page.locator('.timeline li').first().waitFor();
+    for (let pages = 0; pages < 10 && !(await cancelled.isVisible()) && (await more.isVisible()); pages++) {
+      const count = await page.locator('.events-bar > span').textContent();
+      await more.click();
+      await page.waitForFunction((before) => document.querySelector('.events-bar > span')?.textContent !== before, count);
+    }
+    await cancelled.waitFor();
     await expectAccessible('session events');
     await shot('08-events');
     await page.setViewportSize({ width: 390, height: 844 });
@@ -466,6 +475,30 @@ describe('Paddock dashboard in Chromium', () => {
     expect(await page.locator('details.msg-thinking').count()).toBeGreaterThanOrEqual(1);
     expect(await page.getByTestId('turn-error').filter({ hasText: 'failed on purpose' }).count()).toBe(1);
     await shot('10-after-reload');
+  });
+
+  it("renders the agent's GitHub-flavoured Markdown and never runs or renders HTML from it", async () => {
+    const before = await assistantCount();
+    // The offline mock echoes the message, so this is exactly what an agent could emit.
+    await send(
+      'Table:\n\n| tool | ok |\n| :-- | --: |\n| `ls` | <img src=x onerror="document.title=\'xss\'"> |\n\n' +
+        '- [x] ~~done~~, see www.example.com\n\n[click](javascript:document.title=\'xss\')\n\n<script>document.title=\'xss\'</script>',
+    );
+    await waitForNewReply(before);
+    await waitForReplyStatus('COMPLETE');
+    const reply = assistant().last().locator('.md');
+    expect(await reply.locator('th').allTextContents()).toEqual(['tool', 'ok']);
+    expect(await reply.locator('td code').textContent()).toBe('ls');
+    expect(await reply.locator('td').nth(1).textContent()).toContain('<img src=x onerror=');
+    expect(await reply.locator('li input[type="checkbox"][disabled]').isChecked()).toBe(true);
+    expect(await reply.locator('li del').textContent()).toBe('done');
+    expect(await reply.getByText('click').count()).toBe(1);
+    expect(await reply.locator('img, script, iframe, [onerror], a[href^="javascript"]').count()).toBe(0);
+    expect(await reply.textContent()).toContain("<script>document.title='xss'</script>");
+    expect(await reply.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual(['http://www.example.com/']);
+    expect(await page.title()).not.toBe('xss');
+    await shot('11-markdown');
+    await expectAccessible('chat with a Markdown table');
   });
 
   it('says "not found" for an unknown or malformed session or agent id in the URL', async () => {

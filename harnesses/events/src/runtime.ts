@@ -38,6 +38,29 @@ export interface MessageCompletedEvent {
 
 export type ModelRetryEvent = { type: 'model.retry'; t: number } & ModelRetry;
 
+/**
+ * A model request is about to be sent. `spanId` is the trace span the request carries in
+ * its `traceparent` header (present when the turn is traced), so the platform can record
+ * the request's span under that id and the gateway's own spans join it. Model request
+ * boundaries become the turn's steps (`Turn.steps`), not session events.
+ */
+export interface ModelRequestEvent {
+  type: 'model.request';
+  model: string;
+  spanId?: string;
+  t: number;
+}
+
+/** A model request finished its answer. */
+export interface ModelResponseEvent {
+  type: 'model.response';
+  /** The model that answered, when the gateway says. */
+  responseModel?: string;
+  finishReason?: string;
+  usage: Usage;
+  t: number;
+}
+
 export interface TurnCompletedEvent {
   type: 'turn.completed';
   usage: Usage;
@@ -71,6 +94,8 @@ export type RuntimeEvent =
   | ToolResultEvent
   | MessageCompletedEvent
   | ModelRetryEvent
+  | ModelRequestEvent
+  | ModelResponseEvent
   | TerminalEvent;
 
 export type RuntimeEventType = RuntimeEvent['type'];

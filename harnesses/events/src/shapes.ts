@@ -2,8 +2,13 @@ import { z } from 'zod';
 
 /** Tokens a model request (or a whole turn) consumed. */
 export const usageSchema = z.object({
+  /** Every prompt token, cached ones included. */
   inputTokens: z.number().int().nonnegative(),
   outputTokens: z.number().int().nonnegative(),
+  /** Of inputTokens, those read from the provider's prompt cache, where the harness reports them. */
+  cacheReadTokens: z.number().int().nonnegative().optional(),
+  /** Of inputTokens, those written to the provider's prompt cache, where the harness reports them. */
+  cacheWriteTokens: z.number().int().nonnegative().optional(),
 });
 export type Usage = z.infer<typeof usageSchema>;
 

@@ -10,6 +10,8 @@ export interface ServerContext {
   readonly stats: MockLlmStats;
   /** Requests seen per conversation, for `/fail … times=N`. */
   readonly attempts: Map<string, number>;
+  /** `traceparent` headers received, newest last. */
+  readonly traceparents: string[];
 }
 
 function headerNumber(req: IncomingMessage, name: string): number | undefined {

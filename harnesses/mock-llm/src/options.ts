@@ -19,6 +19,12 @@ export interface MockLlm {
   port: number;
   /** Counters for tests and benchmarks: requests served, replies still generating. */
   stats(): MockLlmStats;
+  /**
+   * The W3C `traceparent` header of each model request that carried one, oldest first
+   * (the last 1,000): lets tests check that a caller's trace reaches the gateway, as a
+   * traced LiteLLM would join it.
+   */
+  traceparents(): string[];
   close(): Promise<void>;
 }
 

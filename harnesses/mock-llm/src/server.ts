@@ -10,6 +10,8 @@ import { mockModel, modelList } from './models.ts';
 import { resolveOptions, type MockLlm, type MockLlmOptions } from './options.ts';
 import { responses } from './responses/route.ts';
 
+const MAX_TRACEPARENTS = 1_000;
+
 type Handler = (ctx: ServerContext, req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 /** Model endpoints by path; each speaks its own protocol, all answer from the same script. */
@@ -23,6 +25,11 @@ const POST_ROUTES: Record<string, Handler> = {
 function route(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> | void {
   ctx.stats.requests++;
   const handler = POST_ROUTES[path];
+  const traceparent = req.headers.traceparent;
+  if (handler && typeof traceparent === 'string') {
+    ctx.traceparents.push(traceparent);
+    if (ctx.traceparents.length > MAX_TRACEPARENTS) ctx.traceparents.shift();
+  }
   if (handler) {
     if (req.method !== 'POST') throw new RequestError(405, `Use POST for ${path}.`);
     return handler(ctx, req, res);
@@ -47,7 +54,7 @@ function fail(res: ServerResponse, path: string, error: unknown): void {
 
 /** Starts the deterministic mock model server (Chat Completions, Anthropic Messages, OpenAI Responses). */
 export async function startMockLlm(input: MockLlmOptions = {}): Promise<MockLlm> {
-  const ctx: ServerContext = { options: resolveOptions(input), stats: { requests: 0, generating: 0 }, attempts: new Map() };
+  const ctx: ServerContext = { options: resolveOptions(input), stats: { requests: 0, generating: 0 }, attempts: new Map(), traceparents: [] };
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
     Promise.resolve()
@@ -73,6 +80,7 @@ export async function startMockLlm(input: MockLlmOptions = {}): Promise<MockLlm>
     url: `http://${host}:${port}/v1`,
     port,
     stats: () => ({ ...ctx.stats }),
+    traceparents: () => [...ctx.traceparents],
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -30,6 +30,8 @@ export interface RuntimeClientOptions {
 
 export interface TurnOptions {
   signal?: AbortSignal;
+  /** W3C `traceparent` of the platform's span for this turn; the runtime's model requests continue that trace. */
+  traceparent?: string;
 }
 
 /** A failed call: `status` is the HTTP status (0 when the runtime could not be reached). */
@@ -86,8 +88,12 @@ export class RuntimeClient {
     this.#fetch = options.fetch ?? (socketPath === undefined ? fetch : socketFetch(socketPath));
   }
 
-  async #request(method: string, path: string, init: { body?: string; json?: boolean; signal?: AbortSignal; timeoutMs?: number } = {}): Promise<Response> {
-    const headers: Record<string, string> = { authorization: this.#auth };
+  async #request(
+    method: string,
+    path: string,
+    init: { body?: string; json?: boolean; signal?: AbortSignal; timeoutMs?: number; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
+    const headers: Record<string, string> = { ...init.headers, authorization: this.#auth };
     if (init.body !== undefined) headers['content-type'] = init.json === false ? 'text/plain; charset=utf-8' : 'application/json';
     const signal = init.signal ?? AbortSignal.timeout(init.timeoutMs ?? this.#timeoutMs);
     let res: Response;
@@ -124,7 +130,8 @@ export class RuntimeClient {
   async *startTurn(request: StartTurnRequest, options: TurnOptions = {}): AsyncGenerator<RuntimeEvent, void, undefined> {
     const controller = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
-    const res = await this.#request('POST', '/v1/turns', { body: JSON.stringify(request), signal });
+    const headers = options.traceparent ? { traceparent: options.traceparent } : undefined;
+    const res = await this.#request('POST', '/v1/turns', { body: JSON.stringify(request), signal, ...(headers ? { headers } : {}) });
     if (!res.body) throw new RuntimeError(res.status, 'stream_interrupted', 'The runtime sent no event stream.');
     let terminal = false;
     try {

@@ -19,7 +19,7 @@ export interface RuntimeConfig {
   harnessDir: string;
   /** Private state of CLI agents: their sessions (for resume) and settings. */
   stateDir: string;
-  logLevel: string;
+  logLevel: LogLevel;
   /** The platform's egress proxy, relayed from a loopback port inside the sandbox. */
   egress: { socket: string; port: number } | undefined;
   /** The sandbox already has a network namespace of its own whose only way out is the egress relay. */
@@ -65,6 +65,16 @@ function token(env: NodeJS.ProcessEnv): string {
   return env.PADDOCK_RUNTIME_TOKEN ?? '';
 }
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+function logLevel(raw: string | undefined): LogLevel {
+  if (raw === undefined || raw === '') return 'info';
+  const level = LOG_LEVELS.find((l) => l === raw);
+  if (!level) throw new ConfigError(`PADDOCK_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}".`);
+  return level;
+}
+
 function fdNumber(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   const value = Number(raw);
@@ -97,7 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): RuntimeConfig {
     harnessFile: env.PADDOCK_HARNESS_FILE ? path.resolve(env.PADDOCK_HARNESS_FILE) : undefined,
     harnessDir: path.resolve(env.PADDOCK_HARNESS_DIR || DEFAULT_HARNESS_DIR),
     stateDir: path.resolve(env.PADDOCK_STATE_DIR || path.join(env.HOME || homedir(), '.paddock')),
-    logLevel: env.PADDOCK_LOG_LEVEL || 'info',
+    logLevel: logLevel(env.PADDOCK_LOG_LEVEL),
     egress: egressSocket ? { socket: path.resolve(egressSocket), port: port('PADDOCK_EGRESS_PORT', env.PADDOCK_EGRESS_PORT, 3128) } : undefined,
     privateNetwork: env.PADDOCK_SANDBOX_NETWORK === 'private',
     memoryLimitBytes: bytes('PADDOCK_SANDBOX_MEMORY_BYTES', env.PADDOCK_SANDBOX_MEMORY_BYTES),

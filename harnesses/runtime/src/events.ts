@@ -7,6 +7,8 @@ export type {
   MessageCompletedEvent,
   MessageDeltaEvent,
   MessageThinkingEvent,
+  ModelRequestEvent,
+  ModelResponseEvent,
   ModelRetryEvent,
   RuntimeEvent,
   RuntimeEventType,

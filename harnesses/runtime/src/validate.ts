@@ -1,40 +1,62 @@
+import { z } from 'zod';
 import { badRequest } from './http/errors.ts';
 
-/** Small input checks that fail with a 400 naming the offending field. */
+/**
+ * Request validation for the runtime's HTTP API. Schemas carry the wording of their
+ * own errors; `parseRequest` turns the first problem into a 400 whose message names the
+ * field (`history[2].role must be one of ...`), never the value, since values may be secrets.
+ */
 
-export type JsonObject = Record<string, unknown>;
-
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** `history[2].toolCalls[0].id` from zod's issue path. */
+function fieldName(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
 }
 
-export function object(value: unknown, field: string): JsonObject {
-  if (!isObject(value)) throw badRequest(`${field} must be a JSON object.`);
-  return value;
-}
-
-export function string(value: unknown, field: string, options: { nonEmpty?: boolean; maxLength?: number } = {}): string {
-  if (typeof value !== 'string') throw badRequest(`${field} must be a string.`);
-  if (options.nonEmpty && value.trim() === '') throw badRequest(`${field} must not be empty.`);
-  if (options.maxLength !== undefined && value.length > options.maxLength) {
-    throw badRequest(`${field} must be at most ${options.maxLength} characters.`);
+/** Wording for the checks a schema did not word itself. */
+const fallbackMessage: z.core.$ZodErrorMap = (issue) => {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.expected === 'object' || issue.expected === 'record' ? 'must be a JSON object.' : `must be ${article(issue.expected)}.`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}.`;
+    default:
+      return 'is not valid.';
   }
-  return value;
+};
+
+const article = (type: string) => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
+
+/** Parses `value` with `schema`, or throws a 400 describing the first problem. */
+export function parseRequest<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value, { error: fallbackMessage });
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = issue.path.length > 0 ? fieldName(issue.path) : 'The request body';
+  throw badRequest(`${field} ${issue.message}`);
 }
 
-export function optionalString(value: unknown, field: string, fallback: string): string {
-  return value === undefined || value === null ? fallback : string(value, field);
+/** A JSON object (not an array, not null). */
+export const jsonObject = z.record(z.string(), z.unknown(), { error: 'must be a JSON object.' });
+
+/** A string; `nonEmpty` also refuses whitespace only. */
+export function text(options: { nonEmpty?: boolean; maxLength?: number } = {}) {
+  let schema = z.string({ error: 'must be a string.' });
+  if (options.maxLength !== undefined) schema = schema.max(options.maxLength, { error: `must be at most ${options.maxLength} characters.` });
+  return options.nonEmpty ? schema.refine((s) => s.trim() !== '', { error: 'must not be empty.', abort: true }) : schema;
 }
 
-export function optionalInt(value: unknown, field: string, min: number, max: number): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw badRequest(`${field} must be an integer from ${min} to ${max}.`);
-  }
-  return value;
+/** An integer from `min` to `max`. */
+export function intRange(min: number, max: number) {
+  const error = `must be an integer from ${min} to ${max}.`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
 }
 
-export function array(value: unknown, field: string): unknown[] {
-  if (!Array.isArray(value)) throw badRequest(`${field} must be an array.`);
-  return value;
+/** `schema`, with null or a missing value read as `fallback`. */
+export function withDefault<S extends z.ZodType>(schema: S, fallback: z.output<S>) {
+  return schema.nullish().transform((value) => value ?? fallback);
+}
+
+/** `schema`, with null read as missing. */
+export function optional<S extends z.ZodType>(schema: S) {
+  return schema.nullish().transform((value) => value ?? undefined);
 }

@@ -56,7 +56,7 @@ describe('Claude Code stream-json translation', () => {
     const { outcome } = translate(claudeCodeProtocol, [
       { type: 'result', subtype: 'error_max_turns', is_error: true, usage: { input_tokens: 3, output_tokens: 2, cache_read_input_tokens: 4, cache_creation_input_tokens: 1 } },
     ]);
-    expect(outcome.usage).toEqual({ inputTokens: 8, outputTokens: 2 });
+    expect(outcome.usage).toEqual({ inputTokens: 8, outputTokens: 2, cacheReadTokens: 4, cacheWriteTokens: 1 });
     expect(outcome.failure).toBe('Claude Code stopped: error_max_turns.');
   });
 });

@@ -64,10 +64,18 @@ describe('POST /v1/exec', () => {
     expect(result.stdout).toBe('a\uFFFDb');
   });
 
-  it('rejects bad input with 400', async () => {
-    for (const body of ['nope', '{}', JSON.stringify({ command: '' }), JSON.stringify({ command: 'true', timeoutMs: -1 })]) {
+  it('rejects bad input with 400 and a message naming the field', async () => {
+    for (const [body, message] of [
+      ['nope', /not valid JSON/],
+      ['[]', /^The request body must be a JSON object\.$/],
+      ['{}', /^command must be a string\.$/],
+      [JSON.stringify({ command: ' ' }), /^command must not be empty\.$/],
+      [JSON.stringify({ command: 'true', timeoutMs: -1 }), /^timeoutMs must be an integer from 1 to 600000\.$/],
+      [JSON.stringify({ command: 'true', timeoutMs: '5' }), /^timeoutMs must be an integer from 1 to 600000\.$/],
+    ] as const) {
       const res = await raw(h, '/v1/exec', { method: 'POST', body });
       expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(message);
     }
   });
 });

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -78,4 +79,13 @@ export function raw(h: Harness, pathname: string, init: RequestInit & { auth?: s
   const headers = new Headers(init.headers);
   if (init.auth !== null) headers.set('authorization', init.auth ?? `Bearer ${TOKEN}`);
   return fetch(`${h.url}${pathname}`, { ...init, headers });
+}
+
+/** A loopback port nothing listens on: the kernel's pick, so it does not collide with ports in use. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return typeof address === 'object' && address ? address.port : 0;
 }

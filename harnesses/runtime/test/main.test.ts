@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { startMockLlm, type MockLlm } from '@paddock/mock-llm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RuntimeClient, unixEndpoint } from '../src/client.ts';
+import { closedPort } from './harness.ts';
 import type { RuntimeEvent } from '../src/events.ts';
 
 const packageDir = path.resolve(import.meta.dirname, '..');
@@ -48,7 +49,7 @@ describe('the runtime process', () => {
     const seen: string[] = [];
     const egress = net.createServer((conn) => conn.once('data', (chunk) => conn.end(`relayed:${chunk.toString()}`)));
     await new Promise<void>((resolve) => egress.listen(egressSocket, resolve));
-    const egressPort = 20_000 + Math.floor(Math.random() * 20_000);
+    const egressPort = await closedPort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: packageDir,
       env: { PATH: process.env.PATH ?? '', PADDOCK_WORKSPACE: path.join(dir, 'ws-socket'), PADDOCK_RUNTIME_TOKEN_FD: '3', PADDOCK_RUNTIME_SOCKET: socket, PADDOCK_EGRESS_SOCKET: egressSocket, PADDOCK_EGRESS_PORT: String(egressPort) },
@@ -93,6 +94,14 @@ describe('the runtime process', () => {
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     expect(await exit).toBe(1);
     expect(stderr).toMatch(/PADDOCK_RUNTIME_TOKEN is required/);
+  });
+
+  it('exits 1 naming PADDOCK_LOG_LEVEL when it is not a level', async () => {
+    const { child, exit } = spawnRuntime({ PADDOCK_RUNTIME_TOKEN: 'tok', PADDOCK_LOG_LEVEL: 'loud' });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    expect(await exit).toBe(1);
+    expect(stderr).toMatch(/PADDOCK_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got \\?"loud/);
   });
 
   it('announces its port, logs JSON, and on SIGTERM cancels the turn and exits 0', async () => {

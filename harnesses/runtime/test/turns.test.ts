@@ -1,17 +1,7 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RuntimeError } from '../src/client.ts';
-import { collect, ofType, raw, startHarness, type Harness } from './harness.ts';
+import { closedPort, collect, ofType, raw, startHarness, type Harness } from './harness.ts';
 import { pidsMatching } from './procs.ts';
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address ? address.port : 0;
-}
 
 let h: Harness;
 let n = 0;
@@ -30,25 +20,27 @@ describe('text turns', () => {
     const id = turnId();
     const arrivals: number[] = [];
     const events = [];
-    // /long 20 rate=20: one token every 50 ms from the mock.
-    for await (const event of h.client.startTurn({ turnId: id, content: '/long 20 rate=20' })) {
+    // /long 40 rate=20: one token every 50 ms from the mock, for two seconds.
+    for await (const event of h.client.startTurn({ turnId: id, content: '/long 40 rate=20' })) {
       arrivals.push(performance.timeOrigin + performance.now());
       events.push(event);
     }
     expect(events[0]).toMatchObject({ type: 'turn.started', turnId: id });
     const deltas = ofType(events, 'message.delta');
-    expect(deltas.map((d) => d.delta)).toEqual(Array.from({ length: 20 }, (_, i) => (i === 19 ? 'tok20' : `tok${i + 1} `)));
+    expect(deltas.map((d) => d.delta)).toEqual(Array.from({ length: 40 }, (_, i) => (i === 39 ? 'tok40' : `tok${i + 1} `)));
     expect(ofType(events, 'message.completed')).toEqual([expect.objectContaining({ content: deltas.map((d) => d.delta).join('') })]);
     const last = events.at(-1);
-    expect(last).toMatchObject({ type: 'turn.completed', usage: { outputTokens: 20 } });
+    expect(last).toMatchObject({ type: 'turn.completed', usage: { outputTokens: 40 } });
     expect(last?.type === 'turn.completed' && last.usage.inputTokens).toBeGreaterThan(0);
 
     // Emit times are sub-millisecond, increasing, and spread like the mock's pacing.
     const times = events.map((e) => e.t);
     expect(times.every((t, i) => i === 0 || t >= (times[i - 1] ?? 0))).toBe(true);
     expect(times.some((t) => !Number.isInteger(t))).toBe(true);
-    const span = (deltas.at(-1)?.t ?? 0) - (deltas[0]?.t ?? 0);
-    expect(span).toBeGreaterThan(800);
+    // The mock paces from the request: its last token leaves 39 × 50 ms after it at the
+    // earliest, however late a busy machine lets the first one out.
+    const span = (deltas.at(-1)?.t ?? 0) - (events[0]?.t ?? 0);
+    expect(span).toBeGreaterThan(1_900);
     // The first delta reached us before the last was emitted: nothing buffered the stream
     // (the per-delta lag itself is measured by the stream benchmark, not asserted here).
     expect(arrivals[1]).toBeLessThan(deltas.at(-1)?.t ?? 0);
@@ -82,7 +74,9 @@ describe('text turns', () => {
     expect(bad.status).toBe(400);
     const missing = await raw(h, '/v1/turns', { method: 'POST', body: JSON.stringify({ turnId: 'x' }) });
     expect(missing.status).toBe(400);
-    expect(((await missing.json()) as { error: { message: string } }).error.message).toMatch(/content/);
+    expect(((await missing.json()) as { error: { message: string } }).error.message).toBe('content must be a string.');
+    const long = await raw(h, '/v1/turns', { method: 'POST', body: JSON.stringify({ turnId: 'x'.repeat(201), content: 'hi' }) });
+    expect(((await long.json()) as { error: { message: string } }).error.message).toBe('turnId must be at most 200 characters.');
   });
 });
 
@@ -101,9 +95,13 @@ describe('tool calls', () => {
     const events = await collect(h.client.startTurn({ turnId: turnId(), content: '/tool echo hi' }));
     expect(events.map((e) => e.type)).toEqual([
       'turn.started',
+      'model.request',
+      'model.response',
       'tool.call',
       'tool.result',
+      'model.request',
       ...Array<string>(ofType(events, 'message.delta').length).fill('message.delta'),
+      'model.response',
       'message.completed',
       'turn.completed',
     ]);
@@ -231,7 +229,11 @@ describe('concurrency and cancellation', () => {
     await stream.next();
     await stream.next();
     controller.abort();
-    await expect(stream.next()).rejects.toThrow();
+    // Events already buffered may still come out; then the stream fails, never ends normally.
+    const drain = async () => {
+      for (;;) if ((await stream.next()).done) return 'ended normally';
+    };
+    await expect(drain()).rejects.toThrow();
     await expect.poll(async () => (await h.client.health()).turn, { timeout: 10_000 }).toBeNull();
     await expect.poll(() => h.mock.stats().generating, { timeout: 10_000 }).toBe(0);
   });
@@ -247,12 +249,34 @@ describe('concurrency and cancellation', () => {
   });
 });
 
+describe('trace context', () => {
+  it("continues the platform's trace in every model request, one span id per request", async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const before = h.mock.traceparents().length;
+    const events = await collect(h.client.startTurn({ turnId: turnId(), content: '/tool echo hi' }, { traceparent: `00-${traceId}-00f067aa0ba902b7-01` }));
+    const requests = ofType(events, 'model.request');
+    expect(requests).toHaveLength(2);
+    const received = h.mock.traceparents().slice(before);
+    expect(received).toEqual(requests.map((r) => `00-${traceId}-${r.spanId}-01`));
+    expect(new Set(requests.map((r) => r.spanId)).size).toBe(2);
+    expect(ofType(events, 'model.response')[0]).toMatchObject({ responseModel: expect.any(String), finishReason: 'tool_calls', usage: { inputTokens: expect.any(Number) } });
+  });
+
+  it('sends no trace context when the turn is not traced, or its traceparent is malformed', async () => {
+    const before = h.mock.traceparents().length;
+    const plain = await collect(h.client.startTurn({ turnId: turnId(), content: 'hi' }));
+    const malformed = await collect(h.client.startTurn({ turnId: turnId(), content: 'hi' }, { traceparent: '00-zz-bad-01' }));
+    expect(h.mock.traceparents().length).toBe(before);
+    expect([...ofType(plain, 'model.request'), ...ofType(malformed, 'model.request')].every((r) => r.spanId === undefined)).toBe(true);
+  });
+});
+
 describe('gateway failures', () => {
   it('fails with an actionable message when the gateway is unreachable', async () => {
     const port = await closedPort();
     await h.client.attach(h.attachRequest({ gateway: { baseUrl: `http://127.0.0.1:${port}/v1`, apiKey: '' }, limits: { modelMaxRetries: 0 } }));
     const events = await collect(h.client.startTurn({ turnId: turnId(), content: 'hi' }));
-    expect(events.map((e) => e.type)).toEqual(['turn.started', 'turn.failed']);
+    expect(events.map((e) => e.type)).toEqual(['turn.started', 'model.request', 'turn.failed']);
     expect(events.at(-1)).toMatchObject({
       error: expect.stringContaining(`Could not reach the model gateway at http://127.0.0.1:${port}/v1/chat/completions: ECONNREFUSED`),
     });

@@ -1,6 +1,6 @@
 import { builder } from '../graphql/builder.ts';
 import { viewerOf } from '../graphql/context.ts';
-import { encodeGlobalId } from '../graphql/global-id.ts';
+import { encodeGlobalId } from '../ids/global-id.ts';
 import { keysetConnection } from '../graphql/pagination.ts';
 import { Usage } from '../graphql/usage.ts';
 import { Harness } from '../harnesses/schema.ts';
@@ -31,7 +31,7 @@ builder.node(Agent, {
     egressAllow: t.exposeStringList('egressAllow'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    usage: t.field({ type: Usage, resolve: (agent, _args, ctx) => ctx.services.agents.usage(viewerOf(ctx), agent.id) }),
+    usage: t.field({ type: Usage, resolve: (agent, _args, ctx) => ctx.services.usage.total({ agentId: agent.id, teamId: agent.teamId }) }),
   }),
 });
 

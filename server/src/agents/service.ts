@@ -142,14 +142,6 @@ export class AgentService {
     return rows.map((row) => ({ name: row.name, value: this.#secrets.open(row.ciphertext), hosts: row.hosts }));
   }
 
-  async usage(viewer: Viewer, agentId: string): Promise<{ inputTokens: number; outputTokens: number }> {
-    const sum = await this.#db.session.aggregate({
-      where: { agentId, teamId: viewer.teamId },
-      _sum: { inputTokens: true, outputTokens: true },
-    });
-    return { inputTokens: sum._sum.inputTokens ?? 0, outputTokens: sum._sum.outputTokens ?? 0 };
-  }
-
   #seal(env: EnvVarInput[]): { name: string; ciphertext: string; hosts: string[] }[] {
     return env.map((v) => ({ name: v.name, ciphertext: this.#secrets.seal(v.value), hosts: v.hosts ?? [] }));
   }

@@ -10,6 +10,8 @@ import { GraphqlClient } from '../../test/graphql-client.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
 import { Subscriber } from '../../test/subscriber.ts';
 import { ROLES } from './roles.ts';
+import { decodeGlobalId } from '../ids/global-id.ts';
+import { newId } from '../ids/index.ts';
 
 /**
  * The role matrix: every query, mutation and subscription, run by every role against
@@ -49,6 +51,30 @@ async function runningSessionIn(team: Team): Promise<string> {
   return id;
 }
 
+async function scheduleIn(team: Team): Promise<string> {
+  return (
+    await team.member.ok<{ createSchedule: { id: string } }>(`mutation($a: ID!) { createSchedule(input: { agentId: $a, name: "s", cron: "0 0 1 1 *", prompt: "Go." }) { id } }`, { a: await agentIn(team) })
+  ).createSchedule.id;
+}
+async function triggerIn(team: Team): Promise<string> {
+  return (
+    await team.member.ok<{ createTrigger: { trigger: { id: string } } }>(`mutation($a: ID!) { createTrigger(input: { agentId: $a, name: "t", prompt: "Go.", kind: HTTP }) { trigger { id } } }`, {
+      a: await agentIn(team),
+    })
+  ).createTrigger.trigger.id;
+}
+async function webhookIn(team: Team): Promise<string> {
+  return (await team.member.ok<{ createWebhook: { webhook: { id: string } } }>(`mutation { createWebhook(input: { url: "https://93.184.216.34/hook", events: ["turn.completed"] }) { webhook { id } } }`))
+    .createWebhook.webhook.id;
+}
+async function deliveryIn(team: Team): Promise<string> {
+  const id = newId();
+  await t.platform.services.db.webhookDelivery.create({
+    data: { id, webhookId: decodeGlobalId(await webhookIn(team)).id, eventKey: `test:${id}`, eventType: 'turn.completed', payload: {}, status: 'SUCCEEDED' },
+  });
+  return Buffer.from(`WebhookDelivery:${id}`).toString('base64url');
+}
+
 type Case = {
   /** The operation, as `Type.field`. */
   op: string;
@@ -83,6 +109,11 @@ const CASES: Case[] = [
     vars: async (team) => ({ t: team.id }),
     expect: (role, target) => (role === 'OPERATOR' ? 'ok' : role === 'ADMIN' ? (target === 'own' ? 'ok' : 'empty') : 'FORBIDDEN'),
   },
+  {
+    op: 'Query.auditEvents',
+    query: '{ auditEvents(first: 5) { edges { node { id teamId } } } }',
+    expect: (role) => (role === 'OPERATOR' || role === 'ADMIN' ? 'ok' : 'FORBIDDEN'),
+  },
   { op: 'Mutation.createAgent', query: 'mutation($n: String!) { createAgent(input: { name: $n, harness: "chat" }) { id } }', vars: async () => ({ n: `c-${Math.random().toString(36).slice(2, 10)}` }), expect: (role) => (writer(role) ? 'ok' : 'FORBIDDEN') },
   { op: 'Mutation.updateAgent', query: 'mutation($id: ID!) { updateAgent(id: $id, input: { description: "changed" }) { id } }', vars: async (team) => ({ id: await agentIn(team) }), expect: scoped(writer, 'NOT_FOUND') },
   { op: 'Mutation.deleteAgent', query: 'mutation($id: ID!) { deleteAgent(id: $id) { deletedId } }', vars: async (team) => ({ id: await agentIn(team) }), expect: scoped(writer, 'NOT_FOUND') },
@@ -95,6 +126,33 @@ const CASES: Case[] = [
     query: 'mutation { setRetention(input: { compactDeltasAfterDays: 30 }) { compactDeltasAfterDays } }',
     expect: (role) => (role === 'OPERATOR' || role === 'ADMIN' ? 'ok' : 'FORBIDDEN'),
   },
+  { op: 'Query.schedules', query: '{ schedules { edges { node { id } } } }', expect: anyone },
+  { op: 'Query.triggers', query: '{ triggers { edges { node { id } } } }', expect: anyone },
+  { op: 'Query.webhooks', query: '{ webhooks { edges { node { id } } } }', expect: anyone },
+  { op: 'Query.schedule', query: 'query($id: ID!) { schedule(id: $id) { id } }', vars: async (team) => ({ id: await scheduleIn(team) }), expect: scoped(() => true, 'null') },
+  { op: 'Query.trigger', query: 'query($id: ID!) { trigger(id: $id) { id } }', vars: async (team) => ({ id: await triggerIn(team) }), expect: scoped(() => true, 'null') },
+  { op: 'Query.webhook', query: 'query($id: ID!) { webhook(id: $id) { id } }', vars: async (team) => ({ id: await webhookIn(team) }), expect: scoped(() => true, 'null') },
+  {
+    op: 'Mutation.createSchedule',
+    query: 'mutation($id: ID!) { createSchedule(input: { agentId: $id, name: "m", cron: "* * * * *", prompt: "Go." }) { id } }',
+    vars: async (team) => ({ id: await agentIn(team) }),
+    expect: scoped(writer, 'NOT_FOUND'),
+  },
+  { op: 'Mutation.updateSchedule', query: 'mutation($id: ID!) { updateSchedule(id: $id, input: { enabled: false }) { id } }', vars: async (team) => ({ id: await scheduleIn(team) }), expect: scoped(writer, 'NOT_FOUND') },
+  { op: 'Mutation.deleteSchedule', query: 'mutation($id: ID!) { deleteSchedule(id: $id) { deletedId } }', vars: async (team) => ({ id: await scheduleIn(team) }), expect: scoped(writer, 'NOT_FOUND') },
+  {
+    op: 'Mutation.createTrigger',
+    query: 'mutation($id: ID!) { createTrigger(input: { agentId: $id, name: "m", prompt: "Go.", kind: GITHUB }) { secret } }',
+    vars: async (team) => ({ id: await agentIn(team) }),
+    expect: scoped(writer, 'NOT_FOUND'),
+  },
+  { op: 'Mutation.updateTrigger', query: 'mutation($id: ID!) { updateTrigger(id: $id, input: { enabled: false }) { id } }', vars: async (team) => ({ id: await triggerIn(team) }), expect: scoped(writer, 'NOT_FOUND') },
+  { op: 'Mutation.rotateTriggerSecret', query: 'mutation($id: ID!) { rotateTriggerSecret(id: $id) { secret } }', vars: async (team) => ({ id: await triggerIn(team) }), expect: scoped(writer, 'NOT_FOUND') },
+  { op: 'Mutation.deleteTrigger', query: 'mutation($id: ID!) { deleteTrigger(id: $id) { deletedId } }', vars: async (team) => ({ id: await triggerIn(team) }), expect: scoped(writer, 'NOT_FOUND') },
+  { op: 'Mutation.createWebhook', query: 'mutation { createWebhook(input: { url: "https://93.184.216.34/in", events: ["turn.failed"] }) { secret } }', expect: (role) => (writer(role) ? 'ok' : 'FORBIDDEN') },
+  { op: 'Mutation.updateWebhook', query: 'mutation($id: ID!) { updateWebhook(id: $id, input: { enabled: false }) { id } }', vars: async (team) => ({ id: await webhookIn(team) }), expect: scoped(writer, 'NOT_FOUND') },
+  { op: 'Mutation.deleteWebhook', query: 'mutation($id: ID!) { deleteWebhook(id: $id) { deletedId } }', vars: async (team) => ({ id: await webhookIn(team) }), expect: scoped(writer, 'NOT_FOUND') },
+  { op: 'Mutation.redeliver', query: 'mutation($id: ID!) { redeliver(id: $id) { id } }', vars: async (team) => ({ id: await deliveryIn(team) }), expect: scoped(writer, 'NOT_FOUND') },
   { op: 'Mutation.createTeam', query: 'mutation($n: String!) { createTeam(input: { name: $n }) { id } }', vars: async () => ({ n: `t-${Math.random().toString(36).slice(2, 10)}` }), expect: (role) => (role === 'OPERATOR' ? 'ok' : 'FORBIDDEN') },
   {
     op: 'Mutation.createApiKey',

@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { hostname, userInfo } from 'node:os';
+import type { AuditEntry } from '../audit/service.ts';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../log/index.ts';
 
@@ -37,4 +39,18 @@ export function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
   return [line(header), ...rows.map(line)];
+}
+
+/**
+ * The audit entry of an operator command: no API key acted, so the entry names the
+ * machine and OS user that ran it instead of a client address.
+ */
+export function cliEntry(action: string, teamId: string, targetId: string): AuditEntry {
+  let user: string;
+  try {
+    user = userInfo().username;
+  } catch {
+    user = `uid ${process.getuid?.() ?? '?'}`; // no passwd entry for this uid (containers)
+  }
+  return { action, outcome: 'SUCCESS', actor: null, teamId, targetId, client: { address: null, userAgent: `paddock-cli (${user}@${hostname()})` }, detail: { via: 'cli' } };
 }

@@ -174,6 +174,37 @@ describe('pnpm paddock', () => {
     }
   });
 
+  it('sandbox render prints pure YAML on stdout, logs on stderr, so it can be piped', { timeout: 180_000 }, async () => {
+    await paddock('teams', 'create', 'render');
+    const key = (await paddock('keys', 'create', '--team', 'render', '--name', 'ops')).stdout.trim().split('\n').at(-1)!;
+    const config = loadConfig({ DATABASE_URL: database.databaseUrl, PADDOCK_DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0' });
+    const platform = await openPlatform(config, createLogger('cli-test', 'silent'));
+    const http = await startApi(platform);
+    try {
+      await new GraphqlClient(http.url, key).ok('mutation { createAgent(input: { name: "piped", harness: "chat" }) { id } }');
+    } finally {
+      await http.close();
+      await platform.close();
+    }
+    // A real pipe into a YAML parser that fails on anything that is not YAML; debug logs
+    // make sure there is plenty of log output that must not end up in the pipe.
+    const parse =
+      "import('yaml').then(({ parseAllDocuments }) => { let s = ''; process.stdin.on('data', (d) => (s += d)).on('end', () => {" +
+      " const docs = parseAllDocuments(s); const bad = docs.flatMap((d) => [...d.errors, ...d.warnings]);" +
+      " if (bad.length > 0 || docs.length === 0) { console.error(bad.join('\\n') || 'no documents'); process.exit(1); }" +
+      " console.log(docs.map((d) => d.toJSON().kind).join(' ')); }); })";
+    const script = `node --import tsx src/bin/paddock.ts sandbox render --agent piped 2>"$LOG_FILE" | node -e "$PARSE"`;
+    const logFile = path.join(dataDir, 'render.log');
+    const { stdout } = await run('bash', ['-c', `set -o pipefail; ${script}`], {
+      cwd: SERVER,
+      env: { PATH: process.env.PATH, DATABASE_URL: database.databaseUrl, PADDOCK_DATA_DIR: dataDir, PADDOCK_LOG_LEVEL: 'debug', PARSE: parse, LOG_FILE: logFile },
+    });
+    expect(stdout.trim()).toBe('Secret Secret ConfigMap NetworkPolicy SandboxTemplate SandboxWarmPool SandboxClaim');
+    const logs = (await readFile(logFile, 'utf8')).trim().split('\n');
+    expect(logs.length).toBeGreaterThan(0);
+    for (const line of logs) expect(JSON.parse(line)).toMatchObject({ service: 'paddock-cli' });
+  });
+
   it('refuses invalid configuration with the variable to fix', async () => {
     const { stderr, code } = await run(process.execPath, ['--import', 'tsx', 'src/bin/paddock.ts', 'db', 'migrate'], {
       cwd: SERVER,

@@ -1,6 +1,8 @@
-import { ConfigError, loadConfig, loadDotEnv } from '../config/index.ts';
-import { createLogger } from '../log/index.ts';
+import { ConfigError, loadConfig, loadDotEnv, logLevel } from '../config/index.ts';
+import { createLogger, type Logger } from '../log/index.ts';
 import { UsageError, wantsHelp, type CommandSpec } from './args.ts';
+import { auditCommand } from './audit.ts';
+import { schedulesCommand, triggersCommand, webhooksCommand } from './automations.ts';
 import { dbCommand } from './db.ts';
 import { exportCommand } from './export.ts';
 import { keysCommand } from './keys.ts';
@@ -14,6 +16,10 @@ const COMMANDS: Record<string, CommandSpec> = {
   keys: keysCommand,
   sandbox: sandboxCommand,
   export: exportCommand,
+  audit: auditCommand,
+  schedules: schedulesCommand,
+  triggers: triggersCommand,
+  webhooks: webhooksCommand,
   'mock-llm': mockLlmCommand,
 };
 
@@ -62,10 +68,12 @@ export async function runCli(argv: string[], out: (line: string) => void = (l) =
     process.stdout.write(helpFor(command, rest[0]));
     return 0;
   }
-  // CLI output is for people; logs go to stderr at warn level unless asked otherwise.
-  const log = createLogger('paddock-cli', process.env.PADDOCK_LOG_LEVEL ?? 'warn');
+  let log: Logger | undefined;
   try {
     loadDotEnv();
+    // CLI output is for people and pipes (`sandbox render | kubectl apply -f -`): logs go
+    // to stderr, at warn level unless PADDOCK_LOG_LEVEL (also from .env) says otherwise.
+    log = createLogger('paddock-cli', logLevel(process.env, 'warn'), 'stderr');
     await command.run(rest, { config: loadConfig(), log, out });
     return 0;
   } catch (error) {
@@ -75,7 +83,7 @@ export async function runCli(argv: string[], out: (line: string) => void = (l) =
       return 2;
     }
     // Not the caller's mistake: the reason on the terminal, the stack in the debug log.
-    log.debug({ err: error }, 'command failed');
+    log?.debug({ err: error }, 'command failed');
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n(PADDOCK_LOG_LEVEL=debug shows the details.)\n`);
     return 1;
   }

@@ -1,7 +1,8 @@
+import { encodeGlobalId } from '../ids/global-id.ts';
 import { isUuid } from '../ids/index.ts';
 import { isRole, ROLES } from '../auth/roles.ts';
 import { openPlatform } from '../platform/open.ts';
-import { flags, table, UsageError, type CommandSpec } from './args.ts';
+import { cliEntry, flags, table, UsageError, type CommandSpec } from './args.ts';
 import { requireExistingDatabase } from './data-dir.ts';
 
 const create = {
@@ -34,6 +35,7 @@ export const keysCommand: CommandSpec = {
       const teams = platform.services.teams;
       if (action === 'revoke') {
         const key = await teams.revokeApiKey(null, positionals[0]!);
+        await platform.services.audit.record(cliEntry('apikey.revoke', key.teamId, encodeGlobalId('ApiKey', key.id)));
         out(`Revoked key ${key.name} (${key.prefix}…).`);
         return;
       }
@@ -46,6 +48,7 @@ export const keysCommand: CommandSpec = {
         return;
       }
       const { apiKey, plaintext } = await teams.createApiKey(null, { teamId: team!.id, name: values.name!, role });
+      await platform.services.audit.record(cliEntry('apikey.create', apiKey.teamId, encodeGlobalId('ApiKey', apiKey.id)));
       out(`Created ${role} key "${apiKey.name}" for team ${team!.name} (id ${apiKey.id}).`);
       out('Store it now; it is not shown again:');
       out(plaintext);

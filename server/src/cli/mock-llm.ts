@@ -1,4 +1,4 @@
-import { startMockLlm } from '@paddock/mock-llm';
+import { loadMockLlm } from '../platform/gateway.ts';
 import { flags, UsageError, type CommandSpec } from './args.ts';
 
 /** `pnpm paddock mock-llm [--port N] [--rate TOKENS_PER_SECOND] [--first-token-ms MS]`: the offline model alone. */
@@ -18,6 +18,7 @@ async function runMockLlm(args: string[], out: (line: string) => void): Promise<
     if (!Number.isFinite(value) || value < 0) throw new UsageError(`--${name} must be a non-negative number, not "${raw}".`);
     return value;
   };
+  const { startMockLlm } = await loadMockLlm();
   const mock = await startMockLlm({
     host: values.host ?? '127.0.0.1',
     port: number('port', values.port, 4010),

@@ -5,7 +5,7 @@ import { driverFor, noReport, settingsFor } from '../../test/fake-kube/driver-ha
 import { needsCrds } from '../../test/fake-kube/crds.ts';
 import { buildValidators, loadCrds } from '../../test/fake-kube/schemas.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
-import { decodeGlobalId } from '../graphql/global-id.ts';
+import { decodeGlobalId } from '../ids/global-id.ts';
 import { createLogger } from '../log/index.ts';
 import { sandboxName } from '../sandbox/driver.ts';
 import { renderAgentYaml, sandboxCommand } from './sandbox.ts';

@@ -1,5 +1,6 @@
+import { encodeGlobalId } from '../ids/global-id.ts';
 import { openPlatform } from '../platform/open.ts';
-import { flags, table, UsageError, type CommandSpec } from './args.ts';
+import { cliEntry, flags, table, UsageError, type CommandSpec } from './args.ts';
 import { requireExistingDatabase } from './data-dir.ts';
 
 const create = { usage: 'teams create NAME', summary: 'Create a team (lowercase letters, digits and -), the same as the createTeam mutation.' };
@@ -19,6 +20,7 @@ export const teamsCommand: CommandSpec = {
     try {
       if (action === 'create') {
         const team = await platform.services.teams.createTeam(positionals[0]!);
+        await platform.services.audit.record(cliEntry('team.create', team.id, encodeGlobalId('Team', team.id)));
         out(`Created team ${team.name} (${team.id}).`);
         return;
       }

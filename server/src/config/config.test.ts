@@ -32,4 +32,36 @@ describe('loadConfig', () => {
     expect(loadConfig({ LITELLM_API_BASE: 'http://litellm:4000/v1', LITELLM_API_KEY: 'k' }).gateway).toEqual({ baseUrl: 'http://litellm:4000/v1', apiKey: 'k' });
     expect(loadConfig({ KUBERNETES_SERVICE_HOST: '10.0.0.1' }).sandboxDriver).toBe('kubernetes');
   });
+
+  it('reads the standard OTEL_* variables; without an endpoint no tracing is configured', () => {
+    expect(loadConfig({}).telemetry.tracing).toBeUndefined();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).telemetry.tracing).toEqual({
+      url: 'http://collector:4318/v1/traces',
+      protocol: 'http/protobuf',
+      serviceName: 'paddock',
+      sampler: { name: 'always_on', parentBased: true, ratio: 1 },
+      captureMessageContent: false,
+      exportDelayMs: 5000,
+    });
+    const tuned = loadConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://tempo:4318/otlp/v1/traces',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_SERVICE_NAME: 'paddock-eu',
+      OTEL_TRACES_SAMPLER: 'traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.25',
+      OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'true',
+    }).telemetry.tracing;
+    expect(tuned).toMatchObject({ url: 'http://tempo:4318/otlp/v1/traces', protocol: 'http/json', serviceName: 'paddock-eu', sampler: { name: 'traceidratio', parentBased: false, ratio: 0.25 }, captureMessageContent: true });
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: 'otlp' }).telemetry.tracing?.url).toBe('http://localhost:4318/v1/traces');
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'true' }).telemetry.tracing).toBeUndefined();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_TRACES_EXPORTER: 'none' }).telemetry.tracing).toBeUndefined();
+  });
+
+  it('refuses OTEL_* values Paddock cannot honour, saying what to use', () => {
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(/OTEL_EXPORTER_OTLP_PROTOCOL: must be http\/protobuf or http\/json/);
+    expect(() => loadConfig({ OTEL_TRACES_SAMPLER: 'sometimes' })).toThrow(/OTEL_TRACES_SAMPLER: must be always_on/);
+    expect(() => loadConfig({ OTEL_TRACES_SAMPLER_ARG: '2' })).toThrow(/OTEL_TRACES_SAMPLER_ARG: must be a ratio/);
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT: must be a URL/);
+  });
 });

@@ -1,10 +1,15 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { loadPriceOverrides, PriceFileError, type PriceOverrides } from '../cost/prices.ts';
 import { EgressRuleError, PrivateAllowList } from '../egress/rules.ts';
 
 const DEFAULT_HARNESS_DIR = path.resolve(import.meta.dirname, '../../../harnesses');
 
+const logLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+export type LogLevel = z.infer<typeof logLevelSchema>;
+
 const booleanFlag = z.enum(['true', 'false', '1', '0', '']).transform((value) => value === 'true' || value === '1');
+const otlpProtocol = z.enum(['http/protobuf', 'http/json'], { message: 'must be http/protobuf or http/json (Paddock exports over OTLP/HTTP, not gRPC)' });
 
 /** Every environment variable Paddock reads is parsed here and nowhere else. */
 const envSchema = z.object({
@@ -53,6 +58,7 @@ const envSchema = z.object({
   PADDOCK_STREAM_IDLE_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(3600).default(120),
   PADDOCK_MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(20).default(3),
   PADDOCK_MOCK_TOKENS_PER_SECOND: z.coerce.number().min(1).default(40),
+  PADDOCK_LOG_LEVEL: logLevelSchema.optional(),
   PADDOCK_K8S_NAMESPACE: z
     .string()
     .regex(/^[a-z0-9]([-a-z0-9{}]*[a-z0-9}])?$/, 'must be a namespace name, optionally containing {team}')
@@ -73,7 +79,40 @@ const envSchema = z.object({
   PADDOCK_EGRESS_URL: z.string().regex(/^http:\/\/[^/]+:\d+\/?$/, 'must be http://HOST:PORT').optional(),
   PADDOCK_K8S_SANDBOX_TTL_HOURS: z.coerce.number().min(0.01).default(24),
   PADDOCK_K8S_SANDBOX_CLUSTER_ROLE: z.string().regex(/^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?$/, 'must be a ClusterRole name').optional(),
+  PADDOCK_MODEL_PRICES: z.string().optional(),
+  PADDOCK_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  PADDOCK_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  PADDOCK_AUDIT_RETENTION_DAYS: z.coerce.number().min(0).default(0),
+  PADDOCK_PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/\s]+(\/[^\s]*)?$/, 'must be the URL people and other systems reach Paddock at, like https://paddock.example.com')
+    .transform((value) => value.replace(/\/+$/, ''))
+    .optional(),
+  PADDOCK_SCHEDULE_MISSED_AFTER_SECONDS: z.coerce.number().min(1).default(60),
+  PADDOCK_TRIGGER_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(25 * 1024 * 1024).default(1_048_576),
+  PADDOCK_WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(300).default(15),
+  PADDOCK_WEBHOOK_RETRY_SECONDS: z
+    .string()
+    .default('5,30,120,600,1800,3600,7200,14400,28800,28800')
+    .transform((value) => value.split(',').map((s) => Number(s.trim())))
+    .pipe(z.array(z.number().positive().max(86_400)).min(0).max(50)),
   PADDOCK_K8S_SERVICE_ACCOUNT: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a ServiceAccount name').default('paddock'),
+  // OpenTelemetry's standard variables (https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/).
+  OTEL_SDK_DISABLED: booleanFlag.default(false),
+  OTEL_TRACES_EXPORTER: z.enum(['otlp', 'none'], { message: 'must be otlp or none (Paddock exports traces over OTLP/HTTP)' }).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url('must be a URL such as http://collector:4318').optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url('must be a URL such as http://collector:4318/v1/traces').optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol.optional(),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol.optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  OTEL_TRACES_SAMPLER: z
+    .enum(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'], {
+      message: 'must be always_on, always_off, traceidratio or one of them prefixed with parentbased_',
+    })
+    .default('parentbased_always_on'),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0, 'must be a ratio from 0 to 1').max(1, 'must be a ratio from 0 to 1').optional(),
+  OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: booleanFlag.default(false),
+  OTEL_BSP_SCHEDULE_DELAY: z.coerce.number().int().min(1).max(600_000).default(5000),
 });
 
 export type Config = {
@@ -130,6 +169,30 @@ export type Config = {
   /** Bounds on model requests, applied by the harness runtime inside each sandbox. */
   model: { firstByteTimeoutMs: number; streamIdleTimeoutMs: number; maxRetries: number };
   mockTokensPerSecond: number;
+  /** Per-model prices from `PADDOCK_MODEL_PRICES`, ahead of the built-in catalogue. */
+  modelPrices: PriceOverrides;
+  metrics: {
+    /** Bearer token `/metrics` requires; unset → open. */
+    token: string | undefined;
+    /** Port of the worker process's own `/metrics` listener (`bin/worker.ts`); unset → none. */
+    workerPort: number | undefined;
+  };
+  audit: {
+    /** Entries older than this many days are deleted by housekeeping; 0 keeps them forever. */
+    retentionDays: number;
+  };
+  /** Where people and other systems reach this installation; trigger URLs start with it. Unset: the request's own origin. */
+  publicUrl: string | undefined;
+  automations: {
+    /** A due time handled later than this (no worker was running) is recorded MISSED instead of run. */
+    missedAfterMs: number;
+    /** Largest request body a trigger accepts (HTTP 413 above it). */
+    triggerMaxBodyBytes: number;
+    /** One webhook delivery attempt may take this long. */
+    webhookTimeoutMs: number;
+    /** Waits before each retry of a failed webhook delivery; their sum bounds how long one is retried. */
+    webhookRetryDelaysMs: number[];
+  };
   egress: {
     /** Private ranges the operator lets sandboxes reach (`PADDOCK_EGRESS_PRIVATE_ALLOW`). */
     privateAllow: PrivateAllowList;
@@ -139,6 +202,10 @@ export type Config = {
     listen: { host: string; port: number };
     /** How Kubernetes sandbox pods reach the egress proxy (its Service). */
     url: string;
+  };
+  telemetry: {
+    /** OTLP/HTTP trace export; unset (no endpoint, or disabled) starts no tracing SDK at all. */
+    tracing: TracingConfig | undefined;
   };
   kubernetes: {
     /** Namespace per team; `{team}` is replaced by the team id. */
@@ -162,6 +229,18 @@ export type Config = {
      */
     sandboxRoleBinding: { clusterRole: string; serviceAccount: string } | undefined;
   };
+};
+
+export type TracingConfig = {
+  /** Where spans are POSTed: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, or OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces. */
+  url: string;
+  protocol: 'http/protobuf' | 'http/json';
+  serviceName: string;
+  sampler: { name: 'always_on' | 'always_off' | 'traceidratio'; parentBased: boolean; ratio: number };
+  /** Prompts, replies and tool arguments go into spans only when this is set. */
+  captureMessageContent: boolean;
+  /** Milliseconds between two exports of finished spans. */
+  exportDelayMs: number;
 };
 
 export class ConfigError extends Error {}
@@ -193,6 +272,16 @@ function containerEnv(env: NodeJS.ProcessEnv): Record<string, string> {
     out[name] = value;
   }
   return out;
+}
+
+/**
+ * `PADDOCK_LOG_LEVEL`, or the process's own default. Loggers exist before the rest of
+ * the configuration is loaded (they report its errors), so this reads the one variable;
+ * an invalid value falls back here and `loadConfig` then stops the process naming it.
+ */
+export function logLevel(env: NodeJS.ProcessEnv = process.env, fallback: LogLevel = 'info'): LogLevel {
+  const parsed = logLevelSchema.safeParse(env.PADDOCK_LOG_LEVEL);
+  return parsed.success ? parsed.data : fallback;
 }
 
 /**
@@ -229,6 +318,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw error;
   }
   const dataDir = path.resolve(baseDir(env), e.PADDOCK_DATA_DIR);
+  let modelPrices: PriceOverrides = new Map();
+  if (e.PADDOCK_MODEL_PRICES) {
+    try {
+      modelPrices = loadPriceOverrides(path.resolve(baseDir(env), e.PADDOCK_MODEL_PRICES));
+    } catch (error) {
+      if (error instanceof PriceFileError) throw new ConfigError(`Invalid configuration:\n  PADDOCK_MODEL_PRICES: ${error.message}`);
+      throw error;
+    }
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -276,12 +374,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxRetries: e.PADDOCK_MODEL_MAX_RETRIES,
     },
     mockTokensPerSecond: e.PADDOCK_MOCK_TOKENS_PER_SECOND,
+    modelPrices,
+    metrics: { token: e.PADDOCK_METRICS_TOKEN, workerPort: e.PADDOCK_METRICS_PORT },
+    audit: { retentionDays: e.PADDOCK_AUDIT_RETENTION_DAYS },
+    publicUrl: e.PADDOCK_PUBLIC_URL,
+    automations: {
+      missedAfterMs: e.PADDOCK_SCHEDULE_MISSED_AFTER_SECONDS * 1000,
+      triggerMaxBodyBytes: e.PADDOCK_TRIGGER_MAX_BODY_BYTES,
+      webhookTimeoutMs: e.PADDOCK_WEBHOOK_TIMEOUT_SECONDS * 1000,
+      webhookRetryDelaysMs: e.PADDOCK_WEBHOOK_RETRY_SECONDS.map((s) => s * 1000),
+    },
     egress: {
       privateAllow,
       socketPath: e.PADDOCK_EGRESS_SOCKET ? path.resolve(baseDir(env), e.PADDOCK_EGRESS_SOCKET) : path.join(dataDir, 'egress', 'proxy.sock'),
       listen: { host: e.PADDOCK_EGRESS_HOST, port: e.PADDOCK_EGRESS_LISTEN_PORT },
       url: (e.PADDOCK_EGRESS_URL ?? `http://paddock-egress.${e.PADDOCK_K8S_PLATFORM_NAMESPACE}.svc:3128`).replace(/\/$/, ''),
     },
+    telemetry: { tracing: tracingConfig(e) },
     kubernetes: {
       namespace: e.PADDOCK_K8S_NAMESPACE,
       kubeconfig: e.PADDOCK_K8S_KUBECONFIG,
@@ -297,5 +406,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? { clusterRole: e.PADDOCK_K8S_SANDBOX_CLUSTER_ROLE, serviceAccount: e.PADDOCK_K8S_SERVICE_ACCOUNT }
         : undefined,
     },
+  };
+}
+
+/** The standard OTEL_* variables, resolved the way OpenTelemetry SDKs do. */
+function tracingConfig(e: z.infer<typeof envSchema>): TracingConfig | undefined {
+  if (e.OTEL_SDK_DISABLED || e.OTEL_TRACES_EXPORTER === 'none') return undefined;
+  const generic = e.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, '');
+  const url = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (generic ? `${generic}/v1/traces` : e.OTEL_TRACES_EXPORTER === 'otlp' ? 'http://localhost:4318/v1/traces' : undefined);
+  if (!url) return undefined;
+  const sampler = e.OTEL_TRACES_SAMPLER;
+  const parentBased = sampler.startsWith('parentbased_');
+  return {
+    url,
+    protocol: e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? e.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf',
+    serviceName: e.OTEL_SERVICE_NAME ?? 'paddock',
+    sampler: { name: (parentBased ? sampler.slice('parentbased_'.length) : sampler) as TracingConfig['sampler']['name'], parentBased, ratio: e.OTEL_TRACES_SAMPLER_ARG ?? 1 },
+    captureMessageContent: e.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT,
+    exportDelayMs: e.OTEL_BSP_SCHEDULE_DELAY,
   };
 }

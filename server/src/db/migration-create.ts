@@ -10,6 +10,7 @@
 import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { logLevel } from '../config/index.ts';
 import { createLogger } from '../log/index.ts';
 import { startEmbeddedPostgres } from './embedded.ts';
 import { diffSchemaFromMigrations, MIGRATION_LOCK, MIGRATIONS_DIR, SCHEMA_PATH } from './migrate.ts';
@@ -30,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const log = createLogger('paddock-migrations', process.env.PADDOCK_LOG_LEVEL ?? 'warn');
+  const log = createLogger('paddock-migrations', logLevel(process.env, 'warn'), 'stderr');
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'paddock-migration-'));
   await chmod(scratch, 0o755); // reachable by the `postgres` user when running as root
   let sql: string;

@@ -24,7 +24,7 @@ export class DbGrantResolver implements GrantResolver {
   readonly #db: Db;
   readonly #agents: AgentService;
   readonly #gateway: GatewayTarget;
-  readonly #cache = new Map<string, { grant: EgressGrant | null; at: number }>();
+  readonly #cache = new Map<string, { grant: EgressGrant; at: number }>();
 
   constructor(deps: { db: Db; agents: AgentService; gateway: GatewayTarget }) {
     this.#db = deps.db;
@@ -37,6 +37,9 @@ export class DbGrantResolver implements GrantResolver {
     const cached = this.#cache.get(hash);
     if (cached && Date.now() - cached.at < CACHE_MS) return cached.grant;
     const grant = await this.#load(token, hash);
+    // Only grants are kept: an unknown token may become a session's a moment later (a warm
+    // sandbox being claimed), and must not be refused from the cache once it has.
+    if (!grant) return null;
     if (this.#cache.size > 10_000) this.#cache.clear();
     this.#cache.set(hash, { grant, at: Date.now() });
     return grant;

@@ -6,7 +6,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { Logger } from '../log/index.ts';
 import type { CertificateAuthority } from './authority.ts';
-import { anyRuleMatches, parseAddress, restrictedReason, type EgressRule, type PrivateAllowList } from './rules.ts';
+import { anyRuleMatches, parseAddress, refusedReason, type EgressRule, type PrivateAllowList } from './rules.ts';
 
 /** What one sandbox may do, looked up by the token it presents. */
 export type EgressGrant = {
@@ -177,11 +177,8 @@ export class EgressProxy {
     if (addresses.length === 0) return { ok: false, status: 502, reason: `${name} has no address`, blocked: false };
     if (!isGateway) {
       for (const text of addresses) {
-        const address = parseAddress(text);
-        const reason = address ? restrictedReason(address) : 'unparsable';
-        if (reason && !(address && this.#privateAllow.includes(address))) {
-          return block(`resolves to a ${reason} address (${text}); an operator can allow it with PADDOCK_EGRESS_PRIVATE_ALLOW`);
-        }
+        const reason = refusedReason(text, this.#privateAllow);
+        if (reason) return block(`resolves to a ${reason} address (${text}); an operator can allow it with PADDOCK_EGRESS_PRIVATE_ALLOW`);
       }
     }
     const substitutions = grant.substitutions.filter((s) => anyRuleMatches(s.rules, name, port));

@@ -149,6 +149,17 @@ export function restrictedReason(address: ipaddr.IPv4 | ipaddr.IPv6): string | n
   return null;
 }
 
+/**
+ * Why a resolved address may not be reached (`loopback`, `private`, `metadata`, ...), or
+ * null when it may: public, or in a range the operator allowed (PADDOCK_EGRESS_PRIVATE_ALLOW).
+ */
+export function refusedReason(text: string, privateAllow: PrivateAllowList): string | null {
+  const address = parseAddress(text);
+  if (!address) return 'unparsable';
+  const reason = restrictedReason(address);
+  return reason && !privateAllow.includes(address) ? reason : null;
+}
+
 /** The restricted range a CIDR overlaps, or null. */
 function overlapsRestricted([address, bits]: Cidr): string | null {
   for (const { reason, cidr } of RESTRICTED) {

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeGlobalId } from '../graphql/global-id.ts';
+import { decodeGlobalId } from '../ids/global-id.ts';
 import type { GraphqlClient } from '../../test/graphql-client.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
 import { Subscriber, type LiveEvent } from '../../test/subscriber.ts';
@@ -142,6 +142,13 @@ describe('credentials stay out of the sandbox', { timeout: 90_000 }, () => {
     ]);
     const stored = await t.platform.services.db.sessionEvent.findMany({ where: { sessionId: decodeGlobalId(sessionId).id, type: 'egress.blocked' } });
     expect(stored.map((e) => e.payload)).toEqual(blocked);
+    // Each refusal is on the audit log of the session's team, the session as its target.
+    const audited = async () => (await t.admin.ok<{ auditEvents: { edges: { node: { outcome: string; detail: unknown } }[] } }>(
+      `query($s: ID!) { auditEvents(filter: { action: "egress.blocked", targetId: $s }) { edges { node { outcome detail } } } }`,
+      { s: sessionId },
+    )).auditEvents.edges.map((e) => e.node);
+    for (let i = 0; i < 200 && (await audited()).length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await audited()).reverse()).toEqual(blocked.map((detail) => ({ outcome: 'DENIED', detail })));
   });
 });
 

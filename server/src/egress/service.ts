@@ -18,12 +18,16 @@ export async function startEgress(
 ): Promise<Egress> {
   const { db, secrets, bus, log, config } = services;
   const authority = await loadAuthority(db, secrets);
+  const recordBlocked = blockedRecorder(db, bus, log);
   const proxy = new EgressProxy({
     grants: new DbGrantResolver({ db, agents: services.agents, gateway }),
     authority,
     privateAllow: config.egress.privateAllow,
     log,
-    onBlocked: blockedRecorder(db, bus, log),
+    onBlocked: (blocked) => {
+      recordBlocked(blocked);
+      services.audit.egressBlocked(blocked);
+    },
     ...(opts.upstreamCa ? { upstreamCa: opts.upstreamCa } : {}),
   });
   const address = await proxy.listen(where);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from '../log/index.ts';
 import { isDatabaseShutdown } from '../db/errors.ts';
+import { busDeliveryLag } from '../telemetry/metrics.ts';
 
 /** One session event as it travels between processes; the same unit that is stored. */
 export type BusEvent = {
@@ -42,7 +43,8 @@ const MAX_PAYLOAD = 7_500;
 const RECONNECT_MS = 500;
 const RETRY_MAX_MS = 2_000;
 
-type Wire = { o: string; e: BusEvent[] };
+/** `t`: when the batch was sent (epoch ms), for the delivery-lag metric. */
+type Wire = { o: string; t?: number; e: BusEvent[] };
 
 /** Payload of an event that was too large to travel inline; read it from the log. */
 export const STORED_MARKER = { $stored: true } as const;
@@ -157,7 +159,7 @@ export class PgEventBus implements EventBus {
     let size = 0;
     const send = () => {
       // `o` first: receivers recognise their own notifications by this prefix.
-      if (batch.length > 0) payloads.push(JSON.stringify({ o: this.#origin, e: batch } satisfies Wire));
+      if (batch.length > 0) payloads.push(JSON.stringify({ o: this.#origin, t: Date.now(), e: batch } satisfies Wire));
       batch = [];
       size = 0;
     };
@@ -251,7 +253,7 @@ export class PgEventBus implements EventBus {
 
   #receive(channel: string, payload: string | undefined): void {
     if (!payload || payload.startsWith(this.#ownPrefix)) return;
-    let parsed: { o?: string; e?: BusEvent[]; m?: ControlMessage };
+    let parsed: { o?: string; t?: number; e?: BusEvent[]; m?: ControlMessage };
     try {
       parsed = JSON.parse(payload) as typeof parsed;
     } catch {
@@ -259,7 +261,9 @@ export class PgEventBus implements EventBus {
       return;
     }
     if (parsed.o === this.#origin) return;
-    if (channel === EVENTS_CHANNEL) for (const event of parsed.e ?? []) this.#deliver(event);
-    else if (channel === CONTROL_CHANNEL && parsed.m) for (const listener of this.#controlListeners) listener(parsed.m);
+    if (channel === EVENTS_CHANNEL) {
+      if (typeof parsed.t === 'number') busDeliveryLag.observe(Math.max(0, Date.now() - parsed.t) / 1000);
+      for (const event of parsed.e ?? []) this.#deliver(event);
+    } else if (channel === CONTROL_CHANNEL && parsed.m) for (const listener of this.#controlListeners) listener(parsed.m);
   }
 }

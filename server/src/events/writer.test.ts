@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeGlobalId } from '../graphql/global-id.ts';
+import { decodeGlobalId } from '../ids/global-id.ts';
 import { createLogger } from '../log/index.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
 import type { BusEvent } from './bus.ts';

@@ -2,9 +2,10 @@ import SchemaBuilder from '@pothos/core';
 import ComplexityPlugin from '@pothos/plugin-complexity';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { DateTimeISOResolver, JSONResolver } from 'graphql-scalars';
 import { failedScope, SCOPE_NEEDS, scopesOf, type Scope } from '../auth/roles.ts';
-import { badInput, forbidden, limitExceeded, unauthenticated } from '../errors/index.ts';
-import { decodeGlobalId, encodeGlobalId } from './global-id.ts';
+import { forbidden, limitExceeded, unauthenticated } from '../errors/index.ts';
+import { decodeGlobalId, encodeGlobalId } from '../ids/global-id.ts';
 import type { Context } from './context.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination.ts';
 
@@ -75,18 +76,13 @@ builder.queryType({ authScopes: { reader: true } });
 builder.mutationType({ authScopes: { writer: true } });
 builder.subscriptionType({ authScopes: { reader: true } });
 
-builder.scalarType('DateTime', {
-  description: 'A point in time as an ISO-8601 string in UTC with milliseconds, e.g. "2026-01-31T09:30:00.000Z". Inputs accept any ISO-8601 date-time.',
-  serialize: (value) => (value instanceof Date ? value.toISOString() : String(value)),
-  parseValue: (value) => {
-    const date = new Date(String(value));
-    if (typeof value !== 'string' || Number.isNaN(date.getTime())) throw badInput(`"${String(value)}" is not an ISO-8601 date-time.`);
-    return date;
-  },
+// Serialized as an ISO string (not a Date), so in-process results equal what goes on the wire.
+builder.addScalarType('DateTime', DateTimeISOResolver, {
+  description:
+    'A point in time as an RFC 3339 (ISO-8601) string in UTC with milliseconds, e.g. "2026-01-31T09:30:00.000Z". ' +
+    'Inputs need a date, a time and an offset ("Z" or "+02:00").',
 });
 
-builder.scalarType('JSON', {
+builder.addScalarType('JSON', JSONResolver, {
   description: 'Any JSON value (object, array, string, number, boolean or null), passed through as is; its shape is described by the field that returns it.',
-  serialize: (value) => value,
-  parseValue: (value) => value as JsonValue,
 });

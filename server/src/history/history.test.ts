@@ -7,7 +7,7 @@ import addFormats from 'ajv-formats';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqlPool, type Db, type Prisma } from '../db/index.ts';
-import { decodeGlobalId, encodeGlobalId } from '../graphql/global-id.ts';
+import { decodeGlobalId, encodeGlobalId } from '../ids/global-id.ts';
 import { newId } from '../ids/index.ts';
 import { GraphqlClient } from '../../test/graphql-client.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
@@ -30,6 +30,8 @@ let A: Team;
 let B: Team;
 
 const SERVER = path.resolve(import.meta.dirname, '../..');
+/** test/prices.yaml: the mock model at $1 and $2 per million input and output tokens. */
+const PRICES = path.resolve(SERVER, 'test/prices.yaml');
 const DAY = 86_400_000;
 const local = (globalId: string) => decodeGlobalId(globalId).id;
 /** `($a: T, …)` for the variables given, or nothing: GraphQL refuses declared but unused variables. */
@@ -75,8 +77,8 @@ async function seed(owner: Team, s: SeedSession = {}): Promise<string> {
 }
 
 beforeAll(async () => {
-  t = await startTestPlatform({ PADDOCK_KEY_REQUESTS_PER_SECOND: '100000' });
-  worker = await startTestWorker(t);
+  t = await startTestPlatform({ PADDOCK_KEY_REQUESTS_PER_SECOND: '100000', PADDOCK_MODEL_PRICES: PRICES });
+  worker = await startTestWorker(t, { PADDOCK_MODEL_PRICES: PRICES });
   db = t.platform.services.db;
   pool = sqlPool(db);
   A = await team(`hist-a-${process.pid}`);
@@ -112,8 +114,10 @@ describe('a real turn feeds history', () => {
       );
       return data.session.status === 'IDLE' && data.session.toolCalls > 0 ? data.session : null;
     });
-    expect(session).toMatchObject({ toolNames: ['run_command'], toolCalls: 1, failedTurns: 0, usage: { costUsd: 0 } });
+    expect(session).toMatchObject({ toolNames: ['run_command'], toolCalls: 1, failedTurns: 0 });
     expect(session.usage.totalTokens).toBeGreaterThan(0);
+    // Priced by the price book (PADDOCK_MODEL_PRICES), the one the turn, the session and the rollup share.
+    expect(session.usage.costUsd).toBeGreaterThan(0);
 
     const byTool = await A.viewer.ok<{ sessions: { edges: { node: { id: string } }[] } }>(`{ sessions(filter: { toolName: "run_command" }) { edges { node { id } } } }`);
     expect(byTool.sessions.edges.map((e) => e.node.id)).toContain(sessionId);
@@ -122,7 +126,7 @@ describe('a real turn feeds history', () => {
       `{ turns(first: 5, filter: { status: COMPLETED }) { edges { node { status model toolCalls durationMs usage { totalTokens costUsd } session { id } } } } }`,
     );
     const turn = turns.turns.edges.find((e) => e.node.session.id === sessionId)!.node;
-    expect(turn).toMatchObject({ status: 'COMPLETED', model: 'paddock-mock', toolCalls: 1, usage: { totalTokens: session.usage.totalTokens, costUsd: 0 } });
+    expect(turn).toMatchObject({ status: 'COMPLETED', model: 'paddock-mock', toolCalls: 1, usage: { totalTokens: session.usage.totalTokens, costUsd: session.usage.costUsd } });
 
     const hour = (d: Date, up: boolean) => new Date((up ? Math.ceil : Math.floor)(d.getTime() / 3_600_000) * 3_600_000 + (up ? 3_600_000 : 0)).toISOString();
     const report = await A.viewer.ok<{ usageReport: { agent: { name: string }; model: string; turns: number; failedTurns: number; toolCalls: number; totalTokens: number; costUsd: number; unpricedTurns: number; p50DurationMs: number; p95DurationMs: number }[] }>(
@@ -130,7 +134,7 @@ describe('a real turn feeds history', () => {
       { f: hour(before, false), t: hour(new Date(), true) },
     );
     expect(report.usageReport).toEqual([
-      expect.objectContaining({ agent: { name: 'historian' }, model: 'paddock-mock', turns: 1, failedTurns: 0, toolCalls: 1, totalTokens: session.usage.totalTokens, costUsd: 0, unpricedTurns: 0 }),
+      expect.objectContaining({ agent: { name: 'historian' }, model: 'paddock-mock', turns: 1, failedTurns: 0, toolCalls: 1, totalTokens: session.usage.totalTokens, costUsd: session.usage.costUsd, unpricedTurns: 0 }),
     ]);
     expect(report.usageReport[0]!.p50DurationMs).toBeGreaterThan(0);
     expect(report.usageReport[0]!.p95DurationMs).toBeGreaterThanOrEqual(report.usageReport[0]!.p50DurationMs);
@@ -350,7 +354,9 @@ describe('usage report', () => {
       await db.message.create({ data: { id: userMessageId, sessionId, role: 'USER', content: 'go' } });
       const turnId = newId();
       await db.turn.create({ data: { id: turnId, sessionId, userMessageId, status, startedAt: new Date(end - ms), endedAt: new Date(end) } });
-      await db.$transaction(recordTurnEnd(db, { turnId, sessionId, status, endedAt: new Date(end), model, usage: { inputTokens: 100, outputTokens: 20 }, toolCalls: ['run_command', 'run_command'] }));
+      const usage = { inputTokens: 100, outputTokens: 20 };
+      const costUsd = t.platform.services.prices.costUsd(model, usage);
+      await db.$transaction(recordTurnEnd(db, { turnId, sessionId, status, endedAt: new Date(end), model, usage, costUsd, toolCalls: ['run_command', 'run_command'] }));
     }
   });
   type Row = { day: string | null; hour: string | null; model: string | null; turns: number; failedTurns: number; totalTokens: number; toolCalls: number; costUsd: number; unpricedTurns: number; p50DurationMs: number; p95DurationMs: number };
@@ -362,7 +368,8 @@ describe('usage report', () => {
     const rows = await report('DAY, MODEL', '2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z');
     expect(rows.map((r) => [r.day, r.model, r.turns, r.failedTurns, r.totalTokens, r.toolCalls, r.unpricedTurns, r.costUsd])).toEqual([
       ['2026-01-10T00:00:00.000Z', 'gpt-x', 2, 1, 240, 4, 2, 0],
-      ['2026-01-11T00:00:00.000Z', 'paddock-mock', 1, 0, 120, 2, 0, 0],
+      // test/prices.yaml: 100 input tokens at $1 and 20 output tokens at $2 per million.
+      ['2026-01-11T00:00:00.000Z', 'paddock-mock', 1, 0, 120, 2, 0, (100 * 1 + 20 * 2) / 1_000_000],
     ]);
     const [first] = rows;
     // Within the ±9 % of a logarithmic bucket.
@@ -486,6 +493,15 @@ describe('export', () => {
   });
 });
 
+/** The team's audit entries of one action, newest first, as its ADMIN reads them. */
+async function audited(owner: Team, action: string): Promise<{ outcome: string; detail: Record<string, unknown> | null }[]> {
+  const data = await owner.admin.ok<{ auditEvents: { edges: { node: { outcome: string; detail: Record<string, unknown> | null } }[] } }>(
+    'query($f: AuditEventFilter) { auditEvents(first: 50, filter: $f) { edges { node { outcome detail } } } }',
+    { f: { action } },
+  );
+  return data.auditEvents.edges.map((e) => e.node);
+}
+
 describe('retention', () => {
   let r: Team;
   const policy = '{ retention { compactDeltasAfterDays deleteSessionsAfterDays lastRunAt compactedTurns deletedSessions } }';
@@ -501,6 +517,9 @@ describe('retention', () => {
     for (const bad of [0, -3, 100_000]) expect((await r.admin.error(set, { c: bad })).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.compactDeltasAfterDays' });
     // Housekeeping applies it from here on.
     expect((await r.admin.ok<{ setRetention: unknown }>(set, { c: 7, d: 30 })).setRetention).toEqual({ compactDeltasAfterDays: 7, deleteSessionsAfterDays: 30 });
+    const entries = await audited(r, 'retention.set');
+    expect(entries.filter((e) => e.outcome === 'SUCCESS')).toEqual([{ outcome: 'SUCCESS', detail: { compactDeltasAfterDays: 7, deleteSessionsAfterDays: 30 } }]);
+    expect(entries.map((e) => e.outcome)).toEqual(expect.arrayContaining(['DENIED', 'FAILURE']));
   });
 
   it("compacts old turns' deltas into one message.completed each, deletes long-idle sessions, and leaves the rest", async () => {
@@ -551,6 +570,10 @@ describe('retention', () => {
     expect(await db.message.count({ where: { sessionId: doomed } })).toBe(0);
     expect(await db.session.count({ where: { id: { in: [compacted, recent] } } })).toBe(2);
     expect((await db.turn.findFirstOrThrow({ where: { sessionId: compacted } })).compactedAt).not.toBeNull();
+    const applied = await audited(r, 'retention.apply');
+    expect(applied.length).toBeGreaterThan(0);
+    expect(applied.map((e) => e.detail)).toContainEqual(expect.objectContaining({ compactedTurns: 1 }));
+    expect(applied.map((e) => e.detail)).toContainEqual(expect.objectContaining({ deletedSessions: 1 }));
   });
 });
 

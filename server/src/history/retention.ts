@@ -11,7 +11,11 @@ export type RetentionResult = { teamId: string; compactedTurns: number; deletedE
  * (housekeeping calls it every few seconds, so a large backlog drains without long
  * transactions or a burst of I/O against live traffic).
  */
-export async function applyRetention(pool: pg.Pool, log: Logger, opts: { batch?: number; now?: Date } = {}): Promise<RetentionResult[]> {
+export async function applyRetention(
+  pool: pg.Pool,
+  log: Logger,
+  opts: { batch?: number; now?: Date; onApplied?: (result: RetentionResult) => Promise<unknown> } = {},
+): Promise<RetentionResult[]> {
   const batch = opts.batch ?? 200;
   const now = opts.now ?? new Date();
   const { rows: policies } = await pool.query<{ teamId: string; compactDeltasAfterDays: number | null; deleteSessionsAfterDays: number | null }>(
@@ -32,7 +36,10 @@ export async function applyRetention(pool: pg.Pool, log: Logger, opts: { batch?:
       'UPDATE "TeamRetention" SET "lastRunAt" = $2, "compactedTurns" = "compactedTurns" + $3, "deletedSessions" = "deletedSessions" + $4 WHERE "teamId" = $1',
       [policy.teamId, now, result.compactedTurns, result.deletedSessions],
     );
-    if (result.compactedTurns || result.deletedSessions) log.info(result, 'retention applied');
+    if (result.compactedTurns || result.deletedSessions) {
+      log.info(result, 'retention applied');
+      await opts.onApplied?.(result);
+    }
     results.push(result);
   }
   return results;

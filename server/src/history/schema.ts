@@ -1,60 +1,24 @@
-import type { Turn as TurnRow } from '../db/index.ts';
 import { Agent } from '../agents/schema.ts';
 import { builder } from '../graphql/builder.ts';
 import { viewerOf } from '../graphql/context.ts';
 import { keysetConnection } from '../graphql/pagination.ts';
-import { Usage } from '../graphql/usage.ts';
 import { Message, MessageRole, Session } from '../sessions/schema.ts';
+import { Turn, TurnConnection, TurnStatus } from '../turns/schema.ts';
 import type { RetentionPolicy, SearchHit, TextRange, UsageReportRow } from './service.ts';
 
-const TurnStatus = builder.enumType('TurnStatus', { values: ['QUEUED', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const });
-
-export const Turn = builder.objectRef<TurnRow>('Turn');
-const TurnConnection = builder.connectionObject({ type: Turn, name: 'TurnConnection' }, { name: 'TurnEdge' });
-
-builder.node(Turn, {
-  description: 'One run of the agent in answer to a user message.',
-  id: { resolve: (turn) => turn.id },
-  loadOne: (id, ctx) => (ctx.viewer ? ctx.services.history.findTurn(ctx.viewer, id) : null),
-  fields: (t) => ({
-    session: t.field({
-      type: Session,
-      resolve: async (turn, _args, ctx) => {
-        const session = await ctx.services.sessions.find(viewerOf(ctx), turn.sessionId);
-        if (!session) throw new Error(`session ${turn.sessionId} of turn ${turn.id} is missing`);
-        return session;
-      },
-    }),
-    status: t.expose('status', { type: TurnStatus }),
-    error: t.exposeString('error', { nullable: true }),
-    model: t.exposeString('model', { nullable: true, description: 'The model that ran the turn; recorded when it ends.' }),
-    usage: t.field({ type: Usage, resolve: (turn) => ({ inputTokens: turn.inputTokens, outputTokens: turn.outputTokens, costUsd: turn.costUsd }) }),
-    toolCalls: t.exposeInt('toolCalls', { description: 'Tool calls the agent made in this turn.' }),
-    userMessage: t.field({
-      type: Message,
-      resolve: async (turn, _args, ctx) => {
-        const message = await ctx.services.sessions.findMessage(viewerOf(ctx), turn.userMessageId);
-        if (!message) throw new Error(`user message of turn ${turn.id} is missing`);
-        return message;
-      },
-    }),
-    assistantMessage: t.field({
-      type: Message,
-      nullable: true,
-      description: "The agent's last message of the turn, null if it wrote none.",
-      resolve: (turn, _args, ctx) => (turn.assistantMessageId ? ctx.services.sessions.findMessage(viewerOf(ctx), turn.assistantMessageId) : null),
-    }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
-    endedAt: t.expose('endedAt', { type: 'DateTime', nullable: true }),
-    durationMs: t.int({
-      nullable: true,
-      description: 'From start to end, once the turn has ended.',
-      resolve: (turn) => (turn.startedAt && turn.endedAt ? turn.endedAt.getTime() - turn.startedAt.getTime() : null),
-    }),
-    compactedAt: t.expose('compactedAt', { type: 'DateTime', nullable: true, description: "When retention compacted this turn's token deltas; null if not." }),
+builder.objectFields(Turn, (t) => ({
+  session: t.field({
+    type: Session,
+    resolve: async (turn, _args, ctx) => {
+      const session = await ctx.services.sessions.find(viewerOf(ctx), turn.sessionId);
+      if (!session) throw new Error(`session ${turn.sessionId} of turn ${turn.id} is missing`);
+      return session;
+    },
   }),
-});
+  model: t.exposeString('model', { nullable: true, description: 'The model that ran the turn; recorded when it ends.' }),
+  toolCalls: t.exposeInt('toolCalls', { description: 'Tool calls the agent made in this turn.' }),
+  compactedAt: t.expose('compactedAt', { type: 'DateTime', nullable: true, description: "When retention compacted this turn's token deltas; null if not." }),
+}));
 
 const TurnFilter = builder.inputType('TurnFilter', {
   fields: (t) => ({

@@ -4,7 +4,6 @@ import { badInput } from '../errors/index.ts';
 import type { PageWindow } from '../db/page-window.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import {
-  findTurn,
   HIT_END,
   HIT_START,
   listTurns,
@@ -108,10 +107,6 @@ export class HistoryService {
   async turns(viewer: Viewer, filter: TurnFilter, window: PageWindow): Promise<Turn[]> {
     checkRange(filter.from, filter.to, 'filter');
     return listTurns(this.#pool, viewer.teamId, filter, window);
-  }
-
-  async findTurn(viewer: Viewer, id: string): Promise<Turn | null> {
-    return findTurn(this.#pool, viewer.teamId, id);
   }
 
   async usageReport(

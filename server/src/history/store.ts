@@ -113,11 +113,6 @@ export async function listTurns(pool: pg.Pool, teamId: string, filter: TurnFilte
   return (await pool.query<Turn>(sql, q.values)).rows;
 }
 
-export async function findTurn(pool: pg.Pool, teamId: string, id: string): Promise<Turn | null> {
-  const { rows } = await pool.query<Turn>('SELECT t.* FROM "Turn" t JOIN "Session" s ON s.id = t."sessionId" WHERE t.id = $1 AND s."teamId" = $2', [id, teamId]);
-  return rows[0] ?? null;
-}
-
 export type UsageGroupKey = 'DAY' | 'HOUR' | 'AGENT' | 'MODEL' | 'HARNESS';
 
 export type RollupGroup = {

@@ -31,16 +31,6 @@ export function histogramPercentile(histogram: readonly number[], p: number): nu
 
 export type TurnTokens = { inputTokens: number; outputTokens: number };
 
-/**
- * What a turn cost in US dollars, or null when the model's price is unknown. The one place
- * a price is decided: the offline mock model is free; a price catalogue plugs in here.
- */
-export function turnCostUsd(model: string | null, usage: TurnTokens): number | null {
-  if (model === 'paddock-mock') return 0;
-  void usage;
-  return null;
-}
-
 export type TurnEnd = {
   turnId: string;
   sessionId: string;
@@ -49,30 +39,31 @@ export type TurnEnd = {
   /** The model that ran it; null to take the agent's. */
   model: string | null;
   usage: TurnTokens;
+  /** US dollars as the price book priced the turn (cost/prices.ts); null when its model has no known price. */
+  costUsd: number | null;
   /** Names of the tools it called, one entry per call. */
   toolCalls: readonly string[];
 };
 
 /**
- * The statements that record a finished turn: its usage on the turn and the session (the
- * columns session lists filter and sort by) and in the hourly and daily usage rollups.
+ * The statements that record a finished turn for history: its model and tool calls on the
+ * turn, the columns session lists filter and sort by, and the hourly and daily usage
+ * rollups. Tokens and cost on the turn and the session are stored by whoever ends the turn.
  * Run them in the same transaction that ends the turn, so each turn is counted once.
  */
 export function recordTurnEnd(db: Db | Tx, end: TurnEnd): Prisma.PrismaPromise<number>[] {
   const { usage } = end;
-  const cost = turnCostUsd(end.model, usage);
+  const cost = end.costUsd;
   const names = [...new Set(end.toolCalls)];
   const failed = end.status === 'FAILED' ? 1 : 0;
   return [
     db.$executeRaw`
-      UPDATE "Turn" t SET "model" = coalesce(${end.model}::text, a.model), "inputTokens" = ${usage.inputTokens}, "outputTokens" = ${usage.outputTokens},
-        "toolCalls" = ${end.toolCalls.length}, "costUsd" = ${cost}
+      UPDATE "Turn" t SET "model" = coalesce(${end.model}::text, a.model), "toolCalls" = ${end.toolCalls.length}
       FROM "Session" s JOIN "Agent" a ON a.id = s."agentId"
       WHERE t.id = ${end.turnId}::uuid AND s.id = t."sessionId"`,
     db.$executeRaw`
       UPDATE "Session" SET
         "totalTokens" = "totalTokens" + ${usage.inputTokens + usage.outputTokens}::int,
-        "costUsd" = "costUsd" + ${cost ?? 0}::float8,
         "failedTurns" = "failedTurns" + ${failed}::int,
         "toolCalls" = "toolCalls" + ${end.toolCalls.length}::int,
         "toolNames" = CASE WHEN cardinality(${names}::text[]) = 0 THEN "toolNames"

@@ -12,6 +12,8 @@ import { serveGraphiqlAsset } from './graphiql.ts';
 import { PortInUseError } from './port.ts';
 import { sqlPool } from '../db/index.ts';
 import { handleExportRequest } from '../history/export.ts';
+import { serveMetrics } from '../telemetry/endpoint.ts';
+import { handleTriggerRequest } from '../automations/triggers/http.ts';
 
 /** NDJSON export of a team's sessions (docs/export.md). */
 export const EXPORT_PATH = '/export/sessions.ndjson';
@@ -19,8 +21,8 @@ export const EXPORT_PATH = '/export/sessions.ndjson';
 export type HttpServer = { url: string; port: number; close(): Promise<void> };
 
 /**
- * One port for everything: `/graphql` (HTTP and graphql-ws), `/export/sessions.ndjson`,
- * `/healthz`, `/readyz`, `/signin-hint` and the dashboard at `/`.
+ * One port for everything: `/graphql` (HTTP and graphql-ws), `/export/sessions.ndjson`, `/healthz`,
+ * `/readyz`, `/metrics` (Prometheus), `/signin-hint`, inbound triggers at `/triggers/{id}` and the dashboard at `/`.
  */
 export async function startHttpServer(opts: {
   schema: GraphQLSchema;
@@ -67,6 +69,7 @@ export async function startHttpServer(opts: {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === '/healthz') return sendJson(res, 200, { ok: true });
+    if (path === '/metrics') return serveMetrics(req, res, services.config.metrics.token);
     if (path === '/readyz') {
       const result = await readiness(services, opts.databaseUrl);
       return sendJson(res, result.ready ? 200 : 503, result);
@@ -75,6 +78,9 @@ export async function startHttpServer(opts: {
     if (path === '/signin-hint') return sendJson(res, 200, { adminKey: adminKeyLocation(services.config.adminKey, services.config.dataDir) });
     if ((req.method === 'GET' || req.method === 'HEAD') && serveGraphiqlAsset(path, res)) return;
     if (path === EXPORT_PATH) return exportSessions(req, res);
+    if (path.startsWith('/triggers/')) {
+      return handleTriggerRequest(req, res, { triggers: services.triggers, throttle, maxBodyBytes: services.config.automations.triggerMaxBodyBytes, log });
+    }
     if (path === '/graphql' || path.startsWith('/graphql/')) {
       if (req.headers.authorization) {
         const wait = await throttle.authBlockedFor(throttle.addressOf(req));

@@ -3,6 +3,7 @@ import type { ExecutionArgs } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { ClientInfo } from '../audit/service.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { rateLimited, unauthenticated } from '../errors/index.ts';
 import type { Services } from '../services.ts';
@@ -13,7 +14,7 @@ import type { Yoga } from './yoga.ts';
 export const CLOSE_KEY_REVOKED = CloseCode.Forbidden; // 4403
 export const CLOSE_TOO_MANY_FAILURES = 4429;
 
-type Auth = { viewer: Viewer | null; keyRejected: boolean };
+type Auth = { viewer: Viewer | null; keyRejected: boolean; client: ClientInfo };
 type Extra = { socket: WebSocket; request: IncomingMessage; auth?: Auth; authorization?: string | null };
 type Executor = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
 
@@ -57,8 +58,13 @@ export function attachWebSocket(server: Server, yoga: Yoga, services: Services, 
             return false;
           }
         }
-        const auth = await services.auth.identify(authorization);
-        if (auth.keyRejected) await throttle.authFailed(address);
+        const client = { address, userAgent: ctx.extra.request.headers['user-agent'] ?? null };
+        const auth = { ...(await services.auth.identify(authorization)), client };
+        if (auth.keyRejected) {
+          services.audit.authFailure(client, 'websocket');
+          await throttle.authFailed(address);
+        }
+        if (auth.viewer) services.audit.keyUsed(auth.viewer, client);
         ctx.extra.auth = auth;
         ctx.extra.authorization = authorization;
         if (auth.viewer) track(auth.viewer.keyId, ctx.extra.socket);
@@ -72,8 +78,8 @@ export function attachWebSocket(server: Server, yoga: Yoga, services: Services, 
           return [rateLimited(`This connection already runs ${active - 1} operations; the limit is ${wsMaxSubscriptions} (PADDOCK_WS_MAX_SUBSCRIPTIONS). Complete some first.`, 1)];
         }
         // The key is checked again for every operation (a cache hit unless it was revoked).
-        const before = ctx.extra.auth ?? { viewer: null, keyRejected: false };
-        const auth = before.viewer ? await services.auth.identify(ctx.extra.authorization) : before;
+        const before = ctx.extra.auth ?? { viewer: null, keyRejected: false, client: { address: null, userAgent: null } };
+        const auth = before.viewer ? { ...(await services.auth.identify(ctx.extra.authorization)), client: before.client } : before;
         if (before.viewer && !auth.viewer) {
           ctx.extra.socket.close(CLOSE_KEY_REVOKED, 'API key revoked');
           return [unauthenticated('This API key is not valid: it was revoked or never existed. Ask an admin for a new one.')];

@@ -6,6 +6,7 @@ import { getOperationAST, GraphQLError } from 'graphql';
 import { isTransientDbError } from '../db/errors.ts';
 import { PUBLIC_CODES, rateLimited, unavailable } from '../errors/index.ts';
 import { renderPaddockGraphiql } from './graphiql.ts';
+import type { ClientInfo } from '../audit/service.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { Context } from '../graphql/context.ts';
 import { createLoaders } from '../graphql/loaders.ts';
@@ -15,13 +16,16 @@ import { useInputText } from '../graphql/input-text.ts';
 import type { Logger } from '../log/index.ts';
 import type { Services } from '../services.ts';
 import { corsFor, graphiqlSecurity } from './security.ts';
+import { useGraphqlMetrics } from '../telemetry/graphql.ts';
 import type { Throttle } from './throttle.ts';
+import { tracingEnabled } from '../telemetry/tracing.ts';
+import { useTracing } from '../telemetry/tracing-graphql.ts';
 
 /**
  * Node's request (HTTP), or the WebSocket server's per-connection authentication
  * (it authenticates once per connection and throttles on its own).
  */
-export type ServerContext = { req?: IncomingMessage; wsAuth?: { viewer: Viewer | null; keyRejected: boolean } };
+export type ServerContext = { req?: IncomingMessage; wsAuth?: { viewer: Viewer | null; keyRejected: boolean; client: ClientInfo } };
 
 export type Yoga = YogaServerInstance<ServerContext, Context>;
 
@@ -39,6 +43,8 @@ export function createGraphqlServer(schema: GraphQLSchema, services: Services, t
     batching: false,
     cors: corsFor(services.config.corsOrigins),
     plugins: [
+      useGraphqlMetrics(),
+      ...(tracingEnabled() ? [useTracing()] : []),
       graphiql.plugin,
       useOperationLimits(services.config.limits),
       useInputText(),
@@ -61,16 +67,21 @@ export function createGraphqlServer(schema: GraphQLSchema, services: Services, t
     },
     context: async (initial): Promise<Context> => {
       if (initial.wsAuth) {
-        const { viewer, keyRejected } = initial.wsAuth;
-        return { viewer, keyRejected, services, loaders: createLoaders(services, viewer), log };
+        const { viewer, keyRejected, client } = initial.wsAuth;
+        return { viewer, keyRejected, client, services, loaders: createLoaders(services, viewer), log };
       }
       const { viewer, keyRejected } = await services.auth.identify(initial.request.headers.get('authorization'));
-      if (keyRejected) await throttle.authFailed(throttle.addressOf(initial.req));
+      const client = { address: throttle.addressOf(initial.req), userAgent: initial.request.headers.get('user-agent') };
+      if (keyRejected) {
+        services.audit.authFailure(client, 'http');
+        await throttle.authFailed(client.address);
+      }
       if (viewer) {
+        services.audit.keyUsed(viewer, client);
         const wait = await throttle.keyRequest(viewer.keyId);
         if (wait > 0) throw rateLimited(`This API key is over its request rate (PADDOCK_KEY_REQUESTS_PER_SECOND); retry in ${wait} s.`, wait);
       }
-      return { viewer, keyRejected, services, loaders: createLoaders(services, viewer), log };
+      return { viewer, keyRejected, client, services, loaders: createLoaders(services, viewer), log, origin: new URL(initial.request.url).origin };
     },
   });
 }

@@ -9,6 +9,11 @@ export const JOBS = {
   runTurn: 'run-turn',
   destroySandbox: 'destroy-sandbox',
   housekeeping: 'housekeeping',
+  /** Turns one event into a delivery per subscribed webhook; also enqueued by a database trigger on SessionEvent. */
+  webhookFanout: 'webhook-fanout',
+  webhookDeliver: 'webhook-deliver',
+  /** Looks again whether a QUEUED schedule or trigger run can start. */
+  automationRunRetry: 'automation-run-retry',
 } as const;
 
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
@@ -17,6 +22,9 @@ export type JobPayloads = {
   'run-turn': { turnId: string };
   'destroy-sandbox': { sessionId: string };
   housekeeping: Record<string, never>;
+  'webhook-fanout': { sessionId: string; seq: number } | { scheduleRunId: string };
+  'webhook-deliver': { deliveryId: string };
+  'automation-run-retry': { kind: 'schedule' | 'trigger'; runId: string };
 };
 
 /** How often a failing job is tried before the queue gives up on it. */
@@ -25,6 +33,10 @@ export const MAX_ATTEMPTS: Record<JobName, number> = {
   'destroy-sandbox': 5,
   // Scheduled again on a timer: a failed run is simply the next one.
   housekeeping: 1,
+  'webhook-fanout': 25,
+  // A delivery schedules its own retries (PADDOCK_WEBHOOK_RETRY_SECONDS); these cover a worker lost mid-attempt.
+  'webhook-deliver': 3,
+  'automation-run-retry': 5,
 };
 
 /** Enqueues a job inside the caller's transaction: it exists exactly when the transaction commits. */

@@ -7,6 +7,8 @@ import { loadSecretBox } from '../secrets/index.ts';
 import { PgEventBus } from '../events/bus.ts';
 import { Logger as QueueLogger, runMigrations as migrateQueue } from 'graphile-worker';
 import { createServices, type Services } from '../services.ts';
+import { useDatabaseGauges } from '../telemetry/metrics.ts';
+import { startTracing } from '../telemetry/tracing.ts';
 
 const quietQueueLogger = new QueueLogger(() => () => undefined);
 
@@ -17,6 +19,7 @@ export type Platform = { services: Services; databaseUrl: string; close(): Promi
  * (embedded by default, migrated), validated harness files, the secret key.
  */
 export async function openPlatform(config: Config, log: Logger): Promise<Platform> {
+  const stopTracing = startTracing(config.telemetry.tracing, log);
   const harnesses = new HarnessCatalog(await loadHarnesses(config.harnessDir));
   const secrets = await loadSecretBox(config.secretKey, config.dataDir);
   const database = await openDatabase(config, log);
@@ -25,12 +28,15 @@ export async function openPlatform(config: Config, log: Logger): Promise<Platfor
   await migrateQueue({ connectionString: database.databaseUrl, logger: quietQueueLogger });
   const bus = await PgEventBus.connect(database.databaseUrl, log);
   const services = createServices({ config, db: database.db, log, secrets, harnesses, bus });
+  const releaseGauges = useDatabaseGauges(services.db);
   return {
     services,
     databaseUrl: database.databaseUrl,
     async close() {
+      releaseGauges();
       await bus.close();
       await database.close();
+      await stopTracing();
     },
   };
 }

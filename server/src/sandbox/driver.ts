@@ -25,6 +25,12 @@ export type SandboxSpec = {
   egress?: { socketPath: string; proxyToken: string; caPem: string };
 };
 
+/** How a turn got its sandbox: an already running one, a suspended one resumed, a pre-started (warm) one adopted, or a new (cold) one. */
+export type SandboxLaunch = 'reused' | 'resumed' | 'warm' | 'cold';
+
+/** `launch` is what the driver knows; unset means a fresh start. */
+export type StartedSandbox = { url: string; launch?: 'resumed' | 'warm' | 'cold' };
+
 export type SandboxPhaseReport = (phase: 'PROVISIONING' | 'READY', message: string) => void;
 
 /**
@@ -37,7 +43,7 @@ export interface SandboxDriver {
    * Starts the sandbox (or resumes a suspended one) and resolves with the runtime's
    * base URL once it answers its health check; rejects with a SandboxError by `deadline`.
    */
-  start(spec: SandboxSpec, opts: { deadline: number; report: SandboxPhaseReport }): Promise<{ url: string }>;
+  start(spec: SandboxSpec, opts: { deadline: number; report: SandboxPhaseReport }): Promise<StartedSandbox>;
   /** Stops compute but keeps what a resume needs; drivers without that just destroy. */
   suspend(name: string): Promise<void>;
   destroy(name: string): Promise<void>;

@@ -9,7 +9,8 @@ import type { Logger } from '../log/index.ts';
 import { egressTokenHash, GATEWAY_KEY_NAME, placeholderFor } from '../egress/placeholders.ts';
 import { Redactor } from '../egress/redact.ts';
 import type { SecretBox } from '../secrets/index.ts';
-import { SandboxError, sandboxName, type SandboxDriver } from './driver.ts';
+import { sandboxProvision } from '../telemetry/metrics.ts';
+import { SandboxError, sandboxName, type SandboxDriver, type SandboxLaunch } from './driver.ts';
 import type { LoadedHarness } from '../harnesses/loader.ts';
 import { LocalSandboxDriver } from './local/driver.ts';
 import { keptByAnotherWorker, WarmPool, type WarmSandbox } from './local/warm-pool.ts';
@@ -112,7 +113,7 @@ export class SandboxService {
    * A runtime attached to this session, its history being every message before
    * `beforeMessageId`. `onProvision` is called when a new sandbox must be started.
    */
-  async acquire(sessionId: string, beforeMessageId: string, onProvision: (message: string) => Promise<void>): Promise<RuntimeClient> {
+  async acquire(sessionId: string, beforeMessageId: string, onProvision: (message: string) => Promise<void>): Promise<{ runtime: RuntimeClient; launch: SandboxLaunch }> {
     const session = await this.#db.session.findUniqueOrThrow({ where: { id: sessionId }, include: { sandbox: true, agent: true } });
     const existing = session.sandbox;
     if (existing?.phase === 'READY' && existing.endpoint && existing.tokenCipher && existing.egressTokenCipher) {
@@ -121,11 +122,14 @@ export class SandboxService {
       if (health) {
         if (health.sessionId !== sessionId) await this.#attach(client, session.agent, sessionId, beforeMessageId, this.#secrets.open(existing.egressTokenCipher));
         await this.#db.sandbox.update({ where: { sessionId }, data: { lastUsedAt: new Date() } });
-        return client;
+        return { runtime: client, launch: 'reused' };
       }
       this.#log.info({ sessionId, sandbox: existing.name }, 'sandbox is gone; provisioning a new one');
     }
 
+    const since = performance.now();
+    const observe = (launch: 'warm' | 'new' | 'resume' | 'replace', outcome: 'ready' | 'failed') =>
+      sandboxProvision.observe({ driver: this.#driver.kind, launch, outcome }, (performance.now() - since) / 1000);
     const harness = this.#harnesses.require(session.agent.harnessName);
     // A session whose sandbox was suspended resumes in it (its workspace is there); one
     // without a sandbox, or whose sandbox is gone for good, may take a warm one.
@@ -135,8 +139,12 @@ export class SandboxService {
     if (warm) {
       this.#claiming.add(warm.name);
       const client = await this.#claimWarm(warm, session.agent, sessionId, beforeMessageId).finally(() => this.#claiming.delete(warm.name));
-      if (client) return client;
+      if (client) {
+        observe('warm', 'ready');
+        return { runtime: client, launch: 'warm' };
+      }
     }
+    const launch = !existing ? 'new' : fresh ? 'replace' : 'resume';
     await onProvision(existing ? 'The previous sandbox is gone; starting a new one and restoring the conversation.' : 'Starting a sandbox.');
     const name = existing && !fresh ? existing.name : sandboxName(sessionId);
     const token = randomBytes(32).toString('base64url');
@@ -149,7 +157,7 @@ export class SandboxService {
       endpoint: null,
     });
     try {
-      const { url } = await this.#driver.start(
+      const { url, launch: started } = await this.#driver.start(
         {
           name,
           sessionId,
@@ -174,9 +182,12 @@ export class SandboxService {
       const client = new RuntimeClient({ baseUrl: url, token, timeoutMs: 30_000 });
       await this.#attach(client, session.agent, sessionId, beforeMessageId, egressToken);
       await this.#setPhase(sessionId, name, 'READY', 'ready', { endpoint: url, readyAt: new Date() });
-      return client;
+      // A Kubernetes warm pool's pod counts as warm; otherwise the launch is what the session needed.
+      observe(started === 'warm' ? 'warm' : launch, 'ready');
+      return { runtime: client, launch: started ?? (launch === 'resume' ? 'resumed' : 'cold') };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      observe(launch, 'failed');
       await this.#setPhase(sessionId, name, 'FAILED', message).catch(() => undefined);
       await this.#driver.destroy(name).catch(() => undefined);
       throw error instanceof SandboxError ? error : new SandboxError(`Could not start the sandbox: ${message}`);

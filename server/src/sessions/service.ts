@@ -9,6 +9,7 @@ import type { EventBus } from '../events/bus.ts';
 import { enqueue, JOBS } from '../jobs/queue.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { enforceTurnQuotas, type TeamQuotas } from '../teams/quotas.ts';
+import { traceHeaders } from '../telemetry/tracing.ts';
 import { INITIAL_SESSION_STATUS, isBusy, lockSession, moveSession, sessionStatusEvent } from './lifecycle.ts';
 import { eventPage, findSession, listSessions, messagePage, type SessionListFilter, type SessionOrder } from './store.ts';
 
@@ -128,7 +129,9 @@ export class SessionService {
         await enforceTurnQuotas(tx, this.#quotas, session.teamId, session.id);
         await tx.message.create({ data: { id: messageId, sessionId: session.id, role: 'USER', content, status: 'COMPLETE', completedAt: new Date() } });
         const turnId = newId();
-        await tx.turn.create({ data: { id: turnId, sessionId: session.id, userMessageId: messageId } });
+        // The request's trace continues in the worker that runs the turn.
+        const trace = traceHeaders();
+        await tx.turn.create({ data: { id: turnId, sessionId: session.id, userMessageId: messageId, ...(trace.traceparent ? { traceContext: trace } : {}) } });
         await enqueue(tx, JOBS.runTurn, { turnId });
         await append(session.id, [{ type: 'user.message', messageId, payload: { content } }, running]);
       }),

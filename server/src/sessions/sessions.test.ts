@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../ids/index.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
 import type { GraphqlClient } from '../../test/graphql-client.ts';
-import { decodeGlobalId } from '../graphql/global-id.ts';
+import { decodeGlobalId } from '../ids/global-id.ts';
 
 let t: TestPlatform;
 let client: GraphqlClient;
@@ -138,7 +138,14 @@ describe('sessions', () => {
     expect(await titles({ status: 'ENDED' })).toEqual(['a2']);
     expect(await titles({ createdAfter: middle.toISOString() })).toEqual(['b1']);
     expect(await titles({ createdBefore: middle.toISOString() })).toEqual(['a2', 'a1']);
-    expect((await team.error(Q, { filter: { createdAfter: 'yesterday' } })).extensions?.code).toBe('BAD_USER_INPUT');
+    // Any UTC offset is accepted; a date without a time, or words, are refused naming the field.
+    const plusTwo = new Date(middle.getTime() + 2 * 3600_000).toISOString().replace('Z', '+02:00');
+    expect(await titles({ createdAfter: plusTwo })).toEqual(['b1']);
+    for (const createdAfter of ['yesterday', '2026-01-31', 42]) {
+      const error = await team.error(Q, { filter: { createdAfter } });
+      expect(error.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(error.message).toMatch(/createdAfter.*DateTime/);
+    }
     expect((await team.error(Q, { filter: { createdAfter: middle.toISOString(), createdBefore: middle.toISOString() } })).message).toMatch(/earlier than/);
 
     const agentSessions = await team.ok<{ agent: { sessions: { edges: { node: { title: string } }[] } } }>(

@@ -4,7 +4,7 @@ import { hasScope } from '../auth/roles.ts';
 import { builder } from '../graphql/builder.ts';
 import { viewerOf } from '../graphql/context.ts';
 
-const ApiKeyRole = builder.enumType('ApiKeyRole', {
+export const ApiKeyRole = builder.enumType('ApiKeyRole', {
   values: {
     OPERATOR: { description: 'Runs the platform: creates teams and manages the keys of every team.' },
     ADMIN: { description: "Manages its own team's keys, agents and sessions; nothing outside its team." },

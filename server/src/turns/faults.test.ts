@@ -9,7 +9,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockLlm, type MockLlm } from '@paddock/mock-llm';
-import { decodeGlobalId } from '../graphql/global-id.ts';
+import { decodeGlobalId } from '../ids/global-id.ts';
 import type { GraphqlClient } from '../../test/graphql-client.ts';
 import { killSandboxes, signalSandbox, startControlledPostgres, WorkerProcess, type ControlledPostgres } from '../../test/faults.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';

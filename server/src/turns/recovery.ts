@@ -39,7 +39,7 @@ export async function recoverStaleTurns(services: Pick<Services, 'db' | 'bus' | 
           SELECT c->>'name' AS name FROM "Message" m CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(m."toolCalls") = 'array' THEN m."toolCalls" ELSE '[]'::jsonb END) AS c
           WHERE m."sessionId" = ${turn.sessionId}::uuid AND m.id > ${turn.userMessageId}::uuid AND c->>'name' IS NOT NULL`;
         const usage = { inputTokens: 0, outputTokens: 0 };
-        for (const statement of recordTurnEnd(tx, { turnId: turn.id, sessionId: turn.sessionId, status: 'FAILED', endedAt, model: null, usage, toolCalls: calls.map((c) => c.name) })) {
+        for (const statement of recordTurnEnd(tx, { turnId: turn.id, sessionId: turn.sessionId, status: 'FAILED', endedAt, model: null, usage, costUsd: 0, toolCalls: calls.map((c) => c.name) })) {
           await statement;
         }
         await tx.$executeRaw`

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockLlm, type MockLlm } from '@paddock/mock-llm';
 import { loadConfig } from '../config/index.ts';
-import { decodeGlobalId } from '../graphql/global-id.ts';
+import { decodeGlobalId } from '../ids/global-id.ts';
 import { createLogger } from '../log/index.ts';
 import { startApi } from '../platform/api.ts';
 import { openPlatform } from '../platform/open.ts';

@@ -1,5 +1,6 @@
 import type { SessionEventInput, StoredToolCall, TurnFailureCode } from '@paddock/events';
 import { RuntimeError, type RuntimeClient, type RuntimeEvent } from '@paddock/harness-runtime/client';
+import type { PriceBook, TokenUsage } from '../cost/prices.ts';
 import type { Db, MessageStatus, Prisma, SessionStatus, TurnStatus } from '../db/index.ts';
 import { persistently } from '../db/retry.ts';
 import { appendBlocked, EGRESS_BLOCKED, type BlockedPayload } from '../egress/blocked.ts';
@@ -13,7 +14,10 @@ import type { Logger } from '../log/index.ts';
 import { SandboxError } from '../sandbox/driver.ts';
 import type { SandboxService } from '../sandbox/service.ts';
 import { lockSession, moveSession, moveTurn, sessionStatusEvent } from '../sessions/lifecycle.ts';
+import { recordTurnMetrics } from '../telemetry/turns.ts';
+import { TurnTrace } from '../telemetry/tracing-turn.ts';
 import { SEQ_BLOCK, TurnRecorder, type DeltaType } from './recorder.ts';
+import { TurnTimeline } from './timeline.ts';
 
 export type TurnDeps = {
   db: Db;
@@ -28,6 +32,7 @@ export type TurnDeps = {
   streamIdleTimeoutMs: number;
   /** How often a running turn proves its worker alive; well inside the stale-turn threshold. */
   heartbeatMs: number;
+  prices: PriceBook;
 };
 
 const SHUTDOWN_ERROR = 'The worker was shut down before this turn finished (it had PADDOCK_SHUTDOWN_GRACE_SECONDS to do so); send the message again to continue.';
@@ -40,7 +45,7 @@ const CLAIM_DEADLINE_MS = 60_000;
 const BLOCKED_GRACE_MS = 5_000;
 
 type StepMessage = { id: string; content: string; toolCalls: StoredToolCall[] };
-type Outcome = { status: Exclude<TurnStatus, 'QUEUED' | 'RUNNING'>; error?: string; code?: TurnFailureCode; usage?: { inputTokens: number; outputTokens: number } };
+type Outcome = { status: Exclude<TurnStatus, 'QUEUED' | 'RUNNING'>; error?: string; code?: TurnFailureCode; usage?: TokenUsage };
 
 /**
  * Runs one turn: claims it, gets the session's runtime from the sandbox service,
@@ -54,7 +59,9 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     onRetry: (error, attempt) => log.warn({ err: error, turnId, attempt }, 'claiming the turn failed; retrying'),
   });
   if (!claimed) return;
-  const { turn, lastSeq, model } = claimed;
+  const { turn, lastSeq, model, harness } = claimed;
+  const claimedAt = performance.now();
+  let firstTokenAt: number | null = null;
   const recorder = new TurnRecorder({
     sessionId: turn.sessionId,
     lastSeq,
@@ -65,6 +72,27 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     writer: deps.writer,
   });
   const turnLog = log.child({ turnId, sessionId: turn.sessionId });
+  const traced = TurnTrace.begin({
+    turnId,
+    sessionId: turn.sessionId,
+    traceContext: turn.traceContext,
+    queuedAt: turn.createdAt,
+    claimedAt: claimed.claimedAt,
+    agent: claimed.agent,
+    gatewayUrl: deps.sandboxes.settings.gateway.baseUrl,
+  });
+  const timeline = new TurnTimeline({ model: claimed.agent.model, startedAt: claimed.claimedAt.getTime(), observer: traced ?? undefined });
+  // Steps are stored as each one ends, so the timeline survives a worker that dies mid-turn.
+  let stepsWritten: Promise<unknown> = Promise.resolve();
+  const saveTimeline = (extra: Prisma.TurnUpdateInput = {}) => {
+    stepsWritten = stepsWritten
+      .then(() => db.turn.update({ where: { id: turnId }, data: { ...timelineData(), ...extra }, select: { id: true } }))
+      .catch((error: unknown) => turnLog.debug({ err: error }, 'could not store the turn timeline yet; it is stored when the turn ends'));
+  };
+  const timelineData = () => ({
+    steps: timeline.steps as unknown as Prisma.InputJsonValue,
+    firstTokenAt: timeline.firstTokenAt === null ? null : new Date(timeline.firstTokenAt),
+  });
   const abort = new AbortController();
   let runtime: RuntimeClient | null = null;
   let cancelRequested = turn.cancelRequestedAt !== null;
@@ -185,12 +213,24 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
   try {
     recorder.record({ type: 'turn.started', payload: { turnId } });
     redactor = await deps.sandboxes.redactorFor(turn.sessionId);
+    traced?.input(redactor.text(claimed.content));
     if (cancelRequested) throw new CancelledBeforeStart();
+    const acquireStarted = Date.now();
+    const driver = deps.sandboxes.driver.kind;
     let provisioned = false;
-    runtime = await deps.sandboxes.acquire(turn.sessionId, turn.userMessageId, async (message) => {
-      provisioned = true;
-      await moveOwnSession('PROVISIONING', message);
-    });
+    const acquired = await deps.sandboxes
+      .acquire(turn.sessionId, turn.userMessageId, async (message) => {
+        provisioned = true;
+        await moveOwnSession('PROVISIONING', message);
+      })
+      .catch((error: unknown) => {
+        traced?.sandboxAcquired(acquireStarted, Date.now(), { driver, error: redactor.text(error instanceof Error ? error.message : String(error)) });
+        throw error;
+      });
+    runtime = acquired.runtime;
+    const sandboxReadyAt = Date.now();
+    traced?.sandboxAcquired(acquireStarted, sandboxReadyAt, { driver, launch: acquired.launch });
+    saveTimeline({ sandboxReadyAt: new Date(sandboxReadyAt), sandboxLaunch: acquired.launch });
     if (cancelRequested) throw new CancelledBeforeStart();
     if (provisioned) await moveOwnSession('RUNNING');
 
@@ -214,10 +254,13 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       idleTimer = setTimeout(() => void checkAlive(), deps.streamIdleTimeoutMs);
     };
     armIdle();
-    for await (const event of runtime.startTurn({ turnId, content: claimed.content }, { signal: abort.signal })) {
+    const traceparent = traced?.traceparent;
+    for await (const event of runtime.startTurn({ turnId, content: claimed.content }, { signal: abort.signal, ...(traceparent ? { traceparent } : {}) })) {
       armIdle();
       if (event.type !== 'message.delta' && event.type !== 'message.thinking') flushStreams();
-      const terminal = await translate(redactEvent(event));
+      const redacted = redactEvent(event);
+      if (timeline.observe(redacted)) saveTimeline();
+      const terminal = await translate(redacted);
       if (terminal) {
         outcome = terminal;
         break;
@@ -256,10 +299,13 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
   // A runtime that honoured the shutdown reports the turn cancelled; it was not the user's doing.
   if (deps.shutdown.aborted && !cancelRequested && outcome.status === 'CANCELLED') outcome = { status: 'FAILED', code: 'WORKER_SHUTDOWN', error: SHUTDOWN_ERROR };
   if (outcome.error) outcome.error = redactor.text(outcome.error);
+  timeline.close(Date.now(), outcome.status, outcome.error);
   try {
     // The heartbeat goes on while the end is stored, so recovery leaves the turn alone.
+    await stepsWritten;
     await finish(outcome);
   } finally {
+    traced?.end(outcome, messages.at(-1)?.content);
     clearInterval(heartbeat);
     turnClosed = true;
     for (const payload of blockedAfterTurn ?? []) onBlocked(payload);
@@ -276,8 +322,13 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     switch (event.type) {
       case 'turn.started':
         return null;
+      case 'model.request':
+      case 'model.response':
+        // Model request boundaries go into the turn's steps (TurnTimeline), not the event log.
+        return null;
       case 'message.delta':
       case 'message.thinking': {
+        firstTokenAt ??= performance.now();
         const message = await ensureMessage();
         streamed(message, event.type, event.delta, event.t);
         return null;
@@ -336,6 +387,11 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
 
   async function finish(result: Outcome) {
     const usage = result.usage ?? { inputTokens: 0, outputTokens: 0 };
+    const cacheReadTokens = usage.cacheReadTokens ?? 0;
+    const cacheWriteTokens = usage.cacheWriteTokens ?? 0;
+    const tokens = usage.inputTokens + usage.outputTokens;
+    // Priced once, when the turn ends, at the prices then in force.
+    const costUsd = tokens === 0 ? 0 : deps.prices.costUsd(model, usage);
     const messageStatus: MessageStatus = result.status === 'COMPLETED' ? 'COMPLETE' : result.status;
     const last = messages.at(-1);
     // Earlier steps were saved at their tool results; the in-progress step is always the
@@ -344,6 +400,9 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       await saveMessage(last, messageStatus, {
         inputTokens: usage.inputTokens,
         outputTokens: usage.outputTokens,
+        cacheReadTokens,
+        cacheWriteTokens,
+        costUsd,
         ...(result.error ? { error: result.error } : {}),
       });
     }
@@ -372,10 +431,18 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       return withEvents(db, deps.bus, async ({ tx, insert }) => {
         const from = await lockSession(tx, turn.sessionId);
         // Recovery ended the turn while this worker was cut off: its end is already in the log.
-        const endedAt = new Date();
-        if (!(await moveTurn(tx, turnId, 'RUNNING', result.status, { endedAt, error: result.error ?? null, assistantMessageId: last?.id ?? null }))) return false;
+        const ended = {
+          endedAt: new Date(),
+          error: result.error ?? null,
+          assistantMessageId: last?.id ?? null,
+          inputTokens: usage.inputTokens,
+          outputTokens: usage.outputTokens,
+          ...timelineData(),
+          costUsd,
+        };
+        if (!(await moveTurn(tx, turnId, 'RUNNING', result.status, ended))) return false;
         const toolCalls = messages.flatMap((m) => m.toolCalls.map((c) => c.name));
-        for (const statement of recordTurnEnd(tx, { turnId, sessionId: turn.sessionId, status: result.status, endedAt, model, usage, toolCalls })) await statement;
+        for (const statement of recordTurnEnd(tx, { turnId, sessionId: turn.sessionId, status: result.status, endedAt: ended.endedAt, model, usage, costUsd, toolCalls })) await statement;
         if (from === null) throw new Error(`session ${turn.sessionId} of turn ${turnId} is missing`);
         await moveSession(tx, turn.sessionId, from, sessionStatus);
         await tx.session.update({
@@ -385,6 +452,10 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
             lastActiveAt: new Date(),
             inputTokens: { increment: usage.inputTokens },
             outputTokens: { increment: usage.outputTokens },
+            cacheReadTokens: { increment: cacheReadTokens },
+            cacheWriteTokens: { increment: cacheWriteTokens },
+            costUsd: { increment: costUsd ?? 0 },
+            unpricedTokens: { increment: costUsd === null ? tokens : 0 },
           },
         });
         await insert(closing);
@@ -398,7 +469,16 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       turnLog.warn({ status: result.status }, 'the turn was ended by recovery while its end was being stored');
       return;
     }
-    turnLog.info({ status: result.status, usage, seq: recorder.lastSeq }, 'turn finished');
+    recordTurnMetrics({
+      outcome: result.status,
+      harness,
+      model,
+      durationSeconds: (performance.now() - claimedAt) / 1000,
+      firstTokenSeconds: firstTokenAt === null ? null : (firstTokenAt - claimedAt) / 1000,
+      usage,
+      costUsd,
+    });
+    turnLog.info({ status: result.status, usage, costUsd, seq: recorder.lastSeq }, 'turn finished');
   }
 }
 
@@ -430,13 +510,21 @@ async function claim(db: Db, turnId: string, workerId: string) {
     if (!session) return null;
     const [message, agent] = await Promise.all([
       tx.message.findUniqueOrThrow({ where: { id: turn.userMessageId } }),
-      tx.session.findUniqueOrThrow({ where: { id: turn.sessionId } }).agent(),
+      tx.session.findUniqueOrThrow({ where: { id: turn.sessionId } }).agent({ select: { id: true, name: true, harnessName: true, model: true } }),
     ]);
     const now = new Date();
     if (!(await moveTurn(tx, turnId, 'QUEUED', 'RUNNING', { workerId, startedAt: now, heartbeatAt: now, attempts: { increment: 1 } }))) return null;
     const lastSeq = Math.max(session.lastSeq, session.maxSeq ?? 0);
     await tx.session.update({ where: { id: turn.sessionId }, data: { lastSeq: lastSeq + SEQ_BLOCK } });
-    return { turn, lastSeq, content: message.content, model: agent?.model ?? null };
+    return {
+      turn,
+      lastSeq,
+      content: message.content,
+      model: agent.model,
+      harness: agent.harnessName,
+      claimedAt: now,
+      agent: { id: agent.id, name: agent.name, harness: agent.harnessName, model: agent.model },
+    };
     // A burst of claims waits its turn for a connection rather than failing.
   }, { maxWait: 15_000, timeout: 20_000 });
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { chmod, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { Logger as GraphileLogger, run, type Runner, type TaskList } from 'graphile-worker';
+import { Logger as GraphileLogger, run, type Runner, type Task, type TaskList } from 'graphile-worker';
 import pg from 'pg';
 import { ConfigError } from '../config/index.ts';
 import { createDb, sqlPool } from '../db/index.ts';
@@ -17,6 +17,8 @@ import { SandboxService } from '../sandbox/service.ts';
 import { runTurn } from '../turns/run-turn.ts';
 import { recoverStaleTurns } from '../turns/recovery.ts';
 import { JOBS, MAX_ATTEMPTS, releaseStaleJobLocks, type JobPayloads } from '../jobs/queue.ts';
+import { jobWait } from '../telemetry/metrics.ts';
+import { automationTasks, startScheduler } from '../automations/worker.ts';
 
 export type Worker = { sandboxes: SandboxService; egress: Egress | null; close(): Promise<void> };
 
@@ -86,9 +88,11 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
     shutdown: shutdown.signal,
     streamIdleTimeoutMs: config.worker.streamIdleTimeoutMs,
     heartbeatMs: Math.min(5_000, config.worker.staleTurnMs / 3),
+    prices: services.prices,
   };
 
-  const taskList: TaskList = {
+  const tasks: TaskList = {
+    ...automationTasks(services),
     [JOBS.runTurn]: async (payload) => runTurn((payload as JobPayloads['run-turn']).turnId, deps),
     [JOBS.destroySandbox]: async (payload) => sandboxes.destroy((payload as JobPayloads['destroy-sandbox']).sessionId),
     [JOBS.housekeeping]: async () => {
@@ -97,12 +101,30 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
       const suspended = await sandboxes.suspendIdle();
       for (const sessionId of suspended) await services.sessions.markSuspended(sessionId);
       const reconciled = await sandboxes.reconcile();
-      await applyRetention(sqlPool(db), log);
+      await applyRetention(sqlPool(db), log, {
+        // What retention removed is on the team's audit log, as the housekeeping's doing (no key).
+        onApplied: ({ teamId, ...detail }) => services.audit.record({ action: 'retention.apply', outcome: 'SUCCESS', teamId, detail }),
+      });
       if (stale.length || unlocked.length || suspended.length || reconciled.removed.length || reconciled.vanished.length) {
         log.info({ stale, unlocked, suspended, ...reconciled }, 'housekeeping');
       }
+      if (config.audit.retentionDays > 0) {
+        const purged = await services.audit.purgeOlderThan(config.audit.retentionDays);
+        if (purged > 0) log.info({ purged, retentionDays: config.audit.retentionDays }, 'audit entries past retention deleted');
+      }
     },
   };
+  // Every job reports how long it waited past the moment it could have run.
+  const taskList: TaskList = Object.fromEntries(
+    Object.entries(tasks).map(([name, task]): [string, Task] => [
+      name,
+      (payload, helpers) => {
+        const waited = Date.now() - new Date(helpers.job.run_at).getTime();
+        if (Number.isFinite(waited)) jobWait.observe({ task: name }, Math.max(0, waited) / 1000);
+        return (task as Task)(payload, helpers);
+      },
+    ]),
+  );
   const logger = new GraphileLogger((scope) => (level, message, meta) => {
     const quiet = isDatabaseShutdown(meta?.error) || isDatabaseShutdown({ message });
     const fn = quiet ? 'debug' : level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'debug';
@@ -165,6 +187,7 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
     });
   await schedule();
   const timer = setInterval(() => void schedule(), config.worker.housekeepingIntervalMs);
+  const scheduler = startScheduler(services, log);
   void sandboxes.prewarm().catch((error: unknown) => log.warn({ err: error }, 'could not start warm sandboxes'));
   log.info({ workerId, driver: driver.kind, concurrency: config.worker.concurrency, warmPool: sandboxes.warm ? config.worker.localWarmPool : 0 }, 'worker started');
 
@@ -178,6 +201,7 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
     async close() {
       closing = true;
       clearInterval(timer);
+      await scheduler.close();
       const grace = setTimeout(() => {
         log.warn({ graceMs: config.worker.shutdownGraceMs }, 'shutdown grace period over; ending running turns');
         shutdown.abort();

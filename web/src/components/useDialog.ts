@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useEffectEvent, useRef } from 'react';
 
 /**
  * Opens and closes a <dialog> as a modal with `open` (the browser then traps focus and
@@ -6,19 +6,19 @@ import { useEffect, useRef } from 'react';
  */
 export function useDialog(open: boolean, onShown?: () => void) {
   const ref = useRef<HTMLDialogElement>(null);
+  // Read when the dialog opens; a new function on every render must not reopen it.
+  const shown = useEffectEvent(() => onShown?.());
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
     if (open && !dialog.open) {
       if (typeof dialog.showModal === 'function') dialog.showModal();
       else dialog.setAttribute('open', '');
-      onShown?.();
+      shown();
     } else if (!open && dialog.open) {
       if (typeof dialog.close === 'function') dialog.close();
       else dialog.removeAttribute('open');
     }
-    // Only `open` drives this: onShown is read when the dialog opens, and a new
-    // function on every render must not reopen it.
   }, [open]);
   return ref;
 }

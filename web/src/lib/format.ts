@@ -29,3 +29,13 @@ export function formatRelative(iso: string, now: number = Date.now()): string {
   if (abs < 7 * 86400) return relative.format(Math.round(seconds / 86400), 'day');
   return formatDateTime(iso);
 }
+
+const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const smallUsd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumSignificantDigits: 2 });
+
+/** "$12.34"; amounts under a cent keep two significant digits ("$0.0042"); null is "—" (no known price). */
+export function formatUsd(amount: number | null | undefined): string {
+  if (amount === null || amount === undefined) return '—';
+  if (amount !== 0 && Math.abs(amount) < 0.01) return smallUsd.format(amount);
+  return usd.format(amount);
+}

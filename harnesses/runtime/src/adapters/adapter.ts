@@ -2,10 +2,13 @@ import type { HistoryMessage } from '../api.ts';
 import type { AdapterEvent, Usage } from '../events.ts';
 import type { Logger } from '../log.ts';
 import type { Session } from '../session/session.ts';
+import type { TraceParent } from '../trace-context.ts';
 
 /** Everything an adapter needs to run one turn; the runtime owns the stream and the state. */
 export interface TurnContext {
   readonly turnId: string;
+  /** The platform's trace of this turn; requests to the model gateway continue it. */
+  readonly trace?: TraceParent | undefined;
   /** The user's message; already appended to `session.history`. */
   readonly content: string;
   readonly session: Session;

@@ -1,16 +1,22 @@
-import type { ExecResult } from '../api.ts';
+import type { ExecRequest, ExecResult } from '../api.ts';
 import type { App } from '../app.ts';
 import { readJson } from '../http/body.ts';
 import type { Route } from '../http/router.ts';
 import { sendJson } from '../http/respond.ts';
 import { runCommand } from '../process/run-command.ts';
 import { baseCommandEnv } from '../session/session.ts';
-import { object, optionalInt, string } from '../validate.ts';
+import { z } from 'zod';
+import { intRange, parseRequest, text, withDefault } from '../validate.ts';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const MAX_TIMEOUT_MS = 10 * 60_000;
 /** Per stream; the rest is dropped and `truncated` is set. */
 const MAX_OUTPUT_BYTES = 1024 * 1024;
+
+const execSchema = z.object({
+  command: text({ nonEmpty: true, maxLength: 256 * 1024 }),
+  timeoutMs: withDefault(intRange(1, MAX_TIMEOUT_MS), DEFAULT_TIMEOUT_MS),
+}) satisfies z.ZodType<Required<ExecRequest>, unknown>;
 
 export function execRoutes(app: App): Route[] {
   return [
@@ -19,9 +25,7 @@ export function execRoutes(app: App): Route[] {
       path: /^\/v1\/exec$/,
       auth: true,
       handle: async ({ req, res }) => {
-        const body = object(await readJson(req), 'The request body');
-        const command = string(body.command, 'command', { nonEmpty: true, maxLength: 256 * 1024 });
-        const timeoutMs = optionalInt(body.timeoutMs, 'timeoutMs', 1, MAX_TIMEOUT_MS) ?? DEFAULT_TIMEOUT_MS;
+        const { command, timeoutMs } = parseRequest(execSchema, await readJson(req));
         const abort = new AbortController();
         // A caller that hangs up does not want the command any more.
         res.on('close', () => {

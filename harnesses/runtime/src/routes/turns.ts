@@ -1,10 +1,14 @@
-import type { CancelResponse } from '../api.ts';
+import type { CancelResponse, StartTurnRequest } from '../api.ts';
 import type { App } from '../app.ts';
 import { readJson } from '../http/body.ts';
 import { badRequest, conflict, notFound } from '../http/errors.ts';
 import type { Route } from '../http/router.ts';
 import { sendJson } from '../http/respond.ts';
-import { object, string } from '../validate.ts';
+import { z } from 'zod';
+import { parseRequest, text } from '../validate.ts';
+import { parseTraceparent } from '../trace-context.ts';
+
+const startTurnSchema = z.object({ turnId: text({ nonEmpty: true, maxLength: 200 }), content: text() }) satisfies z.ZodType<StartTurnRequest, unknown>;
 
 function decodeTurnId(raw: string): string {
   try {
@@ -21,15 +25,13 @@ export function turnRoutes(app: App): Route[] {
       path: /^\/v1\/turns$/,
       auth: true,
       handle: async ({ req, res }) => {
-        const body = object(await readJson(req), 'The request body');
-        const turnId = string(body.turnId, 'turnId', { nonEmpty: true, maxLength: 200 });
-        const content = string(body.content, 'content');
+        const { turnId, content } = parseRequest(startTurnSchema, await readJson(req));
         const session = app.session;
         if (app.shuttingDown) throw conflict('The harness runtime is shutting down.');
         if (!session) throw conflict('No session is attached; POST /v1/session first.');
         const running = app.runner.current;
         if (running) throw conflict(`Turn ${running.id} is still running; wait for its terminal event or cancel it.`);
-        app.runner.start({ turnId, content, session, res });
+        app.runner.start({ turnId, content, session, res, trace: parseTraceparent(req.headers.traceparent) });
       },
     },
     {

@@ -1,6 +1,6 @@
+import { z } from 'zod';
 import type { SessionLimits } from '../api.ts';
-import { badRequest } from '../http/errors.ts';
-import { object, optionalInt } from '../validate.ts';
+import { intRange, withDefault } from '../validate.ts';
 
 export type ResolvedLimits = Required<SessionLimits>;
 
@@ -14,25 +14,15 @@ export const DEFAULT_LIMITS: ResolvedLimits = {
   modelMaxRetries: 3,
 };
 
-function commandNetwork(value: unknown): ResolvedLimits['commandNetwork'] {
-  if (value === undefined || value === null) return DEFAULT_LIMITS.commandNetwork;
-  if (value !== 'host' && value !== 'none') throw badRequest('limits.commandNetwork must be "host" or "none".');
-  return value;
-}
+const limitFields = z.object({
+  maxSteps: withDefault(intRange(1, 100), DEFAULT_LIMITS.maxSteps),
+  toolTimeoutMs: withDefault(intRange(100, 3_600_000), DEFAULT_LIMITS.toolTimeoutMs),
+  maxToolOutputBytes: withDefault(intRange(256, 10 * 1024 * 1024), DEFAULT_LIMITS.maxToolOutputBytes),
+  commandNetwork: withDefault(z.enum(['host', 'none'], { error: 'must be "host" or "none".' }), DEFAULT_LIMITS.commandNetwork),
+  modelFirstByteTimeoutMs: withDefault(intRange(100, 3_600_000), DEFAULT_LIMITS.modelFirstByteTimeoutMs),
+  modelIdleTimeoutMs: withDefault(intRange(100, 3_600_000), DEFAULT_LIMITS.modelIdleTimeoutMs),
+  modelMaxRetries: withDefault(intRange(0, 20), DEFAULT_LIMITS.modelMaxRetries),
+});
 
-export function parseLimits(value: unknown): ResolvedLimits {
-  if (value === undefined || value === null) return { ...DEFAULT_LIMITS };
-  const limits = object(value, 'limits');
-  return {
-    maxSteps: optionalInt(limits.maxSteps, 'limits.maxSteps', 1, 100) ?? DEFAULT_LIMITS.maxSteps,
-    toolTimeoutMs: optionalInt(limits.toolTimeoutMs, 'limits.toolTimeoutMs', 100, 3_600_000) ?? DEFAULT_LIMITS.toolTimeoutMs,
-    maxToolOutputBytes:
-      optionalInt(limits.maxToolOutputBytes, 'limits.maxToolOutputBytes', 256, 10 * 1024 * 1024) ??
-      DEFAULT_LIMITS.maxToolOutputBytes,
-    commandNetwork: commandNetwork(limits.commandNetwork),
-    modelFirstByteTimeoutMs:
-      optionalInt(limits.modelFirstByteTimeoutMs, 'limits.modelFirstByteTimeoutMs', 100, 3_600_000) ?? DEFAULT_LIMITS.modelFirstByteTimeoutMs,
-    modelIdleTimeoutMs: optionalInt(limits.modelIdleTimeoutMs, 'limits.modelIdleTimeoutMs', 100, 3_600_000) ?? DEFAULT_LIMITS.modelIdleTimeoutMs,
-    modelMaxRetries: optionalInt(limits.modelMaxRetries, 'limits.modelMaxRetries', 0, 20) ?? DEFAULT_LIMITS.modelMaxRetries,
-  };
-}
+/** `limits` of an attach request: all optional, each field defaulted on its own. */
+export const limitsSchema = limitFields.nullish().transform((limits): ResolvedLimits => limits ?? { ...DEFAULT_LIMITS });

@@ -1,83 +1,67 @@
-import type { AttachRequest, HistoryMessage, Role, ToolCall } from '../api.ts';
-import { badRequest } from '../http/errors.ts';
-import { array, isObject, object, optionalString, string } from '../validate.ts';
-import { parseLimits, type ResolvedLimits } from './limits.ts';
+import { z } from 'zod';
+import type { AttachRequest, HistoryMessage, ToolCall } from '../api.ts';
+import { jsonObject, optional, parseRequest, text, withDefault } from '../validate.ts';
+import { limitsSchema, type ResolvedLimits } from './limits.ts';
 
-const ROLES: ReadonlySet<string> = new Set<Role>(['user', 'assistant', 'tool', 'system']);
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export type AttachInput = Omit<AttachRequest, 'limits'> & { limits: ResolvedLimits };
 
-function toolCall(value: unknown, field: string): ToolCall {
-  const call = object(value, field);
-  const input = call.input ?? {};
-  if (!isObject(input)) throw badRequest(`${field}.input must be a JSON object.`);
-  return {
-    id: string(call.id, `${field}.id`, { nonEmpty: true }),
-    name: string(call.name, `${field}.name`, { nonEmpty: true }),
-    input,
-  };
-}
+const toolCall = z.object({
+  id: text({ nonEmpty: true }),
+  name: text({ nonEmpty: true }),
+  input: withDefault(jsonObject, {}),
+}) satisfies z.ZodType<ToolCall, unknown>;
 
-function historyMessage(value: unknown, i: number): HistoryMessage {
-  const field = `history[${i}]`;
-  const message = object(value, field);
-  if (typeof message.role !== 'string' || !ROLES.has(message.role)) {
-    throw badRequest(`${field}.role must be one of user, assistant, tool, system.`);
-  }
-  const parsed: HistoryMessage = {
-    role: message.role as Role,
-    content: optionalString(message.content, `${field}.content`, ''),
-  };
-  if (message.toolCalls !== undefined && message.toolCalls !== null) {
-    parsed.toolCalls = array(message.toolCalls, `${field}.toolCalls`).map((c, j) => toolCall(c, `${field}.toolCalls[${j}]`));
-  }
-  if (message.toolCallId !== undefined && message.toolCallId !== null) {
-    parsed.toolCallId = string(message.toolCallId, `${field}.toolCallId`, { nonEmpty: true });
-  }
-  if (parsed.role === 'tool' && parsed.toolCallId === undefined) {
-    throw badRequest(`${field} has role "tool" and so needs a toolCallId.`);
-  }
-  return parsed;
-}
+const historyMessage = z
+  .object({
+    role: z.enum(['user', 'assistant', 'tool', 'system'], { error: 'must be one of user, assistant, tool, system.' }),
+    content: withDefault(text(), ''),
+    toolCalls: optional(z.array(toolCall, { error: 'must be an array.' })),
+    toolCallId: optional(text({ nonEmpty: true })),
+  })
+  .refine((m) => m.role !== 'tool' || m.toolCallId !== undefined, { error: 'has role "tool" and so needs a toolCallId.' })
+  // Absent optional fields stay absent rather than becoming `undefined` keys.
+  .transform(({ toolCalls, toolCallId, ...message }): HistoryMessage => ({
+    ...message,
+    ...(toolCalls !== undefined && { toolCalls }),
+    ...(toolCallId !== undefined && { toolCallId }),
+  }));
 
-function env(value: unknown): Record<string, string> {
-  if (value === undefined || value === null) return {};
-  const entries = Object.entries(object(value, 'env'));
-  for (const [name, v] of entries) {
-    // Values are secrets: error messages name the variable, never its value.
-    if (!ENV_NAME.test(name)) throw badRequest(`env name "${name}" is not a valid environment variable name.`);
-    if (typeof v !== 'string') throw badRequest(`env.${name} must be a string.`);
+// Values are secrets: errors name the variable, never its value.
+const env = z.record(z.string(), z.string({ error: 'must be a string.' }), { error: 'must be a JSON object.' }).superRefine((vars, ctx) => {
+  for (const name of Object.keys(vars)) {
+    if (!ENV_NAME.test(name)) ctx.addIssue({ code: 'custom', message: `name "${name}" is not a valid environment variable name.` });
   }
-  return Object.fromEntries(entries) as Record<string, string>;
-}
+});
 
-function baseUrl(value: unknown): string {
-  const raw = string(value, 'gateway.baseUrl', { nonEmpty: true });
+const baseUrl = text({ nonEmpty: true }).transform((raw, ctx) => {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw badRequest('gateway.baseUrl must be an absolute http(s) URL, e.g. http://gateway:4000/v1.');
+    ctx.issues.push({ code: 'custom', input: raw, message: 'must be an absolute http(s) URL, e.g. http://gateway:4000/v1.' });
+    return z.NEVER;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw badRequest('gateway.baseUrl must use http or https.');
+    ctx.issues.push({ code: 'custom', input: raw, message: 'must use http or https.' });
+    return z.NEVER;
   }
   // Requests go to `${baseUrl}/chat/completions`; a trailing slash would double it.
   return raw.replace(/\/+$/, '');
-}
+});
+
+const attachSchema = z.object({
+  sessionId: text({ nonEmpty: true, maxLength: 200 }),
+  systemPrompt: withDefault(text(), ''),
+  model: text({ nonEmpty: true, maxLength: 500 }),
+  gateway: z.object({ baseUrl, apiKey: withDefault(text(), '') }),
+  env: withDefault(env, {}),
+  history: withDefault(z.array(historyMessage, { error: 'must be an array.' }), []),
+  limits: limitsSchema,
+}) satisfies z.ZodType<AttachInput, unknown>;
 
 /** Validates a `POST /v1/session` body. */
 export function parseAttach(body: unknown): AttachInput {
-  const input = object(body, 'The request body');
-  const gateway = object(input.gateway, 'gateway');
-  return {
-    sessionId: string(input.sessionId, 'sessionId', { nonEmpty: true, maxLength: 200 }),
-    systemPrompt: optionalString(input.systemPrompt, 'systemPrompt', ''),
-    model: string(input.model, 'model', { nonEmpty: true, maxLength: 500 }),
-    gateway: { baseUrl: baseUrl(gateway.baseUrl), apiKey: optionalString(gateway.apiKey, 'gateway.apiKey', '') },
-    env: env(input.env),
-    history: input.history === undefined || input.history === null ? [] : array(input.history, 'history').map(historyMessage),
-    limits: parseLimits(input.limits),
-  };
+  return parseRequest(attachSchema, body);
 }

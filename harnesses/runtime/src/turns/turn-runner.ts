@@ -4,6 +4,7 @@ import { TurnError } from '../adapters/adapter.ts';
 import type { Logger } from '../log.ts';
 import type { Usage } from '../events.ts';
 import type { Session } from '../session/session.ts';
+import type { TraceParent } from '../trace-context.ts';
 import { EventStream } from './event-stream.ts';
 
 /** Upper bound on waiting for an aborted turn, so a stuck adapter cannot hang cancel or shutdown. */
@@ -28,6 +29,7 @@ export interface StartTurn {
   content: string;
   session: Session;
   res: ServerResponse;
+  trace?: TraceParent | undefined;
 }
 
 /** Why a turn was stopped early; logged, never sent to the client. */
@@ -51,7 +53,7 @@ export class TurnRunner {
   }
 
   /** Starts streaming a turn on `res`; the caller has checked that no turn is running. */
-  start({ turnId, content, session, res }: StartTurn): void {
+  start({ turnId, content, session, res, trace }: StartTurn): void {
     const abort = new AbortController();
     const stream = new EventStream(res);
     // The platform starts a new turn only after a terminal event, so an abandoned stream is a cancel.
@@ -60,13 +62,13 @@ export class TurnRunner {
     });
     const turn: RunningTurn = { id: turnId, abort, finished: Promise.resolve() };
     this.#current = turn;
-    turn.finished = this.#run(turn, content, session, stream).finally(() => {
+    turn.finished = this.#run(turn, content, session, stream, trace).finally(() => {
       if (this.#current === turn) this.#current = null;
       stream.end();
     });
   }
 
-  async #run(turn: RunningTurn, content: string, session: Session, stream: EventStream): Promise<void> {
+  async #run(turn: RunningTurn, content: string, session: Session, stream: EventStream, trace: TraceParent | undefined): Promise<void> {
     const log = this.#log.child({ sessionId: session.id, turnId: turn.id });
     const started = performance.now();
     const { signal } = turn.abort;
@@ -77,6 +79,7 @@ export class TurnRunner {
     try {
       const { usage } = await this.#adapter.runTurn({
         turnId: turn.id,
+        trace,
         content,
         session,
         workspace: this.#workspace,

@@ -1,10 +1,11 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../../log/index.ts';
-import { SandboxError, type SandboxDriver, type SandboxPhaseReport, type SandboxSpec } from '../driver.ts';
+import { SandboxError, type SandboxDriver, type SandboxPhaseReport, type SandboxSpec, type StartedSandbox } from '../driver.ts';
 import { AccessGateway, type Upstream } from './access/gateway.ts';
 import { PortForwardTunnels } from './access/tunnel.ts';
 import { Claims } from './claims.ts';
 import { KubeClient } from './kube/client.ts';
+import { LAUNCH_TYPE_LABEL } from './names.ts';
 import type { AgentSandboxInput } from './manifests/index.ts';
 import { AgentProvisioner } from './provision.ts';
 import { waitForSandbox, type ReadySandbox } from './readiness.ts';
@@ -62,12 +63,12 @@ export class KubernetesSandboxDriver implements SandboxDriver {
     return new KubernetesSandboxDriver({ client: new KubeClient(opts.kubeConfig), settings: opts.settings, log, gateway, onTiming: opts.onTiming });
   }
 
-  start(spec: SandboxSpec, opts: { deadline: number; report: SandboxPhaseReport }): Promise<{ url: string }> {
+  start(spec: SandboxSpec, opts: { deadline: number; report: SandboxPhaseReport }): Promise<StartedSandbox> {
     // Every step has its own deadline handling; this bounds API calls that never answer.
     return beforeDeadline(this.#start(spec, opts), opts.deadline + 5_000, `sandbox ${spec.name}: starting`);
   }
 
-  async #start(spec: SandboxSpec, { deadline, report }: { deadline: number; report: SandboxPhaseReport }): Promise<{ url: string }> {
+  async #start(spec: SandboxSpec, { deadline, report }: { deadline: number; report: SandboxPhaseReport }): Promise<StartedSandbox> {
     const started = Date.now();
     const agent: AgentSandboxInput = { agentId: spec.agentId, agentName: spec.agentName, teamId: spec.teamId, harness: spec.harness, egressAllow: spec.egressAllow };
     const target = await beforeDeadline(
@@ -104,7 +105,8 @@ export class KubernetesSandboxDriver implements SandboxDriver {
     const timing = { name: spec.name, applyMs: applied - started, claimMs: claimed - applied, readyMs: readyAt - claimed, accessMs: done - readyAt, totalMs: done - started };
     this.#log.debug(timing, 'sandbox started');
     this.#onTiming?.(timing);
-    return { url };
+    // The claim controller labels each sandbox with how it was launched: adopted from the warm pool or started cold.
+    return { url, launch: ready.sandbox.metadata.labels?.[LAUNCH_TYPE_LABEL] === 'warm' ? 'warm' : 'cold' };
   }
 
   async suspend(name: string): Promise<void> {

@@ -21,6 +21,9 @@ export const LABEL = {
   operatingMode: 'paddock.dev/operating-mode',
 } as const;
 
+/** Set by the agent-sandbox claim controller on the sandboxes it binds: `warm` (adopted from the pool) or `cold`. */
+export const LAUNCH_TYPE_LABEL = 'agents.x-k8s.io/launch-type';
+
 export const ANNOTATION = {
   specHash: 'paddock.dev/spec-hash',
   /** Written by the agent-sandbox claim controller when it adopts a warm sandbox. */

@@ -5,7 +5,7 @@ import { startFakeKube, type FakeKube, type KObject } from '../../../test/fake-k
 import { startTestPlatform, type TestPlatform } from '../../../test/platform.ts';
 import { loadConfig } from '../../config/index.ts';
 import { startEgress, type Egress } from '../../egress/service.ts';
-import { decodeGlobalId } from '../../graphql/global-id.ts';
+import { decodeGlobalId } from '../../ids/global-id.ts';
 import { createLogger } from '../../log/index.ts';
 import { openPlatform, type Platform } from '../../platform/open.ts';
 import { startWorker, type Worker } from '../../worker/index.ts';

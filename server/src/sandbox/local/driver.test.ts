@@ -37,7 +37,7 @@ async function processesOf(sessionId: string): Promise<number[]> {
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const environ = await readFile(`/proc/${entry}/environ`, 'utf8').catch(() => '');
-    if (environ.split('\0').includes(`PADDOCK_SESSION_ID=${sessionId}`)) found.push(Number(entry));
+    if (environ.split('\0').includes(`TEST_SANDBOX_ID=${sessionId}`)) found.push(Number(entry));
   }
   return found;
 }
@@ -53,7 +53,8 @@ function spec(overrides: Partial<SandboxSpec> = {}): SandboxSpec {
     harness: chat,
     harnessFile: chat.file,
     token: `local-driver-test-token-${randomUUID()}`,
-    env: { GREETING: 'hello from CONTAINER_ENV' },
+    // Marks the sandbox's processes on the host, for processesOf.
+    env: { GREETING: 'hello from CONTAINER_ENV', TEST_SANDBOX_ID: sessionId },
     egressAllow: [],
     ...overrides,
   };

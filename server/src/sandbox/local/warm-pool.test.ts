@@ -6,7 +6,7 @@ import { request } from 'node:http';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeGlobalId } from '../../graphql/global-id.ts';
+import { decodeGlobalId } from '../../ids/global-id.ts';
 import type { GraphqlClient } from '../../../test/graphql-client.ts';
 import { startTestPlatform, type TestPlatform } from '../../../test/platform.ts';
 import { Subscriber } from '../../../test/subscriber.ts';

@@ -3,7 +3,8 @@ import { useMutation, useQuery } from 'urql';
 import { EmptyState, ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { describeError, isMissingObject, type Problem } from '../../lib/graphql/errors.ts';
-import { Link, navigate } from '../../lib/router/router.tsx';
+import { Link, useLocation } from 'wouter';
+import { href, paths } from '../../app/routes.tsx';
 import { AgentForm, type AgentFormValues } from './AgentForm.tsx';
 import { AgentDetailQuery, CreateAgentMutation, HarnessesQuery, UpdateAgentMutation } from './documents.ts';
 
@@ -12,6 +13,7 @@ const AGENT_CONTEXT = { additionalTypenames: ['Agent'] };
 /** Create an agent (no id) or edit one. */
 export default function AgentEditorPage({ agentId }: { agentId?: string }) {
   const editing = agentId !== undefined;
+  const [, navigate] = useLocation();
   const [harnesses, refetchHarnesses] = useQuery({ query: HarnessesQuery });
   const [agent] = useQuery({ query: AgentDetailQuery, variables: { id: agentId ?? '' }, pause: !editing, requestPolicy: 'network-only' });
   const [creation, createAgent] = useMutation(CreateAgentMutation);
@@ -36,7 +38,7 @@ export default function AgentEditorPage({ agentId }: { agentId?: string }) {
         AGENT_CONTEXT,
       );
       if (result.error || !result.data) return setProblem(describeError(result.error));
-      navigate(`/agents/${encodeURIComponent(result.data.createAgent.id)}`, { replace: true });
+      navigate(href.agent(result.data.createAgent.id), { replace: true });
       return;
     }
     const result = await updateAgent(
@@ -56,11 +58,11 @@ export default function AgentEditorPage({ agentId }: { agentId?: string }) {
       AGENT_CONTEXT,
     );
     if (result.error || !result.data) return setProblem(describeError(result.error));
-    navigate(`/agents/${encodeURIComponent(agentId)}`, { replace: true });
+    navigate(href.agent(agentId), { replace: true });
   };
 
   const title = editing ? `Edit ${agent.data?.agent?.name ?? 'agent'}` : 'New agent';
-  const back = editing ? `/agents/${encodeURIComponent(agentId)}` : '/agents';
+  const back = editing ? href.agent(agentId) : paths.agents;
 
   let body;
   if (harnesses.error && !harnesses.data) {
@@ -71,7 +73,7 @@ export default function AgentEditorPage({ agentId }: { agentId?: string }) {
     body = <Loading />;
   } else if (editing && !agent.data?.agent) {
     body = (
-      <EmptyState title="Agent not found" action={<Link to="/agents" className="button button-primary">Back to agents</Link>}>
+      <EmptyState title="Agent not found" action={<Link to={paths.agents} className="button button-primary">Back to agents</Link>}>
         It may have been deleted, or it belongs to another team.
       </EmptyState>
     );

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useEffectEvent, useId, useRef, useState, type FormEvent } from 'react';
 import type { HarnessesQuery } from '../../gql/graphql.ts';
 import type { Problem } from '../../lib/graphql/errors.ts';
 import { ErrorNotice } from '../../components/Feedback.tsx';
@@ -108,9 +108,9 @@ export function AgentForm({ harnesses, initial, submitLabel, busy, problem, onSu
 
   // A new API error that names a field puts the cursor in that field.
   const problemField = problem?.field?.split('.')[0] ?? null;
+  const focusProblemField = useEffectEvent((field: string) => focusField(field === 'removeEnv' ? 'env' : field));
   useEffect(() => {
-    if (problemField) focusField(problemField === 'removeEnv' ? 'env' : problemField);
-    // Only a new problem moves focus, not every render.
+    if (problemField) focusProblemField(problemField);
   }, [problem, problemField]);
 
   const submit = (event: FormEvent) => {

@@ -4,10 +4,13 @@ import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { EmptyState, ErrorNotice, Loading } from '../../components/Feedback.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { describeError, isMissingObject, type Problem } from '../../lib/graphql/errors.ts';
-import { formatDateTime, formatNumber } from '../../lib/format.ts';
-import { Link, navigate } from '../../lib/router/router.tsx';
+import { formatDateTime, formatNumber, formatUsd } from '../../lib/format.ts';
+import { Link, useLocation } from 'wouter';
+import { href, paths } from '../../app/routes.tsx';
 import { NewSessionDialog } from '../sessions/NewSessionDialog.tsx';
 import { SessionList } from '../sessions/SessionList.tsx';
+import { AgentUsageQuery } from '../usage/documents.ts';
+import { UsagePanel } from '../usage/UsagePanel.tsx';
 import { AgentDetailQuery, AgentSessionsQuery, DeleteAgentMutation } from './documents.ts';
 
 const SESSIONS_PAGE = 10;
@@ -16,6 +19,7 @@ const SESSIONS_CONTEXT = { additionalTypenames: ['Session'] };
 export default function AgentPage({ agentId }: { agentId: string }) {
   const [{ data, error, fetching }, refetch] = useQuery({ query: AgentDetailQuery, variables: { id: agentId } });
   const [deletion, deleteAgent] = useMutation(DeleteAgentMutation);
+  const [, navigate] = useLocation();
   const [confirming, setConfirming] = useState(false);
   const [starting, setStarting] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -25,7 +29,7 @@ export default function AgentPage({ agentId }: { agentId: string }) {
   const agent = data?.agent;
   if (!agent) {
     return (
-      <EmptyState title="Agent not found" action={<Link to="/agents" className="button button-primary">Back to agents</Link>}>
+      <EmptyState title="Agent not found" action={<Link to={paths.agents} className="button button-primary">Back to agents</Link>}>
         It may have been deleted, or it belongs to another team.
       </EmptyState>
     );
@@ -38,20 +42,20 @@ export default function AgentPage({ agentId }: { agentId: string }) {
       setProblem(describeError(result.error));
       return;
     }
-    navigate('/agents', { replace: true });
+    navigate(paths.agents, { replace: true });
   };
 
   return (
     <div className="page">
       <PageHeader
-        eyebrow={<Link to="/agents" className="back-link">← Agents</Link>}
+        eyebrow={<Link to={paths.agents} className="back-link">← Agents</Link>}
         title={agent.name}
         actions={
           <>
             <button type="button" className="button button-primary" onClick={() => setStarting(true)}>
               New session
             </button>
-            <Link to={`/agents/${encodeURIComponent(agent.id)}/edit`} className="button button-secondary">
+            <Link to={href.editAgent(agent.id)} className="button button-secondary">
               Edit
             </Link>
             <button type="button" className="button button-ghost-danger" onClick={() => setConfirming(true)}>
@@ -64,7 +68,13 @@ export default function AgentPage({ agentId }: { agentId: string }) {
       </PageHeader>
       {problem ? <ErrorNotice problem={problem} /> : null}
 
-      <section className="stats" aria-label="Usage">
+      <section className="stats stats-4" aria-label="Usage">
+        <div className="stat">
+          <span className="stat-label">Cost</span>
+          <span className="stat-value" title={agent.usage.unpricedTokens > 0 ? `${formatNumber(agent.usage.unpricedTokens)} tokens of models without a known price are not included` : undefined}>
+            {formatUsd(agent.usage.costUsd)}
+          </span>
+        </div>
         <div className="stat">
           <span className="stat-label">Total tokens</span>
           <span className="stat-value">{formatNumber(agent.usage.totalTokens)}</span>
@@ -78,6 +88,8 @@ export default function AgentPage({ agentId }: { agentId: string }) {
           <span className="stat-value">{formatNumber(agent.usage.outputTokens)}</span>
         </div>
       </section>
+
+      <AgentUsage agentId={agent.id} />
 
       <div className="two-col">
         <section className="panel" aria-labelledby="config-title">
@@ -157,6 +169,13 @@ export default function AgentPage({ agentId }: { agentId: string }) {
   );
 }
 
+function AgentUsage({ agentId }: { agentId: string }) {
+  const [days, setDays] = useState(30);
+  const [{ data, error }] = useQuery({ query: AgentUsageQuery, variables: { id: agentId, days } });
+  if (error && !data) return <ErrorNotice problem={describeError(error)} />;
+  return <UsagePanel title="Usage per day by model" rows={data?.agent?.usageByDay ?? []} by="model" days={days} onDays={setDays} />;
+}
+
 function AgentSessions({ agentId, onStart }: { agentId: string; onStart: () => void }) {
   const [after, setAfter] = useState<string | null>(null);
   const [{ data, error, fetching }, refetch] = useQuery({
@@ -171,7 +190,7 @@ function AgentSessions({ agentId, onStart }: { agentId: string; onStart: () => v
         <h2 id="sessions-title" className="section-title">
           Sessions
         </h2>
-        <Link to={`/sessions?agent=${encodeURIComponent(agentId)}`} className="small">
+        <Link to={href.sessionsOfAgent(agentId)} className="small">
           View all
         </Link>
       </div>

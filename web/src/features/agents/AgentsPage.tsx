@@ -5,7 +5,8 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { Pager, withArrival } from '../../components/Pager.tsx';
 import { describeError } from '../../lib/graphql/errors.ts';
 import { formatRelative } from '../../lib/format.ts';
-import { Link, setSearchParams, useLocation } from '../../lib/router/router.tsx';
+import { Link } from 'wouter';
+import { href, paths, useQueryParams } from '../../app/routes.tsx';
 import { useDebounced } from '../../lib/useDebounced.ts';
 import { AgentsListQuery } from './documents.ts';
 
@@ -13,7 +14,7 @@ export const AGENTS_PAGE_SIZE = 20;
 const LIST_CONTEXT = { additionalTypenames: ['Agent'] };
 
 export default function AgentsPage() {
-  const { search } = useLocation();
+  const [search, setSearchParams] = useQueryParams();
   const q = search.get('q') ?? '';
   const after = search.get('after');
   const before = search.get('before');
@@ -23,7 +24,7 @@ export default function AgentsPage() {
 
   useEffect(() => {
     if (debounced !== q) setSearchParams({ q: debounced, after: null, before: null });
-  }, [debounced, q]);
+  }, [debounced, q, setSearchParams]);
 
   const variables = useMemo(
     () => ({
@@ -40,7 +41,7 @@ export default function AgentsPage() {
       <PageHeader
         title="Agents"
         actions={
-          <Link to="/agents/new" className="button button-primary">
+          <Link to={paths.newAgent} className="button button-primary">
             New agent
           </Link>
         }
@@ -73,7 +74,7 @@ export default function AgentsPage() {
           <EmptyState
             title="No agents yet"
             action={
-              <Link to="/agents/new" className="button button-primary">
+              <Link to={paths.newAgent} className="button button-primary">
                 Create your first agent
               </Link>
             }
@@ -87,7 +88,7 @@ export default function AgentsPage() {
             {agents.map((agent) => (
               <li key={agent.id} className="card card-link">
                 <div className="card-main">
-                  <Link to={`/agents/${encodeURIComponent(agent.id)}`} className="card-title">
+                  <Link to={href.agent(agent.id)} className="card-title">
                     {agent.name}
                   </Link>
                   <p className="card-text">{agent.description || <span className="muted">No description</span>}</p>

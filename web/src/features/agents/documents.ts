@@ -64,6 +64,8 @@ export const AgentDetailQuery = graphql(`
         inputTokens
         outputTokens
         totalTokens
+        costUsd
+        unpricedTokens
       }
     }
   }

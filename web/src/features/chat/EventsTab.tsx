@@ -139,30 +139,40 @@ export function EventsTab({ sessionId, live }: { sessionId: string; live: readon
   const client = useClient();
   const [stored, setStored] = useState<TimelineEvent[]>([]);
   const [more, setMore] = useState(true);
-  const [loading, setLoading] = useState(false);
+  const [loading, setLoading] = useState(true);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [showDeltas, setShowDeltas] = useState(false);
 
-  const load = useCallback(
+  const fetchPage = useCallback(
     async (after: number) => {
-      setLoading(true);
-      setProblem(null);
       const result = await client.query(SessionEventsPageQuery, { id: sessionId, after, first: PAGE }, { requestPolicy: 'network-only' }).toPromise();
-      setLoading(false);
-      if (result.error || !result.data?.session) {
-        setProblem(describeError(result.error ?? new Error('This session no longer exists.')));
-        return;
-      }
-      const page = getFragmentData(EventsTabEvent, result.data.session.events);
-      setStored((s) => [...s, ...page]);
-      setMore(page.length === PAGE);
+      if (result.error || !result.data?.session) return { problem: describeError(result.error ?? new Error('This session no longer exists.')) };
+      return { page: getFragmentData(EventsTabEvent, result.data.session.events) };
     },
     [client, sessionId],
   );
 
+  const show = useCallback((result: Awaited<ReturnType<typeof fetchPage>>) => {
+    setLoading(false);
+    if (result.problem) return setProblem(result.problem);
+    const { page } = result;
+    setStored((s) => [...s, ...page]);
+    setMore(page.length === PAGE);
+  }, []);
+
   useEffect(() => {
-    void load(0);
-  }, [load]);
+    let cancelled = false;
+    void fetchPage(0).then((result) => cancelled || show(result));
+    return () => {
+      cancelled = true;
+    };
+  }, [fetchPage, show]);
+
+  const load = async (after: number) => {
+    setLoading(true);
+    setProblem(null);
+    show(await fetchPage(after));
+  };
 
   const events = useMemo(() => {
     const bySeq = new Map<number, TimelineEvent>();

@@ -7,7 +7,8 @@ import { StatusBadge } from '../../components/StatusBadge.tsx';
 import type { SessionViewQuery } from '../../gql/graphql.ts';
 import { describeError, isMissingObject, type Problem } from '../../lib/graphql/errors.ts';
 import { formatNumber } from '../../lib/format.ts';
-import { Link, setSearchParams, useLocation } from '../../lib/router/router.tsx';
+import { Link } from 'wouter';
+import { href, paths, useQueryParams } from '../../app/routes.tsx';
 import {
   CancelTurnMutation,
   EarlierMessagesQuery,
@@ -20,6 +21,7 @@ import { findResumeSeq } from './resume.ts';
 import { Composer } from './Composer.tsx';
 import { EventsTab } from './EventsTab.tsx';
 import { MessageList } from './MessageList.tsx';
+import { TimelineTab } from './TimelineTab.tsx';
 import { fromApiMessage } from './state.ts';
 import { useSessionChat, type Connection } from './useSessionChat.ts';
 
@@ -37,10 +39,13 @@ export default function SessionPage({ sessionId }: { sessionId: string }) {
   const client = useClient();
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [attempt, setAttempt] = useState(0);
+  const retry = () => {
+    setLoad({ status: 'loading' });
+    setAttempt((a) => a + 1);
+  };
 
   useEffect(() => {
     let cancelled = false;
-    setLoad({ status: 'loading' });
     const fetchEvents = async (after: number, first: number) => {
       const result = await client.query(TurnStartsQuery, { id: sessionId, after, first }, { requestPolicy: 'network-only' }).toPromise();
       if (result.error) throw result.error;
@@ -63,10 +68,10 @@ export default function SessionPage({ sessionId }: { sessionId: string }) {
   }, [client, sessionId, attempt]);
 
   if (load.status === 'loading') return <Loading label="Loading session…" />;
-  if (load.status === 'error') return <ErrorNotice problem={load.problem} onRetry={() => setAttempt((a) => a + 1)} />;
+  if (load.status === 'error') return <ErrorNotice problem={load.problem} onRetry={retry} />;
   if (!load.session) {
     return (
-      <EmptyState title="Session not found" action={<Link to="/sessions" className="button button-primary">Back to sessions</Link>}>
+      <EmptyState title="Session not found" action={<Link to={paths.sessions} className="button button-primary">Back to sessions</Link>}>
         It may belong to another team, or the link is wrong.
       </EmptyState>
     );
@@ -88,8 +93,9 @@ function SessionView({ session, resumeAfter }: { session: Session; resumeAfter: 
   const ws = useWsClient();
   const client = useClient();
   const { signOut } = useAuth();
-  const { search } = useLocation();
-  const tab = search.get('tab') === 'events' ? 'events' : 'chat';
+  const [search, setSearchParams] = useQueryParams();
+  const requested = search.get('tab');
+  const tab = requested === 'events' || requested === 'timeline' ? requested : 'chat';
   const onUnauthenticated = useCallback(() => signOut('Paddock no longer accepts your API key; it may have been revoked. Sign in with a valid key.'), [signOut]);
   const chat = useSessionChat(
     ws,
@@ -162,12 +168,12 @@ function SessionView({ session, resumeAfter }: { session: Session; resumeAfter: 
     <div className="session">
       <header className="session-head">
         <div className="session-title">
-          <Link to="/sessions" className="back-link">
+          <Link to={paths.sessions} className="back-link">
             ← Sessions
           </Link>
           <h1>{session.title || 'Untitled session'}</h1>
           <p className="muted small">
-            <Link to={`/agents/${encodeURIComponent(session.agent.id)}`}>{session.agent.name}</Link>
+            <Link to={href.agent(session.agent.id)}>{session.agent.name}</Link>
             {session.agent.harness ? <> · {session.agent.harness.displayName}</> : null} · <span className="mono">{session.agent.model}</span> ·{' '}
             <span data-testid="session-tokens">{formatNumber(usage)} tokens</span>
           </p>
@@ -187,6 +193,9 @@ function SessionView({ session, resumeAfter }: { session: Session; resumeAfter: 
         <button type="button" role="tab" id="tab-chat" aria-selected={tab === 'chat'} aria-controls="panel-chat" className="tab" onClick={() => setSearchParams({ tab: null })}>
           Chat
         </button>
+        <button type="button" role="tab" id="tab-timeline" aria-selected={tab === 'timeline'} aria-controls="panel-timeline" className="tab" onClick={() => setSearchParams({ tab: 'timeline' })}>
+          Timeline
+        </button>
         <button type="button" role="tab" id="tab-events" aria-selected={tab === 'events'} aria-controls="panel-events" className="tab" onClick={() => setSearchParams({ tab: 'events' })}>
           Events
         </button>
@@ -198,7 +207,11 @@ function SessionView({ session, resumeAfter }: { session: Session; resumeAfter: 
         </ErrorNotice>
       ) : null}
 
-      {tab === 'events' ? (
+      {tab === 'timeline' ? (
+        <div role="tabpanel" id="panel-timeline" aria-labelledby="tab-timeline">
+          <TimelineTab sessionId={session.id} running={state.running} />
+        </div>
+      ) : tab === 'events' ? (
         <div role="tabpanel" id="panel-events" aria-labelledby="tab-events">
           <EventsTab sessionId={session.id} live={state.liveEvents} />
         </div>

@@ -124,3 +124,56 @@ export const EndSessionMutation = graphql(`
     }
   }
 `);
+
+export const TurnTimelineFields = graphql(`
+  fragment TurnTimelineFields on Turn {
+    id
+    status
+    queuedAt
+    startedAt
+    sandboxReadyAt
+    sandboxLaunch
+    firstTokenAt
+    endedAt
+    durationMs
+    timeToFirstTokenMs
+    error
+    usage {
+      inputTokens
+      outputTokens
+    }
+    userMessage {
+      content
+    }
+    steps {
+      kind
+      name
+      status
+      startedAt
+      endedAt
+      durationMs
+      timeToFirstTokenMs
+      toolCallId
+      error
+      usage {
+        inputTokens
+        outputTokens
+      }
+    }
+  }
+`);
+
+export const SessionTurnsQuery = graphql(`
+  query SessionTurns($id: ID!, $last: Int!) {
+    session(id: $id) {
+      id
+      turns(last: $last) {
+        edges {
+          node {
+            ...TurnTimelineFields
+          }
+        }
+      }
+    }
+  }
+`);

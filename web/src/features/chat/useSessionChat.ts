@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useEffectEvent, useMemo, useState, useSyncExternalStore } from 'react';
 import type { Client as WsClient } from 'graphql-ws';
 import { describeError, isUnauthenticated, type Problem } from '../../lib/graphql/errors.ts';
 import type { ChatAction, ChatMessage, ChatState } from './state.ts';
@@ -38,8 +38,7 @@ export function useSessionChat(
   const [connection, setConnection] = useState<Connection>('connecting');
   const [problem, setProblem] = useState<Problem | null>(null);
   const [generation, setGeneration] = useState(0);
-  const unauthenticated = useRef(onUnauthenticated);
-  unauthenticated.current = onUnauthenticated;
+  const rejected = useEffectEvent((message: string) => onUnauthenticated(message));
 
   useEffect(() => {
     const offConnected = ws.on('connected', () => setConnection('live'));
@@ -51,8 +50,6 @@ export function useSessionChat(
   }, [ws]);
 
   useEffect(() => {
-    setProblem(null);
-    setConnection((c) => (c === 'failed' ? 'connecting' : c));
     const dispose = subscribeSessionEvents(ws, sessionId, () => store.getState().lastSeq, {
       next: (event) => {
         setConnection('live');
@@ -60,7 +57,7 @@ export function useSessionChat(
       },
       error: (error) => {
         if (isUnauthenticated(error)) {
-          unauthenticated.current('Your API key was not accepted.');
+          rejected('Your API key was not accepted.');
           return;
         }
         setProblem(describeError(error));
@@ -70,7 +67,11 @@ export function useSessionChat(
     return dispose;
   }, [ws, sessionId, store, generation]);
 
-  const reconnect = useCallback(() => setGeneration((g) => g + 1), []);
+  const reconnect = useCallback(() => {
+    setProblem(null);
+    setConnection((c) => (c === 'failed' ? 'connecting' : c));
+    setGeneration((g) => g + 1);
+  }, []);
 
   // Events parked behind a missing seq should be filled by the stream at once; if
   // they are not, start over from the last applied seq.

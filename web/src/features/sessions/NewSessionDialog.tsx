@@ -3,7 +3,8 @@ import { useMutation, useQuery } from 'urql';
 import { ErrorNotice } from '../../components/Feedback.tsx';
 import { Modal } from '../../components/Modal.tsx';
 import { describeError, type Problem } from '../../lib/graphql/errors.ts';
-import { Link, navigate } from '../../lib/router/router.tsx';
+import { Link, useLocation } from 'wouter';
+import { href, paths } from '../../app/routes.tsx';
 import { AgentOptionsQuery, CreateSessionMutation } from './documents.ts';
 
 const SESSION_CONTEXT = { additionalTypenames: ['Session'] };
@@ -12,6 +13,7 @@ const SESSION_CONTEXT = { additionalTypenames: ['Session'] };
 export function NewSessionDialog({ open, onClose, agentId }: { open: boolean; onClose: () => void; agentId?: string }) {
   const [options] = useQuery({ query: AgentOptionsQuery, pause: !open || agentId !== undefined });
   const [creation, createSession] = useMutation(CreateSessionMutation);
+  const [, navigate] = useLocation();
   const [chosen, setChosen] = useState('');
   const [title, setTitle] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -27,7 +29,7 @@ export function NewSessionDialog({ open, onClose, agentId }: { open: boolean; on
     const result = await createSession({ input: { agentId: selected, title: title.trim() || null } }, SESSION_CONTEXT);
     if (result.error || !result.data) return setProblem(describeError(result.error));
     onClose();
-    navigate(`/sessions/${encodeURIComponent(result.data.createSession.id)}`);
+    navigate(href.session(result.data.createSession.id));
   };
 
   return (
@@ -38,7 +40,7 @@ export function NewSessionDialog({ open, onClose, agentId }: { open: boolean; on
         {agentId === undefined ? (
           options.data && agents.length === 0 ? (
             <p className="notice notice-warning">
-              There are no agents yet. <Link to="/agents/new" onClick={onClose}>Create an agent</Link> first.
+              There are no agents yet. <Link to={paths.newAgent} onClick={onClose}>Create an agent</Link> first.
             </p>
           ) : (
             <div className="field">

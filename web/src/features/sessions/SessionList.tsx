@@ -1,7 +1,8 @@
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import type { SessionStatus } from '../../gql/graphql.ts';
 import { formatNumber, formatRelative } from '../../lib/format.ts';
-import { Link } from '../../lib/router/router.tsx';
+import { Link } from 'wouter';
+import { href } from '../../app/routes.tsx';
 
 export type SessionRow = {
   id: string;
@@ -19,7 +20,7 @@ export function SessionList({ sessions, busy }: { sessions: SessionRow[]; busy?:
       {sessions.map((s) => (
         <li key={s.id} className="card card-link session-row">
           <div className="card-main">
-            <Link to={`/sessions/${encodeURIComponent(s.id)}`} className="card-title">
+            <Link to={href.session(s.id)} className="card-title">
               {s.title || 'Untitled session'}
             </Link>
             <p className="card-text small muted">

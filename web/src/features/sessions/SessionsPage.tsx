@@ -4,7 +4,7 @@ import { EmptyState, ErrorNotice, Loading } from '../../components/Feedback.tsx'
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Pager, withArrival } from '../../components/Pager.tsx';
 import { describeError } from '../../lib/graphql/errors.ts';
-import { setSearchParams, useLocation } from '../../lib/router/router.tsx';
+import { useQueryParams } from '../../app/routes.tsx';
 import { AgentOptionsQuery, SessionsListQuery } from './documents.ts';
 import { NewSessionDialog } from './NewSessionDialog.tsx';
 import { SessionList } from './SessionList.tsx';
@@ -21,7 +21,7 @@ const STATUS_LABELS: Record<string, string> = {
 };
 
 export default function SessionsPage() {
-  const { search } = useLocation();
+  const [search, setSearchParams] = useQueryParams();
   const agent = search.get('agent');
   const status = search.get('status');
   const from = search.get('from');

@@ -2,6 +2,7 @@ import type { HistoryMessage, ToolCall } from '../../api.ts';
 import type { Usage } from '../../events.ts';
 import { TurnError, type HarnessAdapter, type TurnContext, type TurnOutcome } from '../adapter.ts';
 import { proxyDispatcher } from '../../http/proxy.ts';
+import { childTraceparent } from '../../trace-context.ts';
 import { GatewayError, openChatStream } from './gateway.ts';
 import { emptyStep, readChatStream, type StepResult, type StreamedToolCall } from './stream-reader.ts';
 import { TOOL_DEFINITIONS } from './tool-definitions.ts';
@@ -94,8 +95,15 @@ class ChatTurn {
       }
     }
     if (!step.done) throw new TurnError('The model stream ended before the model finished its answer.');
+    ctx.emit({
+      type: 'model.response',
+      usage: { inputTokens: step.inputTokens, outputTokens: step.outputTokens },
+      ...(step.responseModel ? { responseModel: step.responseModel } : {}),
+      ...(step.finishReason ? { finishReason: step.finishReason } : {}),
+    });
     this.#usage.inputTokens += step.inputTokens;
     this.#usage.outputTokens += step.outputTokens;
+    if (step.cacheReadTokens > 0) this.#usage.cacheReadTokens = (this.#usage.cacheReadTokens ?? 0) + step.cacheReadTokens;
     ctx.usage(this.#usage);
 
     const calls: PlannedCall[] = step.toolCalls.map((call, i) => {
@@ -131,6 +139,8 @@ class ChatTurn {
       `The model gateway did not start answering within ${seconds(modelFirstByteTimeoutMs)} (model first-byte timeout). The gateway or the model provider may be overloaded or down; send the message again later.`,
     );
     const idle = `The model gateway stopped sending the answer for ${seconds(modelIdleTimeoutMs)} (model stream idle timeout). Send the message again; if it keeps happening, check the gateway.`;
+    const traced = ctx.trace ? childTraceparent(ctx.trace) : undefined;
+    ctx.emit({ type: 'model.request', model: ctx.session.model, ...(traced ? { spanId: traced.spanId } : {}) });
     try {
       const body = await openChatStream(
         ctx.session.gateway,
@@ -143,6 +153,7 @@ class ChatTurn {
         },
         AbortSignal.any([ctx.signal, watchdog.signal]),
         proxyDispatcher(ctx.session.modelEnv),
+        traced ? { traceparent: traced.header } : {},
       );
       await readChatStream(
         body,

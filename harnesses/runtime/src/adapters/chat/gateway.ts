@@ -80,9 +80,11 @@ export async function openChatStream(
   signal: AbortSignal,
   /** Routes the call through the egress proxy; unset, it goes direct. */
   dispatcher?: Dispatcher,
+  /** Trace context (`traceparent`) so the gateway's spans join the platform's trace. */
+  traceHeaders: Record<string, string> = {},
 ): Promise<ReadableStream<Uint8Array>> {
   const url = `${gateway.baseUrl}/chat/completions`;
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
+  const headers: Record<string, string> = { ...traceHeaders, 'content-type': 'application/json', accept: 'text/event-stream' };
   if (gateway.apiKey !== '') headers.authorization = `Bearer ${gateway.apiKey}`;
   let res: Awaited<ReturnType<typeof fetch>>;
   try {

@@ -14,11 +14,16 @@ export interface StepResult {
   toolCalls: StreamedToolCall[];
   inputTokens: number;
   outputTokens: number;
+  /** Prompt tokens served from the provider's cache (`prompt_tokens_details.cached_tokens`). */
+  cacheReadTokens: number;
   /** Set by a finish_reason or `[DONE]`; still false after the body ends means the stream was cut off. */
   done: boolean;
+  /** The model that answered, as the gateway names it (may differ from the one asked for). */
+  responseModel?: string;
+  finishReason?: string;
 }
 
-export const emptyStep = (): StepResult => ({ text: '', toolCalls: [], inputTokens: 0, outputTokens: 0, done: false });
+export const emptyStep = (): StepResult => ({ text: '', toolCalls: [], inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, done: false });
 
 interface ChunkToolCall {
   index?: number;
@@ -27,8 +32,9 @@ interface ChunkToolCall {
 }
 
 interface Chunk {
+  model?: string;
   choices?: Array<{ delta?: { content?: string | null; reasoning_content?: string | null; tool_calls?: ChunkToolCall[] }; finish_reason?: string | null }>;
-  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  usage?: { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } | null } | null;
   error?: { message?: string };
 }
 
@@ -57,7 +63,11 @@ function applyChunk(step: StepResult, data: string, { onText, onThinking }: List
   }
   if (chunk.error) throw new TurnError(`The model gateway reported an error mid-stream: ${chunk.error.message ?? 'unknown error'}`);
   const choice = chunk.choices?.[0];
-  if (choice?.finish_reason) step.done = true;
+  if (typeof chunk.model === 'string' && chunk.model !== '') step.responseModel = chunk.model;
+  if (choice?.finish_reason) {
+    step.done = true;
+    step.finishReason = choice.finish_reason;
+  }
   const delta = choice?.delta;
   if (delta) {
     // Visible reasoning, as gateways pass it through for reasoning models.
@@ -71,6 +81,7 @@ function applyChunk(step: StepResult, data: string, { onText, onThinking }: List
   if (chunk.usage) {
     step.inputTokens = chunk.usage.prompt_tokens ?? 0;
     step.outputTokens = chunk.usage.completion_tokens ?? 0;
+    step.cacheReadTokens = chunk.usage.prompt_tokens_details?.cached_tokens ?? 0;
   }
 }
 

@@ -93,10 +93,14 @@ export class ClaudeStreamTranslator implements Translator {
 
   #result(result: Json): void {
     const usage = obj(result.usage);
+    const cacheRead = num(usage.cache_read_input_tokens);
+    const cacheWrite = num(usage.cache_creation_input_tokens);
     this.#sink.usage({
       // Cached prompt tokens are prompt tokens too.
       inputTokens: num(usage.input_tokens) + num(usage.cache_creation_input_tokens) + num(usage.cache_read_input_tokens),
       outputTokens: num(usage.output_tokens),
+      ...(cacheRead > 0 ? { cacheReadTokens: cacheRead } : {}),
+      ...(cacheWrite > 0 ? { cacheWriteTokens: cacheWrite } : {}),
     });
     if (result.is_error === true || str(result.subtype) !== 'success') this.#sink.failed(failureOf(result));
     else this.#sink.completed();

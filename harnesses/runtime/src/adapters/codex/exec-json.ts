@@ -42,7 +42,9 @@ export class CodexExecTranslator implements Translator {
         return this.#item(obj(line.item), line.type === 'item.completed');
       case 'turn.completed': {
         const usage = obj(line.usage);
-        this.#sink.usage({ inputTokens: num(usage.input_tokens), outputTokens: num(usage.output_tokens) });
+        // Codex's input_tokens already include the cached ones.
+        const cacheRead = num(usage.cached_input_tokens);
+        this.#sink.usage({ inputTokens: num(usage.input_tokens), outputTokens: num(usage.output_tokens), ...(cacheRead > 0 ? { cacheReadTokens: cacheRead } : {}) });
         this.#ended = true;
         return this.#sink.completed();
       }

@@ -1,5 +1,5 @@
 import { badInput } from '../errors/index.ts';
-import { isUuid } from '../ids/index.ts';
+import { isUuid } from './index.ts';
 
 /** Relay global ids: base64url of `Type:uuid`. Opaque to clients, validated on the way in. */
 export function encodeGlobalId(typename: string, id: string | number | bigint): string {

@@ -26,18 +26,14 @@ ALTER TABLE "Message" ADD COLUMN "searchVector" tsvector GENERATED ALWAYS AS (
 ) STORED;
 
 -- AlterTable
-ALTER TABLE "Session" ADD COLUMN     "costUsd" DOUBLE PRECISION NOT NULL DEFAULT 0,
-ADD COLUMN     "failedTurns" INTEGER NOT NULL DEFAULT 0,
+ALTER TABLE "Session" ADD COLUMN     "failedTurns" INTEGER NOT NULL DEFAULT 0,
 ADD COLUMN     "toolCalls" INTEGER NOT NULL DEFAULT 0,
 ADD COLUMN     "toolNames" TEXT[] DEFAULT ARRAY[]::TEXT[],
 ADD COLUMN     "totalTokens" INTEGER NOT NULL DEFAULT 0;
 
 -- AlterTable
 ALTER TABLE "Turn" ADD COLUMN     "compactedAt" TIMESTAMPTZ(3),
-ADD COLUMN     "costUsd" DOUBLE PRECISION,
-ADD COLUMN     "inputTokens" INTEGER NOT NULL DEFAULT 0,
 ADD COLUMN     "model" VARCHAR(200),
-ADD COLUMN     "outputTokens" INTEGER NOT NULL DEFAULT 0,
 ADD COLUMN     "toolCalls" INTEGER NOT NULL DEFAULT 0;
 
 -- CreateTable
@@ -118,12 +114,13 @@ FROM (
 ) c
 WHERE s.id = c."sessionId";
 
-UPDATE "Turn" t SET "inputTokens" = m."inputTokens", "outputTokens" = m."outputTokens", "model" = m."model"
+UPDATE "Turn" t SET "model" = m."model",
+  "inputTokens" = coalesce(t."inputTokens", m."inputTokens"), "outputTokens" = coalesce(t."outputTokens", m."outputTokens")
 FROM "Message" m WHERE m.id = t."assistantMessageId";
 
 WITH done AS (
   SELECT s."teamId", s."agentId", coalesce(t."model", a."model") AS model, a."harnessName" AS harness, t.status,
-         t."inputTokens", t."outputTokens", t."endedAt",
+         coalesce(t."inputTokens", 0) AS "inputTokens", coalesce(t."outputTokens", 0) AS "outputTokens", t."costUsd", t."endedAt",
          paddock_duration_bucket(extract(epoch FROM t."endedAt" - coalesce(t."startedAt", t."createdAt")) * 1000) AS bucket
   FROM "Turn" t JOIN "Session" s ON s.id = t."sessionId" JOIN "Agent" a ON a.id = s."agentId"
   WHERE t.status IN ('COMPLETED', 'FAILED', 'CANCELLED') AND t."endedAt" IS NOT NULL
@@ -134,7 +131,7 @@ WITH done AS (
 )
 INSERT INTO "UsageRollup" ("teamId", "period", "start", "agentId", "model", "harness", "turns", "failedTurns", "inputTokens", "outputTokens", "toolCalls", "costUsd", "unpricedTurns", "durationHistogram")
 SELECT "teamId", period, start, "agentId", model, harness, count(*)::int, (count(*) FILTER (WHERE status = 'FAILED'))::int,
-       sum("inputTokens"), sum("outputTokens"), 0, 0, count(*)::int,
+       sum("inputTokens"), sum("outputTokens"), 0, coalesce(sum("costUsd"), 0), (count(*) FILTER (WHERE "costUsd" IS NULL))::int,
        (SELECT array_agg((SELECT count(*) FROM unnest(array_agg(p.bucket)) AS b WHERE b = i)::int ORDER BY i) FROM generate_series(0, 63) AS i)
 FROM periods p
 GROUP BY "teamId", period, start, "agentId", model, harness;

@@ -1,0 +1,3 @@
+import './schedules/schema.ts';
+import './triggers/schema.ts';
+import './webhooks/schema.ts';
