@@ -148,6 +148,7 @@ export async function handleExportRequest(
   pool: pg.Pool,
   teamId: string,
   sendError: (status: number, message: string, code: string) => void,
+  onStart?: (range: ExportRange) => void,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   let range: ExportRange;
@@ -156,6 +157,7 @@ export async function handleExportRequest(
   } catch (error) {
     return sendError(400, (error as Error).message, 'BAD_USER_INPUT');
   }
+  onStart?.(range);
   res.writeHead(200, {
     'content-type': 'application/x-ndjson; charset=utf-8',
     'cache-control': 'no-store',

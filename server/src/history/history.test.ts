@@ -99,6 +99,15 @@ async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined |
   }
 }
 
+/** The team's audit entries of one action, newest first, as its ADMIN reads them. */
+async function audited(owner: Team, action: string): Promise<{ outcome: string; detail: Record<string, unknown> | null }[]> {
+  const data = await owner.admin.ok<{ auditEvents: { edges: { node: { outcome: string; detail: Record<string, unknown> | null } }[] } }>(
+    'query($f: AuditEventFilter) { auditEvents(first: 50, filter: $f) { edges { node { outcome detail } } } }',
+    { f: { action } },
+  );
+  return data.auditEvents.edges.map((e) => e.node);
+}
+
 describe('a real turn feeds history', () => {
   it('records tool use, usage and the rollup, and makes the turn searchable, for its own team only', async () => {
     const created = await A.member.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a, title: "incident 42" }) { id } }`, {
@@ -451,6 +460,12 @@ describe('export', () => {
     expect(got[0]!.messages).toHaveLength(3);
     expect(got[0]!.turns).toEqual([expect.objectContaining({ status: 'COMPLETED', model: 'gpt-x', usage: { inputTokens: 5, outputTokens: 6, costUsd: null } })]);
     expect((await lines('since=2026-01-03&until=2026-01-05')).map((l) => l.title)).toEqual(['export 2', 'export 3']);
+    // Each export is on the team's audit log, with the window it asked for.
+    const exports = await waitFor('the export audit entries', async () => {
+      const found = await audited(e, 'session.export');
+      return found.length >= 2 ? found : null;
+    });
+    expect(exports.map((x) => x.detail)).toContainEqual({ since: '2026-01-03T00:00:00.000Z', until: '2026-01-05T00:00:00.000Z' });
   });
 
   it('resumes after the line whose cursor it is given', async () => {
@@ -492,15 +507,6 @@ describe('export', () => {
     expect(stdout).toBe(http);
   });
 });
-
-/** The team's audit entries of one action, newest first, as its ADMIN reads them. */
-async function audited(owner: Team, action: string): Promise<{ outcome: string; detail: Record<string, unknown> | null }[]> {
-  const data = await owner.admin.ok<{ auditEvents: { edges: { node: { outcome: string; detail: Record<string, unknown> | null } }[] } }>(
-    'query($f: AuditEventFilter) { auditEvents(first: 50, filter: $f) { edges { node { outcome detail } } } }',
-    { f: { action } },
-  );
-  return data.auditEvents.edges.map((e) => e.node);
-}
 
 describe('retention', () => {
   let r: Team;

@@ -54,8 +54,12 @@ export async function startHttpServer(opts: {
       return fail(res, 429, `Too many failed authentications from this address; retry in ${wait} s.`, 'RATE_LIMITED', { retryAfter: wait });
     }
     const { viewer, keyRejected } = await services.auth.identify(req.headers.authorization);
+    const client = { address, userAgent: req.headers['user-agent'] ?? null };
     if (!viewer) {
-      if (keyRejected) await throttle.authFailed(address);
+      if (keyRejected) {
+        services.audit.authFailure(client, 'http');
+        await throttle.authFailed(address);
+      }
       return fail(res, 401, keyRejected ? 'This API key is not valid: it was revoked or never existed.' : 'Send an API key as "Authorization: Bearer <key>".', 'UNAUTHENTICATED');
     }
     const keyWait = await throttle.keyRequest(viewer.keyId);
@@ -63,7 +67,23 @@ export async function startHttpServer(opts: {
       res.setHeader('retry-after', String(keyWait));
       return fail(res, 429, `This API key is over its request rate (PADDOCK_KEY_REQUESTS_PER_SECOND); retry in ${keyWait} s.`, 'RATE_LIMITED', { retryAfter: keyWait });
     }
-    await handleExportRequest(req, res, sqlPool(services.db), viewer.teamId, (status, message, code) => fail(res, status, message, code));
+    services.audit.keyUsed(viewer, client);
+    await handleExportRequest(
+      req,
+      res,
+      sqlPool(services.db),
+      viewer.teamId,
+      (status, message, code) => fail(res, status, message, code),
+      // A bulk read of the team's history is on its audit log, with the window asked for.
+      (range) =>
+        services.audit.recordLater({
+          action: 'session.export',
+          outcome: 'SUCCESS',
+          actor: viewer,
+          client,
+          detail: { since: range.since.toISOString(), until: range.until.toISOString(), ...(range.cursor ? { cursor: range.cursor } : {}) },
+        }),
+    );
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
