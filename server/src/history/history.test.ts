@@ -226,6 +226,23 @@ describe('search', () => {
     expect((await run(B.viewer, 'secret-b')).edges).toHaveLength(1);
   });
 
+  it('answers a word more than 2,000 messages have the same way, newest first, first counting and then walking at once', async () => {
+    // Team B's matches make the word common, and none of them may come back to team A.
+    const common = await seed(A);
+    const others = await seed(B);
+    const rows = (sessionId: string, n: number, text: string) => Array.from({ length: n }, (_, i) => ({ id: newId(), sessionId, role: 'ASSISTANT' as const, content: `${text} ${i}` }));
+    await db.message.createMany({ data: [...rows(others, 1_500, 'zephyrine elsewhere'), ...rows(common, 700, 'zephyrine here')] });
+    const pages = async () => {
+      const first = await run(A.viewer, 'zephyrine', {}, 50);
+      const second = await run(A.viewer, 'zephyrine', {}, 50, first.pageInfo.endCursor);
+      return [...first.edges, ...second.edges].map((e) => e.node.message.content);
+    };
+    const counted = await pages();
+    expect(counted).toEqual(Array.from({ length: 100 }, (_, i) => `zephyrine here ${699 - i}`));
+    // Known common now: the same answer without the count.
+    expect(await pages()).toEqual(counted);
+  });
+
   it('says what to fix for a bad query', async () => {
     for (const q of ['', '   ', 'x'.repeat(501)]) {
       const error = await A.viewer.error(query, { q });

@@ -22,6 +22,29 @@ export type SearchRow = Message & { rank: number; headline: string | null; fullT
 const FEW_MATCHES = 2000;
 
 /**
+ * Searches known to match more than FEW_MATCHES messages skip the counting query for a
+ * while and walk newest-first at once. Only the choice of plan is remembered, never
+ * results, so a stale entry can cost time but never change an answer.
+ */
+class CommonSearches {
+  readonly #until = new Map<string, number>();
+
+  has(key: string): boolean {
+    const until = this.#until.get(key);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.#until.delete(key);
+    return false;
+  }
+
+  add(key: string): void {
+    if (this.#until.size >= 1_000) this.#until.clear();
+    this.#until.set(key, Date.now() + 10 * 60_000);
+  }
+}
+const commonSearches = new CommonSearches();
+
+/**
  * Messages of a team whose content or tool calls match `query`, newest first: full-text
  * (websearch_to_tsquery syntax) or, for `pattern` (an identifier or path), a substring
  * match the trigram index serves. Ids are the keyset.
@@ -56,21 +79,23 @@ export async function searchMessages(
   if (window.before) where.push(`m.id > ${q.param(window.before)}`);
   const dir = window.backward ? 'ASC' : 'DESC';
 
+  const probeKey = JSON.stringify([search.query, search.pattern, filter.sessionId ?? null, filter.role ?? null]);
+  const knownCommon = commonSearches.has(probeKey);
+  const walk = 'SET LOCAL enable_bitmapscan = off';
   const client = await pool.connect();
   try {
-    await client.query('BEGIN READ ONLY');
-    await client.query('SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off');
-    const few = await client.query<{ id: string }>(
-      `SELECT m.id FROM "Message" m WHERE ${own.join(' AND ')} LIMIT ${FEW_MATCHES + 1}`,
-      ownValues,
-    );
-    await client.query('RESET enable_seqscan; RESET enable_indexscan; RESET enable_indexonlyscan');
-    let candidates: string;
-    if (few.rows.length <= FEW_MATCHES) {
-      candidates = `m.id = ANY(${q.param(few.rows.map((r) => r.id))}::uuid[])`;
-    } else {
-      await client.query('SET LOCAL enable_bitmapscan = off');
-      candidates = 'true';
+    await client.query(`BEGIN READ ONLY; ${knownCommon ? walk : 'SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off'}`);
+    let candidates = 'true';
+    if (!knownCommon) {
+      const few = await client.query<{ id: string }>(`SELECT m.id FROM "Message" m WHERE ${own.join(' AND ')} LIMIT ${FEW_MATCHES + 1}`, ownValues);
+      const reset = 'RESET enable_seqscan; RESET enable_indexscan; RESET enable_indexonlyscan';
+      if (few.rows.length <= FEW_MATCHES) {
+        candidates = `m.id = ANY(${q.param(few.rows.map((r) => r.id))}::uuid[])`;
+        await client.query(reset);
+      } else {
+        commonSearches.add(probeKey);
+        await client.query(`${reset}; ${walk}`);
+      }
     }
     const outer = MESSAGE_COLUMNS.replaceAll('m."', 'hit."');
     // Rank and headline only for the page, not for every match.
