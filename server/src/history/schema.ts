@@ -94,8 +94,8 @@ const UsageReportRowRef = builder.objectRef<UsageReportRow>('UsageReportRow').im
     toolCalls: t.exposeInt('toolCalls'),
     costUsd: t.exposeFloat('costUsd', { description: 'Cost of the priced turns in US dollars.' }),
     unpricedTurns: t.exposeInt('unpricedTurns', { description: 'Turns whose model has no known price; their cost is not in costUsd.' }),
-    p50DurationMs: t.exposeInt('p50DurationMs', { nullable: true, description: 'Median turn duration, within ±9 % (durations are kept in logarithmic buckets).' }),
-    p95DurationMs: t.exposeInt('p95DurationMs', { nullable: true, description: '95th percentile turn duration, within ±9 %.' }),
+    p50DurationMs: t.exposeInt('p50DurationMs', { nullable: true, description: 'Median turn run time, from when a worker started the turn to its end (queue time is not in it, unlike Turn.durationMs), within ±9 % (kept in logarithmic buckets).' }),
+    p95DurationMs: t.exposeInt('p95DurationMs', { nullable: true, description: '95th percentile turn run time (as p50DurationMs), within ±9 %.' }),
   }),
 });
 
