@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type pg from 'pg';
@@ -12,6 +10,7 @@ import { newId } from '../ids/index.ts';
 import { GraphqlClient } from '../../test/graphql-client.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
 import { startTestWorker, type TestWorker } from '../../test/worker.ts';
+import { runPaddock } from '../../test/cli.ts';
 import { eventPage, listSessions, messagePage } from '../sessions/store.ts';
 import { searchMessages, usageGroups } from './store.ts';
 import { histogramPercentile, recordTurnEnd } from './usage.ts';
@@ -515,11 +514,8 @@ describe('export', () => {
   });
 
   it('pnpm paddock export writes the same lines', { timeout: 180_000 }, async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(SERVER, 'src/bin/paddock.ts'), 'export', '--since', '2026-01-01', '--until', '2026-01-08', '--team', e.name], {
-      cwd: SERVER,
-      env: { PATH: process.env.PATH, DATABASE_URL: t.platform.databaseUrl, PADDOCK_DATA_DIR: t.dataDir },
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const { code, stdout, stderr } = await runPaddock({ DATABASE_URL: t.platform.databaseUrl, PADDOCK_DATA_DIR: t.dataDir }, 'export', '--since', '2026-01-01', '--until', '2026-01-08', '--team', e.name);
+    expect(code, stderr).toBe(0);
     const http = await (await get('since=2026-01-01&until=2026-01-08')).text();
     expect(stdout).toBe(http);
   });
