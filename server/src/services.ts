@@ -13,6 +13,7 @@ import { UsageService } from './cost/service.ts';
 import type { Db } from './db/index.ts';
 import type { EventBus } from './events/bus.ts';
 import type { HarnessCatalog } from './harnesses/catalog.ts';
+import { HistoryService } from './history/service.ts';
 import type { Logger } from './log/index.ts';
 import type { SecretBox } from './secrets/index.ts';
 import { SessionService } from './sessions/service.ts';
@@ -31,6 +32,7 @@ export type Services = {
   teams: TeamService;
   agents: AgentService;
   sessions: SessionService;
+  history: HistoryService;
   audit: AuditLog;
   prices: PriceBook;
   usage: UsageService;
@@ -52,6 +54,7 @@ export function createServices(deps: { config: Config; db: Db; log: Logger; secr
     teams: new TeamService(deps.db, auth),
     agents: new AgentService(deps.db, deps.harnesses, deps.secrets, deps.config.egress.privateAllow),
     sessions,
+    history: new HistoryService(deps.db),
     audit,
     prices: new PriceBook(deps.config.modelPrices),
     usage: new UsageService(deps.db),

@@ -95,6 +95,11 @@ const FOLLOW_UPS: Record<string, (args: Args, targetId: string | null) => Omit<A
   updateAgent: (args, targetId) => secretEntries(args, targetId),
 };
 
+/** What a mutation's own entry says besides its target: the settings it set, where they are not secret. */
+const DETAILS: Record<string, (args: Args) => Record<string, unknown>> = {
+  setRetention: (args) => ({ ...(args.input as Args) }),
+};
+
 function secretEntries(args: Args, targetId: string | null) {
   const input = (args.input ?? {}) as { env?: { name?: unknown }[] | null; removeEnv?: unknown[] | null };
   const set = (input.env ?? []).map((v) => String(v.name));
@@ -137,7 +142,8 @@ function wrap(field: GraphQLField<unknown, Context>): void {
     }
     const target = targetFromResult(result, info) ?? { id: targetFromArgs(args), teamId: null };
     const teamId = target.teamId ?? ctx.viewer?.teamId ?? null;
-    const entries = [{ ...base, outcome: 'SUCCESS' as const, targetId: target.id, teamId }, ...(followUps?.(args, target.id) ?? []).map((e) => ({ ...base, ...e, outcome: 'SUCCESS' as const, teamId }))];
+    const detail = DETAILS[field.name]?.(args);
+    const entries = [{ ...base, outcome: 'SUCCESS' as const, targetId: target.id, teamId, ...(detail ? { detail } : {}) }, ...(followUps?.(args, target.id) ?? []).map((e) => ({ ...base, ...e, outcome: 'SUCCESS' as const, teamId }))];
     // The change is committed: an entry that cannot be stored is logged, and the caller still gets the result.
     for (const entry of entries) {
       await ctx.services.audit.record(entry).catch((failure: unknown) => ctx.log.error({ err: failure, action: entry.action }, 'could not record an audit entry'));

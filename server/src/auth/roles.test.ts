@@ -98,6 +98,10 @@ const CASES: Case[] = [
   { op: 'Query.agent', query: 'query($id: ID!) { agent(id: $id) { id } }', vars: async (team) => ({ id: await agentIn(team) }), expect: scoped(() => true, 'null') },
   { op: 'Query.session', query: 'query($id: ID!) { session(id: $id) { id } }', vars: async (team) => ({ id: await sessionIn(team) }), expect: scoped(() => true, 'null') },
   { op: 'Query.node', query: 'query($id: ID!) { node(id: $id) { id } }', vars: async (team) => ({ id: await sessionIn(team) }), expect: scoped(() => true, 'null') },
+  { op: 'Query.search', query: '{ search(query: "hello") { edges { cursor } } }', expect: anyone },
+  { op: 'Query.turns', query: '{ turns { edges { cursor } } }', expect: anyone },
+  { op: 'Query.usageReport', query: '{ usageReport(groupBy: [DAY], from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z") { turns } }', expect: () => 'empty' },
+  { op: 'Query.retention', query: '{ retention { compactDeltasAfterDays } }', expect: anyone },
   { op: 'Query.teams', query: '{ teams { id } }', expect: (role) => (role === 'OPERATOR' ? 'ok' : 'FORBIDDEN') },
   {
     op: 'Query.apiKeys',
@@ -117,6 +121,11 @@ const CASES: Case[] = [
   { op: 'Mutation.sendMessage', query: 'mutation($id: ID!) { sendMessage(input: { sessionId: $id, content: "hello" }) { id } }', vars: async (team) => ({ id: await sessionIn(team) }), expect: scoped(writer, 'NOT_FOUND') },
   { op: 'Mutation.cancelTurn', query: 'mutation($id: ID!) { cancelTurn(sessionId: $id) { id } }', vars: async (team) => ({ id: await runningSessionIn(team) }), expect: scoped(writer, 'NOT_FOUND') },
   { op: 'Mutation.endSession', query: 'mutation($id: ID!) { endSession(sessionId: $id) { id } }', vars: async (team) => ({ id: await sessionIn(team) }), expect: scoped(writer, 'NOT_FOUND') },
+  {
+    op: 'Mutation.setRetention',
+    query: 'mutation { setRetention(input: { compactDeltasAfterDays: 30 }) { compactDeltasAfterDays } }',
+    expect: (role) => (role === 'OPERATOR' || role === 'ADMIN' ? 'ok' : 'FORBIDDEN'),
+  },
   { op: 'Query.schedules', query: '{ schedules { edges { node { id } } } }', expect: anyone },
   { op: 'Query.triggers', query: '{ triggers { edges { node { id } } } }', expect: anyone },
   { op: 'Query.webhooks', query: '{ webhooks { edges { node { id } } } }', expect: anyone },

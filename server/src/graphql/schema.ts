@@ -7,6 +7,7 @@ import '../agents/schema.ts';
 import '../sessions/schema.ts';
 import '../turns/schema.ts';
 import '../events/schema.ts';
+import '../history/schema.ts';
 import '../audit/schema.ts';
 import '../cost/schema.ts';
 import '../automations/schema.ts';

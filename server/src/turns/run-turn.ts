@@ -8,6 +8,7 @@ import { Redactor, type StreamRedactor } from '../egress/redact.ts';
 import type { EventBus } from '../events/bus.ts';
 import { withEvents } from '../events/log.ts';
 import type { EventWriter } from '../events/writer.ts';
+import { recordTurnEnd } from '../history/usage.ts';
 import { newId } from '../ids/index.ts';
 import type { Logger } from '../log/index.ts';
 import { SandboxError } from '../sandbox/driver.ts';
@@ -440,6 +441,8 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
           costUsd,
         };
         if (!(await moveTurn(tx, turnId, 'RUNNING', result.status, ended))) return false;
+        const toolCalls = messages.flatMap((m) => m.toolCalls.map((c) => c.name));
+        for (const statement of recordTurnEnd(tx, { turnId, sessionId: turn.sessionId, status: result.status, endedAt: ended.endedAt, model, usage, costUsd, toolCalls })) await statement;
         if (from === null) throw new Error(`session ${turn.sessionId} of turn ${turnId} is missing`);
         await moveSession(tx, turn.sessionId, from, sessionStatus);
         await tx.session.update({

@@ -5,11 +5,12 @@ import path from 'node:path';
 import { Logger as GraphileLogger, run, type Runner, type Task, type TaskList } from 'graphile-worker';
 import pg from 'pg';
 import { ConfigError } from '../config/index.ts';
-import { createDb } from '../db/index.ts';
+import { createDb, sqlPool } from '../db/index.ts';
 import { isDatabaseShutdown } from '../db/errors.ts';
 import { loadAuthority } from '../egress/authority.ts';
 import { startEgress, type Egress } from '../egress/service.ts';
 import { EventWriter } from '../events/writer.ts';
+import { applyRetention } from '../history/retention.ts';
 import type { Platform } from '../platform/open.ts';
 import { createSandboxDriver } from '../sandbox/drivers.ts';
 import { SandboxService } from '../sandbox/service.ts';
@@ -100,6 +101,10 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
       const suspended = await sandboxes.suspendIdle();
       for (const sessionId of suspended) await services.sessions.markSuspended(sessionId);
       const reconciled = await sandboxes.reconcile();
+      await applyRetention(sqlPool(db), log, {
+        // What retention removed is on the team's audit log, as the housekeeping's doing (no key).
+        onApplied: ({ teamId, ...detail }) => services.audit.record({ action: 'retention.apply', outcome: 'SUCCESS', teamId, detail }),
+      });
       if (stale.length || unlocked.length || suspended.length || reconciled.removed.length || reconciled.vanished.length) {
         log.info({ stale, unlocked, suspended, ...reconciled }, 'housekeeping');
       }
