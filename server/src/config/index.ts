@@ -80,6 +80,7 @@ const envSchema = z.object({
   PADDOCK_K8S_SANDBOX_TTL_HOURS: z.coerce.number().min(0.01).default(24),
   PADDOCK_K8S_SANDBOX_CLUSTER_ROLE: z.string().regex(/^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?$/, 'must be a ClusterRole name').optional(),
   PADDOCK_MODEL_PRICES: z.string().optional(),
+  PADDOCK_METRICS: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
   PADDOCK_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   PADDOCK_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   PADDOCK_AUDIT_RETENTION_DAYS: z.coerce.number().min(0).default(0),
@@ -172,6 +173,8 @@ export type Config = {
   /** Per-model prices from `PADDOCK_MODEL_PRICES`, ahead of the built-in catalogue. */
   modelPrices: PriceOverrides;
   metrics: {
+    /** `PADDOCK_METRICS=off`: every metric hook is a no-op and `/metrics` answers 404. */
+    enabled: boolean;
     /** Bearer token `/metrics` requires; unset → open. */
     token: string | undefined;
     /** Port of the worker process's own `/metrics` listener (`bin/worker.ts`); unset → none. */
@@ -317,6 +320,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (error instanceof EgressRuleError) throw new ConfigError(`Invalid configuration:\n  PADDOCK_EGRESS_PRIVATE_ALLOW: ${error.message} List CIDRs separated by commas, e.g. 10.0.5.0/24,127.0.0.1.`);
     throw error;
   }
+  if (e.PADDOCK_METRICS === 'off' && e.PADDOCK_METRICS_PORT !== undefined) {
+    throw new ConfigError('Invalid configuration:\n  PADDOCK_METRICS_PORT: a worker metrics listener needs metrics on; unset PADDOCK_METRICS_PORT or set PADDOCK_METRICS=on.');
+  }
   const dataDir = path.resolve(baseDir(env), e.PADDOCK_DATA_DIR);
   let modelPrices: PriceOverrides = new Map();
   if (e.PADDOCK_MODEL_PRICES) {
@@ -375,7 +381,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     mockTokensPerSecond: e.PADDOCK_MOCK_TOKENS_PER_SECOND,
     modelPrices,
-    metrics: { token: e.PADDOCK_METRICS_TOKEN, workerPort: e.PADDOCK_METRICS_PORT },
+    metrics: { enabled: e.PADDOCK_METRICS === 'on', token: e.PADDOCK_METRICS_TOKEN, workerPort: e.PADDOCK_METRICS_PORT },
     audit: { retentionDays: e.PADDOCK_AUDIT_RETENTION_DAYS },
     publicUrl: e.PADDOCK_PUBLIC_URL,
     automations: {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from '../log/index.ts';
 import { isDatabaseShutdown } from '../db/errors.ts';
-import { busDeliveryLag } from '../telemetry/metrics.ts';
+import { metrics } from '../telemetry/metrics.ts';
 
 /** One session event as it travels between processes; the same unit that is stored. */
 export type BusEvent = {
@@ -262,7 +262,7 @@ export class PgEventBus implements EventBus {
     }
     if (parsed.o === this.#origin) return;
     if (channel === EVENTS_CHANNEL) {
-      if (typeof parsed.t === 'number') busDeliveryLag.observe(Math.max(0, Date.now() - parsed.t) / 1000);
+      if (typeof parsed.t === 'number') metrics.busDeliveryLag.observe({}, Math.max(0, Date.now() - parsed.t) / 1000);
       for (const event of parsed.e ?? []) this.#deliver(event);
     } else if (channel === CONTROL_CHANNEL && parsed.m) for (const listener of this.#controlListeners) listener(parsed.m);
   }

@@ -43,7 +43,7 @@ export function createGraphqlServer(schema: GraphQLSchema, services: Services, t
     batching: false,
     cors: corsFor(services.config.corsOrigins),
     plugins: [
-      useGraphqlMetrics(),
+      ...(services.config.metrics.enabled ? [useGraphqlMetrics()] : []),
       ...(tracingEnabled() ? [useTracing()] : []),
       graphiql.plugin,
       useOperationLimits(services.config.limits),
