@@ -194,7 +194,8 @@ async function main() {
   say('- starting PostgreSQL');
   const pgDir = path.join(tmp, 'pg');
   await mkdir(pgDir);
-  const pg = await startEmbeddedPostgres({ dataDir: pgDir, log: createLogger('bench-postgres', 'warn'), port: 0, database: 'paddock' });
+  // Each worker's queue pool may open one connection per concurrent turn, and a busy machine makes every pool grow to its limit.
+  const pg = await startEmbeddedPostgres({ dataDir: pgDir, log: createLogger('bench-postgres', 'warn'), port: 0, database: 'paddock', maxConnections: 2 * SESSIONS + 200 });
   state.pg = pg;
   const postmaster = Number((await readFile(path.join(pgDir, 'postgres', 'data', 'postmaster.pid'), 'utf8')).split('\n')[0]);
 
