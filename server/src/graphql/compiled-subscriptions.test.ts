@@ -32,7 +32,7 @@ function fixture() {
               }
             })();
           },
-          resolve: (tick: Tick) => tick,
+          resolve: (tick: unknown) => tick,
         },
       },
     }),
