@@ -177,7 +177,7 @@ export type Config = {
     enabled: boolean;
     /** Bearer token `/metrics` requires; unset → open. */
     token: string | undefined;
-    /** Port of the worker process's own `/metrics` listener (`bin/worker.ts`); unset → none. */
+    /** Port of the worker process's own `/metrics` listener (`bin/worker.ts`); unset, or metrics off → none. */
     workerPort: number | undefined;
   };
   audit: {
@@ -319,9 +319,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } catch (error) {
     if (error instanceof EgressRuleError) throw new ConfigError(`Invalid configuration:\n  PADDOCK_EGRESS_PRIVATE_ALLOW: ${error.message} List CIDRs separated by commas, e.g. 10.0.5.0/24,127.0.0.1.`);
     throw error;
-  }
-  if (e.PADDOCK_METRICS === 'off' && e.PADDOCK_METRICS_PORT !== undefined) {
-    throw new ConfigError('Invalid configuration:\n  PADDOCK_METRICS_PORT: a worker metrics listener needs metrics on; unset PADDOCK_METRICS_PORT or set PADDOCK_METRICS=on.');
   }
   const dataDir = path.resolve(baseDir(env), e.PADDOCK_DATA_DIR);
   let modelPrices: PriceOverrides = new Map();
