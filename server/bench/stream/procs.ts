@@ -345,11 +345,13 @@ function rssOf(pid: number): number | null {
   }
 }
 
-function commandOf(pid: number): string {
+/** Whether a process is a harness runtime itself: Node running its entry, not a wrapper (bwrap, prlimit) naming it. */
+function isRuntime(pid: number): boolean {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return /node[^/]*$/.test(argv[0] ?? '') && argv.some((arg) => arg.endsWith('harnesses/runtime/src/main.ts'));
   } catch {
-    return '';
+    return false;
   }
 }
 
@@ -364,7 +366,7 @@ export function sandboxMemory(pids: number[]): { runtimes: number; runtimeRssByt
     const rss = rssOf(pid);
     if (rss === null) continue;
     treeRssBytes += rss;
-    if (commandOf(pid).includes('harnesses/runtime/src/main.ts')) runtimeRssBytes.push(rss);
+    if (isRuntime(pid)) runtimeRssBytes.push(rss);
   }
   return { runtimes: runtimeRssBytes.length, runtimeRssBytes, treeRssBytes };
 }
