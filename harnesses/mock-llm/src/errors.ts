@@ -22,6 +22,11 @@ export function sendError(res: ServerResponse, status: number, message: string, 
   sendJson(res, status, openAiError(message, type, code));
 }
 
+/** A failure the conversation scripted (`/fail`), as the OpenAI APIs report one. */
+export function sendScriptedFailure(res: ServerResponse, failure: { status: number; message: string }): void {
+  sendError(res, failure.status, failure.message, failure.status >= 500 ? 'server_error' : 'invalid_request_error', 'mock_failure');
+}
+
 /** Thrown while reading or validating a request; the server turns it into an HTTP error. */
 export class RequestError extends Error {
   readonly status: number;

@@ -44,6 +44,18 @@ export interface GatewayConfig {
   apiKey: string;
 }
 
+/**
+ * The egress proxy's address and two tokens: `token` for the runtime's own model calls
+ * (and a command-line harness, which is the model client), `commandToken` for the
+ * commands the agent runs, which the proxy gives no access to the model gateway.
+ */
+export interface EgressCredentials {
+  /** Where the proxy is, e.g. `http://paddock-egress:3128`; unset, the sandbox's relay to it (`PADDOCK_EGRESS_PORT`). */
+  proxyUrl?: string;
+  token: string;
+  commandToken: string;
+}
+
 /** `POST /v1/session`: attach (or re-attach, replacing all state) a session. */
 export interface AttachRequest {
   sessionId: string;
@@ -52,6 +64,8 @@ export interface AttachRequest {
   gateway: GatewayConfig;
   /** The agent's secrets: visible to commands the agent runs, never logged or echoed. */
   env: Record<string, string>;
+  /** Credentials for the sandbox's egress proxy; without them, proxy variables come from `env` and the sandbox's environment. */
+  egress?: EgressCredentials;
   history: HistoryMessage[];
   limits?: SessionLimits;
 }

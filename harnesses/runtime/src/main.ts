@@ -29,6 +29,7 @@ try {
     log,
     network: { private: config.privateNetwork },
     memoryLimitBytes: config.memoryLimitBytes,
+    egressRelayUrl: config.egress && `http://127.0.0.1:${config.egress.port}`,
   });
   if (config.egress) await startEgressRelay({ ...config.egress, log });
   if (config.listenFd !== undefined) {

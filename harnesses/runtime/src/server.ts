@@ -24,6 +24,8 @@ export interface RuntimeOptions {
   /** `private`: the sandbox has a network namespace of its own (local sandboxes). */
   network?: { private: boolean };
   memoryLimitBytes?: number | undefined;
+  /** The sandbox's relay to the egress proxy, where proxy credentials without a URL point. */
+  egressRelayUrl?: string | undefined;
 }
 
 export interface Runtime {
@@ -52,7 +54,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     log: options.log,
     runner: new TurnRunner(options.adapter, workspace, options.log),
     processEnv: options.processEnv ?? process.env,
-    sandbox: { privateNetwork: options.network?.private ?? false, memoryLimitBytes: options.memoryLimitBytes },
+    sandbox: { privateNetwork: options.network?.private ?? false, memoryLimitBytes: options.memoryLimitBytes, egressRelayUrl: options.egressRelayUrl },
     session: null,
     execs: new Set(),
     shuttingDown: false,

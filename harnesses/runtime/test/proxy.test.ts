@@ -54,4 +54,23 @@ describe('model calls through the egress proxy', () => {
     expect(ofType(events, 'turn.completed')).toHaveLength(1);
     expect(seen).toHaveLength(before);
   });
+
+  it('use the runtime\'s own token when the session brings egress credentials, and commands get only theirs', async () => {
+    const bare = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    await h.client.attach(
+      h.attachRequest({
+        env: { API_TOKEN: 'paddock-secret-command' },
+        egress: { proxyUrl: bare, token: 'runtime-token', commandToken: 'command-token' },
+        gateway: { baseUrl: h.mock.url, apiKey: 'paddock-secret-placeholder' },
+      }),
+    );
+    const before = seen.length;
+    const events = await collect(h.client.startTurn({ turnId: 'split', content: '/tool echo "$HTTP_PROXY|$HTTPS_PROXY|$ALL_PROXY"' }));
+    expect(ofType(events, 'turn.completed')).toHaveLength(1);
+    const commandProxy = 'http://paddock:command-token@127.0.0.1:' + (proxy.address() as AddressInfo).port;
+    expect(String(ofType(events, 'tool.result')[0]!.output).trim()).toBe([commandProxy, commandProxy, commandProxy].join('|'));
+    const calls = seen.slice(before);
+    expect(calls.length).toBeGreaterThan(0);
+    for (const call of calls) expect(call.proxyAuthorization).toBe(`Basic ${Buffer.from('paddock:runtime-token').toString('base64')}`);
+  });
 });

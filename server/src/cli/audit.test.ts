@@ -1,12 +1,8 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPaddock, type CliResult } from '../../test/cli.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
 import { parseSince } from './audit.ts';
 
-const run = promisify(execFile);
-const SERVER = path.resolve(import.meta.dirname, '../..');
 let t: TestPlatform;
 
 beforeAll(async () => {
@@ -15,17 +11,8 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-async function paddock(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', path.join(SERVER, 'src/bin/paddock.ts'), ...args], {
-      cwd: SERVER,
-      env: { PATH: process.env.PATH, DATABASE_URL: t.platform.databaseUrl, PADDOCK_DATA_DIR: t.dataDir },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+function paddock(...args: string[]): Promise<CliResult> {
+  return runPaddock({ DATABASE_URL: t.platform.databaseUrl, PADDOCK_DATA_DIR: t.dataDir }, ...args);
 }
 
 describe('pnpm paddock audit', () => {

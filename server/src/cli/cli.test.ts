@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPaddock, type CliResult } from '../../test/cli.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
 import { GraphqlClient } from '../../test/graphql-client.ts';
 import { loadConfig } from '../config/index.ts';
@@ -27,22 +28,10 @@ afterAll(async () => {
 });
 
 /** Runs `pnpm paddock ...` the way an operator would: a separate process with its own environment. */
-async function paddock(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return paddockWith({ DATABASE_URL: database.databaseUrl, PADDOCK_DATA_DIR: dataDir }, ...args);
+async function paddock(...args: string[]): Promise<CliResult> {
+  return runPaddock({ DATABASE_URL: database.databaseUrl, PADDOCK_DATA_DIR: dataDir }, ...args);
 }
 
-async function paddockWith(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', path.join(SERVER, 'src/bin/paddock.ts'), ...args], {
-      cwd: SERVER,
-      env: { PATH: process.env.PATH, ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 const STACK = /\n\s+at /;
 
@@ -146,7 +135,7 @@ describe('pnpm paddock', () => {
       await writeFile(path.join(root, '.paddock/postgres/data/PG_VERSION'), '18\n');
       await mkdir(path.join(root, 'server'));
       for (const args of [['teams', 'list'], ['keys', 'list'], ['keys', 'create', '--team', 'acme', '--name', 'x']]) {
-        const result = await paddockWith({ INIT_CWD: path.join(root, 'server') }, ...args);
+        const result = await runPaddock({ INIT_CWD: path.join(root, 'server') }, ...args);
         expect(result, args.join(' ')).toMatchObject({ code: 2, stdout: '' });
         expect(result.stderr).toContain(`There is no Paddock database in ${path.join(root, 'server/.paddock')}`);
         expect(result.stderr).toContain(`PADDOCK_DATA_DIR=${path.join(root, '.paddock')} pnpm paddock`);

@@ -64,4 +64,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ OTEL_TRACES_SAMPLER_ARG: '2' })).toThrow(/OTEL_TRACES_SAMPLER_ARG: must be a ratio/);
     expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT: must be a URL/);
   });
+
+  it('reads the local workspace disk limit, unset by default', () => {
+    expect(loadConfig({}).worker.diskMb).toBeUndefined();
+    expect(loadConfig({ PADDOCK_SANDBOX_DISK_MB: '2048' }).worker.diskMb).toBe(2048);
+    expect(() => loadConfig({ PADDOCK_SANDBOX_DISK_MB: '8' })).toThrow(/PADDOCK_SANDBOX_DISK_MB/);
+    expect(() => loadConfig({ PADDOCK_SANDBOX_DISK_MB: 'lots' })).toThrow(/PADDOCK_SANDBOX_DISK_MB/);
+  });
 });

@@ -49,6 +49,7 @@ const envSchema = z.object({
   PADDOCK_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
   PADDOCK_SANDBOX_ISOLATION: z.enum(['auto', 'bwrap', 'none']).default('auto'),
   PADDOCK_SANDBOX_PIDS: z.coerce.number().int().min(16).max(1_000_000).default(512),
+  PADDOCK_SANDBOX_DISK_MB: z.coerce.number().int().min(16).max(16_777_216).optional(),
   PADDOCK_SANDBOX_IDLE_SECONDS: z.coerce.number().min(1).default(600),
   PADDOCK_SANDBOX_PROVISION_TIMEOUT_SECONDS: z.coerce.number().min(1).default(120),
   PADDOCK_TURN_STALE_SECONDS: z.coerce.number().min(1).default(30),
@@ -156,6 +157,8 @@ export type Config = {
     isolation: 'auto' | 'bwrap' | 'none';
     /** Most processes and threads one local sandbox may run. */
     pidsLimit: number;
+    /** Size of one local sandbox's workspace in MiB; unset, it may fill the data directory's disk. */
+    diskMb: number | undefined;
     /** Local sandboxes kept started ahead of their sessions, per harness in use. */
     localWarmPool: number;
     idleTimeoutMs: number;
@@ -363,6 +366,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       concurrency: e.PADDOCK_WORKER_CONCURRENCY,
       isolation: e.PADDOCK_SANDBOX_ISOLATION,
       pidsLimit: e.PADDOCK_SANDBOX_PIDS,
+      diskMb: e.PADDOCK_SANDBOX_DISK_MB,
       localWarmPool: e.PADDOCK_LOCAL_WARM_POOL,
       idleTimeoutMs: e.PADDOCK_SANDBOX_IDLE_SECONDS * 1000,
       provisionTimeoutMs: e.PADDOCK_SANDBOX_PROVISION_TIMEOUT_SECONDS * 1000,

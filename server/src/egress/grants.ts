@@ -1,6 +1,6 @@
 import type { AgentService } from '../agents/service.ts';
 import type { Db } from '../db/index.ts';
-import { egressTokenHash, GATEWAY_KEY_NAME, placeholderFor } from './placeholders.ts';
+import { commandTokenFor, egressTokenHash, GATEWAY_KEY_NAME, placeholderFor } from './placeholders.ts';
 import type { EgressGrant, GrantResolver } from './proxy.ts';
 import { parseRules, parseRule, type EgressRule } from './rules.ts';
 
@@ -16,9 +16,25 @@ export function gatewayAuthority(baseUrl: string): { host: string; port: number 
 }
 
 /**
+ * The model API's endpoints, under the gateway's base path or the root `/v1` (where
+ * Anthropic clients add it themselves): all a runtime needs. The gateway's other routes
+ * (key management, spend, admin) stay out of reach even of the runtime's token.
+ */
+const MODEL_ENDPOINTS = ['/chat/completions', '/completions', '/responses', '/responses/*', '/messages', '/messages/count_tokens', '/models', '/models/*', '/embeddings'];
+
+/** Path patterns (`*`: the rest of the path) of the gateway a runtime may call. */
+export function gatewayModelPaths(baseUrl: string): string[] {
+  const base = new URL(baseUrl).pathname.replace(/\/+$/, '');
+  const prefixes = new Set([base, `${base.replace(/\/v1$/, '')}/v1`]);
+  return [...prefixes].flatMap((prefix) => MODEL_ENDPOINTS.map((endpoint) => `${prefix}${endpoint}`));
+}
+
+/**
  * Looks a sandbox's egress token up in the database: the session it belongs to, its
- * agent's allow-list and secrets. The same resolver serves the worker's proxy and the
- * standalone proxy Deployment.
+ * agent's allow-list and secrets. The runtime's token also reaches the model gateway
+ * (its model paths only) with the gateway key swapped in; the token of the agent's
+ * commands does not: to them the gateway is a host like any other. The same resolver
+ * serves the worker's proxy and the standalone proxy Deployment.
  */
 export class DbGrantResolver implements GrantResolver {
   readonly #db: Db;
@@ -46,21 +62,27 @@ export class DbGrantResolver implements GrantResolver {
   }
 
   async #load(token: string, hash: string): Promise<EgressGrant | null> {
-    const sandbox = await this.#db.sandbox.findUnique({ where: { egressTokenHash: hash }, include: { session: { include: { agent: true } } } });
+    const sandbox = await this.#db.sandbox.findFirst({
+      where: { OR: [{ egressTokenHash: hash }, { commandTokenHash: hash }] },
+      include: { session: { include: { agent: true } } },
+    });
     if (!sandbox || sandbox.phase === 'DELETED' || sandbox.session.status === 'ENDED') return null;
+    // The runtime's token (model calls) or the one its agent's commands hold.
+    const runtime = sandbox.egressTokenHash === hash;
+    const commandToken = runtime ? commandTokenFor(token) : token;
     const agent = sandbox.session.agent;
     const rules = parseRules(agent.egressAllow);
+    const secrets = await this.#agents.secretEnv(agent.id);
+    const substitutions: EgressGrant['substitutions'] = secrets.map((s) => ({
+      name: s.name,
+      placeholder: placeholderFor(commandToken, s.name),
+      value: s.value,
+      rules: s.hosts.length > 0 ? parseRules(s.hosts) : rules,
+    }));
+    if (!runtime) return { sessionId: sandbox.sessionId, rules, gateway: null, substitutions };
     const gateway = gatewayAuthority(this.#gateway.baseUrl);
     const gatewayRule: EgressRule = parseRule(`${gateway.host.includes(':') ? `[${gateway.host}]` : gateway.host}:${gateway.port}`);
-    const secrets = await this.#agents.secretEnv(agent.id);
-    return {
-      sessionId: sandbox.sessionId,
-      rules,
-      gateway,
-      substitutions: [
-        ...secrets.map((s) => ({ name: s.name, placeholder: placeholderFor(token, s.name), value: s.value, rules: s.hosts.length > 0 ? parseRules(s.hosts) : rules })),
-        ...(this.#gateway.apiKey ? [{ name: GATEWAY_KEY_NAME, placeholder: placeholderFor(token, GATEWAY_KEY_NAME), value: this.#gateway.apiKey, rules: [gatewayRule] }] : []),
-      ],
-    };
+    if (this.#gateway.apiKey) substitutions.push({ name: GATEWAY_KEY_NAME, placeholder: placeholderFor(token, GATEWAY_KEY_NAME), value: this.#gateway.apiKey, rules: [gatewayRule] });
+    return { sessionId: sandbox.sessionId, rules, gateway: { ...gateway, paths: gatewayModelPaths(this.#gateway.baseUrl) }, substitutions };
   }
 }

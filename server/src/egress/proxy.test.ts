@@ -6,6 +6,7 @@ import { fetch, ProxyAgent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../log/index.ts';
 import { CertificateAuthority, createAuthority } from './authority.ts';
+import { gatewayModelPaths } from './grants.ts';
 import { EgressProxy, type BlockedRequest, type EgressGrant } from './proxy.ts';
 import { parseRules, PrivateAllowList } from './rules.ts';
 
@@ -46,6 +47,9 @@ let secure: Awaited<ReturnType<typeof echoServer>>;
 let gatewayServer: Awaited<ReturnType<typeof echoServer>>;
 const blocked: BlockedRequest[] = [];
 let grant: EgressGrant;
+/** What the agent's commands hold: the same rules and secrets, no gateway. */
+let commandGrant: EgressGrant;
+let httpsGatewayGrant: EgressGrant;
 
 /** Names the tests resolve; everything else fails like an unknown host. */
 const names: Record<string, string[]> = {
@@ -67,14 +71,21 @@ beforeAll(async () => {
   grant = {
     sessionId: '00000000-0000-7000-8000-000000000001',
     rules: parseRules([`echo.test:${plain.port}`, `echo.test:${secure.port}`, 'other.test', 'rebind.test', 'metadata.test', '169.254.169.254']),
-    gateway: { host: 'gateway.test', port: gatewayServer.port },
+    gateway: { host: 'gateway.test', port: gatewayServer.port, paths: gatewayModelPaths(`http://gateway.test:${gatewayServer.port}/v1`) },
     substitutions: [
       { name: 'GITHUB_TOKEN', placeholder: PLACEHOLDER, value: SECRET, rules: parseRules(['echo.test']) },
       { name: 'LITELLM_API_KEY', placeholder: GATEWAY_PLACEHOLDER, value: GATEWAY_KEY, rules: parseRules([`gateway.test:${gatewayServer.port}`]) },
     ],
   };
+  commandGrant = { ...grant, gateway: null, substitutions: grant.substitutions.filter((s) => s.name !== 'LITELLM_API_KEY') };
+  // A gateway served over HTTPS: intercepted to swap its key in, and its paths checked inside the tunnel.
+  httpsGatewayGrant = {
+    ...grant,
+    gateway: { host: 'gateway.test', port: secure.port, paths: gatewayModelPaths(`https://gateway.test:${secure.port}/v1`) },
+    substitutions: [{ name: 'LITELLM_API_KEY', placeholder: GATEWAY_PLACEHOLDER, value: GATEWAY_KEY, rules: parseRules([`gateway.test:${secure.port}`]) }],
+  };
   proxy = new EgressProxy({
-    grants: { resolve: async (token) => (token === 'good-token' ? grant : null) },
+    grants: { resolve: async (token) => ({ 'good-token': grant, 'command-token': commandGrant, 'https-gateway-token': httpsGatewayGrant })[token] ?? null },
     authority: paddockCa,
     // The echo servers are on loopback, which the operator allows here; the gateway's
     // address is allowed without it.
@@ -242,5 +253,68 @@ describe('egress proxy', () => {
     const res = await fetch('http://nowhere.test/', { dispatcher: agent() });
     expect(res.status).toBe(502);
     expect(await res.text()).toMatch(/ENOTFOUND/);
+  });
+
+  it('lets the runtime reach only the model API paths of the gateway, however the path is written', async () => {
+    blocked.length = 0;
+    const before = gatewayServer.received.length;
+    const withKey = { authorization: `Bearer ${GATEWAY_PLACEHOLDER}` };
+    for (const path of ['/v1/models', '/v1/messages?beta=true', '/v1/models/anthropic/claude-3@2024:1']) {
+      expect((await fetch(`http://gateway.test:${gatewayServer.port}${path}`, { dispatcher: agent(), headers: withKey })).status, path).toBe(200);
+    }
+    const refused = ['/key/generate', '/v1/key/generate', '/v1/chat/completions/../../key/generate', '/v1/models/%2e%2e/%2e%2e/key/generate', '/v1/models/..;/spend/logs', '//v1/models', '/v1/chat/completionsX'];
+    for (const path of refused) {
+      // A raw request, so no client normalises the path first.
+      const answer = await new Promise<http.IncomingMessage>((resolve, reject) => {
+        const req = http.request(`${proxyUrl}/`, { path: `http://gateway.test:${gatewayServer.port}${path}`, headers: { 'proxy-authorization': basic('good-token'), ...withKey } }, resolve);
+        req.on('error', reject).end();
+      });
+      answer.resume();
+      expect(answer.statusCode, path).toBe(403);
+      expect(answer.headers['x-paddock-egress'], path).toBe('blocked');
+    }
+    expect(gatewayServer.received.slice(before).map((r) => r.url)).toEqual(['/v1/models', '/v1/messages?beta=true', '/v1/models/anthropic/claude-3@2024:1']);
+    // Each refusal is reported (dot segments are resolved before the check, as a server would).
+    expect(blocked).toHaveLength(refused.length);
+    for (const b of blocked) expect(b.reason).toMatch(/^\/\S* is not a model API path of the model gateway$/);
+  });
+
+  it("gives the commands' token no gateway: refused like any unlisted host, and never with the key", async () => {
+    blocked.length = 0;
+    const before = gatewayServer.received.length;
+    const res = await fetch(`http://gateway.test:${gatewayServer.port}/v1/chat/completions`, {
+      method: 'POST',
+      dispatcher: agent({ token: 'command-token' }),
+      headers: { authorization: `Bearer ${GATEWAY_PLACEHOLDER}` },
+      body: '{}',
+    });
+    expect(res.status).toBe(403);
+    expect(gatewayServer.received).toHaveLength(before);
+    expect(blocked).toEqual([{ sessionId: grant.sessionId, host: 'gateway.test', port: gatewayServer.port, reason: "not in the agent's egress allow-list" }]);
+    // Its secrets still work where they are for.
+    const plainBefore = plain.received.length;
+    expect((await fetch(`http://echo.test:${plain.port}/`, { dispatcher: agent({ token: 'command-token' }), headers: { authorization: `token ${PLACEHOLDER}` } })).status).toBe(200);
+    expect(plain.received[plainBefore]!.headers.authorization).toBe(`token ${SECRET}`);
+  });
+
+  it('swaps secret values in answers back to placeholders, in headers and bodies', async () => {
+    const res = await fetch(`http://echo.test:${plain.port}/echo?k=${PLACEHOLDER}`, { dispatcher: agent(), headers: { authorization: `Bearer ${PLACEHOLDER}` } });
+    expect(await res.json()).toEqual({ url: `/echo?k=${PLACEHOLDER}`, authorization: `Bearer ${PLACEHOLDER}` });
+    const secureRes = await fetch(`https://echo.test:${secure.port}/echo`, { dispatcher: agent(), headers: { authorization: `Bearer ${PLACEHOLDER}` } });
+    expect(await secureRes.json()).toEqual({ url: '/echo', authorization: `Bearer ${PLACEHOLDER}` });
+    expect(secure.received.at(-1)!.headers.authorization).toBe(`Bearer ${SECRET}`);
+  });
+
+  it('checks the gateway\'s paths inside an intercepted HTTPS tunnel too', async () => {
+    blocked.length = 0;
+    const before = secure.received.length;
+    const dispatcher = agent({ token: 'https-gateway-token', ca: [paddockCa.certPem] });
+    const withKey = { authorization: `Bearer ${GATEWAY_PLACEHOLDER}` };
+    expect((await fetch(`https://gateway.test:${secure.port}/v1/models`, { dispatcher, headers: withKey })).status).toBe(200);
+    for (const path of ['/v1/key/generate', '/v1/models;x/../../key', '/v1/models/%2E%2E%2Fkey']) {
+      expect((await fetch(`https://gateway.test:${secure.port}${path}`, { dispatcher, headers: withKey })).status, path).toBe(403);
+    }
+    expect(secure.received.slice(before).map((r) => [r.url, r.headers.authorization])).toEqual([['/v1/models', `Bearer ${GATEWAY_KEY}`]]);
+    expect(blocked).toHaveLength(3);
   });
 });

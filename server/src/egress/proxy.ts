@@ -1,11 +1,13 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { chmod, rm } from 'node:fs/promises';
+import { pipeline } from 'node:stream';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Logger } from '../log/index.ts';
 import type { CertificateAuthority } from './authority.ts';
+import { decodersFor, PlaceholderRestorer, restorationsFor, type Restoration } from './restore.ts';
 import { anyRuleMatches, parseAddress, refusedReason, type EgressRule, type PrivateAllowList } from './rules.ts';
 
 /** What one sandbox may do, looked up by the token it presents. */
@@ -13,8 +15,12 @@ export type EgressGrant = {
   sessionId: string;
   /** The agent's egressAllow. */
   rules: EgressRule[];
-  /** The model gateway: always allowed, even on a private address. */
-  gateway: { host: string; port: number } | null;
+  /**
+   * The model gateway: always allowed, even on a private address, but only on `paths`
+   * (`*` at the end: any rest). Null for the token of the agent's commands, to which the
+   * gateway is a host like any other.
+   */
+  gateway: { host: string; port: number; paths: string[] } | null;
   /** Placeholders the proxy swaps for real values in requests to the secret's hosts. */
   substitutions: { name: string; placeholder: string; value: string; rules: EgressRule[] }[];
 };
@@ -27,7 +33,18 @@ export type BlockedRequest = { sessionId: string; host: string; port: number; re
 
 export type LookupFn = (host: string) => Promise<string[]>;
 
-type Target = { host: string; port: number; address: string; substitutions: EgressGrant['substitutions'] };
+type Target = {
+  sessionId: string;
+  host: string;
+  port: number;
+  address: string;
+  /** The secrets swapped in on requests to this host. */
+  substitutions: EgressGrant['substitutions'];
+  /** Every secret of the grant: swapped back to its placeholder in whatever comes back. */
+  secrets: EgressGrant['substitutions'];
+  /** Set when this is the model gateway: the paths a request may use. */
+  gatewayPaths: string[] | null;
+};
 type Decision = { ok: true; target: Target } | { ok: false; status: number; reason: string; blocked: boolean };
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authorization', 'proxy-authenticate', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
@@ -69,7 +86,9 @@ function tokenOf(header: string | undefined): string | null {
  * the address it checked, so a second lookup cannot rebind it), and swaps secret
  * placeholders for real values in requests to the hosts each secret is for —
  * intercepting TLS with the installation's CA where a substitution may apply, tunnelling
- * it untouched everywhere else.
+ * it untouched everywhere else. In every answer it sees (plain HTTP, intercepted HTTPS)
+ * it swaps secret values back to their placeholders, so a server that echoes one does
+ * not hand it to the sandbox.
  *
  * Hand-written on node:http and node:tls: what it must do (per-token grants, DNS
  * pinning, substitution in headers and query, a Unix socket listener) is a few hundred
@@ -182,7 +201,18 @@ export class EgressProxy {
       }
     }
     const substitutions = grant.substitutions.filter((s) => anyRuleMatches(s.rules, name, port));
-    return { ok: true, target: { host: name, port, address: parseAddress(addresses[0]!)!.toString(), substitutions } };
+    return {
+      ok: true,
+      target: {
+        sessionId: grant.sessionId,
+        host: name,
+        port,
+        address: parseAddress(addresses[0]!)!.toString(),
+        substitutions,
+        secrets: grant.substitutions,
+        gatewayPaths: isGateway ? grant.gateway!.paths : null,
+      },
+    };
   }
 
   async #onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -198,7 +228,10 @@ export class EgressProxy {
     const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
     const decision = await this.#decide(grant, host, Number(url.port || 80));
     if (!decision.ok) return refuse(res, decision.status, `Paddock egress proxy refused ${host}:${url.port || 80}: ${decision.reason}.`);
-    this.#forward(req, res, decision.target, `${url.pathname}${url.search}`, false);
+    const path = `${url.pathname}${url.search}`;
+    const offPath = this.#offGatewayPath(decision.target, path);
+    if (offPath) return refuse(res, 403, `Paddock egress proxy refused ${host}:${url.port || 80}: ${offPath}.`);
+    this.#forward(req, res, decision.target, path, false);
   }
 
   async #onConnect(req: http.IncomingMessage, socket: net.Socket, head: Buffer): Promise<void> {
@@ -248,20 +281,60 @@ export class EgressProxy {
   async #onTunnelledRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const tunnel = this.#tunnels.get(req.socket);
     if (!tunnel) return refuse(res, 400, 'Paddock egress proxy: unknown tunnel.');
-    this.#forward(req, res, tunnel.target, req.url ?? '/', tunnel.secure);
+    const path = req.url ?? '/';
+    const offPath = this.#offGatewayPath(tunnel.target, path);
+    if (offPath) return refuse(res, 403, `Paddock egress proxy refused ${tunnel.target.host}:${tunnel.target.port}: ${offPath}.`);
+    this.#forward(req, res, tunnel.target, path, tunnel.secure);
   }
 
-  /** Sends the request to the checked address with placeholders replaced, and relays the answer. */
+  /**
+   * Why a request to the model gateway is refused (and reported), or null: only the model
+   * API's paths, written plainly (no dot segments or escapes a server could resolve
+   * elsewhere), may carry the gateway key.
+   */
+  #offGatewayPath(target: Target, path: string): string | null {
+    if (!target.gatewayPaths) return null;
+    const pathname = path.split('?')[0]!;
+    // Model names may hold `@`, `:` and `+`; no escapes, `;` parameters or `.`/`..` segments.
+    const plain = /^\/[\w.~@:+/-]*$/.test(pathname) && !/\/\/|\/\.\.?(?:\/|$)/.test(pathname);
+    const allowed = plain && target.gatewayPaths.some((p) => (p.endsWith('/*') ? pathname.startsWith(p.slice(0, -1)) && pathname.length > p.length - 1 : pathname === p));
+    if (allowed) return null;
+    const reason = `${pathname.slice(0, 200)} is not a model API path of the model gateway`;
+    this.#onBlocked({ sessionId: target.sessionId, host: target.host, port: target.port, reason });
+    this.#log.info({ sessionId: target.sessionId, host: target.host, port: target.port, reason }, 'egress blocked');
+    return reason;
+  }
+
+  /**
+   * Sends the request to the checked address with placeholders replaced, and relays the
+   * answer with secret values swapped back to their placeholders.
+   */
   #forward(req: http.IncomingMessage, res: http.ServerResponse, target: Target, path: string, secure: boolean): void {
     const substitute = (text: string) => {
       let out = text;
       for (const s of target.substitutions) if (out.includes(s.placeholder)) out = out.replaceAll(s.placeholder, s.value);
       return out;
     };
+    // Header values as sent, for the ones a substitution changed: a server that reflects
+    // one (Basic credentials, encoded whole) gets it swapped back whole.
+    const sentHeaders: Restoration[] = [];
     const headers: http.OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(req.headers)) {
       if (value === undefined || HOP_BY_HOP.includes(name)) continue;
-      headers[name] = Array.isArray(value) ? value.map(substitute) : name === 'authorization' ? substituteAuthorization(value, substitute) : substitute(value);
+      const swap = (v: string) => {
+        const out = name === 'authorization' ? substituteAuthorization(v, substitute) : substitute(v);
+        if (out !== v) sentHeaders.push({ value: out, placeholder: v });
+        return out;
+      };
+      headers[name] = Array.isArray(value) ? value.map(swap) : swap(value);
+    }
+    const restorer = new PlaceholderRestorer([...restorationsFor(target.secrets), ...sentHeaders]);
+    if (!restorer.empty) {
+      // The body must arrive whole and readable to be searched: no compression the proxy
+      // cannot undo, and no byte ranges that could hand a value over in pieces.
+      headers['accept-encoding'] = 'identity';
+      delete headers.range;
+      delete headers['if-range'];
     }
     // The request goes to the host that was checked, never to another site behind the
     // same address (a Host header of the sandbox's choosing would carry credentials there).
@@ -289,10 +362,29 @@ export class EgressProxy {
     };
     const upstream = (secure ? https : http).request(options, (answer) => {
       const out: http.OutgoingHttpHeaders = {};
-      for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !HOP_BY_HOP.includes(name)) out[name] = value;
+      for (const [name, value] of Object.entries(answer.headers)) {
+        if (value === undefined || HOP_BY_HOP.includes(name)) continue;
+        out[name] = restorer.empty ? value : Array.isArray(value) ? value.map((v) => restorer.text(v)) : restorer.text(value);
+      }
+      if (restorer.empty) {
+        res.writeHead(answer.statusCode ?? 502, answer.statusMessage, out);
+        answer.pipe(res);
+        answer.on('error', () => res.destroy());
+        return;
+      }
+      const decoders = decodersFor(answer.headers['content-encoding']);
+      if (!decoders) {
+        answer.resume();
+        this.#log.warn({ host: target.host, port: target.port, contentEncoding: answer.headers['content-encoding'] }, 'egress refused an answer it cannot decode');
+        return refuse(res, 502, `Paddock egress proxy: ${target.host}:${target.port} answered with Content-Encoding "${answer.headers['content-encoding']}", which the proxy cannot decode to keep secrets out of the sandbox; ask for identity, gzip, deflate, br or zstd.`);
+      }
+      // The body changes length as values become placeholders, and arrives decoded.
+      delete out['content-length'];
+      if (decoders.length > 0) delete out['content-encoding'];
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, out);
-      answer.pipe(res);
-      answer.on('error', () => res.destroy());
+      pipeline([answer, ...decoders, restorer.stream(), res], (error) => {
+        if (error) res.destroy();
+      });
     });
     upstream.on('timeout', () => upstream.destroy(new Error('timed out')));
     upstream.on('error', (error) => {

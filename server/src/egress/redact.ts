@@ -1,5 +1,5 @@
 /** Shortest value that is redacted: shorter ones would mangle ordinary text. */
-const MIN_SECRET_LENGTH = 4;
+export const MIN_SECRET_LENGTH = 4;
 
 export type NamedSecret = { name: string; value: string };
 

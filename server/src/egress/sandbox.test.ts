@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeGlobalId } from '../ids/global-id.ts';
 import type { GraphqlClient } from '../../test/graphql-client.ts';
@@ -9,6 +10,7 @@ import { Subscriber, type LiveEvent } from '../../test/subscriber.ts';
 import { startTestWorker, type TestWorker } from '../../test/worker.ts';
 import { CertificateAuthority, createAuthority } from './authority.ts';
 import { recordBlocked } from './blocked.ts';
+import { commandTokenFor } from './placeholders.ts';
 
 /**
  * Attacks through the public API: the offline mock's `/tool CMD` makes the chat agent
@@ -21,11 +23,27 @@ const GATEWAY_KEY = 'test-gateway-key';
 
 type Received = { url: string; authorization: string | undefined };
 
+/**
+ * An echo server that reflects the Authorization header it received and the URL: in a
+ * response header and in the body, which `/gzip` compresses whatever the client asked
+ * for and `/chunked` sends a few bytes at a time.
+ */
 async function echo(secure?: CertificateAuthority): Promise<{ port: number; received: Received[]; close(): Promise<void> }> {
   const received: Received[] = [];
   const handler: http.RequestListener = (req, res) => {
     received.push({ url: req.url!, authorization: req.headers.authorization });
-    res.end(`echo: ${req.headers.authorization ?? ''} ${req.url}\n`);
+    const body = Buffer.from(`echo: ${req.headers.authorization ?? ''} ${req.url}\n`);
+    res.setHeader('x-echo-authorization', req.headers.authorization ?? '');
+    if (req.url!.startsWith('/gzip')) {
+      res.writeHead(200, { 'content-encoding': 'gzip' });
+      return res.end(gzipSync(body));
+    }
+    if (req.url!.startsWith('/chunked')) {
+      const pieces = Array.from({ length: Math.ceil(body.length / 3) }, (_, i) => body.subarray(i * 3, i * 3 + 3));
+      const next = () => (pieces.length > 0 ? res.write(pieces.shift(), () => setImmediate(next)) : res.end());
+      return next();
+    }
+    res.end(body);
   };
   const server = secure ? https.createServer(secure.issue('127.0.0.1'), handler) : http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -84,7 +102,8 @@ async function turn(command: string): Promise<{ sessionId: string; events: LiveE
   subscribers.push(live);
   live.subscribe(sessionId);
   await client.ok(`mutation($s: ID!, $c: String!) { sendMessage(input: { sessionId: $s, content: $c }) { id } }`, { s: sessionId, c: `/tool ${command}` });
-  await live.waitFor((events) => events.some((e) => e.type === 'turn.completed' || e.type === 'turn.failed'), 60_000);
+  // A hang detector: the first turn starts a sandbox, which takes long on a busy machine.
+  await live.waitFor((events) => events.some((e) => e.type === 'turn.completed' || e.type === 'turn.failed'), 150_000);
   const failed = live.events.find((e) => e.type === 'turn.failed');
   if (failed) throw new Error(`the turn failed: ${JSON.stringify(failed.payload)}`);
   const result = live.events.find((e) => e.type === 'tool.result');
@@ -99,7 +118,7 @@ async function transcript(sessionId: string): Promise<string> {
   return JSON.stringify({ events, messages });
 }
 
-describe('credentials stay out of the sandbox', { timeout: 90_000 }, () => {
+describe('credentials stay out of the sandbox', { timeout: 180_000 }, () => {
   it('holds placeholders, never the secret or the gateway key, in its environment', async () => {
     const { output } = await turn(`env; echo ---; cat /proc/self/environ | tr '\\0' '\\n'; echo ---; cat /proc/[0-9]*/environ 2>/dev/null | tr '\\0' '\\n' | grep -c -e '${GATEWAY_KEY}' -e '${SECRET}' || true`);
     expect(output).toMatch(/^API_TOKEN=paddock-secret-[A-Za-z0-9_-]{32}$/m);
@@ -110,20 +129,69 @@ describe('credentials stay out of the sandbox', { timeout: 90_000 }, () => {
     expect(output.trim().split('\n').at(-1)).toBe('0');
   });
 
-  it('sends the real value to the secret\'s host over HTTP and HTTPS, and redacts it when it comes back', async () => {
+  it('sends the real value to the secret\'s host over HTTP and HTTPS, and gives the sandbox the placeholder back when a server echoes it', async () => {
+    const plainBefore = plain.received.length;
+    const secureBefore = secure.received.length;
+    const urls = [
+      `http://127.0.0.1:${plain.port}/plain`,
+      `http://127.0.0.1:${plain.port}/chunked`,
+      `http://127.0.0.1:${plain.port}/gzip`,
+      `https://127.0.0.1:${secure.port}/secure`,
+      `https://127.0.0.1:${secure.port}/gzip`,
+      `https://127.0.0.1:${secure.port}/chunked`,
+    ];
+    // Inside the sandbox: each echo (headers and body) must equal what the command sent, placeholder and all.
     const { sessionId, output } = await turn(
-      `curl -sS -H "Authorization: Bearer $API_TOKEN" "http://127.0.0.1:${plain.port}/plain?key=$API_TOKEN"; ` +
-        `curl -sS -H "Authorization: Bearer $API_TOKEN" "https://127.0.0.1:${secure.port}/secure?key=$API_TOKEN"; ` +
-        `echo "leak: $(curl -sS "http://127.0.0.1:${plain.port}/again?key=$API_TOKEN")"`,
+      `echo "placeholder=$API_TOKEN"; for url in ${urls.join(' ')}; do ` +
+        `got=$(curl -sS --compressed -D - -H "Authorization: Bearer $API_TOKEN" "$url?key=$API_TOKEN" | tr -d '\r'); ` +
+        `echo "$got"; ` +
+        `if echo "$got" | grep -qx "echo: Bearer $API_TOKEN /[a-z]*?key=$API_TOKEN" && echo "$got" | grep -qix "x-echo-authorization: Bearer $API_TOKEN"; then echo "placeholder-back $url"; fi; done`,
     );
-    expect(plain.received[0]).toEqual({ url: `/plain?key=${SECRET}`, authorization: `Bearer ${SECRET}` });
-    expect(secure.received[0]).toEqual({ url: `/secure?key=${SECRET}`, authorization: `Bearer ${SECRET}` });
-    expect(output).toContain(`echo: Bearer [redacted:API_TOKEN] /plain?key=[redacted:API_TOKEN]`);
-    expect(output).toContain(`echo: Bearer [redacted:API_TOKEN] /secure?key=[redacted:API_TOKEN]`);
-    expect(output).toContain('leak: echo:  /again?key=[redacted:API_TOKEN]');
+    const placeholder = /^placeholder=(paddock-secret-\S+)$/m.exec(output)![1]!;
+    // The servers received the real value.
+    expect(plain.received.slice(plainBefore)).toEqual(['plain', 'chunked', 'gzip'].map((p) => ({ url: `/${p}?key=${SECRET}`, authorization: `Bearer ${SECRET}` })));
+    expect(secure.received.slice(secureBefore)).toEqual(['secure', 'gzip', 'chunked'].map((p) => ({ url: `/${p}?key=${SECRET}`, authorization: `Bearer ${SECRET}` })));
+    // The sandbox only ever saw the placeholder: nothing needed redacting on the way out.
+    for (const url of urls) expect(output).toContain(`placeholder-back ${url}`);
+    expect(output).toContain(`echo: Bearer ${placeholder} /gzip?key=${placeholder}`);
+    expect(output).not.toContain('[redacted:');
+    expect(output).not.toMatch(/content-encoding/i);
     const stored = await transcript(sessionId);
-    expect(stored).toContain('[redacted:API_TOKEN]');
     expect(stored).not.toContain(SECRET);
+    expect(stored).not.toContain('[redacted:');
+  });
+
+  it('swaps Basic credentials back whole when a server reflects them', async () => {
+    const { output } = await turn(
+      `sent=$(printf 'x-access-token:%s' "$API_TOKEN" | base64 -w0); ` +
+        `got=$(curl -sS -H "Authorization: Basic $sent" "http://127.0.0.1:${plain.port}/basic"); ` +
+        `echo "$got"; [ "$got" = "echo: Basic $sent /basic" ] && echo basic-back`,
+    );
+    expect(Buffer.from(plain.received.at(-1)!.authorization!.slice(6), 'base64').toString()).toBe(`x-access-token:${SECRET}`);
+    expect(output).toContain('basic-back');
+  });
+
+  it("gives the agent's commands no way to the model gateway, whatever they read in the sandbox", async () => {
+    const gateway = worker.worker.sandboxes.settings.gateway.baseUrl;
+    const gatewayPort = Number(new URL(gateway).port);
+    const { sessionId, events, output } = await turn(
+      // The gateway placeholder as it was once derivable from the proxy credentials commands hold, and every placeholder in reach.
+      `token=$(node -e 'process.stdout.write(decodeURIComponent(new URL(process.env.HTTP_PROXY).password))'); ` +
+        `derived=paddock-secret-$(node -e 'process.stdout.write(require("crypto").createHmac("sha256", process.argv[1]).update("LITELLM_API_KEY").digest("base64url").slice(0, 32))' "$token"); ` +
+        `for key in "$derived" $(env | grep -o 'paddock-secret-[A-Za-z0-9_-]*' | sort -u); do for path in /chat/completions /models /key/generate; do ` +
+        `echo "gateway $path $(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" -H 'content-type: application/json' ` +
+        `-d '{"model":"mock","messages":[{"role":"user","content":"hi"}]}' "${gateway}$path")"; done; done; ` +
+        `echo credentials; cat /proc/[0-9]*/environ /proc/[0-9]*/cmdline 2>/dev/null | tr '\\0' '\\n' | grep -o 'paddock[:][^@]*@' | sort -u`,
+    );
+    const attempts = output.split('\n').filter((l) => l.startsWith('gateway '));
+    expect(attempts).toHaveLength(6);
+    for (const attempt of attempts) expect(attempt).toMatch(/ 403$/);
+    expect(events.some((e) => e.type === 'egress.blocked' && e.payload?.port === gatewayPort)).toBe(true);
+    // The only proxy credentials in reach are the commands' own; the runtime's token is in no process environment.
+    const sandbox = await t.platform.services.db.sandbox.findUniqueOrThrow({ where: { sessionId: decodeGlobalId(sessionId).id } });
+    const runtimeToken = t.platform.services.secrets.open(sandbox.egressTokenCipher!);
+    expect(output.split('credentials\n')[1]!.trim().split('\n')).toEqual([`paddock:${commandTokenFor(runtimeToken)}@`]);
+    expect(output).not.toContain(runtimeToken);
   });
 
   it('keeps the placeholder on allowed hosts the secret is not for', async () => {

@@ -18,11 +18,11 @@ export type SandboxSpec = {
   egressAllow: string[];
   /**
    * The egress proxy this sandbox's traffic leaves through. `socketPath` is the worker's
-   * proxy socket on the host (local driver); `proxyToken` goes into the proxy URL as
-   * `http://paddock:<proxyToken>@…`; `caPem` is the CA the proxy signs intercepted
-   * connections with, to install into the sandbox's trust store.
+   * proxy socket on the host (local driver); `caPem` is the CA the proxy signs intercepted
+   * connections with, to install into the sandbox's trust store. The proxy credentials
+   * come with the session, at attach time.
    */
-  egress?: { socketPath: string; proxyToken: string; caPem: string };
+  egress?: { socketPath: string; caPem: string };
 };
 
 /** How a turn got its sandbox: an already running one, a suspended one resumed, a pre-started (warm) one adopted, or a new (cold) one. */

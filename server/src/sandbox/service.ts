@@ -6,7 +6,7 @@ import type { Config } from '../config/index.ts';
 import type { Db, Message, SandboxPhase } from '../db/index.ts';
 import type { HarnessCatalog } from '../harnesses/catalog.ts';
 import type { Logger } from '../log/index.ts';
-import { egressTokenHash, GATEWAY_KEY_NAME, placeholderFor } from '../egress/placeholders.ts';
+import { commandTokenFor, egressTokenHashes, GATEWAY_KEY_NAME, placeholderFor } from '../egress/placeholders.ts';
 import { Redactor } from '../egress/redact.ts';
 import type { SecretBox } from '../secrets/index.ts';
 import { metrics } from '../telemetry/metrics.ts';
@@ -31,15 +31,6 @@ export type SandboxSettings = {
   /** Local sandboxes kept started ahead of their sessions, per harness in use; 0 keeps none. */
   warmPoolSize: number;
 };
-
-/** The proxy variables every HTTP client in the sandbox honours. */
-export function proxyEnv(proxyUrl: string, token: string): Record<string, string> {
-  const url = new URL(proxyUrl);
-  url.username = 'paddock';
-  url.password = token;
-  const value = url.toString().replace(/\/$/, '');
-  return { HTTP_PROXY: value, HTTPS_PROXY: value, http_proxy: value, https_proxy: value, ALL_PROXY: value, NO_PROXY: '', no_proxy: '' };
-}
 
 /**
  * Gives the worker a ready, attached runtime for a session: reuses a live sandbox,
@@ -153,7 +144,7 @@ export class SandboxService {
     await this.#setPhase(sessionId, name, 'PROVISIONING', 'starting', {
       tokenCipher,
       egressTokenCipher: this.#secrets.seal(egressToken),
-      egressTokenHash: egressTokenHash(egressToken),
+      ...egressTokenHashes(egressToken),
       endpoint: null,
     });
     try {
@@ -169,7 +160,7 @@ export class SandboxService {
           token,
           env: this.#config.containerEnv,
           egressAllow: session.agent.egressAllow,
-          egress: { socketPath: this.settings.egress.socketPath, proxyToken: egressToken, caPem: this.settings.egress.caPem },
+          egress: { socketPath: this.settings.egress.socketPath, caPem: this.settings.egress.caPem },
         },
         {
           deadline: Date.now() + this.settings.provisionTimeoutMs,
@@ -263,20 +254,21 @@ export class SandboxService {
   }
 
   /**
-   * Attaches a warm sandbox to the session, which owns it from then on: its egress token
-   * is recorded, so the proxy honours it from now. Null (the sandbox removed) when it
+   * Attaches a warm sandbox to the session, which owns it from then on: it gets its egress
+   * tokens only now (a warm sandbox holds none). Null (the sandbox removed) when it
    * cannot be attached, for the caller to start a new one.
    */
   async #claimWarm(warm: WarmSandbox, agent: { id: string; systemPrompt: string; model: string; egressAllow: string[] }, sessionId: string, beforeMessageId: string): Promise<RuntimeClient | null> {
+    const egressToken = randomBytes(32).toString('base64url');
     try {
       await this.#setPhase(sessionId, warm.name, 'PROVISIONING', 'attaching a warm sandbox', {
         tokenCipher: this.#secrets.seal(warm.token),
-        egressTokenCipher: this.#secrets.seal(warm.egressToken),
-        egressTokenHash: egressTokenHash(warm.egressToken),
+        egressTokenCipher: this.#secrets.seal(egressToken),
+        ...egressTokenHashes(egressToken),
         endpoint: null,
       });
       const client = new RuntimeClient({ baseUrl: warm.url, token: warm.token, timeoutMs: 30_000 });
-      await this.#attach(client, agent, sessionId, beforeMessageId, warm.egressToken);
+      await this.#attach(client, agent, sessionId, beforeMessageId, egressToken);
       await this.#setPhase(sessionId, warm.name, 'READY', 'ready (started ahead)', { endpoint: warm.url, readyAt: new Date() });
       return client;
     } catch (error) {
@@ -288,7 +280,6 @@ export class SandboxService {
 
   async #launchWarm(driver: LocalSandboxDriver, harness: LoadedHarness, name: string): Promise<WarmSandbox> {
     const token = randomBytes(32).toString('base64url');
-    const egressToken = randomBytes(32).toString('base64url');
     try {
       const { url } = await driver.start(
         {
@@ -297,11 +288,11 @@ export class SandboxService {
           harnessFile: harness.file,
           token,
           env: this.#config.containerEnv,
-          egress: { socketPath: this.settings.egress.socketPath, proxyToken: egressToken, caPem: this.settings.egress.caPem },
+          egress: { socketPath: this.settings.egress.socketPath, caPem: this.settings.egress.caPem },
         },
         { deadline: Date.now() + this.settings.provisionTimeoutMs, report: () => undefined },
       );
-      return { name, url, harnessName: harness.name, token, egressToken };
+      return { name, url, harnessName: harness.name, token };
     } catch (error) {
       await driver.destroy(name).catch(() => undefined);
       throw error;
@@ -310,21 +301,23 @@ export class SandboxService {
 
   /**
    * The runtime only ever sees placeholders: for the agent's secrets and for the gateway
-   * key. The egress proxy swaps them for the real values on the way out.
+   * key. The egress proxy swaps them for the real values on the way out. The runtime's
+   * egress token (model calls, gateway key) stays in the runtime; the agent's commands get
+   * the command token, with which the gateway is out of reach.
    */
   async #attach(client: RuntimeClient, agent: { id: string; systemPrompt: string; model: string; egressAllow: string[] }, sessionId: string, beforeMessageId: string, egressToken: string) {
     const messages = await this.#db.message.findMany({ where: { sessionId, id: { lt: beforeMessageId } }, orderBy: { id: 'asc' } });
     const secrets = await this.#agents.secretEnv(agent.id);
     const { proxyUrl } = this.settings.egress;
+    const commandToken = commandTokenFor(egressToken);
     await client.attach({
       sessionId,
       systemPrompt: agent.systemPrompt,
       model: agent.model,
       gateway: { baseUrl: this.settings.gateway.baseUrl, apiKey: placeholderFor(egressToken, GATEWAY_KEY_NAME) },
-      env: {
-        ...Object.fromEntries(secrets.map((s) => [s.name, placeholderFor(egressToken, s.name)])),
-        ...(proxyUrl ? proxyEnv(proxyUrl, egressToken) : {}),
-      },
+      env: Object.fromEntries(secrets.map((s) => [s.name, placeholderFor(commandToken, s.name)])),
+      // Without a proxy URL the runtime uses its sandbox's relay to the worker's proxy.
+      egress: { ...(proxyUrl ? { proxyUrl } : {}), token: egressToken, commandToken },
       history: toHistory(messages),
       // Locally, with no egress allowed, the agent's commands get no network at all (the
       // runtime still reaches the gateway). In Kubernetes the NetworkPolicy enforces egress,
@@ -343,7 +336,7 @@ export class SandboxService {
     name: string,
     phase: SandboxPhase,
     statusMessage: string,
-    extra: { tokenCipher?: string; egressTokenCipher?: string; egressTokenHash?: string; endpoint?: string | null; readyAt?: Date } = {},
+    extra: { tokenCipher?: string; egressTokenCipher?: string; egressTokenHash?: string; commandTokenHash?: string; endpoint?: string | null; readyAt?: Date } = {},
   ) {
     const data = { driver: this.#driver.kind, name, phase, statusMessage, lastUsedAt: new Date(), ...extra };
     await this.#db.sandbox.upsert({ where: { sessionId }, create: { sessionId, ...data }, update: data });

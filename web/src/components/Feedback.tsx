@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import type { Problem } from '../lib/graphql/errors.ts';
+import type { CombinedError } from 'urql';
+import { describeError, type Problem } from '../lib/graphql/errors.ts';
 
 export function Spinner({ label = 'Loading' }: { label?: string }) {
   return (
@@ -67,4 +68,28 @@ export function ErrorNotice({ problem, onRetry, children }: { problem: Problem; 
       {children}
     </ErrorMessage>
   );
+}
+
+/**
+ * What a query-backed list shows: its error (with a retry) while there is nothing to
+ * show, a loading placeholder, the empty state when there is one, else the list.
+ */
+export function QueryState({
+  error,
+  loaded,
+  loadingLabel,
+  onRetry,
+  empty,
+  children,
+}: {
+  error: CombinedError | undefined;
+  loaded: boolean;
+  loadingLabel: string;
+  onRetry: () => void;
+  empty: ReactNode;
+  children: ReactNode;
+}) {
+  if (error && !loaded) return <ErrorNotice problem={describeError(error)} onRetry={onRetry} />;
+  if (!loaded) return <Loading label={loadingLabel} />;
+  return <>{empty || children}</>;
 }

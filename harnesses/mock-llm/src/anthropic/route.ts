@@ -5,8 +5,7 @@ import { sendJson } from '../errors.ts';
 import { generate, type ServerContext } from '../generate.ts';
 import { stableId } from '../ids.ts';
 import { toProtocolReply } from '../reply.ts';
-import { replyNow, setRetryAfter } from '../failures.ts';
-import { planReply } from '../script.ts';
+import { planOrFail } from '../failures.ts';
 import { countPromptTokens } from '../tokens.ts';
 import { sendAnthropicError } from './errors.ts';
 import { parseMessagesRequest } from './request.ts';
@@ -17,13 +16,8 @@ export async function messages(ctx: ServerContext, req: IncomingMessage, res: Se
   const start = performance.now();
   checkAuth(req, ctx.options.apiKey);
   const request = parseMessagesRequest(await readJson(req, ctx.options.maxBodyBytes));
-  const planned = planReply(request.messages);
-  const plan = { ...planned, reply: replyNow(ctx, request.messages, planned) };
-  if (plan.reply.kind === 'fail') {
-    setRetryAfter(res, plan.reply);
-    sendAnthropicError(res, plan.reply.status, plan.reply.message);
-    return;
-  }
+  const plan = planOrFail(ctx, res, request.messages, (f) => sendAnthropicError(res, f.status, f.message));
+  if (!plan) return;
   const reply = toProtocolReply(plan.reply, request.tools);
   const meta = { id: stableId('msg_mock_', request.messages), model: request.model, inputTokens: countPromptTokens(request.messages) };
   await generate(ctx, req, res, plan, start, async (pacer) => {

@@ -1,11 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkAuth } from '../auth.ts';
 import { readJson } from '../body.ts';
-import { sendError, sendJson } from '../errors.ts';
+import { sendJson, sendScriptedFailure } from '../errors.ts';
 import { generate, type ServerContext } from '../generate.ts';
 import { stableId } from '../ids.ts';
-import { replyNow, setRetryAfter } from '../failures.ts';
-import { planReply } from '../script.ts';
+import { planOrFail } from '../failures.ts';
 import { countPromptTokens } from '../tokens.ts';
 import { completeAtOnce, streamCompletion, type CompletionMeta } from './completion.ts';
 import { parseChatRequest } from './request.ts';
@@ -15,14 +14,8 @@ export async function chatCompletions(ctx: ServerContext, req: IncomingMessage, 
   const start = performance.now();
   checkAuth(req, ctx.options.apiKey);
   const request = parseChatRequest(await readJson(req, ctx.options.maxBodyBytes));
-  const planned = planReply(request.messages);
-  const plan = { ...planned, reply: replyNow(ctx, request.messages, planned) };
-  if (plan.reply.kind === 'fail') {
-    setRetryAfter(res, plan.reply);
-    const { status, message } = plan.reply;
-    sendError(res, status, message, status >= 500 ? 'server_error' : 'invalid_request_error', 'mock_failure');
-    return;
-  }
+  const plan = planOrFail(ctx, res, request.messages, (f) => sendScriptedFailure(res, f));
+  if (!plan) return;
   const reply = plan.reply;
   const meta: CompletionMeta = {
     id: stableId('chatcmpl-mock-', request.messages),

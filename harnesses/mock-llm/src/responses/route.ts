@@ -1,12 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkAuth } from '../auth.ts';
 import { readJson } from '../body.ts';
-import { sendError, sendJson } from '../errors.ts';
+import { sendJson, sendScriptedFailure } from '../errors.ts';
 import { generate, type ServerContext } from '../generate.ts';
 import { stableId } from '../ids.ts';
 import { toProtocolReply } from '../reply.ts';
-import { replyNow, setRetryAfter } from '../failures.ts';
-import { planReply } from '../script.ts';
+import { planOrFail } from '../failures.ts';
 import { countPromptTokens } from '../tokens.ts';
 import { parseResponsesRequest } from './request.ts';
 import { responseAtOnce, streamResponse, type ResponseMeta } from './stream.ts';
@@ -16,14 +15,8 @@ export async function responses(ctx: ServerContext, req: IncomingMessage, res: S
   const start = performance.now();
   checkAuth(req, ctx.options.apiKey);
   const request = parseResponsesRequest(await readJson(req, ctx.options.maxBodyBytes));
-  const planned = planReply(request.messages);
-  const plan = { ...planned, reply: replyNow(ctx, request.messages, planned) };
-  if (plan.reply.kind === 'fail') {
-    setRetryAfter(res, plan.reply);
-    const { status, message } = plan.reply;
-    sendError(res, status, message, status >= 500 ? 'server_error' : 'invalid_request_error', 'mock_failure');
-    return;
-  }
+  const plan = planOrFail(ctx, res, request.messages, (f) => sendScriptedFailure(res, f));
+  if (!plan) return;
   const reply = toProtocolReply(plan.reply, request.tools);
   const meta: ResponseMeta = {
     id: stableId('resp_', request.messages),

@@ -57,6 +57,13 @@ const attachSchema = z.object({
   model: text({ nonEmpty: true, maxLength: 500 }),
   gateway: z.object({ baseUrl, apiKey: withDefault(text(), '') }),
   env: withDefault(env, {}),
+  egress: optional(
+    z.object({
+      proxyUrl: optional(baseUrl),
+      token: text({ nonEmpty: true, maxLength: 200 }),
+      commandToken: text({ nonEmpty: true, maxLength: 200 }),
+    }),
+  ),
   history: withDefault(z.array(historyMessage, { error: 'must be an array.' }), []),
   limits: limitsSchema,
 }) satisfies z.ZodType<AttachInput, unknown>;

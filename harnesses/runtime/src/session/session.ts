@@ -1,4 +1,4 @@
-import type { GatewayConfig, HistoryMessage } from '../api.ts';
+import type { EgressCredentials, GatewayConfig, HistoryMessage } from '../api.ts';
 import { PRIVATE_ENV_NAMES, PROXY_ENV_NAMES } from '../config.ts';
 import type { ResolvedLimits } from './limits.ts';
 import type { AttachInput } from './parse-attach.ts';
@@ -15,8 +15,8 @@ export interface Session {
   /** The agent's secrets alone, so output shown to people can be scrubbed of them. */
   readonly agentEnv: Readonly<Record<string, string>>;
   /**
-   * The sandbox's egress proxy variables. A command-line agent (Claude Code, Codex) is the
-   * model client itself, so it gets them even where the agent's commands do not.
+   * The egress proxy variables for model calls, with the runtime's token. A command-line
+   * agent (Claude Code, Codex) is the model client itself, so it gets them too.
    */
   readonly modelEnv: Readonly<Record<string, string>>;
   /** Grows as turns run, so the next turn continues the conversation. */
@@ -29,6 +29,24 @@ export interface SandboxFacts {
   /** The sandbox has a network namespace of its own whose only way out is the egress relay. */
   privateNetwork: boolean;
   memoryLimitBytes: number | undefined;
+  /** The sandbox's relay to the egress proxy, e.g. `http://127.0.0.1:3128`, for credentials without a proxy URL. */
+  egressRelayUrl?: string | undefined;
+}
+
+/** The proxy variables HTTP clients honour, carrying `token` as the proxy password. */
+export function proxyVariables(proxyUrl: string, token: string): Record<string, string> {
+  const url = new URL(proxyUrl);
+  url.username = 'paddock';
+  url.password = token;
+  const value = url.toString().replace(/\/$/, '');
+  return { HTTP_PROXY: value, HTTPS_PROXY: value, http_proxy: value, https_proxy: value, ALL_PROXY: value, NO_PROXY: '', no_proxy: '' };
+}
+
+/** Model calls get the runtime's token and commands the command token, at the same proxy. */
+function splitProxy(egress: EgressCredentials, relayUrl: string | undefined): { model: Record<string, string>; commands: Record<string, string> } {
+  const proxyUrl = egress.proxyUrl ?? relayUrl;
+  if (!proxyUrl) return { model: {}, commands: {} };
+  return { model: proxyVariables(proxyUrl, egress.token), commands: proxyVariables(proxyUrl, egress.commandToken) };
 }
 
 /** The sandbox's environment minus what only the runtime may see. */
@@ -44,7 +62,13 @@ export function createSession(input: AttachInput, processEnv: NodeJS.ProcessEnv,
   const commandEnv = { ...baseCommandEnv(processEnv), ...input.env };
   for (const name of PRIVATE_ENV_NAMES) delete commandEnv[name];
   const modelEnv: Record<string, string> = {};
-  for (const name of PROXY_ENV_NAMES) if (commandEnv[name] !== undefined) modelEnv[name] = commandEnv[name];
+  if (input.egress) {
+    const proxy = splitProxy(input.egress, sandbox.egressRelayUrl);
+    Object.assign(modelEnv, proxy.model);
+    Object.assign(commandEnv, proxy.commands);
+  } else {
+    for (const name of PROXY_ENV_NAMES) if (commandEnv[name] !== undefined) modelEnv[name] = commandEnv[name];
+  }
   let limits = input.limits;
   if (sandbox.privateNetwork && limits.commandNetwork === 'none') {
     // The sandbox is already cut off but for the egress relay (and cannot make another

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { chown, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, open, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -62,6 +62,11 @@ function spec(overrides: Partial<SandboxSpec> = {}): SandboxSpec {
 
 async function start(s: SandboxSpec): Promise<RuntimeClient> {
   const { url } = await driver.start(s, { deadline: Date.now() + 60_000, report: () => undefined });
+  return new RuntimeClient({ baseUrl: url, token: s.token });
+}
+
+async function startWith(d: LocalSandboxDriver, s: SandboxSpec): Promise<RuntimeClient> {
+  const { url } = await d.start(s, { deadline: Date.now() + 60_000, report: () => undefined });
   return new RuntimeClient({ baseUrl: url, token: s.token });
 }
 
@@ -199,8 +204,19 @@ describe('local sandbox driver', () => {
       }),
     );
     await new Promise<void>((resolve) => egress.listen(socketPath, resolve));
-    const s = spec({ egress: { socketPath, proxyToken: 'proxy-token-1', caPem: TEST_EGRESS_CA } });
+    const s = spec({ egress: { socketPath, caPem: TEST_EGRESS_CA } });
     const runtime = await start(s);
+    // No proxy credentials before a session brings them.
+    expect(await sh(runtime, 'echo "${HTTP_PROXY-none}"; cat /proc/[0-9]*/environ 2>/dev/null | tr "\\0" "\\n" | grep -c paddock: || true')).toBe('none\n0');
+    await runtime.attach({
+      sessionId: 'driver-test',
+      systemPrompt: '',
+      model: 'mock',
+      gateway: { baseUrl: 'http://gateway.test/v1', apiKey: '' },
+      env: {},
+      egress: { token: 'runtime-token-1', commandToken: 'proxy-token-1' },
+      history: [],
+    });
     const out = await sh(
       runtime,
       [
@@ -220,12 +236,68 @@ describe('local sandbox driver', () => {
     egress.close();
   });
 
+  it('passes no descriptor the worker inherited into the sandbox', async () => {
+    if (!isolated()) return;
+    const inheritedFile = path.join(dataDir, 'worker-only.txt');
+    await writeFile(inheritedFile, 'worker-only contents');
+    const handle = await open(inheritedFile, 'r');
+    try {
+      // The worker, in a process of its own, inherits the file as descriptors 9 and 23.
+      const stdio: ('ignore' | 'pipe' | 'inherit' | number)[] = ['ignore', 'pipe', 'inherit'];
+      while (stdio.length < 24) stdio.push('ignore');
+      stdio[9] = handle.fd;
+      stdio[23] = handle.fd;
+      const command = 'ls -l /proc/self/fd/ | tail -n +2; cat /proc/self/fd/9 /proc/self/fd/23 2>&1; echo end';
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'inherited-fd.fixture.ts'), dataDir, command], {
+        cwd: path.join(REPO_ROOT, 'server'),
+        stdio,
+      });
+      let out = '';
+      child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(code).toBe(0);
+      const { output } = JSON.parse(out) as { output: string };
+      expect(output).toMatch(/end\n?$/);
+      // Neither the file's contents nor a link to it.
+      expect(output).not.toContain('worker-only');
+    } finally {
+      await handle.close();
+    }
+  });
+
   it('fails by the deadline with the log file named when the runtime cannot start, and leaves nothing behind', async () => {
     // An empty token makes the runtime refuse to start.
     const s = spec({ token: '' });
     await expect(driver.start(s, { deadline: Date.now() + 30_000, report: () => undefined })).rejects.toThrow(/exited with code 1 while starting; see .*runtime\.log/);
     expect(await driver.list()).toEqual([]);
     for (const group of groupDirs(driver.limits, s.name)) await expect(stat(group)).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('local sandbox workspace disk limit (PADDOCK_SANDBOX_DISK_MB)', () => {
+  it('stops a command writing past it, keeps serving, and keeps the workspace across a suspend', async () => {
+    if (process.getuid?.() !== 0 || !isolated()) return; // mounting the workspace image needs root
+    const limited = await LocalSandboxDriver.create({ dataDir, log, isolation: 'auto', pidsLimit: 64, diskMb: 16 });
+    const s = spec();
+    try {
+      let runtime = await startWith(limited, s);
+      const out = await sh(runtime, 'echo kept > note; head -c 64M /dev/zero 2>&1 > big; echo "exit=$?"; df -m /workspace | tail -1; ls');
+      expect(out).toMatch(/No space left on device/);
+      expect(out).toMatch(/exit=1/);
+      expect(out).not.toContain('lost+found');
+      expect(Number(out.split('\n').find((l) => l.includes('/workspace'))!.trim().split(/\s+/)[1])).toBeLessThanOrEqual(16);
+      expect(await sh(runtime, 'rm big; echo recovered')).toBe('recovered');
+      // The image takes host disk only as the sandbox writes, never more than the limit.
+      const image = await stat(path.join(dataDir, 'sandboxes', s.name, 'workspace.img'));
+      expect(image.blocks * 512).toBeLessThanOrEqual(17 * 1024 * 1024);
+      await limited.suspend(s.name);
+      runtime = await startWith(limited, s);
+      expect(await sh(runtime, 'cat note')).toBe('kept');
+    } finally {
+      await limited.destroy(s.name);
+    }
+    expect(await readFile('/proc/self/mountinfo', 'utf8')).not.toContain(s.name);
+    await expect(stat(path.join(dataDir, 'sandboxes', s.name))).rejects.toThrow(/ENOENT/);
   });
 });
 

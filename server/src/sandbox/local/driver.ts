@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { chmod, chown, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
@@ -10,6 +10,7 @@ import { RuntimeClient, unixEndpoint } from '@paddock/harness-runtime/client';
 import type { Logger } from '../../log/index.ts';
 import { SandboxError, type SandboxDriver, type SandboxPhaseReport, type SandboxSpec } from '../driver.ts';
 import { bwrapArgs, type BwrapLayout } from './bwrap.ts';
+import { diskQuotaProblem, mountWorkspace, unmountWorkspace } from './disk.ts';
 import { attachToGroups, createGroups, detectLimitEnforcement, groupDirs, removeGroups, rlimitCommands, sandboxLimits, type LimitEnforcement } from './limits.ts';
 import { INSIDE, systemDirArgs, writeRuntimeNode, writeSandboxEtc } from './rootfs.ts';
 
@@ -44,6 +45,8 @@ export type LocalDriverOptions = {
   isolation: 'auto' | Isolation;
   /** Most processes (and threads) one sandbox may run. */
   pidsLimit: number;
+  /** Size of each sandbox's workspace in MiB (an image mounted on it); unset, no limit. */
+  diskMb?: number | undefined;
 };
 
 /** A host uid of the sandbox's own (root only), so an escape from one sandbox reaches nothing of another. */
@@ -71,16 +74,18 @@ export class LocalSandboxDriver implements SandboxDriver {
   readonly #base: string;
   readonly #log: Logger;
   readonly #pidsLimit: number;
+  readonly #diskBytes: number | undefined;
   readonly #system: string[];
   readonly #children = new Map<string, ChildProcess>();
 
-  private constructor(opts: { root: string; base: string; log: Logger; isolation: Isolation; limits: LimitEnforcement; pidsLimit: number; system: string[] }) {
+  private constructor(opts: { root: string; base: string; log: Logger; isolation: Isolation; limits: LimitEnforcement; pidsLimit: number; diskBytes: number | undefined; system: string[] }) {
     this.#root = opts.root;
     this.#base = opts.base;
     this.#log = opts.log;
     this.isolation = opts.isolation;
     this.limits = opts.limits;
     this.#pidsLimit = opts.pidsLimit;
+    this.#diskBytes = opts.diskBytes;
     this.#system = opts.system;
   }
 
@@ -110,12 +115,18 @@ export class LocalSandboxDriver implements SandboxDriver {
       }
     }
     const limits = await detectLimitEnforcement();
-    const driver = new LocalSandboxDriver({ root, base, log, isolation, limits, pidsLimit: opts.pidsLimit, system });
+    if (opts.diskMb !== undefined) {
+      const problem = await diskQuotaProblem();
+      if (problem) throw new Error(`PADDOCK_SANDBOX_DISK_MB is set, but workspaces cannot be limited here: ${problem}. Unset it to run without a disk limit.`);
+    }
+    const diskBytes = opts.diskMb === undefined ? undefined : opts.diskMb * 1024 * 1024;
+    const driver = new LocalSandboxDriver({ root, base, log, isolation, limits, pidsLimit: opts.pidsLimit, diskBytes, system });
     log.info(
       {
         isolation,
         sandboxUid: process.getuid?.() === 0 ? 'one unprivileged host uid per sandbox' : 'the platform user, mapped to uid 1000',
         limits: limits.kind,
+        workspaceDisk: opts.diskMb === undefined ? 'unlimited' : `${opts.diskMb} MiB`,
         ...(limits.kind === 'rlimit' ? { limitsNote: `${limits.reason}; memory is capped with RLIMIT_DATA, CPU only by niceness` } : {}),
       },
       `local sandboxes: ${isolation === 'bwrap' ? 'bubblewrap namespaces' : 'UNISOLATED processes'}, limits enforced with ${limits.kind === 'cgroup2' ? 'cgroup v2' : limits.kind === 'cgroup1' ? 'cgroup v1 (memory, pids, cpu)' : 'rlimits'}`,
@@ -147,6 +158,13 @@ export class LocalSandboxDriver implements SandboxDriver {
     if (spec.egress) for (const [file, content] of Object.entries(trustFiles(spec.egress.caPem))) await writeFile(path.join(run, file), content);
     if (uid !== undefined) for (const d of [dir, workspace, run]) await chown(d, uid, uid);
     await chmod(dir, 0o700);
+    // Outside the workspace: the image must not count against its own size.
+    if (this.#diskBytes !== undefined) {
+      await mountWorkspace({ image: path.join(dir, 'workspace.img'), dir: workspace, bytes: this.#diskBytes, uid }).catch((error: unknown) => {
+        const detail = (error as { stderr?: string }).stderr?.trim() || (error as Error).message;
+        throw new SandboxError(`sandbox ${spec.name}: could not mount its ${this.#diskBytes! / 1024 / 1024} MiB workspace: ${detail}`);
+      });
+    }
 
     const limits = sandboxLimits(spec.harness, this.#pidsLimit);
     await createGroups(this.limits, spec.name, limits);
@@ -170,7 +188,7 @@ export class LocalSandboxDriver implements SandboxDriver {
       ...(harnessFile.path ? { PADDOCK_HARNESS_FILE: harnessFile.path } : {}),
       ...(bwrap ? { PADDOCK_SANDBOX_NETWORK: 'private' } : {}),
       // Unisolated runtimes share the host's loopback, so their relay needs a free port.
-      ...(spec.egress ? proxyEnv(inside.egress!, spec.egress.proxyToken, bwrap ? EGRESS_PORT : await freeLoopbackPort()) : {}),
+      ...(spec.egress ? relayEnv(inside.egress!, bwrap ? EGRESS_PORT : await freeLoopbackPort()) : {}),
     };
     const runtime = [inside.node, ...NODE_FLAGS, inside.entry];
     const argv = bwrap
@@ -200,18 +218,20 @@ export class LocalSandboxDriver implements SandboxDriver {
     report('PROVISIONING', `starting local runtime (${bwrap ? 'bubblewrap' : 'unisolated process'})`);
 
     const listener = await bindSocket(socket, path.join(dir, '.bind.sock'));
+    const devNull = await open('/dev/null', 'r');
     let child: ChildProcess;
     try {
       child = spawn(wrapper[0]!, wrapper.slice(1), {
         env,
         cwd: dir,
-        stdio: ['pipe', 'pipe', 'pipe', 'pipe', listener.fd],
+        stdio: sandboxStdio(listener.fd, await inheritedDescriptors(), devNull.fd),
         detached: true,
         ...(uid !== undefined ? { uid, gid: uid } : {}),
       });
     } finally {
       // The child holds its own copy of the listening socket now.
       await listener.release();
+      await devNull.close();
     }
     this.#children.set(spec.name, child);
     const logFile = createWriteStream(path.join(dir, 'runtime.log'), { flags: 'a', mode: 0o600 });
@@ -255,10 +275,12 @@ export class LocalSandboxDriver implements SandboxDriver {
 
   async suspend(name: string): Promise<void> {
     await this.#kill(name);
+    await unmountWorkspace(this.workspaceOf(name));
   }
 
   async destroy(name: string): Promise<void> {
     await this.#kill(name);
+    await unmountWorkspace(this.workspaceOf(name));
     await rm(path.join(this.#root, name), { recursive: true, force: true });
   }
 
@@ -353,6 +375,41 @@ export class LocalSandboxDriver implements SandboxDriver {
   }
 }
 
+const O_CLOEXEC = 0o2000000;
+
+/**
+ * Descriptors this process inherited from whoever started it, open without close-on-exec
+ * (Node opens all of its own with it): a supervisor's socket, a shell's redirection. Each
+ * would pass through the wrapper and bwrap into the sandbox.
+ */
+export async function inheritedDescriptors(): Promise<number[]> {
+  const inherited: number[] = [];
+  for (const entry of await readdir('/proc/self/fd').catch(() => [])) {
+    const fd = Number(entry);
+    if (!Number.isInteger(fd) || fd < 3) continue;
+    const info = await readFile(`/proc/self/fdinfo/${fd}`, 'utf8').catch(() => '');
+    const flags = /^flags:\s*([0-7]+)$/m.exec(info);
+    if (flags && (parseInt(flags[1]!, 8) & O_CLOEXEC) === 0) inherited.push(fd);
+  }
+  return inherited;
+}
+
+/**
+ * The sandbox's descriptors: stdin, stdout, stderr, the token pipe and the runtime's
+ * listening socket, and /dev/null over every descriptor number the worker inherited, so
+ * none of them reaches the sandbox (bwrap passes on whatever is open, and the wrapper
+ * shell can close only single-digit descriptors).
+ */
+function sandboxStdio(listenFd: number, inherited: readonly number[], devNull: number): ('pipe' | 'ignore' | number)[] {
+  const stdio: ('pipe' | 'ignore' | number)[] = ['pipe', 'pipe', 'pipe', 'pipe', listenFd];
+  for (const fd of inherited) {
+    if (fd <= LISTEN_FD) continue;
+    while (stdio.length < fd) stdio.push('ignore');
+    stdio[fd] = devNull;
+  }
+  return stdio;
+}
+
 /** Where the sandbox finds its harness definition: inside the bound harnesses/ directory, or bound on its own. */
 function insideHarnessFile(file: string): { path: string; bind: string | undefined } {
   const relative = path.relative(HARNESSES_DIR, file);
@@ -360,19 +417,16 @@ function insideHarnessFile(file: string): { path: string; bind: string | undefin
   return { path: INSIDE.harnessFile, bind: file };
 }
 
-/** The proxy variables every program in the sandbox honours; the credentials name the session to the proxy. */
-function proxyEnv(egressSocket: string, proxyToken: string, port: number): Record<string, string> {
-  const proxy = `http://paddock:${encodeURIComponent(proxyToken)}@127.0.0.1:${port}`;
+/**
+ * The runtime's relay to the egress proxy. No credentials: the proxy variables, with the
+ * runtime's and the commands' own tokens, come with the session at attach time, so a
+ * sandbox holds none before a session owns it and none sits in any process environment.
+ */
+function relayEnv(egressSocket: string, port: number): Record<string, string> {
   return {
     PADDOCK_EGRESS_SOCKET: egressSocket,
     PADDOCK_EGRESS_PORT: String(port),
-    HTTP_PROXY: proxy,
-    HTTPS_PROXY: proxy,
-    http_proxy: proxy,
-    https_proxy: proxy,
-    ALL_PROXY: proxy,
-    NO_PROXY: '',
-    // Node's own fetch and http honour the variables above only when asked to.
+    // Node's own fetch and http honour HTTP_PROXY and friends only when asked to.
     NODE_USE_ENV_PROXY: '1',
   };
 }

@@ -67,12 +67,15 @@ async function sandboxOf(sessionId: string) {
   return t.platform.services.db.sandbox.findUniqueOrThrow({ where: { sessionId: decodeGlobalId(sessionId).id } });
 }
 
-/** The proxy credentials a sandbox's programs carry, read from its process environment as an attacker on the host could. */
-async function proxyTokenOf(name: string): Promise<string> {
+/** A sandbox's process environment, read as an attacker on the host could. */
+async function environOf(name: string): Promise<string> {
   const pid = Number(await readFile(path.join(sandboxesDir(), name, 'pid'), 'utf8'));
-  const environ = await readFile(`/proc/${pid}/environ`, 'utf8');
-  const proxy = environ.split('\0').find((entry) => entry.startsWith('HTTP_PROXY='))!;
-  return decodeURIComponent(new URL(proxy.slice('HTTP_PROXY='.length)).password);
+  return readFile(`/proc/${pid}/environ`, 'utf8');
+}
+
+/** The runtime's egress token of a session's sandbox, as the platform keeps it. */
+async function egressTokenOf(sessionId: string): Promise<string> {
+  return t.platform.services.secrets.open((await sandboxOf(sessionId)).egressTokenCipher!);
 }
 
 /** A plain-HTTP request through the worker's egress proxy socket with those credentials; the proxy's status. */
@@ -111,14 +114,13 @@ describe('the local warm pool', () => {
   );
 
   it(
-    'a warm sandbox has no egress rights until a session takes it',
+    'a warm sandbox holds no egress credentials until a session takes it',
     async () => {
       await until(() => pool().sizes().chat === POOL, `${POOL} warm chat sandboxes`);
       const [name] = await warmDirs();
-      const token = await proxyTokenOf(name!);
-      expect(token.length).toBeGreaterThan(20);
-      const gateway = `${worker.worker.sandboxes.settings.gateway.baseUrl}/models`;
-      expect(await throughProxy(token, gateway)).toBe(407);
+      const environ = await environOf(name!);
+      expect(environ).toContain('PADDOCK_EGRESS_SOCKET=');
+      expect(environ).not.toMatch(/(HTTPS?|ALL)_PROXY=|paddock:/i);
     },
     TIMEOUT,
   );
@@ -138,7 +140,7 @@ describe('the local warm pool', () => {
       expect(before.has(sandbox.name)).toBe(true);
       expect(sandbox.phase).toBe('READY');
       // Taken, its egress credentials now work: the turn's reply came through them.
-      expect(await throughProxy(await proxyTokenOf(sandbox.name), `${worker.worker.sandboxes.settings.gateway.baseUrl}/models`)).not.toBe(407);
+      expect(await throughProxy(await egressTokenOf(session), `${worker.worker.sandboxes.settings.gateway.baseUrl}/models`)).not.toBe(407);
       await until(() => pool().sizes().chat === POOL, 'the pool to refill');
       expect(pool().holds(sandbox.name)).toBe(false);
     },

@@ -2,15 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { LoadedHarness } from '../../harnesses/loader.ts';
 import type { Logger } from '../../log/index.ts';
 
-/** A started sandbox no session owns yet, with the credentials it was started with. */
+/** A started sandbox no session owns yet, with the credentials it was started with (egress credentials come with its session). */
 export type WarmSandbox = {
   name: string;
   url: string;
   harnessName: string;
   /** The runtime's bearer token. */
   token: string;
-  /** The token its egress proxy variables carry; the proxy honours it once a session claims the sandbox. */
-  egressToken: string;
 };
 
 /** A failed start is retried after this long, doubling up to the maximum, so a broken harness does not spin. */

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
-import { EmptyState, ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { EmptyState, ErrorNotice, Loading, QueryState } from '../../components/Feedback.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { describeError, isMissingObject, type Problem } from '../../lib/graphql/errors.ts';
 import { formatDateTime, formatNumber, formatUsd } from '../../lib/format.ts';
@@ -194,36 +194,38 @@ function AgentSessions({ agentId, onStart }: { agentId: string; onStart: () => v
           View all
         </Link>
       </div>
-      {error && !data ? (
-        <ErrorNotice problem={describeError(error)} onRetry={() => refetch({ requestPolicy: 'network-only' })} />
-      ) : !connection ? (
-        <Loading label="Loading sessions…" />
-      ) : connection.edges.length === 0 ? (
-        <EmptyState
-          title={after ? 'No more sessions' : 'No sessions yet'}
-          action={
-            <button type="button" className="button button-primary" onClick={onStart}>
-              Start a session
+      <QueryState
+        error={error}
+        loaded={Boolean(connection)}
+        loadingLabel="Loading sessions…"
+        onRetry={() => refetch({ requestPolicy: 'network-only' })}
+        empty={
+          connection?.edges.length === 0 ? (
+            <EmptyState
+              title={after ? 'No more sessions' : 'No sessions yet'}
+              action={
+                <button type="button" className="button button-primary" onClick={onStart}>
+                  Start a session
+                </button>
+              }
+            />
+          ) : null
+        }
+      >
+        <SessionList sessions={connection?.edges.map((e) => e.node) ?? []} busy={fetching} />
+        <div className="pager">
+          {after ? (
+            <button type="button" className="button button-secondary" onClick={() => setAfter(null)}>
+              ← Newest
             </button>
-          }
-        />
-      ) : (
-        <>
-          <SessionList sessions={connection.edges.map((e) => e.node)} busy={fetching} />
-          <div className="pager">
-            {after ? (
-              <button type="button" className="button button-secondary" onClick={() => setAfter(null)}>
-                ← Newest
-              </button>
-            ) : null}
-            {connection.pageInfo.hasNextPage ? (
-              <button type="button" className="button button-secondary" onClick={() => setAfter(connection.pageInfo.endCursor ?? null)}>
-                Older →
-              </button>
-            ) : null}
-          </div>
-        </>
-      )}
+          ) : null}
+          {connection?.pageInfo.hasNextPage ? (
+            <button type="button" className="button button-secondary" onClick={() => setAfter(connection.pageInfo.endCursor ?? null)}>
+              Older →
+            </button>
+          ) : null}
+        </div>
+      </QueryState>
     </section>
   );
 }

@@ -1,9 +1,8 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import { useQuery } from 'urql';
-import { EmptyState, ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { EmptyState, QueryState } from '../../components/Feedback.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { Pager, withArrival } from '../../components/Pager.tsx';
-import { describeError } from '../../lib/graphql/errors.ts';
+import { FIRST_PAGE, UrlPager, usePageArgs } from '../../components/Pager.tsx';
 import { formatRelative } from '../../lib/format.ts';
 import { Link } from 'wouter';
 import { href, paths, useQueryParams } from '../../app/routes.tsx';
@@ -16,23 +15,16 @@ const LIST_CONTEXT = { additionalTypenames: ['Agent'] };
 export default function AgentsPage() {
   const [search, setSearchParams] = useQueryParams();
   const q = search.get('q') ?? '';
-  const after = search.get('after');
-  const before = search.get('before');
+  const page = usePageArgs(AGENTS_PAGE_SIZE);
   const [text, setText] = useState(q);
   const debounced = useDebounced(text.trim(), 250);
   const searchId = useId();
 
   useEffect(() => {
-    if (debounced !== q) setSearchParams({ q: debounced, after: null, before: null });
+    if (debounced !== q) setSearchParams({ q: debounced, ...FIRST_PAGE });
   }, [debounced, q, setSearchParams]);
 
-  const variables = useMemo(
-    () => ({
-      ...(before ? { last: AGENTS_PAGE_SIZE, before } : { first: AGENTS_PAGE_SIZE, after }),
-      filter: q ? { search: q } : null,
-    }),
-    [q, after, before],
-  );
+  const variables = useMemo(() => ({ ...page, filter: q ? { search: q } : null }), [q, page]);
   const [{ data, fetching, error }, refetch] = useQuery({ query: AgentsListQuery, variables, context: LIST_CONTEXT });
   const agents = data?.agents.edges.map((e) => e.node) ?? [];
 
@@ -63,12 +55,12 @@ export default function AgentsPage() {
         />
       </div>
 
-      {error && !data ? (
-        <ErrorNotice problem={describeError(error)} onRetry={() => refetch({ requestPolicy: 'network-only' })} />
-      ) : !data && fetching ? (
-        <Loading label="Loading agents…" />
-      ) : agents.length === 0 ? (
-        q ? (
+      <QueryState
+        error={error}
+        loaded={Boolean(data)}
+        loadingLabel="Loading agents…"
+        onRetry={() => refetch({ requestPolicy: 'network-only' })}
+        empty={agents.length > 0 ? null : q ? (
           <EmptyState title={`No agents match “${q}”`}>Try another name, or clear the search.</EmptyState>
         ) : (
           <EmptyState
@@ -81,9 +73,8 @@ export default function AgentsPage() {
           >
             Create an agent to start sessions with it.
           </EmptyState>
-        )
-      ) : (
-        <>
+        )}
+      >
           <ul className="card-list" aria-label="Agents" aria-busy={fetching || undefined}>
             {agents.map((agent) => (
               <li key={agent.id} className="card card-link">
@@ -101,15 +92,8 @@ export default function AgentsPage() {
               </li>
             ))}
           </ul>
-          {data ? (
-            <Pager
-              label="Agent pages"
-              pageInfo={withArrival(data.agents.pageInfo, { after, before })}
-              onPage={(page) => setSearchParams({ after: page.after ?? null, before: page.before ?? null }, { replace: false })}
-            />
-          ) : null}
-        </>
-      )}
+          {data ? <UrlPager label="Agent pages" pageInfo={data.agents.pageInfo} /> : null}
+      </QueryState>
     </div>
   );
 }

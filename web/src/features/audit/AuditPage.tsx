@@ -1,9 +1,8 @@
 import { useId, useMemo } from 'react';
 import { useQuery } from 'urql';
-import { EmptyState, ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { EmptyState, QueryState } from '../../components/Feedback.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { Pager, withArrival } from '../../components/Pager.tsx';
-import { describeError } from '../../lib/graphql/errors.ts';
+import { FIRST_PAGE, UrlPager, usePageArgs } from '../../components/Pager.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { useQueryParams } from '../../app/routes.tsx';
 import { AuditEventsQuery } from './documents.ts';
@@ -25,15 +24,14 @@ export default function AuditPage() {
   const [search, setSearchParams] = useQueryParams();
   const [action, key, target, from, to] = ['action', 'key', 'target', 'from', 'to'].map((name) => search.get(name));
   const params = { action, key, target, from, to };
-  const after = search.get('after');
-  const before = search.get('before');
+  const page = usePageArgs(PAGE_SIZE);
   const ids = { action: useId(), key: useId(), target: useId(), from: useId(), to: useId(), actions: useId() };
   const { filter, problem } = useMemo(() => toAuditFilter({ action, key, target, from, to }), [action, key, target, from, to]);
-  const variables = useMemo(() => ({ ...(before ? { last: PAGE_SIZE, before } : { first: PAGE_SIZE, after }), filter }), [filter, after, before]);
+  const variables = useMemo(() => ({ ...page, filter }), [filter, page]);
   const [{ data, error, fetching }, refetch] = useQuery({ query: AuditEventsQuery, variables, pause: problem !== null, requestPolicy: 'cache-and-network' });
   const events = data?.auditEvents.edges.map((e) => e.node) ?? [];
   const filtered = Object.values(params).some(Boolean);
-  const setFilter = (changes: Record<string, string | null>) => setSearchParams({ ...changes, after: null, before: null });
+  const setFilter = (changes: Record<string, string | null>) => setSearchParams({ ...changes, ...FIRST_PAGE });
 
   return (
     <div className="page">
@@ -85,14 +83,18 @@ export default function AuditPage() {
         <p className="notice notice-warning" role="alert">
           {problem}
         </p>
-      ) : error && !data ? (
-        <ErrorNotice problem={describeError(error)} onRetry={() => refetch({ requestPolicy: 'network-only' })} />
-      ) : !data ? (
-        <Loading label="Loading the audit log…" />
-      ) : events.length === 0 ? (
-        <EmptyState title={filtered ? 'No entries match these filters' : 'No entries yet'}>{filtered ? 'Widen the dates or clear the filters.' : null}</EmptyState>
       ) : (
-        <>
+        <QueryState
+          error={error}
+          loaded={Boolean(data)}
+          loadingLabel="Loading the audit log…"
+          onRetry={() => refetch({ requestPolicy: 'network-only' })}
+          empty={
+            events.length === 0 ? (
+              <EmptyState title={filtered ? 'No entries match these filters' : 'No entries yet'}>{filtered ? 'Widen the dates or clear the filters.' : null}</EmptyState>
+            ) : null
+          }
+        >
           <div className="table-scroll" tabIndex={0} aria-label="Audit entries">
             <table className="data-table audit-table">
               <thead>
@@ -143,12 +145,8 @@ export default function AuditPage() {
               </tbody>
             </table>
           </div>
-          <Pager
-            label="Audit log pages"
-            pageInfo={withArrival(data.auditEvents.pageInfo, { after, before })}
-            onPage={(page) => setSearchParams({ after: page.after ?? null, before: page.before ?? null }, { replace: false })}
-          />
-        </>
+          {data ? <UrlPager label="Audit log pages" pageInfo={data.auditEvents.pageInfo} /> : null}
+        </QueryState>
       )}
     </div>
   );

@@ -1,6 +1,7 @@
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { ErrorNotice } from '../../components/Feedback.tsx';
 import type { Problem } from '../../lib/graphql/errors.ts';
+import { AgentSelect } from '../agents/AgentSelect.tsx';
 
 export type ScheduleFormValues = {
   agentId: string;
@@ -45,16 +46,7 @@ export function ScheduleForm({
   return (
     <form className="form" aria-label="New schedule" onSubmit={submit}>
       {problem ? <ErrorNotice problem={problem} /> : null}
-      <div className="field">
-        <label htmlFor={`${id}-agent`}>Agent</label>
-        <select id={`${id}-agent`} value={values.agentId || agents[0]?.id || ''} onChange={set('agentId')}>
-          {agents.map((a) => (
-            <option key={a.id} value={a.id}>
-              {a.name}
-            </option>
-          ))}
-        </select>
-      </div>
+      <AgentSelect id={`${id}-agent`} agents={agents} value={values.agentId} onChange={(agentId) => setValues((v) => ({ ...v, agentId }))} />
       <div className="field">
         <label htmlFor={`${id}-name`}>Name</label>
         <input id={`${id}-name`} value={values.name} onChange={set('name')} required />

@@ -5,6 +5,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { describeError, type Problem } from '../../lib/graphql/errors.ts';
 import { Link } from 'wouter';
+import { AgentSelect } from '../agents/AgentSelect.tsx';
 import { AgentOptionsQuery } from '../sessions/documents.ts';
 import { CopyButton } from './CopyButton.tsx';
 import { curlExample } from './curl.ts';
@@ -44,16 +45,7 @@ export default function TriggersPage() {
       {created ? <TriggerCreated {...created} /> : null}
       <form className="form" aria-label="New trigger" onSubmit={(e) => void submit(e)}>
         {problem ? <ErrorNotice problem={problem} /> : null}
-        <div className="field">
-          <label htmlFor={`${id}-agent`}>Agent</label>
-          <select id={`${id}-agent`} value={form.agentId || agentList[0]?.id || ''} onChange={set('agentId')}>
-            {agentList.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <AgentSelect id={`${id}-agent`} agents={agentList} value={form.agentId} onChange={(agentId) => setForm((f) => ({ ...f, agentId }))} />
         <div className="field">
           <label htmlFor={`${id}-name`}>Name</label>
           <input id={`${id}-name`} value={form.name} onChange={set('name')} required />

@@ -5,6 +5,7 @@ import { Modal } from '../../components/Modal.tsx';
 import { describeError, type Problem } from '../../lib/graphql/errors.ts';
 import { Link, useLocation } from 'wouter';
 import { href, paths } from '../../app/routes.tsx';
+import { AgentSelect } from '../agents/AgentSelect.tsx';
 import { AgentOptionsQuery, CreateSessionMutation } from './documents.ts';
 
 const SESSION_CONTEXT = { additionalTypenames: ['Session'] };
@@ -43,17 +44,7 @@ export function NewSessionDialog({ open, onClose, agentId }: { open: boolean; on
               There are no agents yet. <Link to={paths.newAgent} onClick={onClose}>Create an agent</Link> first.
             </p>
           ) : (
-            <div className="field">
-              <label htmlFor={agentField}>Agent</label>
-              <select id={agentField} value={selected} onChange={(e) => setChosen(e.target.value)} disabled={!options.data}>
-                {!options.data ? <option>Loading agents…</option> : null}
-                {agents.map((a) => (
-                  <option key={a.id} value={a.id}>
-                    {a.name}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <AgentSelect id={agentField} agents={agents} value={chosen} onChange={setChosen} loading={!options.data} />
           )
         ) : null}
         <div className="field">

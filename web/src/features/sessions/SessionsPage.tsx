@@ -1,9 +1,8 @@
 import { useId, useMemo, useState } from 'react';
 import { useQuery } from 'urql';
-import { EmptyState, ErrorNotice, Loading } from '../../components/Feedback.tsx';
+import { EmptyState, QueryState } from '../../components/Feedback.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { Pager, withArrival } from '../../components/Pager.tsx';
-import { describeError } from '../../lib/graphql/errors.ts';
+import { FIRST_PAGE, UrlPager, usePageArgs } from '../../components/Pager.tsx';
 import { useQueryParams } from '../../app/routes.tsx';
 import { AgentOptionsQuery, SessionsListQuery } from './documents.ts';
 import { NewSessionDialog } from './NewSessionDialog.tsx';
@@ -26,16 +25,12 @@ export default function SessionsPage() {
   const status = search.get('status');
   const from = search.get('from');
   const to = search.get('to');
-  const after = search.get('after');
-  const before = search.get('before');
+  const page = usePageArgs(PAGE_SIZE);
   const [starting, setStarting] = useState(false);
   const ids = { agent: useId(), status: useId(), from: useId(), to: useId() };
 
   const { filter, problem } = useMemo(() => toSessionFilter({ agent, status, from, to }), [agent, status, from, to]);
-  const variables = useMemo(
-    () => ({ ...(before ? { last: PAGE_SIZE, before } : { first: PAGE_SIZE, after }), filter }),
-    [filter, after, before],
-  );
+  const variables = useMemo(() => ({ ...page, filter }), [filter, page]);
   const [{ data, error, fetching }, refetch] = useQuery({
     query: SessionsListQuery,
     variables,
@@ -45,7 +40,7 @@ export default function SessionsPage() {
   const [agents] = useQuery({ query: AgentOptionsQuery });
   const sessions = data?.sessions.edges.map((e) => e.node) ?? [];
   const filtered = Boolean(agent || status || from || to);
-  const setFilter = (changes: Record<string, string | null>) => setSearchParams({ ...changes, after: null, before: null });
+  const setFilter = (changes: Record<string, string | null>) => setSearchParams({ ...changes, ...FIRST_PAGE });
 
   return (
     <div className="page">
@@ -103,12 +98,13 @@ export default function SessionsPage() {
         <p className="notice notice-warning" role="alert">
           {problem}
         </p>
-      ) : error && !data ? (
-        <ErrorNotice problem={describeError(error)} onRetry={() => refetch({ requestPolicy: 'network-only' })} />
-      ) : !data ? (
-        <Loading label="Loading sessions…" />
-      ) : sessions.length === 0 ? (
-        filtered ? (
+      ) : (
+        <QueryState
+          error={error}
+          loaded={Boolean(data)}
+          loadingLabel="Loading sessions…"
+          onRetry={() => refetch({ requestPolicy: 'network-only' })}
+          empty={sessions.length > 0 ? null : filtered ? (
           <EmptyState title="No sessions match these filters">Widen the dates or clear the filters.</EmptyState>
         ) : (
           <EmptyState
@@ -121,16 +117,11 @@ export default function SessionsPage() {
           >
             A session is one conversation with an agent, in its own sandbox.
           </EmptyState>
-        )
-      ) : (
-        <>
+          )}
+        >
           <SessionList sessions={sessions} busy={fetching} />
-          <Pager
-            label="Session pages"
-            pageInfo={withArrival(data.sessions.pageInfo, { after, before })}
-            onPage={(page) => setSearchParams({ after: page.after ?? null, before: page.before ?? null }, { replace: false })}
-          />
-        </>
+          {data ? <UrlPager label="Session pages" pageInfo={data.sessions.pageInfo} /> : null}
+        </QueryState>
       )}
       <NewSessionDialog open={starting} onClose={() => setStarting(false)} />
     </div>
