@@ -9,7 +9,7 @@ import type { Logger } from '../log/index.ts';
 import { commandTokenFor, egressTokenHashes, GATEWAY_KEY_NAME, placeholderFor } from '../egress/placeholders.ts';
 import { Redactor } from '../egress/redact.ts';
 import type { SecretBox } from '../secrets/index.ts';
-import { sandboxProvision } from '../telemetry/metrics.ts';
+import { metrics } from '../telemetry/metrics.ts';
 import { SandboxError, sandboxName, type SandboxDriver, type SandboxLaunch } from './driver.ts';
 import type { LoadedHarness } from '../harnesses/loader.ts';
 import { LocalSandboxDriver } from './local/driver.ts';
@@ -120,7 +120,7 @@ export class SandboxService {
 
     const since = performance.now();
     const observe = (launch: 'warm' | 'new' | 'resume' | 'replace', outcome: 'ready' | 'failed') =>
-      sandboxProvision.observe({ driver: this.#driver.kind, launch, outcome }, (performance.now() - since) / 1000);
+      metrics.sandboxProvision.observe({ driver: this.#driver.kind, launch, outcome }, (performance.now() - since) / 1000);
     const harness = this.#harnesses.require(session.agent.harnessName);
     // A session whose sandbox was suspended resumes in it (its workspace is there); one
     // without a sandbox, or whose sandbox is gone for good, may take a warm one.

@@ -243,20 +243,28 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
         live.health().then(() => true, () => false),
         new Promise<boolean>((resolve) => setTimeout(() => resolve(false), HEALTH_TIMEOUT_MS).unref()),
       ]);
-      if (healthy) armIdle();
-      else if (!abort.signal.aborted) {
+      if (healthy) {
+        lastEventAt = performance.now();
+        watchIdle(deps.streamIdleTimeoutMs);
+      } else if (!abort.signal.aborted) {
         frozen = true;
         abort.abort();
       }
     };
-    const armIdle = () => {
-      clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => void checkAlive(), deps.streamIdleTimeoutMs);
+    // One timer per turn, not one per event: each event only notes its time, and the
+    // timer, when it fires, sleeps again for whatever silence is still allowed.
+    let lastEventAt = performance.now();
+    const watchIdle = (ms: number) => {
+      idleTimer = setTimeout(() => {
+        const allowed = deps.streamIdleTimeoutMs - (performance.now() - lastEventAt);
+        if (allowed > 0) watchIdle(allowed);
+        else void checkAlive();
+      }, ms);
     };
-    armIdle();
+    watchIdle(deps.streamIdleTimeoutMs);
     const traceparent = traced?.traceparent;
     for await (const event of runtime.startTurn({ turnId, content: claimed.content }, { signal: abort.signal, ...(traceparent ? { traceparent } : {}) })) {
-      armIdle();
+      lastEventAt = performance.now();
       if (event.type !== 'message.delta' && event.type !== 'message.thinking') flushStreams();
       const redacted = redactEvent(event);
       if (timeline.observe(redacted)) saveTimeline();

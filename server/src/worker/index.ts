@@ -17,7 +17,7 @@ import { SandboxService } from '../sandbox/service.ts';
 import { runTurn } from '../turns/run-turn.ts';
 import { recoverStaleTurns } from '../turns/recovery.ts';
 import { JOBS, MAX_ATTEMPTS, releaseStaleJobLocks, type JobPayloads } from '../jobs/queue.ts';
-import { jobWait } from '../telemetry/metrics.ts';
+import { metrics } from '../telemetry/metrics.ts';
 import { automationTasks, startScheduler } from '../automations/worker.ts';
 
 export type Worker = { sandboxes: SandboxService; egress: Egress | null; close(): Promise<void> };
@@ -120,7 +120,7 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
       name,
       (payload, helpers) => {
         const waited = Date.now() - new Date(helpers.job.run_at).getTime();
-        if (Number.isFinite(waited)) jobWait.observe({ task: name }, Math.max(0, waited) / 1000);
+        if (Number.isFinite(waited)) metrics.jobWait.observe({ task: name }, Math.max(0, waited) / 1000);
         return (task as Task)(payload, helpers);
       },
     ]),
