@@ -34,6 +34,7 @@ import {
   liveChildren,
   machineCpu,
   refuseNewChildren,
+  sandboxMemory,
   snapshotCpu,
   startChild,
   waitForHttp,
@@ -55,6 +56,8 @@ const USAGE = `Usage: pnpm bench:stream [options]
   --sessions N      concurrent sessions (default 50)
   --tokens T        tokens per reply (default 500)
   --rate R          tokens per second per session (default 50)
+  --wide            the many-sessions variant: 200 sessions at 20 tokens/s (unless
+                    --sessions or --rate say otherwise)
   --subscribers S   subscriptions opened at once on sessions with history (default 50)
   --no-floor        skip the direct-from-runtime measurement
   --no-telemetry    skip the second window with tracing (OTLP) and metrics on, which
@@ -63,8 +66,9 @@ const USAGE = `Usage: pnpm bench:stream [options]
                     split latency into runtime→worker and worker→subscriber (ms
                     precision), and count the bus's NOTIFYs on an extra LISTEN connection
   --sandbox-nice N  run sandbox runtimes and the mock LLM at nice N (and autogroup nice
-                    N) after the warm-up, as if they ran on other machines (default 0:
-                    as the local driver starts them)
+                    N) after the warm-up, as if they ran on other machines, so the API
+                    and worker figures are not the co-located sandboxes' noise (default
+                    10; 0 runs them as the local driver starts them)
   --cpu-prof        write V8 CPU profiles of the API, the worker and one floor runtime
                     to bench/results/
   --keep            keep the temp dir (logs, database) instead of deleting it
@@ -72,9 +76,10 @@ const USAGE = `Usage: pnpm bench:stream [options]
 
 const { values: flags } = parseArgs({
   options: {
-    sessions: { type: 'string', default: '50' },
+    sessions: { type: 'string' },
+    wide: { type: 'boolean', default: false },
     tokens: { type: 'string', default: '500' },
-    rate: { type: 'string', default: '50' },
+    rate: { type: 'string' },
     subscribers: { type: 'string', default: '50' },
     'no-floor': { type: 'boolean', default: false },
     'no-telemetry': { type: 'boolean', default: false },
@@ -82,7 +87,7 @@ const { values: flags } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     'max-seconds': { type: 'string' },
-    'sandbox-nice': { type: 'string', default: '0' },
+    'sandbox-nice': { type: 'string', default: '10' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -100,9 +105,9 @@ function positive(name: string, raw: string, integer = true): number {
   return value;
 }
 
-const SESSIONS = positive('sessions', flags.sessions);
+const SESSIONS = positive('sessions', flags.sessions ?? (flags.wide ? '200' : '50'));
 const TOKENS = positive('tokens', flags.tokens);
-const RATE = positive('rate', flags.rate, false);
+const RATE = positive('rate', flags.rate ?? (flags.wide ? '20' : '50'), false);
 const SUBSCRIBERS = positive('subscribers', flags.subscribers);
 const STREAM_SECONDS = TOKENS / RATE;
 const SANDBOX_NICE = Number(flags['sandbox-nice']);
@@ -194,7 +199,8 @@ async function main() {
   say('- starting PostgreSQL');
   const pgDir = path.join(tmp, 'pg');
   await mkdir(pgDir);
-  const pg = await startEmbeddedPostgres({ dataDir: pgDir, log: createLogger('bench-postgres', 'warn'), port: 0, database: 'paddock' });
+  // Each worker's queue pool may open one connection per concurrent turn, and a busy machine makes every pool grow to its limit.
+  const pg = await startEmbeddedPostgres({ dataDir: pgDir, log: createLogger('bench-postgres', 'warn'), port: 0, database: 'paddock', maxConnections: 2 * SESSIONS + 200 });
   state.pg = pg;
   const postmaster = Number((await readFile(path.join(pgDir, 'postgres', 'data', 'postmaster.pid'), 'utf8')).split('\n')[0]);
 
@@ -233,7 +239,7 @@ async function main() {
 
   const phaseContext = { pg, mockUrl: mockUrl!, mock, logDir, profDir, postmaster, tmp };
   const off = await runPlatform('off', phaseContext);
-  const { url, key, watches, targets, crash, platform, diagnosis, seqGaps, seqDuplicates, streamStartUs, streamEndUs } = off;
+  const { url, key, watches, targets, crash, platform, diagnosis, seqGaps, seqDuplicates, streamStartUs, streamEndUs, idleSandboxMemory } = off;
 
   await sleep(1_000);
   say(`- ${SUBSCRIBERS} subscriptions opened at once, each on its own WebSocket, replaying from seq 0`);
@@ -291,6 +297,7 @@ async function main() {
       apiCpuSeconds: burstApiCpu,
     },
     telemetry,
+    idleSandboxMemory,
     cpuProfiles: flags['cpu-prof'] ? { dir: profDir, windowsUs: { stream: [streamStartUs, streamEndUs], burst: [burstStartUs, burstEndUs], ...(floor ? { floor: floor.windowUs } : {}) } } : null,
   });
   printReport(results);
@@ -402,6 +409,10 @@ async function runPlatform(
     say(`  ${sandboxes.length} sandbox processes and the mock LLM now at nice ${SANDBOX_NICE}${failed ? ` (${failed} could not be changed)` : ''}`);
   }
   await sleep(2_000);
+  // Idle: every sandbox has answered one short turn and waits for the next.
+  const memory = sandboxMemory(descendantsOf(worker.pid));
+  const idleRuntimeRssMb = summaryOf(memory.runtimeRssBytes.map((b) => b / 2 ** 20));
+  say(`  idle sandboxes: ${memory.runtimes} runtime processes, RSS p50 ${idleRuntimeRssMb.p50.toFixed(1)} MB (max ${idleRuntimeRssMb.max.toFixed(1)} MB); the whole sandbox tree ${(memory.treeRssBytes / 2 ** 20 / Math.max(1, memory.runtimes)).toFixed(1)} MB per runtime`);
 
   say(`- measuring${otlpUrl ? ' with tracing and metrics on' : ''}: ${SESSIONS} × /long ${TOKENS} rate=${RATE}`);
   // Prometheus scrapes while the window runs, as it would in production.
@@ -459,7 +470,9 @@ async function runPlatform(
   const diagnosis = split && notified ? { toWorkerMs: split.toWorker.summary(), fromWorkerMs: split.fromWorker.summary(), ...notified } : null;
   const seqGaps = watches.reduce((n, w) => n + w.seqGaps, 0);
   const seqDuplicates = watches.reduce((n, w) => n + w.seqDuplicates, 0);
+  const idleSandboxMemory = { runtimes: memory.runtimes, runtimeRssMb: idleRuntimeRssMb, treeRssMbPerRuntime: memory.treeRssBytes / 2 ** 20 / Math.max(1, memory.runtimes) };
   return {
+    idleSandboxMemory,
     url,
     key,
     watches,
@@ -589,6 +602,7 @@ function buildResults(input: {
     eventsPerSession: Summary;
     apiCpuSeconds: number;
   };
+  idleSandboxMemory: { runtimes: number; runtimeRssMb: Summary; treeRssMbPerRuntime: number };
   /** The same load with tracing and metrics on, against the window above with both off. */
   telemetry: TelemetryComparison | null;
   /** Where the profiles are, and the measured windows on the monotonic clock they use. */
@@ -596,6 +610,9 @@ function buildResults(input: {
 }) {
   const platform = { ...side(input.platform, true), seqGaps: input.seqGaps, seqDuplicates: input.seqDuplicates };
   const floor = input.floor ? side(input.floor, false) : null;
+  // Paddock's own cost: the same percentile via Paddock minus read straight from the runtimes.
+  const added = (via: Summary, direct: Summary) => ({ p50: via.p50 - direct.p50, p99: via.p99 - direct.p99, max: via.max - direct.max });
+  const addedOverFloorMs = floor ? { all: added(platform.latencyMs, floor.latencyMs), steady: added(platform.steadyLatencyMs, floor.steadyLatencyMs) } : null;
   const goals = {
     noLostOrDuplicatedTokens: {
       goal: 'zero lost or duplicated tokens',
@@ -621,6 +638,7 @@ function buildResults(input: {
       node: process.version,
       platform: `${os.platform()} ${os.release()}`,
       loadAverageAtStart: LOAD_AT_START,
+      loadAverageAtEnd: os.loadavg().map((l) => Number(l.toFixed(2))),
     },
     params: {
       sessions: SESSIONS,
@@ -632,8 +650,10 @@ function buildResults(input: {
     },
     platform,
     floor,
+    addedOverFloorMs,
     subscriptions: input.subscriptions,
     diagnosis: input.diagnosis,
+    idleSandboxMemory: input.idleSandboxMemory,
     telemetry: input.telemetry,
     goals,
     allGoalsMet: Object.values(goals).every((g) => g.pass),
@@ -665,6 +685,12 @@ function printReport(r: Results) {
     ['                     max', fmtMs(p.latencyMs.max), f ? fmtMs(f.latencyMs.max) : '–', '', ''],
     [`  after the first ${STEADY_AFTER_MS / 1000} s: p50`, fmtMs(p.steadyLatencyMs.p50), f ? fmtMs(f.steadyLatencyMs.p50) : '–', '', ''],
     ['                     p99', fmtMs(p.steadyLatencyMs.p99), f ? fmtMs(f.steadyLatencyMs.p99) : '–', '', ''],
+    ...(r.addedOverFloorMs
+      ? [
+          ['added over the floor p50 / p99 / max', `${fmtMs(r.addedOverFloorMs.all.p50)} / ${fmtMs(r.addedOverFloorMs.all.p99)} / ${fmtMs(r.addedOverFloorMs.all.max)}`, '', '', ''],
+          [`  after the first ${STEADY_AFTER_MS / 1000} s`, `${fmtMs(r.addedOverFloorMs.steady.p50)} / ${fmtMs(r.addedOverFloorMs.steady.p99)} / ${fmtMs(r.addedOverFloorMs.steady.max)}`, '', '', ''],
+        ]
+      : []),
     ['delivered tokens/s', fmtInt(p.deliveredTokensPerSecond), f ? fmtInt(f.deliveredTokensPerSecond) : '–', `(${fmtInt(SESSIONS * RATE)} offered)`, ''],
     ['measured window', `${p.windowSeconds.toFixed(1)} s`, f ? `${f.windowSeconds.toFixed(1)} s` : '–', '', ''],
     ['CPU-s / 1,000 tokens: API', fmtCpu(pk.api), '', '', ''],
@@ -682,8 +708,11 @@ function printReport(r: Results) {
     [`  full replay (~${fmtInt(s.eventsPerSession.p50)} events) p50`, fmtMs(s.caughtUpMs.p50), '', '', ''],
     ['                      full replay p99', fmtMs(s.caughtUpMs.p99), '', '', ''],
     ['                      API CPU-s for the burst', fmtCpu(s.apiCpuSeconds), '', '', ''],
+    ['idle sandbox: runtime RSS p50 / max', `${r.idleSandboxMemory.runtimeRssMb.p50.toFixed(1)} / ${r.idleSandboxMemory.runtimeRssMb.max.toFixed(1)} MB`, '', '', ''],
+    ['  whole sandbox tree per runtime', `${r.idleSandboxMemory.treeRssMbPerRuntime.toFixed(1)} MB (${r.idleSandboxMemory.runtimes} runtimes)`, '', '', ''],
   ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+  say(`\nLoad average at start ${r.machine.loadAverageAtStart.join(' ')}, at end ${r.machine.loadAverageAtEnd.join(' ')} (${r.machine.cpus} CPUs): figures on a busy machine are pessimistic.`);
   say('');
   for (const [i, row] of rows.entries()) {
     say(row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());

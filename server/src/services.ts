@@ -14,6 +14,7 @@ import { UsageService } from './cost/service.ts';
 import type { Db } from './db/index.ts';
 import type { EventBus } from './events/bus.ts';
 import type { HarnessCatalog } from './harnesses/catalog.ts';
+import { HistoryService } from './history/service.ts';
 import type { Logger } from './log/index.ts';
 import type { SecretBox } from './secrets/index.ts';
 import { SessionService } from './sessions/service.ts';
@@ -33,6 +34,7 @@ export type Services = {
   agents: AgentService;
   sessions: SessionService;
   approvals: ApprovalService;
+  history: HistoryService;
   audit: AuditLog;
   prices: PriceBook;
   usage: UsageService;
@@ -56,6 +58,7 @@ export function createServices(deps: { config: Config; db: Db; log: Logger; secr
     agents: new AgentService(deps.db, deps.harnesses, deps.secrets, deps.config.egress.privateAllow),
     sessions,
     approvals,
+    history: new HistoryService(deps.db),
     audit,
     prices: new PriceBook(deps.config.modelPrices),
     usage: new UsageService(deps.db),

@@ -334,3 +334,39 @@ export function killLeftovers(processes: ProcessIdentity[]): number {
   }
   return killed;
 }
+
+/** Resident memory of a process in bytes (VmRSS), or null once it is gone. */
+function rssOf(pid: number): number | null {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether a process is a harness runtime itself: Node running its entry, not a wrapper (bwrap, prlimit) naming it. */
+function isRuntime(pid: number): boolean {
+  try {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return /node[^/]*$/.test(argv[0] ?? '') && argv.some((arg) => arg.endsWith('harnesses/runtime/src/main.ts'));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Memory of sandboxes: the resident set of each harness runtime process among `pids`,
+ * and of everything (sandbox wrappers included) divided by the sandboxes counted.
+ */
+export function sandboxMemory(pids: number[]): { runtimes: number; runtimeRssBytes: number[]; treeRssBytes: number } {
+  const runtimeRssBytes: number[] = [];
+  let treeRssBytes = 0;
+  for (const pid of pids) {
+    const rss = rssOf(pid);
+    if (rss === null) continue;
+    treeRssBytes += rss;
+    if (isRuntime(pid)) runtimeRssBytes.push(rss);
+  }
+  return { runtimes: runtimeRssBytes.length, runtimeRssBytes, treeRssBytes };
+}

@@ -160,6 +160,7 @@ const CALLS: Record<string, () => Promise<{ client: GraphqlClient; query: string
     const id = encodeGlobalId('WebhookDelivery', delivery.id);
     return { client: member, query: `mutation($id: ID!) { redeliver(id: $id) { id } }`, vars: { id }, target: () => id };
   },
+  setRetention: async () => ({ client: admin, query: 'mutation { setRetention(input: { compactDeltasAfterDays: 90 }) { compactDeltasAfterDays } }', vars: {}, target: () => null }),
   revokeApiKey: async () => {
     const created = await admin.ok<{ createApiKey: { apiKey: { id: string } } }>(`mutation($t: ID!) { createApiKey(input: { teamId: $t, name: "spare", role: MEMBER }) { apiKey { id } } }`, { t: teamId });
     const id = created.createApiKey.apiKey.id;

@@ -95,8 +95,9 @@ const FOLLOW_UPS: Record<string, (args: Args, targetId: string | null) => Omit<A
   updateAgent: (args, targetId) => secretEntries(args, targetId),
 };
 
-/** What a mutation's own entry says besides its target: which tool call a person decided on, which MCP server was probed. */
+/** What a mutation's own entry says besides its target: the settings it set (where they are not secret), which tool call a person decided on, which MCP server was probed. */
 const DETAILS: Record<string, (args: Args) => Record<string, unknown>> = {
+  setRetention: (args) => ({ ...(args.input as Args) }),
   approveToolCall: (args) => ({ toolCallId: args.toolCallId }),
   denyToolCall: (args) => ({ toolCallId: args.toolCallId }),
   testMcpServer: (args) => ({ server: (args.input as Args | undefined)?.name }),

@@ -105,6 +105,10 @@ const CASES: Case[] = [
   { op: 'Query.agent', query: 'query($id: ID!) { agent(id: $id) { id } }', vars: async (team) => ({ id: await agentIn(team) }), expect: scoped(() => true, 'null') },
   { op: 'Query.session', query: 'query($id: ID!) { session(id: $id) { id } }', vars: async (team) => ({ id: await sessionIn(team) }), expect: scoped(() => true, 'null') },
   { op: 'Query.node', query: 'query($id: ID!) { node(id: $id) { id } }', vars: async (team) => ({ id: await sessionIn(team) }), expect: scoped(() => true, 'null') },
+  { op: 'Query.search', query: '{ search(query: "hello") { edges { cursor } } }', expect: anyone },
+  { op: 'Query.turns', query: '{ turns { edges { cursor } } }', expect: anyone },
+  { op: 'Query.usageReport', query: '{ usageReport(groupBy: [DAY], from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z") { turns } }', expect: () => 'empty' },
+  { op: 'Query.retention', query: '{ retention { compactDeltasAfterDays } }', expect: anyone },
   { op: 'Query.teams', query: '{ teams { id } }', expect: (role) => (role === 'OPERATOR' ? 'ok' : 'FORBIDDEN') },
   {
     op: 'Query.apiKeys',
@@ -142,6 +146,11 @@ const CASES: Case[] = [
     query: 'mutation($id: ID!) { testMcpServer(agentId: $id, input: { name: "docs", url: "http://127.0.0.1:9/mcp" }) { ok } }',
     vars: async (team) => ({ id: await agentIn(team) }),
     expect: scoped(writer, 'NOT_FOUND'),
+  },
+  {
+    op: 'Mutation.setRetention',
+    query: 'mutation { setRetention(input: { compactDeltasAfterDays: 30 }) { compactDeltasAfterDays } }',
+    expect: (role) => (role === 'OPERATOR' || role === 'ADMIN' ? 'ok' : 'FORBIDDEN'),
   },
   { op: 'Query.schedules', query: '{ schedules { edges { node { id } } } }', expect: anyone },
   { op: 'Query.triggers', query: '{ triggers { edges { node { id } } } }', expect: anyone },

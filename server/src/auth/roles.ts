@@ -36,7 +36,7 @@ export function hasScope(role: ApiKeyRole, scope: Scope): boolean {
 export const SCOPE_NEEDS: Record<Scope, (role: ApiKeyRole) => string> = {
   reader: () => 'This operation needs an API key.',
   writer: (role) => `${role} keys are read-only; this operation needs a MEMBER, ADMIN or OPERATOR key.`,
-  teamAdmin: (role) => `Managing API keys needs a team ADMIN or OPERATOR key; this is a ${role} key.`,
+  teamAdmin: (role) => `Managing API keys and retention needs a team ADMIN or OPERATOR key; this is a ${role} key.`,
   operator: (role) => `Managing teams needs the OPERATOR key (the bootstrap key); this is a ${role} key.`,
 };
 

@@ -10,8 +10,10 @@ await runRole(createLogger('paddock-worker'), async (platform, config, log) => {
   const gateway = await resolveGateway(config, log);
   const worker = await startWorker(platform, gateway);
   // A worker process of its own serves its metrics on a port of its own.
-  const metrics = config.metrics.workerPort === undefined ? null : await startMetricsServer({ host: config.host, port: config.metrics.workerPort, token: config.metrics.token, log });
+  const port = config.metrics.enabled ? config.metrics.workerPort : undefined;
+  const metrics = port === undefined ? null : await startMetricsServer({ host: config.host, port, token: config.metrics.token, log });
   if (metrics) log.info({ port: metrics.port }, 'worker metrics at /metrics');
+  else if (config.metrics.workerPort !== undefined) log.info('metrics are off (PADDOCK_METRICS=off): no listener on PADDOCK_METRICS_PORT');
   return async () => {
     await metrics?.close();
     await worker.close();

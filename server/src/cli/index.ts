@@ -4,6 +4,7 @@ import { UsageError, wantsHelp, type CommandSpec } from './args.ts';
 import { auditCommand } from './audit.ts';
 import { schedulesCommand, triggersCommand, webhooksCommand } from './automations.ts';
 import { dbCommand } from './db.ts';
+import { exportCommand } from './export.ts';
 import { keysCommand } from './keys.ts';
 import { mockLlmCommand } from './mock-llm.ts';
 import { sandboxCommand } from './sandbox.ts';
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   teams: teamsCommand,
   keys: keysCommand,
   sandbox: sandboxCommand,
+  export: exportCommand,
   audit: auditCommand,
   schedules: schedulesCommand,
   triggers: triggersCommand,

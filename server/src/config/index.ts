@@ -82,6 +82,7 @@ const envSchema = z.object({
   PADDOCK_K8S_SANDBOX_TTL_HOURS: z.coerce.number().min(0.01).default(24),
   PADDOCK_K8S_SANDBOX_CLUSTER_ROLE: z.string().regex(/^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?$/, 'must be a ClusterRole name').optional(),
   PADDOCK_MODEL_PRICES: z.string().optional(),
+  PADDOCK_METRICS: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
   PADDOCK_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   PADDOCK_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   PADDOCK_AUDIT_RETENTION_DAYS: z.coerce.number().min(0).default(0),
@@ -178,9 +179,11 @@ export type Config = {
   /** Per-model prices from `PADDOCK_MODEL_PRICES`, ahead of the built-in catalogue. */
   modelPrices: PriceOverrides;
   metrics: {
+    /** `PADDOCK_METRICS=off`: every metric hook is a no-op and `/metrics` answers 404. */
+    enabled: boolean;
     /** Bearer token `/metrics` requires; unset → open. */
     token: string | undefined;
-    /** Port of the worker process's own `/metrics` listener (`bin/worker.ts`); unset → none. */
+    /** Port of the worker process's own `/metrics` listener (`bin/worker.ts`); unset, or metrics off → none. */
     workerPort: number | undefined;
   };
   audit: {
@@ -383,7 +386,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mockTokensPerSecond: e.PADDOCK_MOCK_TOKENS_PER_SECOND,
     approvalTimeoutMs: e.PADDOCK_APPROVAL_TIMEOUT_SECONDS * 1000,
     modelPrices,
-    metrics: { token: e.PADDOCK_METRICS_TOKEN, workerPort: e.PADDOCK_METRICS_PORT },
+    metrics: { enabled: e.PADDOCK_METRICS === 'on', token: e.PADDOCK_METRICS_TOKEN, workerPort: e.PADDOCK_METRICS_PORT },
     audit: { retentionDays: e.PADDOCK_AUDIT_RETENTION_DAYS },
     publicUrl: e.PADDOCK_PUBLIC_URL,
     automations: {

@@ -1,4 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient, type Prisma } from './generated/client.ts';
 
 /** The Prisma client every service receives. */
@@ -6,12 +7,14 @@ export type Db = PrismaClient;
 /** The client inside `db.$transaction(async (tx) => …)`. */
 export type Tx = Prisma.TransactionClient;
 
+const pools = new WeakMap<Db, pg.Pool>();
+
 /**
  * A Prisma client over node-postgres (Prisma 7 has no built-in driver; the adapter owns
  * the pool). Call `$disconnect()` to close the pool.
  */
 export function createDb(databaseUrl: string, opts: { poolSize?: number } = {}): Db {
-  const adapter = new PrismaPg({
+  const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: opts.poolSize ?? 10,
     // pg waits forever for a connection by default; fail a request instead when the
@@ -19,6 +22,19 @@ export function createDb(databaseUrl: string, opts: { poolSize?: number } = {}):
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
   });
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   // 'minimal': error messages name the failure without quoting the calling source.
-  return new PrismaClient({ adapter, errorFormat: 'minimal' });
+  const db = new PrismaClient({ adapter, errorFormat: 'minimal' });
+  pools.set(db, pool);
+  return db;
+}
+
+/**
+ * The node-postgres pool under `db`, for the hot reads that each domain's data-access
+ * module runs as plain SQL (Prisma's query layer costs more CPU than the query itself there).
+ */
+export function sqlPool(db: Db): pg.Pool {
+  const pool = pools.get(db);
+  if (!pool) throw new Error('sqlPool: this client was not made by createDb');
+  return pool;
 }

@@ -37,6 +37,8 @@ export type EmbeddedPostgresOptions = {
   database?: string;
   /** false trades crash safety for speed (fsync off) — for throwaway test clusters only. */
   durable?: boolean;
+  /** PostgreSQL's `max_connections` (its default is 100), for clusters many processes share. */
+  maxConnections?: number;
 };
 
 export type EmbeddedPostgres = {
@@ -331,6 +333,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
           '-c', 'listen_addresses=127.0.0.1',
           '-c', 'unix_socket_directories=',
           ...(options.durable === false ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+          ...(options.maxConnections ? ['-c', `max_connections=${options.maxConnections}`] : []),
         ],
         onLog,
         onError,

@@ -3,4 +3,4 @@
  * and/or before `before`, from the end when `backward`. The API's connections turn
  * cursors into windows (graphql/pagination.ts).
  */
-export type PageWindow = { after: string | undefined; before: string | undefined; limit: number; backward: boolean };
+export type PageWindow<K = string> = { after: K | undefined; before: K | undefined; limit: number; backward: boolean };

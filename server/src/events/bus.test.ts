@@ -63,4 +63,19 @@ describe('the PostgreSQL event bus', () => {
     ]);
     stop();
   });
+
+  it('packs text outside ASCII by its bytes: every event arrives inline, none too big for NOTIFY', async () => {
+    const sessionId = '00000000-0000-4000-8000-0000000000ee';
+    const got: BusEvent[] = [];
+    const stop = receiver.subscribe(sessionId, (e) => got.push(e));
+    // 256 characters of three UTF-8 bytes each per event: forty of them are far over 8000 bytes.
+    const text = '流'.repeat(256);
+    publisher.publish(Array.from({ length: 40 }, (_, i) => event(sessionId, i + 1, text)));
+    // A whole-event marker would also be too big: one event near the limit goes out as a marker.
+    publisher.publish([event(sessionId, 41, 'ü'.repeat(3_900))]);
+    await expect.poll(() => got.length, { timeout: 20_000 }).toBe(41);
+    expect(got.slice(0, 40).every((e, i) => e.seq === i + 1 && e.delta === text)).toBe(true);
+    expect(got[40]).toMatchObject({ seq: 41, delta: null, payload: { $stored: true } });
+    stop();
+  });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from '../log/index.ts';
 import { isDatabaseShutdown } from '../db/errors.ts';
-import { busDeliveryLag } from '../telemetry/metrics.ts';
+import { metrics, metricsEnabled } from '../telemetry/metrics.ts';
 
 /** One session event as it travels between processes; the same unit that is stored. */
 export type BusEvent = {
@@ -38,13 +38,15 @@ export interface EventBus {
 
 const EVENTS_CHANNEL = 'paddock_events';
 const CONTROL_CHANNEL = 'paddock_control';
-/** NOTIFY payloads must stay under 8000 bytes. */
+/** NOTIFY payloads must stay under 8000 bytes (UTF-8). */
 const MAX_PAYLOAD = 7_500;
 const RECONNECT_MS = 500;
 const RETRY_MAX_MS = 2_000;
 
-/** `t`: when the batch was sent (epoch ms), for the delivery-lag metric. */
-type Wire = { o: string; t?: number; e: BusEvent[] };
+/**
+ * A notification: `{"o": origin, "t": sent at (epoch ms, for the delivery-lag metric; only
+ * with metrics on), "e": [events]}`, with `o` first so a process recognises its own by prefix.
+ */
 
 /** Payload of an event that was too large to travel inline; read it from the log. */
 export const STORED_MARKER = { $stored: true } as const;
@@ -154,28 +156,29 @@ export class PgEventBus implements EventBus {
     if (this.#sending || this.#pending.length === 0) return;
     const events = this.#pending;
     this.#pending = [];
+    // Each event is serialised once; a notification is those texts joined, never re-serialised.
+    const head = metricsEnabled() ? `{"o":"${this.#origin}","t":${Date.now()},"e":[` : `${this.#ownPrefix},"e":[`;
     const payloads: string[] = [];
-    let batch: BusEvent[] = [];
-    let size = 0;
-    const send = () => {
-      // `o` first: receivers recognise their own notifications by this prefix.
-      if (batch.length > 0) payloads.push(JSON.stringify({ o: this.#origin, t: Date.now(), e: batch } satisfies Wire));
-      batch = [];
-      size = 0;
-    };
-    for (const original of events) {
-      let event = original;
+    let texts: string[] = [];
+    let size = head.length + 2;
+    for (const event of events) {
       let text = JSON.stringify(event);
-      if (text.length > MAX_PAYLOAD) {
+      // The limit is in bytes: text outside ASCII takes up to three per character.
+      let bytes = Buffer.byteLength(text);
+      if (bytes > MAX_PAYLOAD) {
         // Too big for NOTIFY: receivers load it from the persisted log instead.
-        event = { ...original, delta: null, payload: STORED_MARKER };
-        text = JSON.stringify(event);
+        text = JSON.stringify({ ...event, delta: null, payload: STORED_MARKER });
+        bytes = Buffer.byteLength(text);
       }
-      if (size + text.length > MAX_PAYLOAD) send();
-      batch.push(event);
-      size += text.length + 1;
+      if (texts.length > 0 && size + bytes + 1 > MAX_PAYLOAD) {
+        payloads.push(`${head}${texts.join(',')}]}`);
+        texts = [];
+        size = head.length + 2;
+      }
+      texts.push(text);
+      size += bytes + 1;
     }
-    send();
+    payloads.push(`${head}${texts.join(',')}]}`);
     // One query, one transaction: its notifications are delivered in this order.
     const query =
       payloads.length === 1
@@ -262,7 +265,7 @@ export class PgEventBus implements EventBus {
     }
     if (parsed.o === this.#origin) return;
     if (channel === EVENTS_CHANNEL) {
-      if (typeof parsed.t === 'number') busDeliveryLag.observe(Math.max(0, Date.now() - parsed.t) / 1000);
+      if (typeof parsed.t === 'number') metrics.busDeliveryLag.observe({}, Math.max(0, Date.now() - parsed.t) / 1000);
       for (const event of parsed.e ?? []) this.#deliver(event);
     } else if (channel === CONTROL_CHANNEL && parsed.m) for (const listener of this.#controlListeners) listener(parsed.m);
   }

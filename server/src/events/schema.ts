@@ -3,6 +3,7 @@ import { ToolApprovalStatus, ToolRule } from '../approvals/schema.ts';
 import { badInput } from '../errors/index.ts';
 import { builder } from '../graphql/builder.ts';
 import { viewerOf } from '../graphql/context.ts';
+import { keysetConnectionBy, seqCodec } from '../graphql/pagination.ts';
 import { Usage } from '../graphql/usage.ts';
 import type { Logger } from '../log/index.ts';
 import { Message, Session, SessionStatus } from '../sessions/schema.ts';
@@ -56,7 +57,7 @@ export const SessionEvent = builder.interfaceRef<ApiEvent>('SessionEvent').imple
     "One entry of a session's append-only event log. Each kind of event is its own object type implementing this interface, with its payload as typed fields; select them with inline fragments (`... on ToolCallEvent { name input }`).",
   resolveType: (event) => (event.typed ? TYPE_NAMES[event.typed.type] : UNRECOGNIZED),
   fields: (t) => ({
-    seq: t.exposeInt('seq', { description: "Position in the session's log: gapless, starting at 1." }),
+    seq: t.exposeInt('seq', { description: "Position in the session's log, from 1 and increasing; gaps only where retention compacted a turn's deltas or recovery skipped seqs a dead worker had reserved." }),
     type: t.exposeString('type', {
       description:
         'The kind of event (`user.message`, `message.delta`, `tool.call`, `turn.completed`, …). Kept for compatibility: the object type (`__typename`) names the kind too, and carries its fields typed.',
@@ -266,6 +267,28 @@ builder.objectField(Session, 'events', (t) =>
       return (await ctx.services.sessions.events(s.id, { after: args.after ?? 0, upTo, first })).map((row) => toApiEvent(toBusEvent(row), ctx.log));
     },
   }),
+);
+
+const SessionEventConnection = builder.connectionObject({ type: SessionEvent, name: 'SessionEventConnection' }, { name: 'SessionEventEdge' });
+
+builder.objectField(Session, 'eventsConnection', (t) =>
+  t.connection(
+    {
+      type: SessionEvent,
+      description:
+        'The event log as a Relay connection, oldest first; `types` keeps only events of those types. Never past the `lastSeq` of the same request. Turns compacted by retention keep no `message.delta`: each of their messages is one `message.completed` with its full text.',
+      args: { types: t.arg.stringList({ description: 'Event types to keep, e.g. ["tool.call", "tool.result"]; all when absent.' }) },
+      complexity: (args) => ({ field: 1, multiplier: args.first ?? args.last ?? 20 }),
+      resolve: async (s, args, ctx) => {
+        const types = args.types ?? null;
+        if (types && (types.length > 50 || types.some((type) => type.length === 0 || type.length > 64))) throw badInput('types takes at most 50 event type names of 1 to 64 characters.', 'types');
+        const upTo = await ctx.loaders.lastSeq.load(s.id);
+        const page = await keysetConnectionBy(args, seqCodec, (w) => ctx.services.sessions.eventWindow(s.id, w, upTo, types));
+        return { ...page, edges: page.edges.map((e) => ({ ...e, node: toApiEvent(toBusEvent(e.node), ctx.log) })) };
+      },
+    },
+    SessionEventConnection,
+  ),
 );
 
 builder.subscriptionField('sessionEvents', (t) =>

@@ -2,7 +2,7 @@ import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { GraphQLError, Kind, Lexer, parse, Source, TokenKind, validate, type DocumentNode, type FragmentDefinitionNode, type SelectionNode, type ValidationRule } from 'graphql';
+import { GraphQLError, Kind, Lexer, parse, Source, TokenKind, validate, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type SelectionNode, type ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config/index.ts';
 import { limitExceeded, unauthenticated } from '../errors/index.ts';
@@ -56,6 +56,27 @@ export function useOperationLimits(limits: Limits): Plugin<Record<string, unknow
     ];
   };
 
+  /**
+   * The verdict on each document, kept as long as the document is: yoga's parser cache hands
+   * back the same DocumentNode for the same query text, so a query sent again is not walked
+   * again (the rules read only the document; page sizes in variables are counted at execution).
+   */
+  const verdicts = new WeakMap<DocumentNode, GraphQLError | null>();
+  const check = (schema: GraphQLSchema, document: DocumentNode): GraphQLError | null => {
+    const reads = introspectionReads(document);
+    if (reads > MAX_INTROSPECTION_READS) {
+      return limitExceeded(`The query reads the schema (__schema or __type) ${reads} times; a request may do so at most ${MAX_INTROSPECTION_READS} times.`, 'INTROSPECTION_READS');
+    }
+    const rejected: GraphQLError[] = [];
+    try {
+      validate(schema, document, rules((error) => rejected.push(error)));
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      rejected.push(new GraphQLError('found too deeply nested'));
+    }
+    return rejected.length > 0 ? limitError(rejected[0]!.message, limits) : null;
+  };
+
   const tooManyTokens = () =>
     limitExceeded(`The document has more than ${limits.maxTokens} tokens (PADDOCK_MAX_QUERY_TOKENS); send a smaller query.`, 'PADDOCK_MAX_QUERY_TOKENS');
   return {
@@ -78,24 +99,12 @@ export function useOperationLimits(limits: Limits): Plugin<Record<string, unknow
       });
     },
     onValidate({ params: { schema, documentAST }, setResult }) {
-      const reads = introspectionReads(documentAST);
-      if (reads > MAX_INTROSPECTION_READS) {
-        setResult([
-          limitExceeded(
-            `The query reads the schema (__schema or __type) ${reads} times; a request may do so at most ${MAX_INTROSPECTION_READS} times.`,
-            'INTROSPECTION_READS',
-          ),
-        ]);
-        return;
+      let verdict = verdicts.get(documentAST);
+      if (verdict === undefined) {
+        verdict = check(schema, documentAST);
+        verdicts.set(documentAST, verdict);
       }
-      const rejected: GraphQLError[] = [];
-      try {
-        validate(schema, documentAST, rules((error) => rejected.push(error)));
-      } catch (error) {
-        if (!(error instanceof RangeError)) throw error;
-        rejected.push(new GraphQLError('found too deeply nested'));
-      }
-      if (rejected.length > 0) setResult([limitError(rejected[0]!.message, limits)]);
+      if (verdict) setResult([verdict]);
     },
   };
 }

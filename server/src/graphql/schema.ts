@@ -9,6 +9,7 @@ import '../turns/schema.ts';
 import '../events/schema.ts';
 import '../mcp/schema.ts';
 import '../approvals/schema.ts';
+import '../history/schema.ts';
 import '../audit/schema.ts';
 import '../cost/schema.ts';
 import '../automations/schema.ts';

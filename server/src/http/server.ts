@@ -10,14 +10,19 @@ import { Throttle } from './throttle.ts';
 import { createGraphqlServer } from './yoga.ts';
 import { serveGraphiqlAsset } from './graphiql.ts';
 import { PortInUseError } from './port.ts';
+import { sqlPool } from '../db/index.ts';
+import { handleExportRequest } from '../history/export.ts';
 import { serveMetrics } from '../telemetry/endpoint.ts';
 import { handleTriggerRequest } from '../automations/triggers/http.ts';
+
+/** NDJSON export of a team's sessions (docs/export.md). */
+export const EXPORT_PATH = '/export/sessions.ndjson';
 
 export type HttpServer = { url: string; port: number; close(): Promise<void> };
 
 /**
- * One port for everything: `/graphql` (HTTP and graphql-ws), `/healthz`, `/readyz`,
- * `/metrics` (Prometheus), `/signin-hint`, inbound triggers at `/triggers/{id}` and the dashboard at `/`.
+ * One port for everything: `/graphql` (HTTP and graphql-ws), `/export/sessions.ndjson`, `/healthz`,
+ * `/readyz`, `/metrics` (Prometheus), `/signin-hint`, inbound triggers at `/triggers/{id}` and the dashboard at `/`.
  */
 export async function startHttpServer(opts: {
   schema: GraphQLSchema;
@@ -33,6 +38,54 @@ export async function startHttpServer(opts: {
   const yoga = createGraphqlServer(opts.schema, services, throttle);
   const maxBody = services.config.limits.maxBodyBytes;
 
+  const fail = (res: ServerResponse, status: number, message: string, code: string, extensions: Record<string, unknown> = {}) =>
+    sendJson(res, status, { errors: [{ message, extensions: { code, ...extensions } }] });
+
+  /** Bulk export for tooling: any key of a team (VIEWER is enough) exports that team's sessions. */
+  const exportSessions = async (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD');
+      return fail(res, 405, `Use GET ${EXPORT_PATH}?since=…&until=….`, 'BAD_USER_INPUT');
+    }
+    const address = throttle.addressOf(req);
+    const wait = await throttle.authBlockedFor(address);
+    if (wait > 0) {
+      res.setHeader('retry-after', String(wait));
+      return fail(res, 429, `Too many failed authentications from this address; retry in ${wait} s.`, 'RATE_LIMITED', { retryAfter: wait });
+    }
+    const { viewer, keyRejected } = await services.auth.identify(req.headers.authorization);
+    const client = { address, userAgent: req.headers['user-agent'] ?? null };
+    if (!viewer) {
+      if (keyRejected) {
+        services.audit.authFailure(client, 'http');
+        await throttle.authFailed(address);
+      }
+      return fail(res, 401, keyRejected ? 'This API key is not valid: it was revoked or never existed.' : 'Send an API key as "Authorization: Bearer <key>".', 'UNAUTHENTICATED');
+    }
+    const keyWait = await throttle.keyRequest(viewer.keyId);
+    if (keyWait > 0) {
+      res.setHeader('retry-after', String(keyWait));
+      return fail(res, 429, `This API key is over its request rate (PADDOCK_KEY_REQUESTS_PER_SECOND); retry in ${keyWait} s.`, 'RATE_LIMITED', { retryAfter: keyWait });
+    }
+    services.audit.keyUsed(viewer, client);
+    await handleExportRequest(
+      req,
+      res,
+      sqlPool(services.db),
+      viewer.teamId,
+      (status, message, code) => fail(res, status, message, code),
+      // A bulk read of the team's history is on its audit log, with the window asked for.
+      (range) =>
+        services.audit.recordLater({
+          action: 'session.export',
+          outcome: 'SUCCESS',
+          actor: viewer,
+          client,
+          detail: { since: range.since.toISOString(), until: range.until.toISOString(), ...(range.cursor ? { cursor: range.cursor } : {}) },
+        }),
+    );
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === '/healthz') return sendJson(res, 200, { ok: true });
@@ -44,6 +97,7 @@ export async function startHttpServer(opts: {
     // Unauthenticated on purpose: the sign-in page tells where the admin key is (a path, never the key).
     if (path === '/signin-hint') return sendJson(res, 200, { adminKey: adminKeyLocation(services.config.adminKey, services.config.dataDir) });
     if ((req.method === 'GET' || req.method === 'HEAD') && serveGraphiqlAsset(path, res)) return;
+    if (path === EXPORT_PATH) return exportSessions(req, res);
     if (path.startsWith('/triggers/')) {
       return handleTriggerRequest(req, res, { triggers: services.triggers, throttle, maxBodyBytes: services.config.automations.triggerMaxBodyBytes, log });
     }

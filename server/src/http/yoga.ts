@@ -12,6 +12,7 @@ import type { Context } from '../graphql/context.ts';
 import { createLoaders } from '../graphql/loaders.ts';
 import { useIntrospectionAuth, useOperationLimits } from '../graphql/limits.ts';
 import { useCodedErrors } from '../graphql/coded-errors.ts';
+import { useCompiledSubscriptions } from '../graphql/compiled-subscriptions.ts';
 import { useInputText } from '../graphql/input-text.ts';
 import type { Logger } from '../log/index.ts';
 import type { Services } from '../services.ts';
@@ -43,7 +44,7 @@ export function createGraphqlServer(schema: GraphQLSchema, services: Services, t
     batching: false,
     cors: corsFor(services.config.corsOrigins),
     plugins: [
-      useGraphqlMetrics(),
+      ...(services.config.metrics.enabled ? [useGraphqlMetrics()] : []),
       ...(tracingEnabled() ? [useTracing()] : []),
       graphiql.plugin,
       useOperationLimits(services.config.limits),
@@ -51,9 +52,11 @@ export function createGraphqlServer(schema: GraphQLSchema, services: Services, t
       useCodedErrors(),
       useIntrospectionAuth(services.config.publicIntrospection),
       // Compiles each distinct operation once; repeated queries skip graphql-js's interpreter.
-      // Not subscriptions: graphql-jit hands a subscription field the operation's variables
-      // instead of its arguments, so `sessionEvents(sessionId: $s)` would see no sessionId.
+      // Subscriptions have their own plugin: graphql-jit hands a subscription field the
+      // operation's variables instead of its arguments, so `sessionEvents(sessionId: $s)`
+      // would see no sessionId; there only each event's payload runs compiled.
       useGraphQlJit({}, { enableIf: (args) => getOperationAST(args.document, args.operationName)?.operation !== 'subscription' }),
+      useCompiledSubscriptions(),
     ],
     healthCheckEndpoint: '/graphql/health',
     // Unexpected errors are logged without quoting source and reach clients as "Unexpected error.".

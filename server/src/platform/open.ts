@@ -7,7 +7,7 @@ import { loadSecretBox } from '../secrets/index.ts';
 import { PgEventBus } from '../events/bus.ts';
 import { Logger as QueueLogger, runMigrations as migrateQueue } from 'graphile-worker';
 import { createServices, type Services } from '../services.ts';
-import { useDatabaseGauges } from '../telemetry/metrics.ts';
+import { configureMetrics, useDatabaseGauges } from '../telemetry/metrics.ts';
 import { startTracing } from '../telemetry/tracing.ts';
 
 const quietQueueLogger = new QueueLogger(() => () => undefined);
@@ -19,6 +19,7 @@ export type Platform = { services: Services; databaseUrl: string; close(): Promi
  * (embedded by default, migrated), validated harness files, the secret key.
  */
 export async function openPlatform(config: Config, log: Logger): Promise<Platform> {
+  configureMetrics(config.metrics.enabled);
   const stopTracing = startTracing(config.telemetry.tracing, log);
   const harnesses = new HarnessCatalog(await loadHarnesses(config.harnessDir));
   const secrets = await loadSecretBox(config.secretKey, config.dataDir);

@@ -11,7 +11,7 @@ import { Redactor } from '../egress/redact.ts';
 import { storedPolicy } from '../approvals/policy.ts';
 import { headerSecretName, runtimeServers } from '../mcp/servers.ts';
 import type { SecretBox } from '../secrets/index.ts';
-import { sandboxProvision } from '../telemetry/metrics.ts';
+import { metrics } from '../telemetry/metrics.ts';
 import { SandboxError, sandboxName, type SandboxDriver, type SandboxLaunch } from './driver.ts';
 import type { LoadedHarness } from '../harnesses/loader.ts';
 import { LocalSandboxDriver } from './local/driver.ts';
@@ -122,7 +122,7 @@ export class SandboxService {
 
     const since = performance.now();
     const observe = (launch: 'warm' | 'new' | 'resume' | 'replace', outcome: 'ready' | 'failed') =>
-      sandboxProvision.observe({ driver: this.#driver.kind, launch, outcome }, (performance.now() - since) / 1000);
+      metrics.sandboxProvision.observe({ driver: this.#driver.kind, launch, outcome }, (performance.now() - since) / 1000);
     const harness = this.#harnesses.require(session.agent.harnessName);
     // A session whose sandbox was suspended resumes in it (its workspace is there); one
     // without a sandbox, or whose sandbox is gone for good, may take a warm one.

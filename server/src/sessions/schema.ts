@@ -20,6 +20,7 @@ export const Session = builder.objectRef<SessionRow>('Session');
 export const Message = builder.objectRef<MessageRow>('Message');
 export const SessionConnection = builder.connectionObject({ type: Session, name: 'SessionConnection' }, { name: 'SessionEdge' });
 const MessageConnection = builder.connectionObject({ type: Message, name: 'MessageConnection' }, { name: 'MessageEdge' });
+export { MessageRole };
 
 export const SessionFilter = builder.inputType('SessionFilter', {
   fields: (t) => ({
@@ -27,6 +28,31 @@ export const SessionFilter = builder.inputType('SessionFilter', {
     status: t.field({ type: SessionStatus }),
     createdAfter: t.field({ type: 'DateTime', description: 'Inclusive.' }),
     createdBefore: t.field({ type: 'DateTime', description: 'Exclusive.' }),
+    lastActiveAfter: t.field({ type: 'DateTime', description: 'Inclusive.' }),
+    lastActiveBefore: t.field({ type: 'DateTime', description: 'Exclusive.' }),
+    harness: t.string({ description: "Sessions of agents on this harness (by name, e.g. \"chat\"); the agent's current harness." }),
+    model: t.string({ description: "Sessions of agents configured with this model; the agent's current model." }),
+    search: t.string({ description: 'Part of the title, in any case.' }),
+    hasFailedTurn: t.boolean({ description: 'true: sessions with at least one FAILED turn; false: sessions without one.' }),
+    toolName: t.string({ description: 'Sessions in which the agent called a tool of this name (exact, e.g. "bash").' }),
+    minTotalTokens: t.int({ description: 'At least this many input + output tokens in all.' }),
+    minCostUsd: t.float({ description: 'Cost at least this many US dollars (turns of unpriced models count as 0).' }),
+  }),
+});
+
+const SessionOrderField = builder.enumType('SessionOrderField', {
+  values: {
+    CREATED_AT: { description: 'Creation time.' },
+    LAST_ACTIVE_AT: { description: 'When a turn last ended (or the session was created).' },
+    TOTAL_TOKENS: { description: 'Input + output tokens.' },
+    COST: { description: 'Cost in US dollars.' },
+  } as const,
+});
+export const OrderDirection = builder.enumType('OrderDirection', { values: ['ASC', 'DESC'] as const });
+const SessionOrder = builder.inputType('SessionOrder', {
+  fields: (t) => ({
+    field: t.field({ type: SessionOrderField, required: true }),
+    direction: t.field({ type: OrderDirection, defaultValue: 'DESC' }),
   }),
 });
 
@@ -101,6 +127,9 @@ builder.node(Session, {
         unpricedTokens: s.unpricedTokens,
       }),
     }),
+    failedTurns: t.exposeInt('failedTurns', { description: 'Turns of this session that ended FAILED.' }),
+    toolCalls: t.exposeInt('toolCalls', { description: 'Tool calls the agent made in this session.' }),
+    toolNames: t.stringList({ description: 'Names of the tools the agent called, sorted.', resolve: (s) => s.toolNames }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     lastActiveAt: t.expose('lastActiveAt', { type: 'DateTime' }),
     endedAt: t.expose('endedAt', { type: 'DateTime', nullable: true }),
@@ -174,13 +203,18 @@ builder.queryFields((t) => ({
   sessions: t.connection(
     {
       type: Session,
-      description: 'Newest first.',
+      description: 'Newest first unless orderBy says otherwise. A cursor continues from where its session sorts when the next page is read.',
       authScopes: { reader: true },
-      args: { filter: t.arg({ type: SessionFilter }) },
+      args: { filter: t.arg({ type: SessionFilter }), orderBy: t.arg({ type: SessionOrder }) },
       complexity: (args) => ({ field: 1, multiplier: args.first ?? args.last ?? 20 }),
       resolve: (_root, args, ctx) =>
         keysetConnection(args, (w) =>
-          ctx.services.sessions.list(viewerOf(ctx), { ...args.filter, agentId: args.filter?.agentId?.id }, w),
+          ctx.services.sessions.list(
+            viewerOf(ctx),
+            { ...args.filter, agentId: args.filter?.agentId?.id },
+            w,
+            args.orderBy ? { field: args.orderBy.field, direction: args.orderBy.direction ?? 'DESC' } : undefined,
+          ),
         ),
     },
     SessionConnection,

@@ -1,8 +1,9 @@
+import type pg from 'pg';
 import type { ApprovalService } from '../approvals/service.ts';
-import type { Db, Message, Prisma, Sandbox, Session, SessionEvent, SessionStatus } from '../db/index.ts';
+import { sqlPool, type Db, type Message, type Sandbox, type Session, type SessionEvent, type SessionStatus } from '../db/index.ts';
 import type { PageWindow } from '../db/page-window.ts';
 import { badInput, noTurnRunning, notFound, sessionEnded, turnRunning, turnStopping } from '../errors/index.ts';
-import { minIdAt, newId } from '../ids/index.ts';
+import { newId } from '../ids/index.ts';
 import { withDbRetry } from '../db/retry.ts';
 import { withEvents } from '../events/log.ts';
 import type { EventBus } from '../events/bus.ts';
@@ -11,14 +12,10 @@ import type { Viewer } from '../auth/viewer.ts';
 import { enforceTurnQuotas, type TeamQuotas } from '../teams/quotas.ts';
 import { traceHeaders } from '../telemetry/tracing.ts';
 import { INITIAL_SESSION_STATUS, isBusy, lockSession, moveSession, sessionStatusEvent } from './lifecycle.ts';
+import { eventPage, findSession, listSessions, messagePage, type SessionListFilter, type SessionOrder } from './store.ts';
 
 export type SessionRow = Session;
-export type SessionFilter = {
-  agentId?: string | null;
-  status?: SessionStatus | null;
-  createdAfter?: Date | null;
-  createdBefore?: Date | null;
-};
+export type SessionFilter = SessionListFilter;
 
 export const MAX_MESSAGE_CHARS = 100_000;
 export const MAX_TITLE_CHARS = 200;
@@ -28,19 +25,21 @@ const END_WAIT_MS = 5_000;
 /** Sessions of the viewer's team, their messages and event log. */
 export class SessionService {
   readonly #db: Db;
+  readonly #pool: pg.Pool;
   readonly #bus: EventBus;
   readonly #quotas: TeamQuotas;
   readonly #approvals: ApprovalService;
 
   constructor(db: Db, bus: EventBus, quotas: TeamQuotas, approvals: ApprovalService) {
     this.#db = db;
+    this.#pool = sqlPool(db);
     this.#bus = bus;
     this.#quotas = quotas;
     this.#approvals = approvals;
   }
 
   async find(viewer: Viewer, id: string): Promise<SessionRow | null> {
-    return this.#db.session.findFirst({ where: { id, teamId: viewer.teamId } });
+    return findSession(this.#pool, viewer.teamId, id);
   }
 
   async get(viewer: Viewer, id: string): Promise<SessionRow> {
@@ -49,29 +48,20 @@ export class SessionService {
     return session;
   }
 
-  /** Newest first. */
-  async list(viewer: Viewer, filter: SessionFilter, window: PageWindow): Promise<SessionRow[]> {
-    if (filter.createdAfter && filter.createdBefore && filter.createdAfter >= filter.createdBefore) {
-      throw badInput('createdAfter must be earlier than createdBefore.', 'filter.createdAfter');
+  /** Newest first unless `order` says otherwise. */
+  async list(viewer: Viewer, filter: SessionFilter, window: PageWindow, order: SessionOrder = { field: 'CREATED_AT', direction: 'DESC' }): Promise<SessionRow[]> {
+    const range = (after: Date | null | undefined, before: Date | null | undefined, field: string) => {
+      if (after && before && after >= before) throw badInput(`${field}After must be earlier than ${field}Before.`, `filter.${field}After`);
+    };
+    range(filter.createdAfter, filter.createdBefore, 'created');
+    range(filter.lastActiveAfter, filter.lastActiveBefore, 'lastActive');
+    if (filter.minTotalTokens != null && filter.minTotalTokens < 0) throw badInput('minTotalTokens must be 0 or more.', 'filter.minTotalTokens');
+    if (filter.minCostUsd != null && !(filter.minCostUsd >= 0)) throw badInput('minCostUsd must be 0 or more.', 'filter.minCostUsd');
+    for (const field of ['harness', 'model', 'search', 'toolName'] as const) {
+      const value = filter[field];
+      if (value != null && (value.trim() === '' || value.length > 200)) throw badInput(`${field} must be 1 to 200 characters.`, `filter.${field}`);
     }
-    const idRange: Prisma.StringFilter = {};
-    if (window.after) idRange.lt = window.after;
-    if (window.before) idRange.gt = window.before;
-    // Ids are UUIDv7, so a creation-time bound is also an id bound the index can use.
-    if (filter.createdAfter) idRange.gte = minIdAt(filter.createdAfter);
-    return this.#db.session.findMany({
-      where: {
-        teamId: viewer.teamId,
-        id: idRange,
-        ...(filter.agentId ? { agentId: filter.agentId } : {}),
-        ...(filter.status ? { status: filter.status } : {}),
-        ...(filter.createdAfter || filter.createdBefore
-          ? { createdAt: { ...(filter.createdAfter ? { gte: filter.createdAfter } : {}), ...(filter.createdBefore ? { lt: filter.createdBefore } : {}) } }
-          : {}),
-      },
-      orderBy: { id: window.backward ? 'asc' : 'desc' },
-      take: window.limit,
-    });
+    return listSessions(this.#pool, viewer.teamId, filter, order, window);
   }
 
   async create(viewer: Viewer, input: { agentId: string; title?: string | null }): Promise<SessionRow> {
@@ -211,14 +201,7 @@ export class SessionService {
 
   /** Oldest first: `after` moves toward newer messages. */
   async messages(sessionId: string, window: PageWindow): Promise<Message[]> {
-    return this.#db.message.findMany({
-      where: {
-        sessionId,
-        id: { ...(window.after ? { gt: window.after } : {}), ...(window.before ? { lt: window.before } : {}) },
-      },
-      orderBy: { id: window.backward ? 'desc' : 'asc' },
-      take: window.limit,
-    });
+    return messagePage(this.#pool, sessionId, window);
   }
 
   async lastStoredSeqs(sessionIds: readonly string[]): Promise<number[]> {
@@ -250,10 +233,11 @@ export class SessionService {
 
   /** Stored events with after < seq <= upTo, oldest first. */
   async events(sessionId: string, { after, upTo, first }: { after: number; upTo: number; first: number }): Promise<SessionEvent[]> {
-    return this.#db.sessionEvent.findMany({
-      where: { sessionId, seq: { gt: after, lte: upTo } },
-      orderBy: { seq: 'asc' },
-      take: first,
-    });
+    return eventPage(this.#pool, sessionId, { after, upTo, limit: first });
+  }
+
+  /** A page of the event log for a Relay connection; the window's keys are seqs. */
+  async eventWindow(sessionId: string, window: PageWindow<number>, upTo: number, types: readonly string[] | null): Promise<SessionEvent[]> {
+    return eventPage(this.#pool, sessionId, { after: window.after, before: window.before, upTo, limit: window.limit, backward: window.backward, types });
   }
 }

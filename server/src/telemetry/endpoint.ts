@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log/index.ts';
-import { scrape } from './metrics.ts';
+import { metricsEnabled, scrape } from './metrics.ts';
 
 /**
  * Answers `GET /metrics` in the Prometheus text format. With a token configured
@@ -11,6 +11,10 @@ import { scrape } from './metrics.ts';
 export async function serveMetrics(req: IncomingMessage, res: ServerResponse, token: string | undefined): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('Use GET /metrics.\n');
+    return;
+  }
+  if (!metricsEnabled()) {
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Metrics are off on this server (PADDOCK_METRICS=off); set PADDOCK_METRICS=on to serve them here.\n');
     return;
   }
   if (token && !bearerMatches(req.headers.authorization, token)) {

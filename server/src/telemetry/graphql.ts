@@ -1,6 +1,6 @@
 import { getOperationAST, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { graphqlDuration, graphqlOperations, operationLabel, subscriptionsOpen } from './metrics.ts';
+import { metrics, operationLabel } from './metrics.ts';
 
 type Labels = { operation: string; type: string };
 
@@ -26,8 +26,8 @@ export function useGraphqlMetrics(): Plugin {
       return {
         onExecuteDone({ result }) {
           const outcome = outcomeOf(result);
-          graphqlOperations.inc({ ...labels, outcome });
-          graphqlDuration.observe({ ...labels, outcome }, (performance.now() - started) / 1000);
+          metrics.graphqlOperations.inc({ ...labels, outcome });
+          metrics.graphqlDuration.observe({ ...labels, outcome }, (performance.now() - started) / 1000);
         },
       };
     },
@@ -37,16 +37,16 @@ export function useGraphqlMetrics(): Plugin {
       return {
         onSubscribeResult({ result }) {
           const outcome = Symbol.asyncIterator in Object(result) ? 'success' : outcomeOf(result);
-          graphqlOperations.inc({ ...labels, outcome });
-          graphqlDuration.observe({ ...labels, outcome }, (performance.now() - started) / 1000);
+          metrics.graphqlOperations.inc({ ...labels, outcome });
+          metrics.graphqlDuration.observe({ ...labels, outcome }, (performance.now() - started) / 1000);
           if (outcome !== 'success') return undefined;
-          subscriptionsOpen.inc();
+          metrics.subscriptionsOpen.inc();
           let open = true;
           return {
             onEnd() {
               if (!open) return;
               open = false;
-              subscriptionsOpen.dec();
+              metrics.subscriptionsOpen.dec();
             },
           };
         },

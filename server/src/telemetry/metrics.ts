@@ -6,94 +6,147 @@ import { JOBS } from '../jobs/queue.ts';
  * Paddock's Prometheus metrics, one registry per process. When API and worker share a
  * process (`pnpm start`), its `/metrics` shows both; a worker process of its own serves
  * them on `PADDOCK_METRICS_PORT`. Every family is named `paddock_*`.
+ *
+ * Code records through `metrics`, never through prom-client directly, so that
+ * `PADDOCK_METRICS=off` (`configureMetrics(false)`) swaps every recorder for a no-op.
  */
 export const registry = new Registry();
-collectDefaultMetrics({ register: registry, prefix: 'paddock_process_' });
+
+type LabelSet<L extends string> = Partial<Record<L, string | number>>;
+/** The part of a prom-client counter Paddock records through. */
+export type CounterRecorder<L extends string> = { inc(labels: LabelSet<L>, value?: number): void };
+/** The part of a prom-client histogram Paddock records through. */
+export type HistogramRecorder<L extends string> = { observe(labels: LabelSet<L>, value: number): void };
+export type GaugeRecorder = { inc(): void; dec(): void };
+
+export type Recorders = {
+  turnsTotal: CounterRecorder<'outcome' | 'harness'>;
+  turnDuration: HistogramRecorder<'outcome' | 'harness'>;
+  timeToFirstToken: HistogramRecorder<'harness' | 'model'>;
+  tokensTotal: CounterRecorder<'model' | 'kind'>;
+  costUsdTotal: CounterRecorder<'model'>;
+  sandboxProvision: HistogramRecorder<'driver' | 'launch' | 'outcome'>;
+  jobWait: HistogramRecorder<'task'>;
+  subscriptionsOpen: GaugeRecorder;
+  busDeliveryLag: HistogramRecorder<never>;
+  graphqlOperations: CounterRecorder<'operation' | 'type' | 'outcome'>;
+  graphqlDuration: HistogramRecorder<'operation' | 'type' | 'outcome'>;
+};
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const TURN_BUCKETS = [0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800];
 const PROVISION_BUCKETS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300];
 
-export const turnsTotal = new Counter({
-  name: 'paddock_turns_total',
-  help: 'Turns that ended, by outcome (completed, failed, cancelled) and harness.',
-  labelNames: ['outcome', 'harness'] as const,
-  registers: [registry],
-});
+const live: Recorders = {
+  turnsTotal: new Counter({
+    name: 'paddock_turns_total',
+    help: 'Turns that ended, by outcome (completed, failed, cancelled) and harness.',
+    labelNames: ['outcome', 'harness'] as const,
+    registers: [registry],
+  }),
+  turnDuration: new Histogram({
+    name: 'paddock_turn_duration_seconds',
+    help: 'From a worker claiming a turn to its end, by outcome and harness.',
+    labelNames: ['outcome', 'harness'] as const,
+    buckets: TURN_BUCKETS,
+    registers: [registry],
+  }),
+  timeToFirstToken: new Histogram({
+    name: 'paddock_turn_time_to_first_token_seconds',
+    help: 'From a worker claiming a turn to the first streamed token of the reply, by harness and model.',
+    labelNames: ['harness', 'model'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 60, 120],
+    registers: [registry],
+  }),
+  tokensTotal: new Counter({
+    name: 'paddock_tokens_total',
+    help: 'Model tokens used by turns, by model and kind (input, output; cache_read and cache_write are parts of input).',
+    labelNames: ['model', 'kind'] as const,
+    registers: [registry],
+  }),
+  costUsdTotal: new Counter({
+    name: 'paddock_cost_usd_total',
+    help: 'US dollars of priced model usage, by model (models without a known price add nothing).',
+    labelNames: ['model'] as const,
+    registers: [registry],
+  }),
+  sandboxProvision: new Histogram({
+    name: 'paddock_sandbox_provision_seconds',
+    help: 'Time to start a sandbox and attach its runtime, by driver, launch (new, resume, replace) and outcome (ready, failed).',
+    labelNames: ['driver', 'launch', 'outcome'] as const,
+    buckets: PROVISION_BUCKETS,
+    registers: [registry],
+  }),
+  jobWait: new Histogram({
+    name: 'paddock_job_wait_seconds',
+    help: 'From when a job could run to when a worker started it, by task.',
+    labelNames: ['task'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
+    registers: [registry],
+  }),
+  subscriptionsOpen: new Gauge({
+    name: 'paddock_subscriptions_open',
+    help: 'GraphQL subscriptions (sessionEvents) open on this process.',
+    registers: [registry],
+  }),
+  busDeliveryLag: new Histogram({
+    name: 'paddock_bus_delivery_lag_seconds',
+    help: 'From publishing session events in one process to their delivery in another (PostgreSQL NOTIFY).',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  }),
+  graphqlOperations: new Counter({
+    name: 'paddock_graphql_operations_total',
+    help: 'GraphQL operations executed, by operation name, type and outcome (success, error).',
+    labelNames: ['operation', 'type', 'outcome'] as const,
+    registers: [registry],
+  }),
+  graphqlDuration: new Histogram({
+    name: 'paddock_graphql_operation_duration_seconds',
+    help: 'GraphQL operation execution time (subscriptions: until the subscription is set up), by operation name, type and outcome.',
+    labelNames: ['operation', 'type', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  }),
+};
 
-export const turnDuration = new Histogram({
-  name: 'paddock_turn_duration_seconds',
-  help: 'From a worker claiming a turn to its end, by outcome and harness.',
-  labelNames: ['outcome', 'harness'] as const,
-  buckets: TURN_BUCKETS,
-  registers: [registry],
-});
+const noop = () => undefined;
+const off: Recorders = {
+  turnsTotal: { inc: noop },
+  turnDuration: { observe: noop },
+  timeToFirstToken: { observe: noop },
+  tokensTotal: { inc: noop },
+  costUsdTotal: { inc: noop },
+  sandboxProvision: { observe: noop },
+  jobWait: { observe: noop },
+  subscriptionsOpen: { inc: noop, dec: noop },
+  busDeliveryLag: { observe: noop },
+  graphqlOperations: { inc: noop },
+  graphqlDuration: { observe: noop },
+};
 
-export const timeToFirstToken = new Histogram({
-  name: 'paddock_turn_time_to_first_token_seconds',
-  help: 'From a worker claiming a turn to the first streamed token of the reply, by harness and model.',
-  labelNames: ['harness', 'model'] as const,
-  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 60, 120],
-  registers: [registry],
-});
+/** What Paddock's code records through: the live metrics, or no-ops with `PADDOCK_METRICS=off`. */
+export const metrics: Recorders = { ...live };
+let enabled = true;
+let processMetricsStarted = false;
 
-export const tokensTotal = new Counter({
-  name: 'paddock_tokens_total',
-  help: 'Model tokens used by turns, by model and kind (input, output; cache_read and cache_write are parts of input).',
-  labelNames: ['model', 'kind'] as const,
-  registers: [registry],
-});
+/**
+ * Turns this process's metrics on or off (`PADDOCK_METRICS`); every process calls it
+ * once at start. Off, recording is a call to an empty function, the process metrics
+ * (event-loop lag sampling included) never start, and `/metrics` answers 404.
+ */
+export function configureMetrics(on: boolean): void {
+  enabled = on;
+  Object.assign(metrics, on ? live : off);
+  if (on && !processMetricsStarted) {
+    processMetricsStarted = true;
+    collectDefaultMetrics({ register: registry, prefix: 'paddock_process_' });
+  }
+}
 
-export const costUsdTotal = new Counter({
-  name: 'paddock_cost_usd_total',
-  help: 'US dollars of priced model usage, by model (models without a known price add nothing).',
-  labelNames: ['model'] as const,
-  registers: [registry],
-});
-
-export const sandboxProvision = new Histogram({
-  name: 'paddock_sandbox_provision_seconds',
-  help: 'Time to start a sandbox and attach its runtime, by driver, launch (new, resume, replace) and outcome (ready, failed).',
-  labelNames: ['driver', 'launch', 'outcome'] as const,
-  buckets: PROVISION_BUCKETS,
-  registers: [registry],
-});
-
-export const jobWait = new Histogram({
-  name: 'paddock_job_wait_seconds',
-  help: 'From when a job could run to when a worker started it, by task.',
-  labelNames: ['task'] as const,
-  buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
-  registers: [registry],
-});
-
-export const subscriptionsOpen = new Gauge({
-  name: 'paddock_subscriptions_open',
-  help: 'GraphQL subscriptions (sessionEvents) open on this process.',
-  registers: [registry],
-});
-
-export const busDeliveryLag = new Histogram({
-  name: 'paddock_bus_delivery_lag_seconds',
-  help: 'From publishing session events in one process to their delivery in another (PostgreSQL NOTIFY).',
-  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-  registers: [registry],
-});
-
-export const graphqlOperations = new Counter({
-  name: 'paddock_graphql_operations_total',
-  help: 'GraphQL operations executed, by operation name, type and outcome (success, error).',
-  labelNames: ['operation', 'type', 'outcome'] as const,
-  registers: [registry],
-});
-
-export const graphqlDuration = new Histogram({
-  name: 'paddock_graphql_operation_duration_seconds',
-  help: 'GraphQL operation execution time (subscriptions: until the subscription is set up), by operation name, type and outcome.',
-  labelNames: ['operation', 'type', 'outcome'] as const,
-  buckets: LATENCY_BUCKETS,
-  registers: [registry],
-});
+export function metricsEnabled(): boolean {
+  return enabled;
+}
 
 /**
  * Gauges read from the database when scraped: one query each, at most once per

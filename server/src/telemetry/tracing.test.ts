@@ -281,7 +281,8 @@ describe('a worker process exporting OTLP/JSON with message content', () => {
       const { root, spans } = await turnTrace(sessionId, 'COMPLETED');
       expect(root).toMatchObject({ encoding: 'json', serviceName: 'paddock-worker' });
       expect(JSON.parse(root.attributes['gen_ai.input.messages'] as string)).toEqual([{ role: 'user', parts: [{ type: 'text', content: '/tool echo [redacted:API_TOKEN]' }] }]);
-      expect(root.attributes['gen_ai.output.messages']).toEqual(expect.stringContaining('[redacted:API_TOKEN]'));
+      // The model's closing text passes the egress proxy, which swaps the echoed value back to the sandbox's placeholder.
+      expect(root.attributes['gen_ai.output.messages']).toMatch(/paddock-secret-[\w-]{32}/);
       const tool = spans.find((s) => s.name === 'execute_tool run_command')!;
       expect(JSON.parse(tool.attributes['gen_ai.tool.call.arguments'] as string)).toMatchObject({ command: 'echo [redacted:API_TOKEN]' });
       expect(tool.attributes['gen_ai.tool.call.result']).toBe('[redacted:API_TOKEN]\n');

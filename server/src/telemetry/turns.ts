@@ -1,5 +1,5 @@
 import type { TokenUsage } from '../cost/prices.ts';
-import { costUsdTotal, timeToFirstToken, tokensTotal, turnDuration, turnsTotal } from './metrics.ts';
+import { metrics } from './metrics.ts';
 
 export type TurnMeasurement = {
   outcome: 'COMPLETED' | 'FAILED' | 'CANCELLED';
@@ -15,9 +15,9 @@ export type TurnMeasurement = {
 /** What one ended turn adds to the metrics. */
 export function recordTurnMetrics(m: TurnMeasurement): void {
   const outcome = m.outcome.toLowerCase();
-  turnsTotal.inc({ outcome, harness: m.harness });
-  turnDuration.observe({ outcome, harness: m.harness }, m.durationSeconds);
-  if (m.firstTokenSeconds !== null) timeToFirstToken.observe({ harness: m.harness, model: m.model ?? 'unknown' }, m.firstTokenSeconds);
+  metrics.turnsTotal.inc({ outcome, harness: m.harness });
+  metrics.turnDuration.observe({ outcome, harness: m.harness }, m.durationSeconds);
+  if (m.firstTokenSeconds !== null) metrics.timeToFirstToken.observe({ harness: m.harness, model: m.model ?? 'unknown' }, m.firstTokenSeconds);
   recordUsageMetrics(m);
 }
 
@@ -25,6 +25,6 @@ export function recordTurnMetrics(m: TurnMeasurement): void {
 export function recordUsageMetrics(m: Pick<TurnMeasurement, 'model' | 'usage' | 'costUsd'>): void {
   const model = m.model ?? 'unknown';
   const kinds = { input: m.usage.inputTokens, output: m.usage.outputTokens, cache_read: m.usage.cacheReadTokens ?? 0, cache_write: m.usage.cacheWriteTokens ?? 0 };
-  for (const [kind, tokens] of Object.entries(kinds)) if (tokens > 0) tokensTotal.inc({ model, kind }, tokens);
-  if (m.costUsd !== null && m.costUsd > 0) costUsdTotal.inc({ model }, m.costUsd);
+  for (const [kind, tokens] of Object.entries(kinds)) if (tokens > 0) metrics.tokensTotal.inc({ model, kind }, tokens);
+  if (m.costUsd !== null && m.costUsd > 0) metrics.costUsdTotal.inc({ model }, m.costUsd);
 }

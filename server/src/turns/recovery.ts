@@ -1,4 +1,5 @@
 import { withEvents } from '../events/log.ts';
+import { recordTurnEnd } from '../history/usage.ts';
 import type { Services } from '../services.ts';
 import { lockSession, moveSession, moveTurn } from '../sessions/lifecycle.ts';
 
@@ -31,7 +32,16 @@ export async function recoverStaleTurns(services: Pick<Services, 'db' | 'bus' | 
       const ended = await withEvents(db, bus, async ({ tx, append }) => {
         // Session row first, as every status change: the worker may be ending this turn right now.
         const sessionStatus = await lockSession(tx, turn.sessionId);
-        if (!(await moveTurn(tx, turn.id, turn.status, 'FAILED', { error, endedAt: new Date() }))) return false;
+        const endedAt = new Date();
+        if (!(await moveTurn(tx, turn.id, turn.status, 'FAILED', { error, endedAt }))) return false;
+        // Usage is unknown here (the runtime never reported it); tool calls are what was stored.
+        const calls = await tx.$queryRaw<{ name: string }[]>`
+          SELECT c->>'name' AS name FROM "Message" m CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(m."toolCalls") = 'array' THEN m."toolCalls" ELSE '[]'::jsonb END) AS c
+          WHERE m."sessionId" = ${turn.sessionId}::uuid AND m.id > ${turn.userMessageId}::uuid AND c->>'name' IS NOT NULL`;
+        const usage = { inputTokens: 0, outputTokens: 0 };
+        for (const statement of recordTurnEnd(tx, { turnId: turn.id, sessionId: turn.sessionId, status: 'FAILED', endedAt, model: null, usage, costUsd: 0, toolCalls: calls.map((c) => c.name) })) {
+          await statement;
+        }
         await tx.$executeRaw`
           UPDATE "Message" m SET content = d.text
           FROM (

@@ -9,6 +9,7 @@ import { Redactor, type StreamRedactor } from '../egress/redact.ts';
 import type { EventBus } from '../events/bus.ts';
 import { withEvents } from '../events/log.ts';
 import type { EventWriter } from '../events/writer.ts';
+import { recordTurnEnd } from '../history/usage.ts';
 import { newId } from '../ids/index.ts';
 import type { Logger } from '../log/index.ts';
 import { SandboxError } from '../sandbox/driver.ts';
@@ -257,21 +258,29 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
         live.health().then(() => true, () => false),
         new Promise<boolean>((resolve) => setTimeout(() => resolve(false), HEALTH_TIMEOUT_MS).unref()),
       ]);
-      if (healthy) armIdle();
-      else if (!abort.signal.aborted) {
+      if (healthy) {
+        lastEventAt = performance.now();
+        watchIdle(deps.streamIdleTimeoutMs);
+      } else if (!abort.signal.aborted) {
         frozen = true;
         abort.abort();
       }
     };
-    const armIdle = () => {
-      clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => void checkAlive(), deps.streamIdleTimeoutMs);
+    // One timer per turn, not one per event: each event only notes its time, and the
+    // timer, when it fires, sleeps again for whatever silence is still allowed.
+    let lastEventAt = performance.now();
+    const watchIdle = (ms: number) => {
+      idleTimer = setTimeout(() => {
+        const allowed = deps.streamIdleTimeoutMs - (performance.now() - lastEventAt);
+        if (allowed > 0) watchIdle(allowed);
+        else void checkAlive();
+      }, ms);
     };
-    armIdle();
+    watchIdle(deps.streamIdleTimeoutMs);
     const request = decisions ? { turnId, content: '', resume: { decisions } } : { turnId, content: claimed.content };
     const traceparent = traced?.traceparent;
     for await (const event of runtime.startTurn(request, { signal: abort.signal, ...(traceparent ? { traceparent } : {}) })) {
-      armIdle();
+      lastEventAt = performance.now();
       if (event.type !== 'message.delta' && event.type !== 'message.thinking') flushStreams();
       const redacted = redactEvent(event);
       if (timeline.observe(redacted)) saveTimeline();
@@ -490,6 +499,11 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
           costUsd: turnCostUsd,
         };
         if (!(await moveTurn(tx, turnId, 'RUNNING', result.status, ended))) return false;
+        const toolCalls = messages.flatMap((m) => m.toolCalls.map((c) => c.name));
+        // A paused turn has not ended: the rollups count it, with both runs, when it does.
+        if (result.status !== 'AWAITING_APPROVAL' && ended.endedAt) {
+          for (const statement of recordTurnEnd(tx, { turnId, sessionId: turn.sessionId, status: result.status, endedAt: ended.endedAt, model, usage: turnUsage, costUsd: turnCostUsd, toolCalls })) await statement;
+        }
         if (from === null) throw new Error(`session ${turn.sessionId} of turn ${turnId} is missing`);
         await moveSession(tx, turn.sessionId, from, sessionStatus);
         await tx.session.update({

@@ -6,7 +6,7 @@ import { Message, Session } from '../sessions/schema.ts';
 import { stepsOf, type TurnRow } from './service.ts';
 import type { TurnStep as TurnStepShape } from './timeline.ts';
 
-const TurnStatus = builder.enumType('TurnStatus', { values: ['QUEUED', 'RUNNING', 'AWAITING_APPROVAL', 'COMPLETED', 'FAILED', 'CANCELLED'] as const });
+export const TurnStatus = builder.enumType('TurnStatus', { values: ['QUEUED', 'RUNNING', 'AWAITING_APPROVAL', 'COMPLETED', 'FAILED', 'CANCELLED'] as const });
 const SandboxLaunch = builder.enumType('SandboxLaunch', {
   description: 'How a turn got its sandbox.',
   values: {
@@ -22,7 +22,7 @@ const TurnStepKind = builder.enumType('TurnStepKind', {
 const TurnStepStatus = builder.enumType('TurnStepStatus', { values: ['RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const });
 
 export const Turn = builder.objectRef<TurnRow>('Turn');
-const TurnConnection = builder.connectionObject({ type: Turn, name: 'TurnConnection' }, { name: 'TurnEdge' });
+export const TurnConnection = builder.connectionObject({ type: Turn, name: 'TurnConnection' }, { name: 'TurnEdge' });
 
 const date = (ms: number | null | undefined) => (ms == null ? null : new Date(ms));
 const between = (from: number | null | undefined, to: number | null | undefined) => (from == null || to == null ? null : Math.max(0, Math.round(to - from)));

@@ -5,18 +5,19 @@ import path from 'node:path';
 import { Logger as GraphileLogger, run, type Runner, type Task, type TaskList } from 'graphile-worker';
 import pg from 'pg';
 import { ConfigError } from '../config/index.ts';
-import { createDb } from '../db/index.ts';
+import { createDb, sqlPool } from '../db/index.ts';
 import { isDatabaseShutdown } from '../db/errors.ts';
 import { loadAuthority } from '../egress/authority.ts';
 import { startEgress, type Egress } from '../egress/service.ts';
 import { EventWriter } from '../events/writer.ts';
+import { applyRetention } from '../history/retention.ts';
 import type { Platform } from '../platform/open.ts';
 import { createSandboxDriver } from '../sandbox/drivers.ts';
 import { SandboxService } from '../sandbox/service.ts';
 import { runTurn } from '../turns/run-turn.ts';
 import { recoverStaleTurns } from '../turns/recovery.ts';
 import { JOBS, MAX_ATTEMPTS, releaseStaleJobLocks, type JobPayloads } from '../jobs/queue.ts';
-import { jobWait } from '../telemetry/metrics.ts';
+import { metrics } from '../telemetry/metrics.ts';
 import { automationTasks, startScheduler } from '../automations/worker.ts';
 
 export type Worker = { sandboxes: SandboxService; egress: Egress | null; close(): Promise<void> };
@@ -102,6 +103,10 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
       const suspended = await sandboxes.suspendIdle();
       for (const sessionId of suspended) await services.sessions.markSuspended(sessionId);
       const reconciled = await sandboxes.reconcile();
+      await applyRetention(sqlPool(db), log, {
+        // What retention removed is on the team's audit log, as the housekeeping's doing (no key).
+        onApplied: ({ teamId, ...detail }) => services.audit.record({ action: 'retention.apply', outcome: 'SUCCESS', teamId, detail }),
+      });
       if (stale.length || unlocked.length || suspended.length || reconciled.removed.length || reconciled.vanished.length) {
         log.info({ stale, unlocked, suspended, ...reconciled }, 'housekeeping');
       }
@@ -117,7 +122,7 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
       name,
       (payload, helpers) => {
         const waited = Date.now() - new Date(helpers.job.run_at).getTime();
-        if (Number.isFinite(waited)) jobWait.observe({ task: name }, Math.max(0, waited) / 1000);
+        if (Number.isFinite(waited)) metrics.jobWait.observe({ task: name }, Math.max(0, waited) / 1000);
         return (task as Task)(payload, helpers);
       },
     ]),

@@ -177,7 +177,25 @@ export type SessionFilter = {
   createdAfter?: string | null | undefined;
   /** Exclusive. */
   createdBefore?: string | null | undefined;
+  /** Sessions of agents on this harness (by name, e.g. "chat"); the agent's current harness. */
+  harness?: string | null | undefined;
+  /** true: sessions with at least one FAILED turn; false: sessions without one. */
+  hasFailedTurn?: boolean | null | undefined;
+  /** Inclusive. */
+  lastActiveAfter?: string | null | undefined;
+  /** Exclusive. */
+  lastActiveBefore?: string | null | undefined;
+  /** Cost at least this many US dollars (turns of unpriced models count as 0). */
+  minCostUsd?: number | null | undefined;
+  /** At least this many input + output tokens in all. */
+  minTotalTokens?: number | null | undefined;
+  /** Sessions of agents configured with this model; the agent's current model. */
+  model?: string | null | undefined;
+  /** Part of the title, in any case. */
+  search?: string | null | undefined;
   status?: SessionStatus | null | undefined;
+  /** Sessions in which the agent called a tool of this name (exact, e.g. "bash"). */
+  toolName?: string | null | undefined;
 };
 
 /** NEW_SESSION: every run starts a session of its own. REUSE_SESSION: every run sends its prompt to one session, made anew if it was ended. */

@@ -9,14 +9,18 @@ import { eventTime, type UnstampedEvent } from '../events.ts';
 export const HEARTBEAT_MS = 15_000;
 
 /**
- * Writes turn events to an HTTP response as NDJSON, one write per event so each reaches
- * the socket at once (chunked encoding, Nagle off). Writes after the client left are dropped.
+ * Writes turn events to an HTTP response as NDJSON. Events emitted in one turn of the
+ * event loop (the tokens of one read from the model) go out in one write at the end of
+ * it, so each still reaches the socket at once (chunked encoding, Nagle off) without a
+ * write and a chunk frame per event. Writes after the client left are dropped.
  */
 export class EventStream {
   readonly #res: ServerResponse;
   readonly #heartbeat: NodeJS.Timeout;
   #lastWrite = performance.now();
   #count = 0;
+  #pending = '';
+  #flushScheduled = false;
 
   constructor(res: ServerResponse) {
     this.#res = res;
@@ -38,8 +42,18 @@ export class EventStream {
   }
 
   #write(text: string): void {
-    if (this.#res.destroyed || this.#res.writableEnded) return;
     this.#lastWrite = performance.now();
+    this.#pending += text;
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => this.#flush());
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    const text = this.#pending;
+    this.#pending = '';
+    if (text === '' || this.#res.destroyed || this.#res.writableEnded) return;
     this.#res.write(text);
   }
 
@@ -50,6 +64,8 @@ export class EventStream {
 
   end(): void {
     clearInterval(this.#heartbeat);
-    if (!this.#res.writableEnded) this.#res.end();
+    if (this.#res.writableEnded) return;
+    this.#flush();
+    this.#res.end();
   }
 }

@@ -110,12 +110,13 @@ export async function readChatStream(
   for await (const bytes of chunksOf(body)) {
     onBytes?.();
     buffer += decoder.decode(bytes, { stream: true });
-    let newline = buffer.indexOf('\n');
-    while (newline >= 0) {
-      handleLine(buffer.slice(0, newline));
-      buffer = buffer.slice(newline + 1);
-      newline = buffer.indexOf('\n');
+    // Lines are cut out where they stand; only the unfinished tail is kept for the next chunk.
+    let start = 0;
+    for (let newline = buffer.indexOf('\n'); newline >= 0; newline = buffer.indexOf('\n', start)) {
+      handleLine(buffer.slice(start, newline));
+      start = newline + 1;
     }
+    if (start > 0) buffer = buffer.slice(start);
   }
   handleLine(buffer + decoder.decode());
   step.toolCalls = step.toolCalls.filter((call) => call !== undefined);
