@@ -1,4 +1,5 @@
 import { AgentService } from './agents/service.ts';
+import { ApprovalService } from './approvals/service.ts';
 import { AuditLog } from './audit/service.ts';
 import { AuthService } from './auth/service.ts';
 import { RunStarter } from './automations/runs.ts';
@@ -32,6 +33,7 @@ export type Services = {
   teams: TeamService;
   agents: AgentService;
   sessions: SessionService;
+  approvals: ApprovalService;
   history: HistoryService;
   audit: AuditLog;
   prices: PriceBook;
@@ -44,7 +46,8 @@ export type Services = {
 
 export function createServices(deps: { config: Config; db: Db; log: Logger; secrets: SecretBox; harnesses: HarnessCatalog; bus: EventBus }): Services {
   const auth = new AuthService(deps.db, deps.bus);
-  const sessions = new SessionService(deps.db, deps.bus, deps.config.limits);
+  const approvals = new ApprovalService(deps.db, deps.bus, deps.config.approvalTimeoutMs);
+  const sessions = new SessionService(deps.db, deps.bus, deps.config.limits, approvals);
   const starter = new RunStarter(deps.db, sessions);
   const { automations } = deps.config;
   const audit = new AuditLog(deps.db, deps.log, encodeGlobalId);
@@ -54,6 +57,7 @@ export function createServices(deps: { config: Config; db: Db; log: Logger; secr
     teams: new TeamService(deps.db, auth),
     agents: new AgentService(deps.db, deps.harnesses, deps.secrets, deps.config.egress.privateAllow),
     sessions,
+    approvals,
     history: new HistoryService(deps.db),
     audit,
     prices: new PriceBook(deps.config.modelPrices),

@@ -553,6 +553,28 @@ describe('Paddock dashboard in Chromium', () => {
     await page.getByText('No agents match').waitFor();
   });
 
+  it('holds a tool call for approval: a badge, an approval card, and the call runs once approved', async () => {
+    const { createAgent } = await adminGraphql<{ createAgent: { id: string } }>(`mutation($in: CreateAgentInput!) { createAgent(input: $in) { id } }`, {
+      in: { name: 'e2e-careful', harness: 'chat', toolPolicy: [{ tool: 'run_command', commandPattern: 'echo ask*', action: 'ASK' }] },
+    });
+    const { createSession } = await adminGraphql<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a, title: "Approvals" }) { id } }`, {
+      a: createAgent.id,
+    });
+    await page.goto(`${paddock.url}/sessions/${encodeURIComponent(createSession.id)}`);
+    await composer().waitFor();
+    await send('/tool echo ask-from-the-browser');
+    const card = page.getByTestId('approval-card');
+    await card.waitFor({ timeout: 60_000 });
+    expect(await card.textContent()).toContain('echo ask-from-the-browser');
+    await page.locator('[data-status="AWAITING_APPROVAL"]').first().waitFor();
+    await expectAccessible('session awaiting approval');
+    await shot('12-approval-card');
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await card.waitFor({ state: 'detached' });
+    await waitForReplyToContain('ask-from-the-browser', 60_000);
+    await waitForReplyStatus('COMPLETE');
+  });
+
   it('signs out with an explanation when the API key is revoked', async () => {
     const { viewer } = await adminGraphql<{ viewer: { team: { id: string } } }>('{ viewer { team { id } } }');
     const { createApiKey } = await adminGraphql<{ createApiKey: { key: string; apiKey: { id: string } } }>(

@@ -21,6 +21,7 @@ describe('parseSessionEvent', () => {
   });
 
   it('gives null for unknown kinds and payloads that do not match their kind', () => {
+    expect(parseSessionEvent({ type: 'agent.renamed', delta: null, payload: {} })).toBeNull();
     expect(parseSessionEvent({ type: 'tool.approval_requested', delta: null, payload: {} })).toBeNull();
     expect(parseSessionEvent({ type: 'toString', delta: null, payload: {} })).toBeNull();
     expect(parseSessionEvent({ type: 'session.status', delta: null, payload: { status: 'ASLEEP' } })).toBeNull();

@@ -1,4 +1,4 @@
-import type { ModelRetry, ToolCall, ToolResult, Usage } from './shapes.ts';
+import type { MatchedRule, McpError, ModelRetry, ToolCall, ToolResult, Usage } from './shapes.ts';
 
 /**
  * Events of one turn, streamed as NDJSON by the harness runtime's `POST /v1/turns`. `t` is
@@ -83,7 +83,20 @@ export interface TurnCancelledEvent {
   t: number;
 }
 
-export type TerminalEvent = TurnCompletedEvent | TurnFailedEvent | TurnCancelledEvent;
+/** The agent's tool policy holds this call for a person; the turn pauses (`turn.paused`) right after. */
+export type ToolApprovalRequestedEvent = { type: 'tool.approval_requested'; t: number; rule: MatchedRule } & ToolCall;
+
+export type McpErrorEvent = { type: 'mcp.error'; t: number } & McpError;
+
+/** The turn waits for a person to decide on `toolCallId`; the platform continues it with a `resume` request. */
+export interface TurnPausedEvent {
+  type: 'turn.paused';
+  toolCallId: string;
+  usage: Usage;
+  t: number;
+}
+
+export type TerminalEvent = TurnCompletedEvent | TurnFailedEvent | TurnCancelledEvent | TurnPausedEvent;
 
 /** Everything a turn stream carries. */
 export type RuntimeEvent =
@@ -94,6 +107,8 @@ export type RuntimeEvent =
   | ToolResultEvent
   | MessageCompletedEvent
   | ModelRetryEvent
+  | ToolApprovalRequestedEvent
+  | McpErrorEvent
   | ModelRequestEvent
   | ModelResponseEvent
   | TerminalEvent;

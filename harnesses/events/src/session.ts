@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { modelRetrySchema, toolCallSchema, toolResultSchema, usageSchema } from './shapes.ts';
+import { matchedRuleSchema, mcpErrorSchema, modelRetrySchema, toolCallSchema, toolResultSchema, usageSchema } from './shapes.ts';
 
 /**
  * The kinds of event a session's append-only log stores, each with its payload. Every
@@ -11,7 +11,7 @@ import { modelRetrySchema, toolCallSchema, toolResultSchema, usageSchema } from 
  * message it belongs to) and, for streamed text, a `delta`.
  */
 
-export const SESSION_STATUSES = ['PROVISIONING', 'IDLE', 'RUNNING', 'SUSPENDED', 'FAILED', 'ENDED'] as const;
+export const SESSION_STATUSES = ['PROVISIONING', 'IDLE', 'RUNNING', 'AWAITING_APPROVAL', 'SUSPENDED', 'FAILED', 'ENDED'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
 /** Why a turn failed, for clients that react to a cause rather than read the message. */
@@ -54,6 +54,25 @@ export const sessionEventPayloads = {
   /** `code` is absent on events stored before failure codes were recorded. */
   'turn.failed': z.object({ turnId, error: z.string(), code: z.enum(turnFailureCodes).optional(), usage: usageSchema.optional() }),
   'turn.cancelled': z.object({ turnId, usage: usageSchema.optional() }),
+  /** The agent's tool policy holds a call for a person; the session is AWAITING_APPROVAL until it is decided or expires. */
+  'tool.approval_requested': z.object({
+    toolCallId: z.string(),
+    tool: z.string(),
+    server: z.string().optional(),
+    input: z.record(z.string(), z.unknown()),
+    rule: matchedRuleSchema,
+    expiresAt: z.string(),
+  }),
+  /** A held call was decided: approved or denied (by `decidedBy`), expired, or cancelled with its turn. */
+  'tool.approval_resolved': z.object({
+    toolCallId: z.string(),
+    tool: z.string(),
+    status: z.enum(['APPROVED', 'DENIED', 'EXPIRED', 'CANCELLED']),
+    reason: z.string().nullable(),
+    decidedBy: z.string().nullable(),
+  }),
+  /** An MCP server of the agent is unreachable, refused the credentials or failed a call; the turn goes on. */
+  'mcp.error': mcpErrorSchema,
   /** The egress proxy refused a request from the sandbox. */
   'egress.blocked': z.object({ host: z.string(), port: z.number().int(), reason: z.string() }),
 } as const;

@@ -17,6 +17,8 @@ export const toolCallSchema = z.object({
   id: z.string(),
   name: z.string(),
   input: z.record(z.string(), z.unknown()),
+  /** The MCP server the tool belongs to; absent for the harness's own tools. */
+  server: z.string().optional(),
 });
 export type ToolCall = z.infer<typeof toolCallSchema>;
 
@@ -25,6 +27,7 @@ export const toolResultSchema = z.object({
   id: z.string(),
   output: z.string(),
   isError: z.boolean(),
+  server: z.string().optional(),
 });
 export type ToolResult = z.infer<typeof toolResultSchema>;
 
@@ -49,6 +52,24 @@ export const modelRetrySchema = z.object({
   error: z.string(),
 });
 export type ModelRetry = z.infer<typeof modelRetrySchema>;
+
+/** The rule of an agent's tool policy that decided a call, by its position in the policy. */
+export const matchedRuleSchema = z.object({
+  index: z.number().int().nonnegative(),
+  tool: z.string(),
+  commandPattern: z.string().nullable(),
+  action: z.enum(['ALLOW', 'ASK', 'DENY']),
+});
+export type MatchedRule = z.infer<typeof matchedRuleSchema>;
+
+/** An MCP server could not be reached, refused the credentials or failed a call; the turn goes on without it. */
+export const mcpErrorSchema = z.object({
+  server: z.string(),
+  /** `connect`: listing its tools; `call`: a tool call. */
+  phase: z.enum(['connect', 'call']),
+  error: z.string(),
+});
+export type McpError = z.infer<typeof mcpErrorSchema>;
 
 /** `Message.toolCalls` as stored (JSON), typed; entries that are not tool calls are skipped. */
 export function parseStoredToolCalls(raw: unknown): StoredToolCall[] {

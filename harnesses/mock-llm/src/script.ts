@@ -8,7 +8,7 @@ export type Reply =
   /** `thinking` tokens stream first as a reasoning block where the protocol has one. */
   | { kind: 'text'; tokens: string[]; thinking: string[] }
   /** A tool call named in the chat harness's vocabulary (`run_command`, `read_file`, ...); other protocols map it. */
-  | { kind: 'tool'; callId: string; name: string; arguments: Record<string, string> }
+  | { kind: 'tool'; callId: string; name: string; arguments: Record<string, unknown> }
   /**
    * An HTTP error instead of a reply, with `Retry-After` when `retryAfter` is set. With
    * `times`, only that many requests of the conversation fail; later ones get `then`.
@@ -39,7 +39,7 @@ function callId(messages: ChatMessage[], name: string): string {
   return `call_${hash.digest('hex').slice(0, 24)}`;
 }
 
-function tool(messages: ChatMessage[], name: string, args: Record<string, string>): Reply {
+function tool(messages: ChatMessage[], name: string, args: Record<string, unknown>): Reply {
   return { kind: 'tool', callId: callId(messages, name), name, arguments: args };
 }
 
@@ -106,6 +106,21 @@ function long(args: string): Plan {
   return { reply: { kind: 'text', tokens, thinking: [] }, pace };
 }
 
+/** `/call TOOL_NAME {json args}`: calls any tool by name (an MCP tool, say) with a JSON object as its arguments. */
+function call(args: string, messages: ChatMessage[]): Reply {
+  const match = /^(\S+)(?:\s+([\s\S]*))?$/.exec(args);
+  if (!match) return text('Usage: /call TOOL_NAME {json args}');
+  const [, name = '', json = ''] = match;
+  if (json.trim() === '') return tool(messages, name, {});
+  try {
+    const input: unknown = JSON.parse(json);
+    if (typeof input === 'object' && input !== null && !Array.isArray(input)) return tool(messages, name, input as Record<string, unknown>);
+  } catch {
+    // Answered below.
+  }
+  return text(`The arguments of /call must be a JSON object, e.g. /call ${name} {"query": "paddock"}.`);
+}
+
 /** Reply to the user message that ends the conversation, honouring `/directives`. */
 function answerUser(user: string, messages: ChatMessage[]): Plan {
   const trimmed = user.trim();
@@ -117,6 +132,8 @@ function answerUser(user: string, messages: ChatMessage[]): Plan {
       return { reply: fail(rest, user, messages), pace: {} };
     case 'hang':
       return hang(rest);
+    case 'call':
+      return { reply: call(rest, messages), pace: {} };
     case 'tool':
     case 'loop':
       return { reply: tool(messages, 'run_command', { command: rest }), pace: {} };

@@ -44,6 +44,37 @@ export interface GatewayConfig {
   apiKey: string;
 }
 
+/** A remote MCP server of the agent. Header values are egress placeholders, never the real credentials. */
+export interface McpServerConfig {
+  /** DNS label; the model sees its tools as `<name>__<tool>`. */
+  name: string;
+  url: string;
+  /** `STREAMABLE_HTTP` falls back to legacy SSE when the server does not speak it. */
+  transport: 'STREAMABLE_HTTP' | 'SSE';
+  headers: Record<string, string>;
+  /** Globs over the server's tool names; empty offers every tool. */
+  allowedTools: string[];
+}
+
+export type ToolAction = 'ALLOW' | 'ASK' | 'DENY';
+
+/** One rule of an agent's tool policy; the first rule that matches a call decides. */
+export interface ToolRule {
+  /** Glob over tool names (`run_command`, `github__*`). */
+  tool: string;
+  /** Glob over the shell command of a `run_command` call; a rule with one matches no other tool. */
+  commandPattern?: string | null;
+  action: ToolAction;
+}
+
+/** A person's answer to a call the policy held for approval. */
+export interface ApprovalDecision {
+  toolCallId: string;
+  approved: boolean;
+  /** Given back to the model as the tool's error when denied. */
+  reason?: string | null;
+}
+
 /**
  * The egress proxy's address and two tokens: `token` for the runtime's own model calls
  * (and a command-line harness, which is the model client), `commandToken` for the
@@ -68,6 +99,8 @@ export interface AttachRequest {
   egress?: EgressCredentials;
   history: HistoryMessage[];
   limits?: SessionLimits;
+  mcpServers?: McpServerConfig[];
+  toolPolicy?: ToolRule[];
 }
 
 export interface AttachResponse {
@@ -89,6 +122,11 @@ export interface HealthResponse {
 export interface StartTurnRequest {
   turnId: string;
   content: string;
+  /**
+   * Continues a turn that paused for approval instead of starting one: `content` is
+   * ignored and the pending tool calls of the last assistant message run with these decisions.
+   */
+  resume?: { decisions: ApprovalDecision[] };
 }
 
 export interface CancelResponse {

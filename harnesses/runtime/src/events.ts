@@ -13,8 +13,11 @@ export type {
   RuntimeEvent,
   RuntimeEventType,
   TerminalEvent,
+  McpErrorEvent,
+  ToolApprovalRequestedEvent,
   ToolCallEvent,
   ToolResultEvent,
+  TurnPausedEvent,
   TurnCancelledEvent,
   TurnCompletedEvent,
   TurnFailedEvent,
@@ -23,7 +26,7 @@ export type {
   Usage,
 } from '@paddock/events';
 
-const TERMINAL_TYPES: ReadonlySet<string> = new Set(['turn.completed', 'turn.failed', 'turn.cancelled']);
+const TERMINAL_TYPES: ReadonlySet<string> = new Set(['turn.completed', 'turn.failed', 'turn.cancelled', 'turn.paused']);
 
 export function isTerminalEvent(event: RuntimeEvent): event is TerminalEvent {
   return TERMINAL_TYPES.has(event.type);

@@ -18,7 +18,7 @@ export interface Translated {
 /** Feeds CLI output lines through a protocol's translator into a recorder, as one turn would. */
 export function translate(protocol: CliProtocol, lines: ReadonlyArray<Record<string, unknown>>): Translated {
   const session = createSession(
-    { sessionId: 's', systemPrompt: '', model: 'm', gateway: { baseUrl: 'http://gw/v1', apiKey: '' }, env: {}, history: [], limits: DEFAULT_LIMITS },
+    { sessionId: 's', systemPrompt: '', model: 'm', gateway: { baseUrl: 'http://gw/v1', apiKey: '' }, env: {}, history: [], limits: DEFAULT_LIMITS, mcpServers: [], toolPolicy: [] },
     {},
   );
   const events: AdapterEvent[] = [];

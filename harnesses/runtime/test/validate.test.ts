@@ -29,6 +29,8 @@ describe('attach request validation', () => {
         { role: 'assistant', content: '', toolCalls: [{ id: 'c', name: 'bash', input: {} }] },
       ],
       limits: DEFAULT_LIMITS,
+      mcpServers: [],
+      toolPolicy: [],
     });
     expect(parseAttach({ ...valid, limits: { maxSteps: 3, commandNetwork: null } }).limits).toEqual({ ...DEFAULT_LIMITS, maxSteps: 3 });
   });

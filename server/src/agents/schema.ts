@@ -4,6 +4,10 @@ import { encodeGlobalId } from '../ids/global-id.ts';
 import { keysetConnection } from '../graphql/pagination.ts';
 import { Usage } from '../graphql/usage.ts';
 import { Harness } from '../harnesses/schema.ts';
+import { McpServer, McpServerInput } from '../mcp/schema.ts';
+import { ToolRule, ToolRuleInput } from '../approvals/schema.ts';
+import { storedPolicy } from '../approvals/policy.ts';
+import { EnvVarInput } from '../secrets/schema.ts';
 import type { AgentRow } from './service.ts';
 
 export const Agent = builder.objectRef<AgentRow>('Agent');
@@ -29,22 +33,18 @@ builder.node(Agent, {
       resolve: (agent) => agent.secrets.map((s) => s.name),
     }),
     egressAllow: t.exposeStringList('egressAllow'),
+    mcpServers: t.field({ type: [McpServer], resolve: (agent) => agent.mcpServers }),
+    toolPolicy: t.field({
+      type: [ToolRule],
+      description: 'Rules for tool calls, in order: the first whose tool (and command) glob matches decides; no match allows the call.',
+      resolve: (agent) => storedPolicy(agent.toolPolicy),
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     usage: t.field({ type: Usage, resolve: (agent, _args, ctx) => ctx.services.usage.total({ agentId: agent.id, teamId: agent.teamId }) }),
   }),
 });
 
-const EnvVarInput = builder.inputType('EnvVarInput', {
-  fields: (t) => ({
-    name: t.string({ required: true }),
-    value: t.string({ required: true, description: 'Encrypted at rest; never readable through the API.' }),
-    hosts: t.stringList({
-      description:
-        "Egress entries of the hosts this secret is for; the sandbox only holds a placeholder, which the egress proxy replaces with the value in requests to these hosts. Defaults to the agent's egressAllow.",
-    }),
-  }),
-});
 
 const AgentFilter = builder.inputType('AgentFilter', {
   fields: (t) => ({
@@ -62,6 +62,8 @@ const CreateAgentInput = builder.inputType('CreateAgentInput', {
     systemPrompt: t.string(),
     env: t.field({ type: [EnvVarInput] }),
     egressAllow: t.stringList({ description: 'Hosts (exact or *.domain), IPs or CIDRs, each optionally with :port, the sandbox may reach besides the gateway. Private ranges need PADDOCK_EGRESS_PRIVATE_ALLOW.' }),
+    mcpServers: t.field({ type: [McpServerInput], description: "Remote MCP servers whose tools the agent gets; their hosts join the agent's egress allow-list." }),
+    toolPolicy: t.field({ type: [ToolRuleInput], description: 'Tool approval rules, first match wins, default ALLOW.' }),
   }),
 });
 
@@ -75,6 +77,8 @@ const UpdateAgentInput = builder.inputType('UpdateAgentInput', {
     env: t.field({ type: [EnvVarInput], description: 'Sets or replaces these variables; others are kept.' }),
     removeEnv: t.stringList({ description: 'Names of variables to delete.' }),
     egressAllow: t.stringList(),
+    mcpServers: t.field({ type: [McpServerInput], description: 'Replaces the list of servers.' }),
+    toolPolicy: t.field({ type: [ToolRuleInput], description: 'Replaces the policy.' }),
   }),
 });
 

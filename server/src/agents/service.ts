@@ -1,4 +1,4 @@
-import type { Agent, Db, Prisma } from '../db/index.ts';
+import type { Agent, AgentMcpServer, Db, Prisma } from '../db/index.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { badInput, conflict, notFound } from '../errors/index.ts';
 import { newId } from '../ids/index.ts';
@@ -7,13 +7,29 @@ import type { HarnessCatalog } from '../harnesses/catalog.ts';
 import type { PrivateAllowList } from '../egress/rules.ts';
 import type { SecretBox } from '../secrets/index.ts';
 import type { Viewer } from '../auth/viewer.ts';
+import { openServer, serverRows, type OpenMcpServer } from '../mcp/servers.ts';
+import type { McpServerInput } from '../mcp/validation.ts';
 import { parseAgentInput, type AgentInput, type EnvVarInput } from './validation.ts';
 
-export type AgentRow = Agent & { secrets: { name: string }[] };
+export type AgentRow = Agent & { secrets: { name: string }[]; mcpServers: AgentMcpServer[] };
 
-const withSecretNames = { secrets: { select: { name: true }, orderBy: { name: 'asc' } } } satisfies Prisma.AgentInclude;
+const withSecretNames = {
+  secrets: { select: { name: true }, orderBy: { name: 'asc' } },
+  mcpServers: { orderBy: { position: 'asc' } },
+} satisfies Prisma.AgentInclude;
 
 export type AgentFilter = { search?: string | null; harness?: string | null };
+
+/**
+ * Tool policies are enforced by the chat harness, which runs the tools itself. Claude Code
+ * and Codex run theirs inside their own process, so a policy on them is refused rather
+ * than silently not enforced.
+ */
+function enforcePolicySupport(adapter: string, policy: readonly unknown[]): void {
+  if (adapter !== 'chat' && policy.length > 0) {
+    throw badInput(`toolPolicy is enforced by the chat harness only; this agent's harness (${adapter}) runs its tools itself. Remove the rules or use the chat harness.`, 'toolPolicy');
+  }
+}
 
 /** Agents of the viewer's team. Other teams' agents do not exist as far as a caller can tell. */
 export class AgentService {
@@ -65,6 +81,7 @@ export class AgentService {
   async create(viewer: Viewer, raw: AgentInput): Promise<AgentRow> {
     const input = parseAgentInput(raw, 'create', this.#privateAllow);
     const harness = this.#harnesses.require(input.harness!);
+    enforcePolicySupport(harness.adapter, input.toolPolicy ?? []);
     const id = newId();
     try {
       return await this.#db.agent.create({
@@ -77,7 +94,9 @@ export class AgentService {
           model: input.model ?? harness.defaultModel,
           systemPrompt: input.systemPrompt ?? '',
           egressAllow: input.egressAllow ?? [],
+          toolPolicy: input.toolPolicy ?? [],
           secrets: { create: this.#seal(input.env ?? []) },
+          mcpServers: { create: serverRows(this.#secrets, input.mcpServers ?? [], []) },
         },
         include: withSecretNames,
       });
@@ -91,6 +110,7 @@ export class AgentService {
     const input = parseAgentInput(raw, 'update', this.#privateAllow);
     const existing = await this.get(viewer, id);
     const harness = input.harness ? this.#harnesses.require(input.harness) : undefined;
+    enforcePolicySupport((harness ?? this.#harnesses.get(existing.harnessName))?.adapter ?? 'chat', input.toolPolicy ?? (existing.toolPolicy as unknown[]));
     const env = input.env ?? [];
     const remove = input.removeEnv ?? [];
     const both = remove.filter((name) => env.some((v) => v.name === name));
@@ -105,6 +125,12 @@ export class AgentService {
             update: { ciphertext: secret.ciphertext, hosts: secret.hosts },
           });
         }
+        if (input.mcpServers !== undefined) {
+          // The list is replaced as a whole, in the order given.
+          const rows = serverRows(this.#secrets, input.mcpServers, existing.mcpServers);
+          await tx.agentMcpServer.deleteMany({ where: { agentId: existing.id } });
+          if (rows.length > 0) await tx.agentMcpServer.createMany({ data: rows.map((row) => ({ agentId: existing.id, ...row })) });
+        }
         return tx.agent.update({
           where: { id: existing.id },
           data: {
@@ -114,6 +140,7 @@ export class AgentService {
             ...(input.model !== undefined ? { model: input.model } : {}),
             ...(input.systemPrompt !== undefined ? { systemPrompt: input.systemPrompt } : {}),
             ...(input.egressAllow !== undefined ? { egressAllow: input.egressAllow } : {}),
+            ...(input.toolPolicy !== undefined ? { toolPolicy: input.toolPolicy } : {}),
           },
           include: withSecretNames,
         });
@@ -140,6 +167,33 @@ export class AgentService {
   async secretEnv(agentId: string): Promise<{ name: string; value: string; hosts: string[] }[]> {
     const rows = await this.#db.agentSecret.findMany({ where: { agentId }, orderBy: { name: 'asc' } });
     return rows.map((row) => ({ name: row.name, value: this.#secrets.open(row.ciphertext), hosts: row.hosts }));
+  }
+
+  /** The agent's MCP servers with header values in the clear: for the egress proxy and redaction only. */
+  async mcpServers(agentId: string): Promise<OpenMcpServer[]> {
+    const rows = await this.#db.agentMcpServer.findMany({ where: { agentId }, orderBy: { position: 'asc' } });
+    return rows.map((row) => openServer(this.#secrets, row));
+  }
+
+  /** A server as typed into the editor, checked like a saved one; headers left out come from the agent's stored server. */
+  async mcpServerForTest(viewer: Viewer, input: McpServerInput, agentId: string | null): Promise<OpenMcpServer> {
+    const parsed = parseAgentInput({ mcpServers: [input] }, 'update', this.#privateAllow).mcpServers?.[0];
+    if (!parsed) throw badInput('input is required.', 'input');
+    let headers = parsed.headers?.map((h) => ({ name: h.name, value: h.value, hosts: h.hosts ?? [] })) ?? null;
+    if (agentId !== null) {
+      const agent = await this.get(viewer, agentId);
+      const stored = agent.mcpServers.find((s) => s.name === parsed.name);
+      if (!headers && stored) headers = openServer(this.#secrets, stored).headers;
+    }
+    return { name: parsed.name, url: parsed.url, transport: parsed.transport, allowedTools: parsed.allowedTools, headers: headers ?? [] };
+  }
+
+  async usage(viewer: Viewer, agentId: string): Promise<{ inputTokens: number; outputTokens: number }> {
+    const sum = await this.#db.session.aggregate({
+      where: { agentId, teamId: viewer.teamId },
+      _sum: { inputTokens: true, outputTokens: true },
+    });
+    return { inputTokens: sum._sum.inputTokens ?? 0, outputTokens: sum._sum.outputTokens ?? 0 };
   }
 
   #seal(env: EnvVarInput[]): { name: string; ciphertext: string; hosts: string[] }[] {

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { ENV_NAME_PATTERN, RESERVED_SANDBOX_ENV } from '../config/index.ts';
 import { EgressRuleError, validateEgressEntry, type PrivateAllowList } from '../egress/rules.ts';
 import { badInput } from '../errors/index.ts';
+import { toolPolicySchema, type ToolRuleInput } from '../approvals/policy.ts';
+import { mcpServersSchema, type McpServerInput } from '../mcp/validation.ts';
 
 export const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const LIMITS = {
@@ -23,6 +25,8 @@ export type AgentInput = {
   env?: EnvVarInput[] | null;
   removeEnv?: string[] | null;
   egressAllow?: string[] | null;
+  mcpServers?: McpServerInput[] | null;
+  toolPolicy?: ToolRuleInput[] | null;
 };
 
 const envName = z
@@ -72,6 +76,8 @@ const fields = {
   egressAllow: z
     .array(egressEntry(privateAllow))
     .max(LIMITS.egressEntries, `may hold at most ${LIMITS.egressEntries} entries`),
+  mcpServers: mcpServersSchema(privateAllow),
+  toolPolicy: toolPolicySchema,
 };
 
 const createSchema = z.object({
@@ -82,6 +88,8 @@ const createSchema = z.object({
   env: fields.env.optional(),
   removeEnv: z.undefined({ error: 'only applies to updateAgent' }).optional(),
   egressAllow: fields.egressAllow.optional(),
+  mcpServers: fields.mcpServers.optional(),
+  toolPolicy: fields.toolPolicy.optional(),
 });
 const updateSchema = z.object(fields).partial();
 return { createSchema, updateSchema };

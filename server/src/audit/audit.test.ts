@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../graphql/schema.ts';
 import { GraphqlClient } from '../../test/graphql-client.ts';
+import { pauseOnApproval } from '../../test/approvals.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
 import { decodeGlobalId, encodeGlobalId } from '../ids/global-id.ts';
 import { mutationAction } from './schema.ts';
@@ -49,6 +50,11 @@ const trigger = async () =>
 const webhook = async () =>
   (await member.ok<{ createWebhook: { webhook: { id: string } } }>(`mutation { createWebhook(input: { url: "http://127.0.0.1:9/hook", events: ["turn.completed"] }) { webhook { id } } }`)).createWebhook.webhook.id;
 const session = async () => (await member.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: await agent() })).createSession.id;
+const awaitingApproval = async () => {
+  const s = await session();
+  await pauseOnApproval(t.platform.services, decodeGlobalId(s).id);
+  return s;
+};
 
 /** One successful call of each mutation, by a key allowed to make it; `target` is the id the entry should name. */
 const CALLS: Record<string, () => Promise<{ client: GraphqlClient; query: string; vars: Record<string, unknown>; target: (data: Record<string, unknown>) => unknown }>> = {
@@ -77,6 +83,19 @@ const CALLS: Record<string, () => Promise<{ client: GraphqlClient; query: string
   endSession: async () => {
     const s = await session();
     return { client: member, query: `mutation($s: ID!) { endSession(sessionId: $s) { id } }`, vars: { s }, target: () => s };
+  },
+  approveToolCall: async () => {
+    const s = await awaitingApproval();
+    return { client: member, query: `mutation($s: ID!) { approveToolCall(sessionId: $s, toolCallId: "call_1") { status } }`, vars: { s }, target: () => s };
+  },
+  denyToolCall: async () => {
+    const s = await awaitingApproval();
+    return { client: member, query: `mutation($s: ID!) { denyToolCall(sessionId: $s, toolCallId: "call_1", reason: "not now") { status } }`, vars: { s }, target: () => s };
+  },
+  // Nothing listens on port 9: the probe reports the failure in its result.
+  testMcpServer: async () => {
+    const a = await agent();
+    return { client: member, query: `mutation($a: ID!) { testMcpServer(agentId: $a, input: { name: "docs", url: "http://127.0.0.1:9/mcp" }) { ok } }`, vars: { a }, target: () => a };
   },
   createTeam: async () => ({ client: t.admin, query: `mutation($n: String!) { createTeam(input: { name: $n }) { id } }`, vars: { n: unique('t') }, target: (d) => (d.createTeam as { id: string }).id }),
   // The entry names the key even though the caller only asked for the plaintext.
@@ -180,6 +199,18 @@ describe('audit log of mutations', () => {
       ['FAILURE', 'BAD_USER_INPUT'],
       ['DENIED', 'FORBIDDEN'],
     ]);
+  });
+
+  it('names the tool call a person approved or denied, never the reason', async () => {
+    const s = await awaitingApproval();
+    await member.ok(`mutation($s: ID!) { denyToolCall(sessionId: $s, toolCallId: "call_1", reason: "reason-never-logged") { status } }`, { s });
+    const [entry] = await entries(admin, { action: 'toolcall.deny', targetId: s });
+    expect(entry?.detail).toEqual({ toolCallId: 'call_1' });
+    const again = await member.error(`mutation($s: ID!) { approveToolCall(sessionId: $s, toolCallId: "call_1") { status } }`, { s });
+    expect(again.extensions?.code).toBe('CONFLICT');
+    const [refused] = await entries(admin, { action: 'toolcall.approve', targetId: s });
+    expect(refused).toMatchObject({ outcome: 'FAILURE', detail: { toolCallId: 'call_1', error: 'CONFLICT' } });
+    expect(JSON.stringify(await entries(t.admin, {}, 100))).not.toContain('reason-never-logged');
   });
 
   it('records secret names set and removed, never their values', async () => {

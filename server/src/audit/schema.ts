@@ -95,9 +95,12 @@ const FOLLOW_UPS: Record<string, (args: Args, targetId: string | null) => Omit<A
   updateAgent: (args, targetId) => secretEntries(args, targetId),
 };
 
-/** What a mutation's own entry says besides its target: the settings it set, where they are not secret. */
+/** What a mutation's own entry says besides its target: the settings it set (where they are not secret), which tool call a person decided on, which MCP server was probed. */
 const DETAILS: Record<string, (args: Args) => Record<string, unknown>> = {
   setRetention: (args) => ({ ...(args.input as Args) }),
+  approveToolCall: (args) => ({ toolCallId: args.toolCallId }),
+  denyToolCall: (args) => ({ toolCallId: args.toolCallId }),
+  testMcpServer: (args) => ({ server: (args.input as Args | undefined)?.name }),
 };
 
 function secretEntries(args: Args, targetId: string | null) {
@@ -127,23 +130,24 @@ function wrap(field: GraphQLField<unknown, Context>): void {
   const resolve = field.resolve ?? defaultFieldResolver;
   const action = mutationAction(field.name);
   const followUps = FOLLOW_UPS[field.name];
+  const details = DETAILS[field.name];
   field.resolve = async (root, args: Args, ctx, info) => {
     const base = { action, actor: ctx.viewer, client: ctx.client };
+    const detail = details?.(args) ?? {};
     let result: unknown;
     try {
       result = await resolve(root, args, ctx, info);
     } catch (error) {
       const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
       const outcome: AuditOutcomeValue = code === 'FORBIDDEN' || code === 'UNAUTHENTICATED' ? 'DENIED' : 'FAILURE';
-      await ctx.services.audit.record({ ...base, outcome, targetId: targetFromArgs(args), detail: { error: typeof code === 'string' ? code : 'INTERNAL' } }).catch((failure: unknown) => {
+      await ctx.services.audit.record({ ...base, outcome, targetId: targetFromArgs(args), detail: { ...detail, error: typeof code === 'string' ? code : 'INTERNAL' } }).catch((failure: unknown) => {
         ctx.log.error({ err: failure, action }, 'could not record an audit entry');
       });
       throw error;
     }
     const target = targetFromResult(result, info) ?? { id: targetFromArgs(args), teamId: null };
     const teamId = target.teamId ?? ctx.viewer?.teamId ?? null;
-    const detail = DETAILS[field.name]?.(args);
-    const entries = [{ ...base, outcome: 'SUCCESS' as const, targetId: target.id, teamId, ...(detail ? { detail } : {}) }, ...(followUps?.(args, target.id) ?? []).map((e) => ({ ...base, ...e, outcome: 'SUCCESS' as const, teamId }))];
+    const entries = [{ ...base, outcome: 'SUCCESS' as const, targetId: target.id, teamId, ...(details ? { detail } : {}) }, ...(followUps?.(args, target.id) ?? []).map((e) => ({ ...base, ...e, outcome: 'SUCCESS' as const, teamId }))];
     // The change is committed: an entry that cannot be stored is logged, and the caller still gets the result.
     for (const entry of entries) {
       await ctx.services.audit.record(entry).catch((failure: unknown) => ctx.log.error({ err: failure, action: entry.action }, 'could not record an audit entry'));
@@ -152,10 +156,10 @@ function wrap(field: GraphQLField<unknown, Context>): void {
   };
 }
 
-/** The object acted on, from the ids a mutation takes: `id`, `sessionId`, or those in `input`. */
+/** The object acted on, from the ids a mutation takes: `id`, `sessionId`, `agentId`, or those in `input`. */
 function targetFromArgs(args: Args): string | null {
   const input = (args.input ?? {}) as Args;
-  for (const value of [args.id, args.sessionId, input.sessionId, input.agentId, input.teamId]) {
+  for (const value of [args.id, args.sessionId, args.agentId, input.sessionId, input.agentId, input.teamId]) {
     if (typeof value === 'string' && value.length > 0) return value;
   }
   return null;

@@ -6,6 +6,7 @@ import { migrate, MIGRATIONS_DIR } from '../db/migrate.ts';
 import { createLogger } from '../log/index.ts';
 import { schema } from '../graphql/schema.ts';
 import { createTestDatabase } from '../../test/db.ts';
+import { pauseOnApproval } from '../../test/approvals.ts';
 import { GraphqlClient } from '../../test/graphql-client.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
 import { Subscriber } from '../../test/subscriber.ts';
@@ -48,6 +49,12 @@ async function sessionIn(team: Team): Promise<string> {
 async function runningSessionIn(team: Team): Promise<string> {
   const id = await sessionIn(team);
   await team.member.ok(`mutation($s: ID!) { sendMessage(input: { sessionId: $s, content: "hi" }) { id } }`, { s: id });
+  return id;
+}
+
+async function awaitingApprovalIn(team: Team): Promise<string> {
+  const id = await sessionIn(team);
+  await pauseOnApproval(t.platform.services, decodeGlobalId(id).id);
   return id;
 }
 
@@ -122,6 +129,25 @@ const CASES: Case[] = [
   { op: 'Mutation.cancelTurn', query: 'mutation($id: ID!) { cancelTurn(sessionId: $id) { id } }', vars: async (team) => ({ id: await runningSessionIn(team) }), expect: scoped(writer, 'NOT_FOUND') },
   { op: 'Mutation.endSession', query: 'mutation($id: ID!) { endSession(sessionId: $id) { id } }', vars: async (team) => ({ id: await sessionIn(team) }), expect: scoped(writer, 'NOT_FOUND') },
   {
+    op: 'Mutation.approveToolCall',
+    query: 'mutation($id: ID!) { approveToolCall(sessionId: $id, toolCallId: "call_1") { status } }',
+    vars: async (team) => ({ id: await awaitingApprovalIn(team) }),
+    expect: scoped(writer, 'NOT_FOUND'),
+  },
+  {
+    op: 'Mutation.denyToolCall',
+    query: 'mutation($id: ID!) { denyToolCall(sessionId: $id, toolCallId: "call_1", reason: "no") { status } }',
+    vars: async (team) => ({ id: await awaitingApprovalIn(team) }),
+    expect: scoped(writer, 'NOT_FOUND'),
+  },
+  // Nothing listens on port 9: a probe that runs answers with ok: false.
+  {
+    op: 'Mutation.testMcpServer',
+    query: 'mutation($id: ID!) { testMcpServer(agentId: $id, input: { name: "docs", url: "http://127.0.0.1:9/mcp" }) { ok } }',
+    vars: async (team) => ({ id: await agentIn(team) }),
+    expect: scoped(writer, 'NOT_FOUND'),
+  },
+  {
     op: 'Mutation.setRetention',
     query: 'mutation { setRetention(input: { compactDeltasAfterDays: 30 }) { compactDeltasAfterDays } }',
     expect: (role) => (role === 'OPERATOR' || role === 'ADMIN' ? 'ok' : 'FORBIDDEN'),
@@ -169,7 +195,7 @@ const CASES: Case[] = [
 ];
 
 beforeAll(async () => {
-  t = await startTestPlatform({ PADDOCK_KEY_REQUESTS_PER_SECOND: '100000' });
+  t = await startTestPlatform({ PADDOCK_KEY_REQUESTS_PER_SECOND: '100000', PADDOCK_EGRESS_PRIVATE_ALLOW: '127.0.0.1' });
   teams.own = await makeTeam('home');
   teams.other = await makeTeam('away');
   for (const role of ROLES) {

@@ -59,6 +59,7 @@ const envSchema = z.object({
   PADDOCK_STREAM_IDLE_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(3600).default(120),
   PADDOCK_MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(20).default(3),
   PADDOCK_MOCK_TOKENS_PER_SECOND: z.coerce.number().min(1).default(40),
+  PADDOCK_APPROVAL_TIMEOUT_SECONDS: z.coerce.number().min(1).max(30 * 24 * 3600).default(3600),
   PADDOCK_LOG_LEVEL: logLevelSchema.optional(),
   PADDOCK_K8S_NAMESPACE: z
     .string()
@@ -173,6 +174,8 @@ export type Config = {
   /** Bounds on model requests, applied by the harness runtime inside each sandbox. */
   model: { firstByteTimeoutMs: number; streamIdleTimeoutMs: number; maxRetries: number };
   mockTokensPerSecond: number;
+  /** A tool call awaiting approval is denied as expired after this long. */
+  approvalTimeoutMs: number;
   /** Per-model prices from `PADDOCK_MODEL_PRICES`, ahead of the built-in catalogue. */
   modelPrices: PriceOverrides;
   metrics: {
@@ -381,6 +384,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxRetries: e.PADDOCK_MODEL_MAX_RETRIES,
     },
     mockTokensPerSecond: e.PADDOCK_MOCK_TOKENS_PER_SECOND,
+    approvalTimeoutMs: e.PADDOCK_APPROVAL_TIMEOUT_SECONDS * 1000,
     modelPrices,
     metrics: { enabled: e.PADDOCK_METRICS === 'on', token: e.PADDOCK_METRICS_TOKEN, workerPort: e.PADDOCK_METRICS_PORT },
     audit: { retentionDays: e.PADDOCK_AUDIT_RETENTION_DAYS },

@@ -1,5 +1,7 @@
 import type { AgentService } from '../agents/service.ts';
 import type { Db } from '../db/index.ts';
+import { headerSecretName } from '../mcp/servers.ts';
+import { mcpEgressEntry } from '../mcp/validation.ts';
 import { commandTokenFor, egressTokenHash, GATEWAY_KEY_NAME, placeholderFor } from './placeholders.ts';
 import type { EgressGrant, GrantResolver } from './proxy.ts';
 import { parseRules, parseRule, type EgressRule } from './rules.ts';
@@ -79,10 +81,20 @@ export class DbGrantResolver implements GrantResolver {
       value: s.value,
       rules: s.hosts.length > 0 ? parseRules(s.hosts) : rules,
     }));
-    if (!runtime) return { sessionId: sandbox.sessionId, rules, gateway: null, substitutions };
+    const servers = (await this.#agents.mcpServers(agent.id)).map((server) => ({ server, rule: parseRule(mcpEgressEntry(server.url)) }));
+    const allowed = [...rules, ...servers.map((s) => s.rule)];
+    if (!runtime) return { sessionId: sandbox.sessionId, rules: allowed, gateway: null, substitutions };
     const gateway = gatewayAuthority(this.#gateway.baseUrl);
     const gatewayRule: EgressRule = parseRule(`${gateway.host.includes(':') ? `[${gateway.host}]` : gateway.host}:${gateway.port}`);
+    // The agent's MCP servers join its allow-list; only the runtime's token (the MCP client's) gets their header values.
+    const mcpSubstitutions = servers.flatMap(({ server, rule }) =>
+      server.headers.map((h) => {
+        const name = headerSecretName(server.name, h.name);
+        return { name, placeholder: placeholderFor(token, name), value: h.value, rules: h.hosts.length > 0 ? parseRules(h.hosts) : [rule] };
+      }),
+    );
+    substitutions.unshift(...mcpSubstitutions);
     if (this.#gateway.apiKey) substitutions.push({ name: GATEWAY_KEY_NAME, placeholder: placeholderFor(token, GATEWAY_KEY_NAME), value: this.#gateway.apiKey, rules: [gatewayRule] });
-    return { sessionId: sandbox.sessionId, rules, gateway: { ...gateway, paths: gatewayModelPaths(this.#gateway.baseUrl) }, substitutions };
+    return { sessionId: sandbox.sessionId, rules: allowed, gateway: { ...gateway, paths: gatewayModelPaths(this.#gateway.baseUrl) }, substitutions };
   }
 }

@@ -34,7 +34,17 @@ type TypedEvent = LiveEvent & {
   usage?: Usage;
   host?: string;
   port?: number;
-  reason?: string;
+  reason?: string | null;
+  server?: string | null;
+  tool?: string;
+  rule?: { tool: string; commandPattern: string | null; action: string };
+  ruleIndex?: number;
+  expiresAt?: string;
+  decidedBy?: string | null;
+  decision?: string;
+  decisionReason?: string | null;
+  serverName?: string;
+  phase?: string;
 };
 
 // One selection for every kind; it also proves that the kinds' fields can share a query.
@@ -46,13 +56,16 @@ const SELECTION = `
   ... on MessageDeltaEvent { text }
   ... on MessageThinkingEvent { text }
   ... on MessageCompletedEvent { content }
-  ... on ToolCallEvent { toolCallId name input }
-  ... on ToolResultEvent { toolCallId output isError }
+  ... on ToolCallEvent { toolCallId name input server }
+  ... on ToolResultEvent { toolCallId output isError server }
   ... on ModelRetryEvent { attempt maxRetries httpStatus delayMs error }
   ... on TurnCompletedEvent { turnId usage { inputTokens outputTokens } }
   ... on TurnFailedEvent { turnId error code usage { inputTokens outputTokens } }
   ... on TurnCancelledEvent { turnId usage { inputTokens outputTokens } }
   ... on EgressBlockedEvent { host port reason }
+  ... on ToolApprovalRequestedEvent { toolCallId tool server input rule { tool commandPattern action } ruleIndex expiresAt }
+  ... on ToolApprovalResolvedEvent { toolCallId tool decision decisionReason decidedBy }
+  ... on McpErrorEvent { serverName phase error }
 `;
 
 const TYPENAMES: Record<string, string> = {
@@ -69,6 +82,9 @@ const TYPENAMES: Record<string, string> = {
   'turn.failed': 'TurnFailedEvent',
   'turn.cancelled': 'TurnCancelledEvent',
   'egress.blocked': 'EgressBlockedEvent',
+  'tool.approval_requested': 'ToolApprovalRequestedEvent',
+  'tool.approval_resolved': 'ToolApprovalResolvedEvent',
+  'mcp.error': 'McpErrorEvent',
 };
 
 /** The typed fields an event must carry, read from its untyped payload (kept for compatibility). */
@@ -86,9 +102,9 @@ function expectedFields(e: TypedEvent): Record<string, unknown> {
     case 'message.thinking':
       return { text: e.delta };
     case 'tool.call':
-      return { toolCallId: p.id, name: p.name, input: p.input };
+      return { toolCallId: p.id, name: p.name, input: p.input, server: p.server ?? null };
     case 'tool.result':
-      return { toolCallId: p.id, output: p.output, isError: p.isError };
+      return { toolCallId: p.id, output: p.output, isError: p.isError, server: p.server ?? null };
     case 'model.retry':
       return { attempt: p.attempt, maxRetries: p.maxRetries, httpStatus: p.status ?? null, delayMs: p.delayMs, error: p.error };
     case 'turn.completed':
@@ -99,6 +115,14 @@ function expectedFields(e: TypedEvent): Record<string, unknown> {
       return { turnId: p.turnId, usage: p.usage };
     case 'egress.blocked':
       return { host: p.host, port: p.port, reason: p.reason };
+    case 'tool.approval_requested': {
+      const rule = p.rule as { index: number; tool: string; commandPattern: string | null; action: string };
+      return { toolCallId: p.toolCallId, tool: p.tool, server: p.server ?? null, input: p.input, rule: { tool: rule.tool, commandPattern: rule.commandPattern, action: rule.action }, ruleIndex: rule.index, expiresAt: p.expiresAt };
+    }
+    case 'tool.approval_resolved':
+      return { toolCallId: p.toolCallId, tool: p.tool, decision: p.status, decisionReason: p.reason, decidedBy: p.decidedBy };
+    case 'mcp.error':
+      return { serverName: p.server, phase: p.phase, error: p.error };
     default:
       throw new Error(`no expectation for ${e.type}`);
   }
@@ -115,9 +139,18 @@ beforeAll(async () => {
   t = await startTestPlatform();
   worker = await startTestWorker(t, { PADDOCK_SANDBOX_IDLE_SECONDS: '600' });
   ({ client, key } = await t.newTeam());
-  // An egress rule gives the agent's commands the egress proxy, which refuses unlisted hosts.
+  // An egress rule gives the agent's commands the egress proxy, which refuses unlisted hosts;
+  // an MCP server that cannot be reached is an mcp.error; a policy holds `echo ask…` for approval.
   agentId = (
-    await client.ok<{ createAgent: { id: string } }>(`mutation { createAgent(input: { name: "typed-events", harness: "chat", egressAllow: ["allowed.invalid"] }) { id } }`)
+    await client.ok<{ createAgent: { id: string } }>(`mutation($in: CreateAgentInput!) { createAgent(input: $in) { id } }`, {
+      in: {
+        name: 'typed-events',
+        harness: 'chat',
+        egressAllow: ['allowed.invalid'],
+        mcpServers: [{ name: 'gone', url: 'https://mcp.gone.invalid/mcp' }],
+        toolPolicy: [{ tool: 'run_command', commandPattern: 'echo ask*', action: 'ASK' }],
+      },
+    })
   ).createAgent.id;
 });
 afterAll(async () => {
@@ -160,6 +193,11 @@ describe('typed session events', () => {
       await live.waitForType('tool.call', 2, 90_000);
       await client.ok(`mutation($s: ID!) { cancelTurn(sessionId: $s) { id } }`, { s: sessionId });
     });
+    await turn(live, sessionId, '/tool echo ask-typed', async () => {
+      await live.waitForType('tool.approval_requested', 1, 90_000);
+      const requested = live.events.find((e) => e.type === 'tool.approval_requested')!;
+      await client.ok(`mutation($s: ID!, $c: String!) { approveToolCall(sessionId: $s, toolCallId: $c) { status } }`, { s: sessionId, c: requested.toolCallId });
+    });
     // A refusal noticed after its turn ended is appended on its own; wait for it too.
     await live.waitForType('egress.blocked', 1, 30_000);
 
@@ -175,6 +213,8 @@ describe('typed session events', () => {
     expect(live.events.find((e) => e.type === 'egress.blocked')).toMatchObject({ host: 'unlisted.invalid', port: 80 });
     expect(live.events.find((e) => e.type === 'model.retry')).toMatchObject({ attempt: 1, httpStatus: 503, delayMs: 1000 });
     expect(live.events.find((e) => e.type === 'turn.cancelled')!.usage!.inputTokens).toBeGreaterThan(0);
+    expect(live.events.find((e) => e.type === 'mcp.error')).toMatchObject({ serverName: 'gone', phase: 'connect' });
+    expect(live.events.find((e) => e.type === 'tool.approval_resolved')).toMatchObject({ decision: 'APPROVED', decidedBy: 'member' });
 
     // The log serves the same typed objects the subscription delivered.
     const stored = (await events(sessionId)).session.events;

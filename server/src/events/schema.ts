@@ -1,4 +1,5 @@
 import { parseSessionEvent, TURN_FAILURE_CODES, type SessionEventType, type TurnFailureCode, type TypedSessionEvent } from '@paddock/events';
+import { ToolApprovalStatus, ToolRule } from '../approvals/schema.ts';
 import { badInput } from '../errors/index.ts';
 import { builder } from '../graphql/builder.ts';
 import { viewerOf } from '../graphql/context.ts';
@@ -45,6 +46,9 @@ const TYPE_NAMES: { [K in SessionEventType]: string } = {
   'turn.failed': 'TurnFailedEvent',
   'turn.cancelled': 'TurnCancelledEvent',
   'egress.blocked': 'EgressBlockedEvent',
+  'tool.approval_requested': 'ToolApprovalRequestedEvent',
+  'tool.approval_resolved': 'ToolApprovalResolvedEvent',
+  'mcp.error': 'McpErrorEvent',
 };
 const UNRECOGNIZED = 'UnrecognizedEvent';
 
@@ -129,6 +133,7 @@ kind('tool.call').implement({
     toolCallId: t.string({ description: 'Matches `ToolResultEvent.toolCallId` and `ToolCall.id`.', resolve: (e) => e.typed.payload.id }),
     name: t.string({ resolve: (e) => e.typed.payload.name }),
     input: t.field({ type: 'JSON', description: 'The arguments, a JSON object.', resolve: (e) => e.typed.payload.input }),
+    server: t.string({ nullable: true, description: 'The MCP server of the tool; null for the harness\'s own tools.', resolve: (e) => e.typed.payload.server ?? null }),
   }),
 });
 
@@ -139,6 +144,7 @@ kind('tool.result').implement({
     toolCallId: t.string({ resolve: (e) => e.typed.payload.id }),
     output: t.string({ resolve: (e) => e.typed.payload.output }),
     isError: t.boolean({ resolve: (e) => e.typed.payload.isError }),
+    server: t.string({ nullable: true, description: 'The MCP server of the tool; null for the harness\'s own tools.', resolve: (e) => e.typed.payload.server ?? null }),
   }),
 });
 
@@ -200,6 +206,43 @@ kind('egress.blocked').implement({
     host: t.string({ resolve: (e) => e.typed.payload.host }),
     port: t.int({ resolve: (e) => e.typed.payload.port }),
     reason: t.string({ description: "Why, e.g. the host is not in the agent's egressAllow.", resolve: (e) => e.typed.payload.reason }),
+  }),
+});
+
+kind('tool.approval_requested').implement({
+  description:
+    "tool.approval_requested: the agent's tool policy holds a call for a person; the session is AWAITING_APPROVAL until approveToolCall, denyToolCall or expiry.",
+  interfaces: [SessionEvent],
+  fields: (t) => ({
+    toolCallId: t.string({ resolve: (e) => e.typed.payload.toolCallId }),
+    tool: t.string({ resolve: (e) => e.typed.payload.tool }),
+    server: t.string({ nullable: true, description: 'The MCP server of the tool, if it is one.', resolve: (e) => e.typed.payload.server ?? null }),
+    input: t.field({ type: 'JSON', resolve: (e) => e.typed.payload.input }),
+    rule: t.field({ type: ToolRule, description: 'The rule of the policy that asked.', resolve: (e) => e.typed.payload.rule }),
+    ruleIndex: t.int({ description: "The rule's position in the policy, from 0.", resolve: (e) => e.typed.payload.rule.index }),
+    expiresAt: t.field({ type: 'DateTime', description: 'Denied as expired at this time (PADDOCK_APPROVAL_TIMEOUT_SECONDS).', resolve: (e) => new Date(e.typed.payload.expiresAt) }),
+  }),
+});
+
+kind('tool.approval_resolved').implement({
+  description: 'tool.approval_resolved: a held call was approved or denied by a person, expired, or cancelled with its turn; the turn continues (or ends, when cancelled).',
+  interfaces: [SessionEvent],
+  fields: (t) => ({
+    toolCallId: t.string({ resolve: (e) => e.typed.payload.toolCallId }),
+    tool: t.string({ resolve: (e) => e.typed.payload.tool }),
+    decision: t.field({ type: ToolApprovalStatus, resolve: (e) => e.typed.payload.status }),
+    decisionReason: t.string({ nullable: true, description: 'Why it was not run, as the model was told in the tool error; null when approved.', resolve: (e) => e.typed.payload.reason }),
+    decidedBy: t.string({ nullable: true, description: 'Name of the API key that decided; null for expiry and cancellation.', resolve: (e) => e.typed.payload.decidedBy }),
+  }),
+});
+
+kind('mcp.error').implement({
+  description: "mcp.error: one of the agent's MCP servers is unreachable, refused the credentials or failed a call; the turn goes on without it.",
+  interfaces: [SessionEvent],
+  fields: (t) => ({
+    serverName: t.string({ description: 'The name of the MCP server in the agent\'s mcpServers.', resolve: (e) => e.typed.payload.server }),
+    phase: t.string({ description: '`connect` (listing its tools when a turn starts) or `call`.', resolve: (e) => e.typed.payload.phase }),
+    error: t.string({ resolve: (e) => e.typed.payload.error }),
   }),
 });
 

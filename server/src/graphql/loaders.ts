@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { AgentRow } from '../agents/service.ts';
-import type { Sandbox } from '../db/index.ts';
+import type { Sandbox, ToolApproval } from '../db/index.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { Services } from '../services.ts';
 
@@ -23,6 +23,8 @@ export function createLoaders(services: Services, viewer: Viewer | null) {
       const bySession = new Map(rows.map((r) => [r.sessionId, r]));
       return sessionIds.map((id) => bySession.get(id) ?? null);
     }),
+    /** By session id; only for sessions the viewer already loaded, so no team check here. */
+    pendingApprovals: new DataLoader<string, ToolApproval[]>((sessionIds) => services.approvals.pendingFor(sessionIds)),
   };
 }
 

@@ -7,6 +7,8 @@ import '../agents/schema.ts';
 import '../sessions/schema.ts';
 import '../turns/schema.ts';
 import '../events/schema.ts';
+import '../mcp/schema.ts';
+import '../approvals/schema.ts';
 import '../history/schema.ts';
 import '../audit/schema.ts';
 import '../cost/schema.ts';

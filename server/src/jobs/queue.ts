@@ -9,6 +9,8 @@ export const JOBS = {
   runTurn: 'run-turn',
   destroySandbox: 'destroy-sandbox',
   housekeeping: 'housekeeping',
+  /** Denies a tool call still awaiting approval at its deadline. */
+  expireApproval: 'expire-approval',
   /** Turns one event into a delivery per subscribed webhook; also enqueued by a database trigger on SessionEvent. */
   webhookFanout: 'webhook-fanout',
   webhookDeliver: 'webhook-deliver',
@@ -22,6 +24,7 @@ export type JobPayloads = {
   'run-turn': { turnId: string };
   'destroy-sandbox': { sessionId: string };
   housekeeping: Record<string, never>;
+  'expire-approval': { approvalId: string };
   'webhook-fanout': { sessionId: string; seq: number } | { scheduleRunId: string };
   'webhook-deliver': { deliveryId: string };
   'automation-run-retry': { kind: 'schedule' | 'trigger'; runId: string };
@@ -33,6 +36,7 @@ export const MAX_ATTEMPTS: Record<JobName, number> = {
   'destroy-sandbox': 5,
   // Scheduled again on a timer: a failed run is simply the next one.
   housekeeping: 1,
+  'expire-approval': 10,
   'webhook-fanout': 25,
   // A delivery schedules its own retries (PADDOCK_WEBHOOK_RETRY_SECONDS); these cover a worker lost mid-attempt.
   'webhook-deliver': 3,
@@ -40,8 +44,12 @@ export const MAX_ATTEMPTS: Record<JobName, number> = {
 };
 
 /** Enqueues a job inside the caller's transaction: it exists exactly when the transaction commits. */
-export async function enqueue<J extends JobName>(tx: Pick<Tx, '$executeRaw'>, job: J, payload: JobPayloads[J]): Promise<void> {
-  await tx.$executeRaw`SELECT graphile_worker.add_job(${job}, ${JSON.stringify(payload)}::json, max_attempts := ${MAX_ATTEMPTS[job]}::int)`;
+export async function enqueue<J extends JobName>(tx: Pick<Tx, '$executeRaw'>, job: J, payload: JobPayloads[J], opts: { runAt?: Date } = {}): Promise<void> {
+  if (opts.runAt) {
+    await tx.$executeRaw`SELECT graphile_worker.add_job(${job}, ${JSON.stringify(payload)}::json, run_at := ${opts.runAt}::timestamptz, max_attempts := ${MAX_ATTEMPTS[job]}::int)`;
+  } else {
+    await tx.$executeRaw`SELECT graphile_worker.add_job(${job}, ${JSON.stringify(payload)}::json, max_attempts := ${MAX_ATTEMPTS[job]}::int)`;
+  }
 }
 
 /** A run-turn job whose turn has ended is moot; its lock is released after this long. */

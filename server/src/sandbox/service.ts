@@ -8,6 +8,8 @@ import type { HarnessCatalog } from '../harnesses/catalog.ts';
 import type { Logger } from '../log/index.ts';
 import { commandTokenFor, egressTokenHashes, GATEWAY_KEY_NAME, placeholderFor } from '../egress/placeholders.ts';
 import { Redactor } from '../egress/redact.ts';
+import { storedPolicy } from '../approvals/policy.ts';
+import { headerSecretName, runtimeServers } from '../mcp/servers.ts';
 import type { SecretBox } from '../secrets/index.ts';
 import { metrics } from '../telemetry/metrics.ts';
 import { SandboxError, sandboxName, type SandboxDriver, type SandboxLaunch } from './driver.ts';
@@ -189,7 +191,8 @@ export class SandboxService {
   async suspendIdle(): Promise<string[]> {
     const cutoff = new Date(Date.now() - this.settings.idleTimeoutMs);
     const idle = await this.#db.sandbox.findMany({
-      where: { phase: 'READY', lastUsedAt: { lt: cutoff }, session: { status: { in: ['IDLE', 'FAILED'] } } },
+      // A turn awaiting approval is durable state: its sandbox can go, the turn rehydrates a new one.
+      where: { phase: 'READY', lastUsedAt: { lt: cutoff }, session: { status: { in: ['IDLE', 'FAILED', 'AWAITING_APPROVAL'] } } },
     });
     const suspended: string[] = [];
     for (const sandbox of idle) {
@@ -249,8 +252,16 @@ export class SandboxService {
   async redactorFor(sessionId: string): Promise<Redactor> {
     const session = await this.#db.session.findUniqueOrThrow({ where: { id: sessionId }, select: { agentId: true } });
     const secrets = await this.#agents.secretEnv(session.agentId);
+    const headers = (await this.#agents.mcpServers(session.agentId)).flatMap((server) =>
+      server.headers.flatMap((h) => {
+        const name = headerSecretName(server.name, h.name);
+        // A server may echo the credential without its scheme ("Bearer …").
+        const credential = /^(?:bearer|basic|token)\s+(\S{8,})$/i.exec(h.value)?.[1];
+        return [{ name, value: h.value }, ...(credential ? [{ name, value: credential }] : [])];
+      }),
+    );
     const gatewayKey = this.settings.gateway.apiKey;
-    return new Redactor([...secrets, ...(gatewayKey ? [{ name: GATEWAY_KEY_NAME, value: gatewayKey }] : [])]);
+    return new Redactor([...secrets, ...headers, ...(gatewayKey ? [{ name: GATEWAY_KEY_NAME, value: gatewayKey }] : [])]);
   }
 
   /**
@@ -258,7 +269,12 @@ export class SandboxService {
    * tokens only now (a warm sandbox holds none). Null (the sandbox removed) when it
    * cannot be attached, for the caller to start a new one.
    */
-  async #claimWarm(warm: WarmSandbox, agent: { id: string; systemPrompt: string; model: string; egressAllow: string[] }, sessionId: string, beforeMessageId: string): Promise<RuntimeClient | null> {
+  async #claimWarm(
+    warm: WarmSandbox,
+    agent: { id: string; systemPrompt: string; model: string; egressAllow: string[]; toolPolicy: unknown },
+    sessionId: string,
+    beforeMessageId: string,
+  ): Promise<RuntimeClient | null> {
     const egressToken = randomBytes(32).toString('base64url');
     try {
       await this.#setPhase(sessionId, warm.name, 'PROVISIONING', 'attaching a warm sandbox', {
@@ -305,9 +321,16 @@ export class SandboxService {
    * egress token (model calls, gateway key) stays in the runtime; the agent's commands get
    * the command token, with which the gateway is out of reach.
    */
-  async #attach(client: RuntimeClient, agent: { id: string; systemPrompt: string; model: string; egressAllow: string[] }, sessionId: string, beforeMessageId: string, egressToken: string) {
+  async #attach(
+    client: RuntimeClient,
+    agent: { id: string; systemPrompt: string; model: string; egressAllow: string[]; toolPolicy: unknown },
+    sessionId: string,
+    beforeMessageId: string,
+    egressToken: string,
+  ) {
     const messages = await this.#db.message.findMany({ where: { sessionId, id: { lt: beforeMessageId } }, orderBy: { id: 'asc' } });
     const secrets = await this.#agents.secretEnv(agent.id);
+    const servers = await this.#db.agentMcpServer.findMany({ where: { agentId: agent.id }, orderBy: { position: 'asc' } });
     const { proxyUrl } = this.settings.egress;
     const commandToken = commandTokenFor(egressToken);
     await client.attach({
@@ -319,6 +342,8 @@ export class SandboxService {
       // Without a proxy URL the runtime uses its sandbox's relay to the worker's proxy.
       egress: { ...(proxyUrl ? { proxyUrl } : {}), token: egressToken, commandToken },
       history: toHistory(messages),
+      mcpServers: runtimeServers(servers, egressToken),
+      toolPolicy: storedPolicy(agent.toolPolicy),
       // Locally, with no egress allowed, the agent's commands get no network at all (the
       // runtime still reaches the gateway). In Kubernetes the NetworkPolicy enforces egress,
       // and pods without capabilities could not make a network namespace anyway.

@@ -32,7 +32,7 @@ function reachable(start: SessionStatus): Set<SessionStatus> {
 
 describe('the session lifecycle table', () => {
   it('covers every status and reaches each from a new session', () => {
-    expect(new Set(SESSION_STATUSES)).toEqual(new Set(['PROVISIONING', 'IDLE', 'RUNNING', 'SUSPENDED', 'FAILED', 'ENDED']));
+    expect(new Set(SESSION_STATUSES)).toEqual(new Set(['PROVISIONING', 'IDLE', 'RUNNING', 'AWAITING_APPROVAL', 'SUSPENDED', 'FAILED', 'ENDED']));
     expect(reachable(INITIAL_SESSION_STATUS)).toEqual(new Set(SESSION_STATUSES));
   });
 
@@ -43,7 +43,11 @@ describe('the session lifecycle table', () => {
   });
 
   it('starts a turn only from a session at rest, and a running turn ends IDLE or FAILED', () => {
-    expect(SESSION_STATUSES.filter((from) => canMoveSession(from, 'RUNNING')).sort()).toEqual(['FAILED', 'IDLE', 'PROVISIONING', 'SUSPENDED']);
+    expect(SESSION_STATUSES.filter((from) => canMoveSession(from, 'RUNNING')).sort()).toEqual(['AWAITING_APPROVAL', 'FAILED', 'IDLE', 'PROVISIONING', 'SUSPENDED']);
+    // A turn paused for approval runs again on any decision, and only then.
+    expect(SESSION_TRANSITIONS.AWAITING_APPROVAL).toEqual(['RUNNING']);
+    expect(canMoveTurn('AWAITING_APPROVAL', 'QUEUED')).toBe(true);
+    expect(canMoveTurn('RUNNING', 'AWAITING_APPROVAL')).toBe(true);
     for (const busy of ['RUNNING', 'PROVISIONING'] as const) {
       expect(canMoveSession(busy, 'SUSPENDED')).toBe(false);
       expect(canMoveSession(busy, 'ENDED')).toBe(false);

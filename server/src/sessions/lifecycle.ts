@@ -9,8 +9,8 @@ import type { NewEvent } from '../events/log.ts';
  * status change always comes with its `session.status` event, appended in the same
  * unit of work by the caller (in the transaction, or by the turn's recorder).
  *
- * A paused turn (awaiting approval) would add a state reachable from RUNNING that
- * leads back to RUNNING, IDLE or FAILED.
+ * A paused turn (awaiting approval) is AWAITING_APPROVAL for both: no worker owns it, and
+ * a decision (or its expiry, or a cancel) queues it again and the session runs again.
  */
 export const SESSION_TRANSITIONS = {
   /** A new session waits for its first message. */
@@ -19,8 +19,10 @@ export const SESSION_TRANSITIONS = {
   SUSPENDED: ['RUNNING', 'ENDED'],
   /** The last turn failed before the agent wrote anything. */
   FAILED: ['RUNNING', 'ENDED'],
-  /** A turn is queued or running; it may need a sandbox first, and ends IDLE or FAILED. */
-  RUNNING: ['PROVISIONING', 'IDLE', 'FAILED'],
+  /** A turn is queued or running; it may need a sandbox first, and ends IDLE or FAILED, or pauses for approval. */
+  RUNNING: ['PROVISIONING', 'IDLE', 'FAILED', 'AWAITING_APPROVAL'],
+  /** The turn waits for a person to approve or deny a tool call; any decision runs it again. */
+  AWAITING_APPROVAL: ['RUNNING'],
   PROVISIONING: ['RUNNING', 'IDLE', 'FAILED'],
   ENDED: [],
 } as const satisfies Record<SessionStatus, readonly SessionStatus[]>;
@@ -28,7 +30,9 @@ export const SESSION_TRANSITIONS = {
 export const TURN_TRANSITIONS = {
   /** Claimed by a worker, or failed by recovery when no worker picks it up. */
   QUEUED: ['RUNNING', 'FAILED'],
-  RUNNING: ['COMPLETED', 'FAILED', 'CANCELLED'],
+  RUNNING: ['COMPLETED', 'FAILED', 'CANCELLED', 'AWAITING_APPROVAL'],
+  /** Paused on a tool call awaiting approval; a decision queues it again. */
+  AWAITING_APPROVAL: ['QUEUED'],
   COMPLETED: [],
   FAILED: [],
   CANCELLED: [],
@@ -37,7 +41,7 @@ export const TURN_TRANSITIONS = {
 export const INITIAL_SESSION_STATUS = 'IDLE' satisfies SessionStatus;
 
 /** A turn is queued or running: the session takes no new message and cannot end yet. */
-export const BUSY: ReadonlySet<SessionStatus> = new Set<SessionStatus>(['RUNNING', 'PROVISIONING']);
+export const BUSY: ReadonlySet<SessionStatus> = new Set<SessionStatus>(['RUNNING', 'PROVISIONING', 'AWAITING_APPROVAL']);
 
 export const isBusy = (status: SessionStatus): boolean => BUSY.has(status);
 

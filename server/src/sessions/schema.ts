@@ -1,6 +1,7 @@
 import { parseStoredToolCalls, type StoredToolCall } from '@paddock/events';
 import type { Message as MessageRow, Sandbox as SandboxRow } from '../db/index.ts';
 import { Agent } from '../agents/schema.ts';
+import { ToolApproval } from '../approvals/schema.ts';
 import { builder } from '../graphql/builder.ts';
 import { viewerOf } from '../graphql/context.ts';
 import { keysetConnection } from '../graphql/pagination.ts';
@@ -8,7 +9,7 @@ import { Usage } from '../graphql/usage.ts';
 import type { SessionRow } from './service.ts';
 
 export const SessionStatus = builder.enumType('SessionStatus', {
-  values: ['PROVISIONING', 'IDLE', 'RUNNING', 'SUSPENDED', 'FAILED', 'ENDED'] as const,
+  values: ['PROVISIONING', 'IDLE', 'RUNNING', 'AWAITING_APPROVAL', 'SUSPENDED', 'FAILED', 'ENDED'] as const,
 });
 const MessageRole = builder.enumType('MessageRole', { values: ['USER', 'ASSISTANT', 'TOOL', 'SYSTEM'] as const });
 const MessageStatus = builder.enumType('MessageStatus', {
@@ -96,6 +97,11 @@ builder.node(Session, {
     title: t.exposeString('title'),
     status: t.expose('status', { type: SessionStatus }),
     sandbox: t.field({ type: SandboxStatus, nullable: true, resolve: (s, _args, ctx) => ctx.loaders.sandbox.load(s.id) }),
+    pendingApprovals: t.field({
+      type: [ToolApproval],
+      description: 'Tool calls awaiting approval (the session is AWAITING_APPROVAL while there is one), oldest first.',
+      resolve: (s, _args, ctx) => ctx.loaders.pendingApprovals.load(s.id),
+    }),
     messages: t.connection(
       {
         type: Message,

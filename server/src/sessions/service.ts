@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { ApprovalService } from '../approvals/service.ts';
 import { sqlPool, type Db, type Message, type Sandbox, type Session, type SessionEvent, type SessionStatus } from '../db/index.ts';
 import type { PageWindow } from '../db/page-window.ts';
 import { badInput, noTurnRunning, notFound, sessionEnded, turnRunning, turnStopping } from '../errors/index.ts';
@@ -27,12 +28,14 @@ export class SessionService {
   readonly #pool: pg.Pool;
   readonly #bus: EventBus;
   readonly #quotas: TeamQuotas;
+  readonly #approvals: ApprovalService;
 
-  constructor(db: Db, bus: EventBus, quotas: TeamQuotas) {
+  constructor(db: Db, bus: EventBus, quotas: TeamQuotas, approvals: ApprovalService) {
     this.#db = db;
     this.#pool = sqlPool(db);
     this.#bus = bus;
     this.#quotas = quotas;
+    this.#approvals = approvals;
   }
 
   async find(viewer: Viewer, id: string): Promise<SessionRow | null> {
@@ -142,6 +145,8 @@ export class SessionService {
   /** Asks the worker running the session's turn to stop it; it records turn.cancelled. */
   async cancelTurn(viewer: Viewer, sessionId: string): Promise<SessionRow> {
     const session = await this.get(viewer, sessionId);
+    // A paused turn has no worker to tell: it is queued again, cancelled, and a worker ends it.
+    if (await this.#approvals.cancelPaused(session.id)) return session;
     const turn = await this.#db.turn.findFirst({ where: { sessionId: session.id, status: { in: ['QUEUED', 'RUNNING'] } }, orderBy: { id: 'desc' } });
     if (!turn) throw noTurnRunning();
     await this.#db.turn.update({ where: { id: turn.id }, data: { cancelRequestedAt: new Date() } });

@@ -15,7 +15,7 @@ export type TurnTraceStart = {
   gatewayUrl: string;
 };
 
-type Ending = { status: 'COMPLETED' | 'FAILED' | 'CANCELLED'; error?: string | undefined; usage?: { inputTokens: number; outputTokens: number } | undefined };
+type Ending = { status: 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'AWAITING_APPROVAL'; error?: string | undefined; usage?: { inputTokens: number; outputTokens: number } | undefined };
 
 /** The provider whose API the harness speaks to the gateway. */
 function providerOf(harness: string): string {
@@ -165,7 +165,12 @@ export class TurnTrace implements StepObserver {
     if (ending.usage) root.setAttributes({ [GENAI.usageInputTokens]: ending.usage.inputTokens, [GENAI.usageOutputTokens]: ending.usage.outputTokens });
     if (captureMessageContent() && output) root.setAttribute(GENAI.outputMessages, messages('assistant', output));
     root.setAttribute('paddock.turn.status', ending.status);
-    if (ending.status === 'COMPLETED') {
+    if (ending.status === 'AWAITING_APPROVAL') {
+      // This run ends here; the call that waits for a person gets its result in the resumed run's trace.
+      for (const span of this.#spans.values()) span.setAttribute('paddock.tool.awaiting_approval', true).end();
+      this.#spans.clear();
+      root.end();
+    } else if (ending.status === 'COMPLETED') {
       root.setStatus({ code: SpanStatusCode.OK });
       root.end();
     } else failSpan(root, ending.status === 'CANCELLED' ? 'cancelled' : 'turn_failed', ending.error);

@@ -213,6 +213,35 @@ describe('traces of turns, exported over OTLP/HTTP protobuf', () => {
     expect(node.node.status).toBe('COMPLETED');
   });
 
+  it('trace a turn that paused for approval as one run per invoke_agent span, in the same trace', async () => {
+    const careful = (
+      await client.ok<{ createAgent: { id: string } }>(`mutation($in: CreateAgentInput!) { createAgent(input: $in) { id } }`, {
+        in: { name: 'careful-tracer', harness: 'chat', toolPolicy: [{ tool: 'run_command', action: 'ASK' }] },
+      })
+    ).createAgent.id;
+    const sessionId = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: careful })).createSession.id;
+    const live = watch(sessionId);
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    await send(sessionId, '/tool echo traced-approval', `00-${traceId}-00f067aa0ba902b7-01`);
+    await live.waitForType('tool.approval_requested');
+    const { root: paused, spans: first } = await turnTrace(sessionId, 'AWAITING_APPROVAL');
+    expect(paused.traceId).toBe(traceId);
+    expect(paused.status.code).toBe(STATUS.UNSET);
+    // The call that waits ends with the run that asked, marked as waiting for a person.
+    const waiting = childrenOf(first, paused).find((s) => s.name === 'execute_tool run_command');
+    expect(waiting?.attributes['paddock.tool.awaiting_approval']).toBe(true);
+
+    const toolCallId = String((live.events.find((e) => e.type === 'tool.approval_requested')?.payload as { toolCallId: string }).toolCallId);
+    await client.ok(`mutation($s: ID!, $c: String!) { approveToolCall(sessionId: $s, toolCallId: $c) { status } }`, { s: sessionId, c: toolCallId });
+    await live.waitForType('turn.completed');
+    const { root: resumed, spans } = await turnTrace(sessionId, 'COMPLETED');
+    expect(resumed.traceId).toBe(traceId);
+    expect(resumed.attributes['paddock.turn.id']).toBe(paused.attributes['paddock.turn.id']);
+    expect(resumed.startMs).toBeGreaterThanOrEqual(paused.endMs);
+    expect(resumed.status.code).toBe(STATUS.OK);
+    expect(childrenOf(spans, resumed).map((s) => s.name)).toEqual(expect.arrayContaining(['queue_wait', 'sandbox_acquire', 'chat paddock-mock']));
+  });
+
   it("hides another team's turns", async () => {
     const sessionId = await newSession();
     const live = watch(sessionId);

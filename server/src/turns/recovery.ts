@@ -18,7 +18,7 @@ export async function recoverStaleTurns(services: Pick<Services, 'db' | 'bus' | 
     where: {
       OR: [
         { status: 'RUNNING', heartbeatAt: { lt: new Date(now - staleMs) } },
-        { status: 'QUEUED', createdAt: { lt: new Date(now - QUEUED_GRACE_MS) } },
+        { status: 'QUEUED', queuedAt: { lt: new Date(now - QUEUED_GRACE_MS) } },
       ],
     },
   });

@@ -1,5 +1,6 @@
-import type { SessionEventInput, StoredToolCall, TurnFailureCode } from '@paddock/events';
+import { parseStoredToolCalls, type SessionEventInput, type StoredToolCall, type TurnFailureCode } from '@paddock/events';
 import { RuntimeError, type RuntimeClient, type RuntimeEvent } from '@paddock/harness-runtime/client';
+import { TOOL_APPROVAL_REQUESTED, type ApprovalRequest, type ApprovalService } from '../approvals/service.ts';
 import type { PriceBook, TokenUsage } from '../cost/prices.ts';
 import type { Db, MessageStatus, Prisma, SessionStatus, TurnStatus } from '../db/index.ts';
 import { persistently } from '../db/retry.ts';
@@ -14,9 +15,10 @@ import type { Logger } from '../log/index.ts';
 import { SandboxError } from '../sandbox/driver.ts';
 import type { SandboxService } from '../sandbox/service.ts';
 import { lockSession, moveSession, moveTurn, sessionStatusEvent } from '../sessions/lifecycle.ts';
-import { recordTurnMetrics } from '../telemetry/turns.ts';
+import { recordTurnMetrics, recordUsageMetrics } from '../telemetry/turns.ts';
 import { TurnTrace } from '../telemetry/tracing-turn.ts';
 import { SEQ_BLOCK, TurnRecorder, type DeltaType } from './recorder.ts';
+import { stepsOf } from './service.ts';
 import { TurnTimeline } from './timeline.ts';
 
 export type TurnDeps = {
@@ -32,6 +34,7 @@ export type TurnDeps = {
   streamIdleTimeoutMs: number;
   /** How often a running turn proves its worker alive; well inside the stale-turn threshold. */
   heartbeatMs: number;
+  approvals: ApprovalService;
   prices: PriceBook;
 };
 
@@ -46,6 +49,7 @@ const BLOCKED_GRACE_MS = 5_000;
 
 type StepMessage = { id: string; content: string; toolCalls: StoredToolCall[] };
 type Outcome = { status: Exclude<TurnStatus, 'QUEUED' | 'RUNNING'>; error?: string; code?: TurnFailureCode; usage?: TokenUsage };
+
 
 /**
  * Runs one turn: claims it, gets the session's runtime from the sandbox service,
@@ -62,6 +66,9 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
   const { turn, lastSeq, model, harness } = claimed;
   const claimedAt = performance.now();
   let firstTokenAt: number | null = null;
+  // A turn that paused for approval continues with the decisions taken since.
+  const decisions = await deps.approvals.decisions(turnId);
+  let approval: ApprovalRequest | null = null;
   const recorder = new TurnRecorder({
     sessionId: turn.sessionId,
     lastSeq,
@@ -76,12 +83,18 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     turnId,
     sessionId: turn.sessionId,
     traceContext: turn.traceContext,
-    queuedAt: turn.createdAt,
+    queuedAt: turn.queuedAt,
     claimedAt: claimed.claimedAt,
     agent: claimed.agent,
     gatewayUrl: deps.sandboxes.settings.gateway.baseUrl,
   });
-  const timeline = new TurnTimeline({ model: claimed.agent.model, startedAt: claimed.claimedAt.getTime(), observer: traced ?? undefined });
+  const timeline = new TurnTimeline({
+    model: claimed.agent.model,
+    startedAt: claimed.claimedAt.getTime(),
+    observer: traced ?? undefined,
+    // A resumed turn goes on with the steps and first token of the run that paused.
+    ...(decisions ? { steps: stepsOf(turn), firstTokenAt: turn.firstTokenAt?.getTime() ?? null } : {}),
+  });
   // Steps are stored as each one ends, so the timeline survives a worker that dies mid-turn.
   let stepsWritten: Promise<unknown> = Promise.resolve();
   const saveTimeline = (extra: Prisma.TurnUpdateInput = {}) => {
@@ -219,7 +232,8 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     const driver = deps.sandboxes.driver.kind;
     let provisioned = false;
     const acquired = await deps.sandboxes
-      .acquire(turn.sessionId, turn.userMessageId, async (message) => {
+      // A resumed turn's sandbox, if it must be rehydrated, needs the turn's own messages too.
+      .acquire(turn.sessionId, decisions ? newId() : turn.userMessageId, async (message) => {
         provisioned = true;
         await moveOwnSession('PROVISIONING', message);
       })
@@ -230,7 +244,8 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     runtime = acquired.runtime;
     const sandboxReadyAt = Date.now();
     traced?.sandboxAcquired(acquireStarted, sandboxReadyAt, { driver, launch: acquired.launch });
-    saveTimeline({ sandboxReadyAt: new Date(sandboxReadyAt), sandboxLaunch: acquired.launch });
+    // A resumed turn's timeline keeps the sandbox its first run had; its trace shows this one too.
+    if (!decisions) saveTimeline({ sandboxReadyAt: new Date(sandboxReadyAt), sandboxLaunch: acquired.launch });
     if (cancelRequested) throw new CancelledBeforeStart();
     if (provisioned) await moveOwnSession('RUNNING');
 
@@ -262,8 +277,9 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       }, ms);
     };
     watchIdle(deps.streamIdleTimeoutMs);
+    const request = decisions ? { turnId, content: '', resume: { decisions } } : { turnId, content: claimed.content };
     const traceparent = traced?.traceparent;
-    for await (const event of runtime.startTurn({ turnId, content: claimed.content }, { signal: abort.signal, ...(traceparent ? { traceparent } : {}) })) {
+    for await (const event of runtime.startTurn(request, { signal: abort.signal, ...(traceparent ? { traceparent } : {}) })) {
       lastEventAt = performance.now();
       if (event.type !== 'message.delta' && event.type !== 'message.thinking') flushStreams();
       const redacted = redactEvent(event);
@@ -307,7 +323,8 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
   // A runtime that honoured the shutdown reports the turn cancelled; it was not the user's doing.
   if (deps.shutdown.aborted && !cancelRequested && outcome.status === 'CANCELLED') outcome = { status: 'FAILED', code: 'WORKER_SHUTDOWN', error: SHUTDOWN_ERROR };
   if (outcome.error) outcome.error = redactor.text(outcome.error);
-  timeline.close(Date.now(), outcome.status, outcome.error);
+  // The call a paused turn waits on stays open in its steps until the resumed turn runs it.
+  if (outcome.status !== 'AWAITING_APPROVAL') timeline.close(Date.now(), outcome.status, outcome.error);
   try {
     // The heartbeat goes on while the end is stored, so recovery leaves the turn alone.
     await stepsWritten;
@@ -350,16 +367,40 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       case 'tool.call': {
         const message = await ensureMessage();
         message.toolCalls.push({ id: event.id, name: event.name, input: event.input });
-        recorder.record({ type: 'tool.call', messageId: message.id, payload: { id: event.id, name: event.name, input: event.input } });
+        recorder.record({ type: 'tool.call', messageId: message.id, payload: { id: event.id, name: event.name, input: event.input, ...serverOf(event) } });
         return null;
       }
+      case 'tool.approval_requested': {
+        const expiresAt = new Date(Date.now() + deps.approvals.timeoutMs);
+        approval = {
+          sessionId: turn.sessionId,
+          turnId,
+          toolCallId: event.id,
+          tool: event.name,
+          server: event.server ?? null,
+          input: event.input,
+          rule: { ...event.rule },
+          expiresAt,
+        };
+        recorder.record({
+          type: TOOL_APPROVAL_REQUESTED,
+          messageId: current?.id ?? null,
+          payload: { toolCallId: event.id, tool: event.name, ...serverOf(event), input: event.input, rule: { ...event.rule }, expiresAt: expiresAt.toISOString() },
+        });
+        return null;
+      }
+      case 'mcp.error':
+        recorder.record({ type: 'mcp.error', payload: { server: event.server, phase: event.phase, error: event.error } });
+        return null;
       case 'tool.result': {
         const call = current?.toolCalls.find((c) => c.id === event.id);
         if (call) Object.assign(call, { output: event.output, isError: event.isError });
+        // A call that waited for approval belongs to a message stored when the turn paused.
+        else await durably(() => recordPausedCallResult(db, turn.sessionId, event));
         const toolMessageId = newId();
         const data = { id: toolMessageId, sessionId: turn.sessionId, role: 'TOOL' as const, content: event.output, toolCallId: event.id, status: event.isError ? ('FAILED' as const) : ('COMPLETE' as const), completedAt: new Date() };
         await durably(() => db.message.upsert({ where: { id: toolMessageId }, create: data, update: {} }));
-        recorder.record({ type: 'tool.result', messageId: toolMessageId, payload: { id: event.id, output: event.output, isError: event.isError } });
+        recorder.record({ type: 'tool.result', messageId: toolMessageId, payload: { id: event.id, output: event.output, isError: event.isError, ...serverOf(event) } });
         // The model's next step starts a new assistant message.
         if (current) await saveMessage(current, 'COMPLETE');
         current = null;
@@ -377,6 +418,9 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
         return { status: 'FAILED', code: 'HARNESS_ERROR', error: event.error, ...(event.usage ? { usage: event.usage } : {}) };
       case 'turn.cancelled':
         return { status: 'CANCELLED', ...(event.usage ? { usage: event.usage } : {}) };
+      case 'turn.paused':
+        if (!approval || approval.toolCallId !== event.toolCallId) return { status: 'FAILED', error: 'The harness runtime paused the turn without saying which tool call awaits approval.', usage: event.usage };
+        return { status: 'AWAITING_APPROVAL', usage: event.usage };
     }
   }
 
@@ -395,12 +439,16 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
 
   async function finish(result: Outcome) {
     const usage = result.usage ?? { inputTokens: 0, outputTokens: 0 };
+    const paused = result.status === 'AWAITING_APPROVAL' ? approval : null;
     const cacheReadTokens = usage.cacheReadTokens ?? 0;
     const cacheWriteTokens = usage.cacheWriteTokens ?? 0;
     const tokens = usage.inputTokens + usage.outputTokens;
     // Priced once, when the turn ends, at the prices then in force.
     const costUsd = tokens === 0 ? 0 : deps.prices.costUsd(model, usage);
-    const messageStatus: MessageStatus = result.status === 'COMPLETED' ? 'COMPLETE' : result.status;
+    // A resumed turn adds this run to what it used before it paused; the session counts each run once.
+    const turnUsage = decisions ? { inputTokens: (turn.inputTokens ?? 0) + usage.inputTokens, outputTokens: (turn.outputTokens ?? 0) + usage.outputTokens } : usage;
+    const turnCostUsd = !decisions ? costUsd : costUsd === null || turn.costUsd === null ? null : turn.costUsd + costUsd;
+    const messageStatus: MessageStatus = result.status === 'COMPLETED' || result.status === 'AWAITING_APPROVAL' ? 'COMPLETE' : result.status;
     const last = messages.at(-1);
     // Earlier steps were saved at their tool results; the in-progress step is always the
     // last message, and it carries the turn's usage.
@@ -416,11 +464,13 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     }
     await recorder.persist();
     // The turn's end and the session's new status commit together and are published
-    // after: a client that sees them can send the next message at once.
-    const sessionStatus: SessionStatus = result.status === 'FAILED' && !last ? 'FAILED' : 'IDLE';
+    // after: a client that sees them can send the next message at once. A paused turn
+    // has not ended: the session awaits approval and the turn waits, owned by no worker.
+    const sessionStatus: SessionStatus = paused ? 'AWAITING_APPROVAL' : result.status === 'FAILED' && !last ? 'FAILED' : 'IDLE';
     blockedAfterTurn = [];
     const closing = [
-      recorder.next(turnEnd(turnId, result, usage, last?.id ?? null)),
+      // A paused turn has no end event: it has not ended.
+      ...(result.status === 'AWAITING_APPROVAL' ? [] : [recorder.next(turnEnd(turnId, { ...result, status: result.status }, turnUsage, last?.id ?? null))]),
       recorder.next(sessionStatusEvent(sessionStatus)),
     ];
     // Retried until the database takes it. A retry first checks whether an earlier
@@ -440,17 +490,20 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
         const from = await lockSession(tx, turn.sessionId);
         // Recovery ended the turn while this worker was cut off: its end is already in the log.
         const ended = {
-          endedAt: new Date(),
+          endedAt: paused ? null : new Date(),
           error: result.error ?? null,
           assistantMessageId: last?.id ?? null,
-          inputTokens: usage.inputTokens,
-          outputTokens: usage.outputTokens,
+          inputTokens: turnUsage.inputTokens,
+          outputTokens: turnUsage.outputTokens,
           ...timelineData(),
-          costUsd,
+          costUsd: turnCostUsd,
         };
         if (!(await moveTurn(tx, turnId, 'RUNNING', result.status, ended))) return false;
         const toolCalls = messages.flatMap((m) => m.toolCalls.map((c) => c.name));
-        for (const statement of recordTurnEnd(tx, { turnId, sessionId: turn.sessionId, status: result.status, endedAt: ended.endedAt, model, usage, costUsd, toolCalls })) await statement;
+        // A paused turn has not ended: the rollups count it, with both runs, when it does.
+        if (result.status !== 'AWAITING_APPROVAL' && ended.endedAt) {
+          for (const statement of recordTurnEnd(tx, { turnId, sessionId: turn.sessionId, status: result.status, endedAt: ended.endedAt, model, usage: turnUsage, costUsd: turnCostUsd, toolCalls })) await statement;
+        }
         if (from === null) throw new Error(`session ${turn.sessionId} of turn ${turnId} is missing`);
         await moveSession(tx, turn.sessionId, from, sessionStatus);
         await tx.session.update({
@@ -470,6 +523,7 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
         await tx.sandbox.updateMany({ where: { sessionId: turn.sessionId, phase: 'READY' }, data: { lastUsedAt: new Date() } });
         // No reply to carry the error: it stays on the message the turn answered.
         if (result.error && !last) await tx.message.update({ where: { id: turn.userMessageId }, data: { error: result.error } });
+        if (paused) await deps.approvals.request(tx, paused);
         return true;
       });
     });
@@ -477,15 +531,19 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       turnLog.warn({ status: result.status }, 'the turn was ended by recovery while its end was being stored');
       return;
     }
-    recordTurnMetrics({
-      outcome: result.status,
-      harness,
-      model,
-      durationSeconds: (performance.now() - claimedAt) / 1000,
-      firstTokenSeconds: firstTokenAt === null ? null : (firstTokenAt - claimedAt) / 1000,
-      usage,
-      costUsd,
-    });
+    // A paused turn has not ended: only what this run used counts now.
+    if (result.status === 'AWAITING_APPROVAL') recordUsageMetrics({ model, usage, costUsd });
+    else {
+      recordTurnMetrics({
+        outcome: result.status,
+        harness,
+        model,
+        durationSeconds: (performance.now() - claimedAt) / 1000,
+        firstTokenSeconds: firstTokenAt === null ? null : (firstTokenAt - claimedAt) / 1000,
+        usage,
+        costUsd,
+      });
+    }
     turnLog.info({ status: result.status, usage, costUsd, seq: recorder.lastSeq }, 'turn finished');
   }
 }
@@ -493,7 +551,7 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
 class CancelledBeforeStart extends Error {}
 
 /** The event that closes a turn, by its outcome. */
-function turnEnd(turnId: string, result: Outcome, usage: { inputTokens: number; outputTokens: number }, messageId: string | null): SessionEventInput {
+function turnEnd(turnId: string, result: Outcome & { status: Exclude<Outcome['status'], 'AWAITING_APPROVAL'> }, usage: { inputTokens: number; outputTokens: number }, messageId: string | null): SessionEventInput {
   switch (result.status) {
     case 'COMPLETED':
       return { type: 'turn.completed', messageId, payload: { turnId, usage } };
@@ -502,6 +560,23 @@ function turnEnd(turnId: string, result: Outcome, usage: { inputTokens: number; 
     case 'FAILED':
       return { type: 'turn.failed', messageId, payload: { turnId, usage, error: result.error ?? 'The turn failed.', code: result.code ?? 'INTERNAL' } };
   }
+}
+
+/** Puts a resumed call's result on the assistant message that made it, as for any other call. */
+async function recordPausedCallResult(db: Db, sessionId: string, result: { id: string; output: string; isError: boolean }): Promise<void> {
+  const recent = await db.message.findMany({ where: { sessionId, role: 'ASSISTANT' }, orderBy: { id: 'desc' }, take: 10, select: { id: true, toolCalls: true } });
+  for (const message of recent) {
+    const calls = parseStoredToolCalls(message.toolCalls);
+    if (!calls.some((c) => c.id === result.id)) continue;
+    const toolCalls = calls.map((c) => (c.id === result.id ? { ...c, output: result.output, isError: result.isError } : c));
+    await db.message.update({ where: { id: message.id }, data: { toolCalls: toolCalls as Prisma.InputJsonValue } });
+    return;
+  }
+}
+
+/** The MCP server a tool event names, as event payloads carry it. */
+function serverOf(event: { server?: string }): { server?: string } {
+  return event.server ? { server: event.server } : {};
 }
 
 /**
@@ -521,7 +596,8 @@ async function claim(db: Db, turnId: string, workerId: string) {
       tx.session.findUniqueOrThrow({ where: { id: turn.sessionId } }).agent({ select: { id: true, name: true, harnessName: true, model: true } }),
     ]);
     const now = new Date();
-    if (!(await moveTurn(tx, turnId, 'QUEUED', 'RUNNING', { workerId, startedAt: now, heartbeatAt: now, attempts: { increment: 1 } }))) return null;
+    // A turn resumed after an approval keeps the time it first started.
+    if (!(await moveTurn(tx, turnId, 'QUEUED', 'RUNNING', { workerId, startedAt: turn.startedAt ?? now, heartbeatAt: now, attempts: { increment: 1 } }))) return null;
     const lastSeq = Math.max(session.lastSeq, session.maxSeq ?? 0);
     await tx.session.update({ where: { id: turn.sessionId }, data: { lastSeq: lastSeq + SEQ_BLOCK } });
     return {

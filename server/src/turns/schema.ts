@@ -6,7 +6,7 @@ import { Message, Session } from '../sessions/schema.ts';
 import { stepsOf, type TurnRow } from './service.ts';
 import type { TurnStep as TurnStepShape } from './timeline.ts';
 
-export const TurnStatus = builder.enumType('TurnStatus', { values: ['QUEUED', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const });
+export const TurnStatus = builder.enumType('TurnStatus', { values: ['QUEUED', 'RUNNING', 'AWAITING_APPROVAL', 'COMPLETED', 'FAILED', 'CANCELLED'] as const });
 const SandboxLaunch = builder.enumType('SandboxLaunch', {
   description: 'How a turn got its sandbox.',
   values: {

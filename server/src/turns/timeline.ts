@@ -37,8 +37,8 @@ export interface StepObserver {
  * completed message.
  */
 export class TurnTimeline {
-  readonly steps: TurnStep[] = [];
-  firstTokenAt: number | null = null;
+  readonly steps: TurnStep[];
+  firstTokenAt: number | null;
   readonly #model: string;
   readonly #observer: StepObserver | undefined;
   /** The harness reports model requests itself. */
@@ -46,7 +46,10 @@ export class TurnTimeline {
   #modelStep: TurnStep | null = null;
   #boundary: number;
 
-  constructor(opts: { model: string; startedAt: number; observer?: StepObserver | undefined }) {
+  /** `steps` and `firstTokenAt` carry on a turn that paused (for a tool approval) and now resumes. */
+  constructor(opts: { model: string; startedAt: number; observer?: StepObserver | undefined; steps?: TurnStep[]; firstTokenAt?: number | null }) {
+    this.steps = opts.steps ?? [];
+    this.firstTokenAt = opts.firstTokenAt ?? null;
     this.#model = opts.model;
     this.#observer = opts.observer;
     this.#boundary = opts.startedAt;
@@ -111,6 +114,11 @@ export class TurnTimeline {
         this.#observer?.stepEnded(step, { output: event.output, ...(event.isError ? { errorType: 'tool_error' } : {}) });
         return true;
       }
+      // A paused turn's steps stay as they are: the call awaiting approval runs (and ends) when the turn resumes.
+      case 'tool.approval_requested':
+      case 'mcp.error':
+      case 'turn.paused':
+        return false;
       case 'turn.completed':
       case 'turn.failed':
       case 'turn.cancelled':

@@ -88,6 +88,7 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
     shutdown: shutdown.signal,
     streamIdleTimeoutMs: config.worker.streamIdleTimeoutMs,
     heartbeatMs: Math.min(5_000, config.worker.staleTurnMs / 3),
+    approvals: services.approvals,
     prices: services.prices,
   };
 
@@ -95,6 +96,7 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
     ...automationTasks(services),
     [JOBS.runTurn]: async (payload) => runTurn((payload as JobPayloads['run-turn']).turnId, deps),
     [JOBS.destroySandbox]: async (payload) => sandboxes.destroy((payload as JobPayloads['destroy-sandbox']).sessionId),
+    [JOBS.expireApproval]: async (payload) => services.approvals.expire((payload as JobPayloads['expire-approval']).approvalId),
     [JOBS.housekeeping]: async () => {
       const stale = await recoverStaleTurns({ ...services, db }, config.worker.staleTurnMs);
       const unlocked = await releaseStaleJobLocks(db);

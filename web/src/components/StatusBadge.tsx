@@ -3,15 +3,17 @@ import type { MessageStatus, SessionStatus } from '../gql/graphql.ts';
 const SESSION_LABELS: Record<SessionStatus, string> = {
   PROVISIONING: 'Provisioning',
   RUNNING: 'Running',
+  AWAITING_APPROVAL: 'Awaiting approval',
   IDLE: 'Idle',
   SUSPENDED: 'Suspended',
   FAILED: 'Failed',
   ENDED: 'Ended',
 };
 
-const TONES: Record<SessionStatus, 'info' | 'active' | 'neutral' | 'muted' | 'danger'> = {
+const TONES: Record<SessionStatus, 'info' | 'active' | 'neutral' | 'muted' | 'danger' | 'warning'> = {
   PROVISIONING: 'info',
   RUNNING: 'active',
+  AWAITING_APPROVAL: 'warning',
   IDLE: 'neutral',
   SUSPENDED: 'muted',
   FAILED: 'danger',

@@ -29,6 +29,7 @@ export const functionCallItem = (id: string, reply: Extract<ProtocolReply, { kin
   type: 'function_call',
   status,
   call_id: reply.callId,
+  ...(reply.use.namespace ? { namespace: reply.use.namespace } : {}),
   name: reply.use.name,
   arguments: status === 'completed' ? reply.argumentChunks.join('') : '',
 });

@@ -1,5 +1,6 @@
 import { isClientPreamble, isObject, type ChatMessage, type Conversation, type Json } from '../conversation.ts';
 import { RequestError } from '../errors.ts';
+import type { ProtocolReply } from '../reply.ts';
 
 /** Text of a string or of `input_text` / `output_text` / `text` parts, skipping CLI preamble parts. */
 function partsText(content: unknown): string {
@@ -34,7 +35,8 @@ function normalise(items: Json[]): ChatMessage[] {
       if (item.role === 'developer' || item.role === 'system') out.push(message('system', text));
       else if (text !== '' || item.role === 'assistant') out.push(message(item.role, text));
     } else if (type === 'function_call') {
-      addCall(out, callId, String(item.name ?? ''), typeof item.arguments === 'string' ? item.arguments : '{}');
+      const name = String(item.name ?? '');
+      addCall(out, callId, typeof item.namespace === 'string' ? `${item.namespace}__${name}` : name, typeof item.arguments === 'string' ? item.arguments : '{}');
     } else if (type === 'custom_tool_call') {
       addCall(out, callId, String(item.name ?? ''), JSON.stringify({ input: item.input }));
     } else if (type === 'local_shell_call' && isObject(item.action)) {
@@ -47,8 +49,22 @@ function normalise(items: Json[]): ChatMessage[] {
   return out;
 }
 
+/** A Responses request: the conversation and the namespaces of tools the client offered. */
+export type ResponsesRequest = Conversation & { namespaces: string[] };
+
+/**
+ * A tool call named `<namespace>__<tool>` (as `/call` names it) split into the namespace
+ * the client offered and the tool inside it, as the Responses API sends such calls.
+ */
+export function inNamespace(reply: ProtocolReply, namespaces: readonly string[]): ProtocolReply {
+  if (reply.kind !== 'tool') return reply;
+  const namespace = namespaces.filter((ns) => reply.use.name.startsWith(`${ns}__`)).sort((a, b) => b.length - a.length)[0];
+  if (!namespace) return reply;
+  return { ...reply, use: { ...reply.use, namespace, name: reply.use.name.slice(namespace.length + 2) } };
+}
+
 /** Validates a `POST /v1/responses` body the way the Responses API would reject it. */
-export function parseResponsesRequest(body: unknown): Conversation {
+export function parseResponsesRequest(body: unknown): ResponsesRequest {
   if (!isObject(body)) throw new RequestError(400, 'The request body must be a JSON object.');
   const input = body.input;
   if (typeof input !== 'string' && !Array.isArray(input)) {
@@ -57,11 +73,17 @@ export function parseResponsesRequest(body: unknown): Conversation {
   if (body.model !== undefined && typeof body.model !== 'string') throw new RequestError(400, "'model' must be a string.");
   const messages = typeof input === 'string' ? [message('user', input)] : normalise(input.filter(isObject));
   if (typeof body.instructions === 'string' && body.instructions !== '') messages.unshift(message('system', body.instructions));
-  const tools = Array.isArray(body.tools) ? body.tools.filter(isObject).map((t) => String(t.name ?? t.type ?? '')) : [];
+  const offered = Array.isArray(body.tools) ? body.tools.filter(isObject) : [];
+  // A namespace's tools count as offered under their qualified names.
+  const tools = offered.flatMap((t) =>
+    t.type === 'namespace' && Array.isArray(t.tools) ? t.tools.filter(isObject).map((inner) => `${String(t.name)}__${String(inner.name ?? '')}`) : [String(t.name ?? t.type ?? '')],
+  );
+  const namespaces = offered.filter((t) => t.type === 'namespace' && typeof t.name === 'string').map((t) => String(t.name));
   return {
     model: typeof body.model === 'string' && body.model !== '' ? body.model : 'paddock-mock',
     messages,
     stream: body.stream === true,
     tools,
+    namespaces,
   };
 }

@@ -1,4 +1,4 @@
-import type { HistoryMessage } from '../api.ts';
+import type { ApprovalDecision, HistoryMessage } from '../api.ts';
 import type { AdapterEvent, Usage } from '../events.ts';
 import type { Logger } from '../log.ts';
 import type { Session } from '../session/session.ts';
@@ -9,8 +9,13 @@ export interface TurnContext {
   readonly turnId: string;
   /** The platform's trace of this turn; requests to the model gateway continue it. */
   readonly trace?: TraceParent | undefined;
-  /** The user's message; already appended to `session.history`. */
+  /** The user's message; already appended to `session.history`. Empty when resuming. */
   readonly content: string;
+  /**
+   * Set when the turn continues after pausing for approval: the pending tool calls of the
+   * last assistant message run first, with these decisions.
+   */
+  readonly resume?: readonly ApprovalDecision[] | undefined;
   readonly session: Session;
   /** Real path of the workspace; commands and file tools run inside it. */
   readonly workspace: string;
@@ -27,6 +32,8 @@ export interface TurnContext {
 
 export interface TurnOutcome {
   usage: Usage;
+  /** The turn waits for a person to decide on this tool call (it has emitted `tool.approval_requested`). */
+  pausedOn?: string;
 }
 
 /**

@@ -19,9 +19,10 @@ export function sessionRoutes(app: App): Route[] {
           throw conflict(`Turn ${app.runner.current.id} is running; cancel it before re-attaching the session.`);
         }
         // Re-attaching replaces everything: this is how a fresh sandbox is rehydrated.
-        app.session = createSession(input, app.processEnv, app.sandbox);
+        void app.session?.mcp.close();
+        app.session = createSession(input, app.processEnv, app.sandbox, app.log);
         app.log.info(
-          { sessionId: input.sessionId, model: input.model, messages: input.history.length, envVars: Object.keys(input.env).length },
+          { sessionId: input.sessionId, model: input.model, messages: input.history.length, envVars: Object.keys(input.env).length, mcpServers: input.mcpServers.map((s) => s.name), toolRules: input.toolPolicy.length },
           'session attached',
         );
         const body: AttachResponse = { ok: true, sessionId: input.sessionId, messages: input.history.length };

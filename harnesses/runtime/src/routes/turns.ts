@@ -5,10 +5,21 @@ import { badRequest, conflict, notFound } from '../http/errors.ts';
 import type { Route } from '../http/router.ts';
 import { sendJson } from '../http/respond.ts';
 import { z } from 'zod';
-import { parseRequest, text } from '../validate.ts';
+import { optional, parseRequest, text, withDefault } from '../validate.ts';
 import { parseTraceparent } from '../trace-context.ts';
 
-const startTurnSchema = z.object({ turnId: text({ nonEmpty: true, maxLength: 200 }), content: text() }) satisfies z.ZodType<StartTurnRequest, unknown>;
+const decision = z.object({
+  toolCallId: text({ nonEmpty: true, maxLength: 200 }),
+  approved: z.boolean({ error: 'must be a boolean.' }),
+  reason: withDefault(text().nullable(), null),
+});
+
+/** A resumed turn (`resume`) continues a paused one: its `content` is not used. */
+const startTurnSchema = z.object({
+  turnId: text({ nonEmpty: true, maxLength: 200 }),
+  content: text(),
+  resume: optional(z.object({ decisions: z.array(decision, { error: 'must be an array.' }) })),
+}) satisfies z.ZodType<StartTurnRequest, unknown>;
 
 function decodeTurnId(raw: string): string {
   try {
@@ -25,13 +36,13 @@ export function turnRoutes(app: App): Route[] {
       path: /^\/v1\/turns$/,
       auth: true,
       handle: async ({ req, res }) => {
-        const { turnId, content } = parseRequest(startTurnSchema, await readJson(req));
+        const { turnId, content, resume } = parseRequest(startTurnSchema, await readJson(req));
         const session = app.session;
         if (app.shuttingDown) throw conflict('The harness runtime is shutting down.');
         if (!session) throw conflict('No session is attached; POST /v1/session first.');
         const running = app.runner.current;
         if (running) throw conflict(`Turn ${running.id} is still running; wait for its terminal event or cancel it.`);
-        app.runner.start({ turnId, content, session, res, trace: parseTraceparent(req.headers.traceparent) });
+        app.runner.start({ turnId, content, resume: resume?.decisions, session, res, trace: parseTraceparent(req.headers.traceparent) });
       },
     },
     {

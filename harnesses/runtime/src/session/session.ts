@@ -1,5 +1,8 @@
-import type { EgressCredentials, GatewayConfig, HistoryMessage } from '../api.ts';
+import type { EgressCredentials, GatewayConfig, HistoryMessage, McpServerConfig, ToolRule } from '../api.ts';
 import { PRIVATE_ENV_NAMES, PROXY_ENV_NAMES } from '../config.ts';
+import { proxyDispatcher } from '../http/proxy.ts';
+import { createLogger, type Logger } from '../log.ts';
+import { McpHub } from '../mcp/mcp-hub.ts';
 import type { ResolvedLimits } from './limits.ts';
 import type { AttachInput } from './parse-attach.ts';
 
@@ -22,6 +25,12 @@ export interface Session {
   /** Grows as turns run, so the next turn continues the conversation. */
   readonly history: HistoryMessage[];
   readonly sandbox: Readonly<SandboxFacts>;
+  /** The agent's MCP servers as configured (header values are egress placeholders). */
+  readonly mcpServers: readonly McpServerConfig[];
+  /** Connections to them, reached through the egress proxy like model calls. */
+  readonly mcp: McpHub;
+  /** First match decides; no match allows. */
+  readonly toolPolicy: readonly ToolRule[];
 }
 
 /** What the sandbox around the runtime provides, as its driver configured it. */
@@ -58,7 +67,12 @@ export function baseCommandEnv(processEnv: NodeJS.ProcessEnv): Record<string, st
   return env;
 }
 
-export function createSession(input: AttachInput, processEnv: NodeJS.ProcessEnv, sandbox: SandboxFacts = { privateNetwork: false, memoryLimitBytes: undefined }): Session {
+export function createSession(
+  input: AttachInput,
+  processEnv: NodeJS.ProcessEnv,
+  sandbox: SandboxFacts = { privateNetwork: false, memoryLimitBytes: undefined },
+  log?: Logger,
+): Session {
   const commandEnv = { ...baseCommandEnv(processEnv), ...input.env };
   for (const name of PRIVATE_ENV_NAMES) delete commandEnv[name];
   const modelEnv: Record<string, string> = {};
@@ -87,5 +101,8 @@ export function createSession(input: AttachInput, processEnv: NodeJS.ProcessEnv,
     modelEnv,
     history: [...input.history],
     sandbox,
+    mcpServers: input.mcpServers,
+    mcp: new McpHub(input.mcpServers, proxyDispatcher(modelEnv), log ?? createLogger('silent')),
+    toolPolicy: input.toolPolicy,
   };
 }

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { HarnessAdapter } from '../adapters/adapter.ts';
 import { TurnError } from '../adapters/adapter.ts';
 import type { Logger } from '../log.ts';
+import type { ApprovalDecision } from '../api.ts';
 import type { Usage } from '../events.ts';
 import type { Session } from '../session/session.ts';
 import type { TraceParent } from '../trace-context.ts';
@@ -27,6 +28,7 @@ interface RunningTurn {
 export interface StartTurn {
   turnId: string;
   content: string;
+  resume?: readonly ApprovalDecision[] | undefined;
   session: Session;
   res: ServerResponse;
   trace?: TraceParent | undefined;
@@ -53,7 +55,7 @@ export class TurnRunner {
   }
 
   /** Starts streaming a turn on `res`; the caller has checked that no turn is running. */
-  start({ turnId, content, session, res, trace }: StartTurn): void {
+  start({ turnId, content, resume, session, res, trace }: StartTurn): void {
     const abort = new AbortController();
     const stream = new EventStream(res);
     // The platform starts a new turn only after a terminal event, so an abandoned stream is a cancel.
@@ -62,25 +64,33 @@ export class TurnRunner {
     });
     const turn: RunningTurn = { id: turnId, abort, finished: Promise.resolve() };
     this.#current = turn;
-    turn.finished = this.#run(turn, content, session, stream, trace).finally(() => {
+    turn.finished = this.#run(turn, content, resume, session, stream, trace).finally(() => {
       if (this.#current === turn) this.#current = null;
       stream.end();
     });
   }
 
-  async #run(turn: RunningTurn, content: string, session: Session, stream: EventStream, trace: TraceParent | undefined): Promise<void> {
+  async #run(
+    turn: RunningTurn,
+    content: string,
+    resume: readonly ApprovalDecision[] | undefined,
+    session: Session,
+    stream: EventStream,
+    trace: TraceParent | undefined,
+  ): Promise<void> {
     const log = this.#log.child({ sessionId: session.id, turnId: turn.id });
     const started = performance.now();
     const { signal } = turn.abort;
-    session.history.push({ role: 'user', content });
+    if (!resume) session.history.push({ role: 'user', content });
     stream.emit({ type: 'turn.started', turnId: turn.id });
-    log.info('turn started');
+    log.info({ resumed: resume !== undefined }, 'turn started');
     let used: Usage = { inputTokens: 0, outputTokens: 0 };
     try {
-      const { usage } = await this.#adapter.runTurn({
+      const { usage, pausedOn } = await this.#adapter.runTurn({
         turnId: turn.id,
         trace,
         content,
+        resume,
         session,
         workspace: this.#workspace,
         signal,
@@ -92,6 +102,11 @@ export class TurnRunner {
         },
       });
       signal.throwIfAborted();
+      if (pausedOn !== undefined) {
+        stream.emit({ type: 'turn.paused', toolCallId: pausedOn, usage });
+        log.info({ toolCallId: pausedOn, ms: Math.round(performance.now() - started) }, 'turn paused for approval');
+        return;
+      }
       stream.emit({ type: 'turn.completed', usage });
       log.info({ usage, events: stream.count, ms: Math.round(performance.now() - started) }, 'turn completed');
     } catch (error) {

@@ -6,7 +6,8 @@ import { describeError, isMissingObject, type Problem } from '../../lib/graphql/
 import { Link, useLocation } from 'wouter';
 import { href, paths } from '../../app/routes.tsx';
 import { AgentForm, type AgentFormValues } from './AgentForm.tsx';
-import { AgentDetailQuery, CreateAgentMutation, HarnessesQuery, UpdateAgentMutation } from './documents.ts';
+import { AgentDetailQuery, CreateAgentMutation, HarnessesQuery, TestMcpServerMutation, UpdateAgentMutation } from './documents.ts';
+import type { McpTester } from './McpServersEditor.tsx';
 
 const AGENT_CONTEXT = { additionalTypenames: ['Agent'] };
 
@@ -19,6 +20,13 @@ export default function AgentEditorPage({ agentId }: { agentId?: string }) {
   const [creation, createAgent] = useMutation(CreateAgentMutation);
   const [update, updateAgent] = useMutation(UpdateAgentMutation);
   const [problem, setProblem] = useState<Problem | null>(null);
+  const [, testServer] = useMutation(TestMcpServerMutation);
+  // Editing: headers not typed in are taken from the agent's stored server of that name.
+  const testMcpServer: McpTester = async (input) => {
+    const result = await testServer({ input, agentId: agentId ?? null });
+    if (result.error || !result.data) return { ok: false, error: describeError(result.error).message, tools: [] };
+    return result.data.testMcpServer;
+  };
 
   const submit = async (values: AgentFormValues) => {
     setProblem(null);
@@ -33,6 +41,8 @@ export default function AgentEditorPage({ agentId }: { agentId?: string }) {
             systemPrompt: values.systemPrompt,
             env: values.env,
             egressAllow: values.egressAllow,
+            mcpServers: values.mcpServers,
+            toolPolicy: values.toolPolicy,
           },
         },
         AGENT_CONTEXT,
@@ -53,6 +63,8 @@ export default function AgentEditorPage({ agentId }: { agentId?: string }) {
           egressAllow: values.egressAllow,
           env: values.env.length > 0 ? values.env : null,
           removeEnv: values.removeEnv.length > 0 ? values.removeEnv : null,
+          mcpServers: values.mcpServers,
+          toolPolicy: values.toolPolicy,
         },
       },
       AGENT_CONTEXT,
@@ -82,6 +94,7 @@ export default function AgentEditorPage({ agentId }: { agentId?: string }) {
     body = (
       <AgentForm
         harnesses={harnesses.data.harnesses}
+        onTestMcpServer={testMcpServer}
         initial={
           a
             ? {
@@ -92,6 +105,8 @@ export default function AgentEditorPage({ agentId }: { agentId?: string }) {
                 systemPrompt: a.systemPrompt,
                 envVarNames: a.envVarNames,
                 egressAllow: a.egressAllow,
+                mcpServers: a.mcpServers,
+                toolPolicy: a.toolPolicy,
               }
             : undefined
         }

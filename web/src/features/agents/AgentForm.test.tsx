@@ -11,8 +11,9 @@ const harnesses = [
 
 function setup(initial?: Parameters<typeof AgentForm>[0]['initial']) {
   const onSubmit = vi.fn<(values: AgentFormValues) => void>();
-  render(<AgentForm harnesses={harnesses} initial={initial} submitLabel="Save" busy={false} problem={null} onSubmit={onSubmit} onCancel={vi.fn()} />);
-  return { onSubmit };
+  const onTest = vi.fn(async () => ({ ok: true, error: null, tools: [{ name: 'search', description: 'Searches.' }] }));
+  render(<AgentForm harnesses={harnesses} initial={initial} submitLabel="Save" busy={false} problem={null} onSubmit={onSubmit} onCancel={vi.fn()} onTestMcpServer={onTest} />);
+  return { onSubmit, onTest };
 }
 
 describe('AgentForm', () => {
@@ -59,6 +60,8 @@ describe('AgentForm', () => {
       systemPrompt: '',
       envVarNames: ['KEEP_ME', 'ROTATE', 'DROP'],
       egressAllow: [],
+      mcpServers: [],
+      toolPolicy: [],
     });
     expect(screen.getAllByText('•••••••• (hidden)')).toHaveLength(3);
     await userEvent.click(screen.getByRole('button', { name: 'Replace ROTATE' }));
@@ -98,7 +101,7 @@ describe('AgentForm', () => {
 
   it("focuses the field the API blamed and drops the API's error once that field is edited", async () => {
     const problem = { code: 'BAD_USER_INPUT' as const, title: 'Check your input', message: 'egressAllow: "not a host!" is not a host', field: 'egressAllow.0' };
-    render(<AgentForm harnesses={harnesses} submitLabel="Save" busy={false} problem={problem} onSubmit={vi.fn()} onCancel={vi.fn()} />);
+    render(<AgentForm harnesses={harnesses} submitLabel="Save" busy={false} problem={problem} onSubmit={vi.fn()} onCancel={vi.fn()} onTestMcpServer={vi.fn()} />);
     const egress = screen.getByLabelText(/Egress allow-list/);
     expect(egress).toHaveFocus();
     expect(egress).toHaveAttribute('aria-invalid', 'true');
@@ -106,6 +109,59 @@ describe('AgentForm', () => {
     await userEvent.type(egress, 'api.github.com');
     expect(screen.queryByText(/is not a host/)).toBeNull();
     expect(egress).not.toHaveAttribute('aria-invalid');
+  });
+});
+
+describe('AgentForm MCP servers and tool approvals', () => {
+  const initial = {
+    name: 'bot',
+    description: '',
+    harnessName: 'chat',
+    model: 'paddock-mock',
+    systemPrompt: '',
+    envVarNames: [],
+    egressAllow: [],
+    mcpServers: [{ name: 'docs', url: 'https://mcp.example.com/mcp', transport: 'STREAMABLE_HTTP' as const, headerNames: ['Authorization'], allowedTools: ['search'] }],
+    toolPolicy: [{ tool: 'run_command', commandPattern: 'git push*', action: 'ASK' as const }],
+  };
+
+  it('keeps stored header values unless replaced, and tests a connection', async () => {
+    const { onSubmit, onTest } = setup(initial);
+    expect(screen.getByText(/Authorization: ••••/)).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Test connection' }));
+    expect(onTest).toHaveBeenCalledWith({ name: 'docs', url: 'https://mcp.example.com/mcp', transport: 'STREAMABLE_HTTP', allowedTools: ['search'], headers: null });
+    expect(await screen.findByText(/Connected: 1 tool/)).toBeInTheDocument();
+    expect(screen.getByText('docs__search')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(onSubmit.mock.calls[0]![0].mcpServers).toEqual([{ name: 'docs', url: 'https://mcp.example.com/mcp', transport: 'STREAMABLE_HTTP', allowedTools: ['search'], headers: null }]);
+    expect(onSubmit.mock.calls[0]![0].toolPolicy).toEqual([{ tool: 'run_command', commandPattern: 'git push*', action: 'ASK' }]);
+  });
+
+  it('replaces headers and adds policy rules in order', async () => {
+    const { onSubmit } = setup(initial);
+    await userEvent.click(screen.getByRole('button', { name: 'Replace headers' }));
+    await userEvent.type(screen.getByLabelText('docs header 1 value'), 'Bearer new');
+    await userEvent.click(screen.getByRole('button', { name: '+ Add rule' }));
+    const tools = screen.getAllByPlaceholderText('run_command or github__*');
+    await userEvent.type(tools[1]!, 'docs__*');
+    await userEvent.click(screen.getByRole('button', { name: 'Move rule 2 up' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    const values = onSubmit.mock.calls[0]![0];
+    expect(values.mcpServers[0]!.headers).toEqual([{ name: 'Authorization', value: 'Bearer new' }]);
+    expect(values.toolPolicy).toEqual([
+      { tool: 'docs__*', commandPattern: null, action: 'ASK' },
+      { tool: 'run_command', commandPattern: 'git push*', action: 'ASK' },
+    ]);
+  });
+
+  it('explains a server without a URL before calling the API', async () => {
+    const { onSubmit } = setup();
+    await userEvent.type(screen.getByLabelText('Name', { exact: true }), 'bot');
+    await userEvent.click(screen.getByRole('button', { name: '+ Add MCP server' }));
+    await userEvent.type(screen.getByPlaceholderText('github'), 'gh');
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(onSubmit).not.toHaveBeenCalled();
+    expect(screen.getByRole('alert')).toHaveTextContent(/http:\/\/ or https:\/\//);
   });
 });
 

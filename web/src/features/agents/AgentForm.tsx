@@ -1,10 +1,13 @@
 import { useEffect, useEffectEvent, useId, useRef, useState, type FormEvent } from 'react';
-import type { HarnessesQuery } from '../../gql/graphql.ts';
+import type { HarnessesQuery, McpServerInput, McpTransport, ToolAction, ToolRuleInput } from '../../gql/graphql.ts';
 import type { Problem } from '../../lib/graphql/errors.ts';
 import { ErrorNotice } from '../../components/Feedback.tsx';
 import { EnvVarsEditor } from './EnvVarsEditor.tsx';
 import { HarnessPicker } from './HarnessPicker.tsx';
 import { envChanges, envProblem, rowsFromNames, type EnvRow } from './envVars.ts';
+import { McpServersEditor, type McpTester } from './McpServersEditor.tsx';
+import { mcpProblem, policyInput, rowsFromPolicy, rowsFromServers, serverInput, type McpRow, type PolicyRow } from './mcpServers.ts';
+import { ToolPolicyEditor } from './ToolPolicyEditor.tsx';
 
 type Harness = HarnessesQuery['harnesses'][number];
 
@@ -16,6 +19,8 @@ export type AgentFormInitial = {
   systemPrompt: string;
   envVarNames: string[];
   egressAllow: string[];
+  mcpServers: { name: string; url: string; transport: McpTransport; headerNames: string[]; allowedTools: string[] }[];
+  toolPolicy: { tool: string; commandPattern?: string | null; action: ToolAction }[];
 };
 
 export type AgentFormValues = {
@@ -27,10 +32,14 @@ export type AgentFormValues = {
   env: { name: string; value: string }[];
   removeEnv: string[];
   egressAllow: string[];
+  mcpServers: McpServerInput[];
+  toolPolicy: ToolRuleInput[];
 };
 
 type Props = {
   harnesses: Harness[];
+  /** "Test connection" of an MCP server. */
+  onTestMcpServer: McpTester;
   initial?: AgentFormInitial;
   submitLabel: string;
   busy: boolean;
@@ -49,7 +58,7 @@ export function parseEgress(text: string): string[] {
     .filter(Boolean);
 }
 
-export function AgentForm({ harnesses, initial, submitLabel, busy, problem, onSubmit, onCancel }: Props) {
+export function AgentForm({ harnesses, onTestMcpServer, initial, submitLabel, busy, problem, onSubmit, onCancel }: Props) {
   const firstHarness = harnesses[0];
   const [name, setName] = useState(initial?.name ?? '');
   const [description, setDescription] = useState(initial?.description ?? '');
@@ -58,6 +67,8 @@ export function AgentForm({ harnesses, initial, submitLabel, busy, problem, onSu
   const [systemPrompt, setSystemPrompt] = useState(initial?.systemPrompt ?? '');
   const [rows, setRows] = useState<EnvRow[]>(() => rowsFromNames(initial?.envVarNames ?? []));
   const [egress, setEgress] = useState((initial?.egressAllow ?? []).join('\n'));
+  const [servers, setServers] = useState<McpRow[]>(() => rowsFromServers(initial?.mcpServers ?? []));
+  const [policy, setPolicy] = useState<PolicyRow[]>(() => rowsFromPolicy(initial?.toolPolicy ?? []));
   // Local checks run live once a submit found a problem, so fixing a field clears its error.
   const [checking, setChecking] = useState(false);
   // An API error stays until the field it blames is edited.
@@ -82,6 +93,8 @@ export function AgentForm({ harnesses, initial, submitLabel, busy, problem, onSu
     if (!harness) return { field: 'harness', message: 'Pick a harness.' };
     const envIssue = envProblem(rows);
     if (envIssue) return { field: 'env', message: envIssue };
+    const mcpIssue = mcpProblem(servers);
+    if (mcpIssue) return { field: 'mcpServers', message: mcpIssue };
     return null;
   };
   const localProblem = checking ? validate() : null;
@@ -132,6 +145,8 @@ export function AgentForm({ harnesses, initial, submitLabel, busy, problem, onSu
       env,
       removeEnv,
       egressAllow: parseEgress(egress),
+      mcpServers: servers.map(serverInput),
+      toolPolicy: policyInput(policy),
     });
   };
 
@@ -272,6 +287,46 @@ export function AgentForm({ harnesses, initial, submitLabel, busy, problem, onSu
             </p>
           ) : null}
         </div>
+      </div>
+
+      <div className="form-section" data-field="mcpServers">
+        <h2 className="section-title">MCP servers</h2>
+        <p className="field-hint">
+          Remote tools the agent can call. Their hosts are added to the egress allow-list; header values are kept by Paddock and added on the way out, never shown to the
+          sandbox.
+        </p>
+        <McpServersEditor
+          rows={servers}
+          onTest={onTestMcpServer}
+          onChange={(next) => {
+            setServers(next);
+            edited('mcpServers');
+          }}
+        />
+        {fieldError('mcpServers') ? (
+          <p className="field-error" role="alert">
+            {fieldError('mcpServers')}
+          </p>
+        ) : null}
+      </div>
+
+      <div className="form-section" data-field="toolPolicy">
+        <h2 className="section-title">Tool approvals</h2>
+        <p className="field-hint">
+          Rules in order; the first whose tool (and command) pattern matches a call decides. <code>*</code> matches anything. Calls no rule matches run.
+        </p>
+        <ToolPolicyEditor
+          rows={policy}
+          onChange={(next) => {
+            setPolicy(next);
+            edited('toolPolicy');
+          }}
+        />
+        {fieldError('toolPolicy') ? (
+          <p className="field-error" role="alert">
+            {fieldError('toolPolicy')}
+          </p>
+        ) : null}
       </div>
 
       <div className="form-actions">

@@ -144,6 +144,41 @@ export default function AgentPage({ agentId }: { agentId: string }) {
                 <span className="muted">DNS and the model gateway only</span>
               )}
             </dd>
+            <dt>MCP servers</dt>
+            <dd>
+              {agent.mcpServers.length > 0 ? (
+                <div className="chips">
+                  {agent.mcpServers.map((m) => (
+                    <span key={m.name} className="chip chip-small mono" title={m.url}>
+                      {m.name}
+                    </span>
+                  ))}
+                </div>
+              ) : (
+                <span className="muted">None</span>
+              )}
+            </dd>
+            <dt>Tool approvals</dt>
+            <dd>
+              {agent.toolPolicy.length > 0 ? (
+                <ol className="small">
+                  {agent.toolPolicy.map((r, i) => (
+                    <li key={i}>
+                      <code>{r.tool}</code>
+                      {r.commandPattern ? (
+                        <>
+                          {' '}
+                          running <code>{r.commandPattern}</code>
+                        </>
+                      ) : null}
+                      : {r.action === 'ASK' ? 'ask a person' : r.action === 'DENY' ? 'deny' : 'allow'}
+                    </li>
+                  ))}
+                </ol>
+              ) : (
+                <span className="muted">Every tool call runs without asking</span>
+              )}
+            </dd>
             <dt>Created</dt>
             <dd>{formatDateTime(agent.createdAt)}</dd>
             <dt>Updated</dt>

@@ -58,6 +58,18 @@ export const AgentDetailQuery = graphql(`
       systemPrompt
       envVarNames
       egressAllow
+      mcpServers {
+        name
+        url
+        transport
+        headerNames
+        allowedTools
+      }
+      toolPolicy {
+        tool
+        commandPattern
+        action
+      }
       createdAt
       updatedAt
       usage {
@@ -126,6 +138,19 @@ export const DeleteAgentMutation = graphql(`
   mutation DeleteAgent($id: ID!) {
     deleteAgent(id: $id) {
       deletedId
+    }
+  }
+`);
+
+export const TestMcpServerMutation = graphql(`
+  mutation TestMcpServer($input: McpServerInput!, $agentId: ID) {
+    testMcpServer(input: $input, agentId: $agentId) {
+      ok
+      error
+      tools {
+        name
+        description
+      }
     }
   }
 `);

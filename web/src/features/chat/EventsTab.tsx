@@ -34,6 +34,26 @@ export const EventsTabEvent = graphql(`
     ... on ToolCallEvent {
       name
       input
+      server
+    }
+    ... on ToolApprovalRequestedEvent {
+      tool
+      input
+      rule {
+        tool
+        commandPattern
+      }
+    }
+    ... on ToolApprovalResolvedEvent {
+      tool
+      decision
+      decisionReason
+      decidedBy
+    }
+    ... on McpErrorEvent {
+      serverName
+      phase
+      error
     }
     ... on ToolResultEvent {
       output
@@ -114,6 +134,12 @@ export function summary(event: TimelineEvent): string {
       return event.text;
     case 'ToolCallEvent':
       return `${event.name} ${JSON.stringify(event.input)}`;
+    case 'ToolApprovalRequestedEvent':
+      return `awaiting approval: ${event.tool} ${JSON.stringify(event.input)} (rule ${event.rule.tool}${event.rule.commandPattern ? ` ${event.rule.commandPattern}` : ''})`;
+    case 'ToolApprovalResolvedEvent':
+      return `${event.tool} ${event.decision.toLowerCase()}${event.decidedBy ? ` by ${event.decidedBy}` : ''}${event.decisionReason ? ` — ${event.decisionReason}` : ''}`;
+    case 'McpErrorEvent':
+      return `MCP server ${event.serverName} (${event.phase}): ${event.error}`;
     case 'ToolResultEvent':
       return `${event.isError ? 'error: ' : ''}${event.output}`;
     case 'ModelRetryEvent':

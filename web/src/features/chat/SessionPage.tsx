@@ -18,6 +18,7 @@ import {
   TurnStartsQuery,
 } from './documents.ts';
 import { findResumeSeq } from './resume.ts';
+import { ApprovalCards } from './ApprovalCards.tsx';
 import { Composer } from './Composer.tsx';
 import { EventsTab } from './EventsTab.tsx';
 import { MessageList } from './MessageList.tsx';
@@ -223,6 +224,7 @@ function SessionView({ session, resumeAfter }: { session: Session; resumeAfter: 
             onRetry={lastUser && !state.running && !ended ? () => void send(lastUser.content) : null}
           />
           <div className="composer-dock">
+            <ApprovalCards sessionId={session.id} status={state.sessionStatus} />
             {problem ? <ErrorNotice problem={problem} /> : null}
             <Composer
               running={state.running}

@@ -20,7 +20,7 @@ export function TurnWaterfall({ turn, now }: { turn: TimelineTurn; now: number }
   return (
     <article className="turn" aria-label={`Turn queued at ${formatTime(turn.queuedAt)}`} data-testid="turn">
       <header className="turn-head">
-        <span className={`turn-status turn-status-${turn.status.toLowerCase()}`}>{turn.status.toLowerCase()}</span>
+        <span className={`turn-status turn-status-${turn.status.toLowerCase()}`}>{turn.status.toLowerCase().replace('_', ' ')}</span>
         <span className="turn-prompt">{turn.userMessage ? clip(turn.userMessage.content) : ''}</span>
         <span className="muted small turn-figures">
           {formatTime(turn.queuedAt)}

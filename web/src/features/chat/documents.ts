@@ -177,3 +177,42 @@ export const SessionTurnsQuery = graphql(`
     }
   }
 `);
+
+export const PendingApprovalsQuery = graphql(`
+  query PendingApprovals($id: ID!) {
+    session(id: $id) {
+      id
+      status
+      pendingApprovals {
+        toolCallId
+        tool
+        server
+        input
+        expiresAt
+        rule {
+          tool
+          commandPattern
+          action
+        }
+      }
+    }
+  }
+`);
+
+export const ApproveToolCallMutation = graphql(`
+  mutation ApproveToolCall($sessionId: ID!, $toolCallId: String!) {
+    approveToolCall(sessionId: $sessionId, toolCallId: $toolCallId) {
+      toolCallId
+      status
+    }
+  }
+`);
+
+export const DenyToolCallMutation = graphql(`
+  mutation DenyToolCall($sessionId: ID!, $toolCallId: String!, $reason: String) {
+    denyToolCall(sessionId: $sessionId, toolCallId: $toolCallId, reason: $reason) {
+      toolCallId
+      status
+    }
+  }
+`);

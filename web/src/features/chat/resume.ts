@@ -26,7 +26,7 @@ export async function findResumeSeq(
   fetchEvents: FetchEvents,
 ): Promise<number> {
   const { lastSeq } = session;
-  const busy = session.status === 'RUNNING' || session.status === 'PROVISIONING' || session.messages.some((m) => m.status === 'STREAMING' || m.status === 'PENDING');
+  const busy = session.status === 'RUNNING' || session.status === 'PROVISIONING' || session.status === 'AWAITING_APPROVAL' || session.messages.some((m) => m.status === 'STREAMING' || m.status === 'PENDING');
   if (!busy || lastSeq <= 0) return lastSeq;
   const atLastSeq = await fetchEvents(lastSeq - 1, 1);
   if (atLastSeq[0]?.seq === lastSeq) return lastSeq;

@@ -133,7 +133,7 @@ export type ChatAction =
 
 export const MAX_LIVE_EVENTS = 5_000;
 const TERMINAL: ReadonlySet<MessageStatus> = new Set<MessageStatus>(['COMPLETE', 'FAILED', 'CANCELLED']);
-const BUSY: ReadonlySet<SessionStatus> = new Set<SessionStatus>(['PROVISIONING', 'RUNNING']);
+const BUSY: ReadonlySet<SessionStatus> = new Set<SessionStatus>(['PROVISIONING', 'RUNNING', 'AWAITING_APPROVAL']);
 
 export function isTerminal(status: MessageStatus): boolean {
   return TERMINAL.has(status);

@@ -13,6 +13,7 @@ const PAGE_SIZE = 20;
 const STATUS_LABELS: Record<string, string> = {
   PROVISIONING: 'Provisioning',
   RUNNING: 'Running',
+  AWAITING_APPROVAL: 'Awaiting approval',
   IDLE: 'Idle',
   SUSPENDED: 'Suspended',
   FAILED: 'Failed',

@@ -1,6 +1,6 @@
 import type { SessionFilter, SessionStatus } from '../../gql/graphql.ts';
 
-export const STATUSES: SessionStatus[] = ['PROVISIONING', 'RUNNING', 'IDLE', 'SUSPENDED', 'FAILED', 'ENDED'];
+export const STATUSES: SessionStatus[] = ['PROVISIONING', 'RUNNING', 'AWAITING_APPROVAL', 'IDLE', 'SUSPENDED', 'FAILED', 'ENDED'];
 
 /** A `YYYY-MM-DD` date input value as local midnight, ISO-encoded; null if invalid. */
 export function startOfDay(value: string): string | null {

@@ -1,13 +1,16 @@
-import type { HistoryMessage, ToolCall } from '../../api.ts';
+import type { ApprovalDecision, HistoryMessage, ToolCall } from '../../api.ts';
 import type { Usage } from '../../events.ts';
 import { TurnError, type HarnessAdapter, type TurnContext, type TurnOutcome } from '../adapter.ts';
 import { proxyDispatcher } from '../../http/proxy.ts';
+import { describeMcpError, MCP_SEPARATOR } from '../../mcp/mcp-hub.ts';
+import { decide, describeRule } from '../../policy/tool-policy.ts';
+import { truncateText } from '../../process/capped-output.ts';
 import { childTraceparent } from '../../trace-context.ts';
 import { GatewayError, openChatStream } from './gateway.ts';
 import { emptyStep, readChatStream, type StepResult, type StreamedToolCall } from './stream-reader.ts';
 import { TOOL_DEFINITIONS } from './tool-definitions.ts';
-import { executeTool, type ToolEnvironment } from './tools.ts';
-import { conversation, toWire, type WireMessage } from './wire.ts';
+import { executeTool, type ToolEnvironment, type ToolOutput } from './tools.ts';
+import { conversation, pendingCalls, toWire, type WireMessage } from './wire.ts';
 
 /** Parses streamed arguments; a model that emits broken JSON gets told so in the tool result. */
 function parseInput(call: StreamedToolCall): { input: Record<string, unknown>; error?: string } {
@@ -54,14 +57,38 @@ class ChatTurn {
 
   async run(): Promise<TurnOutcome> {
     const { maxSteps } = this.#ctx.session.limits;
+    await this.#connectMcp();
+    if (this.#ctx.resume) {
+      const pending = pendingCalls(this.#ctx.session.history).map((c) => ({ ...c, argumentError: undefined }));
+      const pausedOn = await this.#runTools(pending, this.#ctx.resume);
+      if (pausedOn !== undefined) return { usage: this.#usage, pausedOn };
+    }
     for (let step = 0; step < maxSteps; step++) {
       const calls = await this.#modelStep();
       if (calls.length === 0) return { usage: this.#usage };
-      await this.#runTools(calls);
+      const pausedOn = await this.#runTools(calls, []);
+      if (pausedOn !== undefined) return { usage: this.#usage, pausedOn };
     }
     throw new TurnError(
       `The agent stopped after ${maxSteps} model steps without a final answer (limits.maxSteps). Ask it to continue, or raise the limit.`,
     );
+  }
+
+  /** Lists the MCP servers' tools (connecting those not yet connected); a failure is an event, not a failed turn. */
+  async #connectMcp(): Promise<void> {
+    const { mcp } = this.#ctx.session;
+    if (mcp.empty) return;
+    for (const failure of await mcp.connect(this.#ctx.signal)) {
+      this.#ctx.emit({ type: 'mcp.error', server: failure.server, phase: 'connect', error: failure.error });
+    }
+  }
+
+  #toolDefinitions() {
+    const mcpTools = this.#ctx.session.mcp.tools().map((tool) => ({
+      type: 'function' as const,
+      function: { name: tool.qualifiedName, description: tool.description, parameters: tool.inputSchema },
+    }));
+    return [...TOOL_DEFINITIONS, ...mcpTools];
   }
 
   /** One model request; records the assistant message and returns its tool calls. */
@@ -147,7 +174,7 @@ class ChatTurn {
         {
           model: ctx.session.model,
           messages: this.#messages,
-          tools: TOOL_DEFINITIONS,
+          tools: this.#toolDefinitions(),
           stream: true,
           stream_options: { include_usage: true },
         },
@@ -173,7 +200,11 @@ class ChatTurn {
     }
   }
 
-  async #runTools(calls: PlannedCall[]): Promise<void> {
+  /**
+   * Runs the calls in order under the agent's tool policy. Returns the id of a call the
+   * policy holds for a person (the turn pauses there; later calls wait for the resumed turn).
+   */
+  async #runTools(calls: PlannedCall[], decisions: readonly ApprovalDecision[]): Promise<string | undefined> {
     const ctx = this.#ctx;
     for (const [i, call] of calls.entries()) {
       if (ctx.signal.aborted) {
@@ -183,15 +214,59 @@ class ChatTurn {
         }
         ctx.signal.throwIfAborted();
       }
-      ctx.emit({ type: 'tool.call', id: call.id, name: call.name, input: call.input });
-      const result = call.argumentError
-        ? { output: call.argumentError, isError: true }
-        : await executeTool(call.name, call.input, this.#tools);
-      ctx.emit({ type: 'tool.result', id: call.id, output: result.output, isError: result.isError });
+      const server = ctx.session.mcp.find(call.name)?.server ?? mcpServerOf(call.name, ctx.session.mcpServers.map((s) => s.name));
+      const tagged = server ? { server } : {};
+      const decision = decisions.find((d) => d.toolCallId === call.id);
+      let result: ToolOutput;
+      if (decision) {
+        // Its tool.call was streamed when the turn paused on it.
+        result = decision.approved ? await this.#execute(call) : { output: `Denied by a person: ${decision.reason || 'no reason given'}.`, isError: true };
+      } else {
+        ctx.emit({ type: 'tool.call', id: call.id, name: call.name, input: call.input, ...tagged });
+        const policy = decide(ctx.session.toolPolicy, call.name, call.input);
+        if (policy.action === 'ASK' && policy.rule && !call.argumentError) {
+          ctx.emit({ type: 'tool.approval_requested', id: call.id, name: call.name, input: call.input, rule: policy.rule, ...tagged });
+          return call.id;
+        }
+        result = policy.action === 'DENY' && policy.rule
+          ? { output: `Denied by the agent's tool policy: ${describeRule(policy.rule)}.`, isError: true }
+          : await this.#execute(call);
+      }
+      ctx.emit({ type: 'tool.result', id: call.id, output: result.output, isError: result.isError, ...tagged });
       this.#record({ role: 'tool', toolCallId: call.id, content: result.output });
     }
     ctx.signal.throwIfAborted();
+    return undefined;
   }
+
+  async #execute(call: PlannedCall): Promise<ToolOutput> {
+    if (call.argumentError) return { output: call.argumentError, isError: true };
+    const ctx = this.#ctx;
+    const { mcp, mcpServers, limits } = ctx.session;
+    const tool = mcp.find(call.name);
+    if (!tool) {
+      const server = mcpServerOf(call.name, mcpServers.map((s) => s.name));
+      if (server) return { output: `Error: the MCP server "${server}" is unavailable, so "${call.name}" cannot be called now.`, isError: true };
+      return executeTool(call.name, call.input, this.#tools);
+    }
+    try {
+      const result = await mcp.call(tool, call.input, limits.toolTimeoutMs, ctx.signal);
+      return { output: truncateText(result.output, limits.maxToolOutputBytes), isError: result.isError };
+    } catch (error) {
+      ctx.signal.throwIfAborted();
+      const message = describeMcpError(error);
+      ctx.emit({ type: 'mcp.error', server: tool.server, phase: 'call', error: message });
+      return { output: `Error: the MCP server "${tool.server}" failed the call: ${message}`, isError: true };
+    }
+  }
+}
+
+/** The configured MCP server a `<server>__<tool>` name points at, if any. */
+function mcpServerOf(name: string, servers: readonly string[]): string | undefined {
+  const at = name.indexOf(MCP_SEPARATOR);
+  if (at <= 0) return undefined;
+  const server = name.slice(0, at);
+  return servers.includes(server) ? server : undefined;
 }
 
 /** Longest wait before a retry; a gateway that asks for more gets no retry. */

@@ -31,9 +31,33 @@ export function toWire(message: HistoryMessage): WireMessage {
   }
 }
 
-/** The model's view of the conversation: system prompt first, then the history. */
+/** What the model reads for a call whose turn ended before it ran (cancelled while awaiting approval). */
+export const NOT_RUN = 'Not run: the turn ended before this tool call ran.';
+
+/**
+ * The model's view of the conversation: system prompt first, then the history. Every tool
+ * call needs a result before the next message or the model API rejects the conversation,
+ * so calls a turn never ran get one; calls at the very end are left to a resumed turn.
+ */
 export function conversation(systemPrompt: string, history: readonly HistoryMessage[]): WireMessage[] {
   const messages: WireMessage[] = systemPrompt === '' ? [] : [{ role: 'system', content: systemPrompt }];
-  for (const message of history) messages.push(toWire(message));
+  let unanswered: string[] = [];
+  for (const message of history) {
+    if (message.role === 'tool') unanswered = unanswered.filter((id) => id !== message.toolCallId);
+    else {
+      for (const id of unanswered) messages.push({ role: 'tool', tool_call_id: id, content: NOT_RUN });
+      unanswered = message.role === 'assistant' ? (message.toolCalls ?? []).map((c) => c.id) : [];
+    }
+    messages.push(toWire(message));
+  }
   return messages;
+}
+
+/** Tool calls of the last assistant message that have no result yet: what a resumed turn runs. */
+export function pendingCalls(history: readonly HistoryMessage[]): HistoryMessage['toolCalls'] & object {
+  const index = history.findLastIndex((m) => m.role === 'assistant');
+  const assistant = history[index];
+  if (!assistant?.toolCalls) return [];
+  const answered = new Set(history.slice(index + 1).filter((m) => m.role === 'tool').map((m) => m.toolCallId));
+  return assistant.toolCalls.filter((c) => !answered.has(c.id));
 }

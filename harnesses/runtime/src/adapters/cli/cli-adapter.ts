@@ -33,7 +33,7 @@ export function createCliAdapter(protocol: CliProtocol, { definition, stateDir }
     runTurn: async (ctx) => {
       await mkdir(stateDir, { recursive: true });
       const earlier: HistoryMessage[] = ctx.session.history.slice(0, -1);
-      const base = { model: ctx.session.model, systemPrompt: ctx.session.systemPrompt };
+      const base = { model: ctx.session.model, systemPrompt: ctx.session.systemPrompt, mcpServers: ctx.session.mcpServers };
       const remember = (id: string) => cliSessions.set(ctx.session, id);
       const fresh = () => runCli(ctx, harness, { ...base, prompt: foldHistory(earlier, ctx.content), resumeId: undefined }, remember);
       const resumeId = cli.resume ? cliSessions.get(ctx.session) : undefined;

@@ -1,4 +1,4 @@
-import type { ToolCall } from '../../api.ts';
+import type { McpServerConfig, ToolCall } from '../../api.ts';
 import type { Usage } from '../../events.ts';
 
 /** What one run of the CLI is asked to do. */
@@ -12,6 +12,8 @@ export interface CliRun {
   systemPrompt: string;
   /** The definition's extra `args`, already expanded. */
   extraArgs: readonly string[];
+  /** The agent's MCP servers; header values are placeholders the egress proxy swaps for the credentials. */
+  mcpServers: readonly McpServerConfig[];
 }
 
 /**

@@ -77,15 +77,23 @@ export class TurnRecorder implements TurnSink {
     this.#completeText();
     this.#calls.push(call);
     this.#pending.set(call.id, call);
-    this.#emit({ type: 'tool.call', id: call.id, name: call.name, input: call.input });
+    this.#emit({ type: 'tool.call', id: call.id, name: call.name, input: call.input, ...this.#serverOf(call.name) });
+  }
+
+  /** The agent's MCP server of a tool the CLI names `mcp__<server>__<tool>` (Claude Code and Codex alike). */
+  #serverOf(name: string): { server?: string } {
+    const server = this.#ctx.session.mcpServers.find((s) => name.startsWith(`mcp__${s.name}__`));
+    return server ? { server: server.name } : {};
   }
 
   toolResult(id: string, output: string, isError: boolean): void {
-    if (!this.#pending.delete(id)) return;
+    const call = this.#pending.get(id);
+    if (!call) return;
+    this.#pending.delete(id);
     // The assistant message with the calls must precede their results in the history.
     if (this.#calls.some((c) => c.id === id)) this.endStep();
     const content = truncateText(output, this.#ctx.session.limits.maxToolOutputBytes);
-    this.#emit({ type: 'tool.result', id, output: content, isError });
+    this.#emit({ type: 'tool.result', id, output: content, isError, ...this.#serverOf(call.name) });
     this.#ctx.record({ role: 'tool', toolCallId: id, content });
   }
 

@@ -1,9 +1,25 @@
 import { mkdir } from 'node:fs/promises';
+import type { McpServerConfig } from '../../api.ts';
 import type { CliProtocol, CliRun } from '../cli/protocol.ts';
 import { CodexExecTranslator } from './exec-json.ts';
 
 /** A TOML basic string: `-c key=value` parses the value as TOML, and a bare prompt could parse as something else. */
 const tomlString = (text: string) => JSON.stringify(text).replaceAll('\u007f', '\\u007f');
+
+/**
+ * The agent's MCP servers as Codex configuration overrides (`mcp_servers.<name>.url` and
+ * `http_headers`, Streamable HTTP). Codex offers each server's tools in a namespace `mcp__<server>`.
+ */
+export function codexMcpArgs(servers: readonly McpServerConfig[]): string[] {
+  return servers.flatMap((s) => {
+    const headers = Object.entries(s.headers).map(([name, value]) => `${tomlString(name)} = ${tomlString(value)}`);
+    return [
+      '--config',
+      `mcp_servers.${s.name}.url=${tomlString(s.url)}`,
+      ...(headers.length > 0 ? ['--config', `mcp_servers.${s.name}.http_headers={ ${headers.join(', ')} }`] : []),
+    ];
+  });
+}
 
 /**
  * `codex exec --json`, one run per turn; `codex exec … resume <id>` continues the thread.
@@ -16,6 +32,7 @@ export const codexProtocol: CliProtocol = {
     '--model',
     run.model,
     ...(run.systemPrompt !== '' ? ['--config', `developer_instructions=${tomlString(run.systemPrompt)}`] : []),
+    ...codexMcpArgs(run.mcpServers),
     // Options of `exec` must come before its `resume` subcommand.
     ...run.extraArgs,
     ...(run.resumeId ? ['resume', run.resumeId] : []),

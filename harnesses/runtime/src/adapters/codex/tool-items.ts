@@ -10,7 +10,8 @@ export function toolCallOf(item: Json): ToolCall | undefined {
     case 'file_change':
       return { id, name: 'apply_patch', input: { changes: list(item.changes).filter(isJson) } };
     case 'mcp_tool_call':
-      return { id, name: `${str(item.server)}.${str(item.tool)}`, input: obj(item.arguments) };
+      // The name the model calls it by: the tool in the server's namespace, `mcp__<server>`.
+      return { id, name: `mcp__${str(item.server)}__${str(item.tool)}`, input: obj(item.arguments) };
     case 'web_search':
       return { id, name: 'web_search', input: { query: str(item.query) } };
     default:

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import type { McpServerConfig } from '../src/api.ts';
+import { claudeMcpArgs } from '../src/adapters/claude-code/protocol.ts';
+import { codexMcpArgs } from '../src/adapters/codex/protocol.ts';
+
+const servers: McpServerConfig[] = [
+  { name: 'docs', url: 'https://mcp.example.com/mcp', transport: 'STREAMABLE_HTTP', headers: { Authorization: 'Bearer paddock-secret-abc' }, allowedTools: [] },
+  { name: 'old-sse', url: 'https://sse.example.com/sse', transport: 'SSE', headers: {}, allowedTools: [] },
+];
+
+describe('MCP servers for command-line agents', () => {
+  it('Claude Code gets them as --mcp-config JSON, and only them', () => {
+    const args = claudeMcpArgs(servers);
+    expect(args[0]).toBe('--mcp-config');
+    expect(JSON.parse(args[1]!)).toEqual({
+      mcpServers: {
+        docs: { type: 'http', url: 'https://mcp.example.com/mcp', headers: { Authorization: 'Bearer paddock-secret-abc' } },
+        'old-sse': { type: 'sse', url: 'https://sse.example.com/sse', headers: {} },
+      },
+    });
+    expect(args[2]).toBe('--strict-mcp-config');
+    expect(claudeMcpArgs([])).toEqual([]);
+  });
+
+  it('Codex gets them as mcp_servers configuration overrides in TOML', () => {
+    expect(codexMcpArgs(servers)).toEqual([
+      '--config',
+      'mcp_servers.docs.url="https://mcp.example.com/mcp"',
+      '--config',
+      'mcp_servers.docs.http_headers={ "Authorization" = "Bearer paddock-secret-abc" }',
+      '--config',
+      'mcp_servers.old-sse.url="https://sse.example.com/sse"',
+    ]);
+  });
+});
