@@ -10,15 +10,7 @@ const DOMAINS = 'agents,audit,auth,config,cost,db,egress,errors,events,harnesses
 
 export default tseslint.config(
   {
-    ignores: [
-      '**/node_modules/**',
-      '**/dist/**',
-      '.tools/**',
-      '.paddock/**',
-      'server/src/db/generated/**',
-      'web/src/gql/**',
-      'web/test-results/**',
-    ],
+    ignores: ['**/node_modules/**', '**/dist/**', '.tools/**', '.paddock/**', 'server/src/db/generated/**', 'web/src/gql/**', 'web/test-results/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

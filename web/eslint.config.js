@@ -21,6 +21,10 @@ export default tseslint.config(
   },
   { files: ['src/**/*.{ts,tsx}'], languageOptions: { globals: { ...globals.browser } } },
   // The Rules of Hooks and the React Compiler's checks; a missing effect dependency is an error, not a hint.
-  { files: ['src/**/*.{ts,tsx}'], ...reactHooks.configs.flat.recommended, rules: { ...reactHooks.configs.flat.recommended.rules, 'react-hooks/exhaustive-deps': 'error' } },
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
+    rules: { ...reactHooks.configs.flat.recommended.rules, 'react-hooks/exhaustive-deps': 'error' },
+  },
   { files: ['e2e/**/*.ts', '*.config.{ts,js}'], languageOptions: { globals: { ...globals.node } } },
 );

@@ -23,7 +23,13 @@ import { createLogger } from '../src/log/index.ts';
 import { generateApiKey, hashApiKey, keyPrefix } from '../src/auth/keys.ts';
 
 const { values } = parseArgs({
-  options: { processes: { type: 'string', default: '1' }, only: { type: 'string' }, concurrency: { type: 'string', default: '32' }, seconds: { type: 'string', default: '10' }, messages: { type: 'string', default: '10000' } },
+  options: {
+    processes: { type: 'string', default: '1' },
+    only: { type: 'string' },
+    concurrency: { type: 'string', default: '32' },
+    seconds: { type: 'string', default: '10' },
+    messages: { type: 'string', default: '10000' },
+  },
 });
 const CONCURRENCY = Number(values.concurrency);
 /** One key drives the whole load: lift the per-key request rate the bench would otherwise measure. */
@@ -45,14 +51,34 @@ async function main() {
     const key = generateApiKey();
     const { sessionGlobalId, cursors } = await seed(pg.databaseUrl, key);
     const port = 4100 + Math.floor(Math.random() * 800);
-    api = spawn(process.execPath, [...(process.env.PADDOCK_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.PADDOCK_BENCH_PROFILE] : []), '--import', 'tsx', path.resolve(import.meta.dirname, '../src/bin/api.ts')], {
-      cwd: path.resolve(import.meta.dirname, '..'),
-      env: { PATH: process.env.PATH, DATABASE_URL: pg.databaseUrl, PORT: String(port), HOST: '127.0.0.1', PADDOCK_DATA_DIR: dir, PADDOCK_ADMIN_KEY: generateApiKey(), PADDOCK_LOG_LEVEL: 'warn', PADDOCK_API_PROCESSES: values.processes, ...BENCH_LIMITS },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    api = spawn(
+      process.execPath,
+      [
+        ...(process.env.PADDOCK_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.PADDOCK_BENCH_PROFILE] : []),
+        '--import',
+        'tsx',
+        path.resolve(import.meta.dirname, '../src/bin/api.ts'),
+      ],
+      {
+        cwd: path.resolve(import.meta.dirname, '..'),
+        env: {
+          PATH: process.env.PATH,
+          DATABASE_URL: pg.databaseUrl,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          PADDOCK_DATA_DIR: dir,
+          PADDOCK_ADMIN_KEY: generateApiKey(),
+          PADDOCK_LOG_LEVEL: 'warn',
+          PADDOCK_API_PROCESSES: values.processes,
+          ...BENCH_LIMITS,
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     await waitReady(port, key);
 
-    const agentsQuery = '{ agents(first: 50) { edges { cursor node { id name description model harness { name } envVarNames createdAt updatedAt } } pageInfo { hasNextPage endCursor } } }';
+    const agentsQuery =
+      '{ agents(first: 50) { edges { cursor node { id name description model harness { name } envVarNames createdAt updatedAt } } pageInfo { hasNextPage endCursor } } }';
     const messagesQuery =
       'query($s: ID!, $after: String) { session(id: $s) { messages(first: 100, after: $after) { edges { cursor node { id role content status createdAt completedAt } } pageInfo { hasNextPage endCursor } } } }';
     const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
@@ -101,7 +127,15 @@ async function seed(databaseUrl: string, key: string) {
     const id = newId();
     agentIds.push(id);
     await db.agent.create({
-      data: { id, teamId, name: `agent-${i}`, description: `Bench agent ${i}`, harnessName: 'chat', model: 'paddock-mock', secrets: { create: [{ name: 'API_TOKEN', ciphertext: 'v1:x:y:z' }] } },
+      data: {
+        id,
+        teamId,
+        name: `agent-${i}`,
+        description: `Bench agent ${i}`,
+        harnessName: 'chat',
+        model: 'paddock-mock',
+        secrets: { create: [{ name: 'API_TOKEN', ciphertext: 'v1:x:y:z' }] },
+      },
     });
   }
   const sessionId = newId();
@@ -133,7 +167,14 @@ function postFn(port: number, key: string, agent: http.Agent) {
   return (body: string) =>
     new Promise<string>((resolve, reject) => {
       const req = http.request(
-        { host: '127.0.0.1', port, path: '/graphql', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${key}` } },
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/graphql',
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${key}` },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -175,7 +216,10 @@ async function waitReady(port: number, key: string) {
   const deadline = Date.now() + 60_000;
   let accepted = 0;
   while (Date.now() < deadline) {
-    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     const authenticated =
       ready &&
       (await fetch(`http://127.0.0.1:${port}/graphql`, {
@@ -202,7 +246,9 @@ function report(results: Result[]) {
   }
   const row = (r: Result) =>
     `${r.name.padEnd(52)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${r.p50.toFixed(2).padStart(7)} ms   p99 ${r.p99.toFixed(2).padStart(7)} ms   max ${r.max.toFixed(1).padStart(7)} ms   errors ${r.errors}`;
-  console.log(`\nPaddock API benchmark — ${CONCURRENCY} concurrent clients, ${SECONDS} s per query, ${MESSAGES} messages, ${values.processes} API process(es), ${os.cpus().length} CPUs, Node ${process.version}\n`);
+  console.log(
+    `\nPaddock API benchmark — ${CONCURRENCY} concurrent clients, ${SECONDS} s per query, ${MESSAGES} messages, ${values.processes} API process(es), ${os.cpus().length} CPUs, Node ${process.version}\n`,
+  );
   for (const r of results) console.log(row(r));
   console.log(`\nthroughput ratio (a)/(c): ${(a.rps / c.rps).toFixed(3)}`);
   console.log(`throughput ratio (b)/(c): ${(b.rps / c.rps).toFixed(3)}`);

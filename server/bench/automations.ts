@@ -110,7 +110,9 @@ async function main(): Promise<void> {
       req.on('end', () => {
         const at = Date.now();
         try {
-          const payload = new Webhook(secret).verify(Buffer.concat(chunks).toString('utf8'), req.headers as Record<string, string>) as { data: { sessionId: string; seq: number } };
+          const payload = new Webhook(secret).verify(Buffer.concat(chunks).toString('utf8'), req.headers as Record<string, string>) as {
+            data: { sessionId: string; seq: number };
+          };
           received.set(`${payload.data.sessionId}:${payload.data.seq}`, at);
         } catch {
           failures += 1;
@@ -122,7 +124,10 @@ async function main(): Promise<void> {
     const mock = await startMockLlm({ host: '127.0.0.1', port: 0, tokensPerSecond: 2000 });
     const worker = await startWorker(main, { baseUrl: mock.url, apiKey: 'bench' });
     try {
-      const created = await services.webhooks.create(viewer, { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, events: ['turn.completed'] });
+      const created = await services.webhooks.create(viewer, {
+        url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+        events: ['turn.completed'],
+      });
       secret = created.secret;
       const sessions = await Promise.all(Array.from({ length: 3 }, () => services.sessions.create(viewer, { agentId: agent.id, title: 'webhook bench' })));
       for (let i = 0; i < TURNS; i++) {

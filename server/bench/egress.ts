@@ -43,13 +43,22 @@ const secure = https.createServer({ ...upstreamCa.issue('127.0.0.1'), keepAlive:
 const tunnelled = https.createServer({ ...upstreamCa.issue('tunnel.bench'), keepAlive: true }, handler);
 const [httpPort, httpsPort, tunnelPort] = await Promise.all([listen(plain), listen(secure), listen(tunnelled)]);
 
-const child = fork(path.resolve(import.meta.dirname, 'egress/proxy-child.ts'), { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+const child = fork(path.resolve(import.meta.dirname, 'egress/proxy-child.ts'), {
+  execArgv: ['--import', 'tsx'],
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+});
 const ask = <T>(message: unknown): Promise<T> =>
   new Promise((resolve) => {
     child.once('message', (reply) => resolve(reply as T));
     if (message !== undefined) child.send(message as string);
   });
-const { address, ca } = await ask<{ address: string; ca: string }>({ httpPort, httpsPort, upstreamCa: upstream.certPem, placeholder: PLACEHOLDER, secret: SECRET });
+const { address, ca } = await ask<{ address: string; ca: string }>({
+  httpPort,
+  httpsPort,
+  upstreamCa: upstream.certPem,
+  placeholder: PLACEHOLDER,
+  secret: SECRET,
+});
 const proxyCpu = async () => (await ask<{ cpu: NodeJS.CpuUsage }>('cpu')).cpu;
 
 const token = `Basic ${Buffer.from('paddock:bench').toString('base64')}`;

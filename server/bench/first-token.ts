@@ -37,7 +37,18 @@ function quantiles(samples: number[]) {
 
 /** Sends one message to a new session and resolves with ms from the send to its first token. */
 async function firstToken(url: string, key: string, agentId: string): Promise<number> {
-  const { createSession } = await graphql<{ createSession: { id: string } }>(url, key, `mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId });
+  const { createSession } = await graphql<{ createSession: { id: string } }>(
+    url,
+    key,
+    `
+      mutation ($a: ID!) {
+        createSession(input: { agentId: $a }) {
+          id
+        }
+      }
+    `,
+    { a: agentId },
+  );
   const client = wsClient(url, key);
   try {
     let sentAt = 0;
@@ -57,9 +68,31 @@ async function firstToken(url: string, key: string, agentId: string): Promise<nu
     // The subscription is open once the session's opening status event arrives; give it a moment.
     await sleep(300);
     sentAt = performance.now();
-    await graphql(url, key, `mutation($s: ID!, $c: String!) { sendMessage(input: { sessionId: $s, content: $c }) { id } }`, { s: createSession.id, c: 'hello' });
+    await graphql(
+      url,
+      key,
+      `
+        mutation ($s: ID!, $c: String!) {
+          sendMessage(input: { sessionId: $s, content: $c }) {
+            id
+          }
+        }
+      `,
+      { s: createSession.id, c: 'hello' },
+    );
     const ms = await first;
-    await graphql(url, key, `mutation($s: ID!) { endSession(sessionId: $s) { id } }`, { s: createSession.id });
+    await graphql(
+      url,
+      key,
+      `
+        mutation ($s: ID!) {
+          endSession(sessionId: $s) {
+            id
+          }
+        }
+      `,
+      { s: createSession.id },
+    );
     return ms;
   } finally {
     await client.dispose();
@@ -80,17 +113,57 @@ async function measure(pool: number): Promise<Figures> {
     name: `paddock (pool ${pool})`,
     argv: [path.join(SERVER_DIR, 'node_modules/.bin/tsx'), 'src/bin/start.ts'],
     cwd: SERVER_DIR,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), HOST: '127.0.0.1', PADDOCK_DATA_DIR: path.join(dir, 'data'), PADDOCK_ADMIN_KEY: adminKey, PADDOCK_LOCAL_WARM_POOL: String(pool), PADDOCK_LOG_LEVEL: 'warn' },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PADDOCK_DATA_DIR: path.join(dir, 'data'),
+      PADDOCK_ADMIN_KEY: adminKey,
+      PADDOCK_LOCAL_WARM_POOL: String(pool),
+      PADDOCK_LOG_LEVEL: 'warn',
+    },
     logFile: path.join(dir, 'paddock.log'),
     timeoutMs: 120_000,
   });
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitForHttp(`${url}/healthz`, child, 180_000);
-    const team = await graphql<{ createTeam: { id: string } }>(url, adminKey, `mutation { createTeam(input: { name: "bench" }) { id } }`);
-    const { createApiKey } = await graphql<{ createApiKey: { key: string } }>(url, adminKey, `mutation($t: ID!) { createApiKey(input: { teamId: $t, name: "bench", role: MEMBER }) { key } }`, { t: team.createTeam.id });
+    const team = await graphql<{ createTeam: { id: string } }>(
+      url,
+      adminKey,
+      `
+        mutation {
+          createTeam(input: { name: "bench" }) {
+            id
+          }
+        }
+      `,
+    );
+    const { createApiKey } = await graphql<{ createApiKey: { key: string } }>(
+      url,
+      adminKey,
+      `
+        mutation ($t: ID!) {
+          createApiKey(input: { teamId: $t, name: "bench", role: MEMBER }) {
+            key
+          }
+        }
+      `,
+      { t: team.createTeam.id },
+    );
     const key = createApiKey.key;
-    const { createAgent } = await graphql<{ createAgent: { id: string } }>(url, key, `mutation { createAgent(input: { name: "bench", harness: "chat" }) { id } }`);
+    const { createAgent } = await graphql<{ createAgent: { id: string } }>(
+      url,
+      key,
+      `
+        mutation {
+          createAgent(input: { name: "bench", harness: "chat" }) {
+            id
+          }
+        }
+      `,
+    );
     const dataDir = path.join(dir, 'data');
     const refilled = async () => {
       const deadline = Date.now() + 60_000;
@@ -116,6 +189,8 @@ async function measure(pool: number): Promise<Figures> {
 
 const results: Figures[] = [];
 for (const pool of [0, POOL]) results.push(await measure(pool));
-console.log(`send → first token on a new session's first message (local driver, ${SESSIONS} sessions one after another, then ${BURST} at once; ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)})`);
+console.log(
+  `send → first token on a new session's first message (local driver, ${SESSIONS} sessions one after another, then ${BURST} at once; ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)})`,
+);
 for (const r of results) console.log(JSON.stringify(r));
 console.log(JSON.stringify({ goal: 'p50 < 300 ms with the warm pool on', met: (results[1]?.p50Ms ?? Infinity) < 300 }));

@@ -71,7 +71,16 @@ async function main() {
     const port = 4100 + Math.floor(Math.random() * 800);
     api = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, '../src/bin/api.ts')], {
       cwd: path.resolve(import.meta.dirname, '..'),
-      env: { PATH: process.env.PATH, DATABASE_URL: db.databaseUrl, PORT: String(port), HOST: '127.0.0.1', PADDOCK_DATA_DIR: dir, PADDOCK_ADMIN_KEY: key, PADDOCK_LOG_LEVEL: 'warn', PADDOCK_KEY_REQUESTS_PER_SECOND: '1000000' },
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: db.databaseUrl,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        PADDOCK_DATA_DIR: dir,
+        PADDOCK_ADMIN_KEY: key,
+        PADDOCK_LOG_LEVEL: 'warn',
+        PADDOCK_KEY_REQUESTS_PER_SECOND: '1000000',
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     await waitReady(port);
@@ -81,23 +90,45 @@ async function main() {
     const hour = 3_600_000;
     const to = new Date(Math.floor(Date.now() / hour) * hour + hour);
     const from = new Date(to.getTime() - 30 * 86_400_000);
-    const gql = (query: string, variables: Record<string, unknown> = {}) => () => JSON.stringify({ query, variables });
+    const gql =
+      (query: string, variables: Record<string, unknown> = {}) =>
+      () =>
+        JSON.stringify({ query, variables });
     const messages = () =>
       JSON.stringify({
-        query: 'query($s: ID!, $after: String) { session(id: $s) { messages(first: 100, after: $after) { edges { cursor node { id role content status createdAt completedAt } } pageInfo { hasNextPage endCursor } } } }',
+        query:
+          'query($s: ID!, $after: String) { session(id: $s) { messages(first: 100, after: $after) { edges { cursor node { id role content status createdAt completedAt } } pageInfo { hasNextPage endCursor } } } }',
         variables: { s: s.deepSession, after: s.cursors[Math.floor(Math.random() * s.cursors.length)] },
       });
     const search = (q: string) =>
-      gql('query($q: String!) { search(query: $q, first: 20) { edges { node { snippet rank message { id role } session { id } } } pageInfo { hasNextPage endCursor } } }', { q });
+      gql(
+        'query($q: String!) { search(query: $q, first: 20) { edges { node { snippet rank message { id role } session { id } } } pageInfo { hasNextPage endCursor } } }',
+        { q },
+      );
     const scenarios: [string, () => string, (text: string) => boolean][] = [
-      ['(a) messages(first: 100) deep in 10,000', messages, (t) => (JSON.parse(t) as { data: { session: { messages: { edges: unknown[] } } } }).data.session.messages.edges.length === 100],
+      [
+        '(a) messages(first: 100) deep in 10,000',
+        messages,
+        (t) => (JSON.parse(t) as { data: { session: { messages: { edges: unknown[] } } } }).data.session.messages.edges.length === 100,
+      ],
       [`(b) search rare "${RARE}"`, search(RARE), (t) => (JSON.parse(t) as { data: { search: { edges: unknown[] } } }).data.search.edges.length > 0],
       [`(b) search common "${COMMON}"`, search(COMMON), (t) => (JSON.parse(t) as { data: { search: { edges: unknown[] } } }).data.search.edges.length === 20],
-      [`(c) sessions(toolName: "${RARE_TOOL}")`, gql(`{ sessions(first: 20, filter: { toolName: "${RARE_TOOL}" }) { edges { node { id title toolNames usage { totalTokens } } } } }`), (t) => (JSON.parse(t) as { data: { sessions: { edges: unknown[] } } }).data.sessions.edges.length > 0],
-      ['(c) sessions(toolName: "kubectl")', gql('{ sessions(first: 20, filter: { toolName: "kubectl" }) { edges { node { id title toolNames usage { totalTokens } } } } }'), (t) => (JSON.parse(t) as { data: { sessions: { edges: unknown[] } } }).data.sessions.edges.length === 20],
+      [
+        `(c) sessions(toolName: "${RARE_TOOL}")`,
+        gql(`{ sessions(first: 20, filter: { toolName: "${RARE_TOOL}" }) { edges { node { id title toolNames usage { totalTokens } } } } }`),
+        (t) => (JSON.parse(t) as { data: { sessions: { edges: unknown[] } } }).data.sessions.edges.length > 0,
+      ],
+      [
+        '(c) sessions(toolName: "kubectl")',
+        gql('{ sessions(first: 20, filter: { toolName: "kubectl" }) { edges { node { id title toolNames usage { totalTokens } } } } }'),
+        (t) => (JSON.parse(t) as { data: { sessions: { edges: unknown[] } } }).data.sessions.edges.length === 20,
+      ],
       [
         '(d) usageReport 30 days x AGENT',
-        gql('query($f: DateTime!, $t: DateTime!) { usageReport(groupBy: [AGENT], from: $f, to: $t) { agentId turns failedTurns totalTokens costUsd p50DurationMs p95DurationMs } }', { f: from.toISOString(), t: to.toISOString() }),
+        gql(
+          'query($f: DateTime!, $t: DateTime!) { usageReport(groupBy: [AGENT], from: $f, to: $t) { agentId turns failedTurns totalTokens costUsd p50DurationMs p95DurationMs } }',
+          { f: from.toISOString(), t: to.toISOString() },
+        ),
         (t) => (JSON.parse(t) as { data: { usageReport: unknown[] } }).data.usageReport.length > 0,
       ],
       ['    { __typename }', gql('{ __typename }'), (t) => t.includes('Query')],
@@ -138,7 +169,14 @@ async function seed(databaseUrl: string, key: string) {
   const teamId = newId();
   const perSession = Math.floor((MESSAGES - DEEP) / (SESSIONS - 1));
   await client.query('INSERT INTO "Team" (id, name) VALUES ($1, $2), ($3, $4)', [teamId, 'bench', newId(), 'other']);
-  await client.query('INSERT INTO "ApiKey" (id, "teamId", name, role, prefix, hash) VALUES ($1, $2, $3, $4, $5, $6)', [newId(), teamId, 'bench', 'ADMIN', keyPrefix(key), hashApiKey(key)]);
+  await client.query('INSERT INTO "ApiKey" (id, "teamId", name, role, prefix, hash) VALUES ($1, $2, $3, $4, $5, $6)', [
+    newId(),
+    teamId,
+    'bench',
+    'ADMIN',
+    keyPrefix(key),
+    hashApiKey(key),
+  ]);
   await client.query(`INSERT INTO "Harness" (name, definition, "updatedAt") VALUES ('chat', '{}', now())`);
   await client.query('SET synchronous_commit = off');
   // Bulk load: no foreign-key triggers, and indexes built once at the end instead of row by row.
@@ -157,7 +195,11 @@ async function seed(databaseUrl: string, key: string) {
     }
   };
   for (const index of deferred) {
-    await client.query(index.constraint ? `ALTER TABLE ${index.name.startsWith('Message') ? '"Message"' : index.name.startsWith('Turn') ? '"Turn"' : '"SessionEvent"'} DROP CONSTRAINT "${index.name}"` : `DROP INDEX "${index.name}"`);
+    await client.query(
+      index.constraint
+        ? `ALTER TABLE ${index.name.startsWith('Message') ? '"Message"' : index.name.startsWith('Turn') ? '"Turn"' : '"SessionEvent"'} DROP CONSTRAINT "${index.name}"`
+        : `DROP INDEX "${index.name}"`,
+    );
   }
   await step(
     'agents',
@@ -176,7 +218,11 @@ async function seed(databaseUrl: string, key: string) {
      JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM "Agent" WHERE "teamId" = $1) a ON a.k = n % 20`,
     [teamId, SESSIONS, VOCABULARY],
   );
-  await step('numbering', `CREATE TEMP TABLE bench_sessions AS SELECT id, "createdAt", row_number() OVER (ORDER BY id) - 1 AS n FROM "Session" WHERE "teamId" = $1`, [teamId]);
+  await step(
+    'numbering',
+    `CREATE TEMP TABLE bench_sessions AS SELECT id, "createdAt", row_number() OVER (ORDER BY id) - 1 AS n FROM "Session" WHERE "teamId" = $1`,
+    [teamId],
+  );
   // Message i of a session: USER when i % 3 = 0, ASSISTANT (with a tool call) when 1, TOOL when 2.
   await step(
     'messages',
@@ -260,7 +306,9 @@ async function seed(databaseUrl: string, key: string) {
     `SELECT m.id, m."sessionId" FROM "Message" m WHERE m."sessionId" = (SELECT id FROM bench_sessions WHERE n = 0) ORDER BY m.id`,
   );
   const { rows: recent } = await client.query<{ lastActiveAt: Date }>('SELECT "lastActiveAt" FROM "Session" ORDER BY "lastActiveAt" DESC');
-  const counts = await client.query<{ s: string; m: string; e: string }>('SELECT (SELECT count(*) FROM "Session") s, (SELECT count(*) FROM "Message") m, (SELECT count(*) FROM "SessionEvent") e');
+  const counts = await client.query<{ s: string; m: string; e: string }>(
+    'SELECT (SELECT count(*) FROM "Session") s, (SELECT count(*) FROM "Message") m, (SELECT count(*) FROM "SessionEvent") e',
+  );
   process.stderr.write(`  seeded ${counts.rows[0]!.s} sessions, ${counts.rows[0]!.m} messages, ${counts.rows[0]!.e} events\n`);
   await client.end();
   const cursors = deep.slice(Math.floor(deep.length / 2), deep.length - 100).map((m) => Buffer.from(`c:${m.id}`).toString('base64url'));
@@ -268,7 +316,10 @@ async function seed(databaseUrl: string, key: string) {
     deepSession: encodeGlobalId('Session', deep[0]!.sessionId),
     cursors,
     /** since/until that hold the n most recently active sessions. */
-    windows: (n: number) => ({ since: new Date(recent[Math.min(n, recent.length) - 1]!.lastActiveAt.getTime()).toISOString(), until: new Date(recent[0]!.lastActiveAt.getTime() + 1).toISOString() }),
+    windows: (n: number) => ({
+      since: new Date(recent[Math.min(n, recent.length) - 1]!.lastActiveAt.getTime()).toISOString(),
+      until: new Date(recent[0]!.lastActiveAt.getTime() + 1).toISOString(),
+    }),
     counts: counts.rows[0]!,
   };
 }
@@ -284,15 +335,23 @@ async function exportRun(port: number, key: string, pid: number, window: { since
   let lines = 0;
   await new Promise<void>((resolve, reject) => {
     http
-      .get({ host: '127.0.0.1', port, path: `/export/sessions.ndjson?since=${encodeURIComponent(window.since)}&until=${encodeURIComponent(window.until)}`, headers: { authorization: `Bearer ${key}` } }, (res) => {
-        if (res.statusCode !== 200) reject(new Error(`export answered HTTP ${res.statusCode}`));
-        res.on('data', (chunk: Buffer) => {
-          bytes += chunk.length;
-          for (const byte of chunk) if (byte === 10) lines++;
-        });
-        res.on('end', () => resolve());
-        res.on('error', reject);
-      })
+      .get(
+        {
+          host: '127.0.0.1',
+          port,
+          path: `/export/sessions.ndjson?since=${encodeURIComponent(window.since)}&until=${encodeURIComponent(window.until)}`,
+          headers: { authorization: `Bearer ${key}` },
+        },
+        (res) => {
+          if (res.statusCode !== 200) reject(new Error(`export answered HTTP ${res.statusCode}`));
+          res.on('data', (chunk: Buffer) => {
+            bytes += chunk.length;
+            for (const byte of chunk) if (byte === 10) lines++;
+          });
+          res.on('end', () => resolve());
+          res.on('error', reject);
+        },
+      )
       .on('error', reject);
   });
   const seconds = (performance.now() - started) / 1000;
@@ -305,11 +364,22 @@ function postFn(port: number, key: string, agent: http.Agent) {
   return (body: string) =>
     new Promise<string>((resolve, reject) => {
       const req = http.request(
-        { host: '127.0.0.1', port, path: '/graphql', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${key}` } },
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/graphql',
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${key}` },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks).toString()) : reject(new Error(`HTTP ${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 200)}`))));
+          res.on('end', () =>
+            res.statusCode === 200
+              ? resolve(Buffer.concat(chunks).toString())
+              : reject(new Error(`HTTP ${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 200)}`)),
+          );
         },
       );
       req.on('error', reject);
@@ -345,7 +415,10 @@ async function load(post: (body: string) => Promise<string>, body: () => string,
 async function waitReady(port: number) {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -354,11 +427,15 @@ async function waitReady(port: number) {
 
 function report(results: Result[], exports: Awaited<ReturnType<typeof exportRun>>[], seedSeconds: number) {
   const base = results.find((r) => r.name.includes('__typename'));
-  console.log(`\nPaddock history benchmark — ${SESSIONS} sessions, ${MESSAGES} messages, ${MESSAGES * EVENTS_PER_MESSAGE} events; seeded in ${seedSeconds.toFixed(0)} s`);
+  console.log(
+    `\nPaddock history benchmark — ${SESSIONS} sessions, ${MESSAGES} messages, ${MESSAGES * EVENTS_PER_MESSAGE} events; seeded in ${seedSeconds.toFixed(0)} s`,
+  );
   console.log(`${CONCURRENCY} concurrent clients, ${SECONDS} s per query, ${os.cpus().length} CPUs, Node ${process.version}\n`);
   for (const r of results) {
     const ratio = base ? (r.rps / base.rps).toFixed(3) : '-';
-    console.log(`${r.name.padEnd(44)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1).padStart(7)} ms  p99 ${r.p99.toFixed(1).padStart(7)} ms  ratio ${ratio.padStart(6)}  errors ${r.errors}`);
+    console.log(
+      `${r.name.padEnd(44)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1).padStart(7)} ms  p99 ${r.p99.toFixed(1).padStart(7)} ms  ratio ${ratio.padStart(6)}  errors ${r.errors}`,
+    );
   }
   for (const e of exports) {
     console.log(
@@ -367,7 +444,8 @@ function report(results: Result[], exports: Awaited<ReturnType<typeof exportRun>
   }
   const goal = (prefix: string, limit: number) => {
     const rs = results.filter((r) => r.name.startsWith(prefix));
-    if (rs.length) console.log(`goal ${prefix} p99 < ${limit} ms: ${rs.every((r) => r.p99 < limit) ? 'met' : 'NOT met'} (${rs.map((r) => r.p99.toFixed(1)).join(', ')} ms)`);
+    if (rs.length)
+      console.log(`goal ${prefix} p99 < ${limit} ms: ${rs.every((r) => r.p99 < limit) ? 'met' : 'NOT met'} (${rs.map((r) => r.p99.toFixed(1)).join(', ')} ms)`);
   };
   console.log('');
   goal('(a)', 25);

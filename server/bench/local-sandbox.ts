@@ -28,10 +28,7 @@ for (let i = 0; i < RUNS; i++) {
   const sessionId = randomUUID();
   const name = sandboxName(sessionId);
   const started = performance.now();
-  await driver.start(
-    { name, harness, harnessFile: harness.file, token: randomUUID(), env: {} },
-    { deadline: Date.now() + 60_000, report: () => undefined },
-  );
+  await driver.start({ name, harness, harnessFile: harness.file, token: randomUUID(), env: {} }, { deadline: Date.now() + 60_000, report: () => undefined });
   samples.push(performance.now() - started);
   await driver.destroy(name);
 }
@@ -41,5 +38,13 @@ await rm(dataDir, { recursive: true, force: true });
 const sorted = [...samples].sort((a, b) => a - b);
 const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 console.log(
-  JSON.stringify({ isolation: driver.isolation, limits: driver.limits.kind, runs: RUNS, p50Ms: Math.round(at(0.5)), p90Ms: Math.round(at(0.9)), minMs: Math.round(sorted[0]!), maxMs: Math.round(sorted.at(-1)!) }),
+  JSON.stringify({
+    isolation: driver.isolation,
+    limits: driver.limits.kind,
+    runs: RUNS,
+    p50Ms: Math.round(at(0.5)),
+    p90Ms: Math.round(at(0.9)),
+    minMs: Math.round(sorted[0]!),
+    maxMs: Math.round(sorted.at(-1)!),
+  }),
 );

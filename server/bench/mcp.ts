@@ -54,14 +54,21 @@ const plain = http.createServer({ keepAlive: true }, handler);
 const secure = https.createServer({ ...new CertificateAuthority(upstream.certPem, upstream.keyPem).issue('127.0.0.1'), keepAlive: true }, handler);
 const [httpPort, httpsPort] = await Promise.all([listen(plain), listen(secure)]);
 
-const child = fork(path.resolve(import.meta.dirname, 'egress/proxy-child.ts'), { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+const child = fork(path.resolve(import.meta.dirname, 'egress/proxy-child.ts'), {
+  execArgv: ['--import', 'tsx'],
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+});
 const { address, ca } = await new Promise<{ address: string; ca: string }>((resolve) => {
   child.once('message', (reply) => resolve(reply as { address: string; ca: string }));
   child.send({ httpPort, httpsPort, upstreamCa: upstream.certPem, placeholder: PLACEHOLDER, secret: SECRET });
 });
 
 const direct = new Agent({ connect: { ca: [upstream.certPem] } });
-const viaProxy = new ProxyAgent({ uri: `http://${address}`, token: `Basic ${Buffer.from('paddock:bench').toString('base64')}`, requestTls: { ca: [ca, upstream.certPem] } });
+const viaProxy = new ProxyAgent({
+  uri: `http://${address}`,
+  token: `Basic ${Buffer.from('paddock:bench').toString('base64')}`,
+  requestTls: { ca: [ca, upstream.certPem] },
+});
 const log = createLogger('mcp-bench', 'silent');
 
 async function connect(url: string, dispatcher: Dispatcher, authorization: string) {
@@ -106,7 +113,9 @@ for (const [name, url] of [
   ['HTTPS intercepted', `https://127.0.0.1:${httpsPort}/mcp`],
 ] as const) {
   const { direct: d, proxied: p } = await run(url);
-  console.log(`${name.padEnd(20)} ${ms(pct(d, 0.5))}   ${ms(pct(d, 0.99))}   ${ms(pct(p, 0.5))}   ${ms(pct(p, 0.99))}   ${ms(pct(p, 0.5) - pct(d, 0.5))}   ${ms(pct(p, 0.99) - pct(d, 0.99))}`);
+  console.log(
+    `${name.padEnd(20)} ${ms(pct(d, 0.5))}   ${ms(pct(d, 0.99))}   ${ms(pct(p, 0.5))}   ${ms(pct(p, 0.99))}   ${ms(pct(p, 0.5) - pct(d, 0.5))}   ${ms(pct(p, 0.99) - pct(d, 0.99))}`,
+  );
 }
 
 child.kill();

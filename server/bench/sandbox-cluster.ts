@@ -22,7 +22,8 @@ const T = {
 };
 let seeded = 0;
 
-const ready = (o: KObject | undefined) => ((o?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+const ready = (o: KObject | undefined) =>
+  ((o?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 
 /**
  * Other live sessions in the namespace: claim → sandbox → pod, reconciled by the
@@ -30,16 +31,27 @@ const ready = (o: KObject | undefined) => ((o?.status as { conditions?: { type: 
  * Paddock's (managed-by: bench), so its housekeeping leaves them alone.
  */
 async function seed(namespace: string, count: number): Promise<number> {
-  if (!fake.store.find(T.namespaces, undefined, namespace)) fake.store.create(T.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+  if (!fake.store.find(T.namespaces, undefined, namespace))
+    fake.store.create(T.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
   for (; seeded < count; seeded++) {
     const name = `bg-${String(seeded).padStart(5, '0')}`;
     const labels = { 'app.kubernetes.io/managed-by': 'bench', 'app.kubernetes.io/component': 'session-sandbox' };
-    const claim = fake.store.create(T.claims, namespace, { apiVersion: 'extensions.agents.x-k8s.io/v1beta1', kind: 'SandboxClaim', metadata: { name, labels }, spec: { warmPoolRef: { name: 'bg-pool' } } });
+    const claim = fake.store.create(T.claims, namespace, {
+      apiVersion: 'extensions.agents.x-k8s.io/v1beta1',
+      kind: 'SandboxClaim',
+      metadata: { name, labels },
+      spec: { warmPoolRef: { name: 'bg-pool' } },
+    });
     fake.store.create(T.sandboxes, namespace, {
       apiVersion: 'agents.x-k8s.io/v1beta1',
       kind: 'Sandbox',
       metadata: { name, labels, ownerReferences: [{ apiVersion: claim.apiVersion, kind: 'SandboxClaim', name, uid: claim.metadata.uid!, controller: true }] },
-      spec: { podTemplate: { metadata: { labels: { [STUB]: 'true' } }, spec: { containers: [{ name: 'runtime', image: 'bench/stub', ports: [{ containerPort: 8080 }] }] } } },
+      spec: {
+        podTemplate: {
+          metadata: { labels: { [STUB]: 'true' } },
+          spec: { containers: [{ name: 'runtime', image: 'bench/stub', ports: [{ containerPort: 8080 }] }] },
+        },
+      },
     });
     fake.store.replace(T.claims, namespace, name, { ...fake.store.get(T.claims, namespace, name), status: { sandbox: { name } } }, { subresource: 'status' });
     if (seeded % 100 === 99) await new Promise((r) => setImmediate(r));

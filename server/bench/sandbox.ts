@@ -47,7 +47,10 @@ class Cluster {
   kubeconfig = '';
 
   constructor() {
-    this.#child = fork(path.resolve(import.meta.dirname, 'sandbox-cluster.ts'), { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.#child = fork(path.resolve(import.meta.dirname, 'sandbox-cluster.ts'), {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     this.#child.on('message', (message: { id?: number; result?: unknown; error?: string; ready?: boolean; kubeconfig?: string }) => {
       if (message.ready) {
         this.kubeconfig = message.kubeconfig!;
@@ -90,7 +93,18 @@ function workerConfig(base: Config, warmPoolSize: number): Config {
   return { ...base, kubernetes: { ...base.kubernetes, warmPoolSize } };
 }
 
-async function runPhase(opts: { platform: Platform; config: Config; client: GraphqlClient; cluster: Cluster; agentId: string; agentGid: string; teamId: string; live: number; launch: 'warm' | 'cold'; mockUrl: string }): Promise<Row> {
+async function runPhase(opts: {
+  platform: Platform;
+  config: Config;
+  client: GraphqlClient;
+  cluster: Cluster;
+  agentId: string;
+  agentGid: string;
+  teamId: string;
+  live: number;
+  launch: 'warm' | 'cold';
+  mockUrl: string;
+}): Promise<Row> {
   const { platform, client, cluster } = opts;
   // Its own platform (pools, bus), as a separate worker process would have.
   const workerPlatform = await openPlatform(workerConfig(opts.config, opts.launch === 'warm' ? 1 : 0), log);
@@ -106,24 +120,30 @@ async function runPhase(opts: { platform: Platform; config: Config; client: Grap
       // Warm: a Ready pool sandbox must be waiting, as in a steady state; not timed.
       if (opts.launch === 'warm' && i >= -1) await until(() => cluster.call<boolean>({ op: 'warmReady', namespace, pool }), 'a ready warm sandbox');
       const started = Date.now();
-      const session = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: opts.agentGid })).createSession.id;
+      const session = (
+        await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: opts.agentGid })
+      ).createSession.id;
       await client.ok(`mutation($s: ID!) { sendMessage(input: { sessionId: $s, content: "hi" }) { id } }`, { s: session });
       const sessionId = decodeGlobalId(session).id;
       let phase: string | undefined;
       let message = '';
-      await until(async () => {
-        const row = await platform.services.db.sandbox.findUnique({ where: { sessionId } });
-        phase = row?.phase;
-        message = row?.statusMessage ?? 'no sandbox row yet';
-        if (phase === 'READY' || phase === 'FAILED') return true;
-        // A turn that failed before its sandbox was recorded READY.
-        const failed = await platform.services.db.turn.findFirst({ where: { sessionId, status: 'FAILED' } });
-        if (failed) {
-          phase = 'FAILED';
-          process.stderr.write(`  session ${sessionId} failed: ${JSON.stringify(failed).slice(0, 300)}\n`);
-        }
-        return Boolean(failed);
-      }, 'the sandbox to be ready', 300_000).catch((error: unknown) => {
+      await until(
+        async () => {
+          const row = await platform.services.db.sandbox.findUnique({ where: { sessionId } });
+          phase = row?.phase;
+          message = row?.statusMessage ?? 'no sandbox row yet';
+          if (phase === 'READY' || phase === 'FAILED') return true;
+          // A turn that failed before its sandbox was recorded READY.
+          const failed = await platform.services.db.turn.findFirst({ where: { sessionId, status: 'FAILED' } });
+          if (failed) {
+            phase = 'FAILED';
+            process.stderr.write(`  session ${sessionId} failed: ${JSON.stringify(failed).slice(0, 300)}\n`);
+          }
+          return Boolean(failed);
+        },
+        'the sandbox to be ready',
+        300_000,
+      ).catch((error: unknown) => {
         throw new Error(`${(error as Error).message} (session ${sessionId}: ${phase ?? 'no phase'}, ${message})`);
       });
       const total = Date.now() - started;
@@ -149,7 +169,14 @@ async function runPhase(opts: { platform: Platform; config: Config; client: Grap
 }
 
 async function waitTurnDone(client: GraphqlClient, session: string): Promise<void> {
-  await until(async () => ['IDLE', 'FAILED'].includes((await client.ok<{ session: { status: string } }>(`query($s: ID!) { session(id: $s) { status } }`, { s: session })).session.status), 'the turn to finish', 120_000);
+  await until(
+    async () =>
+      ['IDLE', 'FAILED'].includes(
+        (await client.ok<{ session: { status: string } }>(`query($s: ID!) { session(id: $s) { status } }`, { s: session })).session.status,
+      ),
+    'the turn to finish',
+    120_000,
+  );
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * p) - 1)] ?? NaN;
@@ -200,7 +227,9 @@ async function main(): Promise<void> {
     const team = await platform.services.teams.createTeam('bench');
     const key = await platform.services.teams.createApiKey(null, { teamId: team.id, name: 'bench', role: 'MEMBER' });
     const client = new GraphqlClient(http.url, key.plaintext);
-    const agent = async (name: string) => (await client.ok<{ createAgent: { id: string } }>(`mutation($n: String!) { createAgent(input: { name: $n, harness: "chat" }) { id } }`, { n: name })).createAgent.id;
+    const agent = async (name: string) =>
+      (await client.ok<{ createAgent: { id: string } }>(`mutation($n: String!) { createAgent(input: { name: $n, harness: "chat" }) { id } }`, { n: name }))
+        .createAgent.id;
     const agents = { warm: await agent('bench-warm'), cold: await agent('bench-cold') };
     const namespace = namespaceFor(config.kubernetes.namespace, team.id);
 
@@ -209,7 +238,18 @@ async function main(): Promise<void> {
       const total = await cluster.call<number>({ op: 'seed', namespace, count: live });
       process.stderr.write(`${live} live sandboxes seeded (${total} Sandbox objects in ${namespace})\n`);
       for (const launch of ['warm', 'cold'] as const) {
-        const row = await runPhase({ platform, config, client, cluster, agentGid: agents[launch], agentId: decodeGlobalId(agents[launch]).id, teamId: team.id, live, launch, mockUrl: mock.url });
+        const row = await runPhase({
+          platform,
+          config,
+          client,
+          cluster,
+          agentGid: agents[launch],
+          agentId: decodeGlobalId(agents[launch]).id,
+          teamId: team.id,
+          live,
+          launch,
+          mockUrl: mock.url,
+        });
         rows.push(row);
         process.stderr.write(`  ${launch}: ${row.samples.length} sessions\n`);
       }

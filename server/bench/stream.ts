@@ -170,12 +170,16 @@ const hardLimit = setTimeout(() => abortWith(`time limit of ${MAX_SECONDS} s rea
 
 /** Rejects when any of `children` exits, so a crash does not look like a slow run. */
 function watchExits(children: Child[]): Promise<never> {
-  return Promise.race(children.map((c) => c.exited.then(async (code) => Promise.reject(new Error(`${c.name} exited (${code}); last output:\n${await c.tail()}`)))));
+  return Promise.race(
+    children.map((c) => c.exited.then(async (code) => Promise.reject(new Error(`${c.name} exited (${code}); last output:\n${await c.tail()}`)))),
+  );
 }
 
 async function within<T>(promise: Promise<T>, ms: number, what: string, crash: Promise<never>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${Math.round(ms / 1000)} s`)), ms)));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${Math.round(ms / 1000)} s`)), ms)),
+  );
   try {
     return await Promise.race([promise, timeout, crash]);
   } finally {
@@ -186,7 +190,9 @@ async function within<T>(promise: Promise<T>, ms: number, what: string, crash: P
 const remaining = () => Math.max(1_000, DEADLINE - Date.now() - 20_000);
 
 async function main() {
-  say(`Paddock stream bench: ${SESSIONS} sessions × ${TOKENS} tokens at ${RATE} tokens/s (offered ${fmtInt(SESSIONS * RATE)} tokens/s), ${os.cpus().length} CPUs, Node ${process.version}`);
+  say(
+    `Paddock stream bench: ${SESSIONS} sessions × ${TOKENS} tokens at ${RATE} tokens/s (offered ${fmtInt(SESSIONS * RATE)} tokens/s), ${os.cpus().length} CPUs, Node ${process.version}`,
+  );
   say(`(load average before start: ${LOAD_AT_START.join(' ')}${SANDBOX_NICE ? `; sandboxes and mock LLM at nice ${SANDBOX_NICE}` : ''})`);
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'paddock-bench-stream-'));
   state.tmp = tmp;
@@ -200,7 +206,13 @@ async function main() {
   const pgDir = path.join(tmp, 'pg');
   await mkdir(pgDir);
   // Each worker's queue pool may open one connection per concurrent turn, and a busy machine makes every pool grow to its limit.
-  const pg = await startEmbeddedPostgres({ dataDir: pgDir, log: createLogger('bench-postgres', 'warn'), port: 0, database: 'paddock', maxConnections: 2 * SESSIONS + 200 });
+  const pg = await startEmbeddedPostgres({
+    dataDir: pgDir,
+    log: createLogger('bench-postgres', 'warn'),
+    port: 0,
+    database: 'paddock',
+    maxConnections: 2 * SESSIONS + 200,
+  });
   state.pg = pg;
   const postmaster = Number((await readFile(path.join(pgDir, 'postgres', 'data', 'postmaster.pid'), 'utf8')).split('\n')[0]);
 
@@ -298,7 +310,9 @@ async function main() {
     },
     telemetry,
     idleSandboxMemory,
-    cpuProfiles: flags['cpu-prof'] ? { dir: profDir, windowsUs: { stream: [streamStartUs, streamEndUs], burst: [burstStartUs, burstEndUs], ...(floor ? { floor: floor.windowUs } : {}) } } : null,
+    cpuProfiles: flags['cpu-prof']
+      ? { dir: profDir, windowsUs: { stream: [streamStartUs, streamEndUs], burst: [burstStartUs, burstEndUs], ...(floor ? { floor: floor.windowUs } : {}) } }
+      : null,
   });
   printReport(results);
   await mkdir(RESULTS_DIR, { recursive: true });
@@ -307,7 +321,9 @@ async function main() {
   say(`\nFigures written to ${path.relative(REPO_DIR, file)}`);
   if (flags['cpu-prof']) {
     say(`CPU profiles in ${path.relative(REPO_DIR, profDir)}; summarise the measured window with`);
-    say(`  (cd server && npx tsx bench/profile-summary.ts --results ${path.relative(SERVER_DIR, file)} --phase stream ${path.relative(SERVER_DIR, profDir)}/*.cpuprofile)`);
+    say(
+      `  (cd server && npx tsx bench/profile-summary.ts --results ${path.relative(SERVER_DIR, file)} --phase stream ${path.relative(SERVER_DIR, profDir)}/*.cpuprofile)`,
+    );
   }
 }
 
@@ -351,39 +367,98 @@ async function runPlatform(
     'tsx',
     `src/bin/${role}.ts`,
   ];
-  const { child: api } = await startChild({ name: 'API', argv: nodeArgs('api'), cwd: SERVER_DIR, env, logFile: path.join(logDir, `api-${label}.log`), timeoutMs: 0 });
+  const { child: api } = await startChild({
+    name: 'API',
+    argv: nodeArgs('api'),
+    cwd: SERVER_DIR,
+    env,
+    logFile: path.join(logDir, `api-${label}.log`),
+    timeoutMs: 0,
+  });
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/readyz`, api, 120_000);
-  const { child: worker } = await startChild({ name: 'worker', argv: nodeArgs('worker'), cwd: SERVER_DIR, env, logFile: path.join(logDir, `worker-${label}.log`), timeoutMs: 0 });
+  const { child: worker } = await startChild({
+    name: 'worker',
+    argv: nodeArgs('worker'),
+    cwd: SERVER_DIR,
+    env,
+    logFile: path.join(logDir, `worker-${label}.log`),
+    timeoutMs: 0,
+  });
   state.worker = worker;
   const crash = watchExits([api, worker, mock]);
   crash.catch(() => undefined);
 
   say(`- creating a team, an agent and ${SESSIONS} sessions`);
-  const team = await graphql<{ createTeam: { id: string } }>(url, adminKey, `mutation($n: String!) { createTeam(input: { name: $n }) { id } }`, { n: `bench-${label}` });
+  const team = await graphql<{ createTeam: { id: string } }>(
+    url,
+    adminKey,
+    `
+      mutation ($n: String!) {
+        createTeam(input: { name: $n }) {
+          id
+        }
+      }
+    `,
+    { n: `bench-${label}` },
+  );
   const { createApiKey } = await graphql<{ createApiKey: { key: string } }>(
     url,
     adminKey,
-    `mutation($t: ID!) { createApiKey(input: { teamId: $t, name: "bench", role: MEMBER }) { key } }`,
+    `
+      mutation ($t: ID!) {
+        createApiKey(input: { teamId: $t, name: "bench", role: MEMBER }) {
+          key
+        }
+      }
+    `,
     { t: team.createTeam.id },
   );
   const key = createApiKey.key;
   const { createAgent } = await graphql<{ createAgent: { id: string } }>(
     url,
     key,
-    `mutation { createAgent(input: { name: "stream-bench", harness: "chat", systemPrompt: "You are a benchmark." }) { id } }`,
+    `
+      mutation {
+        createAgent(input: { name: "stream-bench", harness: "chat", systemPrompt: "You are a benchmark." }) {
+          id
+        }
+      }
+    `,
   );
   const sessionIds: string[] = [];
   for (let i = 0; i < SESSIONS; i += 10) {
     const batch = await Promise.all(
       Array.from({ length: Math.min(10, SESSIONS - i) }, () =>
-        graphql<{ createSession: { id: string } }>(url, key, `mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: createAgent.id }),
+        graphql<{ createSession: { id: string } }>(
+          url,
+          key,
+          `
+            mutation ($a: ID!) {
+              createSession(input: { agentId: $a }) {
+                id
+              }
+            }
+          `,
+          { a: createAgent.id },
+        ),
       ),
     );
     sessionIds.push(...batch.map((b) => b.createSession.id));
   }
   const send = (sessionId: string, content: string) =>
-    graphql(url, key, `mutation($s: ID!, $c: String!) { sendMessage(input: { sessionId: $s, content: $c }) { id } }`, { s: sessionId, c: content });
+    graphql(
+      url,
+      key,
+      `
+        mutation ($s: ID!, $c: String!) {
+          sendMessage(input: { sessionId: $s, content: $c }) {
+            id
+          }
+        }
+      `,
+      { s: sessionId, c: content },
+    );
 
   const sinks: Sinks = {
     latency: new Samples(),
@@ -412,7 +487,9 @@ async function runPlatform(
   // Idle: every sandbox has answered one short turn and waits for the next.
   const memory = sandboxMemory(descendantsOf(worker.pid));
   const idleRuntimeRssMb = summaryOf(memory.runtimeRssBytes.map((b) => b / 2 ** 20));
-  say(`  idle sandboxes: ${memory.runtimes} runtime processes, RSS p50 ${idleRuntimeRssMb.p50.toFixed(1)} MB (max ${idleRuntimeRssMb.max.toFixed(1)} MB); the whole sandbox tree ${(memory.treeRssBytes / 2 ** 20 / Math.max(1, memory.runtimes)).toFixed(1)} MB per runtime`);
+  say(
+    `  idle sandboxes: ${memory.runtimes} runtime processes, RSS p50 ${idleRuntimeRssMb.p50.toFixed(1)} MB (max ${idleRuntimeRssMb.max.toFixed(1)} MB); the whole sandbox tree ${(memory.treeRssBytes / 2 ** 20 / Math.max(1, memory.runtimes)).toFixed(1)} MB per runtime`,
+  );
 
   say(`- measuring${otlpUrl ? ' with tracing and metrics on' : ''}: ${SESSIONS} × /long ${TOKENS} rate=${RATE}`);
   // Prometheus scrapes while the window runs, as it would in production.
@@ -434,7 +511,14 @@ async function runPlatform(
   const streamStartUs = monotonicUs();
   // Each turn's outcome as it ends; a turn that never ends is reported, not waited for forever.
   const outcomes: (string | null | undefined)[] = turns.map(() => undefined);
-  const ended = Promise.all(turns.map((t, i) => t.then(() => (outcomes[i] = null), (error: unknown) => (outcomes[i] = String(error)))));
+  const ended = Promise.all(
+    turns.map((t, i) =>
+      t.then(
+        () => (outcomes[i] = null),
+        (error: unknown) => (outcomes[i] = String(error)),
+      ),
+    ),
+  );
   await Promise.all(sessionIds.map((id) => send(id, `/long ${TOKENS} rate=${RATE}`)));
   const limitMs = Math.min(remaining(), (STREAM_SECONDS + 60) * 1000);
   await Promise.race([ended, sleep(limitMs), crash]);
@@ -470,7 +554,11 @@ async function runPlatform(
   const diagnosis = split && notified ? { toWorkerMs: split.toWorker.summary(), fromWorkerMs: split.fromWorker.summary(), ...notified } : null;
   const seqGaps = watches.reduce((n, w) => n + w.seqGaps, 0);
   const seqDuplicates = watches.reduce((n, w) => n + w.seqDuplicates, 0);
-  const idleSandboxMemory = { runtimes: memory.runtimes, runtimeRssMb: idleRuntimeRssMb, treeRssMbPerRuntime: memory.treeRssBytes / 2 ** 20 / Math.max(1, memory.runtimes) };
+  const idleSandboxMemory = {
+    runtimes: memory.runtimes,
+    runtimeRssMb: idleRuntimeRssMb,
+    treeRssMbPerRuntime: memory.treeRssBytes / 2 ** 20 / Math.max(1, memory.runtimes),
+  };
   return {
     idleSandboxMemory,
     url,
@@ -674,11 +762,29 @@ function printReport(r: Results) {
   const fk = f?.cpuSecondsPerThousandTokens;
   const rows: string[][] = [
     ['', 'via Paddock (graphql-ws)', 'runtime direct (floor)', 'goal', ''],
-    ['tokens received / expected', `${fmtInt(p.tokensReceived)} / ${fmtInt(p.tokensExpected)}`, f ? `${fmtInt(f.tokensReceived)} / ${fmtInt(f.tokensExpected)}` : '–', '', ''],
-    ['lost / duplicated tokens', `${p.lostTokens} / ${p.duplicatedTokens}`, f ? `${f.lostTokens} / ${f.duplicatedTokens}` : '–', '0 / 0', verdict(r.goals.noLostOrDuplicatedTokens.pass)],
+    [
+      'tokens received / expected',
+      `${fmtInt(p.tokensReceived)} / ${fmtInt(p.tokensExpected)}`,
+      f ? `${fmtInt(f.tokensReceived)} / ${fmtInt(f.tokensExpected)}` : '–',
+      '',
+      '',
+    ],
+    [
+      'lost / duplicated tokens',
+      `${p.lostTokens} / ${p.duplicatedTokens}`,
+      f ? `${f.lostTokens} / ${f.duplicatedTokens}` : '–',
+      '0 / 0',
+      verdict(r.goals.noLostOrDuplicatedTokens.pass),
+    ],
     ['replies exactly tok1..tokN', `${p.exactReplies} / ${SESSIONS}`, f ? `${f.exactReplies} / ${SESSIONS}` : '–', '', ''],
     ['seq gaps / duplicates', `${p.seqGaps} / ${p.seqDuplicates}`, '', '0 / 0', ''],
-    ['events carrying tokens', `${fmtInt(p.deltaEvents)} (${(p.tokensReceived / Math.max(1, p.deltaEvents)).toFixed(2)} tok/event)`, f ? `${fmtInt(f.deltaEvents)}` : '–', '', ''],
+    [
+      'events carrying tokens',
+      `${fmtInt(p.deltaEvents)} (${(p.tokensReceived / Math.max(1, p.deltaEvents)).toFixed(2)} tok/event)`,
+      f ? `${fmtInt(f.deltaEvents)}` : '–',
+      '',
+      '',
+    ],
     ['emit→receipt latency p50', fmtMs(p.latencyMs.p50), f ? fmtMs(f.latencyMs.p50) : '–', '', ''],
     ['                     p90', fmtMs(p.latencyMs.p90), f ? fmtMs(f.latencyMs.p90) : '–', '', ''],
     ['                     p99', fmtMs(p.latencyMs.p99), f ? fmtMs(f.latencyMs.p99) : '–', `< ${GOALS.latencyP99Ms} ms`, verdict(r.goals.latencyP99.pass)],
@@ -687,8 +793,20 @@ function printReport(r: Results) {
     ['                     p99', fmtMs(p.steadyLatencyMs.p99), f ? fmtMs(f.steadyLatencyMs.p99) : '–', '', ''],
     ...(r.addedOverFloorMs
       ? [
-          ['added over the floor p50 / p99 / max', `${fmtMs(r.addedOverFloorMs.all.p50)} / ${fmtMs(r.addedOverFloorMs.all.p99)} / ${fmtMs(r.addedOverFloorMs.all.max)}`, '', '', ''],
-          [`  after the first ${STEADY_AFTER_MS / 1000} s`, `${fmtMs(r.addedOverFloorMs.steady.p50)} / ${fmtMs(r.addedOverFloorMs.steady.p99)} / ${fmtMs(r.addedOverFloorMs.steady.max)}`, '', '', ''],
+          [
+            'added over the floor p50 / p99 / max',
+            `${fmtMs(r.addedOverFloorMs.all.p50)} / ${fmtMs(r.addedOverFloorMs.all.p99)} / ${fmtMs(r.addedOverFloorMs.all.max)}`,
+            '',
+            '',
+            '',
+          ],
+          [
+            `  after the first ${STEADY_AFTER_MS / 1000} s`,
+            `${fmtMs(r.addedOverFloorMs.steady.p50)} / ${fmtMs(r.addedOverFloorMs.steady.p99)} / ${fmtMs(r.addedOverFloorMs.steady.max)}`,
+            '',
+            '',
+            '',
+          ],
         ]
       : []),
     ['delivered tokens/s', fmtInt(p.deliveredTokensPerSecond), f ? fmtInt(f.deliveredTokensPerSecond) : '–', `(${fmtInt(SESSIONS * RATE)} offered)`, ''],
@@ -700,7 +818,13 @@ function printReport(r: Results) {
     ['                      PostgreSQL', fmtCpu(pk.postgres), '', '', ''],
     ['                      mock LLM', fmtCpu(pk.mock), fmtCpu(fk?.mock), '', ''],
     ['                      bench client', fmtCpu(pk.client), fmtCpu(fk?.client), '', ''],
-    ['busy cores during window', `${p.machineBusyCores.toFixed(2)} of ${r.machine.cpus}`, f ? `${f.machineBusyCores.toFixed(2)} of ${r.machine.cpus}` : '–', '', ''],
+    [
+      'busy cores during window',
+      `${p.machineBusyCores.toFixed(2)} of ${r.machine.cpus}`,
+      f ? `${f.machineBusyCores.toFixed(2)} of ${r.machine.cpus}` : '–',
+      '',
+      '',
+    ],
     ['  of which other work on the machine', p.otherBusyCores.toFixed(2), f ? f.otherBusyCores.toFixed(2) : '–', '', ''],
     [`${s.count} subscriptions at once: connected p50`, fmtMs(s.connectedMs.p50), '', '', ''],
     ['                      first event p50', fmtMs(s.firstEventMs.p50), '', `< ${GOALS.subscribeP50Ms} ms`, verdict(r.goals.subscribe.pass)],
@@ -708,14 +832,27 @@ function printReport(r: Results) {
     [`  full replay (~${fmtInt(s.eventsPerSession.p50)} events) p50`, fmtMs(s.caughtUpMs.p50), '', '', ''],
     ['                      full replay p99', fmtMs(s.caughtUpMs.p99), '', '', ''],
     ['                      API CPU-s for the burst', fmtCpu(s.apiCpuSeconds), '', '', ''],
-    ['idle sandbox: runtime RSS p50 / max', `${r.idleSandboxMemory.runtimeRssMb.p50.toFixed(1)} / ${r.idleSandboxMemory.runtimeRssMb.max.toFixed(1)} MB`, '', '', ''],
+    [
+      'idle sandbox: runtime RSS p50 / max',
+      `${r.idleSandboxMemory.runtimeRssMb.p50.toFixed(1)} / ${r.idleSandboxMemory.runtimeRssMb.max.toFixed(1)} MB`,
+      '',
+      '',
+      '',
+    ],
     ['  whole sandbox tree per runtime', `${r.idleSandboxMemory.treeRssMbPerRuntime.toFixed(1)} MB (${r.idleSandboxMemory.runtimes} runtimes)`, '', '', ''],
   ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
-  say(`\nLoad average at start ${r.machine.loadAverageAtStart.join(' ')}, at end ${r.machine.loadAverageAtEnd.join(' ')} (${r.machine.cpus} CPUs): figures on a busy machine are pessimistic.`);
+  say(
+    `\nLoad average at start ${r.machine.loadAverageAtStart.join(' ')}, at end ${r.machine.loadAverageAtEnd.join(' ')} (${r.machine.cpus} CPUs): figures on a busy machine are pessimistic.`,
+  );
   say('');
   for (const [i, row] of rows.entries()) {
-    say(row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
+    say(
+      row
+        .map((cell, c) => cell.padEnd(widths[c]!))
+        .join('  ')
+        .trimEnd(),
+    );
     if (i === 0) say(widths.map((w) => '-'.repeat(w)).join('  '));
   }
   const d = r.diagnosis;
@@ -723,27 +860,47 @@ function printReport(r: Results) {
     say('\nDiagnosis (--diagnose): latency split where the worker stamps createdAt (ms precision)');
     say(`  runtime emit → worker seq    p50 ${fmtMs(d.toWorkerMs.p50)}  p99 ${fmtMs(d.toWorkerMs.p99)}  max ${fmtMs(d.toWorkerMs.max)}`);
     say(`  worker seq → subscriber      p50 ${fmtMs(d.fromWorkerMs.p50)}  p99 ${fmtMs(d.fromWorkerMs.p99)}  max ${fmtMs(d.fromWorkerMs.max)}`);
-    say(`  bus: ${fmtInt(d.notifications)} NOTIFYs carrying ${fmtInt(d.events)} events (${(d.events / Math.max(1, d.notifications)).toFixed(2)} events per NOTIFY)`);
+    say(
+      `  bus: ${fmtInt(d.notifications)} NOTIFYs carrying ${fmtInt(d.events)} events (${(d.events / Math.max(1, d.notifications)).toFixed(2)} events per NOTIFY)`,
+    );
   }
   const t = r.telemetry;
   if (t) {
     say('\nTracing (OTLP/HTTP protobuf, every turn sampled) and metrics (/metrics scraped every 5 s) on vs off, same load:');
     const c = t.apiPlusWorkerCpuPerThousandTokens;
-    say(`  API + worker CPU-s / 1,000 tokens   off ${fmtCpu(c.off)}  on ${fmtCpu(c.on)}  added ${c.addedPercent.toFixed(1)} %  (goal < 10 %) ${verdict(t.pass)}`);
+    say(
+      `  API + worker CPU-s / 1,000 tokens   off ${fmtCpu(c.off)}  on ${fmtCpu(c.on)}  added ${c.addedPercent.toFixed(1)} %  (goal < 10 %) ${verdict(t.pass)}`,
+    );
     say(`    of which worker                   off ${fmtCpu(t.workerCpuPerThousandTokens.off)}  on ${fmtCpu(t.workerCpuPerThousandTokens.on)}`);
     say(`    of which API                      off ${fmtCpu(t.apiCpuPerThousandTokens.off)}  on ${fmtCpu(t.apiCpuPerThousandTokens.on)}`);
     say(`  emit→receipt latency p50            off ${fmtMs(t.latencyP50Ms.off)}  on ${fmtMs(t.latencyP50Ms.on)}`);
     say(`                       p99            off ${fmtMs(t.latencyP99Ms.off)}  on ${fmtMs(t.latencyP99Ms.on)}  added ${fmtMs(t.latencyP99Ms.addedMs)}`);
-    say(`    after the first ${STEADY_AFTER_MS / 1000} s p99           off ${fmtMs(t.steadyLatencyP99Ms.off)}  on ${fmtMs(t.steadyLatencyP99Ms.on)}  added ${fmtMs(t.steadyLatencyP99Ms.addedMs)}`);
+    say(
+      `    after the first ${STEADY_AFTER_MS / 1000} s p99           off ${fmtMs(t.steadyLatencyP99Ms.off)}  on ${fmtMs(t.steadyLatencyP99Ms.on)}  added ${fmtMs(t.steadyLatencyP99Ms.addedMs)}`,
+    );
     say(`  OTLP exports received: ${fmtInt(t.exports.requests)} requests, ${fmtInt(t.exports.bytes)} bytes`);
   }
-  const problems = [...p.failures, ...(t?.failuresWithTelemetry ?? []).map((x) => `telemetry on: ${x}`), ...(f?.failures ?? []).map((x) => `floor: ${x}`), ...s.failures.map((x) => `subscribe: ${x}`)];
+  const problems = [
+    ...p.failures,
+    ...(t?.failuresWithTelemetry ?? []).map((x) => `telemetry on: ${x}`),
+    ...(f?.failures ?? []).map((x) => `floor: ${x}`),
+    ...s.failures.map((x) => `subscribe: ${x}`),
+  ];
   if (s.opened < s.count) problems.unshift(`only ${s.opened} of ${s.count} subscriptions replayed fully`);
   if (problems.length > 0) {
     say(`\nProblems (${problems.length}):`);
     for (const problem of problems.slice(0, 10)) say(`  ${problem}`);
   }
-  say(`\n${r.allGoalsMet ? 'All goals met.' : `Goals missed: ${Object.values(r.goals).filter((g) => !g.pass).map((g) => g.goal).join('; ')}`}`);
+  say(
+    `\n${
+      r.allGoalsMet
+        ? 'All goals met.'
+        : `Goals missed: ${Object.values(r.goals)
+            .filter((g) => !g.pass)
+            .map((g) => g.goal)
+            .join('; ')}`
+    }`,
+  );
 }
 
 main().then(

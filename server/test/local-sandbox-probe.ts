@@ -19,13 +19,12 @@ const sessionId = randomUUID();
 const name = sandboxName(sessionId);
 const token = randomUUID();
 const harness = { ...chat, resources: { limits: { memory: '1Gi', cpu: '1' } } };
-const { url } = await driver.start(
-  { name, harness, harnessFile: chat.file, token, env: {} },
-  { deadline: Date.now() + 60_000, report: () => undefined },
-);
+const { url } = await driver.start({ name, harness, harnessFile: chat.file, token, env: {} }, { deadline: Date.now() + 60_000, report: () => undefined });
 const runtime = new RuntimeClient({ baseUrl: url, token });
 const sh = async (command: string) => runtime.exec({ command, timeoutMs: 60_000 });
-const status = await sh('id -u; grep ^CapEff /proc/self/status | cut -f2; ls /root /home /etc/shadow 2>/dev/null | wc -l; mount -t tmpfs none /tmp 2>/dev/null || echo mount-refused; cat /proc/2/environ >/dev/null 2>&1 || echo environ-refused');
+const status = await sh(
+  'id -u; grep ^CapEff /proc/self/status | cut -f2; ls /root /home /etc/shadow 2>/dev/null | wc -l; mount -t tmpfs none /tmp 2>/dev/null || echo mount-refused; cat /proc/2/environ >/dev/null 2>&1 || echo environ-refused',
+);
 const oom = await sh('node -e "const a = []; for (let i = 0; i < 128; i++) a.push(Buffer.alloc(1 << 24, 1)); console.log(\'allocated\')"');
 const after = await sh('echo alive');
 console.log(

@@ -10,7 +10,13 @@ export type Family = { name: string; help: string; type: 'counter' | 'gauge' | '
 const NAME = '[a-zA-Z_:][a-zA-Z0-9_:]*';
 const SAMPLE = new RegExp(`^(${NAME})(?:\\{(.*)\\})?\\s+(\\S+)(?:\\s+(-?\\d+))?$`);
 const LABEL = /\s*([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"\s*(,|$)/y;
-const SUFFIXES: Record<Family['type'], string[]> = { counter: [''], gauge: [''], untyped: [''], histogram: ['_bucket', '_sum', '_count'], summary: ['', '_sum', '_count'] };
+const SUFFIXES: Record<Family['type'], string[]> = {
+  counter: [''],
+  gauge: [''],
+  untyped: [''],
+  histogram: ['_bucket', '_sum', '_count'],
+  summary: ['', '_sum', '_count'],
+};
 
 function parseValue(text: string, line: string): number {
   // As Prometheus reads them (Go's ParseFloat): NaN and Inf in any case; prom-client writes "Nan".
@@ -70,7 +76,5 @@ export function total(families: Map<string, Family>, name: string, match: Record
   const family = families.get(name);
   if (!family) return 0;
   const sampleName = family.type === 'histogram' || family.type === 'summary' ? `${name}_count` : name;
-  return family.samples
-    .filter((s) => s.name === sampleName && Object.entries(match).every(([k, v]) => s.labels[k] === v))
-    .reduce((sum, s) => sum + s.value, 0);
+  return family.samples.filter((s) => s.name === sampleName && Object.entries(match).every(([k, v]) => s.labels[k] === v)).reduce((sum, s) => sum + s.value, 0);
 }

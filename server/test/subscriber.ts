@@ -28,7 +28,10 @@ export class Subscriber<E extends LiveEvent = LiveEvent> {
 
   subscribe(sessionId: string, after?: number): this {
     this.#unsubscribe = this.#client.subscribe<{ sessionEvents: E }>(
-      { query: `subscription($s: ID!, $after: Int) { sessionEvents(sessionId: $s, after: $after) { ${this.#selection} } }`, variables: { s: sessionId, after } },
+      {
+        query: `subscription($s: ID!, $after: Int) { sessionEvents(sessionId: $s, after: $after) { ${this.#selection} } }`,
+        variables: { s: sessionId, after },
+      },
       {
         next: (result) => {
           if (result.errors) this.error = result.errors;
@@ -55,7 +58,15 @@ export class Subscriber<E extends LiveEvent = LiveEvent> {
   waitFor(predicate: (events: E[]) => boolean, timeoutMs = 20_000): Promise<void> {
     if (predicate(this.events)) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out; got ${this.events.map((e) => e.type).join(',')} failure=${JSON.stringify(this.events.find((e) => e.type === 'turn.failed')?.payload)} error=${JSON.stringify(this.error)}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `timed out; got ${this.events.map((e) => e.type).join(',')} failure=${JSON.stringify(this.events.find((e) => e.type === 'turn.failed')?.payload)} error=${JSON.stringify(this.error)}`,
+            ),
+          ),
+        timeoutMs,
+      );
       this.#waiters.push({ predicate, resolve: () => (clearTimeout(timer), resolve()) });
     });
   }
@@ -80,5 +91,8 @@ export class Subscriber<E extends LiveEvent = LiveEvent> {
 
 /** The assistant text of one message, rebuilt from its deltas. */
 export function textOf(events: LiveEvent[], messageId: string): string {
-  return events.filter((e) => e.type === 'message.delta' && e.messageId === messageId).map((e) => e.delta).join('');
+  return events
+    .filter((e) => e.type === 'message.delta' && e.messageId === messageId)
+    .map((e) => e.delta)
+    .join('');
 }

@@ -2,7 +2,13 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 
-export type Received = { id: string; headers: IncomingMessage['headers']; body: string; verified: boolean; payload: { type: string; timestamp: string; data: Record<string, unknown> } | null };
+export type Received = {
+  id: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+  verified: boolean;
+  payload: { type: string; timestamp: string; data: Record<string, unknown> } | null;
+};
 
 /**
  * A webhook receiver as a team would run one: verifies every request with the

@@ -18,15 +18,7 @@ export async function launchChromium(viewport = { width: 1280, height: 860 }): P
     executablePath: CHROMIUM,
     headless: true,
     viewport,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   return {
     browser: context.browser(),

@@ -28,7 +28,12 @@ async function expectAccessible(name: string) {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(await axeSource);
   const violations = await page.evaluate(async () => {
     const w = window as unknown as {
-      axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[]; failureSummary?: string }[] }[] }> };
+      axe: {
+        run: (
+          context: Document,
+          options: object,
+        ) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[]; failureSummary?: string }[] }[] }>;
+      };
     };
     const result = await w.axe.run(document, { resultTypes: ['violations'] });
     return result.violations
@@ -83,7 +88,13 @@ async function assistantCount(): Promise<number> {
 
 /** Text of the newest agent reply (its rendered Markdown). */
 async function lastReplyText(): Promise<string> {
-  return (await assistant().last().locator('.md').textContent({ timeout: 1_000 }).catch(() => '')) ?? '';
+  return (
+    (await assistant()
+      .last()
+      .locator('.md')
+      .textContent({ timeout: 1_000 })
+      .catch(() => '')) ?? ''
+  );
 }
 
 async function waitForNewReply(before: number, timeout = 30_000) {
@@ -482,7 +493,7 @@ describe('Paddock dashboard in Chromium', () => {
     // The offline mock echoes the message, so this is exactly what an agent could emit.
     await send(
       'Table:\n\n| tool | ok |\n| :-- | --: |\n| `ls` | <img src=x onerror="document.title=\'xss\'"> |\n\n' +
-        '- [x] ~~done~~, see www.example.com\n\n[click](javascript:document.title=\'xss\')\n\n<script>document.title=\'xss\'</script>',
+        "- [x] ~~done~~, see www.example.com\n\n[click](javascript:document.title='xss')\n\n<script>document.title='xss'</script>",
     );
     await waitForNewReply(before);
     await waitForReplyStatus('COMPLETE');
@@ -557,9 +568,12 @@ describe('Paddock dashboard in Chromium', () => {
     const { createAgent } = await adminGraphql<{ createAgent: { id: string } }>(`mutation($in: CreateAgentInput!) { createAgent(input: $in) { id } }`, {
       in: { name: 'e2e-careful', harness: 'chat', toolPolicy: [{ tool: 'run_command', commandPattern: 'echo ask*', action: 'ASK' }] },
     });
-    const { createSession } = await adminGraphql<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a, title: "Approvals" }) { id } }`, {
-      a: createAgent.id,
-    });
+    const { createSession } = await adminGraphql<{ createSession: { id: string } }>(
+      `mutation($a: ID!) { createSession(input: { agentId: $a, title: "Approvals" }) { id } }`,
+      {
+        a: createAgent.id,
+      },
+    );
     await page.goto(`${paddock.url}/sessions/${encodeURIComponent(createSession.id)}`);
     await composer().waitFor();
     await send('/tool echo ask-from-the-browser');

@@ -17,7 +17,9 @@ describe('parseSessionEvent', () => {
       turnId: 't1',
       error: 'The worker went silent.',
     });
-    expect(parseSessionEvent({ type: 'model.retry', delta: null, payload: { attempt: 1, maxRetries: 3, status: null, delayMs: 500, error: 'refused' } })).not.toBeNull();
+    expect(
+      parseSessionEvent({ type: 'model.retry', delta: null, payload: { attempt: 1, maxRetries: 3, status: null, delayMs: 500, error: 'refused' } }),
+    ).not.toBeNull();
   });
 
   it('gives null for unknown kinds and payloads that do not match their kind', () => {

@@ -16,7 +16,8 @@ export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
 /** Why a turn failed, for clients that react to a cause rather than read the message. */
 export const TURN_FAILURE_CODES = {
-  HARNESS_ERROR: 'The harness reported the failure: the model gateway refused or failed the request, a step limit was reached, or the agent CLI exited with an error.',
+  HARNESS_ERROR:
+    'The harness reported the failure: the model gateway refused or failed the request, a step limit was reached, or the agent CLI exited with an error.',
   SANDBOX_UNAVAILABLE: 'The sandbox could not be provisioned or started in time.',
   SANDBOX_UNRESPONSIVE: 'The sandbox stopped sending events and did not answer a health check; it was replaced.',
   SANDBOX_LOST: 'The connection to the sandbox was lost mid-turn (it crashed or was stopped); it was replaced.',

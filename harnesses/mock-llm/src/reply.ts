@@ -3,9 +3,7 @@ import { chunkArguments } from './tokens.ts';
 import { toolUseFor, type ToolUse } from './tool-dialect.ts';
 
 /** A reply ready for a protocol writer: text (with optional thinking), or one tool call in the client's shape. */
-export type ProtocolReply =
-  | { kind: 'text'; tokens: string[]; thinking: string[] }
-  | { kind: 'tool'; callId: string; use: ToolUse; argumentChunks: string[] };
+export type ProtocolReply = { kind: 'text'; tokens: string[]; thinking: string[] } | { kind: 'tool'; callId: string; use: ToolUse; argumentChunks: string[] };
 
 /** Maps the script's reply onto the tools the client offered. */
 export function toProtocolReply(reply: Exclude<Reply, { kind: 'fail' }>, tools: readonly string[]): ProtocolReply {
@@ -15,5 +13,4 @@ export function toProtocolReply(reply: Exclude<Reply, { kind: 'fail' }>, tools: 
 }
 
 /** Paced units of a reply, which is also its output token count. */
-export const unitCount = (reply: ProtocolReply): number =>
-  reply.kind === 'text' ? reply.thinking.length + reply.tokens.length : reply.argumentChunks.length;
+export const unitCount = (reply: ProtocolReply): number => (reply.kind === 'text' ? reply.thinking.length + reply.tokens.length : reply.argumentChunks.length);

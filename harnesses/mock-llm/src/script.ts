@@ -44,10 +44,7 @@ function tool(messages: ChatMessage[], name: string, args: Record<string, unknow
 }
 
 function echo(user: string, messages: ChatMessage[]): Reply {
-  return text(
-    `You said: ${user} (${messages.length} messages)\n\n` +
-      '> **Paddock offline mock model**: a deterministic reply, no real LLM was called.',
-  );
+  return text(`You said: ${user} (${messages.length} messages)\n\n` + '> **Paddock offline mock model**: a deterministic reply, no real LLM was called.');
 }
 
 /** Reads `key=number` options; the rest are positional words. */

@@ -13,8 +13,17 @@ afterAll(() => mock.close());
 
 const auth = { 'x-api-key': 'sk-ant', 'anthropic-version': '2023-06-01' };
 const messages = (body: Record<string, unknown>) => post(`${root}/v1/messages`, { model: 'claude-test', max_tokens: 1024, ...body }, auth);
-const user = (text: string) => ({ role: 'user', content: [{ type: 'text', text: '<system-reminder>\nctx\n</system-reminder>' }, { type: 'text', text }] });
-const BASH = [{ name: 'Bash', input_schema: { type: 'object' } }, { name: 'Read', input_schema: { type: 'object' } }];
+const user = (text: string) => ({
+  role: 'user',
+  content: [
+    { type: 'text', text: '<system-reminder>\nctx\n</system-reminder>' },
+    { type: 'text', text },
+  ],
+});
+const BASH = [
+  { name: 'Bash', input_schema: { type: 'object' } },
+  { name: 'Read', input_schema: { type: 'object' } },
+];
 
 describe('Anthropic Messages API', () => {
   it('streams a text reply with the event sequence and usage of the real API', async () => {

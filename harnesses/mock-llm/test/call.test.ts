@@ -28,15 +28,25 @@ describe('/call TOOL_NAME {json args}', () => {
 
   it('hands the tool to every client by its own name, even one that offers only a shell', () => {
     expect(toolUseFor('mcp__docs__search', { query: 'q' }, ['Bash', 'Read'])).toEqual({ name: 'mcp__docs__search', input: { query: 'q' } });
-    expect(toolUseFor('read_file', { path: 'a' }, ['Bash'])).toEqual({ name: 'Bash', input: { command: "cat -- 'a'", description: 'Run the command the user asked for' } });
+    expect(toolUseFor('read_file', { path: 'a' }, ['Bash'])).toEqual({
+      name: 'Bash',
+      input: { command: "cat -- 'a'", description: 'Run the command the user asked for' },
+    });
   });
 
-  it("calls a tool in a namespace the client offered as the Responses API does: namespace and name apart", () => {
+  it('calls a tool in a namespace the client offered as the Responses API does: namespace and name apart', () => {
     const request = parseResponsesRequest({
       input: '/call mcp__docs__search {"query": "q"}',
       tools: [
         { type: 'function', name: 'exec_command' },
-        { type: 'namespace', name: 'mcp__docs', tools: [{ type: 'function', name: 'search' }, { type: 'function', name: 'whoami' }] },
+        {
+          type: 'namespace',
+          name: 'mcp__docs',
+          tools: [
+            { type: 'function', name: 'search' },
+            { type: 'function', name: 'whoami' },
+          ],
+        },
       ],
     });
     expect(request.tools).toEqual(['exec_command', 'mcp__docs__search', 'mcp__docs__whoami']);
@@ -44,7 +54,12 @@ describe('/call TOOL_NAME {json args}', () => {
     if (reply.kind !== 'tool') throw new Error('expected a tool call');
     const call = inNamespace(toProtocolReply(reply, request.tools), request.namespaces);
     if (call.kind !== 'tool') throw new Error('expected a tool call');
-    expect(functionCallItem('fc_1', call, 'completed')).toMatchObject({ type: 'function_call', namespace: 'mcp__docs', name: 'search', arguments: '{"query":"q"}' });
+    expect(functionCallItem('fc_1', call, 'completed')).toMatchObject({
+      type: 'function_call',
+      namespace: 'mcp__docs',
+      name: 'search',
+      arguments: '{"query":"q"}',
+    });
     // The call comes back in the next request's input under its qualified name.
     const next = parseResponsesRequest({
       input: [

@@ -83,9 +83,7 @@ describe('text replies', () => {
   });
 
   it('replies to /long N with exactly N tokens, one per chunk', async () => {
-    const chunks = await readSse(
-      await chat(mock.url, { stream: true, stream_options: { include_usage: true }, messages: [user('/long 5')] }),
-    );
+    const chunks = await readSse(await chat(mock.url, { stream: true, stream_options: { include_usage: true }, messages: [user('/long 5')] }));
     const pieces = chunks
       .flatMap(choicesOf)
       .map((c) => c.delta.content ?? '')

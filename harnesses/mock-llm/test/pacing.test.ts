@@ -46,10 +46,7 @@ describe('token pacing', () => {
   });
 
   it('honours the per-request header overrides', async () => {
-    const times = await tokenTimes(
-      { stream: true, messages: [user('/long 3')] },
-      { 'x-mock-first-token-ms': '150', 'x-mock-tokens-per-second': '20' },
-    );
+    const times = await tokenTimes({ stream: true, messages: [user('/long 3')] }, { 'x-mock-first-token-ms': '150', 'x-mock-tokens-per-second': '20' });
     // First token after 150 ms, then one every 50 ms: the third is due at 250 ms.
     expect(times[0]).toBeGreaterThan(140);
     expect(times[2]).toBeGreaterThan(240);

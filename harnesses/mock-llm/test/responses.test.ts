@@ -12,7 +12,11 @@ afterAll(() => mock.close());
 const responses = (body: Record<string, unknown>) => post(`${mock.url}/responses`, { model: 'gpt-test', ...body });
 const user = (text: string) => ({ type: 'message', role: 'user', content: [{ type: 'input_text', text }] });
 const EXEC = [{ type: 'function', name: 'exec_command', parameters: {} }, { type: 'web_search' }];
-const deltas = (events: NamedEvent[], type: string) => events.filter((e) => e.event === type).map((e) => String(e.data.delta)).join('');
+const deltas = (events: NamedEvent[], type: string) =>
+  events
+    .filter((e) => e.event === type)
+    .map((e) => String(e.data.delta))
+    .join('');
 
 describe('OpenAI Responses API', () => {
   it('streams a text reply from created to completed with usage', async () => {
@@ -20,7 +24,11 @@ describe('OpenAI Responses API', () => {
       await responses({
         stream: true,
         instructions: 'be brief',
-        input: [{ type: 'message', role: 'developer', content: [{ type: 'input_text', text: 'rules' }] }, user('<environment_context>cwd</environment_context>'), user('hello')],
+        input: [
+          { type: 'message', role: 'developer', content: [{ type: 'input_text', text: 'rules' }] },
+          user('<environment_context>cwd</environment_context>'),
+          user('hello'),
+        ],
       }),
     );
     expect(events.map((e) => e.event)).toEqual([
@@ -37,7 +45,11 @@ describe('OpenAI Responses API', () => {
     expect(events.map((e) => e.data.sequence_number)).toEqual(events.map((_, i) => i));
     // The instructions and the developer message are context; the environment block is not the prompt.
     expect(deltas(events, 'response.output_text.delta')).toMatch(/^You said: hello \(3 messages\)/);
-    const response = events.at(-1)?.data.response as { status: string; model: string; usage: { input_tokens: number; output_tokens: number; total_tokens: number } };
+    const response = events.at(-1)?.data.response as {
+      status: string;
+      model: string;
+      usage: { input_tokens: number; output_tokens: number; total_tokens: number };
+    };
     expect(response).toMatchObject({ status: 'completed', model: 'gpt-test' });
     expect(response.usage.output_tokens).toBe(events.length - 8);
     expect(response.usage.total_tokens).toBe(response.usage.input_tokens + response.usage.output_tokens);
@@ -49,7 +61,9 @@ describe('OpenAI Responses API', () => {
     expect(added).toEqual(['reasoning', 'message']);
     expect(deltas(events, 'response.reasoning_summary_text.delta')).toBe('The user wants me to think about: twice');
     expect(deltas(events, 'response.output_text.delta')).toBe('You said: twice');
-    expect((events.at(-1)?.data.response as { usage: { output_tokens_details: { reasoning_tokens: number } } }).usage.output_tokens_details.reasoning_tokens).toBe(8);
+    expect(
+      (events.at(-1)?.data.response as { usage: { output_tokens_details: { reasoning_tokens: number } } }).usage.output_tokens_details.reasoning_tokens,
+    ).toBe(8);
   });
 
   it("answers /tool with Codex's exec_command function call, then summarises its output", async () => {

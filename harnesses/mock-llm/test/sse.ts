@@ -26,7 +26,10 @@ export function choicesOf(chunk: Record<string, unknown> | '[DONE]'): Choice[] {
 }
 
 export function contentOf(chunks: Array<Record<string, unknown> | '[DONE]'>): string {
-  return chunks.flatMap(choicesOf).map((c) => c.delta.content ?? '').join('');
+  return chunks
+    .flatMap(choicesOf)
+    .map((c) => c.delta.content ?? '')
+    .join('');
 }
 
 export async function chat(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {

@@ -169,15 +169,7 @@ export interface WriteFileResponse {
   size: number;
 }
 
-export type ErrorCode =
-  | 'bad_request'
-  | 'unauthorized'
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'conflict'
-  | 'payload_too_large'
-  | 'forbidden'
-  | 'internal';
+export type ErrorCode = 'bad_request' | 'unauthorized' | 'not_found' | 'method_not_allowed' | 'conflict' | 'payload_too_large' | 'forbidden' | 'internal';
 
 /** Every non-2xx JSON response has this shape. */
 export interface ErrorBody {

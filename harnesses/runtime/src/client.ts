@@ -144,7 +144,9 @@ export class RuntimeClient {
       }
     } catch (error) {
       if (signal.aborted) throw error;
-      throw new RuntimeError(0, 'stream_interrupted', `The turn's event stream broke: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new RuntimeError(0, 'stream_interrupted', `The turn's event stream broke: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
     } finally {
       if (!terminal) controller.abort();
     }

@@ -93,7 +93,9 @@ function bytes(name: string, raw: string | undefined): number | undefined {
 export function loadConfig(env: NodeJS.ProcessEnv): RuntimeConfig {
   const secret = token(env);
   if (secret.trim() === '') {
-    throw new ConfigError('PADDOCK_RUNTIME_TOKEN is required (or PADDOCK_RUNTIME_TOKEN_FD, a pipe to read it from): the platform authenticates to the runtime with it.');
+    throw new ConfigError(
+      'PADDOCK_RUNTIME_TOKEN is required (or PADDOCK_RUNTIME_TOKEN_FD, a pipe to read it from): the platform authenticates to the runtime with it.',
+    );
   }
   const egressSocket = env.PADDOCK_EGRESS_SOCKET || undefined;
   return {
@@ -118,4 +120,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): RuntimeConfig {
 export const PRIVATE_ENV_NAMES: readonly string[] = ['PADDOCK_RUNTIME_TOKEN', 'PADDOCK_RUNTIME_TOKEN_FD', 'PADDOCK_RUNTIME_LISTEN_FD'];
 
 /** Variables that route a command's traffic to the egress proxy. */
-export const PROXY_ENV_NAMES: readonly string[] = ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy', 'NODE_USE_ENV_PROXY'];
+export const PROXY_ENV_NAMES: readonly string[] = [
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'ALL_PROXY',
+  'all_proxy',
+  'NO_PROXY',
+  'no_proxy',
+  'NODE_USE_ENV_PROXY',
+];

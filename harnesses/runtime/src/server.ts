@@ -60,10 +60,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     shuttingDown: false,
   };
   const routes = [...healthRoutes(app), ...sessionRoutes(app), ...turnRoutes(app), ...execRoutes(app), ...fileRoutes(app)];
-  const server = createServer(
-    { noDelay: true, keepAlive: true },
-    createRouter({ routes, authorized: createBearerCheck(options.token), log: options.log }),
-  );
+  const server = createServer({ noDelay: true, keepAlive: true }, createRouter({ routes, authorized: createBearerCheck(options.token), log: options.log }));
 
   let closing: Promise<void> | undefined;
   const shutdown = async () => {

@@ -42,10 +42,18 @@ describe('Claude Code stream-json translation', () => {
   it('leaves the inner work of sub-agents to their tool result', () => {
     const sub = { parent_tool_use_id: 'toolu_task', session_id: 's' };
     const { events } = translate(claudeCodeProtocol, [
-      { type: 'assistant', parent_tool_use_id: null, message: { id: 'm1', content: [{ type: 'tool_use', id: 'toolu_task', name: 'Task', input: { prompt: 'look' } }] } },
+      {
+        type: 'assistant',
+        parent_tool_use_id: null,
+        message: { id: 'm1', content: [{ type: 'tool_use', id: 'toolu_task', name: 'Task', input: { prompt: 'look' } }] },
+      },
       { type: 'assistant', ...sub, message: { id: 'm2', content: [{ type: 'text', text: 'inner words' }] } },
       { type: 'stream_event', ...sub, event: { type: 'content_block_delta', delta: { type: 'text_delta', text: 'inner' } } },
-      { type: 'user', parent_tool_use_id: null, message: { content: [{ type: 'tool_result', tool_use_id: 'toolu_task', content: [{ type: 'text', text: 'found it' }] }] } },
+      {
+        type: 'user',
+        parent_tool_use_id: null,
+        message: { content: [{ type: 'tool_result', tool_use_id: 'toolu_task', content: [{ type: 'text', text: 'found it' }] }] },
+      },
       { type: 'result', subtype: 'success', is_error: false, usage: { input_tokens: 3, output_tokens: 2, cache_read_input_tokens: 4 } },
     ]);
     expect(events.map((e) => e.type)).toEqual(['tool.call', 'tool.result']);
@@ -54,7 +62,12 @@ describe('Claude Code stream-json translation', () => {
 
   it('counts cached prompt tokens as input and names the reason of an unsuccessful result', () => {
     const { outcome } = translate(claudeCodeProtocol, [
-      { type: 'result', subtype: 'error_max_turns', is_error: true, usage: { input_tokens: 3, output_tokens: 2, cache_read_input_tokens: 4, cache_creation_input_tokens: 1 } },
+      {
+        type: 'result',
+        subtype: 'error_max_turns',
+        is_error: true,
+        usage: { input_tokens: 3, output_tokens: 2, cache_read_input_tokens: 4, cache_creation_input_tokens: 1 },
+      },
     ]);
     expect(outcome.usage).toEqual({ inputTokens: 8, outputTokens: 2, cacheReadTokens: 4, cacheWriteTokens: 1 });
     expect(outcome.failure).toBe('Claude Code stopped: error_max_turns.');

@@ -20,7 +20,10 @@ export function describeCliHarness(harness: 'claude-code' | 'codex', expected: C
   let n = 0;
   const turnId = () => `${harness}-turn-${++n}`;
   const turn = (content: string) => collect(h.client.startTurn({ turnId: turnId(), content }));
-  const reply = (events: RuntimeEvent[]) => ofType(events, 'message.completed').map((e) => e.content).join('\n');
+  const reply = (events: RuntimeEvent[]) =>
+    ofType(events, 'message.completed')
+      .map((e) => e.content)
+      .join('\n');
 
   beforeAll(async () => {
     h = await startCliHarness(harness);
@@ -46,7 +49,11 @@ export function describeCliHarness(harness: 'claude-code' | 'codex', expected: C
 
     it('streams thinking as message.thinking', async () => {
       const events = await turn('/think about tests');
-      expect(ofType(events, 'message.thinking').map((e) => e.delta).join('')).toBe('The user wants me to think about: about tests');
+      expect(
+        ofType(events, 'message.thinking')
+          .map((e) => e.delta)
+          .join(''),
+      ).toBe('The user wants me to think about: about tests');
       expect(reply(events)).toBe('You said: about tests');
       expect(events.at(-1)?.type).toBe('turn.completed');
     });

@@ -30,7 +30,9 @@ describe('POST /v1/exec', () => {
     const interfaces = async () => Number((await h.client.exec({ command: 'tail -n +3 /proc/net/dev | wc -l' })).stdout.trim());
     await h.client.attach(h.attachRequest({ limits: { commandNetwork: 'none' } }));
     expect(await interfaces()).toBe(1);
-    const connect = await h.client.exec({ command: `node -e "require('net').connect(${new URL(h.url).port}, '127.0.0.1').on('connect', () => { console.log('reached'); process.exit(0) }).on('error', () => { console.log('blocked'); process.exit(0) })"` });
+    const connect = await h.client.exec({
+      command: `node -e "require('net').connect(${new URL(h.url).port}, '127.0.0.1').on('connect', () => { console.log('reached'); process.exit(0) }).on('error', () => { console.log('blocked'); process.exit(0) })"`,
+    });
     expect(connect.stdout).toBe('blocked\n');
     await h.client.attach(h.attachRequest({ limits: { commandNetwork: 'host' } }));
     expect(await interfaces()).toBeGreaterThanOrEqual(1);

@@ -34,7 +34,12 @@ describe('definition placeholders', () => {
   it('rejects unknown names and secrets outside env', () => {
     expect(cliConfigSchema.safeParse({ command: ['x'], args: ['${modle}'] }).error?.issues[0]?.message).toMatch(/unknown placeholder \$\{modle\}/);
     expect(cliConfigSchema.safeParse({ command: ['x', '${gateway.apiKey}'] }).success).toBe(false);
-    expect(cliConfigSchema.parse({ command: ['x'], env: { KEY: '${gateway.apiKey}' } })).toEqual({ command: ['x'], args: [], env: { KEY: '${gateway.apiKey}' }, resume: true });
+    expect(cliConfigSchema.parse({ command: ['x'], env: { KEY: '${gateway.apiKey}' } })).toEqual({
+      command: ['x'],
+      args: [],
+      env: { KEY: '${gateway.apiKey}' },
+      resume: true,
+    });
   });
 });
 

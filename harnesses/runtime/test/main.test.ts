@@ -52,7 +52,14 @@ describe('the runtime process', () => {
     const egressPort = await closedPort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: packageDir,
-      env: { PATH: process.env.PATH ?? '', PADDOCK_WORKSPACE: path.join(dir, 'ws-socket'), PADDOCK_RUNTIME_TOKEN_FD: '3', PADDOCK_RUNTIME_SOCKET: socket, PADDOCK_EGRESS_SOCKET: egressSocket, PADDOCK_EGRESS_PORT: String(egressPort) },
+      env: {
+        PATH: process.env.PATH ?? '',
+        PADDOCK_WORKSPACE: path.join(dir, 'ws-socket'),
+        PADDOCK_RUNTIME_TOKEN_FD: '3',
+        PADDOCK_RUNTIME_SOCKET: socket,
+        PADDOCK_EGRESS_SOCKET: egressSocket,
+        PADDOCK_EGRESS_PORT: String(egressPort),
+      },
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     });
     (child.stdio[3] as NodeJS.WritableStream).end('piped-token\n');
@@ -70,7 +77,9 @@ describe('the runtime process', () => {
     expect((await client.health()).ok).toBe(true);
     await expect(new RuntimeClient({ baseUrl: unixEndpoint(socket), token: 'wrong' }).health()).rejects.toMatchObject({ status: 401 });
     // Commands do not get the token's pipe either.
-    const probe = await client.exec({ command: 'echo "${PADDOCK_RUNTIME_TOKEN:-none} ${PADDOCK_RUNTIME_TOKEN_FD:-none}"; cat /proc/self/fd/3 2>&1 | head -c 100 || true' });
+    const probe = await client.exec({
+      command: 'echo "${PADDOCK_RUNTIME_TOKEN:-none} ${PADDOCK_RUNTIME_TOKEN_FD:-none}"; cat /proc/self/fd/3 2>&1 | head -c 100 || true',
+    });
     expect(probe.stdout).not.toContain('piped-token');
     expect(probe.stdout.split('\n')[0]).toBe('none none');
     const reply = await new Promise<string>((resolve, reject) => {
@@ -108,7 +117,14 @@ describe('the runtime process', () => {
     const { child, lines, exit } = spawnRuntime({ PADDOCK_RUNTIME_TOKEN: 'tok', PADDOCK_RUNTIME_PORT: '0' });
     const port = await listeningPort(lines);
     const client = new RuntimeClient({ baseUrl: `http://127.0.0.1:${port}`, token: 'tok' });
-    await client.attach({ sessionId: 's', systemPrompt: '', model: 'paddock-mock', gateway: { baseUrl: mock.url, apiKey: '' }, env: { HIDDEN: 'value-never-logged' }, history: [] });
+    await client.attach({
+      sessionId: 's',
+      systemPrompt: '',
+      model: 'paddock-mock',
+      gateway: { baseUrl: mock.url, apiKey: '' },
+      env: { HIDDEN: 'value-never-logged' },
+      history: [],
+    });
     const events: RuntimeEvent[] = [];
     for await (const event of client.startTurn({ turnId: 't1', content: '/long 1000 rate=50' })) {
       events.push(event);
@@ -135,7 +151,11 @@ describe('the runtime process', () => {
     child.kill('SIGTERM');
     expect(await exit).toBe(0);
 
-    const wrong = spawnRuntime({ PADDOCK_RUNTIME_TOKEN: 'tok', PADDOCK_HARNESS: 'codex', PADDOCK_HARNESS_FILE: path.join(packageDir, '..', 'claude-code.yaml') });
+    const wrong = spawnRuntime({
+      PADDOCK_RUNTIME_TOKEN: 'tok',
+      PADDOCK_HARNESS: 'codex',
+      PADDOCK_HARNESS_FILE: path.join(packageDir, '..', 'claude-code.yaml'),
+    });
     let output = '';
     wrong.child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     expect(await wrong.exit).toBe(1);

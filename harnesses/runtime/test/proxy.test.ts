@@ -22,10 +22,13 @@ beforeAll(async () => {
     const target = new URL(req.url!);
     const headers = { ...req.headers };
     delete headers['proxy-authorization'];
-    const upstream = http.request({ host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method: req.method, headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = http.request(
+      { host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method: req.method, headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     req.pipe(upstream);
   });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
@@ -38,7 +41,12 @@ afterAll(async () => {
 
 describe('model calls through the egress proxy', () => {
   it('go through HTTP_PROXY from the session environment, with its credentials', async () => {
-    await h.client.attach(h.attachRequest({ env: { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl, NO_PROXY: '' }, gateway: { baseUrl: h.mock.url, apiKey: 'paddock-secret-placeholder' } }));
+    await h.client.attach(
+      h.attachRequest({
+        env: { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl, NO_PROXY: '' },
+        gateway: { baseUrl: h.mock.url, apiKey: 'paddock-secret-placeholder' },
+      }),
+    );
     const events = await collect(h.client.startTurn({ turnId: 'proxied', content: 'hello' }));
     expect(ofType(events, 'turn.completed')).toHaveLength(1);
     expect(seen).toHaveLength(1);
@@ -55,7 +63,7 @@ describe('model calls through the egress proxy', () => {
     expect(seen).toHaveLength(before);
   });
 
-  it('use the runtime\'s own token when the session brings egress credentials, and commands get only theirs', async () => {
+  it("use the runtime's own token when the session brings egress credentials, and commands get only theirs", async () => {
     const bare = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
     await h.client.attach(
       h.attachRequest({

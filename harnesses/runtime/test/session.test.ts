@@ -36,8 +36,16 @@ describe('POST /v1/session', () => {
     ['an empty body', '', /empty/],
     ['a missing sessionId', JSON.stringify({ model: 'm', gateway: { baseUrl: 'http://x/v1' } }), /sessionId/],
     ['a bad gateway URL', JSON.stringify({ sessionId: 's', model: 'm', gateway: { baseUrl: 'not a url' } }), /gateway.baseUrl/],
-    ['a bad role', JSON.stringify({ sessionId: 's', model: 'm', gateway: { baseUrl: 'http://x/v1' }, history: [{ role: 'robot', content: '' }] }), /history\[0\].role/],
-    ['a tool message without toolCallId', JSON.stringify({ sessionId: 's', model: 'm', gateway: { baseUrl: 'http://x/v1' }, history: [{ role: 'tool', content: '' }] }), /toolCallId/],
+    [
+      'a bad role',
+      JSON.stringify({ sessionId: 's', model: 'm', gateway: { baseUrl: 'http://x/v1' }, history: [{ role: 'robot', content: '' }] }),
+      /history\[0\].role/,
+    ],
+    [
+      'a tool message without toolCallId',
+      JSON.stringify({ sessionId: 's', model: 'm', gateway: { baseUrl: 'http://x/v1' }, history: [{ role: 'tool', content: '' }] }),
+      /toolCallId/,
+    ],
     ['a non-string env value', JSON.stringify({ sessionId: 's', model: 'm', gateway: { baseUrl: 'http://x/v1' }, env: { API_KEY: 42 } }), /env.API_KEY/],
     ['an invalid env name', JSON.stringify({ sessionId: 's', model: 'm', gateway: { baseUrl: 'http://x/v1' }, env: { 'A-B': 'x' } }), /A-B/],
     ['out-of-range limits', JSON.stringify({ sessionId: 's', model: 'm', gateway: { baseUrl: 'http://x/v1' }, limits: { maxSteps: 0 } }), /limits.maxSteps/],

@@ -39,7 +39,7 @@ describe('decide', () => {
 
 describe('conversation with calls that never ran', () => {
   const call = { id: 'c1', name: 'run_command', input: { command: 'ls' } };
-  it('answers them before the next message, and leaves the last step\'s to a resumed turn', () => {
+  it("answers them before the next message, and leaves the last step's to a resumed turn", () => {
     const history = [
       { role: 'user' as const, content: 'go' },
       { role: 'assistant' as const, content: '', toolCalls: [call] },

@@ -18,7 +18,17 @@ export interface Translated {
 /** Feeds CLI output lines through a protocol's translator into a recorder, as one turn would. */
 export function translate(protocol: CliProtocol, lines: ReadonlyArray<Record<string, unknown>>): Translated {
   const session = createSession(
-    { sessionId: 's', systemPrompt: '', model: 'm', gateway: { baseUrl: 'http://gw/v1', apiKey: '' }, env: {}, history: [], limits: DEFAULT_LIMITS, mcpServers: [], toolPolicy: [] },
+    {
+      sessionId: 's',
+      systemPrompt: '',
+      model: 'm',
+      gateway: { baseUrl: 'http://gw/v1', apiKey: '' },
+      env: {},
+      history: [],
+      limits: DEFAULT_LIMITS,
+      mcpServers: [],
+      toolPolicy: [],
+    },
     {},
   );
   const events: AdapterEvent[] = [];
@@ -53,5 +63,4 @@ export async function fixture(name: string): Promise<Array<Record<string, unknow
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
-export const textOf = (events: AdapterEvent[], type: 'message.delta' | 'message.thinking') =>
-  events.map((e) => (e.type === type ? e.delta : '')).join('');
+export const textOf = (events: AdapterEvent[], type: 'message.delta' | 'message.thinking') => events.map((e) => (e.type === type ? e.delta : '')).join('');

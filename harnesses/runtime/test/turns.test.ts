@@ -136,9 +136,7 @@ describe('tool calls', () => {
 
   it('gives commands the agent env but not the runtime token', async () => {
     await h.client.attach(h.attachRequest({ env: { AGENT_SECRET: 's3cret' } }));
-    const events = await collect(
-      h.client.startTurn({ turnId: turnId(), content: '/tool echo "$AGENT_SECRET:${PADDOCK_RUNTIME_TOKEN:-none}"' }),
-    );
+    const events = await collect(h.client.startTurn({ turnId: turnId(), content: '/tool echo "$AGENT_SECRET:${PADDOCK_RUNTIME_TOKEN:-none}"' }));
     expect(ofType(events, 'tool.result')[0]?.output).toBe('s3cret:none\n');
   });
 
@@ -259,7 +257,11 @@ describe('trace context', () => {
     const received = h.mock.traceparents().slice(before);
     expect(received).toEqual(requests.map((r) => `00-${traceId}-${r.spanId}-01`));
     expect(new Set(requests.map((r) => r.spanId)).size).toBe(2);
-    expect(ofType(events, 'model.response')[0]).toMatchObject({ responseModel: expect.any(String), finishReason: 'tool_calls', usage: { inputTokens: expect.any(Number) } });
+    expect(ofType(events, 'model.response')[0]).toMatchObject({
+      responseModel: expect.any(String),
+      finishReason: 'tool_calls',
+      usage: { inputTokens: expect.any(Number) },
+    });
   });
 
   it('sends no trace context when the turn is not traced, or its traceparent is malformed', async () => {
@@ -331,10 +333,20 @@ describe('gateway failures', () => {
   it('bounds a hung gateway by the first-byte and stream-idle timeouts', async () => {
     await h.client.attach(h.attachRequest({ limits: { modelFirstByteTimeoutMs: 300, modelIdleTimeoutMs: 300 } }));
     const silent = await collect(h.client.startTurn({ turnId: turnId(), content: '/hang' }));
-    expect(silent.at(-1)).toMatchObject({ type: 'turn.failed', error: expect.stringMatching(/did not start answering within 0.3 s \(model first-byte timeout\)/) });
+    expect(silent.at(-1)).toMatchObject({
+      type: 'turn.failed',
+      error: expect.stringMatching(/did not start answering within 0.3 s \(model first-byte timeout\)/),
+    });
     const stalled = await collect(h.client.startTurn({ turnId: turnId(), content: '/hang after=2' }));
-    expect(ofType(stalled, 'message.delta').map((d) => d.delta).join('')).toBe('tok1 tok2 ');
-    expect(stalled.at(-1)).toMatchObject({ type: 'turn.failed', error: expect.stringMatching(/stopped sending the answer for 0.3 s \(model stream idle timeout\)/) });
+    expect(
+      ofType(stalled, 'message.delta')
+        .map((d) => d.delta)
+        .join(''),
+    ).toBe('tok1 tok2 ');
+    expect(stalled.at(-1)).toMatchObject({
+      type: 'turn.failed',
+      error: expect.stringMatching(/stopped sending the answer for 0.3 s \(model stream idle timeout\)/),
+    });
   });
 
   it('keeps RuntimeError typed for the caller', async () => {

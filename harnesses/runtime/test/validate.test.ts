@@ -18,7 +18,15 @@ function problem(body: unknown): string {
 
 describe('attach request validation', () => {
   it('fills defaults and normalises a valid body', () => {
-    expect(parseAttach({ ...valid, history: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: null, toolCalls: [{ id: 'c', name: 'bash' }] }] })).toEqual({
+    expect(
+      parseAttach({
+        ...valid,
+        history: [
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', content: null, toolCalls: [{ id: 'c', name: 'bash' }] },
+        ],
+      }),
+    ).toEqual({
       sessionId: 's',
       systemPrompt: '',
       model: 'm',
@@ -47,9 +55,21 @@ describe('attach request validation', () => {
     ['a non-http gateway', { ...valid, gateway: { baseUrl: 'ftp://gw/v1' } }, 'gateway.baseUrl must use http or https.'],
     ['history that is not a list', { ...valid, history: {} }, 'history must be an array.'],
     ['a bad role', { ...valid, history: [{ role: 'robot', content: '' }] }, 'history[0].role must be one of user, assistant, tool, system.'],
-    ['a tool message without toolCallId', { ...valid, history: [{ role: 'user' }, { role: 'tool', content: '' }] }, 'history[1] has role "tool" and so needs a toolCallId.'],
-    ['tool call input that is a list', { ...valid, history: [{ role: 'assistant', toolCalls: [{ id: 'c', name: 'n', input: [] }] }] }, 'history[0].toolCalls[0].input must be a JSON object.'],
-    ['a tool call without a name', { ...valid, history: [{ role: 'assistant', toolCalls: [{ id: 'c', name: '' }] }] }, 'history[0].toolCalls[0].name must not be empty.'],
+    [
+      'a tool message without toolCallId',
+      { ...valid, history: [{ role: 'user' }, { role: 'tool', content: '' }] },
+      'history[1] has role "tool" and so needs a toolCallId.',
+    ],
+    [
+      'tool call input that is a list',
+      { ...valid, history: [{ role: 'assistant', toolCalls: [{ id: 'c', name: 'n', input: [] }] }] },
+      'history[0].toolCalls[0].input must be a JSON object.',
+    ],
+    [
+      'a tool call without a name',
+      { ...valid, history: [{ role: 'assistant', toolCalls: [{ id: 'c', name: '' }] }] },
+      'history[0].toolCalls[0].name must not be empty.',
+    ],
     ['env that is a list', { ...valid, env: ['A=1'] }, 'env must be a JSON object.'],
     ['a non-string env value', { ...valid, env: { API_KEY: 42 } }, 'env.API_KEY must be a string.'],
     ['an invalid env name', { ...valid, env: { 'A-B': 'x' } }, 'env name "A-B" is not a valid environment variable name.'],

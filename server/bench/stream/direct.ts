@@ -56,7 +56,11 @@ export async function runDirect(opts: {
         const token = randomBytes(16).toString('hex');
         const { child, ready } = await startChild({
           name: `runtime ${i}`,
-          argv: [process.execPath, ...(opts.profileDir && i === 0 ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`, '--cpu-prof-name=runtime-0.cpuprofile'] : []), RUNTIME_ENTRY],
+          argv: [
+            process.execPath,
+            ...(opts.profileDir && i === 0 ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`, '--cpu-prof-name=runtime-0.cpuprofile'] : []),
+            RUNTIME_ENTRY,
+          ],
           cwd: workspace,
           env: {
             PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -93,9 +97,11 @@ export async function runDirect(opts: {
     if (opts.sandboxNice !== 0) deprioritise([...children.map((c) => c.pid), opts.mockPid], opts.sandboxNice);
 
     // Warm-up: one short turn each, so every process has run the streaming path once.
-    await Promise.all(runtimes.map(async (client) => {
-      for await (const _ of client.startTurn({ turnId: randomUUID(), content: '/long 3 rate=0' })) void _;
-    }));
+    await Promise.all(
+      runtimes.map(async (client) => {
+        for await (const _ of client.startTurn({ turnId: randomUUID(), content: '/long 3 rate=0' })) void _;
+      }),
+    );
     await new Promise((r) => setTimeout(r, 1_000));
 
     const latency = new Samples();

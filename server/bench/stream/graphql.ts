@@ -15,7 +15,14 @@ export async function graphql<T>(url: string, key: string, query: string, variab
   return body.data;
 }
 
-export type StreamEvent = { seq: number; type: string; messageId: string | null; delta: string | null; payload: Record<string, unknown> | null; createdAt?: string };
+export type StreamEvent = {
+  seq: number;
+  type: string;
+  messageId: string | null;
+  delta: string | null;
+  payload: Record<string, unknown> | null;
+  createdAt?: string;
+};
 
 const SUBSCRIPTION = `subscription($s: ID!, $after: Int) { sessionEvents(sessionId: $s, after: $after) { seq type messageId delta payload } }`;
 /** Also asks for `createdAt`, the moment the worker gave the event its seq (ms precision). */

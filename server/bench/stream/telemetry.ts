@@ -50,7 +50,11 @@ const SCRAPE_MS = 5_000;
 
 /** Reads /metrics every few seconds while the window runs; a platform without it answers 404 and costs nothing. */
 export function scrapeMetrics(apiUrl: string): { stop(): void } {
-  const scrape = () => void fetch(`${apiUrl}/metrics`).then((res) => res.arrayBuffer(), () => undefined);
+  const scrape = () =>
+    void fetch(`${apiUrl}/metrics`).then(
+      (res) => res.arrayBuffer(),
+      () => undefined,
+    );
   const timer = setInterval(scrape, SCRAPE_MS);
   return { stop: () => clearInterval(timer) };
 }

@@ -41,10 +41,24 @@ describe('agents', () => {
   });
 
   it('updates fields, sets and removes env vars', async () => {
-    const agent = await createAgent({ name: 'editable', harness: 'chat', env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] });
+    const agent = await createAgent({
+      name: 'editable',
+      harness: 'chat',
+      env: [
+        { name: 'A', value: '1' },
+        { name: 'B', value: '2' },
+      ],
+    });
     const updated = await client.ok<{ updateAgent: AgentData }>(UPDATE, {
       id: agent.id,
-      input: { model: 'gpt-4o', env: [{ name: 'C', value: '3' }, { name: 'A', value: 'changed' }], removeEnv: ['B'] },
+      input: {
+        model: 'gpt-4o',
+        env: [
+          { name: 'C', value: '3' },
+          { name: 'A', value: 'changed' },
+        ],
+        removeEnv: ['B'],
+      },
     });
     expect(updated.updateAgent).toMatchObject({ model: 'gpt-4o', envVarNames: ['A', 'C'] });
     const row = await t.platform.services.db.agent.findFirstOrThrow({ where: { name: 'editable' } });
@@ -62,7 +76,17 @@ describe('agents', () => {
       [{ name: 'ok', harness: 'nope' }, /Harness "nope" does not exist; choose one of: .*chat/],
       [{ name: 'ok', harness: 'chat', env: [{ name: 'lower', value: 'v' }] }, /env\[0\]\.name must match/],
       [{ name: 'ok', harness: 'chat', env: [{ name: 'PADDOCK_RUNTIME_TOKEN', value: 'v' }] }, /set by Paddock/],
-      [{ name: 'ok', harness: 'chat', env: [{ name: 'A', value: '1' }, { name: 'A', value: '2' }] }, /names a variable twice/],
+      [
+        {
+          name: 'ok',
+          harness: 'chat',
+          env: [
+            { name: 'A', value: '1' },
+            { name: 'A', value: '2' },
+          ],
+        },
+        /names a variable twice/,
+      ],
       [{ name: 'ok', harness: 'chat', systemPrompt: 'x'.repeat(100_001) }, /systemPrompt must be at most 100000/],
       [{ name: 'ok', harness: 'chat', egressAllow: ['not a host!'] }, /egressAllow\[0\] is invalid: "not a host!" is not a host name/],
       [{ name: 'ok', harness: 'chat', egressAllow: ['10.0.0.0/8'] }, /egressAllow\[0\] is invalid: .*private addresses.*PADDOCK_EGRESS_PRIVATE_ALLOW/],
@@ -88,11 +112,17 @@ describe('agents', () => {
 
   it('lists newest first with search and pages in both directions', async () => {
     const { client: team } = await t.newTeam();
-    for (let i = 0; i < 7; i++) await team.ok(CREATE, { input: { name: `bot-${i}`, harness: i % 2 ? 'codex' : 'chat', description: i === 3 ? 'Finds BUGS' : '' } });
+    for (let i = 0; i < 7; i++)
+      await team.ok(CREATE, { input: { name: `bot-${i}`, harness: i % 2 ? 'codex' : 'chat', description: i === 3 ? 'Finds BUGS' : '' } });
     const LIST = `query($first: Int, $after: String, $last: Int, $before: String, $filter: AgentFilter) {
       agents(first: $first, after: $after, last: $last, before: $before, filter: $filter) {
         edges { cursor node { name } } pageInfo { hasNextPage hasPreviousPage endCursor startCursor } } }`;
-    type List = { agents: { edges: { cursor: string; node: { name: string } }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string; startCursor: string } } };
+    type List = {
+      agents: {
+        edges: { cursor: string; node: { name: string } }[];
+        pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string; startCursor: string };
+      };
+    };
     const page1 = (await team.ok<List>(LIST, { first: 3 })).agents;
     expect(page1.edges.map((e) => e.node.name)).toEqual(['bot-6', 'bot-5', 'bot-4']);
     expect(page1.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });

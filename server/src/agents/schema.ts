@@ -29,7 +29,7 @@ builder.node(Agent, {
     model: t.exposeString('model'),
     systemPrompt: t.exposeString('systemPrompt'),
     envVarNames: t.stringList({
-      description: 'Names of the agent\'s env vars. Values are write-only and never returned.',
+      description: "Names of the agent's env vars. Values are write-only and never returned.",
       resolve: (agent) => agent.secrets.map((s) => s.name),
     }),
     egressAllow: t.exposeStringList('egressAllow'),
@@ -44,7 +44,6 @@ builder.node(Agent, {
     usage: t.field({ type: Usage, resolve: (agent, _args, ctx) => ctx.services.usage.total({ agentId: agent.id, teamId: agent.teamId }) }),
   }),
 });
-
 
 const AgentFilter = builder.inputType('AgentFilter', {
   fields: (t) => ({
@@ -61,8 +60,14 @@ const CreateAgentInput = builder.inputType('CreateAgentInput', {
     model: t.string({ description: "Defaults to the harness's default model." }),
     systemPrompt: t.string(),
     env: t.field({ type: [EnvVarInput] }),
-    egressAllow: t.stringList({ description: 'Hosts (exact or *.domain), IPs or CIDRs, each optionally with :port, the sandbox may reach besides the gateway. Private ranges need PADDOCK_EGRESS_PRIVATE_ALLOW.' }),
-    mcpServers: t.field({ type: [McpServerInput], description: "Remote MCP servers whose tools the agent gets; their hosts join the agent's egress allow-list." }),
+    egressAllow: t.stringList({
+      description:
+        'Hosts (exact or *.domain), IPs or CIDRs, each optionally with :port, the sandbox may reach besides the gateway. Private ranges need PADDOCK_EGRESS_PRIVATE_ALLOW.',
+    }),
+    mcpServers: t.field({
+      type: [McpServerInput],
+      description: "Remote MCP servers whose tools the agent gets; their hosts join the agent's egress allow-list.",
+    }),
     toolPolicy: t.field({ type: [ToolRuleInput], description: 'Tool approval rules, first match wins, default ALLOW.' }),
   }),
 });

@@ -27,7 +27,10 @@ export type AgentFilter = { search?: string | null; harness?: string | null };
  */
 function enforcePolicySupport(adapter: string, policy: readonly unknown[]): void {
   if (adapter !== 'chat' && policy.length > 0) {
-    throw badInput(`toolPolicy is enforced by the chat harness only; this agent's harness (${adapter}) runs its tools itself. Remove the rules or use the chat harness.`, 'toolPolicy');
+    throw badInput(
+      `toolPolicy is enforced by the chat harness only; this agent's harness (${adapter}) runs its tools itself. Remove the rules or use the chat harness.`,
+      'toolPolicy',
+    );
   }
 }
 
@@ -65,9 +68,7 @@ export class AgentService {
     const where: Prisma.AgentWhereInput = {
       teamId: viewer.teamId,
       ...(filter.harness ? { harnessName: filter.harness } : {}),
-      ...(search
-        ? { OR: [{ name: { contains: search, mode: 'insensitive' } }, { description: { contains: search, mode: 'insensitive' } }] }
-        : {}),
+      ...(search ? { OR: [{ name: { contains: search, mode: 'insensitive' } }, { description: { contains: search, mode: 'insensitive' } }] } : {}),
       id: { ...(window.after ? { lt: window.after } : {}), ...(window.before ? { gt: window.before } : {}) },
     };
     return this.#db.agent.findMany({

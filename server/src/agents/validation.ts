@@ -49,50 +49,48 @@ function egressEntry(privateAllow: PrivateAllowList) {
 }
 
 const schemas = (privateAllow: PrivateAllowList) => {
-const fields = {
-  name: z
-    .string()
-    .max(63, 'must be at most 63 characters')
-    .regex(DNS_1123_LABEL, 'must be a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit'),
-  description: z.string().max(LIMITS.description, `must be at most ${LIMITS.description} characters`),
-  harness: z.string().min(1, 'is required'),
-  model: z.string().trim().min(1, 'must not be empty').max(LIMITS.model, `must be at most ${LIMITS.model} characters`),
-  systemPrompt: z.string().max(LIMITS.systemPrompt, `must be at most ${LIMITS.systemPrompt} characters`),
-  env: z
-    .array(
-      z.object({
-        name: envName,
-        value: z.string().refine((v) => Buffer.byteLength(v) <= LIMITS.envValueBytes, `must be at most ${LIMITS.envValueBytes} bytes`),
-        hosts: z
-          .array(egressEntry(privateAllow))
-          .max(LIMITS.egressEntries, `may hold at most ${LIMITS.egressEntries} entries`)
-          .nullish()
-          .transform((hosts) => hosts ?? null),
-      }),
-    )
-    .max(LIMITS.envVars, `may hold at most ${LIMITS.envVars} variables`)
-    .refine((vars) => new Set(vars.map((v) => v.name)).size === vars.length, 'names a variable twice'),
-  removeEnv: z.array(envName).max(LIMITS.envVars),
-  egressAllow: z
-    .array(egressEntry(privateAllow))
-    .max(LIMITS.egressEntries, `may hold at most ${LIMITS.egressEntries} entries`),
-  mcpServers: mcpServersSchema(privateAllow),
-  toolPolicy: toolPolicySchema,
-};
+  const fields = {
+    name: z
+      .string()
+      .max(63, 'must be at most 63 characters')
+      .regex(DNS_1123_LABEL, 'must be a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit'),
+    description: z.string().max(LIMITS.description, `must be at most ${LIMITS.description} characters`),
+    harness: z.string().min(1, 'is required'),
+    model: z.string().trim().min(1, 'must not be empty').max(LIMITS.model, `must be at most ${LIMITS.model} characters`),
+    systemPrompt: z.string().max(LIMITS.systemPrompt, `must be at most ${LIMITS.systemPrompt} characters`),
+    env: z
+      .array(
+        z.object({
+          name: envName,
+          value: z.string().refine((v) => Buffer.byteLength(v) <= LIMITS.envValueBytes, `must be at most ${LIMITS.envValueBytes} bytes`),
+          hosts: z
+            .array(egressEntry(privateAllow))
+            .max(LIMITS.egressEntries, `may hold at most ${LIMITS.egressEntries} entries`)
+            .nullish()
+            .transform((hosts) => hosts ?? null),
+        }),
+      )
+      .max(LIMITS.envVars, `may hold at most ${LIMITS.envVars} variables`)
+      .refine((vars) => new Set(vars.map((v) => v.name)).size === vars.length, 'names a variable twice'),
+    removeEnv: z.array(envName).max(LIMITS.envVars),
+    egressAllow: z.array(egressEntry(privateAllow)).max(LIMITS.egressEntries, `may hold at most ${LIMITS.egressEntries} entries`),
+    mcpServers: mcpServersSchema(privateAllow),
+    toolPolicy: toolPolicySchema,
+  };
 
-const createSchema = z.object({
-  ...fields,
-  description: fields.description.optional(),
-  model: fields.model.optional(),
-  systemPrompt: fields.systemPrompt.optional(),
-  env: fields.env.optional(),
-  removeEnv: z.undefined({ error: 'only applies to updateAgent' }).optional(),
-  egressAllow: fields.egressAllow.optional(),
-  mcpServers: fields.mcpServers.optional(),
-  toolPolicy: fields.toolPolicy.optional(),
-});
-const updateSchema = z.object(fields).partial();
-return { createSchema, updateSchema };
+  const createSchema = z.object({
+    ...fields,
+    description: fields.description.optional(),
+    model: fields.model.optional(),
+    systemPrompt: fields.systemPrompt.optional(),
+    env: fields.env.optional(),
+    removeEnv: z.undefined({ error: 'only applies to updateAgent' }).optional(),
+    egressAllow: fields.egressAllow.optional(),
+    mcpServers: fields.mcpServers.optional(),
+    toolPolicy: fields.toolPolicy.optional(),
+  });
+  const updateSchema = z.object(fields).partial();
+  return { createSchema, updateSchema };
 };
 
 export type ParsedAgentInput = z.infer<ReturnType<typeof schemas>['updateSchema']>;
@@ -105,7 +103,13 @@ export function parseAgentInput(raw: AgentInput, mode: 'create' | 'update', priv
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const field = issue.path.map(String).join('.');
-    const shown = issue.path.length > 0 ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replaceAll('.[', '[') : 'input';
+    const shown =
+      issue.path.length > 0
+        ? issue.path
+            .map((p) => (typeof p === 'number' ? `[${p}]` : p))
+            .join('.')
+            .replaceAll('.[', '[')
+        : 'input';
     throw badInput(`${shown} ${issue.message}.`, field || undefined);
   }
   return result.data;

@@ -41,8 +41,8 @@ afterAll(async () => {
 });
 
 async function newSession(): Promise<{ sessionId: string; live: Subscriber }> {
-  const sessionId = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId })).createSession
-    .id;
+  const sessionId = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId }))
+    .createSession.id;
   const live = new Subscriber(t.url, key);
   subscribers.push(live);
   live.subscribe(sessionId);
@@ -58,7 +58,10 @@ const statuses = (events: LiveEvent[]) => events.filter((e) => e.type === 'sessi
 async function pause(sessionId: string, live: Subscriber, content: string): Promise<{ toolCallId: string; payload: Record<string, unknown> }> {
   const before = live.events.filter((e) => e.type === 'tool.approval_requested').length;
   await send(sessionId, content);
-  await live.waitFor((events) => events.filter((e) => e.type === 'tool.approval_requested').length > before && statuses(events).at(-1) === 'AWAITING_APPROVAL', 60_000);
+  await live.waitFor(
+    (events) => events.filter((e) => e.type === 'tool.approval_requested').length > before && statuses(events).at(-1) === 'AWAITING_APPROVAL',
+    60_000,
+  );
   const event = live.events.filter((e) => e.type === 'tool.approval_requested').at(-1)!;
   const payload = event.payload as Record<string, unknown>;
   return { toolCallId: String(payload.toolCallId), payload };
@@ -69,9 +72,19 @@ async function turnEnd(live: Subscriber, count = 1): Promise<LiveEvent> {
   return live.events.filter((e) => /^turn\.(completed|failed|cancelled)$/.test(e.type)).at(-1)!;
 }
 
-const lastResult = (live: Subscriber) => live.events.filter((e) => e.type === 'tool.result').at(-1)?.payload as { output: string; isError: boolean } | undefined;
+const lastResult = (live: Subscriber) =>
+  live.events.filter((e) => e.type === 'tool.result').at(-1)?.payload as { output: string; isError: boolean } | undefined;
 
-type SessionView = { status: string; pendingApprovals: { toolCallId: string; tool: string; input: unknown; status: string; rule: { tool: string; commandPattern: string | null; action: string } }[] };
+type SessionView = {
+  status: string;
+  pendingApprovals: {
+    toolCallId: string;
+    tool: string;
+    input: unknown;
+    status: string;
+    rule: { tool: string; commandPattern: string | null; action: string };
+  }[];
+};
 const view = async (sessionId: string) =>
   (
     await client.ok<{ session: SessionView }>(
@@ -82,7 +95,10 @@ const view = async (sessionId: string) =>
 
 describe('tool policy', { timeout: 180_000 }, () => {
   it('is stored in order and read back', async () => {
-    const { agent } = await client.ok<{ agent: { toolPolicy: unknown[] } }>(`query($id: ID!) { agent(id: $id) { toolPolicy { tool commandPattern action } } }`, { id: agentId });
+    const { agent } = await client.ok<{ agent: { toolPolicy: unknown[] } }>(
+      `query($id: ID!) { agent(id: $id) { toolPolicy { tool commandPattern action } } }`,
+      { id: agentId },
+    );
     expect(agent.toolPolicy).toEqual(POLICY.map((r) => ({ commandPattern: null, ...r })));
   });
 
@@ -115,12 +131,22 @@ describe('tool policy', { timeout: 180_000 }, () => {
   it('ASK pauses the turn; approving runs the call and the turn completes', async () => {
     const { sessionId, live } = await newSession();
     const { toolCallId, payload } = await pause(sessionId, live, '/tool echo ask-approve');
-    expect(payload).toMatchObject({ tool: 'run_command', input: { command: 'echo ask-approve' }, rule: { index: 1, tool: 'run_command', commandPattern: 'echo ask*', action: 'ASK' } });
+    expect(payload).toMatchObject({
+      tool: 'run_command',
+      input: { command: 'echo ask-approve' },
+      rule: { index: 1, tool: 'run_command', commandPattern: 'echo ask*', action: 'ASK' },
+    });
     expect(live.events.some((e) => e.type === 'tool.result')).toBe(false);
     const before = await view(sessionId);
     expect(before.status).toBe('AWAITING_APPROVAL');
     expect(before.pendingApprovals).toEqual([
-      { toolCallId, tool: 'run_command', input: { command: 'echo ask-approve' }, status: 'PENDING', rule: { tool: 'run_command', commandPattern: 'echo ask*', action: 'ASK' } },
+      {
+        toolCallId,
+        tool: 'run_command',
+        input: { command: 'echo ask-approve' },
+        status: 'PENDING',
+        rule: { tool: 'run_command', commandPattern: 'echo ask*', action: 'ASK' },
+      },
     ]);
     // The session is busy: a new message has to wait for the decision.
     const busy = await client.request(`mutation($s: ID!) { sendMessage(input: { sessionId: $s, content: "hi" }) { id } }`, { s: sessionId });
@@ -136,25 +162,43 @@ describe('tool policy', { timeout: 180_000 }, () => {
     expect(lastResult(live)).toMatchObject({ output: 'ask-approve\n', isError: false });
     expect(live.events.find((e) => e.type === 'tool.approval_resolved')?.payload).toMatchObject({ toolCallId, status: 'APPROVED', decidedBy: 'member' });
     // Consecutive repeats aside (the worker restates RUNNING once the sandbox is ready).
-    const distinct = statuses(live.events).filter((s) => s !== 'PROVISIONING').filter((s, i, all) => s !== all[i - 1]);
+    const distinct = statuses(live.events)
+      .filter((s) => s !== 'PROVISIONING')
+      .filter((s, i, all) => s !== all[i - 1]);
     expect(distinct).toEqual(['IDLE', 'RUNNING', 'AWAITING_APPROVAL', 'RUNNING', 'IDLE']);
     expect((await view(sessionId)).pendingApprovals).toEqual([]);
     // One turn across the pause: it keeps its start, its steps go on, and its usage adds up both runs.
     type Usage = { inputTokens: number; outputTokens: number };
-    const { session } = await client.ok<{ session: { usage: Usage; turns: { edges: { node: { status: string; startedAt: string; usage: Usage; steps: { kind: string; name: string; status: string; toolCallId: string | null }[] } }[] } } }>(
+    const { session } = await client.ok<{
+      session: {
+        usage: Usage;
+        turns: {
+          edges: {
+            node: { status: string; startedAt: string; usage: Usage; steps: { kind: string; name: string; status: string; toolCallId: string | null }[] };
+          }[];
+        };
+      };
+    }>(
       `query($s: ID!) { session(id: $s) { usage { inputTokens outputTokens } turns(first: 5) { edges { node { status startedAt usage { inputTokens outputTokens } steps { kind name status toolCallId } } } } } }`,
       { s: sessionId },
     );
     const [turn] = session.turns.edges.map((e) => e.node);
     expect(turn!.status).toBe('COMPLETED');
     expect(new Date(turn!.startedAt).getTime()).toBeLessThan(new Date(approveToolCall.decidedAt).getTime());
-    expect(turn!.steps.map((step) => `${step.kind}:${step.name}:${step.status}`)).toEqual(['MODEL:paddock-mock:COMPLETED', 'TOOL:run_command:COMPLETED', 'MODEL:paddock-mock:COMPLETED']);
+    expect(turn!.steps.map((step) => `${step.kind}:${step.name}:${step.status}`)).toEqual([
+      'MODEL:paddock-mock:COMPLETED',
+      'TOOL:run_command:COMPLETED',
+      'MODEL:paddock-mock:COMPLETED',
+    ]);
     expect(turn!.steps[1]!.toolCallId).toBe(toolCallId);
     expect(turn!.usage).toEqual((end.payload as { usage: Usage }).usage);
     expect(turn!.usage).toEqual(session.usage);
     expect(turn!.usage.outputTokens).toBeGreaterThan(0);
     // A second decision on the same call is a conflict, not a second run.
-    const again = await client.request(`mutation($s: ID!, $c: String!) { denyToolCall(sessionId: $s, toolCallId: $c) { status } }`, { s: sessionId, c: toolCallId });
+    const again = await client.request(`mutation($s: ID!, $c: String!) { denyToolCall(sessionId: $s, toolCallId: $c) { status } }`, {
+      s: sessionId,
+      c: toolCallId,
+    });
     expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     expect(again.errors?.[0]?.message).toMatch(/approved by member/);
     // The conversation goes on normally.
@@ -184,11 +228,14 @@ describe('tool policy', { timeout: 180_000 }, () => {
     expect((await turnEnd(live, 2)).type).toBe('turn.completed');
   });
 
-  it('decisions are refused for other teams\' sessions and unknown calls', async () => {
+  it("decisions are refused for other teams' sessions and unknown calls", async () => {
     const { sessionId, live } = await newSession();
     const { toolCallId } = await pause(sessionId, live, '/tool echo ask-stranger');
     const stranger = await t.newTeam();
-    const res = await stranger.client.request(`mutation($s: ID!, $c: String!) { approveToolCall(sessionId: $s, toolCallId: $c) { status } }`, { s: sessionId, c: toolCallId });
+    const res = await stranger.client.request(`mutation($s: ID!, $c: String!) { approveToolCall(sessionId: $s, toolCallId: $c) { status } }`, {
+      s: sessionId,
+      c: toolCallId,
+    });
     expect(res.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const unknown = await client.request(`mutation($s: ID!) { approveToolCall(sessionId: $s, toolCallId: "call_nope") { status } }`, { s: sessionId });
     expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');

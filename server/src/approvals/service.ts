@@ -109,11 +109,21 @@ export class ApprovalService {
         if (!turn) return null;
         const now = new Date();
         const pending = await tx.toolApproval.findMany({ where: { turnId: turn.id, status: 'PENDING' } });
-        await tx.toolApproval.updateMany({ where: { turnId: turn.id, status: 'PENDING' }, data: { status: 'CANCELLED', decidedAt: now, reason: 'the turn was cancelled' } });
-        return this.#requeue(tx, turn.id, sessionId, now, true, pending.map((a): SessionEventInput => ({
-          type: TOOL_APPROVAL_RESOLVED,
-          payload: { toolCallId: a.toolCallId, tool: a.tool, status: 'CANCELLED', reason: 'the turn was cancelled', decidedBy: null },
-        })));
+        await tx.toolApproval.updateMany({
+          where: { turnId: turn.id, status: 'PENDING' },
+          data: { status: 'CANCELLED', decidedAt: now, reason: 'the turn was cancelled' },
+        });
+        return this.#requeue(
+          tx,
+          turn.id,
+          sessionId,
+          now,
+          true,
+          pending.map((a): SessionEventInput => ({
+            type: TOOL_APPROVAL_RESOLVED,
+            payload: { toolCallId: a.toolCallId, tool: a.tool, status: 'CANCELLED', reason: 'the turn was cancelled', decidedBy: null },
+          })),
+        );
       }),
     );
     if (!events) return false;
@@ -128,7 +138,9 @@ export class ApprovalService {
     if (decided) return decided;
     const latest = await this.#db.toolApproval.findFirst({ where: { sessionId, toolCallId }, orderBy: { createdAt: 'desc' } });
     if (!latest) throw notFound('Tool call awaiting approval', toolCallId);
-    throw conflict(`Tool call ${toolCallId} is no longer awaiting approval: it was ${latest.status.toLowerCase()}${latest.decidedBy ? ` by ${latest.decidedBy}` : ''}.`);
+    throw conflict(
+      `Tool call ${toolCallId} is no longer awaiting approval: it was ${latest.status.toLowerCase()}${latest.decidedBy ? ` by ${latest.decidedBy}` : ''}.`,
+    );
   }
 
   /** Records the decision and re-queues the turn, under the session's row lock; null if the call was not pending. */
@@ -149,7 +161,8 @@ export class ApprovalService {
         };
         // Another call of the turn may still wait (not today: the runtime pauses on one at a time).
         const waiting = await tx.toolApproval.count({ where: { turnId: approval.turnId, status: 'PENDING' } });
-        const events = waiting > 0 ? await appendEvents(tx, sessionId, [resolved]) : await this.#requeue(tx, approval.turnId, sessionId, now, false, [resolved]);
+        const events =
+          waiting > 0 ? await appendEvents(tx, sessionId, [resolved]) : await this.#requeue(tx, approval.turnId, sessionId, now, false, [resolved]);
         return { updated, events };
       }),
     );
@@ -160,7 +173,8 @@ export class ApprovalService {
 
   async #requeue(tx: Prisma.TransactionClient, turnId: string, sessionId: string, now: Date, cancel: boolean, events: SessionEventInput[]) {
     const from = await lockSession(tx, sessionId);
-    if (!(await moveTurn(tx, turnId, 'AWAITING_APPROVAL', 'QUEUED', { queuedAt: now, ...(cancel ? { cancelRequestedAt: now } : {}) }))) return appendEvents(tx, sessionId, events);
+    if (!(await moveTurn(tx, turnId, 'AWAITING_APPROVAL', 'QUEUED', { queuedAt: now, ...(cancel ? { cancelRequestedAt: now } : {}) })))
+      return appendEvents(tx, sessionId, events);
     const running = from === 'AWAITING_APPROVAL' ? [await moveSession(tx, sessionId, from, 'RUNNING')] : [];
     await enqueue(tx, JOBS.runTurn, { turnId });
     return appendEvents(tx, sessionId, [...events, ...running]);

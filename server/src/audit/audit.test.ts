@@ -6,7 +6,18 @@ import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
 import { decodeGlobalId, encodeGlobalId } from '../ids/global-id.ts';
 import { mutationAction } from './schema.ts';
 
-type Entry = { id: string; action: string; actorKeyId: string | null; actorRole: string | null; teamId: string | null; clientAddress: string | null; userAgent: string | null; targetId: string | null; outcome: string; detail: unknown };
+type Entry = {
+  id: string;
+  action: string;
+  actorKeyId: string | null;
+  actorRole: string | null;
+  teamId: string | null;
+  clientAddress: string | null;
+  userAgent: string | null;
+  targetId: string | null;
+  outcome: string;
+  detail: unknown;
+};
 const ENTRIES = `query($f: AuditEventFilter, $first: Int, $after: String) { auditEvents(first: $first, after: $after, filter: $f) {
   edges { node { id action actorKeyId actorRole teamId clientAddress userAgent targetId outcome detail createdAt } }
   pageInfo { hasNextPage endCursor } } }`;
@@ -22,7 +33,10 @@ beforeAll(async () => {
   const team = await t.newTeam('audited');
   member = team.client;
   teamId = team.teamId;
-  const key = await t.admin.ok<{ createApiKey: { key: string } }>(`mutation($t: ID!) { createApiKey(input: { teamId: $t, name: "team-admin", role: ADMIN }) { key } }`, { t: teamId });
+  const key = await t.admin.ok<{ createApiKey: { key: string } }>(
+    `mutation($t: ID!) { createApiKey(input: { teamId: $t, name: "team-admin", role: ADMIN }) { key } }`,
+    { t: teamId },
+  );
   admin = new GraphqlClient(t.url, key.createApiKey.key);
 });
 afterAll(() => t?.close());
@@ -32,24 +46,38 @@ async function entries(client: GraphqlClient, filter: Record<string, unknown> = 
 }
 
 const unique = (p: string) => `${p}-${Math.random().toString(36).slice(2, 9)}`;
-const agent = async () => (await member.ok<{ createAgent: { id: string } }>(`mutation($n: String!) { createAgent(input: { name: $n, harness: "chat" }) { id } }`, { n: unique('a') })).createAgent.id;
+const agent = async () =>
+  (await member.ok<{ createAgent: { id: string } }>(`mutation($n: String!) { createAgent(input: { name: $n, harness: "chat" }) { id } }`, { n: unique('a') }))
+    .createAgent.id;
 const schedule = async () =>
   (
-    await member.ok<{ createSchedule: { id: string } }>(`mutation($a: ID!, $n: String!) { createSchedule(input: { agentId: $a, name: $n, cron: "0 9 * * *", timezone: "UTC", prompt: "report" }) { id } }`, {
-      a: await agent(),
-      n: unique('s'),
-    })
+    await member.ok<{ createSchedule: { id: string } }>(
+      `mutation($a: ID!, $n: String!) { createSchedule(input: { agentId: $a, name: $n, cron: "0 9 * * *", timezone: "UTC", prompt: "report" }) { id } }`,
+      {
+        a: await agent(),
+        n: unique('s'),
+      },
+    )
   ).createSchedule.id;
 const trigger = async () =>
   (
-    await member.ok<{ createTrigger: { trigger: { id: string } } }>(`mutation($a: ID!, $n: String!) { createTrigger(input: { agentId: $a, name: $n, kind: HTTP, prompt: "triage" }) { trigger { id } } }`, {
-      a: await agent(),
-      n: unique('tr'),
-    })
+    await member.ok<{ createTrigger: { trigger: { id: string } } }>(
+      `mutation($a: ID!, $n: String!) { createTrigger(input: { agentId: $a, name: $n, kind: HTTP, prompt: "triage" }) { trigger { id } } }`,
+      {
+        a: await agent(),
+        n: unique('tr'),
+      },
+    )
   ).createTrigger.trigger.id;
 const webhook = async () =>
-  (await member.ok<{ createWebhook: { webhook: { id: string } } }>(`mutation { createWebhook(input: { url: "http://127.0.0.1:9/hook", events: ["turn.completed"] }) { webhook { id } } }`)).createWebhook.webhook.id;
-const session = async () => (await member.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: await agent() })).createSession.id;
+  (
+    await member.ok<{ createWebhook: { webhook: { id: string } } }>(
+      `mutation { createWebhook(input: { url: "http://127.0.0.1:9/hook", events: ["turn.completed"] }) { webhook { id } } }`,
+    )
+  ).createWebhook.webhook.id;
+const session = async () =>
+  (await member.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: await agent() })).createSession
+    .id;
 const awaitingApproval = async () => {
   const s = await session();
   await pauseOnApproval(t.platform.services, decodeGlobalId(s).id);
@@ -57,8 +85,16 @@ const awaitingApproval = async () => {
 };
 
 /** One successful call of each mutation, by a key allowed to make it; `target` is the id the entry should name. */
-const CALLS: Record<string, () => Promise<{ client: GraphqlClient; query: string; vars: Record<string, unknown>; target: (data: Record<string, unknown>) => unknown }>> = {
-  createAgent: async () => ({ client: member, query: `mutation($n: String!) { createAgent(input: { name: $n, harness: "chat", env: [{ name: "TOKEN", value: "s3cret-value" }] }) { id } }`, vars: { n: unique('c') }, target: (d) => (d.createAgent as { id: string }).id }),
+const CALLS: Record<
+  string,
+  () => Promise<{ client: GraphqlClient; query: string; vars: Record<string, unknown>; target: (data: Record<string, unknown>) => unknown }>
+> = {
+  createAgent: async () => ({
+    client: member,
+    query: `mutation($n: String!) { createAgent(input: { name: $n, harness: "chat", env: [{ name: "TOKEN", value: "s3cret-value" }] }) { id } }`,
+    vars: { n: unique('c') },
+    target: (d) => (d.createAgent as { id: string }).id,
+  }),
   updateAgent: async () => {
     const id = await agent();
     return { client: member, query: `mutation($id: ID!) { updateAgent(id: $id, input: { description: "changed" }) { id } }`, vars: { id }, target: () => id };
@@ -69,11 +105,21 @@ const CALLS: Record<string, () => Promise<{ client: GraphqlClient; query: string
   },
   createSession: async () => {
     const a = await agent();
-    return { client: member, query: `mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, vars: { a }, target: (d) => (d.createSession as { id: string }).id };
+    return {
+      client: member,
+      query: `mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`,
+      vars: { a },
+      target: (d) => (d.createSession as { id: string }).id,
+    };
   },
   sendMessage: async () => {
     const s = await session();
-    return { client: member, query: `mutation($s: ID!) { sendMessage(input: { sessionId: $s, content: "hello" }) { id } }`, vars: { s }, target: (d) => (d.sendMessage as { id: string }).id };
+    return {
+      client: member,
+      query: `mutation($s: ID!) { sendMessage(input: { sessionId: $s, content: "hello" }) { id } }`,
+      vars: { s },
+      target: (d) => (d.sendMessage as { id: string }).id,
+    };
   },
   cancelTurn: async () => {
     const s = await session();
@@ -90,16 +136,36 @@ const CALLS: Record<string, () => Promise<{ client: GraphqlClient; query: string
   },
   denyToolCall: async () => {
     const s = await awaitingApproval();
-    return { client: member, query: `mutation($s: ID!) { denyToolCall(sessionId: $s, toolCallId: "call_1", reason: "not now") { status } }`, vars: { s }, target: () => s };
+    return {
+      client: member,
+      query: `mutation($s: ID!) { denyToolCall(sessionId: $s, toolCallId: "call_1", reason: "not now") { status } }`,
+      vars: { s },
+      target: () => s,
+    };
   },
   // Nothing listens on port 9: the probe reports the failure in its result.
   testMcpServer: async () => {
     const a = await agent();
-    return { client: member, query: `mutation($a: ID!) { testMcpServer(agentId: $a, input: { name: "docs", url: "http://127.0.0.1:9/mcp" }) { ok } }`, vars: { a }, target: () => a };
+    return {
+      client: member,
+      query: `mutation($a: ID!) { testMcpServer(agentId: $a, input: { name: "docs", url: "http://127.0.0.1:9/mcp" }) { ok } }`,
+      vars: { a },
+      target: () => a,
+    };
   },
-  createTeam: async () => ({ client: t.admin, query: `mutation($n: String!) { createTeam(input: { name: $n }) { id } }`, vars: { n: unique('t') }, target: (d) => (d.createTeam as { id: string }).id }),
+  createTeam: async () => ({
+    client: t.admin,
+    query: `mutation($n: String!) { createTeam(input: { name: $n }) { id } }`,
+    vars: { n: unique('t') },
+    target: (d) => (d.createTeam as { id: string }).id,
+  }),
   // The entry names the key even though the caller only asked for the plaintext.
-  createApiKey: async () => ({ client: admin, query: `mutation($t: ID!) { createApiKey(input: { teamId: $t, name: "new", role: MEMBER }) { key apiKey { id } } }`, vars: { t: teamId }, target: (d) => (d.createApiKey as { apiKey: { id: string } }).apiKey.id }),
+  createApiKey: async () => ({
+    client: admin,
+    query: `mutation($t: ID!) { createApiKey(input: { teamId: $t, name: "new", role: MEMBER }) { key apiKey { id } } }`,
+    vars: { t: teamId },
+    target: (d) => (d.createApiKey as { apiKey: { id: string } }).apiKey.id,
+  }),
   createSchedule: async () => {
     const a = await agent();
     return {
@@ -155,14 +221,29 @@ const CALLS: Record<string, () => Promise<{ client: GraphqlClient; query: string
   redeliver: async () => {
     // A delivery as the fan-out job would have recorded it.
     const delivery = await t.platform.services.db.webhookDelivery.create({
-      data: { id: crypto.randomUUID(), webhookId: decodeGlobalId(await webhook()).id, eventKey: unique('event'), eventType: 'turn.completed', payload: {}, status: 'FAILED' },
+      data: {
+        id: crypto.randomUUID(),
+        webhookId: decodeGlobalId(await webhook()).id,
+        eventKey: unique('event'),
+        eventType: 'turn.completed',
+        payload: {},
+        status: 'FAILED',
+      },
     });
     const id = encodeGlobalId('WebhookDelivery', delivery.id);
     return { client: member, query: `mutation($id: ID!) { redeliver(id: $id) { id } }`, vars: { id }, target: () => id };
   },
-  setRetention: async () => ({ client: admin, query: 'mutation { setRetention(input: { compactDeltasAfterDays: 90 }) { compactDeltasAfterDays } }', vars: {}, target: () => null }),
+  setRetention: async () => ({
+    client: admin,
+    query: 'mutation { setRetention(input: { compactDeltasAfterDays: 90 }) { compactDeltasAfterDays } }',
+    vars: {},
+    target: () => null,
+  }),
   revokeApiKey: async () => {
-    const created = await admin.ok<{ createApiKey: { apiKey: { id: string } } }>(`mutation($t: ID!) { createApiKey(input: { teamId: $t, name: "spare", role: MEMBER }) { apiKey { id } } }`, { t: teamId });
+    const created = await admin.ok<{ createApiKey: { apiKey: { id: string } } }>(
+      `mutation($t: ID!) { createApiKey(input: { teamId: $t, name: "spare", role: MEMBER }) { apiKey { id } } }`,
+      { t: teamId },
+    );
     const id = created.createApiKey.apiKey.id;
     return { client: admin, query: `mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, vars: { id }, target: () => id };
   },
@@ -189,7 +270,10 @@ describe('audit log of mutations', () => {
   });
 
   it('records refusals as DENIED and mistakes as FAILURE, once each', async () => {
-    const viewerKey = await admin.ok<{ createApiKey: { key: string } }>(`mutation($t: ID!) { createApiKey(input: { teamId: $t, name: "reader", role: VIEWER }) { key } }`, { t: teamId });
+    const viewerKey = await admin.ok<{ createApiKey: { key: string } }>(
+      `mutation($t: ID!) { createApiKey(input: { teamId: $t, name: "reader", role: VIEWER }) { key } }`,
+      { t: teamId },
+    );
     const viewer = new GraphqlClient(t.url, viewerKey.createApiKey.key);
     const before = await entries(t.admin, { action: 'agent.create' });
     expect((await viewer.error('mutation { createAgent(input: { name: "nope", harness: "chat" }) { id } }')).extensions?.code).toBe('FORBIDDEN');
@@ -214,7 +298,12 @@ describe('audit log of mutations', () => {
   });
 
   it('records secret names set and removed, never their values', async () => {
-    const id = (await member.ok<{ createAgent: { id: string } }>(`mutation($n: String!) { createAgent(input: { name: $n, harness: "chat", env: [{ name: "API_TOKEN", value: "value-never-logged" }] }) { id } }`, { n: unique('s') })).createAgent.id;
+    const id = (
+      await member.ok<{ createAgent: { id: string } }>(
+        `mutation($n: String!) { createAgent(input: { name: $n, harness: "chat", env: [{ name: "API_TOKEN", value: "value-never-logged" }] }) { id } }`,
+        { n: unique('s') },
+      )
+    ).createAgent.id;
     await member.ok(`mutation($id: ID!) { updateAgent(id: $id, input: { removeEnv: ["API_TOKEN"] }) { id } }`, { id });
     const set = await entries(admin, { action: 'secret.set', targetId: id });
     const removed = await entries(admin, { action: 'secret.remove', targetId: id });
@@ -226,7 +315,7 @@ describe('audit log of mutations', () => {
 });
 
 describe('audit log of authentication', () => {
-  it('records a wrong key as auth.failure with the client, and a key\'s use once per interval', async () => {
+  it("records a wrong key as auth.failure with the client, and a key's use once per interval", async () => {
     const before = await entries(t.admin, { action: 'auth.failure' });
     const res = await fetch(`${t.url}/graphql`, {
       method: 'POST',

@@ -1,4 +1,12 @@
-import { defaultFieldResolver, getNamedType, isObjectType, type GraphQLField, type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import {
+  defaultFieldResolver,
+  getNamedType,
+  isObjectType,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from 'graphql';
 import type { AuditEvent as AuditEventRow, AuditOutcome as AuditOutcomeValue } from '../db/index.ts';
 import { badInput } from '../errors/index.ts';
 import { builder } from '../graphql/builder.ts';
@@ -17,7 +25,6 @@ const AuditOutcome = builder.enumType('AuditOutcome', {
   } as const,
 });
 
-
 export const AuditEvent = builder.objectRef<AuditEventRow>('AuditEvent').implement({
   description: 'One entry of the append-only audit log: who did what, to what, from where, and how it ended.',
   fields: (t) => ({
@@ -26,14 +33,27 @@ export const AuditEvent = builder.objectRef<AuditEventRow>('AuditEvent').impleme
       description:
         'Dotted name: a mutation as `object.verb` (`agent.create`, `apikey.revoke`, `session.end`, ...), or `auth.failure`, `apikey.use`, `secret.set`, `secret.remove`, `egress.blocked`.',
     }),
-    actorKeyId: t.id({ nullable: true, description: 'Global ID of the API key that acted; null when no valid key was sent or the platform acted.', resolve: (e) => (e.actorKeyId ? encodeGlobalId('ApiKey', e.actorKeyId) : null) }),
+    actorKeyId: t.id({
+      nullable: true,
+      description: 'Global ID of the API key that acted; null when no valid key was sent or the platform acted.',
+      resolve: (e) => (e.actorKeyId ? encodeGlobalId('ApiKey', e.actorKeyId) : null),
+    }),
     actorRole: t.field({ type: ApiKeyRole, nullable: true, description: 'The role of that key when it acted.', resolve: (e) => e.actorRole }),
-    teamId: t.id({ nullable: true, description: 'Global ID of the team the action concerns.', resolve: (e) => (e.teamId ? encodeGlobalId('Team', e.teamId) : null) }),
+    teamId: t.id({
+      nullable: true,
+      description: 'Global ID of the team the action concerns.',
+      resolve: (e) => (e.teamId ? encodeGlobalId('Team', e.teamId) : null),
+    }),
     clientAddress: t.exposeString('clientAddress', { nullable: true }),
     userAgent: t.exposeString('userAgent', { nullable: true }),
     targetId: t.exposeString('targetId', { nullable: true, description: 'Global ID of the object acted on, when there is one.' }),
     outcome: t.expose('outcome', { type: AuditOutcome }),
-    detail: t.field({ type: 'JSON', nullable: true, description: 'More about the entry: the error code of a failure, secret names (never values), a refused host.', resolve: (e) => e.detail }),
+    detail: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'More about the entry: the error code of a failure, secret names (never values), a refused host.',
+      resolve: (e) => e.detail,
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
@@ -68,7 +88,11 @@ builder.queryFields((t) => ({
         }
         if (filter.from && filter.to && filter.from >= filter.to) throw badInput('filter.from must be before filter.to.', 'from');
         return keysetConnection(args, (w) =>
-          ctx.services.audit.list(viewerOf(ctx), { action: filter.action, actorKeyId, targetId: filter.targetId ? String(filter.targetId) : null, from: filter.from, to: filter.to }, w),
+          ctx.services.audit.list(
+            viewerOf(ctx),
+            { action: filter.action, actorKeyId, targetId: filter.targetId ? String(filter.targetId) : null, from: filter.from, to: filter.to },
+            w,
+          ),
         );
       },
     },
@@ -140,17 +164,24 @@ function wrap(field: GraphQLField<unknown, Context>): void {
     } catch (error) {
       const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
       const outcome: AuditOutcomeValue = code === 'FORBIDDEN' || code === 'UNAUTHENTICATED' ? 'DENIED' : 'FAILURE';
-      await ctx.services.audit.record({ ...base, outcome, targetId: targetFromArgs(args), detail: { ...detail, error: typeof code === 'string' ? code : 'INTERNAL' } }).catch((failure: unknown) => {
-        ctx.log.error({ err: failure, action }, 'could not record an audit entry');
-      });
+      await ctx.services.audit
+        .record({ ...base, outcome, targetId: targetFromArgs(args), detail: { ...detail, error: typeof code === 'string' ? code : 'INTERNAL' } })
+        .catch((failure: unknown) => {
+          ctx.log.error({ err: failure, action }, 'could not record an audit entry');
+        });
       throw error;
     }
     const target = targetFromResult(result, info) ?? { id: targetFromArgs(args), teamId: null };
     const teamId = target.teamId ?? ctx.viewer?.teamId ?? null;
-    const entries = [{ ...base, outcome: 'SUCCESS' as const, targetId: target.id, teamId, ...(details ? { detail } : {}) }, ...(followUps?.(args, target.id) ?? []).map((e) => ({ ...base, ...e, outcome: 'SUCCESS' as const, teamId }))];
+    const entries = [
+      { ...base, outcome: 'SUCCESS' as const, targetId: target.id, teamId, ...(details ? { detail } : {}) },
+      ...(followUps?.(args, target.id) ?? []).map((e) => ({ ...base, ...e, outcome: 'SUCCESS' as const, teamId })),
+    ];
     // The change is committed: an entry that cannot be stored is logged, and the caller still gets the result.
     for (const entry of entries) {
-      await ctx.services.audit.record(entry).catch((failure: unknown) => ctx.log.error({ err: failure, action: entry.action }, 'could not record an audit entry'));
+      await ctx.services.audit
+        .record(entry)
+        .catch((failure: unknown) => ctx.log.error({ err: failure, action: entry.action }, 'could not record an audit entry'));
     }
     return result;
   };
@@ -190,4 +221,3 @@ function teamOf(typename: string, row: Row): string | null {
   if (typename === 'Team' && typeof row.id === 'string') return row.id;
   return typeof row.teamId === 'string' ? row.teamId : null;
 }
-

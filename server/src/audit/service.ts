@@ -118,7 +118,14 @@ export class AuditLog {
 
   /** A webhook Paddock turned off after too many failed deliveries; no key did it, so the entry has no actor. */
   async webhookDisabled(webhook: { id: string; teamId: string }, reason: string): Promise<void> {
-    await this.record({ action: 'webhook.disable', outcome: 'SUCCESS', actor: null, teamId: webhook.teamId, targetId: this.#globalId('Webhook', webhook.id), detail: { reason } });
+    await this.record({
+      action: 'webhook.disable',
+      outcome: 'SUCCESS',
+      actor: null,
+      teamId: webhook.teamId,
+      targetId: this.#globalId('Webhook', webhook.id),
+      detail: { reason },
+    });
   }
 
   /** Newest first. A team ADMIN sees its team's entries; the OPERATOR every entry. */

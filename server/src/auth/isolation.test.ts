@@ -17,9 +17,19 @@ beforeAll(async () => {
   t = await startTestPlatform();
   owner = (await t.newTeam('owner')).client;
   ({ client: intruder, key: intruderKey } = await t.newTeam('intruder'));
-  ids.agent = (await owner.ok<{ createAgent: { id: string } }>(`mutation { createAgent(input: { name: "private", harness: "chat", env: [{ name: "TOKEN", value: "s3cret" }] }) { id } }`)).createAgent.id;
-  ids.session = (await owner.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a, title: "mine" }) { id } }`, { a: ids.agent })).createSession.id;
-  ids.message = (await owner.ok<{ sendMessage: { id: string } }>(`mutation($s: ID!) { sendMessage(input: { sessionId: $s, content: "private words" }) { id } }`, { s: ids.session })).sendMessage.id;
+  ids.agent = (
+    await owner.ok<{ createAgent: { id: string } }>(
+      `mutation { createAgent(input: { name: "private", harness: "chat", env: [{ name: "TOKEN", value: "s3cret" }] }) { id } }`,
+    )
+  ).createAgent.id;
+  ids.session = (
+    await owner.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a, title: "mine" }) { id } }`, { a: ids.agent })
+  ).createSession.id;
+  ids.message = (
+    await owner.ok<{ sendMessage: { id: string } }>(`mutation($s: ID!) { sendMessage(input: { sessionId: $s, content: "private words" }) { id } }`, {
+      s: ids.session,
+    })
+  ).sendMessage.id;
 });
 afterAll(() => t.close());
 
@@ -49,7 +59,7 @@ describe('cross-team isolation', () => {
     expect(error.extensions?.code).toBe('NOT_FOUND');
   });
 
-  it('refuses subscriptions to another team\'s session and anonymous ones', async () => {
+  it("refuses subscriptions to another team's session and anonymous ones", async () => {
     const intruderSub = new Subscriber(t.url, intruderKey).subscribe(ids.session);
     const anonymous = new Subscriber(t.url, 'pdk_nobody').subscribe(ids.session);
     await intruderSub.waitFor(() => intruderSub.error !== null);
@@ -62,7 +72,9 @@ describe('cross-team isolation', () => {
   });
 
   it('lists nothing of the other team and left everything untouched', async () => {
-    const data = await intruder.ok<{ agents: { edges: unknown[] }; sessions: { edges: unknown[] } }>(`{ agents { edges { node { id } } } sessions { edges { node { id } } } }`);
+    const data = await intruder.ok<{ agents: { edges: unknown[] }; sessions: { edges: unknown[] } }>(
+      `{ agents { edges { node { id } } } sessions { edges { node { id } } } }`,
+    );
     expect(data).toEqual({ agents: { edges: [] }, sessions: { edges: [] } });
     const mine = await owner.ok<{ agent: { description: string }; session: { status: string; messages: { edges: unknown[] } } }>(
       `query($a: ID!, $s: ID!) { agent(id: $a) { description } session(id: $s) { status messages { edges { node { id } } } } }`,
@@ -90,7 +102,9 @@ describe('authentication and roles', () => {
     const member = owner;
     expect((await member.error(`mutation { createTeam(input: { name: "x" }) { id } }`)).extensions?.code).toBe('FORBIDDEN');
     expect((await member.error(`{ teams { name } }`)).extensions?.code).toBe('FORBIDDEN');
-    const viewer = await member.ok<{ viewer: { role: string; team: { name: string }; apiKey: { name: string } } }>(`{ viewer { role team { name } apiKey { name } } }`);
+    const viewer = await member.ok<{ viewer: { role: string; team: { name: string }; apiKey: { name: string } } }>(
+      `{ viewer { role team { name } apiKey { name } } }`,
+    );
     expect(viewer.viewer).toEqual({ role: 'MEMBER', team: { name: 'owner' }, apiKey: { name: 'member' } });
   });
 

@@ -32,8 +32,10 @@ beforeAll(async () => {
   t = await startTestPlatform();
   const team = await t.newTeam('revoked');
   teamId = team.teamId;
-  const agent = (await team.client.ok<{ createAgent: { id: string } }>('mutation { createAgent(input: { name: "r", harness: "chat" }) { id } }')).createAgent.id;
-  sessionId = (await team.client.ok<{ createSession: { id: string } }>('mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }', { a: agent })).createSession.id;
+  const agent = (await team.client.ok<{ createAgent: { id: string } }>('mutation { createAgent(input: { name: "r", harness: "chat" }) { id } }')).createAgent
+    .id;
+  sessionId = (await team.client.ok<{ createSession: { id: string } }>('mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }', { a: agent }))
+    .createSession.id;
 
   const port = await freePort();
   childUrl = `http://127.0.0.1:${port}`;
@@ -54,7 +56,10 @@ beforeAll(async () => {
   });
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const ready = await fetch(`${childUrl}/readyz`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${childUrl}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline || child.exitCode !== null) throw new Error('the child API did not become ready');
     await new Promise((r) => setTimeout(r, 200));
@@ -93,7 +98,7 @@ function socket(url: string, key: string): { client: Client; closed: Promise<{ c
 }
 
 describe('revocation', () => {
-  it('closes the key\'s sockets on every API process with 4403 within 2 s, and refuses it everywhere', async () => {
+  it("closes the key's sockets on every API process with 4403 within 2 s, and refuses it everywhere", async () => {
     const { id, key } = await newKey();
     // Several sockets on the child, so both of its processes hold some; one on this process.
     const remote = Array.from({ length: 4 }, () => socket(childUrl, key));

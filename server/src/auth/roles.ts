@@ -21,7 +21,12 @@ const GRANTS: Record<ApiKeyRole, readonly Scope[]> = {
 
 export function scopesOf(role: ApiKeyRole | undefined): Record<Scope, boolean> {
   const granted = role ? GRANTS[role] : [];
-  return { reader: granted.includes('reader'), writer: granted.includes('writer'), teamAdmin: granted.includes('teamAdmin'), operator: granted.includes('operator') };
+  return {
+    reader: granted.includes('reader'),
+    writer: granted.includes('writer'),
+    teamAdmin: granted.includes('teamAdmin'),
+    operator: granted.includes('operator'),
+  };
 }
 
 export function isRole(value: string): value is ApiKeyRole {

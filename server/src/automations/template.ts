@@ -28,7 +28,8 @@ const ALLOWED: Record<TemplateKind, string[]> = {
 /** Checks a prompt template when it is saved, so a typo fails then rather than at 3 a.m. */
 export function validateTemplate(prompt: string, kind: TemplateKind): string {
   if (prompt.trim() === '') throw badInput('prompt must not be empty.', 'prompt');
-  if (prompt.length > MAX_PROMPT_TEMPLATE_CHARS) throw badInput(`prompt must be at most ${MAX_PROMPT_TEMPLATE_CHARS} characters (got ${prompt.length}).`, 'prompt');
+  if (prompt.length > MAX_PROMPT_TEMPLATE_CHARS)
+    throw badInput(`prompt must be at most ${MAX_PROMPT_TEMPLATE_CHARS} characters (got ${prompt.length}).`, 'prompt');
   for (const [, name] of prompt.matchAll(PLACEHOLDER)) {
     const ok = kind === 'schedule' ? name === 'scheduledAt' || name === 'runNumber' : name === 'runNumber' || name === 'event' || PATH.test(name ?? '');
     if (!ok) {

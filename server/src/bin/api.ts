@@ -23,10 +23,14 @@ const processes = (() => {
 if (cluster.isPrimary && processes > 1) {
   runPrimary(processes, log);
 } else {
-  await runRole(log, async (platform, config) => {
-    await platform.services.teams.ensureAdminKey(config.adminKey, config.dataDir);
-    const http = await startApi(platform);
-    platform.services.log.info({ url: http.url }, 'API listening');
-    return () => http.close();
-  }, onShutdown);
+  await runRole(
+    log,
+    async (platform, config) => {
+      await platform.services.teams.ensureAdminKey(config.adminKey, config.dataDir);
+      const http = await startApi(platform);
+      platform.services.log.info({ url: http.url }, 'API listening');
+      return () => http.close();
+    },
+    onShutdown,
+  );
 }

@@ -52,5 +52,13 @@ export function cliEntry(action: string, teamId: string, targetId: string): Audi
   } catch {
     user = `uid ${process.getuid?.() ?? '?'}`; // no passwd entry for this uid (containers)
   }
-  return { action, outcome: 'SUCCESS', actor: null, teamId, targetId, client: { address: null, userAgent: `paddock-cli (${user}@${hostname()})` }, detail: { via: 'cli' } };
+  return {
+    action,
+    outcome: 'SUCCESS',
+    actor: null,
+    teamId,
+    targetId,
+    client: { address: null, userAgent: `paddock-cli (${user}@${hostname()})` },
+    detail: { via: 'cli' },
+  };
 }

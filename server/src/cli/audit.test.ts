@@ -27,9 +27,17 @@ describe('pnpm paddock audit', () => {
     expect((await paddock('teams', 'create', 'from-cli')).code).toBe(0);
     const json = await paddock('audit', '--since', '1h', '--json');
     expect(json.code).toBe(0);
-    const entries = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as { action: string; createdAt: string; actorKeyId: string | null; userAgent: string | null; detail: unknown });
+    const entries = json.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { action: string; createdAt: string; actorKeyId: string | null; userAgent: string | null; detail: unknown });
     expect(entries.map((e) => e.action)).toEqual(expect.arrayContaining(['team.create', 'apikey.create']));
-    expect(entries.at(-1)).toMatchObject({ action: 'team.create', actorKeyId: null, userAgent: expect.stringMatching(/^paddock-cli \(/), detail: { via: 'cli' } });
+    expect(entries.at(-1)).toMatchObject({
+      action: 'team.create',
+      actorKeyId: null,
+      userAgent: expect.stringMatching(/^paddock-cli \(/),
+      detail: { via: 'cli' },
+    });
     // Oldest first, like a log.
     expect(entries.map((e) => e.createdAt)).toEqual([...entries.map((e) => e.createdAt)].sort());
 

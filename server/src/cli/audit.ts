@@ -34,7 +34,17 @@ export const auditCommand: CommandSpec = {
         const page = await platform.services.audit.since(since, PAGE, after);
         for (const e of page) {
           if (values.json) out(JSON.stringify(e));
-          else rows.push([e.createdAt.toISOString(), e.action, e.outcome, e.actorRole ?? '-', e.actorKeyId ?? '-', e.teamId ?? '-', e.targetId ?? '-', e.clientAddress ?? '-']);
+          else
+            rows.push([
+              e.createdAt.toISOString(),
+              e.action,
+              e.outcome,
+              e.actorRole ?? '-',
+              e.actorKeyId ?? '-',
+              e.teamId ?? '-',
+              e.targetId ?? '-',
+              e.clientAddress ?? '-',
+            ]);
         }
         if (page.length < PAGE) break;
         after = page.at(-1)!.id;

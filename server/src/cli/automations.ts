@@ -35,7 +35,17 @@ export const schedulesCommand = listCommand(
   async (services, team) =>
     table(
       ['TEAM', 'AGENT', 'NAME', 'CRON', 'TIMEZONE', 'ENABLED', 'NEXT RUN', 'RUNS', 'ID'],
-      (await services.schedules.all(team)).map((s) => [s.team.name, s.agent.name, s.name, s.cron, s.timezone, s.enabled ? 'yes' : 'no', iso(s.nextRunAt), String(s.runCount), encodeGlobalId('Schedule', s.id)]),
+      (await services.schedules.all(team)).map((s) => [
+        s.team.name,
+        s.agent.name,
+        s.name,
+        s.cron,
+        s.timezone,
+        s.enabled ? 'yes' : 'no',
+        iso(s.nextRunAt),
+        String(s.runCount),
+        encodeGlobalId('Schedule', s.id),
+      ]),
     ),
 );
 
@@ -64,6 +74,13 @@ export const webhooksCommand = listCommand(
   async (services, team) =>
     table(
       ['TEAM', 'AGENT', 'EVENTS', 'ENABLED', 'FAILURES', 'URL'],
-      (await services.webhooks.all(team)).map((w) => [w.team.name, w.agent?.name ?? '(all)', w.events.join(','), w.enabled ? 'yes' : `no: ${w.disabledReason ?? ''}`.trim(), String(w.consecutiveFailures), w.url]),
+      (await services.webhooks.all(team)).map((w) => [
+        w.team.name,
+        w.agent?.name ?? '(all)',
+        w.events.join(','),
+        w.enabled ? 'yes' : `no: ${w.disabledReason ?? ''}`.trim(),
+        String(w.consecutiveFailures),
+        w.url,
+      ]),
     ),
 );

@@ -32,7 +32,6 @@ async function paddock(...args: string[]): Promise<CliResult> {
   return runPaddock({ DATABASE_URL: database.databaseUrl, PADDOCK_DATA_DIR: dataDir }, ...args);
 }
 
-
 const STACK = /\n\s+at /;
 
 describe('pnpm paddock', () => {
@@ -40,7 +39,9 @@ describe('pnpm paddock', () => {
     const top = await paddock('--help');
     expect(top).toMatchObject({ code: 0, stderr: '' });
     const synopses = [...top.stdout.matchAll(/^ {2}pnpm paddock (.+)$/gm)].map((m) => m[1]!);
-    expect(synopses).toEqual(expect.arrayContaining([expect.stringMatching(/^db migrate/), expect.stringMatching(/^keys list/), expect.stringMatching(/^teams list/)]));
+    expect(synopses).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^db migrate/), expect.stringMatching(/^keys list/), expect.stringMatching(/^teams list/)]),
+    );
     for (const synopsis of synopses) {
       const words = synopsis.split(' ').filter((w) => /^[a-z][-a-z]*$/.test(w));
       const help = await paddock(...words, '--help');
@@ -55,7 +56,10 @@ describe('pnpm paddock', () => {
   });
 
   it('pnpm paddock prints only the CLI output, without pnpm banner lines', async () => {
-    const { stdout, stderr } = await run('pnpm', ['paddock', '--help'], { cwd: path.resolve(SERVER, '..'), env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    const { stdout, stderr } = await run('pnpm', ['paddock', '--help'], {
+      cwd: path.resolve(SERVER, '..'),
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    });
     expect(stdout).toMatch(/^Usage: pnpm paddock <command>/);
     expect(stdout + stderr).not.toMatch(/^> /m);
   });
@@ -118,7 +122,15 @@ describe('pnpm paddock', () => {
     const [header, ...rows] = keys.stdout.trimEnd().split('\n');
     expect(header!.split(/\s{2,}/)).toEqual(['ID', 'TEAM', 'NAME', 'ROLE', 'PREFIX', 'LAST USED', 'REVOKED']);
     expect(rows).toHaveLength(1);
-    expect(rows[0]!.split(/\s{2,}/)).toEqual([id, 'listing', 'deploy bot', 'ADMIN', expect.stringMatching(/^pdk_\w+…$/), '-', expect.stringMatching(/^\d{4}-\d\d-\d\dT/)]);
+    expect(rows[0]!.split(/\s{2,}/)).toEqual([
+      id,
+      'listing',
+      'deploy bot',
+      'ADMIN',
+      expect.stringMatching(/^pdk_\w+…$/),
+      '-',
+      expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    ]);
     expect((await paddock('keys', 'list')).stdout).toContain(id);
 
     const teams = await paddock('teams', 'list');
@@ -134,7 +146,11 @@ describe('pnpm paddock', () => {
       await mkdir(path.join(root, '.paddock/postgres/data'), { recursive: true });
       await writeFile(path.join(root, '.paddock/postgres/data/PG_VERSION'), '18\n');
       await mkdir(path.join(root, 'server'));
-      for (const args of [['teams', 'list'], ['keys', 'list'], ['keys', 'create', '--team', 'acme', '--name', 'x']]) {
+      for (const args of [
+        ['teams', 'list'],
+        ['keys', 'list'],
+        ['keys', 'create', '--team', 'acme', '--name', 'x'],
+      ]) {
         const result = await runPaddock({ INIT_CWD: path.join(root, 'server') }, ...args);
         expect(result, args.join(' ')).toMatchObject({ code: 2, stdout: '' });
         expect(result.stderr).toContain(`There is no Paddock database in ${path.join(root, 'server/.paddock')}`);
@@ -179,14 +195,21 @@ describe('pnpm paddock', () => {
     // make sure there is plenty of log output that must not end up in the pipe.
     const parse =
       "import('yaml').then(({ parseAllDocuments }) => { let s = ''; process.stdin.on('data', (d) => (s += d)).on('end', () => {" +
-      " const docs = parseAllDocuments(s); const bad = docs.flatMap((d) => [...d.errors, ...d.warnings]);" +
+      ' const docs = parseAllDocuments(s); const bad = docs.flatMap((d) => [...d.errors, ...d.warnings]);' +
       " if (bad.length > 0 || docs.length === 0) { console.error(bad.join('\\n') || 'no documents'); process.exit(1); }" +
       " console.log(docs.map((d) => d.toJSON().kind).join(' ')); }); })";
     const script = `node --import tsx src/bin/paddock.ts sandbox render --agent piped 2>"$LOG_FILE" | node -e "$PARSE"`;
     const logFile = path.join(dataDir, 'render.log');
     const { stdout } = await run('bash', ['-c', `set -o pipefail; ${script}`], {
       cwd: SERVER,
-      env: { PATH: process.env.PATH, DATABASE_URL: database.databaseUrl, PADDOCK_DATA_DIR: dataDir, PADDOCK_LOG_LEVEL: 'debug', PARSE: parse, LOG_FILE: logFile },
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: database.databaseUrl,
+        PADDOCK_DATA_DIR: dataDir,
+        PADDOCK_LOG_LEVEL: 'debug',
+        PARSE: parse,
+        LOG_FILE: logFile,
+      },
     });
     expect(stdout.trim()).toBe('Secret Secret ConfigMap NetworkPolicy SandboxTemplate SandboxWarmPool SandboxClaim');
     const logs = (await readFile(logFile, 'utf8')).trim().split('\n');

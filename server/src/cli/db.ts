@@ -1,7 +1,10 @@
 import { openDatabase } from '../db/database.ts';
 import { flags, UsageError, type CommandSpec } from './args.ts';
 
-const migrate = { usage: 'db migrate', summary: 'Apply pending migrations, then exit (init-container friendly). Creates the embedded database if there is none.' };
+const migrate = {
+  usage: 'db migrate',
+  summary: 'Apply pending migrations, then exit (init-container friendly). Creates the embedded database if there is none.',
+};
 
 export const dbCommand: CommandSpec = {
   summary: 'database maintenance',

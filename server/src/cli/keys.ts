@@ -9,7 +9,10 @@ const create = {
   usage: 'keys create --team NAME --name LABEL [--role OPERATOR|ADMIN|MEMBER|VIEWER]',
   summary: 'Create an API key for a team (role MEMBER unless given) and print it once; the same as the createApiKey mutation.',
 };
-const list = { usage: 'keys list [--team NAME]', summary: 'List API keys: id, team, name, role, prefix, last used, revoked. Keys themselves are never shown again.' };
+const list = {
+  usage: 'keys list [--team NAME]',
+  summary: 'List API keys: id, team, name, role, prefix, last used, revoked. Keys themselves are never shown again.',
+};
 const revoke = { usage: 'keys revoke KEY_ID', summary: 'Revoke an API key by its id (from `keys list`); the same as the revokeApiKey mutation.' };
 
 const when = (date: Date | null) => (date ? date.toISOString() : '-');
@@ -19,13 +22,15 @@ export const keysCommand: CommandSpec = {
   subcommands: { create, list, revoke },
   run: async (args, { config, log, out }) => {
     const [action, ...rest] = args;
-    if (action !== 'create' && action !== 'list' && action !== 'revoke') throw new UsageError(`Usage: pnpm paddock ${create.usage} | ${list.usage} | ${revoke.usage}`);
+    if (action !== 'create' && action !== 'list' && action !== 'revoke')
+      throw new UsageError(`Usage: pnpm paddock ${create.usage} | ${list.usage} | ${revoke.usage}`);
     const { values, positionals } = flags(rest, { team: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } });
     const usage = `Usage: pnpm paddock ${{ create, list, revoke }[action].usage}`;
     if (action === 'create' && (!values.team || !values.name || positionals.length > 0)) throw new UsageError(usage);
     if (action === 'list' && (values.name !== undefined || values.role !== undefined || positionals.length > 0)) throw new UsageError(usage);
     if (action === 'revoke' && (positionals.length !== 1 || Object.keys(values).length > 0)) throw new UsageError(usage);
-    if (action === 'revoke' && !isUuid(positionals[0]!)) throw new UsageError(`"${positionals[0]}" is not a key id; ids look like 0193f0c2-…, see \`pnpm paddock keys list\`.`);
+    if (action === 'revoke' && !isUuid(positionals[0]!))
+      throw new UsageError(`"${positionals[0]}" is not a key id; ids look like 0193f0c2-…, see \`pnpm paddock keys list\`.`);
     const role = (values.role ?? 'MEMBER').toUpperCase();
     if (!isRole(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}, not "${values.role}".`);
 

@@ -10,7 +10,12 @@ export const mockLlmCommand: CommandSpec = {
 };
 
 async function runMockLlm(args: string[], out: (line: string) => void): Promise<void> {
-  const { values, positionals } = flags(args, { port: { type: 'string' }, rate: { type: 'string' }, 'first-token-ms': { type: 'string' }, host: { type: 'string' } });
+  const { values, positionals } = flags(args, {
+    port: { type: 'string' },
+    rate: { type: 'string' },
+    'first-token-ms': { type: 'string' },
+    host: { type: 'string' },
+  });
   if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}". See --help.`);
   const number = (name: string, raw: string | undefined, fallback: number) => {
     if (raw === undefined) return fallback;

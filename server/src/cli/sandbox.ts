@@ -24,7 +24,9 @@ function redacted(secret: Secret, note: string): Secret {
 
 /** The CA bundle is the public roots plus Paddock's CA; the roots are left out of the listing. */
 function abbreviated(configMap: ConfigMap): ConfigMap {
-  const data = Object.fromEntries(Object.entries(configMap.data ?? {}).map(([k, v]) => [k, k === TRUST_FILES.bundle ? '<public root CAs followed by the egress CA>' : v]));
+  const data = Object.fromEntries(
+    Object.entries(configMap.data ?? {}).map(([k, v]) => [k, k === TRUST_FILES.bundle ? '<public root CAs followed by the egress CA>' : v]),
+  );
   return { ...configMap, data };
 }
 
@@ -42,7 +44,13 @@ async function findAgent(platform: Platform, agentName: string, teamName: string
 export async function renderAgentYaml(platform: Platform, agentName: string, teamName: string | undefined): Promise<string> {
   const agent = await findAgent(platform, agentName, teamName);
   const { config, harnesses } = platform.services;
-  const input: AgentSandboxInput = { agentId: agent.id, agentName: agent.name, teamId: agent.teamId, harness: harnesses.require(agent.harnessName), egressAllow: agent.egressAllow };
+  const input: AgentSandboxInput = {
+    agentId: agent.id,
+    agentName: agent.name,
+    teamId: agent.teamId,
+    harness: harnesses.require(agent.harnessName),
+    egressAllow: agent.egressAllow,
+  };
   const authority = await loadAuthority(platform.services.db, platform.services.secrets);
   const settings = kubernetesSettings(config, authority.certPem);
   const objects = agentObjects(input, settings);
@@ -50,7 +58,10 @@ export async function renderAgentYaml(platform: Platform, agentName: string, tea
   const claim = sandboxClaim({ name: sandboxName(sessionId), sessionId }, input, objects.template, objects.namespace, settings, Date.now());
   const docs: [string, KubeObject][] = [
     [`Values are read from the platform's CONTAINER_ENV_* variables when applied.`, redacted(objects.containerEnv, '<from CONTAINER_ENV_*>')],
-    ['Created once with a random token, never rewritten: warm pods read it.', redacted(runtimeSecret(input, objects.template, objects.namespace, ''), '<random, generated on first apply>')],
+    [
+      'Created once with a random token, never rewritten: warm pods read it.',
+      redacted(runtimeSecret(input, objects.template, objects.namespace, ''), '<random, generated on first apply>'),
+    ],
     [`Paddock's egress CA for the pods' trust stores (public; its key stays in the database).`, abbreviated(objects.egressCa)],
     ['Pods reach only DNS and the egress proxy, which enforces egressAllow and holds the credentials.', objects.networkPolicy],
     [`Applied with server-side apply (field manager "paddock").`, objects.sandboxTemplate],

@@ -25,7 +25,11 @@ export const teamsCommand: CommandSpec = {
         return;
       }
       const teams = await platform.services.teams.listTeams();
-      for (const line of table(['NAME', 'ID', 'CREATED'], teams.map((t) => [t.name, t.id, t.createdAt.toISOString()]))) out(line);
+      for (const line of table(
+        ['NAME', 'ID', 'CREATED'],
+        teams.map((t) => [t.name, t.id, t.createdAt.toISOString()]),
+      ))
+        out(line);
     } finally {
       await platform.close();
     }

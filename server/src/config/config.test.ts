@@ -29,7 +29,10 @@ describe('loadConfig', () => {
   });
 
   it('uses the gateway when configured and picks kubernetes in a cluster', () => {
-    expect(loadConfig({ LITELLM_API_BASE: 'http://litellm:4000/v1', LITELLM_API_KEY: 'k' }).gateway).toEqual({ baseUrl: 'http://litellm:4000/v1', apiKey: 'k' });
+    expect(loadConfig({ LITELLM_API_BASE: 'http://litellm:4000/v1', LITELLM_API_KEY: 'k' }).gateway).toEqual({
+      baseUrl: 'http://litellm:4000/v1',
+      apiKey: 'k',
+    });
     expect(loadConfig({ KUBERNETES_SERVICE_HOST: '10.0.0.1' }).sandboxDriver).toBe('kubernetes');
   });
 
@@ -52,7 +55,13 @@ describe('loadConfig', () => {
       OTEL_TRACES_SAMPLER_ARG: '0.25',
       OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'true',
     }).telemetry.tracing;
-    expect(tuned).toMatchObject({ url: 'http://tempo:4318/otlp/v1/traces', protocol: 'http/json', serviceName: 'paddock-eu', sampler: { name: 'traceidratio', parentBased: false, ratio: 0.25 }, captureMessageContent: true });
+    expect(tuned).toMatchObject({
+      url: 'http://tempo:4318/otlp/v1/traces',
+      protocol: 'http/json',
+      serviceName: 'paddock-eu',
+      sampler: { name: 'traceidratio', parentBased: false, ratio: 0.25 },
+      captureMessageContent: true,
+    });
     expect(loadConfig({ OTEL_TRACES_EXPORTER: 'otlp' }).telemetry.tracing?.url).toBe('http://localhost:4318/v1/traces');
     expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'true' }).telemetry.tracing).toBeUndefined();
     expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_TRACES_EXPORTER: 'none' }).telemetry.tracing).toBeUndefined();

@@ -38,7 +38,12 @@ const envSchema = z.object({
   PADDOCK_CORS_ORIGINS: z
     .string()
     .default('')
-    .transform((value) => value.split(',').map((o) => o.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be a comma-separated list of origins like https://app.example.com'))),
   PADDOCK_TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   PADDOCK_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
@@ -59,7 +64,11 @@ const envSchema = z.object({
   PADDOCK_STREAM_IDLE_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(3600).default(120),
   PADDOCK_MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(20).default(3),
   PADDOCK_MOCK_TOKENS_PER_SECOND: z.coerce.number().min(1).default(40),
-  PADDOCK_APPROVAL_TIMEOUT_SECONDS: z.coerce.number().min(1).max(30 * 24 * 3600).default(3600),
+  PADDOCK_APPROVAL_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .min(1)
+    .max(30 * 24 * 3600)
+    .default(3600),
   PADDOCK_LOG_LEVEL: logLevelSchema.optional(),
   PADDOCK_K8S_NAMESPACE: z
     .string()
@@ -70,17 +79,29 @@ const envSchema = z.object({
   PADDOCK_K8S_ACCESS: z.enum(['pod-ip', 'port-forward']).optional(),
   PADDOCK_LOCAL_WARM_POOL: z.coerce.number().int().min(0).max(100).default(2),
   PADDOCK_K8S_WARM_POOL_SIZE: z.coerce.number().int().min(0).max(1000).default(1),
-  PADDOCK_K8S_RUNTIME_CLASS: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a RuntimeClass name such as gvisor or kata').optional(),
-  PADDOCK_K8S_WORKSPACE_SIZE: z.string().regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti)$/, 'must be a size like 10Gi').optional(),
+  PADDOCK_K8S_RUNTIME_CLASS: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a RuntimeClass name such as gvisor or kata')
+    .optional(),
+  PADDOCK_K8S_WORKSPACE_SIZE: z
+    .string()
+    .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti)$/, 'must be a size like 10Gi')
+    .optional(),
   PADDOCK_K8S_STORAGE_CLASS: z.string().optional(),
   PADDOCK_K8S_PLATFORM_NAMESPACE: z.string().default('paddock'),
   PADDOCK_EGRESS_PRIVATE_ALLOW: z.string().optional(),
   PADDOCK_EGRESS_SOCKET: z.string().optional(),
   PADDOCK_EGRESS_HOST: z.string().default('0.0.0.0'),
   PADDOCK_EGRESS_LISTEN_PORT: z.coerce.number().int().min(0).max(65535).default(3128),
-  PADDOCK_EGRESS_URL: z.string().regex(/^http:\/\/[^/]+:\d+\/?$/, 'must be http://HOST:PORT').optional(),
+  PADDOCK_EGRESS_URL: z
+    .string()
+    .regex(/^http:\/\/[^/]+:\d+\/?$/, 'must be http://HOST:PORT')
+    .optional(),
   PADDOCK_K8S_SANDBOX_TTL_HOURS: z.coerce.number().min(0.01).default(24),
-  PADDOCK_K8S_SANDBOX_CLUSTER_ROLE: z.string().regex(/^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?$/, 'must be a ClusterRole name').optional(),
+  PADDOCK_K8S_SANDBOX_CLUSTER_ROLE: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?$/, 'must be a ClusterRole name')
+    .optional(),
   PADDOCK_MODEL_PRICES: z.string().optional(),
   PADDOCK_METRICS: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
   PADDOCK_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -92,14 +113,22 @@ const envSchema = z.object({
     .transform((value) => value.replace(/\/+$/, ''))
     .optional(),
   PADDOCK_SCHEDULE_MISSED_AFTER_SECONDS: z.coerce.number().min(1).default(60),
-  PADDOCK_TRIGGER_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(25 * 1024 * 1024).default(1_048_576),
+  PADDOCK_TRIGGER_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(25 * 1024 * 1024)
+    .default(1_048_576),
   PADDOCK_WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(300).default(15),
   PADDOCK_WEBHOOK_RETRY_SECONDS: z
     .string()
     .default('5,30,120,600,1800,3600,7200,14400,28800,28800')
     .transform((value) => value.split(',').map((s) => Number(s.trim())))
     .pipe(z.array(z.number().positive().max(86_400)).min(0).max(50)),
-  PADDOCK_K8S_SERVICE_ACCOUNT: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a ServiceAccount name').default('paddock'),
+  PADDOCK_K8S_SERVICE_ACCOUNT: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a ServiceAccount name')
+    .default('paddock'),
   // OpenTelemetry's standard variables (https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/).
   OTEL_SDK_DISABLED: booleanFlag.default(false),
   OTEL_TRACES_EXPORTER: z.enum(['otlp', 'none'], { message: 'must be otlp or none (Paddock exports traces over OTLP/HTTP)' }).optional(),
@@ -323,7 +352,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   try {
     privateAllow = PrivateAllowList.parse(e.PADDOCK_EGRESS_PRIVATE_ALLOW);
   } catch (error) {
-    if (error instanceof EgressRuleError) throw new ConfigError(`Invalid configuration:\n  PADDOCK_EGRESS_PRIVATE_ALLOW: ${error.message} List CIDRs separated by commas, e.g. 10.0.5.0/24,127.0.0.1.`);
+    if (error instanceof EgressRuleError)
+      throw new ConfigError(
+        `Invalid configuration:\n  PADDOCK_EGRESS_PRIVATE_ALLOW: ${error.message} List CIDRs separated by commas, e.g. 10.0.5.0/24,127.0.0.1.`,
+      );
     throw error;
   }
   const dataDir = path.resolve(baseDir(env), e.PADDOCK_DATA_DIR);
@@ -424,7 +456,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function tracingConfig(e: z.infer<typeof envSchema>): TracingConfig | undefined {
   if (e.OTEL_SDK_DISABLED || e.OTEL_TRACES_EXPORTER === 'none') return undefined;
   const generic = e.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, '');
-  const url = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (generic ? `${generic}/v1/traces` : e.OTEL_TRACES_EXPORTER === 'otlp' ? 'http://localhost:4318/v1/traces' : undefined);
+  const url =
+    e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+    (generic ? `${generic}/v1/traces` : e.OTEL_TRACES_EXPORTER === 'otlp' ? 'http://localhost:4318/v1/traces' : undefined);
   if (!url) return undefined;
   const sampler = e.OTEL_TRACES_SAMPLER;
   const parentBased = sampler.startsWith('parentbased_');
@@ -432,7 +466,11 @@ function tracingConfig(e: z.infer<typeof envSchema>): TracingConfig | undefined 
     url,
     protocol: e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? e.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf',
     serviceName: e.OTEL_SERVICE_NAME ?? 'paddock',
-    sampler: { name: (parentBased ? sampler.slice('parentbased_'.length) : sampler) as TracingConfig['sampler']['name'], parentBased, ratio: e.OTEL_TRACES_SAMPLER_ARG ?? 1 },
+    sampler: {
+      name: (parentBased ? sampler.slice('parentbased_'.length) : sampler) as TracingConfig['sampler']['name'],
+      parentBased,
+      ratio: e.OTEL_TRACES_SAMPLER_ARG ?? 1,
+    },
     captureMessageContent: e.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT,
     exportDelayMs: e.OTEL_BSP_SCHEDULE_DELAY,
   };

@@ -39,13 +39,18 @@ describe('PriceBook', () => {
   });
 
   it('puts overrides ahead of the catalogue, with cache rates falling back to the input rate', () => {
-    const book = new PriceBook(new Map([
-      ['gpt-4o', { input_mtok: 1, output_mtok: 1 }],
-      ['house-model', { input_mtok: 4, output_mtok: 8, cache_read_mtok: 0.4, cache_write_mtok: 5 }],
-    ]));
+    const book = new PriceBook(
+      new Map([
+        ['gpt-4o', { input_mtok: 1, output_mtok: 1 }],
+        ['house-model', { input_mtok: 4, output_mtok: 8, cache_read_mtok: 0.4, cache_write_mtok: 5 }],
+      ]),
+    );
     expect(book.costUsd('gpt-4o', { inputTokens: 1_000_000, outputTokens: 1_000_000, cacheReadTokens: 500_000 })).toBeCloseTo(2, 9);
     // 300k uncached at $4, 500k cache reads at $0.40, 200k cache writes at $5, 100k output at $8.
-    expect(book.costUsd('house-model', { inputTokens: 1_000_000, outputTokens: 100_000, cacheReadTokens: 500_000, cacheWriteTokens: 200_000 })).toBeCloseTo(1.2 + 0.2 + 1 + 0.8, 9);
+    expect(book.costUsd('house-model', { inputTokens: 1_000_000, outputTokens: 100_000, cacheReadTokens: 500_000, cacheWriteTokens: 200_000 })).toBeCloseTo(
+      1.2 + 0.2 + 1 + 0.8,
+      9,
+    );
   });
 
   it('clamps cache counts a harness over-reports instead of pricing negative tokens', () => {
@@ -57,7 +62,11 @@ describe('PriceBook', () => {
 describe('PADDOCK_MODEL_PRICES', () => {
   it('reads YAML and JSON', async () => {
     expect(loadPriceOverrides(await file('a.yaml', 'mine: { input_mtok: 1, output_mtok: 2 }\n')).get('mine')).toEqual({ input_mtok: 1, output_mtok: 2 });
-    expect(loadPriceOverrides(await file('a.json', '{"mine": {"input_mtok": 3, "output_mtok": 4, "cache_read_mtok": 0.3}}')).get('mine')).toEqual({ input_mtok: 3, output_mtok: 4, cache_read_mtok: 0.3 });
+    expect(loadPriceOverrides(await file('a.json', '{"mine": {"input_mtok": 3, "output_mtok": 4, "cache_read_mtok": 0.3}}')).get('mine')).toEqual({
+      input_mtok: 3,
+      output_mtok: 4,
+      cache_read_mtok: 0.3,
+    });
   });
 
   it('says what is wrong with a bad file', async () => {

@@ -11,7 +11,12 @@ const UsageByDay = builder.objectRef<DailyUsage>('UsageByDay').implement({
   fields: (t) => ({
     day: t.expose('day', { type: 'DateTime', description: 'Midnight UTC of the day.' }),
     agentId: t.id({ resolve: (d) => encodeGlobalId('Agent', d.agentId) }),
-    agent: t.field({ type: Agent, nullable: true, description: "Null when the caller cannot see the agent (an OPERATOR looking at another team).", resolve: (d, _args, ctx) => ctx.loaders.agent.load(d.agentId) }),
+    agent: t.field({
+      type: Agent,
+      nullable: true,
+      description: 'Null when the caller cannot see the agent (an OPERATOR looking at another team).',
+      resolve: (d, _args, ctx) => ctx.loaders.agent.load(d.agentId),
+    }),
     model: t.exposeString('model'),
     usage: t.field({ type: Usage, resolve: (d) => d.usage }),
   }),
@@ -24,7 +29,11 @@ function checkDays(days: number | null | undefined): number {
 }
 
 builder.objectFields(Team, (t) => ({
-  usage: t.field({ type: Usage, description: "Every session of the team, ended ones included.", resolve: (team, _args, ctx) => ctx.services.usage.total({ teamId: team.id }) }),
+  usage: t.field({
+    type: Usage,
+    description: 'Every session of the team, ended ones included.',
+    resolve: (team, _args, ctx) => ctx.services.usage.total({ teamId: team.id }),
+  }),
   usageByDay: t.field({
     type: [UsageByDay],
     description: 'Usage per UTC day, agent and model, oldest first; days without usage are left out.',

@@ -15,13 +15,20 @@ function explainConnectionError(error: unknown, url: string): unknown {
   const message = error instanceof Error ? error.message : String(error);
   const where = `the database at ${redactUrl(url)} (DATABASE_URL)`;
   if (typeof code === 'string' && CONNECTION_ERRORS.has(code)) {
-    return new Error(`Cannot connect to ${where}: ${message}. Check that PostgreSQL is running and DATABASE_URL is right, or unset DATABASE_URL to use the embedded database.`, { cause: error });
+    return new Error(
+      `Cannot connect to ${where}: ${message}. Check that PostgreSQL is running and DATABASE_URL is right, or unset DATABASE_URL to use the embedded database.`,
+      { cause: error },
+    );
   }
   if (/timeout/i.test(message)) {
-    return new Error(`Timed out connecting to ${where}. Check the host, port and firewall, or unset DATABASE_URL to use the embedded database.`, { cause: error });
+    return new Error(`Timed out connecting to ${where}. Check the host, port and firewall, or unset DATABASE_URL to use the embedded database.`, {
+      cause: error,
+    });
   }
-  if (code === '28P01' || code === '28000') return new Error(`${where} rejected the credentials: ${message}. Fix the user/password in DATABASE_URL.`, { cause: error });
-  if (code === '3D000') return new Error(`${where} does not exist: ${message}. Create it (CREATE DATABASE …) or point DATABASE_URL at an existing one.`, { cause: error });
+  if (code === '28P01' || code === '28000')
+    return new Error(`${where} rejected the credentials: ${message}. Fix the user/password in DATABASE_URL.`, { cause: error });
+  if (code === '3D000')
+    return new Error(`${where} does not exist: ${message}. Create it (CREATE DATABASE …) or point DATABASE_URL at an existing one.`, { cause: error });
   return error;
 }
 

@@ -180,8 +180,7 @@ async function withStartLock<T>(lockFile: string, log: Logger, fn: () => Promise
       }
       if (Date.now() > deadline) {
         throw new EmbeddedPostgresError(
-          `Timed out waiting for process ${holder} to start the embedded PostgreSQL (lock ${lockFile}). ` +
-            'If that process is stuck, stop it and try again.',
+          `Timed out waiting for process ${holder} to start the embedded PostgreSQL (lock ${lockFile}). ` + 'If that process is stuck, stop it and try again.',
         );
       }
       if (!announced) log.info({ pid: holder }, 'waiting for another Paddock process to start the embedded PostgreSQL');
@@ -255,7 +254,10 @@ async function waitUntilReady(state: ServerState, timeoutMs: number, alive: () =
       return true;
     } catch (error) {
       if (error instanceof pg.DatabaseError && error.code?.startsWith('28')) {
-        throw new EmbeddedPostgresError(`The embedded PostgreSQL on port ${state.port} rejected the credentials Paddock keeps in server.json: ${error.message}`, { cause: error });
+        throw new EmbeddedPostgresError(
+          `The embedded PostgreSQL on port ${state.port} rejected the credentials Paddock keeps in server.json: ${error.message}`,
+          { cause: error },
+        );
       }
       if (!alive()) return false;
       if (Date.now() > deadline) throw error;
@@ -330,8 +332,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
         initdbFlags: ['--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'],
         postgresFlags: [
           // TCP on loopback only; no Unix socket (nothing to collide with in /tmp).
-          '-c', 'listen_addresses=127.0.0.1',
-          '-c', 'unix_socket_directories=',
+          '-c',
+          'listen_addresses=127.0.0.1',
+          '-c',
+          'unix_socket_directories=',
           ...(options.durable === false ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
           ...(options.maxConnections ? ['-c', `max_connections=${options.maxConnections}`] : []),
         ],

@@ -129,7 +129,7 @@ export async function migrate(databaseUrl: string, log: Logger, options: Migrati
         `Database migration failed: ${error.message}\n` +
           'Each migration runs in a transaction, so the failed one left no changes behind. Fix its cause, then mark it ' +
           'rolled back so the next start retries it: UPDATE "_prisma_migrations" SET rolled_back_at = now() ' +
-          'WHERE migration_name = \'<name>\' AND finished_at IS NULL AND rolled_back_at IS NULL;',
+          "WHERE migration_name = '<name>' AND finished_at IS NULL AND rolled_back_at IS NULL;",
         { cause: error },
       );
     });

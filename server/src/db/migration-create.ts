@@ -47,7 +47,9 @@ async function main(argv: string[]): Promise<number> {
   }
 
   if (!sql) {
-    process.stdout.write(`no changes: the migrations in ${path.relative(process.cwd(), MIGRATIONS_DIR)} already match ${path.relative(process.cwd(), SCHEMA_PATH)}\n`);
+    process.stdout.write(
+      `no changes: the migrations in ${path.relative(process.cwd(), MIGRATIONS_DIR)} already match ${path.relative(process.cwd(), SCHEMA_PATH)}\n`,
+    );
     return 0;
   }
 

@@ -31,7 +31,10 @@ export async function withDbRetry<T>(work: () => Promise<T>, what = 'The databas
  * Other errors are thrown at once. For writes that must not be lost, such as the end
  * of a turn; `work` must be safe to repeat.
  */
-export async function persistently<T>(work: () => Promise<T>, opts: { onRetry?: (error: unknown, attempt: number) => void; deadlineMs?: number } = {}): Promise<T> {
+export async function persistently<T>(
+  work: () => Promise<T>,
+  opts: { onRetry?: (error: unknown, attempt: number) => void; deadlineMs?: number } = {},
+): Promise<T> {
   const deadline = opts.deadlineMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + opts.deadlineMs;
   for (let attempt = 1; ; attempt++) {
     try {

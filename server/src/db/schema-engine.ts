@@ -227,11 +227,7 @@ function explain(error: unknown, registry: ErrorRegistry): Error {
  * Runs `fn` with a schema engine whose main connection is `databaseUrl` (shadow databases
  * are created on the same server). `schema`, when given, is the Prisma schema source.
  */
-export async function withSchemaEngine<T>(
-  databaseUrl: string,
-  schema: string | undefined,
-  fn: (engine: SchemaEngine) => Promise<T>,
-): Promise<T> {
+export async function withSchemaEngine<T>(databaseUrl: string, schema: string | undefined, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   await loadWasm();
   const factory = new MigrationAdapterFactory(databaseUrl);
   const bound = bindMigrationAwareSqlAdapterFactory(factory);

@@ -36,5 +36,8 @@ export async function appendBlocked(db: Db, bus: EventBus, sessionId: string, pa
 }
 
 export function blockedRecorder(db: Db, bus: EventBus, log: Logger): (blocked: BlockedRequest) => void {
-  return (blocked) => void recordBlocked(db, bus, blocked).catch((error: unknown) => log.warn({ err: error, sessionId: blocked.sessionId }, 'could not record an egress refusal'));
+  return (blocked) =>
+    void recordBlocked(db, bus, blocked).catch((error: unknown) =>
+      log.warn({ err: error, sessionId: blocked.sessionId }, 'could not record an egress refusal'),
+    );
 }

@@ -22,7 +22,17 @@ export function gatewayAuthority(baseUrl: string): { host: string; port: number 
  * Anthropic clients add it themselves): all a runtime needs. The gateway's other routes
  * (key management, spend, admin) stay out of reach even of the runtime's token.
  */
-const MODEL_ENDPOINTS = ['/chat/completions', '/completions', '/responses', '/responses/*', '/messages', '/messages/count_tokens', '/models', '/models/*', '/embeddings'];
+const MODEL_ENDPOINTS = [
+  '/chat/completions',
+  '/completions',
+  '/responses',
+  '/responses/*',
+  '/messages',
+  '/messages/count_tokens',
+  '/models',
+  '/models/*',
+  '/embeddings',
+];
 
 /** Path patterns (`*`: the rest of the path) of the gateway a runtime may call. */
 export function gatewayModelPaths(baseUrl: string): string[] {
@@ -94,7 +104,8 @@ export class DbGrantResolver implements GrantResolver {
       }),
     );
     substitutions.unshift(...mcpSubstitutions);
-    if (this.#gateway.apiKey) substitutions.push({ name: GATEWAY_KEY_NAME, placeholder: placeholderFor(token, GATEWAY_KEY_NAME), value: this.#gateway.apiKey, rules: [gatewayRule] });
+    if (this.#gateway.apiKey)
+      substitutions.push({ name: GATEWAY_KEY_NAME, placeholder: placeholderFor(token, GATEWAY_KEY_NAME), value: this.#gateway.apiKey, rules: [gatewayRule] });
     return { sessionId: sandbox.sessionId, rules: allowed, gateway: { ...gateway, paths: gatewayModelPaths(this.#gateway.baseUrl) }, substitutions };
   }
 }

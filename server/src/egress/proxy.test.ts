@@ -121,7 +121,11 @@ describe('egress proxy', () => {
   it('refuses requests and tunnels without a valid token (407)', async () => {
     for (const authorization of [undefined, basic('wrong'), `Basic ${Buffer.from('someone:good-token').toString('base64')}`]) {
       const answer = await new Promise<http.IncomingMessage>((resolve, reject) => {
-        const req = http.request(`${proxyUrl}/`, { path: `http://echo.test:${plain.port}/`, headers: authorization ? { 'proxy-authorization': authorization } : {} }, resolve);
+        const req = http.request(
+          `${proxyUrl}/`,
+          { path: `http://echo.test:${plain.port}/`, headers: authorization ? { 'proxy-authorization': authorization } : {} },
+          resolve,
+        );
         req.on('error', reject).end();
       });
       answer.resume();
@@ -151,10 +155,14 @@ describe('egress proxy', () => {
     const before = plain.received.length;
     // Through the proxy as a raw request, so the client chooses its own Host header.
     const answer = await new Promise<http.IncomingMessage>((resolve, reject) => {
-      const req = http.request(`${proxyUrl}/`, {
-        path: `http://echo.test:${plain.port}/files/${PLACEHOLDER}?t=${PLACEHOLDER}`,
-        headers: { 'proxy-authorization': basic('good-token'), host: 'evil.example', authorization: `Bearer ${PLACEHOLDER}` },
-      }, resolve);
+      const req = http.request(
+        `${proxyUrl}/`,
+        {
+          path: `http://echo.test:${plain.port}/files/${PLACEHOLDER}?t=${PLACEHOLDER}`,
+          headers: { 'proxy-authorization': basic('good-token'), host: 'evil.example', authorization: `Bearer ${PLACEHOLDER}` },
+        },
+        resolve,
+      );
       req.on('error', reject).end();
     });
     answer.resume();
@@ -262,11 +270,23 @@ describe('egress proxy', () => {
     for (const path of ['/v1/models', '/v1/messages?beta=true', '/v1/models/anthropic/claude-3@2024:1']) {
       expect((await fetch(`http://gateway.test:${gatewayServer.port}${path}`, { dispatcher: agent(), headers: withKey })).status, path).toBe(200);
     }
-    const refused = ['/key/generate', '/v1/key/generate', '/v1/chat/completions/../../key/generate', '/v1/models/%2e%2e/%2e%2e/key/generate', '/v1/models/..;/spend/logs', '//v1/models', '/v1/chat/completionsX'];
+    const refused = [
+      '/key/generate',
+      '/v1/key/generate',
+      '/v1/chat/completions/../../key/generate',
+      '/v1/models/%2e%2e/%2e%2e/key/generate',
+      '/v1/models/..;/spend/logs',
+      '//v1/models',
+      '/v1/chat/completionsX',
+    ];
     for (const path of refused) {
       // A raw request, so no client normalises the path first.
       const answer = await new Promise<http.IncomingMessage>((resolve, reject) => {
-        const req = http.request(`${proxyUrl}/`, { path: `http://gateway.test:${gatewayServer.port}${path}`, headers: { 'proxy-authorization': basic('good-token'), ...withKey } }, resolve);
+        const req = http.request(
+          `${proxyUrl}/`,
+          { path: `http://gateway.test:${gatewayServer.port}${path}`, headers: { 'proxy-authorization': basic('good-token'), ...withKey } },
+          resolve,
+        );
         req.on('error', reject).end();
       });
       answer.resume();
@@ -293,19 +313,25 @@ describe('egress proxy', () => {
     expect(blocked).toEqual([{ sessionId: grant.sessionId, host: 'gateway.test', port: gatewayServer.port, reason: "not in the agent's egress allow-list" }]);
     // Its secrets still work where they are for.
     const plainBefore = plain.received.length;
-    expect((await fetch(`http://echo.test:${plain.port}/`, { dispatcher: agent({ token: 'command-token' }), headers: { authorization: `token ${PLACEHOLDER}` } })).status).toBe(200);
+    expect(
+      (await fetch(`http://echo.test:${plain.port}/`, { dispatcher: agent({ token: 'command-token' }), headers: { authorization: `token ${PLACEHOLDER}` } }))
+        .status,
+    ).toBe(200);
     expect(plain.received[plainBefore]!.headers.authorization).toBe(`token ${SECRET}`);
   });
 
   it('swaps secret values in answers back to placeholders, in headers and bodies', async () => {
-    const res = await fetch(`http://echo.test:${plain.port}/echo?k=${PLACEHOLDER}`, { dispatcher: agent(), headers: { authorization: `Bearer ${PLACEHOLDER}` } });
+    const res = await fetch(`http://echo.test:${plain.port}/echo?k=${PLACEHOLDER}`, {
+      dispatcher: agent(),
+      headers: { authorization: `Bearer ${PLACEHOLDER}` },
+    });
     expect(await res.json()).toEqual({ url: `/echo?k=${PLACEHOLDER}`, authorization: `Bearer ${PLACEHOLDER}` });
     const secureRes = await fetch(`https://echo.test:${secure.port}/echo`, { dispatcher: agent(), headers: { authorization: `Bearer ${PLACEHOLDER}` } });
     expect(await secureRes.json()).toEqual({ url: '/echo', authorization: `Bearer ${PLACEHOLDER}` });
     expect(secure.received.at(-1)!.headers.authorization).toBe(`Bearer ${SECRET}`);
   });
 
-  it('checks the gateway\'s paths inside an intercepted HTTPS tunnel too', async () => {
+  it("checks the gateway's paths inside an intercepted HTTPS tunnel too", async () => {
     blocked.length = 0;
     const before = secure.received.length;
     const dispatcher = agent({ token: 'https-gateway-token', ca: [paddockCa.certPem] });

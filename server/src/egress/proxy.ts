@@ -47,7 +47,17 @@ type Target = {
 };
 type Decision = { ok: true; target: Target } | { ok: false; status: number; reason: string; blocked: boolean };
 
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authorization', 'proxy-authenticate', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-authorization',
+  'proxy-authenticate',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+];
 const CONNECT_TIMEOUT_MS = 30_000;
 /** Model streams can sit silent for minutes while a model thinks. */
 const IDLE_TIMEOUT_MS = 10 * 60_000;
@@ -129,7 +139,10 @@ export class EgressProxy {
     this.#lookup = opts.lookup ?? defaultLookup;
     this.#upstreamCa = opts.upstreamCa;
     this.#httpsAgent = new https.Agent({ keepAlive: true, ...(this.#upstreamCa ? { ca: [...tls.rootCertificates, ...this.#upstreamCa] } : {}) });
-    this.#server = http.createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: 0, connectionsCheckingInterval: 1_000 }, (req, res) => void this.#onRequest(req, res));
+    this.#server = http.createServer(
+      { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: 0, connectionsCheckingInterval: 1_000 },
+      (req, res) => void this.#onRequest(req, res),
+    );
     this.#server.maxConnections = MAX_CONNECTIONS;
     this.#server.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => void this.#onConnect(req, socket, head));
     this.#server.on('connection', (socket: net.Socket) => this.#track(socket));
@@ -170,10 +183,12 @@ export class EgressProxy {
 
   async #authorise(header: string | undefined): Promise<EgressGrant | null> {
     const token = tokenOf(header);
-    return token ? this.#grants.resolve(token).catch((error: unknown) => {
-      this.#log.error({ err: error }, 'could not look up an egress token');
-      return null;
-    }) : null;
+    return token
+      ? this.#grants.resolve(token).catch((error: unknown) => {
+          this.#log.error({ err: error }, 'could not look up an egress token');
+          return null;
+        })
+      : null;
   }
 
   /** Allowed by the rules, then resolved and checked address by address. */
@@ -191,7 +206,12 @@ export class EgressProxy {
     try {
       addresses = literal ? [literal.toString()] : await this.#lookup(name);
     } catch (error) {
-      return { ok: false, status: 502, reason: `could not resolve ${name}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, blocked: false };
+      return {
+        ok: false,
+        status: 502,
+        reason: `could not resolve ${name}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        blocked: false,
+      };
     }
     if (addresses.length === 0) return { ok: false, status: 502, reason: `${name} has no address`, blocked: false };
     if (!isGateway) {
@@ -297,7 +317,8 @@ export class EgressProxy {
     const pathname = path.split('?')[0]!;
     // Model names may hold `@`, `:` and `+`; no escapes, `;` parameters or `.`/`..` segments.
     const plain = /^\/[\w.~@:+/-]*$/.test(pathname) && !/\/\/|\/\.\.?(?:\/|$)/.test(pathname);
-    const allowed = plain && target.gatewayPaths.some((p) => (p.endsWith('/*') ? pathname.startsWith(p.slice(0, -1)) && pathname.length > p.length - 1 : pathname === p));
+    const allowed =
+      plain && target.gatewayPaths.some((p) => (p.endsWith('/*') ? pathname.startsWith(p.slice(0, -1)) && pathname.length > p.length - 1 : pathname === p));
     if (allowed) return null;
     const reason = `${pathname.slice(0, 200)} is not a model API path of the model gateway`;
     this.#onBlocked({ sessionId: target.sessionId, host: target.host, port: target.port, reason });
@@ -354,7 +375,8 @@ export class EgressProxy {
       // Connect to the address that was checked, never to a fresh lookup of the name.
       lookup: (_host, opts, callback) => {
         const family = net.isIP(target.address);
-        if ((opts as { all?: boolean }).all) (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: target.address, family }]);
+        if ((opts as { all?: boolean }).all)
+          (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: target.address, family }]);
         else callback(null, target.address, family);
       },
       timeout: IDLE_TIMEOUT_MS,
@@ -375,8 +397,15 @@ export class EgressProxy {
       const decoders = decodersFor(answer.headers['content-encoding']);
       if (!decoders) {
         answer.resume();
-        this.#log.warn({ host: target.host, port: target.port, contentEncoding: answer.headers['content-encoding'] }, 'egress refused an answer it cannot decode');
-        return refuse(res, 502, `Paddock egress proxy: ${target.host}:${target.port} answered with Content-Encoding "${answer.headers['content-encoding']}", which the proxy cannot decode to keep secrets out of the sandbox; ask for identity, gzip, deflate, br or zstd.`);
+        this.#log.warn(
+          { host: target.host, port: target.port, contentEncoding: answer.headers['content-encoding'] },
+          'egress refused an answer it cannot decode',
+        );
+        return refuse(
+          res,
+          502,
+          `Paddock egress proxy: ${target.host}:${target.port} answered with Content-Encoding "${answer.headers['content-encoding']}", which the proxy cannot decode to keep secrets out of the sandbox; ask for identity, gzip, deflate, br or zstd.`,
+        );
       }
       // The body changes length as values become placeholders, and arrives decoded.
       delete out['content-length'];
@@ -419,5 +448,7 @@ function reject(socket: net.Socket, status: number, reason: string): void {
   const text = { 400: 'Bad Request', 403: 'Forbidden', 407: 'Proxy Authentication Required', 502: 'Bad Gateway' }[status] ?? 'Error';
   const body = `Paddock egress proxy refused the tunnel: ${reason}.\n`;
   const extra = status === 407 ? 'Proxy-Authenticate: Basic realm="paddock"\r\n' : '';
-  socket.end(`HTTP/1.1 ${status} ${text}\r\n${extra}X-Paddock-Egress: ${status === 403 ? 'blocked' : 'error'}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\n${extra}X-Paddock-Egress: ${status === 403 ? 'blocked' : 'error'}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

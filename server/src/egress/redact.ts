@@ -36,7 +36,10 @@ export class Redactor {
 
   /** A redactor for a stream of text chunks, where a secret may be split across chunks. */
   stream(): StreamRedactor {
-    return new StreamRedactor(this, this.#secrets.map((s) => s.value));
+    return new StreamRedactor(
+      this,
+      this.#secrets.map((s) => s.value),
+    );
   }
 
   #walk(value: unknown): unknown {
@@ -68,7 +71,7 @@ export class StreamRedactor {
     const raw = this.#held + chunk;
     let cut = raw.length - this.#pendingPrefix(raw);
     // Never cut through a whole secret (one secret may end where another begins).
-    for (let moved = true; moved; ) {
+    for (let moved = true; moved;) {
       moved = false;
       for (const value of this.#values) {
         const at = raw.indexOf(value, Math.max(0, cut - value.length + 1));

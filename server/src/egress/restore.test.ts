@@ -6,7 +6,12 @@ import { decodersFor, PlaceholderRestorer, restorationsFor } from './restore.ts'
 
 const SECRET = 'sk-live/4f9a+8b7c"6d5e';
 const PLACEHOLDER = 'paddock-secret-AAAA';
-const restorer = new PlaceholderRestorer(restorationsFor([{ value: SECRET, placeholder: PLACEHOLDER }, { value: 'abc', placeholder: 'too-short' }]));
+const restorer = new PlaceholderRestorer(
+  restorationsFor([
+    { value: SECRET, placeholder: PLACEHOLDER },
+    { value: 'abc', placeholder: 'too-short' },
+  ]),
+);
 
 async function through(chunks: Buffer[]): Promise<string> {
   return text(Readable.from(chunks).pipe(restorer.stream()));

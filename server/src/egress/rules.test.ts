@@ -33,7 +33,19 @@ describe('egress rules', () => {
   });
 
   it('refuse private, loopback, link-local, metadata and catch-all entries, naming the variable that allows them', () => {
-    for (const entry of ['0.0.0.0/0', '169.254.169.254', '10.0.0.0/8', '127.0.0.1', '::1', '8.0.0.0/4', 'localhost', 'metadata.google.internal', '[fd00:ec2::254]:80', '64:ff9b::/96', '2002::/16']) {
+    for (const entry of [
+      '0.0.0.0/0',
+      '169.254.169.254',
+      '10.0.0.0/8',
+      '127.0.0.1',
+      '::1',
+      '8.0.0.0/4',
+      'localhost',
+      'metadata.google.internal',
+      '[fd00:ec2::254]:80',
+      '64:ff9b::/96',
+      '2002::/16',
+    ]) {
       expect(() => validateEgressEntry(entry, none), entry).toThrow(/PADDOCK_EGRESS_PRIVATE_ALLOW/);
     }
     expect(validateEgressEntry(' API.example.com:443 ', none)).toBe('api.example.com:443');

@@ -73,7 +73,7 @@ export function parseAddress(value: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
 export function parseRule(raw: string): EgressRule {
   const text = raw.trim().toLowerCase();
   if (text === '') throw new EgressRuleError('An egress entry must not be empty.');
-  if (text.includes('://') || text.includes('/') && !/^[\d.:a-f[\]]+\/\d{1,3}(:\d+)?$/.test(text)) {
+  if (text.includes('://') || (text.includes('/') && !/^[\d.:a-f[\]]+\/\d{1,3}(:\d+)?$/.test(text))) {
     throw new EgressRuleError(`"${raw}" is not a host name, *.domain wildcard or IP address/CIDR (each optionally with :port); leave out the scheme and path.`);
   }
   let body = text;
@@ -122,7 +122,12 @@ export class PrivateAllowList {
 
   /** Parses the comma-separated variable; throws an EgressRuleError naming the bad entry. */
   static parse(value: string | undefined): PrivateAllowList {
-    return new PrivateAllowList((value ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+    return new PrivateAllowList(
+      (value ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
   }
 
   get ranges(): readonly string[] {

@@ -72,19 +72,14 @@ beforeAll(async () => {
   worker = await startTestWorker(t, env, { apiKey: GATEWAY_KEY }, { upstreamCa: [upstreamCa.certPem] });
   ({ client, key } = await t.newTeam());
   agentId = (
-    await client.ok<{ createAgent: { id: string } }>(
-      `mutation($in: CreateAgentInput!) { createAgent(input: $in) { id } }`,
-      {
-        in: {
-          name: 'egress-attack',
-          harness: 'chat',
-          egressAllow: [`127.0.0.1:${plain.port}`, `127.0.0.1:${secure.port}`, `127.0.0.1:${unlisted.port}`],
-          env: [
-            { name: 'API_TOKEN', value: SECRET, hosts: [`127.0.0.1:${plain.port}`, `127.0.0.1:${secure.port}`] },
-          ],
-        },
+    await client.ok<{ createAgent: { id: string } }>(`mutation($in: CreateAgentInput!) { createAgent(input: $in) { id } }`, {
+      in: {
+        name: 'egress-attack',
+        harness: 'chat',
+        egressAllow: [`127.0.0.1:${plain.port}`, `127.0.0.1:${secure.port}`, `127.0.0.1:${unlisted.port}`],
+        env: [{ name: 'API_TOKEN', value: SECRET, hosts: [`127.0.0.1:${plain.port}`, `127.0.0.1:${secure.port}`] }],
       },
-    )
+    })
   ).createAgent.id;
 });
 
@@ -96,8 +91,8 @@ afterAll(async () => {
 });
 
 async function turn(command: string): Promise<{ sessionId: string; events: LiveEvent[]; output: string }> {
-  const sessionId = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId })).createSession
-    .id;
+  const sessionId = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId }))
+    .createSession.id;
   const live = new Subscriber(t.url, key);
   subscribers.push(live);
   live.subscribe(sessionId);
@@ -120,7 +115,9 @@ async function transcript(sessionId: string): Promise<string> {
 
 describe('credentials stay out of the sandbox', { timeout: 180_000 }, () => {
   it('holds placeholders, never the secret or the gateway key, in its environment', async () => {
-    const { output } = await turn(`env; echo ---; cat /proc/self/environ | tr '\\0' '\\n'; echo ---; cat /proc/[0-9]*/environ 2>/dev/null | tr '\\0' '\\n' | grep -c -e '${GATEWAY_KEY}' -e '${SECRET}' || true`);
+    const { output } = await turn(
+      `env; echo ---; cat /proc/self/environ | tr '\\0' '\\n'; echo ---; cat /proc/[0-9]*/environ 2>/dev/null | tr '\\0' '\\n' | grep -c -e '${GATEWAY_KEY}' -e '${SECRET}' || true`,
+    );
     expect(output).toMatch(/^API_TOKEN=paddock-secret-[A-Za-z0-9_-]{32}$/m);
     expect(output).not.toContain(SECRET);
     expect(output).not.toContain(GATEWAY_KEY);
@@ -129,7 +126,7 @@ describe('credentials stay out of the sandbox', { timeout: 180_000 }, () => {
     expect(output.trim().split('\n').at(-1)).toBe('0');
   });
 
-  it('sends the real value to the secret\'s host over HTTP and HTTPS, and gives the sandbox the placeholder back when a server echoes it', async () => {
+  it("sends the real value to the secret's host over HTTP and HTTPS, and gives the sandbox the placeholder back when a server echoes it", async () => {
     const plainBefore = plain.received.length;
     const secureBefore = secure.received.length;
     const urls = [
@@ -149,8 +146,12 @@ describe('credentials stay out of the sandbox', { timeout: 180_000 }, () => {
     );
     const placeholder = /^placeholder=(paddock-secret-\S+)$/m.exec(output)![1]!;
     // The servers received the real value.
-    expect(plain.received.slice(plainBefore)).toEqual(['plain', 'chunked', 'gzip'].map((p) => ({ url: `/${p}?key=${SECRET}`, authorization: `Bearer ${SECRET}` })));
-    expect(secure.received.slice(secureBefore)).toEqual(['secure', 'gzip', 'chunked'].map((p) => ({ url: `/${p}?key=${SECRET}`, authorization: `Bearer ${SECRET}` })));
+    expect(plain.received.slice(plainBefore)).toEqual(
+      ['plain', 'chunked', 'gzip'].map((p) => ({ url: `/${p}?key=${SECRET}`, authorization: `Bearer ${SECRET}` })),
+    );
+    expect(secure.received.slice(secureBefore)).toEqual(
+      ['secure', 'gzip', 'chunked'].map((p) => ({ url: `/${p}?key=${SECRET}`, authorization: `Bearer ${SECRET}` })),
+    );
     // The sandbox only ever saw the placeholder: nothing needed redacting on the way out.
     for (const url of urls) expect(output).toContain(`placeholder-back ${url}`);
     expect(output).toContain(`echo: Bearer ${placeholder} /gzip?key=${placeholder}`);
@@ -200,7 +201,9 @@ describe('credentials stay out of the sandbox', { timeout: 180_000 }, () => {
   });
 
   it('refuses hosts outside the allow-list and records egress.blocked for subscribers and the log', async () => {
-    const { sessionId, events, output } = await turn(`curl -sS -o /dev/null -w '%{http_code}\\n' http://203.0.113.9:8080/exfil; curl -sS -o /dev/null -w '%{http_code}\\n' https://example.com/ || echo tunnel-refused`);
+    const { sessionId, events, output } = await turn(
+      `curl -sS -o /dev/null -w '%{http_code}\\n' http://203.0.113.9:8080/exfil; curl -sS -o /dev/null -w '%{http_code}\\n' https://example.com/ || echo tunnel-refused`,
+    );
     expect(output).toMatch(/^403$/m);
     expect(output).toContain('tunnel-refused');
     const blocked = events.filter((e) => e.type === 'egress.blocked').map((e) => e.payload);
@@ -211,10 +214,13 @@ describe('credentials stay out of the sandbox', { timeout: 180_000 }, () => {
     const stored = await t.platform.services.db.sessionEvent.findMany({ where: { sessionId: decodeGlobalId(sessionId).id, type: 'egress.blocked' } });
     expect(stored.map((e) => e.payload)).toEqual(blocked);
     // Each refusal is on the audit log of the session's team, the session as its target.
-    const audited = async () => (await t.admin.ok<{ auditEvents: { edges: { node: { outcome: string; detail: unknown } }[] } }>(
-      `query($s: ID!) { auditEvents(filter: { action: "egress.blocked", targetId: $s }) { edges { node { outcome detail } } } }`,
-      { s: sessionId },
-    )).auditEvents.edges.map((e) => e.node);
+    const audited = async () =>
+      (
+        await t.admin.ok<{ auditEvents: { edges: { node: { outcome: string; detail: unknown } }[] } }>(
+          `query($s: ID!) { auditEvents(filter: { action: "egress.blocked", targetId: $s }) { edges { node { outcome detail } } } }`,
+          { s: sessionId },
+        )
+      ).auditEvents.edges.map((e) => e.node);
     for (let i = 0; i < 200 && (await audited()).length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 50));
     expect((await audited()).reverse()).toEqual(blocked.map((detail) => ({ outcome: 'DENIED', detail })));
   });
@@ -222,7 +228,8 @@ describe('credentials stay out of the sandbox', { timeout: 180_000 }, () => {
 
 describe('refusals between turns', () => {
   it('are appended to the log and published like any event', async () => {
-    const sessionId = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId })).createSession.id;
+    const sessionId = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId }))
+      .createSession.id;
     const live = new Subscriber(t.url, key);
     subscribers.push(live);
     live.subscribe(sessionId);

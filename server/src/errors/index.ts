@@ -30,8 +30,7 @@ export class PaddockError extends GraphQLError {
   }
 }
 
-export const badInput = (message: string, field?: string) =>
-  new PaddockError('BAD_USER_INPUT', message, field ? { field } : {});
+export const badInput = (message: string, field?: string) => new PaddockError('BAD_USER_INPUT', message, field ? { field } : {});
 export const notFound = (what: string, id: string) => new PaddockError('NOT_FOUND', `${what} ${id} was not found.`);
 export const conflict = (message: string) => new PaddockError('CONFLICT', message);
 export const forbidden = (message: string) => new PaddockError('FORBIDDEN', message);
@@ -63,12 +62,10 @@ export class IllegalTransitionError extends Error {
  * A request over one of the configured limits, rejected before it ran; `limit` names the
  * setting that sets it. Answered with HTTP 400.
  */
-export const limitExceeded = (message: string, limit: string) =>
-  new PaddockError('BAD_USER_INPUT', message, { limit, http: { status: 400, spec: false } });
+export const limitExceeded = (message: string, limit: string) => new PaddockError('BAD_USER_INPUT', message, { limit, http: { status: 400, spec: false } });
 
 /** A team quota is used up: a CONFLICT whose `reason` is QUOTA_EXCEEDED and `quota` names the setting. */
-export const quotaExceeded = (message: string, quota: string, max: number) =>
-  new PaddockError('CONFLICT', message, { reason: 'QUOTA_EXCEEDED', quota, max });
+export const quotaExceeded = (message: string, quota: string, max: number) => new PaddockError('CONFLICT', message, { reason: 'QUOTA_EXCEEDED', quota, max });
 
 /** Too many requests; `retryAfter` seconds until the next one may succeed (also the Retry-After header over HTTP). */
 export const rateLimited = (message: string, retryAfterSeconds: number) =>

@@ -76,7 +76,8 @@ export async function appendEvents(tx: Tx, sessionId: string, events: readonly N
 /** Inside a transaction every event must land: a seq taken there is a bug, and rolls it back. */
 async function insertExactly(tx: Tx, events: readonly BusEvent[]): Promise<BusEvent[]> {
   const stored = await insertEvents(txRunner(tx), events);
-  if (stored.length !== events.length) throw new Error(`the event log refused ${events.length - stored.length} of ${events.length} events (seqs already taken)`);
+  if (stored.length !== events.length)
+    throw new Error(`the event log refused ${events.length - stored.length} of ${events.length} events (seqs already taken)`);
   return stored;
 }
 

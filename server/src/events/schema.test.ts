@@ -117,7 +117,15 @@ function expectedFields(e: TypedEvent): Record<string, unknown> {
       return { host: p.host, port: p.port, reason: p.reason };
     case 'tool.approval_requested': {
       const rule = p.rule as { index: number; tool: string; commandPattern: string | null; action: string };
-      return { toolCallId: p.toolCallId, tool: p.tool, server: p.server ?? null, input: p.input, rule: { tool: rule.tool, commandPattern: rule.commandPattern, action: rule.action }, ruleIndex: rule.index, expiresAt: p.expiresAt };
+      return {
+        toolCallId: p.toolCallId,
+        tool: p.tool,
+        server: p.server ?? null,
+        input: p.input,
+        rule: { tool: rule.tool, commandPattern: rule.commandPattern, action: rule.action },
+        ruleIndex: rule.index,
+        expiresAt: p.expiresAt,
+      };
     }
     case 'tool.approval_resolved':
       return { toolCallId: p.toolCallId, tool: p.tool, decision: p.status, decisionReason: p.reason, decidedBy: p.decidedBy };
@@ -160,7 +168,8 @@ afterAll(async () => {
 });
 
 async function newSession(): Promise<string> {
-  return (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId })).createSession.id;
+  return (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId }))
+    .createSession.id;
 }
 
 const send = (sessionId: string, content: string) =>
@@ -196,7 +205,10 @@ describe('typed session events', () => {
     await turn(live, sessionId, '/tool echo ask-typed', async () => {
       await live.waitForType('tool.approval_requested', 1, 90_000);
       const requested = live.events.find((e) => e.type === 'tool.approval_requested')!;
-      await client.ok(`mutation($s: ID!, $c: String!) { approveToolCall(sessionId: $s, toolCallId: $c) { status } }`, { s: sessionId, c: requested.toolCallId });
+      await client.ok(`mutation($s: ID!, $c: String!) { approveToolCall(sessionId: $s, toolCallId: $c) { status } }`, {
+        s: sessionId,
+        c: requested.toolCallId,
+      });
     });
     // A refusal noticed after its turn ended is appended on its own; wait for it too.
     await live.waitForType('egress.blocked', 1, 30_000);
@@ -222,8 +234,16 @@ describe('typed session events', () => {
 
     // The tool calls of each message, typed, with their results.
     const messages = await client.ok<{
-      session: { messages: { edges: { node: { role: string; toolCalls: unknown; calls: { id: string; name: string; input: unknown; output: string | null; isError: boolean }[] } }[] } };
-    }>(`query($s: ID!) { session(id: $s) { messages(first: 100) { edges { node { role toolCalls calls { id name input output isError } } } } } }`, { s: sessionId });
+      session: {
+        messages: {
+          edges: {
+            node: { role: string; toolCalls: unknown; calls: { id: string; name: string; input: unknown; output: string | null; isError: boolean }[] };
+          }[];
+        };
+      };
+    }>(`query($s: ID!) { session(id: $s) { messages(first: 100) { edges { node { role toolCalls calls { id name input output isError } } } } } }`, {
+      s: sessionId,
+    });
     const calls = messages.session.messages.edges.flatMap((e) => e.node.calls);
     const toolEvents = live.events.filter((e) => e.type === 'tool.call');
     expect(calls.map((c) => [c.id, c.name, c.input])).toEqual(toolEvents.map((e) => [e.toolCallId, e.name, e.input]));

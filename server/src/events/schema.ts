@@ -24,7 +24,11 @@ type EventOf<K extends SessionEventType> = BusEvent & { typed: Extract<TypedSess
 
 export function toApiEvent(event: BusEvent, log: Logger): ApiEvent {
   const typed = parseSessionEvent(event);
-  if (!typed) log.warn({ sessionId: event.sessionId, seq: event.seq, type: event.type }, 'a stored event does not match the event vocabulary; served as UnrecognizedEvent');
+  if (!typed)
+    log.warn(
+      { sessionId: event.sessionId, seq: event.seq, type: event.type },
+      'a stored event does not match the event vocabulary; served as UnrecognizedEvent',
+    );
   return { ...event, typed };
 }
 
@@ -57,19 +61,24 @@ export const SessionEvent = builder.interfaceRef<ApiEvent>('SessionEvent').imple
     "One entry of a session's append-only event log. Each kind of event is its own object type implementing this interface, with its payload as typed fields; select them with inline fragments (`... on ToolCallEvent { name input }`).",
   resolveType: (event) => (event.typed ? TYPE_NAMES[event.typed.type] : UNRECOGNIZED),
   fields: (t) => ({
-    seq: t.exposeInt('seq', { description: "Position in the session's log, from 1 and increasing; gaps only where retention compacted a turn's deltas or recovery skipped seqs a dead worker had reserved." }),
+    seq: t.exposeInt('seq', {
+      description:
+        "Position in the session's log, from 1 and increasing; gaps only where retention compacted a turn's deltas or recovery skipped seqs a dead worker had reserved.",
+    }),
     type: t.exposeString('type', {
       description:
         'The kind of event (`user.message`, `message.delta`, `tool.call`, `turn.completed`, …). Kept for compatibility: the object type (`__typename`) names the kind too, and carries its fields typed.',
     }),
     messageId: t.globalID({
       nullable: true,
-      description: 'The message the event belongs to: the user message of user.message, the assistant message being written or closed, the TOOL message of tool.result.',
+      description:
+        'The message the event belongs to: the user message of user.message, the assistant message being written or closed, the TOOL message of tool.result.',
       resolve: (e) => (e.messageId ? { id: e.messageId, type: Message } : null),
     }),
     delta: t.exposeString('delta', {
       nullable: true,
-      description: 'Kept for compatibility: the streamed text of message.delta and message.thinking events, null on others. `MessageDeltaEvent.text` and `MessageThinkingEvent.text` carry it non-null.',
+      description:
+        'Kept for compatibility: the streamed text of message.delta and message.thinking events, null on others. `MessageDeltaEvent.text` and `MessageThinkingEvent.text` carry it non-null.',
     }),
     payload: t.field({
       type: 'JSON',
@@ -90,7 +99,11 @@ kind('session.status').implement({
   interfaces: [SessionEvent],
   fields: (t) => ({
     status: t.field({ type: SessionStatus, resolve: (e) => e.typed.payload.status }),
-    message: t.string({ nullable: true, description: 'What is happening, while the sandbox is being provisioned.', resolve: (e) => e.typed.payload.message ?? null }),
+    message: t.string({
+      nullable: true,
+      description: 'What is happening, while the sandbox is being provisioned.',
+      resolve: (e) => e.typed.payload.message ?? null,
+    }),
   }),
 });
 
@@ -133,7 +146,11 @@ kind('tool.call').implement({
     toolCallId: t.string({ description: 'Matches `ToolResultEvent.toolCallId` and `ToolCall.id`.', resolve: (e) => e.typed.payload.id }),
     name: t.string({ resolve: (e) => e.typed.payload.name }),
     input: t.field({ type: 'JSON', description: 'The arguments, a JSON object.', resolve: (e) => e.typed.payload.input }),
-    server: t.string({ nullable: true, description: 'The MCP server of the tool; null for the harness\'s own tools.', resolve: (e) => e.typed.payload.server ?? null }),
+    server: t.string({
+      nullable: true,
+      description: "The MCP server of the tool; null for the harness's own tools.",
+      resolve: (e) => e.typed.payload.server ?? null,
+    }),
   }),
 });
 
@@ -144,7 +161,11 @@ kind('tool.result').implement({
     toolCallId: t.string({ resolve: (e) => e.typed.payload.id }),
     output: t.string({ resolve: (e) => e.typed.payload.output }),
     isError: t.boolean({ resolve: (e) => e.typed.payload.isError }),
-    server: t.string({ nullable: true, description: 'The MCP server of the tool; null for the harness\'s own tools.', resolve: (e) => e.typed.payload.server ?? null }),
+    server: t.string({
+      nullable: true,
+      description: "The MCP server of the tool; null for the harness's own tools.",
+      resolve: (e) => e.typed.payload.server ?? null,
+    }),
   }),
 });
 
@@ -154,7 +175,11 @@ kind('model.retry').implement({
   fields: (t) => ({
     attempt: t.int({ description: '1 for the first retry.', resolve: (e) => e.typed.payload.attempt }),
     maxRetries: t.int({ resolve: (e) => e.typed.payload.maxRetries }),
-    httpStatus: t.int({ nullable: true, description: 'HTTP status of the failed attempt; null when the connection failed.', resolve: (e) => e.typed.payload.status ?? null }),
+    httpStatus: t.int({
+      nullable: true,
+      description: 'HTTP status of the failed attempt; null when the connection failed.',
+      resolve: (e) => e.typed.payload.status ?? null,
+    }),
     delayMs: t.int({ resolve: (e) => Math.round(e.typed.payload.delayMs) }),
     error: t.string({ resolve: (e) => e.typed.payload.error }),
   }),
@@ -171,7 +196,9 @@ kind('turn.completed').implement({
 
 const TurnFailureCodeEnum = builder.enumType('TurnFailureCode', {
   description: 'Why a turn failed.',
-  values: Object.fromEntries(Object.entries(TURN_FAILURE_CODES).map(([code, description]) => [code, { description }])) as { [C in TurnFailureCode]: { description: string } },
+  values: Object.fromEntries(Object.entries(TURN_FAILURE_CODES).map(([code, description]) => [code, { description }])) as {
+    [C in TurnFailureCode]: { description: string };
+  },
 });
 
 kind('turn.failed').implement({
@@ -186,7 +213,11 @@ kind('turn.failed').implement({
       description: 'The cause, for clients that react to it; null on events stored before causes were recorded.',
       resolve: (e) => e.typed.payload.code ?? null,
     }),
-    usage: t.field({ type: Usage, description: 'Tokens consumed before the turn failed, as far as they are known.', resolve: (e) => e.typed.payload.usage ?? ZERO_USAGE }),
+    usage: t.field({
+      type: Usage,
+      description: 'Tokens consumed before the turn failed, as far as they are known.',
+      resolve: (e) => e.typed.payload.usage ?? ZERO_USAGE,
+    }),
   }),
 });
 
@@ -195,7 +226,11 @@ kind('turn.cancelled').implement({
   interfaces: [SessionEvent],
   fields: (t) => ({
     turnId: t.string({ ...turnId, resolve: (e) => e.typed.payload.turnId }),
-    usage: t.field({ type: Usage, description: 'Tokens consumed before the turn was stopped, as far as they are known.', resolve: (e) => e.typed.payload.usage ?? ZERO_USAGE }),
+    usage: t.field({
+      type: Usage,
+      description: 'Tokens consumed before the turn was stopped, as far as they are known.',
+      resolve: (e) => e.typed.payload.usage ?? ZERO_USAGE,
+    }),
   }),
 });
 
@@ -220,19 +255,32 @@ kind('tool.approval_requested').implement({
     input: t.field({ type: 'JSON', resolve: (e) => e.typed.payload.input }),
     rule: t.field({ type: ToolRule, description: 'The rule of the policy that asked.', resolve: (e) => e.typed.payload.rule }),
     ruleIndex: t.int({ description: "The rule's position in the policy, from 0.", resolve: (e) => e.typed.payload.rule.index }),
-    expiresAt: t.field({ type: 'DateTime', description: 'Denied as expired at this time (PADDOCK_APPROVAL_TIMEOUT_SECONDS).', resolve: (e) => new Date(e.typed.payload.expiresAt) }),
+    expiresAt: t.field({
+      type: 'DateTime',
+      description: 'Denied as expired at this time (PADDOCK_APPROVAL_TIMEOUT_SECONDS).',
+      resolve: (e) => new Date(e.typed.payload.expiresAt),
+    }),
   }),
 });
 
 kind('tool.approval_resolved').implement({
-  description: 'tool.approval_resolved: a held call was approved or denied by a person, expired, or cancelled with its turn; the turn continues (or ends, when cancelled).',
+  description:
+    'tool.approval_resolved: a held call was approved or denied by a person, expired, or cancelled with its turn; the turn continues (or ends, when cancelled).',
   interfaces: [SessionEvent],
   fields: (t) => ({
     toolCallId: t.string({ resolve: (e) => e.typed.payload.toolCallId }),
     tool: t.string({ resolve: (e) => e.typed.payload.tool }),
     decision: t.field({ type: ToolApprovalStatus, resolve: (e) => e.typed.payload.status }),
-    decisionReason: t.string({ nullable: true, description: 'Why it was not run, as the model was told in the tool error; null when approved.', resolve: (e) => e.typed.payload.reason }),
-    decidedBy: t.string({ nullable: true, description: 'Name of the API key that decided; null for expiry and cancellation.', resolve: (e) => e.typed.payload.decidedBy }),
+    decisionReason: t.string({
+      nullable: true,
+      description: 'Why it was not run, as the model was told in the tool error; null when approved.',
+      resolve: (e) => e.typed.payload.reason,
+    }),
+    decidedBy: t.string({
+      nullable: true,
+      description: 'Name of the API key that decided; null for expiry and cancellation.',
+      resolve: (e) => e.typed.payload.decidedBy,
+    }),
   }),
 });
 
@@ -240,7 +288,7 @@ kind('mcp.error').implement({
   description: "mcp.error: one of the agent's MCP servers is unreachable, refused the credentials or failed a call; the turn goes on without it.",
   interfaces: [SessionEvent],
   fields: (t) => ({
-    serverName: t.string({ description: 'The name of the MCP server in the agent\'s mcpServers.', resolve: (e) => e.typed.payload.server }),
+    serverName: t.string({ description: "The name of the MCP server in the agent's mcpServers.", resolve: (e) => e.typed.payload.server }),
     phase: t.string({ description: '`connect` (listing its tools when a turn starts) or `call`.', resolve: (e) => e.typed.payload.phase }),
     error: t.string({ resolve: (e) => e.typed.payload.error }),
   }),
@@ -281,7 +329,8 @@ builder.objectField(Session, 'eventsConnection', (t) =>
       complexity: (args) => ({ field: 1, multiplier: args.first ?? args.last ?? 20 }),
       resolve: async (s, args, ctx) => {
         const types = args.types ?? null;
-        if (types && (types.length > 50 || types.some((type) => type.length === 0 || type.length > 64))) throw badInput('types takes at most 50 event type names of 1 to 64 characters.', 'types');
+        if (types && (types.length > 50 || types.some((type) => type.length === 0 || type.length > 64)))
+          throw badInput('types takes at most 50 event type names of 1 to 64 characters.', 'types');
         const upTo = await ctx.loaders.lastSeq.load(s.id);
         const page = await keysetConnectionBy(args, seqCodec, (w) => ctx.services.sessions.eventWindow(s.id, w, upTo, types));
         return { ...page, edges: page.edges.map((e) => ({ ...e, node: toApiEvent(toBusEvent(e.node), ctx.log) })) };

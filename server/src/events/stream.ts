@@ -104,7 +104,9 @@ async function readLog(db: Db, sessionId: string, after: number, take: number, r
       return rows.map(toBusEvent);
     } catch {
       if (Date.now() > deadline) {
-        throw unavailable(`The event log cannot be read right now (the database is unavailable). Resubscribe with after: ${after} to continue without a gap.`, { lastSeq: after });
+        throw unavailable(`The event log cannot be read right now (the database is unavailable). Resubscribe with after: ${after} to continue without a gap.`, {
+          lastSeq: after,
+        });
       }
       await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 100 * 2 ** attempt)));
     }

@@ -13,8 +13,10 @@ let sessionId: string;
 beforeAll(async () => {
   t = await startTestPlatform();
   const { client } = await t.newTeam();
-  const agent = (await client.ok<{ createAgent: { id: string } }>(`mutation { createAgent(input: { name: "writer", harness: "chat" }) { id } }`)).createAgent.id;
-  const session = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agent })).createSession.id;
+  const agent = (await client.ok<{ createAgent: { id: string } }>(`mutation { createAgent(input: { name: "writer", harness: "chat" }) { id } }`)).createAgent
+    .id;
+  const session = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agent }))
+    .createSession.id;
   sessionId = decodeGlobalId(session).id;
   writer = new EventWriter(t.platform.databaseUrl, t.platform.services.bus, createLogger('writer-test', 'silent'));
 });
@@ -23,7 +25,15 @@ afterAll(async () => {
   await t?.close();
 });
 
-const delta = (seq: number): BusEvent => ({ sessionId, seq, type: 'message.delta', messageId: null, delta: `d${seq} `, payload: null, createdAt: new Date().toISOString() });
+const delta = (seq: number): BusEvent => ({
+  sessionId,
+  seq,
+  type: 'message.delta',
+  messageId: null,
+  delta: `d${seq} `,
+  payload: null,
+  createdAt: new Date().toISOString(),
+});
 
 describe('the event writer', () => {
   it('publishes an event only once it is stored', async () => {
@@ -45,7 +55,9 @@ describe('the event writer', () => {
     const { db, bus } = t.platform.services;
     // The turn reserved seqs ahead when it was claimed; recovery appends its end above them.
     await db.session.update({ where: { id: sessionId }, data: { lastSeq: 300 } });
-    const [ended] = await db.$transaction((tx) => appendEvents(tx, sessionId, [{ type: 'turn.failed', payload: { turnId: 't1', error: 'recovered', code: 'WORKER_LOST' } }]));
+    const [ended] = await db.$transaction((tx) =>
+      appendEvents(tx, sessionId, [{ type: 'turn.failed', payload: { turnId: 't1', error: 'recovered', code: 'WORKER_LOST' } }]),
+    );
     const published: number[] = [];
     const stop = bus.subscribe(sessionId, (event) => published.push(event.seq));
     // The cut-off worker's backlog arrives afterwards, below that end.

@@ -141,7 +141,10 @@ export class EventWriter {
         stored.push(...(await this.#insert([event])));
       } catch (error) {
         if (isTransientDbError(error)) throw error;
-        this.#log.error({ err: error, sessionId: event.sessionId, seq: event.seq, type: event.type }, 'the database rejected an event; it is left out of the log');
+        this.#log.error(
+          { err: error, sessionId: event.sessionId, seq: event.seq, type: event.type },
+          'the database rejected an event; it is left out of the log',
+        );
       }
     }
     return stored;
@@ -155,7 +158,10 @@ export class EventWriter {
     if (stored.length < batch.length) {
       const kept = new Set(stored);
       const skipped = batch.filter((e) => !kept.has(e));
-      this.#log.warn({ skipped: skipped.length, sessions: [...new Set(skipped.map((e) => e.sessionId))] }, 'events not stored: already in the log, or behind a newer event');
+      this.#log.warn(
+        { skipped: skipped.length, sessions: [...new Set(skipped.map((e) => e.sessionId))] },
+        'events not stored: already in the log, or behind a newer event',
+      );
     }
     return stored;
   }

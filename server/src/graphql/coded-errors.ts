@@ -9,7 +9,10 @@ function coded(error: GraphQLError): GraphQLError {
   const located = { nodes: error.nodes, path: error.path };
   if (!error.path) return new GraphQLError(error.message, { ...located, extensions: { ...(error.extensions ?? {}), code: 'BAD_USER_INPUT' } });
   if (UNKNOWN_NODE_TYPE.test(error.message)) {
-    return new GraphQLError('This is not the id of any Paddock object; pass the `id` field of an object.', { ...located, extensions: { code: 'BAD_USER_INPUT' } });
+    return new GraphQLError('This is not the id of any Paddock object; pass the `id` field of an object.', {
+      ...located,
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   }
   return error;
 }

@@ -9,7 +9,10 @@ function fixture() {
   const seen = { args: [] as unknown[], ended: 0 };
   const Tick = new GraphQLObjectType<Tick>({
     name: 'Tick',
-    fields: { n: { type: GraphQLInt }, label: { type: GraphQLString, args: { prefix: { type: GraphQLString } }, resolve: (t, a: { prefix?: string }) => `${a.prefix ?? ''}${t.n}` } },
+    fields: {
+      n: { type: GraphQLInt },
+      label: { type: GraphQLString, args: { prefix: { type: GraphQLString } }, resolve: (t, a: { prefix?: string }) => `${a.prefix ?? ''}${t.n}` },
+    },
   });
   const schema = new GraphQLSchema({
     query: new GraphQLObjectType({ name: 'Query', fields: { ok: { type: GraphQLInt, resolve: () => 1 } } }),
@@ -40,7 +43,8 @@ function fixture() {
   const yoga = createYoga({ schema, plugins: [useCompiledSubscriptions()] });
   const run = async (query: string, variables: Record<string, unknown>) => {
     const { subscribe, contextFactory } = yoga.getEnveloped({});
-    return (await subscribe({ schema, document: parse(query), variableValues: variables, contextValue: await contextFactory() })) as AsyncIterableIterator<ExecutionResult> | ExecutionResult;
+    return (await subscribe({ schema, document: parse(query), variableValues: variables, contextValue: await contextFactory() })) as
+      AsyncIterableIterator<ExecutionResult> | ExecutionResult;
   };
   return { seen, run };
 }

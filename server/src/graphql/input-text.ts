@@ -14,8 +14,7 @@ export function badText(value: string): string | null {
   return match[0] === '\u0000' ? 'a NUL byte (U+0000)' : 'an unpaired UTF-16 surrogate';
 }
 
-const textError = (field: string, problem: string) =>
-  badInput(`"${field}" contains ${problem}; send valid Unicode text without NUL characters.`, field);
+const textError = (field: string, problem: string) => badInput(`"${field}" contains ${problem}; send valid Unicode text without NUL characters.`, field);
 
 /** String literals in the document, named by their argument and input-object field path. */
 const literalTextRule: ValidationRule = (context) => ({

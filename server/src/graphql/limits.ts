@@ -2,7 +2,20 @@ import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { GraphQLError, Kind, Lexer, parse, Source, TokenKind, validate, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type SelectionNode, type ValidationRule } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  Lexer,
+  parse,
+  Source,
+  TokenKind,
+  validate,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type SelectionNode,
+  type ValidationRule,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config/index.ts';
 import { limitExceeded, unauthenticated } from '../errors/index.ts';
@@ -14,13 +27,19 @@ type Limits = Config['limits'];
 function limitError(message: string, limits: Limits): GraphQLError {
   const found = /found (\d+(?:\.\d+)?)/.exec(message)?.[1];
   if (message.includes('depth')) {
-    return limitExceeded(`Query depth ${found} exceeds the limit of ${limits.maxDepth} (PADDOCK_MAX_QUERY_DEPTH); select less deeply nested fields.`, 'PADDOCK_MAX_QUERY_DEPTH');
+    return limitExceeded(
+      `Query depth ${found} exceeds the limit of ${limits.maxDepth} (PADDOCK_MAX_QUERY_DEPTH); select less deeply nested fields.`,
+      'PADDOCK_MAX_QUERY_DEPTH',
+    );
   }
   if (message.includes('Aliases')) {
     return limitExceeded(`The query uses ${found} aliases; the limit is ${limits.maxAliases} (PADDOCK_MAX_QUERY_ALIASES).`, 'PADDOCK_MAX_QUERY_ALIASES');
   }
   if (message.includes('Directives')) {
-    return limitExceeded(`The query uses ${found} directives; the limit is ${limits.maxDirectives} (PADDOCK_MAX_QUERY_DIRECTIVES).`, 'PADDOCK_MAX_QUERY_DIRECTIVES');
+    return limitExceeded(
+      `The query uses ${found} directives; the limit is ${limits.maxDirectives} (PADDOCK_MAX_QUERY_DIRECTIVES).`,
+      'PADDOCK_MAX_QUERY_DIRECTIVES',
+    );
   }
   return limitExceeded(
     `Query complexity ${found} exceeds the limit of ${limits.maxComplexity} (PADDOCK_MAX_QUERY_COMPLEXITY); request fewer fields or smaller pages.`,
@@ -65,11 +84,18 @@ export function useOperationLimits(limits: Limits): Plugin<Record<string, unknow
   const check = (schema: GraphQLSchema, document: DocumentNode): GraphQLError | null => {
     const reads = introspectionReads(document);
     if (reads > MAX_INTROSPECTION_READS) {
-      return limitExceeded(`The query reads the schema (__schema or __type) ${reads} times; a request may do so at most ${MAX_INTROSPECTION_READS} times.`, 'INTROSPECTION_READS');
+      return limitExceeded(
+        `The query reads the schema (__schema or __type) ${reads} times; a request may do so at most ${MAX_INTROSPECTION_READS} times.`,
+        'INTROSPECTION_READS',
+      );
     }
     const rejected: GraphQLError[] = [];
     try {
-      validate(schema, document, rules((error) => rejected.push(error)));
+      validate(
+        schema,
+        document,
+        rules((error) => rejected.push(error)),
+      );
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
       rejected.push(new GraphQLError('found too deeply nested'));
@@ -151,7 +177,7 @@ function introspectionReads(document: DocumentNode): number {
 function exceedsTokens(query: string, max: number): boolean {
   const lexer = new Lexer(new Source(query));
   try {
-    for (let count = 0; lexer.advance().kind !== TokenKind.EOF; ) if (++count > max) return true;
+    for (let count = 0; lexer.advance().kind !== TokenKind.EOF;) if (++count > max) return true;
   } catch {
     // A syntax error: the parser reports it.
   }
@@ -165,7 +191,9 @@ export function useIntrospectionAuth(publicIntrospection: boolean): Plugin<Conte
       if (publicIntrospection || args.contextValue.viewer) return;
       if (introspectionReads(args.document) > 0) {
         setResultAndStopExecution({
-          errors: [unauthenticated('Introspection needs an API key: send "Authorization: Bearer <key>" (or set PADDOCK_PUBLIC_INTROSPECTION=true on the server).')],
+          errors: [
+            unauthenticated('Introspection needs an API key: send "Authorization: Bearer <key>" (or set PADDOCK_PUBLIC_INTROSPECTION=true on the server).'),
+          ],
         });
       }
     },

@@ -16,7 +16,9 @@ export function createLoaders(services: Services, viewer: Viewer | null) {
     /** Newest stored seq by session id (Session.lastSeq also counts seqs reserved by a running turn). */
     lastSeq: new DataLoader<string, number>((sessionIds) => services.sessions.lastStoredSeqs(sessionIds)),
     /** Visible reasoning by message; only for messages the viewer already loaded, so no team check here. */
-    thinking: new DataLoader<{ id: string; sessionId: string }, string, string>((messages) => services.sessions.thinking(messages), { cacheKeyFn: (m) => m.id }),
+    thinking: new DataLoader<{ id: string; sessionId: string }, string, string>((messages) => services.sessions.thinking(messages), {
+      cacheKeyFn: (m) => m.id,
+    }),
     /** By session id; only for sessions the viewer already loaded, so no team check here. */
     sandbox: new DataLoader<string, Sandbox | null>(async (sessionIds) => {
       const rows = await services.sessions.sandboxes(sessionIds);

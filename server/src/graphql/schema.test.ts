@@ -65,7 +65,8 @@ describe('cost', () => {
     for (const type of Object.values(schema.getTypeMap())) {
       if (!isObjectType(type) || type.name.startsWith('__')) continue;
       for (const field of Object.values(type.getFields())) {
-        if (getNamedType(field.type).name.endsWith('Connection') && typeof field.extensions.complexity !== 'function') missing.push(`${type.name}.${field.name}`);
+        if (getNamedType(field.type).name.endsWith('Connection') && typeof field.extensions.complexity !== 'function')
+          missing.push(`${type.name}.${field.name}`);
       }
     }
     expect(missing).toEqual([]);

@@ -7,8 +7,14 @@ export const Usage = builder.objectRef<UsageShape>('Usage').implement({
     inputTokens: t.exposeInt('inputTokens', { description: 'Prompt tokens, cached ones included.' }),
     outputTokens: t.exposeInt('outputTokens'),
     totalTokens: t.int({ resolve: (u) => u.inputTokens + u.outputTokens }),
-    cacheReadTokens: t.int({ description: "Of inputTokens, those read from the provider's prompt cache (0 where not reported).", resolve: (u) => u.cacheReadTokens ?? 0 }),
-    cacheWriteTokens: t.int({ description: "Of inputTokens, those written to the provider's prompt cache (0 where not reported).", resolve: (u) => u.cacheWriteTokens ?? 0 }),
+    cacheReadTokens: t.int({
+      description: "Of inputTokens, those read from the provider's prompt cache (0 where not reported).",
+      resolve: (u) => u.cacheReadTokens ?? 0,
+    }),
+    cacheWriteTokens: t.int({
+      description: "Of inputTokens, those written to the provider's prompt cache (0 where not reported).",
+      resolve: (u) => u.cacheWriteTokens ?? 0,
+    }),
     costUsd: t.float({
       nullable: true,
       description:

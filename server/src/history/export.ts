@@ -20,11 +20,16 @@ const TURN_BATCH = 500;
 export type ExportRange = { teamId: string | null; since: Date; until: Date; cursor: string | null };
 
 /** Parses `since`, `until` and `cursor` as the HTTP route and the CLI take them. */
-export function exportRange(teamId: string | null, params: { since?: string | null; until?: string | null; cursor?: string | null }, now = new Date()): ExportRange {
+export function exportRange(
+  teamId: string | null,
+  params: { since?: string | null; until?: string | null; cursor?: string | null },
+  now = new Date(),
+): ExportRange {
   const date = (name: 'since' | 'until', value: string | null | undefined, fallback: Date) => {
     if (value === undefined || value === null || value === '') return fallback;
     const parsed = new Date(value);
-    if (Number.isNaN(parsed.getTime())) throw badInput(`${name} must be an ISO-8601 date or date-time (e.g. 2026-01-01 or 2026-01-01T00:00:00Z), not "${value}".`, name);
+    if (Number.isNaN(parsed.getTime()))
+      throw badInput(`${name} must be an ISO-8601 date or date-time (e.g. 2026-01-01 or 2026-01-01T00:00:00Z), not "${value}".`, name);
     return parsed;
   };
   const since = date('since', params.since, new Date(0));
@@ -47,7 +52,13 @@ function messageJson(m: Message) {
     toolCalls: m.toolCalls ?? [],
     toolCallId: m.toolCallId,
     model: m.model,
-    usage: { inputTokens: m.inputTokens, outputTokens: m.outputTokens, cacheReadTokens: m.cacheReadTokens, cacheWriteTokens: m.cacheWriteTokens, costUsd: m.costUsd },
+    usage: {
+      inputTokens: m.inputTokens,
+      outputTokens: m.outputTokens,
+      cacheReadTokens: m.cacheReadTokens,
+      cacheWriteTokens: m.cacheWriteTokens,
+      costUsd: m.costUsd,
+    },
     error: m.error,
     createdAt: m.createdAt.toISOString(),
     completedAt: m.completedAt?.toISOString() ?? null,

@@ -42,13 +42,34 @@ const declare = (vars: Record<string, unknown>, types: Record<string, string>) =
 async function team(name: string): Promise<Team> {
   const { client, teamId } = await t.newTeam(name);
   const key = async (role: string) =>
-    (await t.admin.ok<{ createApiKey: { key: string } }>(`mutation($t: ID!, $r: ApiKeyRole!) { createApiKey(input: { teamId: $t, name: "k", role: $r }) { key } }`, { t: teamId, r: role })).createApiKey.key;
+    (
+      await t.admin.ok<{ createApiKey: { key: string } }>(
+        `mutation($t: ID!, $r: ApiKeyRole!) { createApiKey(input: { teamId: $t, name: "k", role: $r }) { key } }`,
+        { t: teamId, r: role },
+      )
+    ).createApiKey.key;
   const viewerKey = await key('VIEWER');
   const agent = await client.ok<{ createAgent: { id: string } }>(`mutation { createAgent(input: { name: "historian", harness: "chat" }) { id } }`);
-  return { id: local(teamId), name, member: client, viewer: new GraphqlClient(t.url, viewerKey), viewerKey, admin: new GraphqlClient(t.url, await key('ADMIN')), agentId: local(agent.createAgent.id) };
+  return {
+    id: local(teamId),
+    name,
+    member: client,
+    viewer: new GraphqlClient(t.url, viewerKey),
+    viewerKey,
+    admin: new GraphqlClient(t.url, await key('ADMIN')),
+    agentId: local(agent.createAgent.id),
+  };
 }
 
-type SeedSession = { title?: string; lastActiveAt?: Date; totalTokens?: number; costUsd?: number; toolNames?: string[]; failedTurns?: number; messages?: { role?: 'USER' | 'ASSISTANT' | 'TOOL'; content: string; toolCalls?: Prisma.InputJsonValue }[] };
+type SeedSession = {
+  title?: string;
+  lastActiveAt?: Date;
+  totalTokens?: number;
+  costUsd?: number;
+  toolNames?: string[];
+  failedTurns?: number;
+  messages?: { role?: 'USER' | 'ASSISTANT' | 'TOOL'; content: string; toolCalls?: Prisma.InputJsonValue }[];
+};
 
 /** A session written straight to the database, as finished turns would have left it. */
 async function seed(owner: Team, s: SeedSession = {}): Promise<string> {
@@ -70,7 +91,9 @@ async function seed(owner: Team, s: SeedSession = {}): Promise<string> {
     },
   });
   for (const m of s.messages ?? []) {
-    await db.message.create({ data: { id: newId(), sessionId: id, role: m.role ?? 'ASSISTANT', content: m.content, ...(m.toolCalls ? { toolCalls: m.toolCalls } : {}) } });
+    await db.message.create({
+      data: { id: newId(), sessionId: id, role: m.role ?? 'ASSISTANT', content: m.content, ...(m.toolCalls ? { toolCalls: m.toolCalls } : {}) },
+    });
   }
   return id;
 }
@@ -109,17 +132,19 @@ async function audited(owner: Team, action: string): Promise<{ outcome: string; 
 
 describe('a real turn feeds history', () => {
   it('records tool use, usage and the rollup, and makes the turn searchable, for its own team only', async () => {
-    const created = await A.member.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a, title: "incident 42" }) { id } }`, {
-      a: encodeGlobalId('Agent', A.agentId),
-    });
+    const created = await A.member.ok<{ createSession: { id: string } }>(
+      `mutation($a: ID!) { createSession(input: { agentId: $a, title: "incident 42" }) { id } }`,
+      {
+        a: encodeGlobalId('Agent', A.agentId),
+      },
+    );
     const sessionId = created.createSession.id;
     const before = new Date();
     await A.member.ok(`mutation($s: ID!) { sendMessage(input: { sessionId: $s, content: "/tool echo needle-7f3a" }) { id } }`, { s: sessionId });
     const session = await waitFor('the turn to end', async () => {
-      const data = await A.viewer.ok<{ session: { status: string; toolNames: string[]; toolCalls: number; failedTurns: number; usage: { totalTokens: number; costUsd: number | null } } }>(
-        `query($s: ID!) { session(id: $s) { status toolNames toolCalls failedTurns usage { totalTokens costUsd } } }`,
-        { s: sessionId },
-      );
+      const data = await A.viewer.ok<{
+        session: { status: string; toolNames: string[]; toolCalls: number; failedTurns: number; usage: { totalTokens: number; costUsd: number | null } };
+      }>(`query($s: ID!) { session(id: $s) { status toolNames toolCalls failedTurns usage { totalTokens costUsd } } }`, { s: sessionId });
       return data.session.status === 'IDLE' && data.session.toolCalls > 0 ? data.session : null;
     });
     expect(session).toMatchObject({ toolNames: ['run_command'], toolCalls: 1, failedTurns: 0 });
@@ -127,28 +152,76 @@ describe('a real turn feeds history', () => {
     // Priced by the price book (PADDOCK_MODEL_PRICES), the one the turn, the session and the rollup share.
     expect(session.usage.costUsd).toBeGreaterThan(0);
 
-    const byTool = await A.viewer.ok<{ sessions: { edges: { node: { id: string } }[] } }>(`{ sessions(filter: { toolName: "run_command" }) { edges { node { id } } } }`);
+    const byTool = await A.viewer.ok<{ sessions: { edges: { node: { id: string } }[] } }>(
+      `{ sessions(filter: { toolName: "run_command" }) { edges { node { id } } } }`,
+    );
     expect(byTool.sessions.edges.map((e) => e.node.id)).toContain(sessionId);
 
-    const turns = await A.viewer.ok<{ turns: { edges: { node: { status: string; model: string; toolCalls: number; durationMs: number; usage: { totalTokens: number; costUsd: number }; session: { id: string } } }[] } }>(
+    const turns = await A.viewer.ok<{
+      turns: {
+        edges: {
+          node: {
+            status: string;
+            model: string;
+            toolCalls: number;
+            durationMs: number;
+            usage: { totalTokens: number; costUsd: number };
+            session: { id: string };
+          };
+        }[];
+      };
+    }>(
       `{ turns(first: 5, filter: { status: COMPLETED }) { edges { node { status model toolCalls durationMs usage { totalTokens costUsd } session { id } } } } }`,
     );
     const turn = turns.turns.edges.find((e) => e.node.session.id === sessionId)!.node;
-    expect(turn).toMatchObject({ status: 'COMPLETED', model: 'paddock-mock', toolCalls: 1, usage: { totalTokens: session.usage.totalTokens, costUsd: session.usage.costUsd } });
+    expect(turn).toMatchObject({
+      status: 'COMPLETED',
+      model: 'paddock-mock',
+      toolCalls: 1,
+      usage: { totalTokens: session.usage.totalTokens, costUsd: session.usage.costUsd },
+    });
 
     const hour = (d: Date, up: boolean) => new Date((up ? Math.ceil : Math.floor)(d.getTime() / 3_600_000) * 3_600_000 + (up ? 3_600_000 : 0)).toISOString();
-    const report = await A.viewer.ok<{ usageReport: { agent: { name: string }; model: string; turns: number; failedTurns: number; toolCalls: number; totalTokens: number; costUsd: number; unpricedTurns: number; p50DurationMs: number; p95DurationMs: number }[] }>(
+    const report = await A.viewer.ok<{
+      usageReport: {
+        agent: { name: string };
+        model: string;
+        turns: number;
+        failedTurns: number;
+        toolCalls: number;
+        totalTokens: number;
+        costUsd: number;
+        unpricedTurns: number;
+        p50DurationMs: number;
+        p95DurationMs: number;
+      }[];
+    }>(
       `query($f: DateTime!, $t: DateTime!) { usageReport(groupBy: [AGENT, MODEL], from: $f, to: $t) { agent { name } model turns failedTurns toolCalls totalTokens costUsd unpricedTurns p50DurationMs p95DurationMs } }`,
       { f: hour(before, false), t: hour(new Date(), true) },
     );
     expect(report.usageReport).toEqual([
-      expect.objectContaining({ agent: { name: 'historian' }, model: 'paddock-mock', turns: 1, failedTurns: 0, toolCalls: 1, totalTokens: session.usage.totalTokens, costUsd: session.usage.costUsd, unpricedTurns: 0 }),
+      expect.objectContaining({
+        agent: { name: 'historian' },
+        model: 'paddock-mock',
+        turns: 1,
+        failedTurns: 0,
+        toolCalls: 1,
+        totalTokens: session.usage.totalTokens,
+        costUsd: session.usage.costUsd,
+        unpricedTurns: 0,
+      }),
     ]);
     expect(report.usageReport[0]!.p50DurationMs).toBeGreaterThan(0);
     expect(report.usageReport[0]!.p95DurationMs).toBeGreaterThanOrEqual(report.usageReport[0]!.p50DurationMs);
 
     const search = `query($q: String!) { search(query: $q) { edges { node { snippet highlights { start end } matchedBy message { role } session { id } } } } }`;
-    type Hits = { search: { edges: { node: { snippet: string; highlights: { start: number; end: number }[]; matchedBy: string; message: { role: string }; session: { id: string } } }[] } };
+    type Hits = {
+      search: {
+        edges: {
+          node: { snippet: string; highlights: { start: number; end: number }[]; matchedBy: string; message: { role: string }; session: { id: string } };
+        }[];
+      };
+    };
     const hits = await A.viewer.ok<Hits>(search, { q: 'needle-7f3a' });
     expect(hits.search.edges.length).toBeGreaterThan(0);
     for (const { node } of hits.search.edges) {
@@ -167,7 +240,10 @@ describe('search', () => {
     incident = await seed(A, {
       messages: [
         { role: 'USER', content: 'Why did the deployment of web fail last night?' },
-        { content: 'I ran kubectl delete pod web-1 and the rollout recovered.', toolCalls: [{ id: 'c1', name: 'run_command', input: { command: 'kubectl delete pod web-1' }, output: 'pod "web-1" deleted' }] },
+        {
+          content: 'I ran kubectl delete pod web-1 and the rollout recovered.',
+          toolCalls: [{ id: 'c1', name: 'run_command', input: { command: 'kubectl delete pod web-1' }, output: 'pod "web-1" deleted' }],
+        },
         { role: 'TOOL', content: 'Error: OOMKilled while reading /var/log/app.log' },
         { content: 'Rolled back the deploy; nothing else changed.' },
       ],
@@ -175,19 +251,40 @@ describe('search', () => {
     other = await seed(B, { messages: [{ content: 'Team B also ran kubectl delete pod secret-b and keeps /var/log/app.log' }] });
   });
 
-  type Hit = { snippet: string; highlights: { start: number; end: number }[]; rank: number; matchedBy: string; message: { id: string; content: string; role: string }; session: { id: string } };
+  type Hit = {
+    snippet: string;
+    highlights: { start: number; end: number }[];
+    rank: number;
+    matchedBy: string;
+    message: { id: string; content: string; role: string };
+    session: { id: string };
+  };
   const query = `query($q: String!, $f: SearchFilter, $first: Int, $after: String) {
     search(query: $q, filter: $f, first: $first, after: $after) { edges { cursor node { snippet highlights { start end } rank matchedBy message { id content role } session { id } } } pageInfo { hasNextPage endCursor } } }`;
   const run = async (client: GraphqlClient, q: string, f: Record<string, unknown> = {}, first = 20, after?: string) =>
-    (await client.ok<{ search: { edges: { cursor: string; node: Hit }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }>(query, { q, f, first, after })).search;
-  const contents = async (client: GraphqlClient, q: string, f: Record<string, unknown> = {}) => (await run(client, q, f)).edges.map((e) => e.node.message.content);
+    (
+      await client.ok<{ search: { edges: { cursor: string; node: Hit }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }>(query, {
+        q,
+        f,
+        first,
+        after,
+      })
+    ).search;
+  const contents = async (client: GraphqlClient, q: string, f: Record<string, unknown> = {}) =>
+    (await run(client, q, f)).edges.map((e) => e.node.message.content);
 
   it('speaks web-search syntax: phrases, OR, -term, stemming', async () => {
     const inSession = { sessionId: encodeGlobalId('Session', incident) };
     expect(await contents(A.viewer, '"kubectl delete"', inSession)).toEqual(['I ran kubectl delete pod web-1 and the rollout recovered.']);
     // "deploy" matches "deployment" (stemmed); -kubectl drops the message that mentions it.
-    expect(await contents(A.viewer, 'deploy -kubectl', inSession)).toEqual(['Rolled back the deploy; nothing else changed.', 'Why did the deployment of web fail last night?']);
-    expect((await contents(A.viewer, 'oomkilled OR rolled', inSession)).sort()).toEqual(['Error: OOMKilled while reading /var/log/app.log', 'Rolled back the deploy; nothing else changed.']);
+    expect(await contents(A.viewer, 'deploy -kubectl', inSession)).toEqual([
+      'Rolled back the deploy; nothing else changed.',
+      'Why did the deployment of web fail last night?',
+    ]);
+    expect((await contents(A.viewer, 'oomkilled OR rolled', inSession)).sort()).toEqual([
+      'Error: OOMKilled while reading /var/log/app.log',
+      'Rolled back the deploy; nothing else changed.',
+    ]);
   });
 
   it('finds words that only appear in tool-call inputs and outputs', async () => {
@@ -229,7 +326,8 @@ describe('search', () => {
     // Team B's matches make the word common, and none of them may come back to team A.
     const common = await seed(A);
     const others = await seed(B);
-    const rows = (sessionId: string, n: number, text: string) => Array.from({ length: n }, (_, i) => ({ id: newId(), sessionId, role: 'ASSISTANT' as const, content: `${text} ${i}` }));
+    const rows = (sessionId: string, n: number, text: string) =>
+      Array.from({ length: n }, (_, i) => ({ id: newId(), sessionId, role: 'ASSISTANT' as const, content: `${text} ${i}` }));
     await db.message.createMany({ data: [...rows(others, 1_500, 'zephyrine elsewhere'), ...rows(common, 700, 'zephyrine here')] });
     const pages = async () => {
       const first = await run(A.viewer, 'zephyrine', {}, 50);
@@ -262,7 +360,14 @@ describe('session filters and orderings', () => {
     f = await team(`hist-f-${process.pid}`);
     ids = {
       small: await seed(f, { title: 'Nightly Backup', totalTokens: 10, costUsd: 0.01, lastActiveAt: new Date(now - 3 * DAY) }),
-      big: await seed(f, { title: 'kubectl cleanup', totalTokens: 5000, costUsd: 2.5, toolNames: ['kubectl', 'run_command'], failedTurns: 1, lastActiveAt: new Date(now - DAY) }),
+      big: await seed(f, {
+        title: 'kubectl cleanup',
+        totalTokens: 5000,
+        costUsd: 2.5,
+        toolNames: ['kubectl', 'run_command'],
+        failedTurns: 1,
+        lastActiveAt: new Date(now - DAY),
+      }),
       mid: await seed(f, { title: 'weekly report', totalTokens: 700, costUsd: 0.4, toolNames: ['read_file'], lastActiveAt: new Date(now - 2 * DAY) }),
       fresh: await seed(f, { title: 'backup check', totalTokens: 700, costUsd: 0.3, lastActiveAt: new Date(now) }),
     };
@@ -270,12 +375,18 @@ describe('session filters and orderings', () => {
 
   const list = async (args: string, vars: Record<string, unknown> = {}) =>
     (
-      await f.viewer.ok<{ sessions: { edges: { cursor: string; node: { id: string } }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string; startCursor: string } } }>(
+      await f.viewer.ok<{
+        sessions: {
+          edges: { cursor: string; node: { id: string } }[];
+          pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string; startCursor: string };
+        };
+      }>(
         `query${declare(vars, { after: 'String', before: 'String', since: 'DateTime' })} { sessions(${args}) { edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage endCursor startCursor } } }`,
         vars,
       )
     ).sessions;
-  const names = (page: { edges: { node: { id: string } }[] }) => page.edges.map((e) => Object.keys(ids).find((k) => encodeGlobalId('Session', ids[k]!) === e.node.id));
+  const names = (page: { edges: { node: { id: string } }[] }) =>
+    page.edges.map((e) => Object.keys(ids).find((k) => encodeGlobalId('Session', ids[k]!) === e.node.id));
 
   it('filters by tool, failed turns, tokens, cost, title and activity', async () => {
     expect(names(await list('filter: { toolName: "kubectl" }'))).toEqual(['big']);
@@ -314,7 +425,9 @@ describe('session filters and orderings', () => {
   it('rejects contradictory or out-of-range filters with the field to fix', async () => {
     const e1 = await f.viewer.error('{ sessions(filter: { minTotalTokens: -1 }) { edges { cursor } } }');
     expect(e1).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'filter.minTotalTokens' } });
-    const e2 = await f.viewer.error('{ sessions(filter: { lastActiveAfter: "2026-02-01T00:00:00Z", lastActiveBefore: "2026-01-01T00:00:00Z" }) { edges { cursor } } }');
+    const e2 = await f.viewer.error(
+      '{ sessions(filter: { lastActiveAfter: "2026-02-01T00:00:00Z", lastActiveBefore: "2026-01-01T00:00:00Z" }) { edges { cursor } } }',
+    );
     expect(e2).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'filter.lastActiveAfter' } });
     const e3 = await f.viewer.error('{ sessions(filter: { toolName: "" }) { edges { cursor } } }');
     expect(e3.extensions?.code).toBe('BAD_USER_INPUT');
@@ -325,12 +438,32 @@ describe('Session.eventsConnection', () => {
   let sessionId: string;
   beforeAll(async () => {
     sessionId = await seed(A);
-    const types = ['user.message', 'turn.started', 'message.delta', 'message.delta', 'tool.call', 'tool.result', 'message.delta', 'message.completed', 'turn.completed', 'session.status'];
-    await db.sessionEvent.createMany({ data: types.map((type, i) => ({ sessionId, seq: i + 1, type, ...(type === 'message.delta' ? { delta: `d${i + 1}` } : {}) })) });
+    const types = [
+      'user.message',
+      'turn.started',
+      'message.delta',
+      'message.delta',
+      'tool.call',
+      'tool.result',
+      'message.delta',
+      'message.completed',
+      'turn.completed',
+      'session.status',
+    ];
+    await db.sessionEvent.createMany({
+      data: types.map((type, i) => ({ sessionId, seq: i + 1, type, ...(type === 'message.delta' ? { delta: `d${i + 1}` } : {}) })),
+    });
   });
   const events = async (args: string, vars: Record<string, unknown> = {}) =>
     (
-      await A.viewer.ok<{ session: { eventsConnection: { edges: { cursor: string; node: { seq: number; type: string } }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string; startCursor: string } } } }>(
+      await A.viewer.ok<{
+        session: {
+          eventsConnection: {
+            edges: { cursor: string; node: { seq: number; type: string } }[];
+            pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string; startCursor: string };
+          };
+        };
+      }>(
         `query($s: ID!${declare(vars, { after: 'String', before: 'String' }).replace(/^\(/, ', ').replace(/\)$/, '')}) { session(id: $s) { eventsConnection(${args}) { edges { cursor node { seq type } } pageInfo { hasNextPage hasPreviousPage endCursor startCursor } } } }`,
         { s: encodeGlobalId('Session', sessionId), ...vars },
       )
@@ -356,7 +489,10 @@ describe('Session.eventsConnection', () => {
 
   it('refuses cursors of other connections', async () => {
     const messageCursor = Buffer.from(`c:${newId()}`).toString('base64url');
-    const error = await A.viewer.error(`query($s: ID!, $a: String) { session(id: $s) { eventsConnection(after: $a) { edges { cursor } } } }`, { s: encodeGlobalId('Session', sessionId), a: messageCursor });
+    const error = await A.viewer.error(`query($s: ID!, $a: String) { session(id: $s) { eventsConnection(after: $a) { edges { cursor } } } }`, {
+      s: encodeGlobalId('Session', sessionId),
+      a: messageCursor,
+    });
     expect(error.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });
@@ -381,13 +517,31 @@ describe('usage report', () => {
       await db.turn.create({ data: { id: turnId, sessionId, userMessageId, status, startedAt: new Date(end - ms), endedAt: new Date(end) } });
       const usage = { inputTokens: 100, outputTokens: 20 };
       const costUsd = t.platform.services.prices.costUsd(model, usage);
-      await db.$transaction(recordTurnEnd(db, { turnId, sessionId, status, endedAt: new Date(end), model, usage, costUsd, toolCalls: ['run_command', 'run_command'] }));
+      await db.$transaction(
+        recordTurnEnd(db, { turnId, sessionId, status, endedAt: new Date(end), model, usage, costUsd, toolCalls: ['run_command', 'run_command'] }),
+      );
     }
   });
-  type Row = { day: string | null; hour: string | null; model: string | null; turns: number; failedTurns: number; totalTokens: number; toolCalls: number; costUsd: number; unpricedTurns: number; p50DurationMs: number; p95DurationMs: number };
+  type Row = {
+    day: string | null;
+    hour: string | null;
+    model: string | null;
+    turns: number;
+    failedTurns: number;
+    totalTokens: number;
+    toolCalls: number;
+    costUsd: number;
+    unpricedTurns: number;
+    p50DurationMs: number;
+    p95DurationMs: number;
+  };
   const report = async (groupBy: string, from: string, to: string) =>
-    (await u.viewer.ok<{ usageReport: Row[] }>(`query($f: DateTime!, $t: DateTime!) { usageReport(groupBy: [${groupBy}], from: $f, to: $t) { day hour model turns failedTurns totalTokens toolCalls costUsd unpricedTurns p50DurationMs p95DurationMs } }`, { f: from, t: to }))
-      .usageReport;
+    (
+      await u.viewer.ok<{ usageReport: Row[] }>(
+        `query($f: DateTime!, $t: DateTime!) { usageReport(groupBy: [${groupBy}], from: $f, to: $t) { day hour model turns failedTurns totalTokens toolCalls costUsd unpricedTurns p50DurationMs p95DurationMs } }`,
+        { f: from, t: to },
+      )
+    ).usageReport;
 
   it('groups by day and model from the rollup, with turn-duration percentiles', async () => {
     const rows = await report('DAY, MODEL', '2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z');
@@ -452,7 +606,20 @@ describe('export', () => {
       );
     }
     const userMessageId = (await db.message.findFirstOrThrow({ where: { sessionId: sessions[0]!, role: 'USER' } })).id;
-    await db.turn.create({ data: { id: newId(), sessionId: sessions[0]!, userMessageId, status: 'COMPLETED', model: 'gpt-x', inputTokens: 5, outputTokens: 6, toolCalls: 1, startedAt: new Date(), endedAt: new Date() } });
+    await db.turn.create({
+      data: {
+        id: newId(),
+        sessionId: sessions[0]!,
+        userMessageId,
+        status: 'COMPLETED',
+        model: 'gpt-x',
+        inputTokens: 5,
+        outputTokens: 6,
+        toolCalls: 1,
+        startedAt: new Date(),
+        endedAt: new Date(),
+      },
+    });
     await seed(B, { title: 'b-secret-export', lastActiveAt: new Date(Date.UTC(2026, 0, 3)), messages: [{ content: 'b-secret-export' }] });
     const ajv = new Ajv2020({ allErrors: true, strict: true });
     addFormats.default(ajv);
@@ -461,12 +628,16 @@ describe('export', () => {
     errors = () => ajv.errorsText(compiled.errors);
   });
 
-  const get = (query: string, key: string | null = e.viewerKey) => fetch(`${t.url}/export/sessions.ndjson?${query}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+  const get = (query: string, key: string | null = e.viewerKey) =>
+    fetch(`${t.url}/export/sessions.ndjson?${query}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
   const lines = async (query: string, key?: string | null) => {
     const res = await get(query, key);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/application\/x-ndjson/);
-    return (await res.text()).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string; cursor: string; title: string; messages: unknown[]; turns: unknown[] });
+    return (await res.text())
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { id: string; cursor: string; title: string; messages: unknown[]; turns: unknown[] });
   };
 
   it('streams one schema-valid line per session of the window, with messages, tool calls and turns, to a VIEWER key', async () => {
@@ -474,7 +645,9 @@ describe('export', () => {
     expect(got.map((l) => l.id)).toEqual(sessions);
     for (const line of got) expect(validate(line), errors()).toBe(true);
     expect(got[0]!.messages).toHaveLength(3);
-    expect(got[0]!.turns).toEqual([expect.objectContaining({ status: 'COMPLETED', model: 'gpt-x', usage: { inputTokens: 5, outputTokens: 6, costUsd: null } })]);
+    expect(got[0]!.turns).toEqual([
+      expect.objectContaining({ status: 'COMPLETED', model: 'gpt-x', usage: { inputTokens: 5, outputTokens: 6, costUsd: null } }),
+    ]);
     expect((await lines('since=2026-01-03&until=2026-01-05')).map((l) => l.title)).toEqual(['export 2', 'export 3']);
     // Each export is on the team's audit log, with the window it asked for.
     const exports = await waitFor('the export audit entries', async () => {
@@ -514,7 +687,16 @@ describe('export', () => {
   });
 
   it('pnpm paddock export writes the same lines', { timeout: 180_000 }, async () => {
-    const { code, stdout, stderr } = await runPaddock({ DATABASE_URL: t.platform.databaseUrl, PADDOCK_DATA_DIR: t.dataDir }, 'export', '--since', '2026-01-01', '--until', '2026-01-08', '--team', e.name);
+    const { code, stdout, stderr } = await runPaddock(
+      { DATABASE_URL: t.platform.databaseUrl, PADDOCK_DATA_DIR: t.dataDir },
+      'export',
+      '--since',
+      '2026-01-01',
+      '--until',
+      '2026-01-08',
+      '--team',
+      e.name,
+    );
     expect(code, stderr).toBe(0);
     const http = await (await get('since=2026-01-01&until=2026-01-08')).text();
     expect(stdout).toBe(http);
@@ -529,15 +711,26 @@ describe('retention', () => {
   });
 
   it('is read by any key of the team and set by its ADMIN only, within bounds', async () => {
-    expect((await r.viewer.ok<{ retention: unknown }>(policy)).retention).toMatchObject({ compactDeltasAfterDays: null, deleteSessionsAfterDays: null, compactedTurns: 0 });
-    const set = 'mutation($c: Int, $d: Int) { setRetention(input: { compactDeltasAfterDays: $c, deleteSessionsAfterDays: $d }) { compactDeltasAfterDays deleteSessionsAfterDays } }';
+    expect((await r.viewer.ok<{ retention: unknown }>(policy)).retention).toMatchObject({
+      compactDeltasAfterDays: null,
+      deleteSessionsAfterDays: null,
+      compactedTurns: 0,
+    });
+    const set =
+      'mutation($c: Int, $d: Int) { setRetention(input: { compactDeltasAfterDays: $c, deleteSessionsAfterDays: $d }) { compactDeltasAfterDays deleteSessionsAfterDays } }';
     expect((await r.member.error(set, { c: 7 })).extensions?.code).toBe('FORBIDDEN');
     expect((await r.viewer.error(set, { c: 7 })).extensions?.code).toBe('FORBIDDEN');
-    for (const bad of [0, -3, 100_000]) expect((await r.admin.error(set, { c: bad })).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.compactDeltasAfterDays' });
+    for (const bad of [0, -3, 100_000])
+      expect((await r.admin.error(set, { c: bad })).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.compactDeltasAfterDays' });
     // Housekeeping applies it from here on.
-    expect((await r.admin.ok<{ setRetention: unknown }>(set, { c: 7, d: 30 })).setRetention).toEqual({ compactDeltasAfterDays: 7, deleteSessionsAfterDays: 30 });
+    expect((await r.admin.ok<{ setRetention: unknown }>(set, { c: 7, d: 30 })).setRetention).toEqual({
+      compactDeltasAfterDays: 7,
+      deleteSessionsAfterDays: 30,
+    });
     const entries = await audited(r, 'retention.set');
-    expect(entries.filter((e) => e.outcome === 'SUCCESS')).toEqual([{ outcome: 'SUCCESS', detail: { compactDeltasAfterDays: 7, deleteSessionsAfterDays: 30 } }]);
+    expect(entries.filter((e) => e.outcome === 'SUCCESS')).toEqual([
+      { outcome: 'SUCCESS', detail: { compactDeltasAfterDays: 7, deleteSessionsAfterDays: 30 } },
+    ]);
     expect(entries.map((e) => e.outcome)).toEqual(expect.arrayContaining(['DENIED', 'FAILURE']));
   });
 
@@ -575,10 +768,11 @@ describe('retention', () => {
     });
     expect(state.lastRunAt).not.toBeNull();
 
-    const events = await r.viewer.ok<{ session: { eventsConnection: { edges: { node: { seq: number; type: string; delta: string | null; payload: { content?: string } | null } }[] } } }>(
-      `query($s: ID!) { session(id: $s) { eventsConnection(first: 50) { edges { node { seq type delta payload } } } } }`,
-      { s: encodeGlobalId('Session', compacted) },
-    );
+    const events = await r.viewer.ok<{
+      session: { eventsConnection: { edges: { node: { seq: number; type: string; delta: string | null; payload: { content?: string } | null } }[] } };
+    }>(`query($s: ID!) { session(id: $s) { eventsConnection(first: 50) { edges { node { seq type delta payload } } } } }`, {
+      s: encodeGlobalId('Session', compacted),
+    });
     expect(events.session.eventsConnection.edges.map((e) => [e.node.seq, e.node.type, e.node.payload?.content ?? null])).toEqual([
       [1, 'user.message', null],
       [4, 'message.completed', 'Hello there'],
@@ -642,7 +836,9 @@ describe('hot reads use their indexes', () => {
 
   it('session lists by order and filter', async () => {
     const team = newId();
-    expect(await plan((p) => listSessions(p, team, {}, { field: 'CREATED_AT', direction: 'DESC' }, window))).toMatch(/Session_teamId_id_idx|Session_teamId_status_id_idx/);
+    expect(await plan((p) => listSessions(p, team, {}, { field: 'CREATED_AT', direction: 'DESC' }, window))).toMatch(
+      /Session_teamId_id_idx|Session_teamId_status_id_idx/,
+    );
     expect(await plan((p) => listSessions(p, team, {}, { field: 'LAST_ACTIVE_AT', direction: 'DESC' }, window))).toMatch(/Session_teamId_lastActiveAt_id_idx/);
     expect(await plan((p) => listSessions(p, team, {}, { field: 'TOTAL_TOKENS', direction: 'ASC' }, window))).toMatch(/Session_teamId_totalTokens_id_idx/);
     expect(await plan((p) => listSessions(p, team, {}, { field: 'COST', direction: 'DESC' }, window))).toMatch(/Session_teamId_costUsd_id_idx/);
@@ -670,7 +866,9 @@ describe('hot reads use their indexes', () => {
   });
 
   it('the usage report: the rollup primary key', async () => {
-    const text = await plan((p) => usageGroups(p, newId(), new Date('2026-01-01T05:00:00Z'), new Date('2026-01-31T00:00:00Z'), new Set(['AGENT'] as const), {}));
+    const text = await plan((p) =>
+      usageGroups(p, newId(), new Date('2026-01-01T05:00:00Z'), new Date('2026-01-31T00:00:00Z'), new Set(['AGENT'] as const), {}),
+    );
     expect(text).toMatch(/UsageRollup_pkey/);
     noSeqScan(text, ['UsageRollup']);
   });

@@ -25,7 +25,12 @@ export async function applyRetention(
   for (const policy of policies) {
     const result: RetentionResult = { teamId: policy.teamId, compactedTurns: 0, deletedEvents: 0, deletedSessions: 0 };
     if (policy.deleteSessionsAfterDays !== null) {
-      result.deletedSessions = await deleteInactiveSessions(pool, policy.teamId, new Date(now.getTime() - policy.deleteSessionsAfterDays * DAY_MS), Math.max(1, Math.floor(batch / 4)));
+      result.deletedSessions = await deleteInactiveSessions(
+        pool,
+        policy.teamId,
+        new Date(now.getTime() - policy.deleteSessionsAfterDays * DAY_MS),
+        Math.max(1, Math.floor(batch / 4)),
+      );
     }
     if (policy.compactDeltasAfterDays !== null) {
       const compacted = await compactTurns(pool, policy.teamId, new Date(now.getTime() - policy.compactDeltasAfterDays * DAY_MS), batch);

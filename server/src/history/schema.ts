@@ -82,7 +82,12 @@ const UsageReportRowRef = builder.objectRef<UsageReportRow>('UsageReportRow').im
   fields: (t) => ({
     day: t.expose('day', { type: 'DateTime', nullable: true, description: 'Start of the UTC day.' }),
     hour: t.expose('hour', { type: 'DateTime', nullable: true, description: 'Start of the hour.' }),
-    agent: t.field({ type: Agent, nullable: true, description: 'Null when grouped by AGENT and the agent was deleted since.', resolve: (r, _args, ctx) => (r.agentId ? ctx.loaders.agent.load(r.agentId) : null) }),
+    agent: t.field({
+      type: Agent,
+      nullable: true,
+      description: 'Null when grouped by AGENT and the agent was deleted since.',
+      resolve: (r, _args, ctx) => (r.agentId ? ctx.loaders.agent.load(r.agentId) : null),
+    }),
     agentId: t.globalID({ nullable: true, resolve: (r) => (r.agentId ? { id: r.agentId, type: Agent } : null) }),
     model: t.exposeString('model', { nullable: true }),
     harness: t.exposeString('harness', { nullable: true }),
@@ -94,7 +99,11 @@ const UsageReportRowRef = builder.objectRef<UsageReportRow>('UsageReportRow').im
     toolCalls: t.exposeInt('toolCalls'),
     costUsd: t.exposeFloat('costUsd', { description: 'Cost of the priced turns in US dollars.' }),
     unpricedTurns: t.exposeInt('unpricedTurns', { description: 'Turns whose model has no known price; their cost is not in costUsd.' }),
-    p50DurationMs: t.exposeInt('p50DurationMs', { nullable: true, description: 'Median turn run time, from when a worker started the turn to its end (queue time is not in it, unlike Turn.durationMs), within ±9 % (kept in logarithmic buckets).' }),
+    p50DurationMs: t.exposeInt('p50DurationMs', {
+      nullable: true,
+      description:
+        'Median turn run time, from when a worker started the turn to its end (queue time is not in it, unlike Turn.durationMs), within ±9 % (kept in logarithmic buckets).',
+    }),
     p95DurationMs: t.exposeInt('p95DurationMs', { nullable: true, description: '95th percentile turn run time (as p50DurationMs), within ±9 %.' }),
   }),
 });
@@ -106,7 +115,10 @@ const RetentionPolicyRef = builder.objectRef<RetentionPolicy>('RetentionPolicy')
       nullable: true,
       description: 'Days after a turn ends before its message.delta events are compacted into one message.completed per message (null: never).',
     }),
-    deleteSessionsAfterDays: t.exposeInt('deleteSessionsAfterDays', { nullable: true, description: 'Days without activity before a session is deleted with its history (null: never).' }),
+    deleteSessionsAfterDays: t.exposeInt('deleteSessionsAfterDays', {
+      nullable: true,
+      description: 'Days without activity before a session is deleted with its history (null: never).',
+    }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     lastRunAt: t.expose('lastRunAt', { type: 'DateTime', nullable: true, description: 'When housekeeping last applied this policy.' }),
     compactedTurns: t.exposeInt('compactedTurns', { description: 'Turns compacted so far.' }),
@@ -124,7 +136,7 @@ builder.queryFields((t) => ({
     {
       type: SearchHitRef,
       description:
-        "Messages of the team whose content or tool calls (names, inputs, outputs) match `query`, newest first. `query` is web-search syntax: words, \"a phrase\", word OR word, -word. A single identifier or path (kubectl, /etc/hosts, my_var) also matches as a substring.",
+        'Messages of the team whose content or tool calls (names, inputs, outputs) match `query`, newest first. `query` is web-search syntax: words, "a phrase", word OR word, -word. A single identifier or path (kubectl, /etc/hosts, my_var) also matches as a substring.',
       authScopes: { reader: true },
       args: { query: t.arg.string({ required: true }), filter: t.arg({ type: SearchFilter }) },
       complexity: (args) => ({ field: 2, multiplier: args.first ?? args.last ?? 20 }),
@@ -147,7 +159,8 @@ builder.queryFields((t) => ({
       authScopes: { reader: true },
       args: { filter: t.arg({ type: TurnFilter }) },
       complexity: (args) => ({ field: 1, multiplier: args.first ?? args.last ?? 20 }),
-      resolve: (_root, args, ctx) => keysetConnection(args, (w) => ctx.services.history.turns(viewerOf(ctx), { ...args.filter, agentId: args.filter?.agentId?.id }, w)),
+      resolve: (_root, args, ctx) =>
+        keysetConnection(args, (w) => ctx.services.history.turns(viewerOf(ctx), { ...args.filter, agentId: args.filter?.agentId?.id }, w)),
     },
     TurnConnection,
   ),

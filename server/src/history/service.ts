@@ -3,16 +3,7 @@ import { sqlPool, type Db, type TeamRetention, type Turn } from '../db/index.ts'
 import { badInput } from '../errors/index.ts';
 import type { PageWindow } from '../db/page-window.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import {
-  HIT_END,
-  HIT_START,
-  listTurns,
-  searchMessages,
-  type SearchFilter,
-  type SearchRow,
-  type TurnFilter,
-  usageGroups,
-} from './store.ts';
+import { HIT_END, HIT_START, listTurns, searchMessages, type SearchFilter, type SearchRow, type TurnFilter, usageGroups } from './store.ts';
 import { histogramPercentile } from './usage.ts';
 
 export const MAX_QUERY_CHARS = 500;
@@ -114,14 +105,18 @@ export class HistoryService {
     input: { groupBy: readonly UsageGroup[]; from: Date; to: Date; filter: { agentId?: string | null; model?: string | null; harness?: string | null } },
   ): Promise<UsageReportRow[]> {
     const { from, to, groupBy } = input;
-    for (const [name, date] of [['from', from], ['to', to]] as const) {
+    for (const [name, date] of [
+      ['from', from],
+      ['to', to],
+    ] as const) {
       if (date.getTime() % HOUR_MS !== 0) throw badInput(`${name} must be a whole hour in UTC (e.g. 2026-01-31T09:00:00Z): usage is kept per hour.`, name);
     }
     if (from >= to) throw badInput('from must be earlier than to.', 'from');
     const days = (to.getTime() - from.getTime()) / 86_400_000;
     if (days > MAX_REPORT_DAYS) throw badInput(`A report spans at most ${MAX_REPORT_DAYS} days; ask for several.`, 'to');
     const groups = new Set(groupBy);
-    if (groups.has('HOUR') && days > MAX_HOURLY_DAYS) throw badInput(`Grouping by HOUR spans at most ${MAX_HOURLY_DAYS} days; group by DAY or narrow from/to.`, 'groupBy');
+    if (groups.has('HOUR') && days > MAX_HOURLY_DAYS)
+      throw badInput(`Grouping by HOUR spans at most ${MAX_HOURLY_DAYS} days; group by DAY or narrow from/to.`, 'groupBy');
 
     const rows = await usageGroups(this.#pool, viewer.teamId, from, to, groups, input.filter);
     return rows.map(({ durationHistogram, ...row }) => ({
@@ -133,13 +128,16 @@ export class HistoryService {
 
   async retention(viewer: Viewer): Promise<RetentionPolicy> {
     const row = await this.#db.teamRetention.findUnique({ where: { teamId: viewer.teamId } });
-    return row ?? { compactDeltasAfterDays: null, deleteSessionsAfterDays: null, updatedAt: new Date(0), lastRunAt: null, compactedTurns: 0, deletedSessions: 0 };
+    return (
+      row ?? { compactDeltasAfterDays: null, deleteSessionsAfterDays: null, updatedAt: new Date(0), lastRunAt: null, compactedTurns: 0, deletedSessions: 0 }
+    );
   }
 
   async setRetention(viewer: Viewer, input: { compactDeltasAfterDays?: number | null; deleteSessionsAfterDays?: number | null }): Promise<RetentionPolicy> {
     for (const field of ['compactDeltasAfterDays', 'deleteSessionsAfterDays'] as const) {
       const value = input[field];
-      if (value != null && (value < 1 || value > MAX_RETENTION_DAYS)) throw badInput(`${field} must be between 1 and ${MAX_RETENTION_DAYS} days, or null to keep forever.`, `input.${field}`);
+      if (value != null && (value < 1 || value > MAX_RETENTION_DAYS))
+        throw badInput(`${field} must be between 1 and ${MAX_RETENTION_DAYS} days, or null to keep forever.`, `input.${field}`);
     }
     const data = {
       ...(input.compactDeltasAfterDays !== undefined ? { compactDeltasAfterDays: input.compactDeltasAfterDays } : {}),

@@ -84,7 +84,9 @@ export async function searchMessages(
   const walk = 'SET LOCAL enable_bitmapscan = off';
   const client = await pool.connect();
   try {
-    await client.query(`BEGIN READ ONLY; ${knownCommon ? walk : 'SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off'}`);
+    await client.query(
+      `BEGIN READ ONLY; ${knownCommon ? walk : 'SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off'}`,
+    );
     let candidates = 'true';
     if (!knownCommon) {
       const few = await client.query<{ id: string }>(`SELECT m.id FROM "Message" m WHERE ${own.join(' AND ')} LIMIT ${FEW_MATCHES + 1}`, ownValues);
@@ -211,7 +213,14 @@ export async function usageGroups(
 export type ExportSession = Session & { agentName: string; harness: string; agentModel: string };
 
 /** The next batch of sessions to export, by id after `cursor`; teamId null for every team. */
-export async function exportSessionBatch(pool: pg.Pool, teamId: string | null, since: Date, until: Date, cursor: string | null, limit: number): Promise<ExportSession[]> {
+export async function exportSessionBatch(
+  pool: pg.Pool,
+  teamId: string | null,
+  since: Date,
+  until: Date,
+  cursor: string | null,
+  limit: number,
+): Promise<ExportSession[]> {
   const q = new SqlParams();
   const where = [`s."lastActiveAt" >= ${q.param(since)}`, `s."lastActiveAt" < ${q.param(until)}`];
   if (teamId) where.push(`s."teamId" = ${q.param(teamId)}`);

@@ -27,10 +27,14 @@ const wsUrl = () => `${t.url.replace('http', 'ws')}/graphql`;
 
 async function teamWithSessions(name: string, count: number) {
   const team = await t.newTeam(name);
-  const agent = (await team.client.ok<{ createAgent: { id: string } }>('mutation { createAgent(input: { name: "q", harness: "chat" }) { id } }')).createAgent.id;
+  const agent = (await team.client.ok<{ createAgent: { id: string } }>('mutation { createAgent(input: { name: "q", harness: "chat" }) { id } }')).createAgent
+    .id;
   const sessions: string[] = [];
   for (let i = 0; i < count; i++) {
-    sessions.push((await team.client.ok<{ createSession: { id: string } }>('mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }', { a: agent })).createSession.id);
+    sessions.push(
+      (await team.client.ok<{ createSession: { id: string } }>('mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }', { a: agent }))
+        .createSession.id,
+    );
   }
   return { ...team, sessions };
 }
@@ -47,7 +51,10 @@ describe('team quotas', () => {
     expect(refused.extensions).toMatchObject({ code: 'CONFLICT', reason: 'QUOTA_EXCEEDED', quota: 'PADDOCK_TEAM_MAX_RUNNING_SESSIONS', max: 2 });
     expect(refused.message).toMatch(/cancelTurn/);
     // Nothing of the refused turn was stored.
-    const session = await team.client.ok<{ session: { status: string; messages: { edges: unknown[] } } }>('query($s: ID!) { session(id: $s) { status messages { edges { cursor } } } }', { s: team.sessions[2] });
+    const session = await team.client.ok<{ session: { status: string; messages: { edges: unknown[] } } }>(
+      'query($s: ID!) { session(id: $s) { status messages { edges { cursor } } } }',
+      { s: team.sessions[2] },
+    );
     expect(session.session).toEqual({ status: 'IDLE', messages: { edges: [] } });
     // Another team is not affected.
     const other = await teamWithSessions('quota-other', 1);
@@ -76,7 +83,11 @@ describe('per-key request rate', () => {
     const { key } = await t.newTeam('burst');
     const replies = await Promise.all(
       Array.from({ length: 60 }, () =>
-        fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query: '{ viewer { role } }' }) }),
+        fetch(`${t.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+          body: JSON.stringify({ query: '{ viewer { role } }' }),
+        }),
       ),
     );
     const limited = replies.filter((r) => r.status === 429);
@@ -119,7 +130,8 @@ describe('per-socket subscriptions', () => {
 });
 
 describe('client address', () => {
-  const req = (forwarded?: string) => ({ socket: { remoteAddress: '10.0.0.9' }, headers: forwarded ? { 'x-forwarded-for': forwarded } : {} }) as unknown as IncomingMessage;
+  const req = (forwarded?: string) =>
+    ({ socket: { remoteAddress: '10.0.0.9' }, headers: forwarded ? { 'x-forwarded-for': forwarded } : {} }) as unknown as IncomingMessage;
   const limits = loadConfig({}).limits;
 
   it('is the peer unless proxies are trusted, then what the outermost trusted proxy saw', () => {
@@ -137,7 +149,11 @@ describe('failed authentications', () => {
   it('throttles wrong keys per address: HTTP 429 with Retry-After, then WebSocket close 4429', async () => {
     const wrong = new GraphqlClient(t.url, 'pdk_wrongwrongwrongwrongwrongwrongwrong00');
     for (let i = 0; i < 5; i++) expect((await wrong.error('{ viewer { role } }')).extensions?.code).toBe('UNAUTHENTICATED');
-    const res = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer pdk_another-guess' }, body: '{"query":"{ viewer { role } }"}' });
+    const res = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer pdk_another-guess' },
+      body: '{"query":"{ viewer { role } }"}',
+    });
     expect(res.status).toBe(429);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
     const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };

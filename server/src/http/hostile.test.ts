@@ -19,8 +19,10 @@ beforeAll(async () => {
   t = await startTestPlatform({ PADDOCK_KEY_REQUESTS_PER_SECOND: '100000' });
   const team = await t.newTeam('hostile');
   memberKey = team.key;
-  agentId = (await team.client.ok<{ createAgent: { id: string } }>(`mutation { createAgent(input: { name: "target", harness: "chat" }) { id } }`)).createAgent.id;
-  sessionId = (await team.client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId })).createSession.id;
+  agentId = (await team.client.ok<{ createAgent: { id: string } }>(`mutation { createAgent(input: { name: "target", harness: "chat" }) { id } }`)).createAgent
+    .id;
+  sessionId = (await team.client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId }))
+    .createSession.id;
 });
 afterAll(() => t.close());
 
@@ -120,7 +122,10 @@ describe('cost is bounded before execution', () => {
 
   it('rejects 400 aliased __schema selections without a key, before introspection runs', async () => {
     // At about 8 tokens each, 400 of them already exceed the token limit; 40 are too many reads of the schema.
-    for (const [count, limit] of [[400, 'PADDOCK_MAX_QUERY_TOKENS'], [40, 'INTROSPECTION_READS']] as const) {
+    for (const [count, limit] of [
+      [400, 'PADDOCK_MAX_QUERY_TOKENS'],
+      [40, 'INTROSPECTION_READS'],
+    ] as const) {
       const many = `{ ${Array.from({ length: count }, (_, i) => `s${i}: __schema { types { name fields { name } } }`).join(' ')} }`;
       for (const key of [null, memberKey]) {
         const reply = await post({ query: many }, key);
@@ -142,7 +147,7 @@ describe('cost is bounded before execution', () => {
     expect((await post({ query: reads(2) })).body?.errors).toBeUndefined();
   });
 
-  it('needs a key for introspection, and serves GraphiQL\'s introspection query with one', async () => {
+  it("needs a key for introspection, and serves GraphiQL's introspection query with one", async () => {
     const anonymous = await post({ query: getIntrospectionQuery() }, null);
     expect(onlyError(anonymous).extensions?.code).toBe('UNAUTHENTICATED');
     expect(onlyError(anonymous).message).toMatch(/PADDOCK_PUBLIC_INTROSPECTION/);
@@ -171,7 +176,10 @@ describe('cost is bounded before execution', () => {
   });
 
   it('limits depth, aliases and directives, each naming its setting', async () => {
-    const deep = await post({ query: '{ agents { edges { node { sessions { edges { node { agent { sessions { edges { node { agent { sessions { edges { node { id } } } } } } } } } } } } } } }' });
+    const deep = await post({
+      query:
+        '{ agents { edges { node { sessions { edges { node { agent { sessions { edges { node { agent { sessions { edges { node { id } } } } } } } } } } } } } } }',
+    });
     expect(deep.status).toBe(400);
     expect(onlyError(deep)).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', limit: 'PADDOCK_MAX_QUERY_DEPTH' } });
     expect(onlyError(deep).message).toMatch(/depth 15 exceeds the limit of 12 \(PADDOCK_MAX_QUERY_DEPTH\)/);
@@ -183,13 +191,17 @@ describe('cost is bounded before execution', () => {
     const directives = await post({ query: `{ viewer { role ${'@include(if: true) '.repeat(21)} } }` });
     expect(onlyError(directives)).toMatchObject({ extensions: { limit: 'PADDOCK_MAX_QUERY_DIRECTIVES' } });
 
-    const pages = await post({ query: 'query($n: Int) { sessions(first: $n) { edges { node { messages(first: $n) { edges { node { id content } } } } } } }', variables: { n: 100 } });
+    const pages = await post({
+      query: 'query($n: Int) { sessions(first: $n) { edges { node { messages(first: $n) { edges { node { id content } } } } } } }',
+      variables: { n: 100 },
+    });
     // Page sizes in variables are counted at execution, before any resolver runs.
     expect(onlyError(pages)).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', limit: 'PADDOCK_MAX_QUERY_COMPLEXITY' } });
     expect(onlyError(pages).message).toMatch(/complexity \d+ exceeds the limit \(PADDOCK_MAX_QUERY_COMPLEXITY\)/);
     expect(pages.status).toBe(400);
     const mutation = await post({
-      query: 'mutation($n: Int) { createAgent(input: { name: "never-made", harness: "chat" }) { sessions(first: $n) { edges { node { messages(first: $n) { edges { node { id } } } } } } } }',
+      query:
+        'mutation($n: Int) { createAgent(input: { name: "never-made", harness: "chat" }) { sessions(first: $n) { edges { node { messages(first: $n) { edges { node { id } } } } } } } }',
       variables: { n: 100 },
     });
     expect(onlyError(mutation).extensions?.limit).toBe('PADDOCK_MAX_QUERY_COMPLEXITY');
@@ -200,12 +212,27 @@ describe('cost is bounded before execution', () => {
 
 describe('bad text is a user error', () => {
   const inputs: [string, string, (bad: string) => Record<string, unknown>, string][] = [
-    ['agent description', 'mutation($in: CreateAgentInput!) { createAgent(input: $in) { id } }', (bad) => ({ in: { name: 'nul-agent', harness: 'chat', description: bad } }), 'in.description'],
-    ['system prompt', 'mutation($id: ID!, $in: UpdateAgentInput!) { updateAgent(id: $id, input: $in) { id } }', (bad) => ({ id: agentId, in: { systemPrompt: bad } }), 'in.systemPrompt'],
+    [
+      'agent description',
+      'mutation($in: CreateAgentInput!) { createAgent(input: $in) { id } }',
+      (bad) => ({ in: { name: 'nul-agent', harness: 'chat', description: bad } }),
+      'in.description',
+    ],
+    [
+      'system prompt',
+      'mutation($id: ID!, $in: UpdateAgentInput!) { updateAgent(id: $id, input: $in) { id } }',
+      (bad) => ({ id: agentId, in: { systemPrompt: bad } }),
+      'in.systemPrompt',
+    ],
     ['session title', 'mutation($a: ID!, $t: String) { createSession(input: { agentId: $a, title: $t }) { id } }', (bad) => ({ a: agentId, t: bad }), 't'],
     ['message content', 'mutation($in: SendMessageInput!) { sendMessage(input: $in) { id } }', (bad) => ({ in: { sessionId, content: bad } }), 'in.content'],
     ['agent filter', 'query($f: AgentFilter) { agents(filter: $f) { edges { cursor } } }', (bad) => ({ f: { search: bad } }), 'f.search'],
-    ['env var value', 'mutation($in: CreateAgentInput!) { createAgent(input: $in) { id } }', (bad) => ({ in: { name: 'env-agent', harness: 'chat', env: [{ name: 'A', value: bad }] } }), 'in.env.0.value'],
+    [
+      'env var value',
+      'mutation($in: CreateAgentInput!) { createAgent(input: $in) { id } }',
+      (bad) => ({ in: { name: 'env-agent', harness: 'chat', env: [{ name: 'A', value: bad }] } }),
+      'in.env.0.value',
+    ],
   ];
   const bads: [string, string][] = [
     ['a NUL byte', 'before\u0000after'],
@@ -250,7 +277,12 @@ describe('bad text is a user error', () => {
 
 describe('over WebSocket', () => {
   it('applies the same limits and text checks to graphql-ws operations', async () => {
-    const client = createClient({ url: `${t.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${memberKey}` }, retryAttempts: 0 });
+    const client = createClient({
+      url: `${t.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${memberKey}` },
+      retryAttempts: 0,
+    });
     const run = (query: string, variables?: Record<string, unknown>) =>
       new Promise<unknown>((resolve) => {
         client.subscribe({ query, variables }, { next: resolve, error: resolve, complete: () => undefined });

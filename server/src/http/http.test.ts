@@ -53,12 +53,16 @@ describe('HTTP', () => {
   });
 
   it('limits query depth and cost', async () => {
-    const deep = await post(JSON.stringify({ query: '{ agents { edges { node { sessions { edges { node { agent { sessions { edges { node { agent { id } } } } } } } } } } } }' }));
+    const deep = await post(
+      JSON.stringify({ query: '{ agents { edges { node { sessions { edges { node { agent { sessions { edges { node { agent { id } } } } } } } } } } } }' }),
+    );
     const deepBody = (await deep.json()) as { errors: { message: string; extensions: { code: string } }[] };
     expect(deepBody.errors[0]!.message).toMatch(/depth .* exceeds the limit/);
     expect(deepBody.errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
 
-    const wide = await post(JSON.stringify({ query: '{ sessions(first: 100) { edges { node { messages(first: 100) { edges { node { id content } } } } } } }' }));
+    const wide = await post(
+      JSON.stringify({ query: '{ sessions(first: 100) { edges { node { messages(first: 100) { edges { node { id content } } } } } } }' }),
+    );
     const wideBody = (await wide.json()) as { errors: { message: string }[] };
     expect(wideBody.errors[0]!.message).toMatch(/complexity .* exceeds the limit/);
   });
@@ -79,7 +83,11 @@ describe('HTTP', () => {
 
 describe('graphql-ws', () => {
   it('runs operations authenticated by connectionParams and rejects anonymous ones', async () => {
-    const ws = createClient({ url: `${t.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${t.adminKey}` } });
+    const ws = createClient({
+      url: `${t.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${t.adminKey}` },
+    });
     const result = await new Promise((resolve, reject) => {
       ws.subscribe({ query: '{ viewer { role team { name } } }' }, { next: resolve, error: reject, complete: () => undefined });
     });

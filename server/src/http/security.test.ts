@@ -36,7 +36,10 @@ afterAll(async () => {
 });
 
 const preflight = (origin: string) =>
-  fetch(`${t.url}/graphql`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
+  fetch(`${t.url}/graphql`, {
+    method: 'OPTIONS',
+    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+  });
 
 describe('network defaults', () => {
   it('binds 127.0.0.1 unless HOST is set', () => {
@@ -56,14 +59,21 @@ describe('network defaults', () => {
     for (const origin of ['https://evil.example.net', 'null', 'https://app.example.com.evil.net']) {
       const refused = await preflight(origin);
       expect(refused.headers.get('access-control-allow-origin')).toBeNull();
-      const post = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+      const post = await fetch(`${t.url}/graphql`, {
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/json' },
+        body: '{"query":"{ __typename }"}',
+      });
       expect(post.headers.get('access-control-allow-origin')).toBeNull();
       expect(post.headers.get('access-control-allow-credentials')).toBeNull();
     }
   });
 
   it('sends no CORS headers at all when no origin is configured', async () => {
-    const res = await fetch(`${open.url}/graphql`, { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' } });
+    const res = await fetch(`${open.url}/graphql`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' },
+    });
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
@@ -98,10 +108,18 @@ describe('introspection', () => {
     const body = JSON.stringify({ query: getIntrospectionQuery() });
     const closed = await (await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).json();
     expect((closed as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
-    const opened = (await (await fetch(`${open.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).json()) as { data: { __schema: unknown } };
+    const opened = (await (await fetch(`${open.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).json()) as {
+      data: { __schema: unknown };
+    };
     expect(opened.data.__schema).toBeTruthy();
     // Everything else still needs a key.
-    const agents = (await (await fetch(`${open.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ agents { edges { cursor } } }"}' })).json()) as {
+    const agents = (await (
+      await fetch(`${open.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"query":"{ agents { edges { cursor } } }"}',
+      })
+    ).json()) as {
       errors: { extensions: { code: string } }[];
     };
     expect(agents.errors[0]!.extensions.code).toBe('UNAUTHENTICATED');

@@ -60,12 +60,19 @@ export async function startHttpServer(opts: {
         services.audit.authFailure(client, 'http');
         await throttle.authFailed(address);
       }
-      return fail(res, 401, keyRejected ? 'This API key is not valid: it was revoked or never existed.' : 'Send an API key as "Authorization: Bearer <key>".', 'UNAUTHENTICATED');
+      return fail(
+        res,
+        401,
+        keyRejected ? 'This API key is not valid: it was revoked or never existed.' : 'Send an API key as "Authorization: Bearer <key>".',
+        'UNAUTHENTICATED',
+      );
     }
     const keyWait = await throttle.keyRequest(viewer.keyId);
     if (keyWait > 0) {
       res.setHeader('retry-after', String(keyWait));
-      return fail(res, 429, `This API key is over its request rate (PADDOCK_KEY_REQUESTS_PER_SECOND); retry in ${keyWait} s.`, 'RATE_LIMITED', { retryAfter: keyWait });
+      return fail(res, 429, `This API key is over its request rate (PADDOCK_KEY_REQUESTS_PER_SECOND); retry in ${keyWait} s.`, 'RATE_LIMITED', {
+        retryAfter: keyWait,
+      });
     }
     services.audit.keyUsed(viewer, client);
     await handleExportRequest(
@@ -107,7 +114,9 @@ export async function startHttpServer(opts: {
         if (wait > 0) {
           res.setHeader('retry-after', String(wait));
           return sendJson(res, 429, {
-            errors: [{ message: `Too many failed authentications from this address; retry in ${wait} s.`, extensions: { code: 'RATE_LIMITED', retryAfter: wait } }],
+            errors: [
+              { message: `Too many failed authentications from this address; retry in ${wait} s.`, extensions: { code: 'RATE_LIMITED', retryAfter: wait } },
+            ],
           });
         }
       }
@@ -117,7 +126,9 @@ export async function startHttpServer(opts: {
           return sendJson(res, 411, { errors: [{ message: 'Send a Content-Length header with the request body.', extensions: { code: 'BAD_USER_INPUT' } }] });
         }
         if (length > maxBody) {
-          return sendJson(res, 413, { errors: [{ message: `Request body is ${length} bytes; the limit is ${maxBody}.`, extensions: { code: 'BAD_USER_INPUT' } }] });
+          return sendJson(res, 413, {
+            errors: [{ message: `Request body is ${length} bytes; the limit is ${maxBody}.`, extensions: { code: 'BAD_USER_INPUT' } }],
+          });
         }
       }
       return yoga.handle(req, res);

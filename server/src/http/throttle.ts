@@ -29,7 +29,10 @@ export class Throttle {
     const peer = req?.socket.remoteAddress ?? 'unknown';
     if (this.#proxyHops === 0 || !req) return peer;
     const header = req.headers['x-forwarded-for'];
-    const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((a) => a.trim()).filter(Boolean);
+    const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean);
     return forwarded.at(-this.#proxyHops) ?? forwarded[0] ?? peer;
   }
 

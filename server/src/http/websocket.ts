@@ -75,7 +75,12 @@ export function attachWebSocket(server: Server, yoga: Yoga, services: Services, 
       onSubscribe: async (ctx, _id, params) => {
         const active = Object.keys(ctx.subscriptions).length;
         if (active > wsMaxSubscriptions) {
-          return [rateLimited(`This connection already runs ${active - 1} operations; the limit is ${wsMaxSubscriptions} (PADDOCK_WS_MAX_SUBSCRIPTIONS). Complete some first.`, 1)];
+          return [
+            rateLimited(
+              `This connection already runs ${active - 1} operations; the limit is ${wsMaxSubscriptions} (PADDOCK_WS_MAX_SUBSCRIPTIONS). Complete some first.`,
+              1,
+            ),
+          ];
         }
         // The key is checked again for every operation (a cache hit unless it was revoked).
         const before = ctx.extra.auth ?? { viewer: null, keyRejected: false, client: { address: null, userAgent: null } };

@@ -103,7 +103,12 @@ export function describeError(error: unknown): Record<string, unknown> {
   if (original instanceof Error && original !== error) return describeError(original);
   const code = (error as { code?: unknown }).code;
   const prisma = error.name.startsWith('PrismaClient');
-  const message = prisma ? error.message.split('\n').filter((line) => line.trim() !== '').at(-1) ?? error.name : error.message;
+  const message = prisma
+    ? (error.message
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .at(-1) ?? error.name)
+    : error.message;
   return { type: error.name, message, ...(code !== undefined ? { code } : {}), ...(prisma ? {} : { stack: error.stack }) };
 }
 

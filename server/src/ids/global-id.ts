@@ -11,6 +11,7 @@ export function decodeGlobalId(globalId: string): { typename: string; id: string
   const colon = decoded.indexOf(':');
   const typename = decoded.slice(0, colon);
   const id = decoded.slice(colon + 1);
-  if (colon < 1 || !isUuid(id) || !/^[A-Z][A-Za-z]{0,63}$/.test(typename)) throw badInput(`"${globalId}" is not a Paddock ID; pass the \`id\` field of an object.`);
+  if (colon < 1 || !isUuid(id) || !/^[A-Z][A-Za-z]{0,63}$/.test(typename))
+    throw badInput(`"${globalId}" is not a Paddock ID; pass the \`id\` field of an object.`);
   return { typename, id };
 }

@@ -50,11 +50,16 @@ describe.each(CASES)('a $harness agent with an MCP server', ({ harness }) => {
     async () => {
       const agentId = (
         await client.ok<{ createAgent: { id: string } }>(`mutation($in: CreateAgentInput!) { createAgent(input: $in) { id } }`, {
-          in: { name: `${harness}-mcp`, harness, mcpServers: [{ name: 'docs', url: docs.url, headers: [{ name: 'Authorization', value: `Bearer ${TOKEN}` }] }] },
+          in: {
+            name: `${harness}-mcp`,
+            harness,
+            mcpServers: [{ name: 'docs', url: docs.url, headers: [{ name: 'Authorization', value: `Bearer ${TOKEN}` }] }],
+          },
         })
       ).createAgent.id;
-      const sessionId = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId }))
-        .createSession.id;
+      const sessionId = (
+        await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId })
+      ).createSession.id;
       const live = new Subscriber(t.url, key);
       subscribers.push(live);
       live.subscribe(sessionId);
@@ -79,7 +84,9 @@ describe.each(CASES)('a $harness agent with an MCP server', ({ harness }) => {
 
       const id = decodeGlobalId(sessionId).id;
       const { db } = t.platform.services;
-      const stored = JSON.stringify(await Promise.all([db.sessionEvent.findMany({ where: { sessionId: id } }), db.message.findMany({ where: { sessionId: id } })]));
+      const stored = JSON.stringify(
+        await Promise.all([db.sessionEvent.findMany({ where: { sessionId: id } }), db.message.findMany({ where: { sessionId: id } })]),
+      );
       expect(stored).not.toContain(TOKEN);
     },
     TURN_TIMEOUT_MS + 30_000,

@@ -64,8 +64,8 @@ afterAll(async () => {
 });
 
 async function newSession(): Promise<{ sessionId: string; live: Subscriber }> {
-  const sessionId = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId })).createSession
-    .id;
+  const sessionId = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId }))
+    .createSession.id;
   const live = new Subscriber(t.url, key);
   subscribers.push(live);
   live.subscribe(sessionId);
@@ -97,7 +97,7 @@ describe('MCP tools through a turn', { timeout: 120_000 }, () => {
     await send(sessionId, live, '/call docs__search {"query": "egress proxy"}');
   });
 
-  it('lists the servers\' tools and calls one, recording the server on tool.call and tool.result', () => {
+  it("lists the servers' tools and calls one, recording the server on tool.call and tool.result", () => {
     const call = live.events.find((e) => e.type === 'tool.call');
     expect(call?.payload).toMatchObject({ name: 'docs__search', server: 'docs', input: { query: 'egress proxy' } });
     const result = live.events.find((e) => e.type === 'tool.result');
@@ -166,12 +166,17 @@ describe('MCP tools through a turn', { timeout: 120_000 }, () => {
 
 describe('MCP servers on agents', () => {
   it('shows header names, never their values', async () => {
-    const { agent } = await client.ok<{ agent: { mcpServers: { name: string; url: string; transport: string; headerNames: string[]; allowedTools: string[] }[] } }>(
-      `query($id: ID!) { agent(id: $id) { mcpServers { name url transport headerNames allowedTools } } }`,
-      { id: agentId },
-    );
+    const { agent } = await client.ok<{
+      agent: { mcpServers: { name: string; url: string; transport: string; headerNames: string[]; allowedTools: string[] }[] };
+    }>(`query($id: ID!) { agent(id: $id) { mcpServers { name url transport headerNames allowedTools } } }`, { id: agentId });
     expect(agent.mcpServers.map((s) => s.name)).toEqual(['docs', 'down', 'wrongkey']);
-    expect(agent.mcpServers[0]).toEqual({ name: 'docs', url: docs.url, transport: 'STREAMABLE_HTTP', headerNames: ['Authorization'], allowedTools: ['search', 'whoami', 'fail'] });
+    expect(agent.mcpServers[0]).toEqual({
+      name: 'docs',
+      url: docs.url,
+      transport: 'STREAMABLE_HTTP',
+      headerNames: ['Authorization'],
+      allowedTools: ['search', 'whoami', 'fail'],
+    });
     const raw = JSON.stringify(await client.request(`query($id: ID!) { agent(id: $id) { mcpServers { headerNames } } }`, { id: agentId }));
     expect(raw).not.toContain(TOKEN);
   });
@@ -182,9 +187,12 @@ describe('MCP servers on agents', () => {
       { in: { name: 'docs', url: docs.url, allowedTools: ['search', 'whoami', 'fail'] }, a: agentId },
     );
     expect(testMcpServer).toEqual({ ok: true, tools: [{ name: 'search' }, { name: 'whoami' }, { name: 'fail' }], error: null });
-    const refused = await client.ok<{ testMcpServer: { ok: boolean; error: string } }>(`mutation($in: McpServerInput!) { testMcpServer(input: $in) { ok error } }`, {
-      in: { name: 'docs', url: docs.url },
-    });
+    const refused = await client.ok<{ testMcpServer: { ok: boolean; error: string } }>(
+      `mutation($in: McpServerInput!) { testMcpServer(input: $in) { ok error } }`,
+      {
+        in: { name: 'docs', url: docs.url },
+      },
+    );
     expect(refused.testMcpServer.ok).toBe(false);
     expect(refused.testMcpServer.error).toMatch(/refused the credentials/);
   });
@@ -194,9 +202,12 @@ describe('MCP servers on agents', () => {
       id: agentId,
       in: { mcpServers: [{ name: 'docs', url: docs.url, allowedTools: ['search', 'whoami', 'fail'] }] },
     });
-    const { agent } = await client.ok<{ agent: { mcpServers: { name: string; headerNames: string[] }[] } }>(`query($id: ID!) { agent(id: $id) { mcpServers { name headerNames } } }`, {
-      id: agentId,
-    });
+    const { agent } = await client.ok<{ agent: { mcpServers: { name: string; headerNames: string[] }[] } }>(
+      `query($id: ID!) { agent(id: $id) { mcpServers { name headerNames } } }`,
+      {
+        id: agentId,
+      },
+    );
     expect(agent.mcpServers).toEqual([{ name: 'docs', headerNames: ['Authorization'] }]);
     const servers = await t.platform.services.agents.mcpServers(decodeGlobalId(agentId).id);
     expect(servers[0]?.headers[0]?.value).toBe(`Bearer ${TOKEN}`);
@@ -212,13 +223,22 @@ describe('MCP servers on agents', () => {
       [{ name: 'x', url: 'https://example.com/mcp', headers: [{ name: 'X-Key', value: 'a\r\nb' }] }, 'mcpServers.0.headers.0.value', /line breaks/],
     ];
     for (const [server, field, message] of cases) {
-      const res = await client.request(`mutation($in: CreateAgentInput!) { createAgent(input: $in) { id } }`, { in: { name: 'bad-mcp', harness: 'chat', mcpServers: [server] } });
+      const res = await client.request(`mutation($in: CreateAgentInput!) { createAgent(input: $in) { id } }`, {
+        in: { name: 'bad-mcp', harness: 'chat', mcpServers: [server] },
+      });
       expect(res.errors?.[0]?.extensions?.code, field).toBe('BAD_USER_INPUT');
       expect(res.errors?.[0]?.extensions?.field, field).toBe(field);
       expect(res.errors?.[0]?.message, field).toMatch(message);
     }
     const twice = await client.request(`mutation($in: CreateAgentInput!) { createAgent(input: $in) { id } }`, {
-      in: { name: 'bad-mcp', harness: 'chat', mcpServers: [{ name: 'a', url: docs.url }, { name: 'a', url: docs.url }] },
+      in: {
+        name: 'bad-mcp',
+        harness: 'chat',
+        mcpServers: [
+          { name: 'a', url: docs.url },
+          { name: 'a', url: docs.url },
+        ],
+      },
     });
     expect(twice.errors?.[0]?.message).toMatch(/names a server twice/);
   });

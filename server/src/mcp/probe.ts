@@ -23,14 +23,26 @@ export async function probeMcpServer(server: OpenMcpServer, privateAllow: Privat
       const address = parseAddress(text);
       const reason = address ? restrictedReason(address) : 'unparsable';
       if (reason && !(address && privateAllow.includes(address))) {
-        return { ok: false, tools: [], error: `${host} resolves to a ${reason} address (${text}), which sandboxes may not reach; an operator can allow it with PADDOCK_EGRESS_PRIVATE_ALLOW.` };
+        return {
+          ok: false,
+          tools: [],
+          error: `${host} resolves to a ${reason} address (${text}), which sandboxes may not reach; an operator can allow it with PADDOCK_EGRESS_PRIVATE_ALLOW.`,
+        };
       }
     }
   } catch (error) {
     return { ok: false, tools: [], error: `Could not resolve ${host}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.` };
   }
   const hub = new McpHub(
-    [{ name: server.name, url: server.url, transport: server.transport, allowedTools: server.allowedTools, headers: Object.fromEntries(server.headers.map((h) => [h.name, h.value])) }],
+    [
+      {
+        name: server.name,
+        url: server.url,
+        transport: server.transport,
+        allowedTools: server.allowedTools,
+        headers: Object.fromEntries(server.headers.map((h) => [h.name, h.value])),
+      },
+    ],
     undefined,
     log,
   );

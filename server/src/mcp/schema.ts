@@ -11,7 +11,7 @@ export const McpTransportEnum = builder.enumType('McpTransport', {
 });
 
 export const McpServer = builder.objectRef<AgentMcpServer>('McpServer').implement({
-  description: "A remote MCP server of an agent. Header values are secrets: only their names are readable.",
+  description: 'A remote MCP server of an agent. Header values are secrets: only their names are readable.',
   fields: (t) => ({
     name: t.exposeString('name', { description: 'The model sees its tools as `<name>__<tool>`.' }),
     url: t.exposeString('url'),
@@ -21,17 +21,17 @@ export const McpServer = builder.objectRef<AgentMcpServer>('McpServer').implemen
   }),
 });
 
-
 export const McpServerInput = builder.inputType('McpServerInput', {
   fields: (t) => ({
-    name: t.string({ required: true, description: 'DNS label, unique among the agent\'s servers.' }),
+    name: t.string({ required: true, description: "DNS label, unique among the agent's servers." }),
     url: t.string({ required: true }),
     transport: t.field({ type: McpTransportEnum, description: 'Default STREAMABLE_HTTP.' }),
     headers: t.field({
       type: [EnvVarInput],
-      description: 'HTTP headers (name: the header name, e.g. Authorization) the egress proxy sends with every request to the server; the sandbox holds placeholders. `hosts` defaults to the server\'s host. On updateAgent, leave out to keep the stored headers of a server of the same name.',
+      description:
+        "HTTP headers (name: the header name, e.g. Authorization) the egress proxy sends with every request to the server; the sandbox holds placeholders. `hosts` defaults to the server's host. On updateAgent, leave out to keep the stored headers of a server of the same name.",
     }),
-    allowedTools: t.stringList({ description: 'Globs over the server\'s tool names (`*` any characters, `?` one); empty offers all.' }),
+    allowedTools: t.stringList({ description: "Globs over the server's tool names (`*` any characters, `?` one); empty offers all." }),
   }),
 });
 

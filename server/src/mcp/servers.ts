@@ -33,12 +33,18 @@ export function headerSecretName(server: string, header: string): string {
  * Rows for the agent's servers, in order. A server that already exists and comes without
  * headers keeps its stored ones, since values cannot be read back to be sent again.
  */
-export function serverRows(secrets: SecretBox, input: readonly ParsedMcpServer[], existing: readonly AgentMcpServer[]): Omit<Prisma.AgentMcpServerCreateManyInput, 'agentId'>[] {
+export function serverRows(
+  secrets: SecretBox,
+  input: readonly ParsedMcpServer[],
+  existing: readonly AgentMcpServer[],
+): Omit<Prisma.AgentMcpServerCreateManyInput, 'agentId'>[] {
   return input.map((server, position) => {
     const previous = existing.find((row) => row.name === server.name);
     const headers: StoredHeader[] = server.headers
       ? server.headers.map((h) => ({ name: h.name, ciphertext: secrets.seal(h.value), hosts: h.hosts ?? [] }))
-      : previous ? storedHeaders(previous) : [];
+      : previous
+        ? storedHeaders(previous)
+        : [];
     return { name: server.name, position, url: server.url, transport: server.transport, allowedTools: server.allowedTools, headers };
   });
 }

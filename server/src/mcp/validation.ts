@@ -16,8 +16,21 @@ export type McpServerInput = {
 
 /** Headers the MCP client and the proxy set themselves. */
 const RESERVED_HEADERS = new Set([
-  'host', 'content-length', 'content-type', 'accept', 'connection', 'transfer-encoding', 'upgrade', 'te', 'trailer',
-  'proxy-authorization', 'proxy-connection', 'keep-alive', 'mcp-session-id', 'mcp-protocol-version', 'last-event-id',
+  'host',
+  'content-length',
+  'content-type',
+  'accept',
+  'connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+  'proxy-authorization',
+  'proxy-connection',
+  'keep-alive',
+  'mcp-session-id',
+  'mcp-protocol-version',
+  'last-event-id',
 ]);
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const SERVER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -55,24 +68,41 @@ export function mcpServersSchema(privateAllow: PrivateAllowList) {
       .min(1, 'must not be empty')
       .refine((v) => Buffer.byteLength(v) <= MCP_LIMITS.headerValueBytes, `must be at most ${MCP_LIMITS.headerValueBytes} bytes`)
       .refine((v) => !/[\r\n\0]/.test(v), 'must not contain line breaks'),
-    hosts: z.array(egressEntry(privateAllow)).max(100).nullish().transform((hosts) => hosts ?? null),
+    hosts: z
+      .array(egressEntry(privateAllow))
+      .max(100)
+      .nullish()
+      .transform((hosts) => hosts ?? null),
   });
   const server = z
     .object({
-      name: z.string().max(63, 'must be at most 63 characters').regex(SERVER_NAME, 'must be a DNS label: lowercase letters, digits and "-", starting and ending with a letter or digit'),
+      name: z
+        .string()
+        .max(63, 'must be at most 63 characters')
+        .regex(SERVER_NAME, 'must be a DNS label: lowercase letters, digits and "-", starting and ending with a letter or digit'),
       url: z
         .string()
         .max(MCP_LIMITS.url, `must be at most ${MCP_LIMITS.url} characters`)
         .refine((url) => URL.canParse(url) && /^https?:$/.test(new URL(url).protocol), 'must be an absolute http:// or https:// URL')
-        .refine((url) => !URL.canParse(url) || (new URL(url).username === '' && new URL(url).password === ''), 'must not carry credentials; put them in headers, which are kept secret'),
-      transport: z.enum(['STREAMABLE_HTTP', 'SSE']).nullish().transform((t) => t ?? 'STREAMABLE_HTTP'),
+        .refine(
+          (url) => !URL.canParse(url) || (new URL(url).username === '' && new URL(url).password === ''),
+          'must not carry credentials; put them in headers, which are kept secret',
+        ),
+      transport: z
+        .enum(['STREAMABLE_HTTP', 'SSE'])
+        .nullish()
+        .transform((t) => t ?? 'STREAMABLE_HTTP'),
       headers: z
         .array(header)
         .max(MCP_LIMITS.headers, `may hold at most ${MCP_LIMITS.headers} headers`)
         .refine((hs) => new Set(hs.map((h) => h.name.toLowerCase())).size === hs.length, 'names a header twice')
         .nullish()
         .transform((hs) => hs ?? null),
-      allowedTools: z.array(z.string().min(1, 'must not be empty').max(200)).max(MCP_LIMITS.allowedTools).nullish().transform((t) => t ?? []),
+      allowedTools: z
+        .array(z.string().min(1, 'must not be empty').max(200))
+        .max(MCP_LIMITS.allowedTools)
+        .nullish()
+        .transform((t) => t ?? []),
     })
     .superRefine((value, ctx) => {
       // The server's host joins the agent's allow-list, so it is held to the same rules.

@@ -9,11 +9,12 @@ const RESTART_DELAY_MS = 1_000;
  */
 export function runPrimary(count: number, log: Logger): void {
   let stopping = false;
-  const fork = () => cluster.fork().on('exit', (code, signal) => {
-    if (stopping) return;
-    log.error({ code, signal }, 'API process exited; restarting it');
-    setTimeout(fork, RESTART_DELAY_MS);
-  });
+  const fork = () =>
+    cluster.fork().on('exit', (code, signal) => {
+      if (stopping) return;
+      log.error({ code, signal }, 'API process exited; restarting it');
+      setTimeout(fork, RESTART_DELAY_MS);
+    });
   for (let i = 0; i < count; i++) fork();
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;

@@ -46,8 +46,7 @@ async function freePort(): Promise<number> {
 }
 
 /** pnpm's own lines: the `> pkg script` banner and its ELIFECYCLE summary. */
-const ownLines = (text: string) =>
-  text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('> ') && !/ELIFECYCLE|ERR_PNPM/.test(l));
+const ownLines = (text: string) => text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('> ') && !/ELIFECYCLE|ERR_PNPM/.test(l));
 
 let first: Started | undefined;
 let dataDir: string;
@@ -69,7 +68,7 @@ afterAll(async () => {
 describe('pnpm start', () => {
   it('runs, refuses a second start on the same port with one line, and stops cleanly on Ctrl-C', { timeout: 600_000 }, async () => {
     first = pnpmStart({ PORT: String(port), PADDOCK_DATA_DIR: dataDir });
-    for (const deadline = Date.now() + 420_000; !first.output().includes('Paddock is running'); ) {
+    for (const deadline = Date.now() + 420_000; !first.output().includes('Paddock is running');) {
       if (Date.now() > deadline || first.child.exitCode !== null) throw new Error(`pnpm start did not come up:\n${first.output()}`);
       await sleep(250);
     }
@@ -101,7 +100,11 @@ describe('pnpm start', () => {
 
 describe('bin/toolchain.sh', () => {
   it('leaves the shell options of the shell that sources it alone', async () => {
-    const { stdout } = await run('bash', ['-c', 'set +euo pipefail; source bin/toolchain.sh; echo "status=$?"; set -o | grep -E "^(errexit|nounset|pipefail)\\s"; false; echo "still running"'], { cwd: ROOT });
+    const { stdout } = await run(
+      'bash',
+      ['-c', 'set +euo pipefail; source bin/toolchain.sh; echo "status=$?"; set -o | grep -E "^(errexit|nounset|pipefail)\\s"; false; echo "still running"'],
+      { cwd: ROOT },
+    );
     expect(stdout).toContain('status=0');
     expect(stdout).toMatch(/errexit\s+off/);
     expect(stdout).toMatch(/nounset\s+off/);

@@ -10,7 +10,13 @@ import { LocalSandboxDriver } from './local/driver.ts';
 export async function createSandboxDriver(config: Config, log: Logger, egressCaPem: string): Promise<SandboxDriver> {
   switch (config.sandboxDriver) {
     case 'local':
-      return LocalSandboxDriver.create({ dataDir: config.dataDir, log, isolation: config.worker.isolation, pidsLimit: config.worker.pidsLimit, diskMb: config.worker.diskMb });
+      return LocalSandboxDriver.create({
+        dataDir: config.dataDir,
+        log,
+        isolation: config.worker.isolation,
+        pidsLimit: config.worker.pidsLimit,
+        diskMb: config.worker.diskMb,
+      });
     case 'kubernetes':
       return KubernetesSandboxDriver.create({ kubeConfig: loadKubeConfig(config.kubernetes), settings: kubernetesSettings(config, egressCaPem), log });
   }

@@ -106,14 +106,19 @@ export class SandboxService {
    * A runtime attached to this session, its history being every message before
    * `beforeMessageId`. `onProvision` is called when a new sandbox must be started.
    */
-  async acquire(sessionId: string, beforeMessageId: string, onProvision: (message: string) => Promise<void>): Promise<{ runtime: RuntimeClient; launch: SandboxLaunch }> {
+  async acquire(
+    sessionId: string,
+    beforeMessageId: string,
+    onProvision: (message: string) => Promise<void>,
+  ): Promise<{ runtime: RuntimeClient; launch: SandboxLaunch }> {
     const session = await this.#db.session.findUniqueOrThrow({ where: { id: sessionId }, include: { sandbox: true, agent: true } });
     const existing = session.sandbox;
     if (existing?.phase === 'READY' && existing.endpoint && existing.tokenCipher && existing.egressTokenCipher) {
       const client = new RuntimeClient({ baseUrl: existing.endpoint, token: this.#secrets.open(existing.tokenCipher), timeoutMs: 5_000 });
       const health = await client.health().catch(() => null);
       if (health) {
-        if (health.sessionId !== sessionId) await this.#attach(client, session.agent, sessionId, beforeMessageId, this.#secrets.open(existing.egressTokenCipher));
+        if (health.sessionId !== sessionId)
+          await this.#attach(client, session.agent, sessionId, beforeMessageId, this.#secrets.open(existing.egressTokenCipher));
         await this.#db.sandbox.update({ where: { sessionId }, data: { lastUsedAt: new Date() } });
         return { runtime: client, launch: 'reused' };
       }
@@ -203,7 +208,10 @@ export class SandboxService {
       });
       if (claimed.count === 0) continue;
       await this.#driver.suspend(sandbox.name).catch((error: unknown) => this.#log.warn({ err: error, sandbox: sandbox.name }, 'suspend failed'));
-      await this.#db.sandbox.update({ where: { sessionId: sandbox.sessionId }, data: { phase: 'SUSPENDED', statusMessage: `idle for ${Math.round(this.settings.idleTimeoutMs / 1000)} s`, endpoint: null } });
+      await this.#db.sandbox.update({
+        where: { sessionId: sandbox.sessionId },
+        data: { phase: 'SUSPENDED', statusMessage: `idle for ${Math.round(this.settings.idleTimeoutMs / 1000)} s`, endpoint: null },
+      });
       suspended.push(sandbox.sessionId);
     }
     return suspended;
@@ -238,7 +246,10 @@ export class SandboxService {
     const vanished: string[] = [];
     for (const row of rows) {
       if (row.phase === 'READY' && !live.has(row.name)) {
-        await this.#db.sandbox.update({ where: { sessionId: row.sessionId }, data: { phase: 'DELETED', statusMessage: 'sandbox disappeared', endpoint: null } });
+        await this.#db.sandbox.update({
+          where: { sessionId: row.sessionId },
+          data: { phase: 'DELETED', statusMessage: 'sandbox disappeared', endpoint: null },
+        });
         vanished.push(row.name);
       }
     }
@@ -361,7 +372,14 @@ export class SandboxService {
     name: string,
     phase: SandboxPhase,
     statusMessage: string,
-    extra: { tokenCipher?: string; egressTokenCipher?: string; egressTokenHash?: string; commandTokenHash?: string; endpoint?: string | null; readyAt?: Date } = {},
+    extra: {
+      tokenCipher?: string;
+      egressTokenCipher?: string;
+      egressTokenHash?: string;
+      commandTokenHash?: string;
+      endpoint?: string | null;
+      readyAt?: Date;
+    } = {},
   ) {
     const data = { driver: this.#driver.kind, name, phase, statusMessage, lastUsedAt: new Date(), ...extra };
     await this.#db.sandbox.upsert({ where: { sessionId }, create: { sessionId, ...data }, update: data });

@@ -5,11 +5,7 @@ import path from 'node:path';
  * Reads a generated key from the data dir, creating it (mode 0600) on first use.
  * `wx` makes creation atomic when several processes start together.
  */
-export async function readOrCreateKeyFile(
-  dataDir: string,
-  name: string,
-  generate: () => string,
-): Promise<{ value: string; path: string; created: boolean }> {
+export async function readOrCreateKeyFile(dataDir: string, name: string, generate: () => string): Promise<{ value: string; path: string; created: boolean }> {
   const file = path.join(dataDir, name);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   try {

@@ -43,7 +43,13 @@ describe('the session lifecycle table', () => {
   });
 
   it('starts a turn only from a session at rest, and a running turn ends IDLE or FAILED', () => {
-    expect(SESSION_STATUSES.filter((from) => canMoveSession(from, 'RUNNING')).sort()).toEqual(['AWAITING_APPROVAL', 'FAILED', 'IDLE', 'PROVISIONING', 'SUSPENDED']);
+    expect(SESSION_STATUSES.filter((from) => canMoveSession(from, 'RUNNING')).sort()).toEqual([
+      'AWAITING_APPROVAL',
+      'FAILED',
+      'IDLE',
+      'PROVISIONING',
+      'SUSPENDED',
+    ]);
     // A turn paused for approval runs again on any decision, and only then.
     expect(SESSION_TRANSITIONS.AWAITING_APPROVAL).toEqual(['RUNNING']);
     expect(canMoveTurn('AWAITING_APPROVAL', 'QUEUED')).toBe(true);
@@ -72,7 +78,10 @@ describe('the session lifecycle table', () => {
 
   it('describes each status change as a session.status event', () => {
     expect(sessionStatusEvent('IDLE')).toEqual({ type: 'session.status', payload: { status: 'IDLE' } });
-    expect(sessionStatusEvent('PROVISIONING', 'Starting a sandbox.')).toEqual({ type: 'session.status', payload: { status: 'PROVISIONING', message: 'Starting a sandbox.' } });
+    expect(sessionStatusEvent('PROVISIONING', 'Starting a sandbox.')).toEqual({
+      type: 'session.status',
+      payload: { status: 'PROVISIONING', message: 'Starting a sandbox.' },
+    });
   });
 });
 
@@ -84,14 +93,16 @@ describe('status changes in the database', () => {
   beforeAll(async () => {
     t = await startTestPlatform();
     client = (await t.newTeam()).client;
-    agentId = (await client.ok<{ createAgent: { id: string } }>(`mutation { createAgent(input: { name: "lifecycle", harness: "chat" }) { id } }`)).createAgent.id;
+    agentId = (await client.ok<{ createAgent: { id: string } }>(`mutation { createAgent(input: { name: "lifecycle", harness: "chat" }) { id } }`)).createAgent
+      .id;
   });
   afterAll(() => t?.close());
 
   /** The new session's database id; its global id is `globalIds.get(dbId)`. */
   const globalIds = new Map<string, string>();
   async function newSession(): Promise<string> {
-    const id = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId })).createSession.id;
+    const id = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId }))
+      .createSession.id;
     globalIds.set(decodeGlobalId(id).id, id);
     return decodeGlobalId(id).id;
   }

@@ -30,7 +30,7 @@ export const SessionFilter = builder.inputType('SessionFilter', {
     createdBefore: t.field({ type: 'DateTime', description: 'Exclusive.' }),
     lastActiveAfter: t.field({ type: 'DateTime', description: 'Inclusive.' }),
     lastActiveBefore: t.field({ type: 'DateTime', description: 'Exclusive.' }),
-    harness: t.string({ description: "Sessions of agents on this harness (by name, e.g. \"chat\"); the agent's current harness." }),
+    harness: t.string({ description: 'Sessions of agents on this harness (by name, e.g. "chat"); the agent\'s current harness.' }),
     model: t.string({ description: "Sessions of agents configured with this model; the agent's current model." }),
     search: t.string({ description: 'Part of the title, in any case.' }),
     hasFailedTurn: t.boolean({ description: 'true: sessions with at least one FAILED turn; false: sessions without one.' }),
@@ -139,7 +139,9 @@ builder.node(Session, {
 const ToolCall = builder.objectRef<StoredToolCall>('ToolCall').implement({
   description: "A tool call the agent made in this message, with the tool's answer once it came.",
   fields: (t) => ({
-    id: t.exposeString('id', { description: "Matches `ToolCallEvent.toolCallId`, `ToolResultEvent.toolCallId` and the answering TOOL message's `toolCallId`." }),
+    id: t.exposeString('id', {
+      description: "Matches `ToolCallEvent.toolCallId`, `ToolResultEvent.toolCallId` and the answering TOOL message's `toolCallId`.",
+    }),
     name: t.exposeString('name'),
     input: t.field({ type: 'JSON', description: 'The arguments, a JSON object.', resolve: (c) => c.input }),
     output: t.string({ nullable: true, description: 'What the tool answered; null until it has.', resolve: (c) => c.output ?? null }),
@@ -169,7 +171,8 @@ builder.node(Message, {
     model: t.exposeString('model', { nullable: true }),
     error: t.exposeString('error', {
       nullable: true,
-      description: "Why the turn failed: on the agent's last message of the turn, or on the user's message when the turn failed before the agent wrote anything.",
+      description:
+        "Why the turn failed: on the agent's last message of the turn, or on the user's message when the turn failed before the agent wrote anything.",
     }),
     thinking: t.string({
       nullable: true,
@@ -240,8 +243,7 @@ builder.mutationFields((t) => ({
     description: 'Stores the message and starts a turn; returns the stored user message at once.',
     authScopes: { writer: true },
     args: { input: t.arg({ type: SendMessageInput, required: true }) },
-    resolve: (_root, { input }, ctx) =>
-      ctx.services.sessions.sendMessage(viewerOf(ctx), { sessionId: input.sessionId.id, content: input.content }),
+    resolve: (_root, { input }, ctx) => ctx.services.sessions.sendMessage(viewerOf(ctx), { sessionId: input.sessionId.id, content: input.content }),
   }),
   cancelTurn: t.field({
     type: Session,

@@ -49,7 +49,12 @@ export class SessionService {
   }
 
   /** Newest first unless `order` says otherwise. */
-  async list(viewer: Viewer, filter: SessionFilter, window: PageWindow, order: SessionOrder = { field: 'CREATED_AT', direction: 'DESC' }): Promise<SessionRow[]> {
+  async list(
+    viewer: Viewer,
+    filter: SessionFilter,
+    window: PageWindow,
+    order: SessionOrder = { field: 'CREATED_AT', direction: 'DESC' },
+  ): Promise<SessionRow[]> {
     const range = (after: Date | null | undefined, before: Date | null | undefined, field: string) => {
       if (after && before && after >= before) throw badInput(`${field}After must be earlier than ${field}Before.`, `filter.${field}After`);
     };

@@ -95,11 +95,23 @@ describe('sessions', () => {
     const dbId = decodeGlobalId(sessionId).id;
     const base = Date.now() - 1_000_000;
     await t.platform.services.db.message.createMany({
-      data: Array.from({ length: 250 }, (_, i) => ({ id: newId(base + i), sessionId: dbId, role: i % 2 ? ('ASSISTANT' as const) : ('USER' as const), content: `m${i}` })),
+      data: Array.from({ length: 250 }, (_, i) => ({
+        id: newId(base + i),
+        sessionId: dbId,
+        role: i % 2 ? ('ASSISTANT' as const) : ('USER' as const),
+        content: `m${i}`,
+      })),
     });
     const Q = `query($id: ID!, $first: Int, $after: String, $last: Int, $before: String) { session(id: $id) {
       messages(first: $first, after: $after, last: $last, before: $before) { edges { node { content } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }`;
-    type R = { session: { messages: { edges: { node: { content: string } }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string; endCursor: string } } } };
+    type R = {
+      session: {
+        messages: {
+          edges: { node: { content: string } }[];
+          pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string; endCursor: string };
+        };
+      };
+    };
     const seen: string[] = [];
     let after: string | undefined;
     for (;;) {

@@ -11,7 +11,24 @@ import type { PageWindow } from '../db/page-window.ts';
  */
 
 /** Message columns in the shape of Prisma's Message (the search vector stays in the database). */
-export const MESSAGE_COLUMNS = ['id', 'sessionId', 'role', 'content', 'status', 'toolCalls', 'toolCallId', 'model', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'costUsd', 'error', 'createdAt', 'completedAt']
+export const MESSAGE_COLUMNS = [
+  'id',
+  'sessionId',
+  'role',
+  'content',
+  'status',
+  'toolCalls',
+  'toolCallId',
+  'model',
+  'inputTokens',
+  'outputTokens',
+  'cacheReadTokens',
+  'cacheWriteTokens',
+  'costUsd',
+  'error',
+  'createdAt',
+  'completedAt',
+]
   .map((c) => `m."${c}"`)
   .join(', ');
 

@@ -77,7 +77,8 @@ builder.queryFields((t) => ({
   }),
   apiKeys: t.field({
     type: [ApiKey],
-    description: "The keys of a team, revoked ones included (only hashes are stored). Team ADMIN: its own team; OPERATOR: any team. Defaults to the caller's team.",
+    description:
+      "The keys of a team, revoked ones included (only hashes are stored). Team ADMIN: its own team; OPERATOR: any team. Defaults to the caller's team.",
     authScopes: { teamAdmin: true },
     args: { teamId: t.arg.globalID({ for: Team }) },
     resolve: (_root, args, ctx) => {
@@ -112,8 +113,7 @@ builder.mutationFields((t) => ({
         required: true,
       }),
     },
-    resolve: (_root, { input }, ctx) =>
-      ctx.services.teams.createApiKey(viewerOf(ctx), { teamId: input.teamId.id, name: input.name, role: input.role }),
+    resolve: (_root, { input }, ctx) => ctx.services.teams.createApiKey(viewerOf(ctx), { teamId: input.teamId.id, name: input.name, role: input.role }),
   }),
   revokeApiKey: t.field({
     type: ApiKey,

@@ -14,7 +14,9 @@ export async function serveMetrics(req: IncomingMessage, res: ServerResponse, to
     return;
   }
   if (!metricsEnabled()) {
-    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Metrics are off on this server (PADDOCK_METRICS=off); set PADDOCK_METRICS=on to serve them here.\n');
+    res
+      .writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
+      .end('Metrics are off on this server (PADDOCK_METRICS=off); set PADDOCK_METRICS=on to serve them here.\n');
     return;
   }
   if (token && !bearerMatches(req.headers.authorization, token)) {
@@ -36,7 +38,12 @@ function bearerMatches(header: string | undefined, token: string): boolean {
 }
 
 /** A worker process's own listener: `/metrics` and nothing else. */
-export async function startMetricsServer(opts: { host: string; port: number; token: string | undefined; log: Logger }): Promise<{ port: number; close(): Promise<void> }> {
+export async function startMetricsServer(opts: {
+  host: string;
+  port: number;
+  token: string | undefined;
+  log: Logger;
+}): Promise<{ port: number; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/metrics') {

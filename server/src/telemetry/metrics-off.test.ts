@@ -66,8 +66,11 @@ describe('PADDOCK_METRICS=off', () => {
   });
 
   it('records nothing through a whole turn, and starts no process metrics', async () => {
-    const agentId = (await client.ok<{ createAgent: { id: string } }>('mutation Unmetered { createAgent(input: { name: "unmetered", harness: "chat" }) { id } }')).createAgent.id;
-    const sessionId = (await client.ok<{ createSession: { id: string } }>('mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }', { a: agentId })).createSession.id;
+    const agentId = (
+      await client.ok<{ createAgent: { id: string } }>('mutation Unmetered { createAgent(input: { name: "unmetered", harness: "chat" }) { id } }')
+    ).createAgent.id;
+    const sessionId = (await client.ok<{ createSession: { id: string } }>('mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }', { a: agentId }))
+      .createSession.id;
     const live = new Subscriber(t.url, key).subscribe(sessionId);
     try {
       await client.ok('mutation($s: ID!) { sendMessage(input: { sessionId: $s, content: "hello" }) { id } }', { s: sessionId });
@@ -76,7 +79,9 @@ describe('PADDOCK_METRICS=off', () => {
       await live.close();
     }
     // The turn really ran, across the bus from the worker's platform to the API's.
-    const { session } = await client.ok<{ session: { usage: { outputTokens: number } } }>('query($s: ID!) { session(id: $s) { usage { outputTokens } } }', { s: sessionId });
+    const { session } = await client.ok<{ session: { usage: { outputTokens: number } } }>('query($s: ID!) { session(id: $s) { usage { outputTokens } } }', {
+      s: sessionId,
+    });
     expect(session.usage.outputTokens).toBeGreaterThan(0);
 
     for (const name of RECORDED) {

@@ -47,8 +47,10 @@ describe('/metrics', () => {
 
   it('counts a real turn: outcome, duration, first token, tokens and cost by model, GraphQL operations, job wait', async () => {
     const before = await scrape();
-    const agentId = (await client.ok<{ createAgent: { id: string } }>('mutation Metered { createAgent(input: { name: "metered", harness: "chat" }) { id } }')).createAgent.id;
-    const sessionId = (await client.ok<{ createSession: { id: string } }>('mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }', { a: agentId })).createSession.id;
+    const agentId = (await client.ok<{ createAgent: { id: string } }>('mutation Metered { createAgent(input: { name: "metered", harness: "chat" }) { id } }'))
+      .createAgent.id;
+    const sessionId = (await client.ok<{ createSession: { id: string } }>('mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }', { a: agentId }))
+      .createSession.id;
     const live = new Subscriber(t.url, key).subscribe(sessionId);
     try {
       await client.ok('mutation($s: ID!) { sendMessage(input: { sessionId: $s, content: "hello metrics" }) { id } }', { s: sessionId });
@@ -59,7 +61,8 @@ describe('/metrics', () => {
       await live.close();
     }
     // A closed subscription leaves the gauge (the server notices the socket closing a moment later).
-    for (let i = 0; i < 200 && total(await scrape(), 'paddock_subscriptions_open') > total(before, 'paddock_subscriptions_open'); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 200 && total(await scrape(), 'paddock_subscriptions_open') > total(before, 'paddock_subscriptions_open'); i++)
+      await new Promise((r) => setTimeout(r, 50));
     const after = await scrape();
     expect(total(after, 'paddock_subscriptions_open')).toBe(total(before, 'paddock_subscriptions_open'));
     const moved = (name: string, labels: Record<string, string> = {}) => total(after, name, labels) - total(before, name, labels);
@@ -79,7 +82,12 @@ describe('/metrics', () => {
     expect(moved('paddock_graphql_operations_total', { type: 'subscription', outcome: 'success' })).toBeGreaterThanOrEqual(1);
     expect(total(after, 'paddock_sessions', { status: 'IDLE' })).toBeGreaterThanOrEqual(1);
     expect(total(after, 'paddock_sandboxes', { driver: 'local', phase: 'READY' })).toBeGreaterThanOrEqual(1);
-    expect(after.get('paddock_queue_depth')?.samples.map((s) => s.labels.task).sort()).toEqual(Object.values(JOBS).sort());
+    expect(
+      after
+        .get('paddock_queue_depth')
+        ?.samples.map((s) => s.labels.task)
+        .sort(),
+    ).toEqual(Object.values(JOBS).sort());
     // The API and the worker are separate platforms here: their events cross the bus over NOTIFY.
     expect(moved('paddock_bus_delivery_lag_seconds')).toBeGreaterThan(0);
 
@@ -115,8 +123,13 @@ describe('/metrics', () => {
     await client.request('query Broken { agent(id: "not-an-id") { id } }');
     await client.request('query  { viewer { role } }');
     const after = await scrape();
-    expect(total(after, 'paddock_graphql_operations_total', { operation: 'Broken', outcome: 'error' }) - total(before, 'paddock_graphql_operations_total', { operation: 'Broken', outcome: 'error' })).toBe(1);
-    expect(total(after, 'paddock_graphql_operations_total', { operation: 'anonymous' })).toBeGreaterThan(total(before, 'paddock_graphql_operations_total', { operation: 'anonymous' }));
+    expect(
+      total(after, 'paddock_graphql_operations_total', { operation: 'Broken', outcome: 'error' }) -
+        total(before, 'paddock_graphql_operations_total', { operation: 'Broken', outcome: 'error' }),
+    ).toBe(1);
+    expect(total(after, 'paddock_graphql_operations_total', { operation: 'anonymous' })).toBeGreaterThan(
+      total(before, 'paddock_graphql_operations_total', { operation: 'anonymous' }),
+    );
   });
 
   it('is served by a worker process on a port of its own, with the same token', async () => {

@@ -15,7 +15,11 @@ export type TurnTraceStart = {
   gatewayUrl: string;
 };
 
-type Ending = { status: 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'AWAITING_APPROVAL'; error?: string | undefined; usage?: { inputTokens: number; outputTokens: number } | undefined };
+type Ending = {
+  status: 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'AWAITING_APPROVAL';
+  error?: string | undefined;
+  usage?: { inputTokens: number; outputTokens: number } | undefined;
+};
 
 /** The provider whose API the harness speaks to the gateway. */
 function providerOf(harness: string): string {
@@ -89,7 +93,14 @@ export class TurnTrace implements StepObserver {
   sandboxAcquired(startedAt: number, endedAt: number, detail: { driver: string; launch: string } | { driver: string; error: string }): void {
     const span = tracer().startSpan(
       'sandbox_acquire',
-      { startTime: startedAt, attributes: attributes({ 'paddock.sandbox.driver': detail.driver, 'paddock.sandbox.launch': 'launch' in detail ? detail.launch : undefined, 'paddock.sandbox.acquire_ms': Math.round(endedAt - startedAt) }) },
+      {
+        startTime: startedAt,
+        attributes: attributes({
+          'paddock.sandbox.driver': detail.driver,
+          'paddock.sandbox.launch': 'launch' in detail ? detail.launch : undefined,
+          'paddock.sandbox.acquire_ms': Math.round(endedAt - startedAt),
+        }),
+      },
       this.#context,
     );
     if ('error' in detail) failSpan(span, 'sandbox_error', detail.error, endedAt);

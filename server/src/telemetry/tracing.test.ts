@@ -55,7 +55,8 @@ afterAll(async () => {
 }, 120_000);
 
 async function newSession(): Promise<string> {
-  return (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId })).createSession.id;
+  return (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId }))
+    .createSession.id;
 }
 
 /** sendMessage as a traced client would call it: with its own `traceparent`, or none. */
@@ -63,7 +64,10 @@ async function send(sessionId: string, content: string, traceparent?: string): P
   const res = await fetch(`${t.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, ...(traceparent ? { traceparent } : {}) },
-    body: JSON.stringify({ query: 'mutation Send($s: ID!, $c: String!) { sendMessage(input: { sessionId: $s, content: $c }) { id } }', variables: { s: sessionId, c: content } }),
+    body: JSON.stringify({
+      query: 'mutation Send($s: ID!, $c: String!) { sendMessage(input: { sessionId: $s, content: $c }) { id } }',
+      variables: { s: sessionId, c: content },
+    }),
   });
   const body = (await res.json()) as { errors?: unknown[] };
   expect(body.errors).toBeUndefined();
@@ -78,7 +82,10 @@ function watch(sessionId: string) {
 /** The finished trace of a session's turn: its invoke_agent span and everything in its trace. */
 async function turnTrace(sessionId: string, status: string): Promise<{ root: ReceivedSpan; spans: ReceivedSpan[] }> {
   const root = await receiver.waitFor(
-    (spans) => spans.find((s) => s.name.startsWith('invoke_agent') && s.attributes['gen_ai.conversation.id'] === sessionId && s.attributes['paddock.turn.status'] === status),
+    (spans) =>
+      spans.find(
+        (s) => s.name.startsWith('invoke_agent') && s.attributes['gen_ai.conversation.id'] === sessionId && s.attributes['paddock.turn.status'] === status,
+      ),
     `the ${status} turn's invoke_agent span`,
   );
   // Children are ended, and so exported, no later than their parent; give the batch a moment.
@@ -102,7 +109,12 @@ describe('traces of turns, exported over OTLP/HTTP protobuf', () => {
     expect(root.encoding).toBe('protobuf');
     expect(root.traceId).toBe(traceId);
     const request = spans.find((s) => s.name === 'mutation Send')!;
-    expect(request).toMatchObject({ kind: KIND.SERVER, parentSpanId: 'b7ad6b7169203331', serviceName: 'paddock-test', attributes: { 'graphql.operation.type': 'mutation', 'graphql.operation.name': 'Send' } });
+    expect(request).toMatchObject({
+      kind: KIND.SERVER,
+      parentSpanId: 'b7ad6b7169203331',
+      serviceName: 'paddock-test',
+      attributes: { 'graphql.operation.type': 'mutation', 'graphql.operation.name': 'Send' },
+    });
     expect(root.parentSpanId).toBe(request.spanId);
     expect(root.name).toBe('invoke_agent tracer');
     expect(root.status.code).toBe(STATUS.OK);
@@ -119,11 +131,13 @@ describe('traces of turns, exported over OTLP/HTTP protobuf', () => {
     expect(root.attributes['gen_ai.usage.output_tokens']).toBeGreaterThan(0);
 
     const children = childrenOf(spans, root);
-    expect(children.map((s) => s.name)).toEqual(
-      expect.arrayContaining(['queue_wait', 'sandbox_acquire', 'chat paddock-mock', 'execute_tool run_command']),
-    );
+    expect(children.map((s) => s.name)).toEqual(expect.arrayContaining(['queue_wait', 'sandbox_acquire', 'chat paddock-mock', 'execute_tool run_command']));
     const sandbox = children.find((s) => s.name === 'sandbox_acquire')!;
-    expect(sandbox.attributes).toMatchObject({ 'paddock.sandbox.driver': 'local', 'paddock.sandbox.launch': 'cold', 'paddock.sandbox.acquire_ms': expect.any(Number) });
+    expect(sandbox.attributes).toMatchObject({
+      'paddock.sandbox.driver': 'local',
+      'paddock.sandbox.launch': 'cold',
+      'paddock.sandbox.acquire_ms': expect.any(Number),
+    });
     const chats = children.filter((s) => s.name.startsWith('chat ')).sort((a, b) => a.startMs - b.startMs);
     expect(chats).toHaveLength(2);
     for (const chat of chats) {
@@ -142,7 +156,11 @@ describe('traces of turns, exported over OTLP/HTTP protobuf', () => {
     // The answer after the tool result streams text: its time to first token is measured.
     expect(chats[1]!.attributes['gen_ai.response.time_to_first_chunk']).toEqual(expect.any(Number));
     const tool = children.find((s) => s.name === 'execute_tool run_command')!;
-    expect(tool.attributes).toMatchObject({ 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'run_command', 'gen_ai.tool.call.id': expect.any(String) });
+    expect(tool.attributes).toMatchObject({
+      'gen_ai.operation.name': 'execute_tool',
+      'gen_ai.tool.name': 'run_command',
+      'gen_ai.tool.call.id': expect.any(String),
+    });
     expect(tool.startMs).toBeGreaterThanOrEqual(chats[0]!.startMs);
     expect(chats[1]!.startMs).toBeGreaterThanOrEqual(tool.startMs);
 
@@ -150,7 +168,8 @@ describe('traces of turns, exported over OTLP/HTTP protobuf', () => {
     expect(worker!.mock.traceparents()).toEqual(expect.arrayContaining(chats.map((c) => `00-${traceId}-${c.spanId}-01`)));
     // No message content without OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT.
     for (const span of spans) {
-      for (const name of ['gen_ai.input.messages', 'gen_ai.output.messages', 'gen_ai.tool.call.arguments', 'gen_ai.tool.call.result']) expect(span.attributes[name]).toBeUndefined();
+      for (const name of ['gen_ai.input.messages', 'gen_ai.output.messages', 'gen_ai.tool.call.arguments', 'gen_ai.tool.call.result'])
+        expect(span.attributes[name]).toBeUndefined();
     }
   });
 
@@ -204,7 +223,11 @@ describe('traces of turns, exported over OTLP/HTTP protobuf', () => {
     for (const field of ['queuedAt', 'startedAt', 'sandboxReadyAt', 'firstTokenAt', 'endedAt']) expect(turn![field]).toEqual(expect.any(String));
     expect(turn!.durationMs).toBeGreaterThanOrEqual(0);
     expect((turn!.usage as { outputTokens: number }).outputTokens).toBeGreaterThan(0);
-    expect(turn!.steps.map((s) => `${s.kind}:${s.name}:${s.status}`)).toEqual(['MODEL:paddock-mock:COMPLETED', 'TOOL:run_command:COMPLETED', 'MODEL:paddock-mock:COMPLETED']);
+    expect(turn!.steps.map((s) => `${s.kind}:${s.name}:${s.status}`)).toEqual([
+      'MODEL:paddock-mock:COMPLETED',
+      'TOOL:run_command:COMPLETED',
+      'MODEL:paddock-mock:COMPLETED',
+    ]);
     expect(turn!.steps[0]).toMatchObject({ finishReason: 'tool_calls', durationMs: expect.any(Number), usage: { outputTokens: expect.any(Number) } });
     expect(turn!.steps[1]).toMatchObject({ toolCallId: expect.any(String), durationMs: expect.any(Number), usage: null });
     expect(turn!.steps[2]!.timeToFirstTokenMs).toEqual(expect.any(Number));
@@ -219,7 +242,8 @@ describe('traces of turns, exported over OTLP/HTTP protobuf', () => {
         in: { name: 'careful-tracer', harness: 'chat', toolPolicy: [{ tool: 'run_command', action: 'ASK' }] },
       })
     ).createAgent.id;
-    const sessionId = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: careful })).createSession.id;
+    const sessionId = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: careful }))
+      .createSession.id;
     const live = watch(sessionId);
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     await send(sessionId, '/tool echo traced-approval', `00-${traceId}-00f067aa0ba902b7-01`);
@@ -247,7 +271,11 @@ describe('traces of turns, exported over OTLP/HTTP protobuf', () => {
     const live = watch(sessionId);
     await send(sessionId, 'hello');
     await live.waitForType('turn.completed');
-    const { turns } = (await client.ok<{ session: { turns: { edges: { node: { id: string } }[] } } }>(`query($s: ID!) { session(id: $s) { turns { edges { node { id } } } } }`, { s: sessionId })).session;
+    const { turns } = (
+      await client.ok<{ session: { turns: { edges: { node: { id: string } }[] } } }>(`query($s: ID!) { session(id: $s) { turns { edges { node { id } } } } }`, {
+        s: sessionId,
+      })
+    ).session;
     const other = await t.newTeam();
     const seen = await other.client.ok<{ node: unknown }>(`query($id: ID!) { node(id: $id) { id } }`, { id: turns.edges[0]!.node.id });
     expect(seen.node).toBeNull();
@@ -280,7 +308,9 @@ describe('a worker process exporting OTLP/JSON with message content', () => {
       await live.waitForType('turn.completed');
       const { root, spans } = await turnTrace(sessionId, 'COMPLETED');
       expect(root).toMatchObject({ encoding: 'json', serviceName: 'paddock-worker' });
-      expect(JSON.parse(root.attributes['gen_ai.input.messages'] as string)).toEqual([{ role: 'user', parts: [{ type: 'text', content: '/tool echo [redacted:API_TOKEN]' }] }]);
+      expect(JSON.parse(root.attributes['gen_ai.input.messages'] as string)).toEqual([
+        { role: 'user', parts: [{ type: 'text', content: '/tool echo [redacted:API_TOKEN]' }] },
+      ]);
       // The model's closing text passes the egress proxy, which swaps the echoed value back to the sandbox's placeholder.
       expect(root.attributes['gen_ai.output.messages']).toMatch(/paddock-secret-[\w-]{32}/);
       const tool = spans.find((s) => s.name === 'execute_tool run_command')!;

@@ -24,7 +24,12 @@ export function recordTurnMetrics(m: TurnMeasurement): void {
 /** Tokens and cost of one run of a turn; a turn that pauses for approval counts each run as it ends. */
 export function recordUsageMetrics(m: Pick<TurnMeasurement, 'model' | 'usage' | 'costUsd'>): void {
   const model = m.model ?? 'unknown';
-  const kinds = { input: m.usage.inputTokens, output: m.usage.outputTokens, cache_read: m.usage.cacheReadTokens ?? 0, cache_write: m.usage.cacheWriteTokens ?? 0 };
+  const kinds = {
+    input: m.usage.inputTokens,
+    output: m.usage.outputTokens,
+    cache_read: m.usage.cacheReadTokens ?? 0,
+    cache_write: m.usage.cacheWriteTokens ?? 0,
+  };
   for (const [kind, tokens] of Object.entries(kinds)) if (tokens > 0) metrics.tokensTotal.inc({ model, kind }, tokens);
   if (m.costUsd !== null && m.costUsd > 0) metrics.costUsdTotal.inc({ model }, m.costUsd);
 }

@@ -31,7 +31,13 @@ afterAll(async () => {
   await t?.close();
 });
 
-type StoredMessage = { role: string; status: string; content: string; toolCalls: { id: string; name: string; output?: string }[] | null; toolCallId: string | null };
+type StoredMessage = {
+  role: string;
+  status: string;
+  content: string;
+  toolCalls: { id: string; name: string; output?: string }[] | null;
+  toolCallId: string | null;
+};
 
 const CASES = [
   { harness: 'claude-code', shellTool: 'Bash' },
@@ -86,10 +92,11 @@ describe.each(CASES)('a $harness agent', ({ harness, shellTool }) => {
       const streamed = textOf(live.events, lastMessageId);
       expect(streamed).toBe('Ran `echo paddock-$((6*7))`. First line of output: paddock-42');
 
-      const stored = await client.ok<{ session: { status: string; usage: { outputTokens: number }; messages: { edges: { node: StoredMessage & { id: string } }[] } } }>(
-        `query($s: ID!) { session(id: $s) { status usage { outputTokens } messages { edges { node { id role status content toolCalls toolCallId } } } } }`,
-        { s: sessionId },
-      );
+      const stored = await client.ok<{
+        session: { status: string; usage: { outputTokens: number }; messages: { edges: { node: StoredMessage & { id: string } }[] } };
+      }>(`query($s: ID!) { session(id: $s) { status usage { outputTokens } messages { edges { node { id role status content toolCalls toolCallId } } } } }`, {
+        s: sessionId,
+      });
       const messages = stored.session.messages.edges.map((e) => e.node);
       expect(stored.session.status).toBe('IDLE');
       expect(stored.session.usage.outputTokens).toBeGreaterThan(0);
@@ -116,11 +123,17 @@ describe.each(CASES)('a $harness agent', ({ harness, shellTool }) => {
       subscribers.push(live);
       const before = (await client.ok<{ session: { lastSeq: number } }>(`query($s: ID!) { session(id: $s) { lastSeq } }`, { s: sessionId })).session.lastSeq;
       live.subscribe(sessionId, before);
-      await client.ok(`mutation($s: ID!, $c: String!) { sendMessage(input: { sessionId: $s, content: $c }) { id } }`, { s: sessionId, c: '/think about resuming' });
+      await client.ok(`mutation($s: ID!, $c: String!) { sendMessage(input: { sessionId: $s, content: $c }) { id } }`, {
+        s: sessionId,
+        c: '/think about resuming',
+      });
       await live.waitFor((events) => events.some((e) => e.type === 'turn.completed' || e.type === 'turn.failed'), TURN_TIMEOUT_MS);
       expect(live.events.find((e) => e.type === 'turn.failed')?.payload ?? null).toBeNull();
 
-      const thinking = live.events.filter((e) => e.type === 'message.thinking').map((e) => e.delta).join('');
+      const thinking = live.events
+        .filter((e) => e.type === 'message.thinking')
+        .map((e) => e.delta)
+        .join('');
       expect(thinking).toBe('The user wants me to think about: about resuming');
       const messageId = live.events.filter((e) => e.type === 'message.completed').at(-1)!.messageId!;
       expect(textOf(live.events, messageId)).toBe('You said: about resuming');

@@ -12,7 +12,14 @@ let key: string;
 let agentId: string;
 const subscribers: Subscriber[] = [];
 
-type StoredMessage = { role: string; status: string; content: string; error: string | null; thinking: string | null; usage: { inputTokens: number; outputTokens: number } };
+type StoredMessage = {
+  role: string;
+  status: string;
+  content: string;
+  error: string | null;
+  thinking: string | null;
+  usage: { inputTokens: number; outputTokens: number };
+};
 type Stored = { session: { status: string; usage: { inputTokens: number; outputTokens: number }; messages: { edges: { node: StoredMessage }[] } } };
 
 beforeAll(async () => {
@@ -28,7 +35,8 @@ afterAll(async () => {
 });
 
 async function startSession(content: string): Promise<{ sessionId: string; live: Subscriber }> {
-  const sessionId = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId })).createSession.id;
+  const sessionId = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId }))
+    .createSession.id;
   const live = new Subscriber(t.url, key).subscribe(sessionId);
   subscribers.push(live);
   await client.ok(`mutation($s: ID!, $c: String!) { sendMessage(input: { sessionId: $s, content: $c }) { id } }`, { s: sessionId, c: content });

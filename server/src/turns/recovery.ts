@@ -39,7 +39,16 @@ export async function recoverStaleTurns(services: Pick<Services, 'db' | 'bus' | 
           SELECT c->>'name' AS name FROM "Message" m CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(m."toolCalls") = 'array' THEN m."toolCalls" ELSE '[]'::jsonb END) AS c
           WHERE m."sessionId" = ${turn.sessionId}::uuid AND m.id > ${turn.userMessageId}::uuid AND c->>'name' IS NOT NULL`;
         const usage = { inputTokens: 0, outputTokens: 0 };
-        for (const statement of recordTurnEnd(tx, { turnId: turn.id, sessionId: turn.sessionId, status: 'FAILED', endedAt, model: null, usage, costUsd: 0, toolCalls: calls.map((c) => c.name) })) {
+        for (const statement of recordTurnEnd(tx, {
+          turnId: turn.id,
+          sessionId: turn.sessionId,
+          status: 'FAILED',
+          endedAt,
+          model: null,
+          usage,
+          costUsd: 0,
+          toolCalls: calls.map((c) => c.name),
+        })) {
           await statement;
         }
         await tx.$executeRaw`
@@ -50,11 +59,23 @@ export async function recoverStaleTurns(services: Pick<Services, 'db' | 'bus' | 
             GROUP BY "messageId"
           ) d
           WHERE m.id = d."messageId" AND m.status IN ('STREAMING', 'PENDING') AND length(d.text) > length(m.content)`;
-        const partial = await tx.message.findFirst({ where: { sessionId: turn.sessionId, role: 'ASSISTANT', status: { in: ['STREAMING', 'PENDING'] } }, orderBy: { id: 'desc' } });
-        const failed = await tx.message.updateMany({ where: { sessionId: turn.sessionId, status: { in: ['STREAMING', 'PENDING'] } }, data: { status: 'FAILED', error, completedAt: new Date() } });
+        const partial = await tx.message.findFirst({
+          where: { sessionId: turn.sessionId, role: 'ASSISTANT', status: { in: ['STREAMING', 'PENDING'] } },
+          orderBy: { id: 'desc' },
+        });
+        const failed = await tx.message.updateMany({
+          where: { sessionId: turn.sessionId, status: { in: ['STREAMING', 'PENDING'] } },
+          data: { status: 'FAILED', error, completedAt: new Date() },
+        });
         // No reply to carry the error: it stays on the message the turn answered.
         if (failed.count === 0) await tx.message.update({ where: { id: turn.userMessageId }, data: { error } });
-        await append(turn.sessionId, [{ type: 'turn.failed', messageId: partial?.id ?? null, payload: { turnId: turn.id, error, code: turn.status === 'RUNNING' ? 'WORKER_LOST' : 'NOT_STARTED' } }]);
+        await append(turn.sessionId, [
+          {
+            type: 'turn.failed',
+            messageId: partial?.id ?? null,
+            payload: { turnId: turn.id, error, code: turn.status === 'RUNNING' ? 'WORKER_LOST' : 'NOT_STARTED' },
+          },
+        ]);
         // A session with a queued or running turn is RUNNING or PROVISIONING; anything else is a bug moveSession reports.
         if (sessionStatus === null) throw new Error(`session ${turn.sessionId} of turn ${turn.id} is missing`);
         await append(turn.sessionId, [await moveSession(tx, turn.sessionId, sessionStatus, 'IDLE')]);

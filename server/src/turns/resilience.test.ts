@@ -32,7 +32,8 @@ afterAll(async () => {
 });
 
 async function newSession(): Promise<{ id: string; dbId: string }> {
-  const id = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId })).createSession.id;
+  const id = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId }))
+    .createSession.id;
   return { id, dbId: decodeGlobalId(id).id };
 }
 

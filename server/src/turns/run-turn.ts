@@ -38,7 +38,8 @@ export type TurnDeps = {
   prices: PriceBook;
 };
 
-const SHUTDOWN_ERROR = 'The worker was shut down before this turn finished (it had PADDOCK_SHUTDOWN_GRACE_SECONDS to do so); send the message again to continue.';
+const SHUTDOWN_ERROR =
+  'The worker was shut down before this turn finished (it had PADDOCK_SHUTDOWN_GRACE_SECONDS to do so); send the message again to continue.';
 
 /** How long a health check of a silent runtime may take before the sandbox counts as frozen. */
 const HEALTH_TIMEOUT_MS = 5_000;
@@ -49,7 +50,6 @@ const BLOCKED_GRACE_MS = 5_000;
 
 type StepMessage = { id: string; content: string; toolCalls: StoredToolCall[] };
 type Outcome = { status: Exclude<TurnStatus, 'QUEUED' | 'RUNNING'>; error?: string; code?: TurnFailureCode; usage?: TokenUsage };
-
 
 /**
  * Runs one turn: claims it, gets the session's runtime from the sandbox service,
@@ -124,7 +124,8 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
   const onBlocked = (payload: BlockedPayload) => {
     // Once this turn has ended, a refusal is appended between turns; should the next turn
     // already run, appendBlocked leaves it to that turn, which got the same notice.
-    if (turnClosed) void appendBlocked(db, deps.bus, turn.sessionId, payload).catch((error: unknown) => turnLog.warn({ err: error }, 'could not record an egress refusal'));
+    if (turnClosed)
+      void appendBlocked(db, deps.bus, turn.sessionId, payload).catch((error: unknown) => turnLog.warn({ err: error }, 'could not record an egress refusal'));
     else if (blockedAfterTurn) blockedAfterTurn.push(payload);
     else recorder.record({ type: EGRESS_BLOCKED, payload });
   };
@@ -135,7 +136,8 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     stop();
   };
   const stopControl = deps.bus.onControl((message) => {
-    if (message.kind === 'egress.blocked' && message.sessionId === turn.sessionId) onBlocked({ host: message.host, port: message.port, reason: message.reason });
+    if (message.kind === 'egress.blocked' && message.sessionId === turn.sessionId)
+      onBlocked({ host: message.host, port: message.port, reason: message.reason });
     if (message.kind === 'cancel' && message.turnId === turnId) cancel();
   });
   const onShutdown = () => stop();
@@ -255,7 +257,10 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     // health check is frozen.
     const checkAlive = async () => {
       const healthy = await Promise.race([
-        live.health().then(() => true, () => false),
+        live.health().then(
+          () => true,
+          () => false,
+        ),
         new Promise<boolean>((resolve) => setTimeout(() => resolve(false), HEALTH_TIMEOUT_MS).unref()),
       ]);
       if (healthy) {
@@ -321,7 +326,8 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     deps.shutdown.removeEventListener('abort', onShutdown);
   }
   // A runtime that honoured the shutdown reports the turn cancelled; it was not the user's doing.
-  if (deps.shutdown.aborted && !cancelRequested && outcome.status === 'CANCELLED') outcome = { status: 'FAILED', code: 'WORKER_SHUTDOWN', error: SHUTDOWN_ERROR };
+  if (deps.shutdown.aborted && !cancelRequested && outcome.status === 'CANCELLED')
+    outcome = { status: 'FAILED', code: 'WORKER_SHUTDOWN', error: SHUTDOWN_ERROR };
   if (outcome.error) outcome.error = redactor.text(outcome.error);
   // The call a paused turn waits on stays open in its steps until the resumed turn runs it.
   if (outcome.status !== 'AWAITING_APPROVAL') timeline.close(Date.now(), outcome.status, outcome.error);
@@ -385,7 +391,14 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
         recorder.record({
           type: TOOL_APPROVAL_REQUESTED,
           messageId: current?.id ?? null,
-          payload: { toolCallId: event.id, tool: event.name, ...serverOf(event), input: event.input, rule: { ...event.rule }, expiresAt: expiresAt.toISOString() },
+          payload: {
+            toolCallId: event.id,
+            tool: event.name,
+            ...serverOf(event),
+            input: event.input,
+            rule: { ...event.rule },
+            expiresAt: expiresAt.toISOString(),
+          },
         });
         return null;
       }
@@ -398,9 +411,21 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
         // A call that waited for approval belongs to a message stored when the turn paused.
         else await durably(() => recordPausedCallResult(db, turn.sessionId, event));
         const toolMessageId = newId();
-        const data = { id: toolMessageId, sessionId: turn.sessionId, role: 'TOOL' as const, content: event.output, toolCallId: event.id, status: event.isError ? ('FAILED' as const) : ('COMPLETE' as const), completedAt: new Date() };
+        const data = {
+          id: toolMessageId,
+          sessionId: turn.sessionId,
+          role: 'TOOL' as const,
+          content: event.output,
+          toolCallId: event.id,
+          status: event.isError ? ('FAILED' as const) : ('COMPLETE' as const),
+          completedAt: new Date(),
+        };
         await durably(() => db.message.upsert({ where: { id: toolMessageId }, create: data, update: {} }));
-        recorder.record({ type: 'tool.result', messageId: toolMessageId, payload: { id: event.id, output: event.output, isError: event.isError, ...serverOf(event) } });
+        recorder.record({
+          type: 'tool.result',
+          messageId: toolMessageId,
+          payload: { id: event.id, output: event.output, isError: event.isError, ...serverOf(event) },
+        });
         // The model's next step starts a new assistant message.
         if (current) await saveMessage(current, 'COMPLETE');
         current = null;
@@ -419,22 +444,25 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
       case 'turn.cancelled':
         return { status: 'CANCELLED', ...(event.usage ? { usage: event.usage } : {}) };
       case 'turn.paused':
-        if (!approval || approval.toolCallId !== event.toolCallId) return { status: 'FAILED', error: 'The harness runtime paused the turn without saying which tool call awaits approval.', usage: event.usage };
+        if (!approval || approval.toolCallId !== event.toolCallId)
+          return { status: 'FAILED', error: 'The harness runtime paused the turn without saying which tool call awaits approval.', usage: event.usage };
         return { status: 'AWAITING_APPROVAL', usage: event.usage };
     }
   }
 
   async function saveMessage(message: StepMessage, status: MessageStatus, extra: Prisma.MessageUpdateInput = {}) {
-    await durably(() => db.message.update({
-      where: { id: message.id },
-      data: {
-        content: message.content,
-        toolCalls: message.toolCalls.length > 0 ? (message.toolCalls as Prisma.InputJsonValue) : undefined,
-        status,
-        completedAt: new Date(),
-        ...extra,
-      },
-    }));
+    await durably(() =>
+      db.message.update({
+        where: { id: message.id },
+        data: {
+          content: message.content,
+          toolCalls: message.toolCalls.length > 0 ? (message.toolCalls as Prisma.InputJsonValue) : undefined,
+          status,
+          completedAt: new Date(),
+          ...extra,
+        },
+      }),
+    );
   }
 
   async function finish(result: Outcome) {
@@ -446,7 +474,9 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
     // Priced once, when the turn ends, at the prices then in force.
     const costUsd = tokens === 0 ? 0 : deps.prices.costUsd(model, usage);
     // A resumed turn adds this run to what it used before it paused; the session counts each run once.
-    const turnUsage = decisions ? { inputTokens: (turn.inputTokens ?? 0) + usage.inputTokens, outputTokens: (turn.outputTokens ?? 0) + usage.outputTokens } : usage;
+    const turnUsage = decisions
+      ? { inputTokens: (turn.inputTokens ?? 0) + usage.inputTokens, outputTokens: (turn.outputTokens ?? 0) + usage.outputTokens }
+      : usage;
     const turnCostUsd = !decisions ? costUsd : costUsd === null || turn.costUsd === null ? null : turn.costUsd + costUsd;
     const messageStatus: MessageStatus = result.status === 'COMPLETED' || result.status === 'AWAITING_APPROVAL' ? 'COMPLETE' : result.status;
     const last = messages.at(-1);
@@ -502,7 +532,17 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
         const toolCalls = messages.flatMap((m) => m.toolCalls.map((c) => c.name));
         // A paused turn has not ended: the rollups count it, with both runs, when it does.
         if (result.status !== 'AWAITING_APPROVAL' && ended.endedAt) {
-          for (const statement of recordTurnEnd(tx, { turnId, sessionId: turn.sessionId, status: result.status, endedAt: ended.endedAt, model, usage: turnUsage, costUsd: turnCostUsd, toolCalls })) await statement;
+          for (const statement of recordTurnEnd(tx, {
+            turnId,
+            sessionId: turn.sessionId,
+            status: result.status,
+            endedAt: ended.endedAt,
+            model,
+            usage: turnUsage,
+            costUsd: turnCostUsd,
+            toolCalls,
+          }))
+            await statement;
         }
         if (from === null) throw new Error(`session ${turn.sessionId} of turn ${turnId} is missing`);
         await moveSession(tx, turn.sessionId, from, sessionStatus);
@@ -551,7 +591,12 @@ export async function runTurn(turnId: string, deps: TurnDeps): Promise<void> {
 class CancelledBeforeStart extends Error {}
 
 /** The event that closes a turn, by its outcome. */
-function turnEnd(turnId: string, result: Outcome & { status: Exclude<Outcome['status'], 'AWAITING_APPROVAL'> }, usage: { inputTokens: number; outputTokens: number }, messageId: string | null): SessionEventInput {
+function turnEnd(
+  turnId: string,
+  result: Outcome & { status: Exclude<Outcome['status'], 'AWAITING_APPROVAL'> },
+  usage: { inputTokens: number; outputTokens: number },
+  messageId: string | null,
+): SessionEventInput {
   switch (result.status) {
     case 'COMPLETED':
       return { type: 'turn.completed', messageId, payload: { turnId, usage } };
@@ -564,7 +609,12 @@ function turnEnd(turnId: string, result: Outcome & { status: Exclude<Outcome['st
 
 /** Puts a resumed call's result on the assistant message that made it, as for any other call. */
 async function recordPausedCallResult(db: Db, sessionId: string, result: { id: string; output: string; isError: boolean }): Promise<void> {
-  const recent = await db.message.findMany({ where: { sessionId, role: 'ASSISTANT' }, orderBy: { id: 'desc' }, take: 10, select: { id: true, toolCalls: true } });
+  const recent = await db.message.findMany({
+    where: { sessionId, role: 'ASSISTANT' },
+    orderBy: { id: 'desc' },
+    take: 10,
+    select: { id: true, toolCalls: true },
+  });
   for (const message of recent) {
     const calls = parseStoredToolCalls(message.toolCalls);
     if (!calls.some((c) => c.id === result.id)) continue;
@@ -584,31 +634,35 @@ function serverOf(event: { server?: string }): { server?: string } {
  * continue from. A turn that is not QUEUED was already run or recovered: skip it.
  */
 async function claim(db: Db, turnId: string, workerId: string) {
-  return db.$transaction(async (tx) => {
-    const turn = await tx.turn.findUnique({ where: { id: turnId } });
-    if (!turn || turn.status !== 'QUEUED') return null;
-    const [session] = await tx.$queryRaw<{ lastSeq: number; maxSeq: number | null }[]>`
+  return db.$transaction(
+    async (tx) => {
+      const turn = await tx.turn.findUnique({ where: { id: turnId } });
+      if (!turn || turn.status !== 'QUEUED') return null;
+      const [session] = await tx.$queryRaw<{ lastSeq: number; maxSeq: number | null }[]>`
       SELECT s."lastSeq", (SELECT MAX(seq) FROM "SessionEvent" e WHERE e."sessionId" = s.id) AS "maxSeq"
       FROM "Session" s WHERE s.id = ${turn.sessionId}::uuid FOR UPDATE`;
-    if (!session) return null;
-    const [message, agent] = await Promise.all([
-      tx.message.findUniqueOrThrow({ where: { id: turn.userMessageId } }),
-      tx.session.findUniqueOrThrow({ where: { id: turn.sessionId } }).agent({ select: { id: true, name: true, harnessName: true, model: true } }),
-    ]);
-    const now = new Date();
-    // A turn resumed after an approval keeps the time it first started.
-    if (!(await moveTurn(tx, turnId, 'QUEUED', 'RUNNING', { workerId, startedAt: turn.startedAt ?? now, heartbeatAt: now, attempts: { increment: 1 } }))) return null;
-    const lastSeq = Math.max(session.lastSeq, session.maxSeq ?? 0);
-    await tx.session.update({ where: { id: turn.sessionId }, data: { lastSeq: lastSeq + SEQ_BLOCK } });
-    return {
-      turn,
-      lastSeq,
-      content: message.content,
-      model: agent.model,
-      harness: agent.harnessName,
-      claimedAt: now,
-      agent: { id: agent.id, name: agent.name, harness: agent.harnessName, model: agent.model },
-    };
-    // A burst of claims waits its turn for a connection rather than failing.
-  }, { maxWait: 15_000, timeout: 20_000 });
+      if (!session) return null;
+      const [message, agent] = await Promise.all([
+        tx.message.findUniqueOrThrow({ where: { id: turn.userMessageId } }),
+        tx.session.findUniqueOrThrow({ where: { id: turn.sessionId } }).agent({ select: { id: true, name: true, harnessName: true, model: true } }),
+      ]);
+      const now = new Date();
+      // A turn resumed after an approval keeps the time it first started.
+      if (!(await moveTurn(tx, turnId, 'QUEUED', 'RUNNING', { workerId, startedAt: turn.startedAt ?? now, heartbeatAt: now, attempts: { increment: 1 } })))
+        return null;
+      const lastSeq = Math.max(session.lastSeq, session.maxSeq ?? 0);
+      await tx.session.update({ where: { id: turn.sessionId }, data: { lastSeq: lastSeq + SEQ_BLOCK } });
+      return {
+        turn,
+        lastSeq,
+        content: message.content,
+        model: agent.model,
+        harness: agent.harnessName,
+        claimedAt: now,
+        agent: { id: agent.id, name: agent.name, harness: agent.harnessName, model: agent.model },
+      };
+      // A burst of claims waits its turn for a connection rather than failing.
+    },
+    { maxWait: 15_000, timeout: 20_000 },
+  );
 }

@@ -37,9 +37,18 @@ const TurnStep = builder.objectRef<TurnStepShape>('TurnStep').implement({
     startedAt: t.field({ type: 'DateTime', resolve: (s) => new Date(s.startedAt) }),
     endedAt: t.field({ type: 'DateTime', nullable: true, resolve: (s) => date(s.endedAt) }),
     durationMs: t.int({ nullable: true, description: 'Null while the step runs.', resolve: (s) => between(s.startedAt, s.endedAt) }),
-    firstTokenAt: t.field({ type: 'DateTime', nullable: true, description: 'MODEL: when the first token streamed back.', resolve: (s) => date(s.firstTokenAt) }),
+    firstTokenAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'MODEL: when the first token streamed back.',
+      resolve: (s) => date(s.firstTokenAt),
+    }),
     timeToFirstTokenMs: t.int({ nullable: true, resolve: (s) => between(s.startedAt, s.firstTokenAt) }),
-    responseModel: t.string({ nullable: true, description: 'MODEL: the model that answered, as the gateway named it.', resolve: (s) => s.responseModel ?? null }),
+    responseModel: t.string({
+      nullable: true,
+      description: 'MODEL: the model that answered, as the gateway named it.',
+      resolve: (s) => s.responseModel ?? null,
+    }),
     finishReason: t.string({ nullable: true, resolve: (s) => s.finishReason ?? null }),
     usage: t.field({
       type: Usage,
@@ -48,7 +57,11 @@ const TurnStep = builder.objectRef<TurnStepShape>('TurnStep').implement({
       resolve: (s) => (s.inputTokens == null && s.outputTokens == null ? null : { inputTokens: s.inputTokens ?? 0, outputTokens: s.outputTokens ?? 0 }),
     }),
     toolCallId: t.string({ nullable: true, resolve: (s) => s.toolCallId ?? null }),
-    error: t.string({ nullable: true, description: "Why the step failed: the error of a model request that was retried, the first line of a failed tool's output.", resolve: (s) => s.error ?? null }),
+    error: t.string({
+      nullable: true,
+      description: "Why the step failed: the error of a model request that was retried, the first line of a failed tool's output.",
+      resolve: (s) => s.error ?? null,
+    }),
   }),
 });
 
@@ -66,11 +79,23 @@ builder.node(Turn, {
       nullable: true,
       resolve: (turn) => (turn.sandboxLaunch ? (turn.sandboxLaunch.toUpperCase() as 'REUSED' | 'RESUMED' | 'WARM' | 'COLD') : null),
     }),
-    firstTokenAt: t.expose('firstTokenAt', { type: 'DateTime', nullable: true, description: 'When the first token of the reply (or of visible reasoning) arrived.' }),
+    firstTokenAt: t.expose('firstTokenAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the first token of the reply (or of visible reasoning) arrived.',
+    }),
     endedAt: t.expose('endedAt', { type: 'DateTime', nullable: true }),
     queueMs: t.int({ nullable: true, description: 'Time spent waiting for a worker.', resolve: (turn) => msBetween(turn.createdAt, turn.startedAt) }),
-    timeToFirstTokenMs: t.int({ nullable: true, description: 'From queued to the first token.', resolve: (turn) => msBetween(turn.createdAt, turn.firstTokenAt) }),
-    durationMs: t.int({ nullable: true, description: 'From queued to ended; null while the turn runs.', resolve: (turn) => msBetween(turn.createdAt, turn.endedAt) }),
+    timeToFirstTokenMs: t.int({
+      nullable: true,
+      description: 'From queued to the first token.',
+      resolve: (turn) => msBetween(turn.createdAt, turn.firstTokenAt),
+    }),
+    durationMs: t.int({
+      nullable: true,
+      description: 'From queued to ended; null while the turn runs.',
+      resolve: (turn) => msBetween(turn.createdAt, turn.endedAt),
+    }),
     steps: t.field({ type: [TurnStep], description: 'Model requests and tool calls, in the order they started.', resolve: (turn) => stepsOf(turn) }),
     usage: t.field({
       type: Usage,

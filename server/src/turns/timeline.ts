@@ -122,7 +122,11 @@ export class TurnTimeline {
       case 'turn.completed':
       case 'turn.failed':
       case 'turn.cancelled':
-        this.close(event.t, event.type === 'turn.completed' ? 'COMPLETED' : event.type === 'turn.failed' ? 'FAILED' : 'CANCELLED', event.type === 'turn.failed' ? event.error : undefined);
+        this.close(
+          event.t,
+          event.type === 'turn.completed' ? 'COMPLETED' : event.type === 'turn.failed' ? 'FAILED' : 'CANCELLED',
+          event.type === 'turn.failed' ? event.error : undefined,
+        );
         return true;
     }
   }

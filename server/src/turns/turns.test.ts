@@ -38,12 +38,17 @@ function subscriber(): Subscriber {
 }
 
 async function newSession(): Promise<string> {
-  return (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId })).createSession.id;
+  return (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId }))
+    .createSession.id;
 }
 
 async function send(sessionId: string, content: string): Promise<string> {
-  return (await client.ok<{ sendMessage: { id: string } }>(`mutation($s: ID!, $c: String!) { sendMessage(input: { sessionId: $s, content: $c }) { id } }`, { s: sessionId, c: content }))
-    .sendMessage.id;
+  return (
+    await client.ok<{ sendMessage: { id: string } }>(`mutation($s: ID!, $c: String!) { sendMessage(input: { sessionId: $s, content: $c }) { id } }`, {
+      s: sessionId,
+      c: content,
+    })
+  ).sendMessage.id;
 }
 
 const types = (events: LiveEvent[]) => events.filter((e) => e.type !== 'message.delta').map((e) => e.type);
@@ -73,7 +78,13 @@ describe('a turn', () => {
       'turn.completed',
       'session.status',
     ]);
-    expect(live.events.filter((e) => e.type === 'session.status').map((e) => e.payload?.status)).toEqual(['IDLE', 'RUNNING', 'PROVISIONING', 'RUNNING', 'IDLE']);
+    expect(live.events.filter((e) => e.type === 'session.status').map((e) => e.payload?.status)).toEqual([
+      'IDLE',
+      'RUNNING',
+      'PROVISIONING',
+      'RUNNING',
+      'IDLE',
+    ]);
     const deltas = live.events.filter((e) => e.type === 'message.delta');
     // Streamed in pieces as the model produced them, not in one piece at the end.
     expect(deltas.length).toBeGreaterThan(3);
@@ -81,10 +92,15 @@ describe('a turn', () => {
     const text = textOf(live.events, messageId!);
     expect(text).toBe(Array.from({ length: 40 }, (_, i) => `tok${i + 1}`).join(' '));
 
-    const stored = await client.ok<{ session: { status: string; usage: { outputTokens: number }; messages: { edges: { node: { role: string; content: string; status: string; usage: { outputTokens: number } } }[] } } }>(
-      `query($s: ID!) { session(id: $s) { status usage { outputTokens } messages { edges { node { role content status usage { outputTokens } } } } } }`,
-      { s: sessionId },
-    );
+    const stored = await client.ok<{
+      session: {
+        status: string;
+        usage: { outputTokens: number };
+        messages: { edges: { node: { role: string; content: string; status: string; usage: { outputTokens: number } } }[] };
+      };
+    }>(`query($s: ID!) { session(id: $s) { status usage { outputTokens } messages { edges { node { role content status usage { outputTokens } } } } } }`, {
+      s: sessionId,
+    });
     expect(stored.session.status).toBe('IDLE');
     expect(stored.session.messages.edges.map((e) => [e.node.role, e.node.status])).toEqual([
       ['USER', 'COMPLETE'],
@@ -104,7 +120,10 @@ describe('a turn', () => {
     const sessionId = await newSession();
     const live = subscriber().subscribe(sessionId);
     const digest = createHash('sha256').update('hunter2').digest('hex');
-    await send(sessionId, `/tool test "$(printf %s "$SECRET_TOKEN" | sha256sum | cut -d' ' -f1)" != ${digest} && case "$SECRET_TOKEN" in paddock-secret-*) echo placeholder-delivered;; esac; echo "home=$HOME leaked=$(env | grep -c -e DATABASE_URL -e PADDOCK_ADMIN_KEY) interfaces=$(tail -n +3 /proc/net/dev | wc -l)"`);
+    await send(
+      sessionId,
+      `/tool test "$(printf %s "$SECRET_TOKEN" | sha256sum | cut -d' ' -f1)" != ${digest} && case "$SECRET_TOKEN" in paddock-secret-*) echo placeholder-delivered;; esac; echo "home=$HOME leaked=$(env | grep -c -e DATABASE_URL -e PADDOCK_ADMIN_KEY) interfaces=$(tail -n +3 /proc/net/dev | wc -l)"`,
+    );
     await live.waitForType('turn.completed');
     const call = live.events.find((e) => e.type === 'tool.call')!;
     const result = live.events.find((e) => e.type === 'tool.result')!;
@@ -117,10 +136,9 @@ describe('a turn', () => {
     expect(output).toContain('interfaces=1');
     expect(result.payload?.isError).toBe(false);
 
-    const stored = await client.ok<{ session: { messages: { edges: { node: { role: string; toolCalls: { name: string; output: string }[] | null; toolCallId: string | null } }[] } } }>(
-      `query($s: ID!) { session(id: $s) { messages { edges { node { role toolCalls toolCallId } } } } }`,
-      { s: sessionId },
-    );
+    const stored = await client.ok<{
+      session: { messages: { edges: { node: { role: string; toolCalls: { name: string; output: string }[] | null; toolCallId: string | null } }[] } };
+    }>(`query($s: ID!) { session(id: $s) { messages { edges { node { role toolCalls toolCallId } } } } }`, { s: sessionId });
     const roles = stored.session.messages.edges.map((e) => e.node.role);
     expect(roles).toEqual(['USER', 'ASSISTANT', 'TOOL', 'ASSISTANT']);
     expect(stored.session.messages.edges[1]!.node.toolCalls?.[0]).toMatchObject({ name: 'run_command' });
@@ -155,7 +173,10 @@ describe('a turn', () => {
     const live = subscriber().subscribe(sessionId);
     await send(sessionId, '/long 2000 rate=50');
     await live.waitFor((events) => events.filter((e) => e.type === 'message.delta').length >= 3);
-    const ended = await client.ok<{ endSession: { status: string; endedAt: string | null } }>(`mutation($s: ID!) { endSession(sessionId: $s) { status endedAt } }`, { s: sessionId });
+    const ended = await client.ok<{ endSession: { status: string; endedAt: string | null } }>(
+      `mutation($s: ID!) { endSession(sessionId: $s) { status endedAt } }`,
+      { s: sessionId },
+    );
     expect(ended.endSession.status).toBe('ENDED');
     expect(ended.endSession.endedAt).not.toBeNull();
     await live.waitFor((events) => events.at(-1)?.type === 'session.status' && events.at(-1)?.payload?.status === 'ENDED');
@@ -166,7 +187,9 @@ describe('a turn', () => {
     const turns = await t.platform.services.db.turn.findMany({ where: { sessionId: decodeGlobalId(sessionId).id } });
     expect(turns.map((turn) => turn.status)).toEqual(['CANCELLED']);
     // Ending it again changes nothing.
-    expect((await client.ok<{ endSession: { status: string } }>(`mutation($s: ID!) { endSession(sessionId: $s) { status } }`, { s: sessionId })).endSession.status).toBe('ENDED');
+    expect(
+      (await client.ok<{ endSession: { status: string } }>(`mutation($s: ID!) { endSession(sessionId: $s) { status } }`, { s: sessionId })).endSession.status,
+    ).toBe('ENDED');
   });
 
   it('rehydrates a new sandbox from history when the old one is killed', async () => {
@@ -219,7 +242,9 @@ describe('a turn', () => {
     await send(sessionId, 'hi');
     await live.waitForType('turn.completed');
     await client.ok(`mutation($s: ID!) { endSession(sessionId: $s) { status } }`, { s: sessionId });
-    expect((await client.error(`mutation($s: ID!) { sendMessage(input: { sessionId: $s, content: "x" }) { id } }`, { s: sessionId })).extensions?.code).toBe('SESSION_ENDED');
+    expect((await client.error(`mutation($s: ID!) { sendMessage(input: { sessionId: $s, content: "x" }) { id } }`, { s: sessionId })).extensions?.code).toBe(
+      'SESSION_ENDED',
+    );
     const dbId = decodeGlobalId(sessionId).id;
     for (let i = 0; i < 100; i++) {
       const sandbox = await t.platform.services.db.sandbox.findUnique({ where: { sessionId: dbId } });

@@ -184,14 +184,19 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
   }
 
   const schedule = () =>
-    runner.addJob(JOBS.housekeeping, {}, { jobKey: JOBS.housekeeping, jobKeyMode: 'preserve_run_at', maxAttempts: MAX_ATTEMPTS.housekeeping }).catch((error: unknown) => {
-      log.warn({ err: error }, 'could not schedule housekeeping');
-    });
+    runner
+      .addJob(JOBS.housekeeping, {}, { jobKey: JOBS.housekeeping, jobKeyMode: 'preserve_run_at', maxAttempts: MAX_ATTEMPTS.housekeeping })
+      .catch((error: unknown) => {
+        log.warn({ err: error }, 'could not schedule housekeeping');
+      });
   await schedule();
   const timer = setInterval(() => void schedule(), config.worker.housekeepingIntervalMs);
   const scheduler = startScheduler(services, log);
   void sandboxes.prewarm().catch((error: unknown) => log.warn({ err: error }, 'could not start warm sandboxes'));
-  log.info({ workerId, driver: driver.kind, concurrency: config.worker.concurrency, warmPool: sandboxes.warm ? config.worker.localWarmPool : 0 }, 'worker started');
+  log.info(
+    { workerId, driver: driver.kind, concurrency: config.worker.concurrency, warmPool: sandboxes.warm ? config.worker.localWarmPool : 0 },
+    'worker started',
+  );
 
   return {
     sandboxes,
@@ -236,6 +241,8 @@ async function prepareSocketDir(socketPath: string): Promise<void> {
   await chmod(dir, 0o755);
   const others = (await readdir(dir)).filter((name) => name !== path.basename(socketPath));
   if (others.length > 0) {
-    throw new ConfigError(`PADDOCK_EGRESS_SOCKET must be in a directory of its own (local sandboxes see that directory), but ${dir} also holds ${others.slice(0, 3).join(', ')}.`);
+    throw new ConfigError(
+      `PADDOCK_EGRESS_SOCKET must be in a directory of its own (local sandboxes see that directory), but ${dir} also holds ${others.slice(0, 3).join(', ')}.`,
+    );
   }
 }

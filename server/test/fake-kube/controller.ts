@@ -18,7 +18,14 @@ import { ApiError, type KObject, type ResourceType, type Store, type StoreEvent 
  *   pod's readiness and IPs, Suspended and Finished conditions, observedGeneration.
  */
 
-type Condition = { type: string; status: 'True' | 'False' | 'Unknown'; reason: string; message: string; lastTransitionTime: string; observedGeneration?: number };
+type Condition = {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+  observedGeneration?: number;
+};
 type OwnerRef = NonNullable<KObject['metadata']['ownerReferences']>[number];
 
 const L = {
@@ -44,8 +51,16 @@ export function nameHash(name: string): string {
 
 const controllerOf = (o: KObject) => o.metadata.ownerReferences?.find((r) => r.controller);
 const controlledBy = (o: KObject, owner: KObject) => controllerOf(o)?.uid === owner.metadata.uid;
-const ownerRef = (owner: KObject): OwnerRef => ({ apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name!, uid: owner.metadata.uid!, controller: true, blockOwnerDeletion: true } as OwnerRef);
-const conditions = (o: KObject | undefined) => ((o?.status as { conditions?: Condition[] } | undefined)?.conditions ?? []);
+const ownerRef = (owner: KObject): OwnerRef =>
+  ({
+    apiVersion: owner.apiVersion,
+    kind: owner.kind,
+    name: owner.metadata.name!,
+    uid: owner.metadata.uid!,
+    controller: true,
+    blockOwnerDeletion: true,
+  }) as OwnerRef;
+const conditions = (o: KObject | undefined) => (o?.status as { conditions?: Condition[] } | undefined)?.conditions ?? [];
 const condition = (o: KObject | undefined, type: string) => conditions(o).find((c) => c.type === type);
 
 /** Keeps lastTransitionTime when the status does not change, like meta.SetStatusCondition. */
@@ -188,7 +203,8 @@ export class FakeController {
     const t = this.#type('sandboxtemplates');
     const tpl = this.#store.find(t, ns, name);
     if (!tpl || tpl.metadata.deletionTimestamp) return;
-    if (tpl.metadata.labels?.[L.templateRefHash] !== nameHash(name)) this.#mergePatch(t, ns, name, { metadata: { labels: { [L.templateRefHash]: nameHash(name) } } });
+    if (tpl.metadata.labels?.[L.templateRefHash] !== nameHash(name))
+      this.#mergePatch(t, ns, name, { metadata: { labels: { [L.templateRefHash]: nameHash(name) } } });
     const spec = tpl.spec as { networkPolicyManagement?: string; networkPolicy?: { ingress?: unknown[]; egress?: unknown[] } };
     const np = this.#type('networkpolicies');
     const npName = `${name}-network-policy`;
@@ -205,7 +221,12 @@ export class FakeController {
         : { ingress: [], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16'] } }] }] }),
     };
     if (!existing) {
-      this.#store.create(np, ns, { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: npName, namespace: ns, ownerReferences: [ownerRef(tpl)] }, spec: desired });
+      this.#store.create(np, ns, {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: npName, namespace: ns, ownerReferences: [ownerRef(tpl)] },
+        spec: desired,
+      });
     } else if (controlledBy(existing, tpl) && JSON.stringify(existing.spec) !== JSON.stringify(desired)) {
       this.#store.replace(np, ns, npName, { ...existing, spec: desired });
     }
@@ -215,7 +236,10 @@ export class FakeController {
 
   #blueprintHash(tpl: KObject): string {
     const spec = tpl.spec as Record<string, unknown>;
-    return createHash('sha256').update(JSON.stringify([spec.podTemplate, spec.volumeClaimTemplates ?? null, spec.service ?? null])).digest('hex').slice(0, 10);
+    return createHash('sha256')
+      .update(JSON.stringify([spec.podTemplate, spec.volumeClaimTemplates ?? null, spec.service ?? null]))
+      .digest('hex')
+      .slice(0, 10);
   }
 
   /** A Sandbox carrying the template's blueprint, with the controller's secure defaults. */
@@ -263,15 +287,25 @@ export class FakeController {
     const poolHash = nameHash(name);
     if (tpl) {
       for (let i = members.length; i < desired; i++) {
-        const labels = { [L.warmPool]: poolHash, [L.templateRefHash]: nameHash(spec.sandboxTemplateRef.name), [L.launchType]: 'warm', [L.templateHash]: hash, [L.createdBy]: 'controller' };
+        const labels = {
+          [L.warmPool]: poolHash,
+          [L.templateRefHash]: nameHash(spec.sandboxTemplateRef.name),
+          [L.launchType]: 'warm',
+          [L.templateHash]: hash,
+          [L.createdBy]: 'controller',
+        };
         const created = this.#store.create(
           sandboxes,
           ns,
-          this.#sandboxFrom(tpl, { generateName: `${name}-`, namespace: ns, labels, annotations: { [A.templateRef]: tpl.metadata.name! }, ownerReferences: [ownerRef(pool)] }, {
-            [L.warmPool]: poolHash,
-            [L.templateRefHash]: nameHash(spec.sandboxTemplateRef.name),
-            [L.templateHash]: hash,
-          }),
+          this.#sandboxFrom(
+            tpl,
+            { generateName: `${name}-`, namespace: ns, labels, annotations: { [A.templateRef]: tpl.metadata.name! }, ownerReferences: [ownerRef(pool)] },
+            {
+              [L.warmPool]: poolHash,
+              [L.templateRefHash]: nameHash(spec.sandboxTemplateRef.name),
+              [L.templateHash]: hash,
+            },
+          ),
         );
         members.push(created);
       }
@@ -310,7 +344,13 @@ export class FakeController {
       const sandbox = this.#store.find(sandboxes, ns, bound);
       if (sandbox && controlledBy(sandbox, claim)) this.#store.delete(sandboxes, ns, bound);
       this.#writeStatus(t, claim, {
-        conditions: setCondition(status.conditions ?? [], { type: 'Ready', status: 'False', reason: 'ClaimExpired', message: 'Claim expired. Sandbox cleanup initiated.', observedGeneration: gen }),
+        conditions: setCondition(status.conditions ?? [], {
+          type: 'Ready',
+          status: 'False',
+          reason: 'ClaimExpired',
+          message: 'Claim expired. Sandbox cleanup initiated.',
+          observedGeneration: gen,
+        }),
       });
       return;
     }
@@ -326,7 +366,8 @@ export class FakeController {
       const assignedName = claim.metadata.annotations?.[A.assigned];
       const assigned = candidate(assignedName);
       if (assigned && controlledBy(assigned, claim)) sandbox = assigned;
-      else if (assigned && controllerOf(assigned)?.kind === 'SandboxWarmPool' && controllerOf(assigned)?.name === spec.warmPoolRef.name) sandbox = this.#completeAdoption(claim, assigned);
+      else if (assigned && controllerOf(assigned)?.kind === 'SandboxWarmPool' && controllerOf(assigned)?.name === spec.warmPoolRef.name)
+        sandbox = this.#completeAdoption(claim, assigned);
       else if (assignedName) claim = this.#mergePatch(t, ns, name, { metadata: { annotations: { [A.assigned]: null } } });
     }
     if (!sandbox) {
@@ -367,7 +408,11 @@ export class FakeController {
       if (forwarded?.status === 'True' && line.ready === undefined) line.ready = Date.now();
     }
     const next: Record<string, unknown> = { conditions: setCondition(status.conditions ?? [], ready) };
-    if (sandbox) next.sandbox = { name: sandbox.metadata.name, ...((sandbox.status as { podIPs?: string[] } | undefined)?.podIPs ? { podIPs: (sandbox.status as { podIPs: string[] }).podIPs } : {}) };
+    if (sandbox)
+      next.sandbox = {
+        name: sandbox.metadata.name,
+        ...((sandbox.status as { podIPs?: string[] } | undefined)?.podIPs ? { podIPs: (sandbox.status as { podIPs: string[] }).podIPs } : {}),
+      };
     else if (status.sandbox && failure?.reason !== 'ReconcilerError') next.sandbox = undefined;
     this.#writeStatus(t, this.#store.find(t, ns, name) ?? claim, JSON.parse(JSON.stringify(next)) as Record<string, unknown>);
   }
@@ -406,7 +451,12 @@ export class FakeController {
     spec.podTemplate.metadata = { ...spec.podTemplate.metadata, labels: podLabels };
     return this.#store.replace(this.#type('sandboxes'), sandbox.metadata.namespace, sandbox.metadata.name!, {
       ...sandbox,
-      metadata: { ...sandbox.metadata, labels, annotations: { ...sandbox.metadata.annotations, [A.podName]: sandbox.metadata.name! }, ownerReferences: [ownerRef(claim)] },
+      metadata: {
+        ...sandbox.metadata,
+        labels,
+        annotations: { ...sandbox.metadata.annotations, [A.podName]: sandbox.metadata.name! },
+        ownerReferences: [ownerRef(claim)],
+      },
       spec,
     });
   }
@@ -434,7 +484,11 @@ export class FakeController {
     const pods = this.#type('pods');
     const sandbox = this.#store.find(t, ns, name);
     if (!sandbox || sandbox.metadata.deletionTimestamp) return;
-    const spec = sandbox.spec as { operatingMode?: string; podTemplate: { metadata?: { labels?: Record<string, string> }; spec: Record<string, unknown> }; volumeClaimTemplates?: { metadata: { name: string } }[] };
+    const spec = sandbox.spec as {
+      operatingMode?: string;
+      podTemplate: { metadata?: { labels?: Record<string, string> }; spec: Record<string, unknown> };
+      volumeClaimTemplates?: { metadata: { name: string } }[];
+    };
     const gen = sandbox.metadata.generation;
     const podName = sandbox.metadata.annotations?.[A.podName] ?? name;
     let pod = this.#store.find(pods, ns, podName);
@@ -444,7 +498,13 @@ export class FakeController {
 
     if (spec.operatingMode === 'Suspended') {
       if (pod) this.#store.delete(pods, ns, podName);
-      list = setCondition(list, { type: 'Suspended', status: 'True', reason: 'PodTerminated', message: 'Pod has been terminated. Sandbox is suspended', observedGeneration: gen });
+      list = setCondition(list, {
+        type: 'Suspended',
+        status: 'True',
+        reason: 'PodTerminated',
+        message: 'Pod has been terminated. Sandbox is suspended',
+        observedGeneration: gen,
+      });
       list = setCondition(list, { type: 'Ready', status: 'False', reason: 'SandboxSuspended', message: 'Sandbox is suspended', observedGeneration: gen });
       this.#writeStatus(t, sandbox, { conditions: list.filter((c) => c.type !== 'Finished') });
       return;
@@ -457,7 +517,12 @@ export class FakeController {
       pod = this.#store.create(pods, ns, {
         apiVersion: 'v1',
         kind: 'Pod',
-        metadata: { name: podName, namespace: ns, labels: { ...spec.podTemplate.metadata?.labels, [L.sandboxNameHash]: nameHash(name) }, ownerReferences: [ownerRef(sandbox)] },
+        metadata: {
+          name: podName,
+          namespace: ns,
+          labels: { ...spec.podTemplate.metadata?.labels, [L.sandboxNameHash]: nameHash(name) },
+          ownerReferences: [ownerRef(sandbox)],
+        },
         spec: { ...spec.podTemplate.spec, volumes, nodeName: 'fake-node' },
       });
     }
@@ -467,11 +532,27 @@ export class FakeController {
     list = setCondition(list, { type: 'Suspended', status: 'False', reason: 'NotSuspended', message: 'Sandbox is not suspended', observedGeneration: gen });
     if (podStatus.phase === 'Failed' || podStatus.phase === 'Succeeded') {
       const reason = podStatus.phase === 'Failed' ? 'PodFailed' : 'PodSucceeded';
-      list = setCondition(list, { type: 'Finished', status: 'True', reason, message: podStatus.phase === 'Failed' ? 'Pod failed' : 'Pod completed successfully', observedGeneration: gen });
-      list = setCondition(list, { type: 'Ready', status: 'False', reason, message: podStatus.phase === 'Failed' ? 'Pod failed' : 'Pod completed successfully', observedGeneration: gen });
+      list = setCondition(list, {
+        type: 'Finished',
+        status: 'True',
+        reason,
+        message: podStatus.phase === 'Failed' ? 'Pod failed' : 'Pod completed successfully',
+        observedGeneration: gen,
+      });
+      list = setCondition(list, {
+        type: 'Ready',
+        status: 'False',
+        reason,
+        message: podStatus.phase === 'Failed' ? 'Pod failed' : 'Pod completed successfully',
+        observedGeneration: gen,
+      });
     } else {
       list = list.filter((c) => c.type !== 'Finished');
-      const message = podReady ? 'Pod is Ready' : podStatus.phase === 'Running' ? 'Pod is Running but not Ready' : `Pod exists with phase: ${podStatus.phase ?? 'Pending'}`;
+      const message = podReady
+        ? 'Pod is Ready'
+        : podStatus.phase === 'Running'
+          ? 'Pod is Running but not Ready'
+          : `Pod exists with phase: ${podStatus.phase ?? 'Pending'}`;
       list = setCondition(list, {
         type: 'Ready',
         status: podReady ? 'True' : 'False',

@@ -65,47 +65,52 @@ describe('finding the agent-sandbox CRDs', () => {
     }
   });
 
-  it(
-    'without CRDs, reports the CRD validations as skipped with the reason and runs everything else',
-    async () => {
-      const nowhere = path.join(scratch, 'no-crds-here');
-      const report = path.join(scratch, 'report.json');
-      const files = ['test/fake-kube/fake-kube.test.ts', 'src/sandbox/kubernetes/manifests/manifests.test.ts', 'src/cli/sandbox.test.ts'];
-      const child = await run(path.join(SERVER_DIR, 'node_modules/.bin/vitest'), ['run', ...files, '--reporter=verbose', '--reporter=json', `--outputFile.json=${report}`], {
+  it('without CRDs, reports the CRD validations as skipped with the reason and runs everything else', async () => {
+    const nowhere = path.join(scratch, 'no-crds-here');
+    const report = path.join(scratch, 'report.json');
+    const files = ['test/fake-kube/fake-kube.test.ts', 'src/sandbox/kubernetes/manifests/manifests.test.ts', 'src/cli/sandbox.test.ts'];
+    const child = await run(
+      path.join(SERVER_DIR, 'node_modules/.bin/vitest'),
+      ['run', ...files, '--reporter=verbose', '--reporter=json', `--outputFile.json=${report}`],
+      {
         cwd: SERVER_DIR,
         // Reuses this run's PostgreSQL server; no other Paddock setting leaks in.
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, PADDOCK_AGENT_SANDBOX_CRDS: nowhere, PADDOCK_TEST_DATABASE_URL: inject('paddockTestDb').serverUrl },
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          PADDOCK_AGENT_SANDBOX_CRDS: nowhere,
+          PADDOCK_TEST_DATABASE_URL: inject('paddockTestDb').serverUrl,
+        },
         maxBuffer: 16 * 1024 * 1024,
-      }).catch((error: { stdout?: string; stderr?: string }) => {
-        throw new Error(`the nested test run failed:\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
-      });
-      const results = JSON.parse(await readFile(report, 'utf8')) as { testResults: { assertionResults: { title: string; status: string }[] }[] };
-      const byStatus = (status: string) => results.testResults.flatMap((f) => f.assertionResults.filter((a) => a.status === status).map((a) => a.title));
-      expect(byStatus('failed')).toEqual([]);
-      expect(byStatus('skipped').sort()).toEqual(
-        [
-          'applies the CRD schema defaults, as the API server does',
-          'serves the agent-sandbox kinds as their CRDs declare them',
-          'rejects objects that fail the upstream CRD schema, with the field named',
-          'validate against the upstream CRDs and the core schemas, with every optional feature on',
-          'prints only objects the agent-sandbox CRDs and the core schemas accept',
-        ].sort(),
-      );
-      // Everything else in those files ran, including what needs the fake cluster.
-      expect(byStatus('passed')).toEqual(
-        expect.arrayContaining([
-          'rejects invalid names and labels, and core objects that fail their schema',
-          'patches by merge, strategic merge (as merge), JSON patch and server-side apply',
-          'build a locked-down pod from the harness definition',
-          'renders exactly the template the driver applies',
-        ]),
-      );
-      expect(byStatus('passed').length).toBeGreaterThan(15);
-      // The reason is printed beside each skipped test.
-      expect(child.stdout).toContain(`[agent-sandbox CRDs not found: PADDOCK_AGENT_SANDBOX_CRDS=${nowhere} holds no .yaml files`);
-    },
-    240_000,
-  );
+      },
+    ).catch((error: { stdout?: string; stderr?: string }) => {
+      throw new Error(`the nested test run failed:\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
+    });
+    const results = JSON.parse(await readFile(report, 'utf8')) as { testResults: { assertionResults: { title: string; status: string }[] }[] };
+    const byStatus = (status: string) => results.testResults.flatMap((f) => f.assertionResults.filter((a) => a.status === status).map((a) => a.title));
+    expect(byStatus('failed')).toEqual([]);
+    expect(byStatus('skipped').sort()).toEqual(
+      [
+        'applies the CRD schema defaults, as the API server does',
+        'serves the agent-sandbox kinds as their CRDs declare them',
+        'rejects objects that fail the upstream CRD schema, with the field named',
+        'validate against the upstream CRDs and the core schemas, with every optional feature on',
+        'prints only objects the agent-sandbox CRDs and the core schemas accept',
+      ].sort(),
+    );
+    // Everything else in those files ran, including what needs the fake cluster.
+    expect(byStatus('passed')).toEqual(
+      expect.arrayContaining([
+        'rejects invalid names and labels, and core objects that fail their schema',
+        'patches by merge, strategic merge (as merge), JSON patch and server-side apply',
+        'build a locked-down pod from the harness definition',
+        'renders exactly the template the driver applies',
+      ]),
+    );
+    expect(byStatus('passed').length).toBeGreaterThan(15);
+    // The reason is printed beside each skipped test.
+    expect(child.stdout).toContain(`[agent-sandbox CRDs not found: PADDOCK_AGENT_SANDBOX_CRDS=${nowhere} holds no .yaml files`);
+  }, 240_000);
 });
 
 describe('bin/fetch-crds.sh', () => {

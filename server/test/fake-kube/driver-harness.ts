@@ -26,7 +26,10 @@ export const CHAT_HARNESS: HarnessDefinition = {
 export const TEST_EGRESS_CA = createAuthority().certPem;
 
 export function settingsFor(env: Record<string, string> = {}): KubernetesSettings {
-  return kubernetesSettings(loadConfig({ PADDOCK_K8S_ACCESS: 'pod-ip', LITELLM_API_BASE: 'http://litellm.gateway.svc.cluster.local:4000', ...env }), TEST_EGRESS_CA);
+  return kubernetesSettings(
+    loadConfig({ PADDOCK_K8S_ACCESS: 'pod-ip', LITELLM_API_BASE: 'http://litellm.gateway.svc.cluster.local:4000', ...env }),
+    TEST_EGRESS_CA,
+  );
 }
 
 export async function driverFor(fake: FakeKube, settings: KubernetesSettings, onTiming?: (t: StartTiming) => void): Promise<KubernetesSandboxDriver> {

@@ -17,7 +17,12 @@ const EXT = { group: 'extensions.agents.x-k8s.io', version: 'v1beta1' };
 const SB = { group: 'agents.x-k8s.io', version: 'v1beta1', plural: 'sandboxes' };
 
 const podTemplate = { spec: { containers: [{ name: 'c', image: 'busybox' }] } };
-const sandbox = (name: string, labels: Record<string, string> = {}) => ({ apiVersion: 'agents.x-k8s.io/v1beta1', kind: 'Sandbox', metadata: { name, labels }, spec: { podTemplate } });
+const sandbox = (name: string, labels: Record<string, string> = {}) => ({
+  apiVersion: 'agents.x-k8s.io/v1beta1',
+  kind: 'Sandbox',
+  metadata: { name, labels },
+  spec: { podTemplate },
+});
 
 async function status(promise: Promise<unknown>): Promise<{ code: number; body: { kind: string; reason: string; message: string; code: number } }> {
   try {
@@ -80,7 +85,14 @@ describe('REST', () => {
 
   it('rejects objects that fail the upstream CRD schema, with the field named', async (ctx) => {
     needsCrds(ctx);
-    const claim = await status(custom.createNamespacedCustomObject({ ...EXT, plural: 'sandboxclaims', namespace: ns, body: { apiVersion: 'extensions.agents.x-k8s.io/v1beta1', kind: 'SandboxClaim', metadata: { name: 'c1' }, spec: {} } }));
+    const claim = await status(
+      custom.createNamespacedCustomObject({
+        ...EXT,
+        plural: 'sandboxclaims',
+        namespace: ns,
+        body: { apiVersion: 'extensions.agents.x-k8s.io/v1beta1', kind: 'SandboxClaim', metadata: { name: 'c1' }, spec: {} },
+      }),
+    );
     expect(claim).toMatchObject({ code: 422, body: { reason: 'Invalid' } });
     expect(claim.body.message).toContain("spec: must have required property 'warmPoolRef'");
 
@@ -89,12 +101,19 @@ describe('REST', () => {
         ...EXT,
         plural: 'sandboxwarmpools',
         namespace: ns,
-        body: { apiVersion: 'extensions.agents.x-k8s.io/v1beta1', kind: 'SandboxWarmPool', metadata: { name: 'p' }, spec: { sandboxTemplateRef: { name: 't' }, replica: 2 } },
+        body: {
+          apiVersion: 'extensions.agents.x-k8s.io/v1beta1',
+          kind: 'SandboxWarmPool',
+          metadata: { name: 'p' },
+          spec: { sandboxTemplateRef: { name: 't' }, replica: 2 },
+        },
       }),
     );
     expect(typo.body.message).toContain('unknown field "replica"');
 
-    const badEnum = await status(custom.createNamespacedCustomObject({ ...SB, namespace: ns, body: { ...sandbox('s-enum'), spec: { podTemplate, operatingMode: 'Paused' } } }));
+    const badEnum = await status(
+      custom.createNamespacedCustomObject({ ...SB, namespace: ns, body: { ...sandbox('s-enum'), spec: { podTemplate, operatingMode: 'Paused' } } }),
+    );
     expect(badEnum.body.message).toContain('spec.operatingMode: must be equal to one of the allowed values');
 
     await custom.createNamespacedCustomObject({ ...SB, namespace: ns, body: sandbox('s-status') });
@@ -108,14 +127,19 @@ describe('REST', () => {
   });
 
   it('rejects invalid names and labels, and core objects that fail their schema', async () => {
-    const badLabel = await status(custom.createNamespacedCustomObject({ ...SB, namespace: ns, body: sandbox('s-label', { 'paddock.dev/x': 'not a valid value!' }) }));
+    const badLabel = await status(
+      custom.createNamespacedCustomObject({ ...SB, namespace: ns, body: sandbox('s-label', { 'paddock.dev/x': 'not a valid value!' }) }),
+    );
     expect(badLabel.body.message).toContain('metadata.labels');
 
     const badName = await status(custom.createNamespacedCustomObject({ ...SB, namespace: ns, body: sandbox('9-starts-with-digit') }));
     expect(badName.body.message).toContain('DNS-1035');
 
     const badPolicy = await status(
-      fake.kubeConfig().makeApiClient(CoreV1Api).createNamespacedSecret({ namespace: ns, body: { metadata: { name: 'bad' }, data: { 'no spaces allowed': 'eA==' } } }),
+      fake
+        .kubeConfig()
+        .makeApiClient(CoreV1Api)
+        .createNamespacedSecret({ namespace: ns, body: { metadata: { name: 'bad' }, data: { 'no spaces allowed': 'eA==' } } }),
     );
     expect(badPolicy.code).toBe(422);
   });
@@ -129,7 +153,9 @@ describe('REST', () => {
       await custom.createNamespacedCustomObject({ ...SB, namespace: ns, body: sandbox(name, { tier, suite: 'list' }) });
     }
     const names = async (opts: { labelSelector?: string; fieldSelector?: string }) =>
-      ((await custom.listNamespacedCustomObject({ ...SB, namespace: ns, ...opts })) as { items: { metadata: { name: string } }[] }).items.map((i) => i.metadata.name);
+      ((await custom.listNamespacedCustomObject({ ...SB, namespace: ns, ...opts })) as { items: { metadata: { name: string } }[] }).items.map(
+        (i) => i.metadata.name,
+      );
     expect(await names({ labelSelector: 'suite=list,tier=gold' })).toEqual(['l-a', 'l-c']);
     expect(await names({ labelSelector: 'suite=list,tier!=gold' })).toEqual(['l-b']);
     expect(await names({ labelSelector: 'suite=list,tier in (silver, bronze)' })).toEqual(['l-b']);
@@ -138,10 +164,19 @@ describe('REST', () => {
     const unsupported = await status(custom.listNamespacedCustomObject({ ...SB, namespace: ns, fieldSelector: 'spec.operatingMode=Running' }));
     expect(unsupported).toMatchObject({ code: 400, body: { reason: 'BadRequest' } });
 
-    const first = (await custom.listNamespacedCustomObject({ ...SB, namespace: ns, labelSelector: 'suite=list', limit: 2 })) as { items: unknown[]; metadata: { continue?: string } };
+    const first = (await custom.listNamespacedCustomObject({ ...SB, namespace: ns, labelSelector: 'suite=list', limit: 2 })) as {
+      items: unknown[];
+      metadata: { continue?: string };
+    };
     expect(first.items).toHaveLength(2);
     expect(first.metadata.continue).toBeTruthy();
-    const second = (await custom.listNamespacedCustomObject({ ...SB, namespace: ns, labelSelector: 'suite=list', limit: 2, _continue: first.metadata.continue })) as { items: unknown[]; metadata: { continue?: string } };
+    const second = (await custom.listNamespacedCustomObject({
+      ...SB,
+      namespace: ns,
+      labelSelector: 'suite=list',
+      limit: 2,
+      _continue: first.metadata.continue,
+    })) as { items: unknown[]; metadata: { continue?: string } };
     expect(second.items).toHaveLength(1);
     expect(second.metadata.continue).toBeUndefined();
   });
@@ -162,7 +197,13 @@ describe('REST', () => {
     expect(strategic.metadata.labels).toEqual({ keep: 'yes' });
     expect(strategic.metadata.generation).toBe(2); // metadata-only change
 
-    const json = await patch([{ op: 'replace', path: '/spec/operatingMode', value: 'Running' }, { op: 'add', path: '/metadata/labels/j', value: 'p' }], PatchStrategy.JsonPatch);
+    const json = await patch(
+      [
+        { op: 'replace', path: '/spec/operatingMode', value: 'Running' },
+        { op: 'add', path: '/metadata/labels/j', value: 'p' },
+      ],
+      PatchStrategy.JsonPatch,
+    );
     expect(json.spec.operatingMode).toBe('Running');
     expect(json.metadata.labels.j).toBe('p');
     const failedTest = await status(patch([{ op: 'test', path: '/spec/operatingMode', value: 'Suspended' }], PatchStrategy.JsonPatch));
@@ -171,23 +212,38 @@ describe('REST', () => {
     const stale = await status(patch({ metadata: { resourceVersion: '1' }, spec: { operatingMode: 'Suspended' } }, PatchStrategy.MergePatch));
     expect(stale).toMatchObject({ code: 409, body: { reason: 'Conflict' } });
 
-    const applied = { apiVersion: 'agents.x-k8s.io/v1beta1', kind: 'Sandbox', metadata: { name: 'p2', labels: { owner: 'ssa' } }, spec: { podTemplate, shutdownTime: '2030-01-01T00:00:00Z' } };
+    const applied = {
+      apiVersion: 'agents.x-k8s.io/v1beta1',
+      kind: 'Sandbox',
+      metadata: { name: 'p2', labels: { owner: 'ssa' } },
+      spec: { podTemplate, shutdownTime: '2030-01-01T00:00:00Z' },
+    };
     const apply = (body: unknown) =>
-      custom.patchNamespacedCustomObject({ ...SB, namespace: ns, name: 'p2', body, fieldManager: 'paddock', force: true }, setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply)) as Promise<{
+      custom.patchNamespacedCustomObject(
+        { ...SB, namespace: ns, name: 'p2', body, fieldManager: 'paddock', force: true },
+        setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
+      ) as Promise<{
         metadata: { labels: Record<string, string> };
         spec: { shutdownTime?: string };
       }>;
     expect((await apply(applied)).spec.shutdownTime).toBe('2030-01-01T00:00:00Z');
     // Another writer's label survives; a field the manager stops applying is removed.
     await patch({ metadata: { labels: { other: 'writer' } } }, PatchStrategy.MergePatch, {}).catch(() => undefined);
-    await custom.patchNamespacedCustomObject({ ...SB, namespace: ns, name: 'p2', body: { metadata: { labels: { other: 'writer' } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    await custom.patchNamespacedCustomObject(
+      { ...SB, namespace: ns, name: 'p2', body: { metadata: { labels: { other: 'writer' } } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
     const reapplied = await apply({ ...applied, spec: { podTemplate } });
     expect(reapplied.spec.shutdownTime).toBeUndefined();
     expect(reapplied.metadata.labels).toEqual({ owner: 'ssa', other: 'writer' });
   });
 
   it('keeps status out of main-resource writes and spec out of status writes; bumps generation on spec only', async () => {
-    const created = (await custom.createNamespacedCustomObject({ ...SB, namespace: ns, body: { ...sandbox('st1'), spec: { podTemplate, operatingMode: 'Running' }, status: { podIPs: ['1.2.3.4'] } } })) as {
+    const created = (await custom.createNamespacedCustomObject({
+      ...SB,
+      namespace: ns,
+      body: { ...sandbox('st1'), spec: { podTemplate, operatingMode: 'Running' }, status: { podIPs: ['1.2.3.4'] } },
+    })) as {
       status?: unknown;
     };
     expect(created.status).toBeUndefined();
@@ -204,7 +260,13 @@ describe('REST', () => {
     const owner = (await custom.createNamespacedCustomObject({ ...SB, namespace: ns, body: sandbox('owner') })) as { metadata: { uid: string } };
     await core.createNamespacedSecret({
       namespace: ns,
-      body: { metadata: { name: 'owned', ownerReferences: [{ apiVersion: 'agents.x-k8s.io/v1beta1', kind: 'Sandbox', name: 'owner', uid: owner.metadata.uid, controller: true }] }, stringData: { a: 'b' } },
+      body: {
+        metadata: {
+          name: 'owned',
+          ownerReferences: [{ apiVersion: 'agents.x-k8s.io/v1beta1', kind: 'Sandbox', name: 'owner', uid: owner.metadata.uid, controller: true }],
+        },
+        stringData: { a: 'b' },
+      },
     });
     const secret = await core.readNamespacedSecret({ namespace: ns, name: 'owned' });
     expect(secret.data?.a).toBe(Buffer.from('b').toString('base64'));
@@ -227,16 +289,27 @@ describe('watch', () => {
     );
     await custom.createNamespacedCustomObject({ ...SB, namespace: ns, body: sandbox('w1', { suite: 'watch' }) });
     await custom.createNamespacedCustomObject({ ...SB, namespace: ns, body: sandbox('w-other', { suite: 'other' }) });
-    await custom.patchNamespacedCustomObject({ ...SB, namespace: ns, name: 'w1', body: { spec: { operatingMode: 'Suspended' } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    await custom.patchNamespacedCustomObject(
+      { ...SB, namespace: ns, name: 'w1', body: { spec: { operatingMode: 'Suspended' } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
     // Leaving the selector looks like a deletion to this watcher.
-    await custom.patchNamespacedCustomObject({ ...SB, namespace: ns, name: 'w1', body: { metadata: { labels: { suite: 'gone' } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    await custom.patchNamespacedCustomObject(
+      { ...SB, namespace: ns, name: 'w1', body: { metadata: { labels: { suite: 'gone' } } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
     await new Promise((r) => setTimeout(r, 100));
     controller.abort();
     expect(events).toEqual(['ADDED w1', 'MODIFIED w1', 'DELETED w1']);
 
     // Resuming from that version replays the same history...
     const replay: string[] = [];
-    const again = await watch.watch(`/apis/agents.x-k8s.io/v1beta1/namespaces/${ns}/sandboxes`, { resourceVersion: list.metadata.resourceVersion, labelSelector: 'suite=watch' }, (type, o: { metadata: { name: string } }) => replay.push(`${type} ${o.metadata.name}`), () => undefined);
+    const again = await watch.watch(
+      `/apis/agents.x-k8s.io/v1beta1/namespaces/${ns}/sandboxes`,
+      { resourceVersion: list.metadata.resourceVersion, labelSelector: 'suite=watch' },
+      (type, o: { metadata: { name: string } }) => replay.push(`${type} ${o.metadata.name}`),
+      () => undefined,
+    );
     await new Promise((r) => setTimeout(r, 100));
     again.abort();
     expect(replay).toEqual(events);
@@ -245,7 +318,12 @@ describe('watch', () => {
     fake.store.compact();
     const gone: { type: string; code?: number }[] = [];
     await new Promise<void>((resolve) => {
-      void watch.watch(`/apis/agents.x-k8s.io/v1beta1/namespaces/${ns}/sandboxes`, { resourceVersion: list.metadata.resourceVersion }, (type, o: { code?: number }) => gone.push({ type, code: o.code }), () => resolve());
+      void watch.watch(
+        `/apis/agents.x-k8s.io/v1beta1/namespaces/${ns}/sandboxes`,
+        { resourceVersion: list.metadata.resourceVersion },
+        (type, o: { code?: number }) => gone.push({ type, code: o.code }),
+        () => resolve(),
+      );
     });
     expect(gone).toEqual([{ type: 'ERROR', code: 410 }]);
   });

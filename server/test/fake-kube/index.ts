@@ -44,7 +44,17 @@ function registerTypes(store: Store): void {
   }
   const { validators } = compiled;
   const core = (kind: string, plural: string, namespaced: boolean, statusSubresource: boolean, nameRule: ResourceType['nameRule']) =>
-    store.register({ group: '', version: 'v1', kind, plural, listKind: `${kind}List`, namespaced, statusSubresource, nameRule, validate: validators.get(`/v1/${kind}`) });
+    store.register({
+      group: '',
+      version: 'v1',
+      kind,
+      plural,
+      listKind: `${kind}List`,
+      namespaced,
+      statusSubresource,
+      nameRule,
+      validate: validators.get(`/v1/${kind}`),
+    });
   core('Namespace', 'namespaces', false, false, 'label');
   core('Secret', 'secrets', true, false, 'subdomain');
   core('ConfigMap', 'configmaps', true, false, 'subdomain');

@@ -7,7 +7,13 @@ import { RUNTIME_ENTRY } from '../../src/sandbox/local/driver.ts';
 import { ApiError, type KObject, type Store, type StoreEvent } from './store.ts';
 
 type EnvVar = { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } };
-type ContainerSpec = { name: string; image: string; env?: EnvVar[]; ports?: { name?: string; containerPort: number }[]; readinessProbe?: { httpGet?: { path: string; port: number | string } } };
+type ContainerSpec = {
+  name: string;
+  image: string;
+  env?: EnvVar[];
+  ports?: { name?: string; containerPort: number }[];
+  readinessProbe?: { httpGet?: { path: string; port: number | string } };
+};
 type PodStatus = Record<string, unknown>;
 
 export type KubeletOptions = {
@@ -259,7 +265,10 @@ function running(container: ContainerSpec, ip: string, ready: boolean): PodStatu
 function waiting(container: ContainerSpec, reason: string, message: string): PodStatus {
   return {
     phase: 'Pending',
-    conditions: [{ type: 'PodScheduled', status: 'True' }, { type: 'Ready', status: 'False' }],
+    conditions: [
+      { type: 'PodScheduled', status: 'True' },
+      { type: 'Ready', status: 'False' },
+    ],
     containerStatuses: [{ name: container.name, image: container.image, ready: false, restartCount: 0, state: { waiting: { reason, message } } }],
   };
 }

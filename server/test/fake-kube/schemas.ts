@@ -15,7 +15,16 @@ type Crd = {
   };
 };
 
-export type CrdVersion = { group: string; version: string; kind: string; plural: string; listKind: string; namespaced: boolean; statusSubresource: boolean; schema: Schema };
+export type CrdVersion = {
+  group: string;
+  version: string;
+  kind: string;
+  plural: string;
+  listKind: string;
+  namespaced: boolean;
+  statusSubresource: boolean;
+  schema: Schema;
+};
 
 /** Every served version of every CRD in `dir`: by default the CRDs this process found, or none. */
 export function loadCrds(dir = AGENT_SANDBOX_CRDS.found ? AGENT_SANDBOX_CRDS.dir : undefined): CrdVersion[] {
@@ -48,9 +57,33 @@ export type KindInfo = Omit<CrdVersion, 'schema'>;
  */
 export const AGENT_SANDBOX_KINDS: readonly KindInfo[] = [
   { group: 'agents.x-k8s.io', version: 'v1beta1', kind: 'Sandbox', plural: 'sandboxes', listKind: 'SandboxList', namespaced: true, statusSubresource: true },
-  { group: 'extensions.agents.x-k8s.io', version: 'v1beta1', kind: 'SandboxClaim', plural: 'sandboxclaims', listKind: 'SandboxClaimList', namespaced: true, statusSubresource: true },
-  { group: 'extensions.agents.x-k8s.io', version: 'v1beta1', kind: 'SandboxTemplate', plural: 'sandboxtemplates', listKind: 'SandboxTemplateList', namespaced: true, statusSubresource: false },
-  { group: 'extensions.agents.x-k8s.io', version: 'v1beta1', kind: 'SandboxWarmPool', plural: 'sandboxwarmpools', listKind: 'SandboxWarmPoolList', namespaced: true, statusSubresource: true },
+  {
+    group: 'extensions.agents.x-k8s.io',
+    version: 'v1beta1',
+    kind: 'SandboxClaim',
+    plural: 'sandboxclaims',
+    listKind: 'SandboxClaimList',
+    namespaced: true,
+    statusSubresource: true,
+  },
+  {
+    group: 'extensions.agents.x-k8s.io',
+    version: 'v1beta1',
+    kind: 'SandboxTemplate',
+    plural: 'sandboxtemplates',
+    listKind: 'SandboxTemplateList',
+    namespaced: true,
+    statusSubresource: false,
+  },
+  {
+    group: 'extensions.agents.x-k8s.io',
+    version: 'v1beta1',
+    kind: 'SandboxWarmPool',
+    plural: 'sandboxwarmpools',
+    listKind: 'SandboxWarmPoolList',
+    namespaced: true,
+    statusSubresource: true,
+  },
 ];
 
 /**
@@ -84,7 +117,11 @@ const SELECTOR = {
         type: 'object',
         additionalProperties: false,
         required: ['key', 'operator'],
-        properties: { key: { type: 'string' }, operator: { enum: ['In', 'NotIn', 'Exists', 'DoesNotExist'] }, values: { type: 'array', items: { type: 'string' } } },
+        properties: {
+          key: { type: 'string' },
+          operator: { enum: ['In', 'NotIn', 'Exists', 'DoesNotExist'] },
+          values: { type: 'array', items: { type: 'string' } },
+        },
       },
     },
   },
@@ -108,7 +145,12 @@ const PORT = {
   additionalProperties: false,
   properties: {
     protocol: { enum: ['TCP', 'UDP', 'SCTP'] },
-    port: { anyOf: [{ type: 'integer', minimum: 1, maximum: 65535 }, { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' }] },
+    port: {
+      anyOf: [
+        { type: 'integer', minimum: 1, maximum: 65535 },
+        { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' },
+      ],
+    },
     endPort: { type: 'integer' },
   },
 };
@@ -140,8 +182,14 @@ export const CORE_SCHEMAS: Record<string, Schema> = {
         properties: {
           podSelector: SELECTOR,
           policyTypes: { type: 'array', items: { enum: ['Ingress', 'Egress'] } },
-          ingress: { type: 'array', items: { type: 'object', additionalProperties: false, properties: { from: { type: 'array', items: PEER }, ports: { type: 'array', items: PORT } } } },
-          egress: { type: 'array', items: { type: 'object', additionalProperties: false, properties: { to: { type: 'array', items: PEER }, ports: { type: 'array', items: PORT } } } },
+          ingress: {
+            type: 'array',
+            items: { type: 'object', additionalProperties: false, properties: { from: { type: 'array', items: PEER }, ports: { type: 'array', items: PORT } } },
+          },
+          egress: {
+            type: 'array',
+            items: { type: 'object', additionalProperties: false, properties: { to: { type: 'array', items: PEER }, ports: { type: 'array', items: PORT } } },
+          },
         },
       },
     },
@@ -174,7 +222,12 @@ export const CORE_SCHEMAS: Record<string, Schema> = {
           type: 'object',
           additionalProperties: false,
           required: ['kind', 'name'],
-          properties: { kind: { enum: ['ServiceAccount', 'User', 'Group'] }, name: { type: 'string', minLength: 1 }, namespace: { type: 'string' }, apiGroup: { type: 'string' } },
+          properties: {
+            kind: { enum: ['ServiceAccount', 'User', 'Group'] },
+            name: { type: 'string', minLength: 1 },
+            namespace: { type: 'string' },
+            apiGroup: { type: 'string' },
+          },
         },
       },
     },
@@ -190,7 +243,15 @@ const isCidr = (value: string) => {
 function createAjv(): Ajv {
   const ajv = new Ajv({ strict: false, strictTypes: false, allErrors: true, useDefaults: true });
   (addFormatsModule as unknown as (a: Ajv) => void)(ajv);
-  for (const keyword of ['x-kubernetes-int-or-string', 'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-list-type', 'x-kubernetes-list-map-keys', 'x-kubernetes-map-type', 'x-kubernetes-embedded-resource', 'x-kubernetes-validations']) {
+  for (const keyword of [
+    'x-kubernetes-int-or-string',
+    'x-kubernetes-preserve-unknown-fields',
+    'x-kubernetes-list-type',
+    'x-kubernetes-list-map-keys',
+    'x-kubernetes-map-type',
+    'x-kubernetes-embedded-resource',
+    'x-kubernetes-validations',
+  ]) {
     // Recognised; CEL rules (x-kubernetes-validations) cannot be evaluated here.
     ajv.addKeyword({ keyword, schemaType: ['boolean', 'string', 'array', 'object'] });
   }
@@ -213,7 +274,10 @@ const describeErrors = (errors: ErrorObject[] | null | undefined): string[] =>
 export function buildValidators(crds: CrdVersion[]): Map<string, Validator> {
   const ajv = createAjv();
   const out = new Map<string, Validator>();
-  const wrap = (fn: ValidateFunction): Validator => (object) => (fn(object) ? [] : describeErrors(fn.errors));
+  const wrap =
+    (fn: ValidateFunction): Validator =>
+    (object) =>
+      fn(object) ? [] : describeErrors(fn.errors);
   for (const crd of crds) out.set(`${crd.group}/${crd.version}/${crd.kind}`, wrap(ajv.compile(closeObjects(crd.schema) as Schema)));
   out.set('/v1/Secret', wrap(ajv.compile(CORE_SCHEMAS.Secret!)));
   out.set('/v1/Namespace', wrap(ajv.compile(CORE_SCHEMAS.Namespace!)));
@@ -230,12 +294,19 @@ export function validateMetadata(meta: Meta, nameRule: 'subdomain' | 'label' | '
   const errors: string[] = [];
   const name = meta.name ?? '';
   if (name) {
-    const ok = nameRule === 'subdomain' ? name.length <= 253 && SUBDOMAIN.test(name) : name.length <= 63 && (nameRule === 'label' ? DNS1123_LABEL : DNS1035_LABEL).test(name);
-    if (!ok) errors.push(`metadata.name: Invalid value: "${name}": must be a valid ${nameRule === 'subdomain' ? 'DNS-1123 subdomain' : nameRule === 'label' ? 'DNS-1123 label' : 'DNS-1035 label'}`);
+    const ok =
+      nameRule === 'subdomain'
+        ? name.length <= 253 && SUBDOMAIN.test(name)
+        : name.length <= 63 && (nameRule === 'label' ? DNS1123_LABEL : DNS1035_LABEL).test(name);
+    if (!ok)
+      errors.push(
+        `metadata.name: Invalid value: "${name}": must be a valid ${nameRule === 'subdomain' ? 'DNS-1123 subdomain' : nameRule === 'label' ? 'DNS-1123 label' : 'DNS-1035 label'}`,
+      );
   }
   for (const [key, value] of Object.entries(meta.labels ?? {})) {
     if (!QUALIFIED_NAME.test(key)) errors.push(`metadata.labels: Invalid value: "${key}": name part must consist of alphanumeric characters, '-', '_' or '.'`);
-    if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) errors.push(`metadata.labels: Invalid value: "${String(value)}": a valid label must be 63 characters or less`);
+    if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value))
+      errors.push(`metadata.labels: Invalid value: "${String(value)}": a valid label must be 63 characters or less`);
   }
   let size = 0;
   for (const [key, value] of Object.entries(meta.annotations ?? {})) {

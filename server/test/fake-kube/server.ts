@@ -14,7 +14,16 @@ type Route = { type: ResourceType; namespace: string | undefined; name: string |
 export type ServerCounters = { requests: number; watches: number; openWatches: number; lists: number };
 
 function statusBody(error: ApiError) {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: error.message, reason: error.reason, details: error.details, code: error.code };
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: error.message,
+    reason: error.reason,
+    details: error.details,
+    code: error.code,
+  };
 }
 
 function send(res: ServerResponse, code: number, body: unknown): void {
@@ -229,12 +238,24 @@ export class FakeApiServer {
       apiVersion: 'v1',
       groupVersion,
       resources: list.flatMap((t) => [
-        { name: t.plural, singularName: t.kind.toLowerCase(), namespaced: t.namespaced, kind: t.kind, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] },
-        ...(t.statusSubresource ? [{ name: `${t.plural}/status`, singularName: '', namespaced: t.namespaced, kind: t.kind, verbs: ['get', 'patch', 'update'] }] : []),
+        {
+          name: t.plural,
+          singularName: t.kind.toLowerCase(),
+          namespaced: t.namespaced,
+          kind: t.kind,
+          verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+        },
+        ...(t.statusSubresource
+          ? [{ name: `${t.plural}/status`, singularName: '', namespaced: t.namespaced, kind: t.kind, verbs: ['get', 'patch', 'update'] }]
+          : []),
       ]),
     });
     if (pathname === '/api') return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] };
-    if (pathname === '/api/v1') return resourceList('v1', types.filter((t) => !t.group));
+    if (pathname === '/api/v1')
+      return resourceList(
+        'v1',
+        types.filter((t) => !t.group),
+      );
     if (pathname === '/apis') {
       const groups = [...new Set(types.filter((t) => t.group).map((t) => t.group))];
       return {

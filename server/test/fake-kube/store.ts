@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { clone, jsonPatch, mergePatch, PatchError, serverSideApply, type Json, type JsonObject } from './patch.ts';
 import type { Validator } from './schemas.ts';
 import { validateMetadata } from './schemas.ts';
-import type { SelectorError} from './selectors.ts';
+import type { SelectorError } from './selectors.ts';
 import { parseFieldSelector, parseLabelSelector, type KubeLike } from './selectors.ts';
 
 export type Meta = {
@@ -232,7 +232,11 @@ export class Store {
         if (!Array.isArray(body)) throw new ApiError(400, 'BadRequest', 'a JSON patch must be an array of operations');
         patched = jsonPatch(existing as unknown as Json, body as { op: string; path: string; value?: Json }[]);
       } else {
-        throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`);
+        throw new ApiError(
+          415,
+          'UnsupportedMediaType',
+          `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`,
+        );
       }
     } catch (error) {
       if (error instanceof PatchError) throw new ApiError(error.status, error.status === 409 ? 'Conflict' : 'Invalid', error.message);
@@ -369,11 +373,16 @@ export class Store {
   }
 
   #conflict(t: ResourceType, name: string): ApiError {
-    return new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${qualified(t)} "${name}": the object has been modified; please apply your changes to the latest version and try again`, {
-      name,
-      group: t.group,
-      kind: t.plural,
-    });
+    return new ApiError(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${qualified(t)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+      {
+        name,
+        group: t.group,
+        kind: t.plural,
+      },
+    );
   }
 
   #requireNamespace(namespace: string): void {

@@ -6,7 +6,11 @@ import { ViewerQuery } from './documents.ts';
 import { useAuth } from './auth.tsx';
 
 const NAV = [
-  { to: paths.agents, label: 'Agents', icon: 'M4 7a3 3 0 1 1 6 0 3 3 0 0 1-6 0Zm10 0a3 3 0 1 1 6 0 3 3 0 0 1-6 0ZM2 19c0-3 2.5-5 5-5s5 2 5 5m0 0c0-3 2.5-5 5-5s5 2 5 5' },
+  {
+    to: paths.agents,
+    label: 'Agents',
+    icon: 'M4 7a3 3 0 1 1 6 0 3 3 0 0 1-6 0Zm10 0a3 3 0 1 1 6 0 3 3 0 0 1-6 0ZM2 19c0-3 2.5-5 5-5s5 2 5 5m0 0c0-3 2.5-5 5-5s5 2 5 5',
+  },
   { to: paths.sessions, label: 'Sessions', icon: 'M4 5h16v10H9l-5 4V5Z' },
   { to: paths.team, label: 'Team usage', icon: 'M4 20V10m6 10V4m6 16v-7m4 7H2' },
   // The audit log is for key managers: team ADMIN and OPERATOR keys.

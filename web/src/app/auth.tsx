@@ -46,9 +46,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const clients = useMemo(
     () =>
-      apiKey
-        ? createApiClients(apiKey, () => signOut('Paddock no longer accepts your API key; it may have been revoked. Sign in with a valid key.'))
-        : null,
+      apiKey ? createApiClients(apiKey, () => signOut('Paddock no longer accepts your API key; it may have been revoked. Sign in with a valid key.')) : null,
     [apiKey, signOut],
   );
   useEffect(() => () => clients?.dispose(), [clients]);

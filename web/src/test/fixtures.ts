@@ -24,7 +24,8 @@ export function eventFactory(startSeq = 0) {
     thinking: (messageId: string, text: string) => make('MessageThinkingEvent', 'message.thinking', { messageId, text }),
     completed: (messageId: string, content: string) => make('MessageCompletedEvent', 'message.completed', { messageId, content }),
     toolCall: (messageId: string, id: string, name: string, input: unknown) => make('ToolCallEvent', 'tool.call', { messageId, toolCallId: id, name, input }),
-    toolResult: (messageId: string, id: string, output: string, isError = false) => make('ToolResultEvent', 'tool.result', { messageId, toolCallId: id, output, isError }),
+    toolResult: (messageId: string, id: string, output: string, isError = false) =>
+      make('ToolResultEvent', 'tool.result', { messageId, toolCallId: id, output, isError }),
     modelRetry: (attempt: number, httpStatus: number | null, error: string) =>
       make('ModelRetryEvent', 'model.retry', { attempt, maxRetries: 3, httpStatus, delayMs: 1000, error }),
     turnCompleted: (messageId: string | null, used = usage(10, 5)) => make('TurnCompletedEvent', 'turn.completed', { messageId, turnId: 't1', usage: used }),

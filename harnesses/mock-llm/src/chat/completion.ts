@@ -27,12 +27,7 @@ function units(reply: TextReply | ToolReply): string[] {
 }
 
 /** Writes an SSE `chat.completion.chunk` stream, one paced chunk per token. */
-export async function streamCompletion(
-  res: ServerResponse,
-  meta: CompletionMeta,
-  reply: TextReply | ToolReply,
-  pacer: Pacer,
-): Promise<void> {
+export async function streamCompletion(res: ServerResponse, meta: CompletionMeta, reply: TextReply | ToolReply, pacer: Pacer): Promise<void> {
   // The prefix is constant per response, so each token costs one small stringify.
   const prefix = `data: {"id":${JSON.stringify(meta.id)},"object":"chat.completion.chunk","created":${meta.created},"model":${JSON.stringify(meta.model)},"choices":`;
   const send = (choices: string) => res.write(`${prefix}${choices}}\n\n`);
@@ -61,12 +56,14 @@ export async function streamCompletion(
       if (i === 0) send(choice({ role: 'assistant', content: '', refusal: null }));
       send(choice({ content: piece }));
     } else if (i === 0) {
-      send(choice({
-        role: 'assistant',
-        content: null,
-        tool_calls: [{ index: 0, id: reply.callId, type: 'function', function: { name: reply.name, arguments: '' } }],
-        refusal: null,
-      }));
+      send(
+        choice({
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ index: 0, id: reply.callId, type: 'function', function: { name: reply.name, arguments: '' } }],
+          refusal: null,
+        }),
+      );
       send(choice({ tool_calls: [{ index: 0, function: { arguments: piece } }] }));
     } else {
       send(choice({ tool_calls: [{ index: 0, function: { arguments: piece } }] }));
@@ -79,11 +76,7 @@ export async function streamCompletion(
 }
 
 /** The non-streaming `chat.completion` body, sent once the whole reply would have streamed. */
-export async function completeAtOnce(
-  meta: CompletionMeta,
-  reply: TextReply | ToolReply,
-  pacer: Pacer,
-): Promise<Record<string, unknown>> {
+export async function completeAtOnce(meta: CompletionMeta, reply: TextReply | ToolReply, pacer: Pacer): Promise<Record<string, unknown>> {
   const pieces = units(reply);
   if (pieces.length > 0) await pacer.waitFor(pieces.length - 1);
   const message =
@@ -93,9 +86,7 @@ export async function completeAtOnce(
           role: 'assistant',
           content: null,
           refusal: null,
-          tool_calls: [
-            { id: reply.callId, type: 'function', function: { name: reply.name, arguments: JSON.stringify(reply.arguments) } },
-          ],
+          tool_calls: [{ id: reply.callId, type: 'function', function: { name: reply.name, arguments: JSON.stringify(reply.arguments) } }],
         };
   return {
     id: meta.id,

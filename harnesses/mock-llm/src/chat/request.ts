@@ -13,9 +13,7 @@ function contentText(content: unknown, where: string): string {
   if (content === null || content === undefined) return '';
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
-    return content
-      .map((part) => (isObject(part) && typeof part.text === 'string' ? part.text : ''))
-      .join('');
+    return content.map((part) => (isObject(part) && typeof part.text === 'string' ? part.text : '')).join('');
   }
   throw new RequestError(400, `${where}.content must be a string, null or an array of content parts`);
 }

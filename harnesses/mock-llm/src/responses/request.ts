@@ -6,9 +6,7 @@ import type { ProtocolReply } from '../reply.ts';
 function partsText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
-  return content
-    .map((p) => (isObject(p) && typeof p.text === 'string' && !isClientPreamble(p.text) ? p.text : ''))
-    .join('');
+  return content.map((p) => (isObject(p) && typeof p.text === 'string' && !isClientPreamble(p.text) ? p.text : '')).join('');
 }
 
 const message = (role: string, content: string): ChatMessage => ({ role, content, toolCalls: [], toolCallId: undefined });
@@ -36,7 +34,12 @@ function normalise(items: Json[]): ChatMessage[] {
       else if (text !== '' || item.role === 'assistant') out.push(message(item.role, text));
     } else if (type === 'function_call') {
       const name = String(item.name ?? '');
-      addCall(out, callId, typeof item.namespace === 'string' ? `${item.namespace}__${name}` : name, typeof item.arguments === 'string' ? item.arguments : '{}');
+      addCall(
+        out,
+        callId,
+        typeof item.namespace === 'string' ? `${item.namespace}__${name}` : name,
+        typeof item.arguments === 'string' ? item.arguments : '{}',
+      );
     } else if (type === 'custom_tool_call') {
       addCall(out, callId, String(item.name ?? ''), JSON.stringify({ input: item.input }));
     } else if (type === 'local_shell_call' && isObject(item.action)) {
@@ -76,7 +79,9 @@ export function parseResponsesRequest(body: unknown): ResponsesRequest {
   const offered = Array.isArray(body.tools) ? body.tools.filter(isObject) : [];
   // A namespace's tools count as offered under their qualified names.
   const tools = offered.flatMap((t) =>
-    t.type === 'namespace' && Array.isArray(t.tools) ? t.tools.filter(isObject).map((inner) => `${String(t.name)}__${String(inner.name ?? '')}`) : [String(t.name ?? t.type ?? '')],
+    t.type === 'namespace' && Array.isArray(t.tools)
+      ? t.tools.filter(isObject).map((inner) => `${String(t.name)}__${String(inner.name ?? '')}`)
+      : [String(t.name ?? t.type ?? '')],
   );
   const namespaces = offered.filter((t) => t.type === 'namespace' && typeof t.name === 'string').map((t) => String(t.name));
   return {

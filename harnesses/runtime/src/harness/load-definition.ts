@@ -4,7 +4,11 @@ import { parse } from 'yaml';
 import { ConfigError } from '../config.ts';
 import { runtimeHarnessSchema, type RuntimeHarness } from './definition.ts';
 
-const exists = (file: string) => access(file).then(() => true, () => false);
+const exists = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
 
 async function readDefinition(file: string): Promise<RuntimeHarness> {
   let raw: unknown;

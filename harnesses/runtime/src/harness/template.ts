@@ -4,15 +4,7 @@
  * (a gateway without an API key still needs some key for CLIs that insist on one).
  */
 
-export const TEMPLATE_VARIABLES = [
-  'gateway.baseUrl',
-  'gateway.rootUrl',
-  'gateway.apiKey',
-  'model',
-  'sessionId',
-  'workspace',
-  'stateDir',
-] as const;
+export const TEMPLATE_VARIABLES = ['gateway.baseUrl', 'gateway.rootUrl', 'gateway.apiKey', 'model', 'sessionId', 'workspace', 'stateDir'] as const;
 
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
 export type TemplateValues = Readonly<Record<TemplateVariable, string>>;

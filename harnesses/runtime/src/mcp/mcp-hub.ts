@@ -69,8 +69,7 @@ export class McpHub {
     this.#servers = servers;
     this.#log = log;
     // The SDK speaks WHATWG fetch; undici's carries the proxy dispatcher.
-    this.#fetch = (url, init) =>
-      undiciFetch(url, { ...(init as UndiciRequestInit), ...(dispatcher ? { dispatcher } : {}) }) as unknown as Promise<Response>;
+    this.#fetch = (url, init) => undiciFetch(url, { ...(init as UndiciRequestInit), ...(dispatcher ? { dispatcher } : {}) }) as unknown as Promise<Response>;
   }
 
   get empty(): boolean {
@@ -188,7 +187,8 @@ function resultText(result: Record<string, unknown>): string {
   const parts = blocks.map((block) => {
     if (block.type === 'text') return block.text ?? '';
     if (block.type === 'resource') return block.resource?.text ?? `[resource ${block.resource?.uri ?? ''}]`;
-    if (block.type === 'image' || block.type === 'audio') return `[${block.type} ${block.mimeType ?? ''}, ${Math.floor(((block.data ?? '').length * 3) / 4)} bytes]`;
+    if (block.type === 'image' || block.type === 'audio')
+      return `[${block.type} ${block.mimeType ?? ''}, ${Math.floor(((block.data ?? '').length * 3) / 4)} bytes]`;
     return `[${block.type}]`;
   });
   if (parts.length === 0 && result.structuredContent !== undefined) return JSON.stringify(result.structuredContent);

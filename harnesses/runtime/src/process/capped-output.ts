@@ -37,6 +37,9 @@ export function truncateText(text: string, maxBytes: number): string {
   const bytes = Buffer.byteLength(text);
   if (bytes <= maxBytes) return text;
   // Decoding a cut buffer may end in U+FFFD; dropping it keeps the text clean.
-  const head = Buffer.from(text).subarray(0, maxBytes).toString('utf8').replace(/\uFFFD$/, '');
+  const head = Buffer.from(text)
+    .subarray(0, maxBytes)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
   return `${head}\n[output truncated: ${bytes - Buffer.byteLength(head)} more bytes]`;
 }

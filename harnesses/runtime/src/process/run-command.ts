@@ -99,7 +99,7 @@ export function runCommand(options: RunOptions): Promise<RunResult> {
       // SIGKILL nobody here sent, to the command or to what its shell ran last (exit 137).
       const killed = exit?.signal === 'SIGKILL' || exit?.code === 128 + constants.signals.SIGKILL;
       if (killed && !timedOut && !cancelled) stderr.push(Buffer.from(`${killedNote(options.memoryLimitBytes)}\n`));
-      const code = error ? 127 : exit?.code ?? signalExitCode(exit?.signal ?? null);
+      const code = error ? 127 : (exit?.code ?? signalExitCode(exit?.signal ?? null));
       resolve({
         exitCode: code,
         stdout: stdout.text(),

@@ -22,7 +22,14 @@ export function sessionRoutes(app: App): Route[] {
         void app.session?.mcp.close();
         app.session = createSession(input, app.processEnv, app.sandbox, app.log);
         app.log.info(
-          { sessionId: input.sessionId, model: input.model, messages: input.history.length, envVars: Object.keys(input.env).length, mcpServers: input.mcpServers.map((s) => s.name), toolRules: input.toolPolicy.length },
+          {
+            sessionId: input.sessionId,
+            model: input.model,
+            messages: input.history.length,
+            envVars: Object.keys(input.env).length,
+            mcpServers: input.mcpServers.map((s) => s.name),
+            toolRules: input.toolPolicy.length,
+          },
           'session attached',
         );
         const body: AttachResponse = { ok: true, sessionId: input.sessionId, messages: input.history.length };

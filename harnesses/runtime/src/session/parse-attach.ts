@@ -15,7 +15,9 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 const mcpServer = z.object({
   name: text({ nonEmpty: true, maxLength: 63 }).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'must be a DNS label (lowercase letters, digits, "-").' }),
-  url: text({ nonEmpty: true, maxLength: 2_000 }).refine((url) => URL.canParse(url) && /^https?:$/.test(new URL(url).protocol), { error: 'must be an absolute http(s) URL.' }),
+  url: text({ nonEmpty: true, maxLength: 2_000 }).refine((url) => URL.canParse(url) && /^https?:$/.test(new URL(url).protocol), {
+    error: 'must be an absolute http(s) URL.',
+  }),
   transport: withDefault(z.enum(['STREAMABLE_HTTP', 'SSE'], { error: 'must be STREAMABLE_HTTP or SSE.' }), 'STREAMABLE_HTTP'),
   // Values are placeholders, but messages still name the header only.
   headers: withDefault(

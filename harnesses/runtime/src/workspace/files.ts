@@ -72,7 +72,8 @@ export async function writeText(root: string, file: string, shown: string, conte
     }
     return typeof content === 'string' ? Buffer.byteLength(content) : content.length;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw badRequest(`"${shown}" is a symlink; file writes do not follow symlinks. Remove it or write to the file it points to.`);
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP')
+      throw badRequest(`"${shown}" is a symlink; file writes do not follow symlinks. Remove it or write to the file it points to.`);
     throw error instanceof HttpError ? error : fsError(error, shown);
   }
 }

@@ -25,7 +25,10 @@ export function parseCron(expression: string, timezone: string): Cron {
     cron = new Cron(text, { timezone, paused: true, mode: '5-or-6-parts' });
   } catch (error) {
     const detail = (error as Error).message.replace(/^CronPattern: /, '');
-    throw badInput(`"${expression}" is not a cron expression: ${detail} Use five fields (minute hour day month weekday) or six with seconds first, e.g. "0 9 * * MON-FRI".`, 'cron');
+    throw badInput(
+      `"${expression}" is not a cron expression: ${detail} Use five fields (minute hour day month weekday) or six with seconds first, e.g. "0 9 * * MON-FRI".`,
+      'cron',
+    );
   }
   if (cron.nextRun(new Date()) === null) throw badInput(`"${expression}" never runs; check the day and month fields.`, 'cron');
   return cron;

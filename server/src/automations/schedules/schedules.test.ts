@@ -120,7 +120,11 @@ describe('firing', () => {
   it('sends the rendered prompt to a new session and records the run', async () => {
     const clock = new TestClock('2026-06-01T06:59:30Z');
     const service = serviceOn(clock);
-    const schedule = await createSchedule(service, { cron: '0 9 * * *', timezone: 'Europe/Berlin', prompt: 'Daily report for {{scheduledAt}} (run {{runNumber}})' });
+    const schedule = await createSchedule(service, {
+      cron: '0 9 * * *',
+      timezone: 'Europe/Berlin',
+      prompt: 'Daily report for {{scheduledAt}} (run {{runNumber}})',
+    });
     expect(schedule.nextRunAt?.toISOString()).toBe('2026-06-01T07:00:00.000Z');
     clock.set('2026-06-01T07:00:00.250Z');
     const [run] = await service.fireDue();
@@ -136,7 +140,8 @@ describe('firing', () => {
     const service = serviceOn(clock);
     const skip = await createSchedule(service, { cron: '* * * * *', overlap: 'SKIP' });
     const queue = await createSchedule(service, { cron: '* * * * *', overlap: 'QUEUE', sessionMode: 'REUSE_SESSION' });
-    const outcomes = async (id: string) => (await t.platform.services.db.scheduleRun.findMany({ where: { scheduleId: id }, orderBy: { runNumber: 'asc' } })).map((r) => r.outcome);
+    const outcomes = async (id: string) =>
+      (await t.platform.services.db.scheduleRun.findMany({ where: { scheduleId: id }, orderBy: { runNumber: 'asc' } })).map((r) => r.outcome);
     // No worker runs the turns here, so the first run's session stays RUNNING.
     for (const minute of ['10:01', '10:02', '10:03']) {
       clock.set(`2026-06-02T${minute}:00Z`);
@@ -189,7 +194,10 @@ describe('missed runs across a restart', () => {
     // Down past the grace period of the latest due time too: everything is MISSED, nothing runs.
     clock.set('2026-07-01T13:02:00Z');
     expect(await after.fireDue()).toEqual([]);
-    const late = await db.scheduleRun.findMany({ where: { scheduleId: schedule.id, scheduledAt: { gt: new Date('2026-07-01T12:40:00Z') } }, orderBy: { scheduledAt: 'asc' } });
+    const late = await db.scheduleRun.findMany({
+      where: { scheduleId: schedule.id, scheduledAt: { gt: new Date('2026-07-01T12:40:00Z') } },
+      orderBy: { scheduledAt: 'asc' },
+    });
     expect(late.map((r) => r.outcome)).toEqual(['MISSED', 'MISSED', 'MISSED', 'MISSED']);
   });
 });
@@ -200,14 +208,24 @@ describe('a worker that stops while starting a run', () => {
     const service = serviceOn(clock);
     const schedule = await createSchedule(service, { cron: '*/5 * * * *' });
     const run = await t.platform.services.db.scheduleRun.create({
-      data: { id: '0190b6a0-0000-7000-8000-0000000000aa', scheduleId: schedule.id, runNumber: 1, scheduledAt: new Date('2026-07-02T12:05:00Z'), outcome: 'PENDING', createdAt: new Date(Date.now() - 10 * 60_000) },
+      data: {
+        id: '0190b6a0-0000-7000-8000-0000000000aa',
+        scheduleId: schedule.id,
+        runNumber: 1,
+        scheduledAt: new Date('2026-07-02T12:05:00Z'),
+        outcome: 'PENDING',
+        createdAt: new Date(Date.now() - 10 * 60_000),
+      },
     });
     // Another worker finds the same due time: the run row it would insert already exists.
     await t.platform.services.db.schedule.update({ where: { id: schedule.id }, data: { nextRunAt: run.scheduledAt } });
     clock.set('2026-07-02T12:05:01Z');
     expect(await service.fireDue()).toEqual([]);
     expect(await service.failStalled()).toBe(1);
-    expect(await t.platform.services.db.scheduleRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ outcome: 'FAILED', error: expect.stringMatching(/worker stopped/) });
+    expect(await t.platform.services.db.scheduleRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({
+      outcome: 'FAILED',
+      error: expect.stringMatching(/worker stopped/),
+    });
   });
 });
 
@@ -240,14 +258,20 @@ describe('the API', () => {
   const create = `mutation($input: CreateScheduleInput!) { createSchedule(input: $input) { id cron timezone nextRunAt nextRuns(count: 3) enabled sessionMode overlap } }`;
 
   it('creates, lists, updates and deletes schedules, with a preview of the next due times', async () => {
-    const agent = (await client.ok<{ agents: { edges: { node: { id: string } }[] } }>('{ agents(first: 1) { edges { node { id } } } }')).agents.edges[0]!.node.id;
-    const { createSchedule: created } = await client.ok<{ createSchedule: { id: string; nextRunAt: string; nextRuns: string[]; sessionMode: string; overlap: string } }>(create, {
+    const agent = (await client.ok<{ agents: { edges: { node: { id: string } }[] } }>('{ agents(first: 1) { edges { node { id } } } }')).agents.edges[0]!.node
+      .id;
+    const { createSchedule: created } = await client.ok<{
+      createSchedule: { id: string; nextRunAt: string; nextRuns: string[]; sessionMode: string; overlap: string };
+    }>(create, {
       input: { agentId: agent, name: 'nightly review', cron: '0 3 * * *', timezone: 'Asia/Tokyo', prompt: 'Review the dependencies.' },
     });
     expect(created).toMatchObject({ sessionMode: 'NEW_SESSION', overlap: 'SKIP' });
     expect(created.nextRuns).toHaveLength(3);
     expect(created.nextRuns.every((at) => at.endsWith('T18:00:00.000Z'))).toBe(true);
-    const listed = await client.ok<{ agent: { schedules: { edges: { node: { id: string } }[] } } }>('query($a: ID!) { agent(id: $a) { schedules { edges { node { id } } } } }', { a: agent });
+    const listed = await client.ok<{ agent: { schedules: { edges: { node: { id: string } }[] } } }>(
+      'query($a: ID!) { agent(id: $a) { schedules { edges { node { id } } } } }',
+      { a: agent },
+    );
     expect(listed.agent.schedules.edges.map((e) => e.node.id)).toContain(created.id);
 
     const disabled = await client.ok<{ updateSchedule: { enabled: boolean; nextRunAt: string | null } }>(
@@ -255,7 +279,10 @@ describe('the API', () => {
       { id: created.id },
     );
     expect(disabled.updateSchedule).toEqual({ enabled: false, nextRunAt: null });
-    const changed = await client.ok<{ updateSchedule: { nextRunAt: string } }>('mutation($id: ID!) { updateSchedule(id: $id, input: { enabled: true, cron: "*/15 * * * * *" }) { nextRunAt } }', { id: created.id });
+    const changed = await client.ok<{ updateSchedule: { nextRunAt: string } }>(
+      'mutation($id: ID!) { updateSchedule(id: $id, input: { enabled: true, cron: "*/15 * * * * *" }) { nextRunAt } }',
+      { id: created.id },
+    );
     expect(Date.parse(changed.updateSchedule.nextRunAt) - Date.now()).toBeLessThanOrEqual(15_000);
     await client.ok('mutation($id: ID!) { deleteSchedule(id: $id) { deletedId } }', { id: created.id });
     expect((await client.ok<{ schedule: unknown }>('query($id: ID!) { schedule(id: $id) { id } }', { id: created.id })).schedule).toBeNull();
@@ -270,14 +297,16 @@ describe('the API', () => {
     [{ prompt: '   ' }, 'prompt', /must not be empty/],
     [{ name: '' }, 'name', /name must be/],
   ])('refuses %j with a message about %s', async (override, field, message) => {
-    const agent = (await client.ok<{ agents: { edges: { node: { id: string } }[] } }>('{ agents(first: 1) { edges { node { id } } } }')).agents.edges[0]!.node.id;
+    const agent = (await client.ok<{ agents: { edges: { node: { id: string } }[] } }>('{ agents(first: 1) { edges { node { id } } } }')).agents.edges[0]!.node
+      .id;
     const error = await client.error(create, { input: { agentId: agent, name: `bad-${++counter}`, cron: '* * * * *', prompt: 'Go.', ...override } });
     expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     expect(error.message).toMatch(message);
   });
 
   it('refuses a second schedule of the same name on one agent', async () => {
-    const agent = (await client.ok<{ agents: { edges: { node: { id: string } }[] } }>('{ agents(first: 1) { edges { node { id } } } }')).agents.edges[0]!.node.id;
+    const agent = (await client.ok<{ agents: { edges: { node: { id: string } }[] } }>('{ agents(first: 1) { edges { node { id } } } }')).agents.edges[0]!.node
+      .id;
     const input = { agentId: agent, name: 'twice', cron: '* * * * *', prompt: 'Go.' };
     await client.ok(create, { input });
     expect((await client.error(create, { input })).extensions?.code).toBe('CONFLICT');

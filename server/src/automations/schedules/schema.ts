@@ -75,7 +75,11 @@ builder.node(ScheduleRun, {
     runNumber: t.exposeInt('runNumber'),
     scheduledAt: t.expose('scheduledAt', { type: 'DateTime', description: 'The due time.' }),
     firedAt: t.expose('firedAt', { type: 'DateTime', nullable: true, description: 'When a worker handled it.' }),
-    session: t.field({ type: Session, nullable: true, resolve: (r, _args, ctx) => (r.sessionId ? ctx.services.sessions.find(viewerOf(ctx), r.sessionId) : null) }),
+    session: t.field({
+      type: Session,
+      nullable: true,
+      resolve: (r, _args, ctx) => (r.sessionId ? ctx.services.sessions.find(viewerOf(ctx), r.sessionId) : null),
+    }),
     outcome: t.field({ type: AutomationRunOutcome, resolve: (r) => r.outcome }),
     error: t.exposeString('error', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -97,8 +101,11 @@ builder.objectFields(Agent, (t) => ({
 const CreateScheduleInput = builder.inputType('CreateScheduleInput', {
   fields: (t) => ({
     agentId: t.globalID({ for: Agent, required: true }),
-    name: t.string({ required: true, description: 'Unique among the agent\'s schedules.' }),
-    cron: t.string({ required: true, description: 'Five fields (minute hour day month weekday), or six with seconds first: "0 9 * * MON-FRI", "*/30 * * * * *".' }),
+    name: t.string({ required: true, description: "Unique among the agent's schedules." }),
+    cron: t.string({
+      required: true,
+      description: 'Five fields (minute hour day month weekday), or six with seconds first: "0 9 * * MON-FRI", "*/30 * * * * *".',
+    }),
     timezone: t.string({ description: 'IANA time zone such as "Europe/Berlin"; default "UTC".' }),
     prompt: t.string({ required: true, description: 'Message each run sends; {{scheduledAt}} (ISO-8601) and {{runNumber}} are filled in.' }),
     sessionMode: t.field({ type: SessionMode, description: 'Default NEW_SESSION.' }),

@@ -82,7 +82,11 @@ export class ScheduleService {
 
   /** Every team's schedules, for the operator CLI; `team` narrows to one team by name. */
   async all(team?: string) {
-    return this.#db.schedule.findMany({ where: team ? { team: { name: team } } : {}, include: { team: { select: { name: true } }, agent: { select: { name: true } } }, orderBy: { id: 'asc' } });
+    return this.#db.schedule.findMany({
+      where: team ? { team: { name: team } } : {},
+      include: { team: { select: { name: true } }, agent: { select: { name: true } } },
+      orderBy: { id: 'asc' },
+    });
   }
 
   /** Newest first. */
@@ -168,7 +172,11 @@ export class ScheduleService {
 
   /** The earliest due time of any enabled schedule, for the worker's timer. */
   async nextDueAt(): Promise<Date | null> {
-    const row = await this.#db.schedule.findFirst({ where: { enabled: true, nextRunAt: { not: null } }, orderBy: { nextRunAt: 'asc' }, select: { nextRunAt: true } });
+    const row = await this.#db.schedule.findFirst({
+      where: { enabled: true, nextRunAt: { not: null } },
+      orderBy: { nextRunAt: 'asc' },
+      select: { nextRunAt: true },
+    });
     return row?.nextRunAt ?? null;
   }
 
@@ -178,7 +186,12 @@ export class ScheduleService {
    * from any number of workers at once. Returns the runs it handled.
    */
   async fireDue(now = this.#now()): Promise<ScheduleRun[]> {
-    const due = await this.#db.schedule.findMany({ where: { enabled: true, nextRunAt: { lte: now } }, select: { id: true }, orderBy: { nextRunAt: 'asc' }, take: 100 });
+    const due = await this.#db.schedule.findMany({
+      where: { enabled: true, nextRunAt: { lte: now } },
+      select: { id: true },
+      orderBy: { nextRunAt: 'asc' },
+      take: 100,
+    });
     const handled: ScheduleRun[] = [];
     // Schedules due together start side by side, so the last of them is not late by the sum of the others.
     const fire = async () => {
@@ -197,13 +210,18 @@ export class ScheduleService {
    */
   async #claim(id: string, now: Date): Promise<Claimed | null> {
     const result = await this.#db.$transaction(async (tx) => {
-      const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Schedule" WHERE id = ${id}::uuid AND enabled AND "nextRunAt" <= ${now} FOR UPDATE SKIP LOCKED`;
+      const [locked] = await tx.$queryRaw<
+        { id: string }[]
+      >`SELECT id FROM "Schedule" WHERE id = ${id}::uuid AND enabled AND "nextRunAt" <= ${now} FOR UPDATE SKIP LOCKED`;
       if (!locked) return null;
       const schedule = await tx.schedule.findUniqueOrThrow({ where: { id } });
       const cron = parseCron(schedule.cron, schedule.timezone);
       const from = schedule.nextRunAt!;
       // The latest due times up to now, oldest first; earlier ones beyond the record are only counted as "more".
-      const recent = cron.previousRuns(MAX_MISSED_RECORDED + 1, new Date(now.getTime() + 1)).filter((d) => d >= from).reverse();
+      const recent = cron
+        .previousRuns(MAX_MISSED_RECORDED + 1, new Date(now.getTime() + 1))
+        .filter((d) => d >= from)
+        .reverse();
       const times = recent.length > 0 ? recent : [from];
       const more = recent.length === MAX_MISSED_RECORDED + 1 && recent[0]! > from;
       const cursor = nextDue(cron, now);
@@ -226,7 +244,11 @@ export class ScheduleService {
       }
       const updated = await tx.schedule.update({ where: { id }, data: { nextRunAt: cursor, runCount: runNumber } });
       if (inserted.length) {
-        await enqueueMissedEvents(tx, updated.teamId, inserted.map((r) => r.id));
+        await enqueueMissedEvents(
+          tx,
+          updated.teamId,
+          inserted.map((r) => r.id),
+        );
         this.#log.info({ scheduleId: id, missed: inserted.map((r) => r.scheduledAt.toISOString()) }, 'schedule due times missed while no worker was running');
       }
       return run ? { schedule: updated, run } : null;
@@ -260,7 +282,15 @@ export class ScheduleService {
   async #start(schedule: Schedule, run: ScheduleRun): Promise<ScheduleRun> {
     const prompt = renderTemplate(schedule.prompt, { scheduledAt: run.scheduledAt, runNumber: run.runNumber });
     const result = await this.#starter.start(
-      { kind: 'schedule', id: schedule.id, teamId: schedule.teamId, agentId: schedule.agentId, name: schedule.name, sessionMode: schedule.sessionMode, sessionId: schedule.sessionId },
+      {
+        kind: 'schedule',
+        id: schedule.id,
+        teamId: schedule.teamId,
+        agentId: schedule.agentId,
+        name: schedule.name,
+        sessionMode: schedule.sessionMode,
+        sessionId: schedule.sessionId,
+      },
       prompt,
       `${schedule.name} #${run.runNumber}`,
     );

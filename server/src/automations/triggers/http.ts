@@ -52,7 +52,8 @@ function parseBody(raw: Buffer, contentType: string): { ok: true; body: unknown 
 
 function eventMatches(filters: string[], event: string, body: unknown): boolean {
   if (filters.length === 0) return true;
-  const action = body !== null && typeof body === 'object' && typeof (body as { action?: unknown }).action === 'string' ? (body as { action: string }).action : null;
+  const action =
+    body !== null && typeof body === 'object' && typeof (body as { action?: unknown }).action === 'string' ? (body as { action: string }).action : null;
   return filters.includes(event) || (action !== null && filters.includes(`${event}.${action}`));
 }
 
@@ -63,9 +64,15 @@ function answer(result: FireResult): { status: number; body: Record<string, unkn
     case 'started':
       return { status: 202, body: { accepted: true, ...run, ...session } };
     case 'queued':
-      return { status: 202, body: { accepted: true, ...run, message: "Queued: the trigger's session is answering an earlier request; this run starts when it is done." } };
+      return {
+        status: 202,
+        body: { accepted: true, ...run, message: "Queued: the trigger's session is answering an earlier request; this run starts when it is done." },
+      };
     case 'duplicate':
-      return { status: 200, body: { accepted: false, duplicate: true, ...run, ...session, message: 'This delivery was already accepted; it does not run again.' } };
+      return {
+        status: 200,
+        body: { accepted: false, duplicate: true, ...run, ...session, message: 'This delivery was already accepted; it does not run again.' },
+      };
     case 'failed':
       return { status: 503, body: { accepted: true, ...run, error: `The run could not start: ${result.run.error ?? 'unknown reason'}` } };
   }
@@ -106,7 +113,9 @@ export async function handleTriggerRequest(
   const declared = Number(header(req, 'content-length') ?? 0);
   if (declared > deps.maxBodyBytes) {
     res.setHeader('connection', 'close');
-    return sendJson(res, 413, { error: `The request body is ${declared} bytes; a trigger accepts at most ${deps.maxBodyBytes} (PADDOCK_TRIGGER_MAX_BODY_BYTES).` });
+    return sendJson(res, 413, {
+      error: `The request body is ${declared} bytes; a trigger accepts at most ${deps.maxBodyBytes} (PADDOCK_TRIGGER_MAX_BODY_BYTES).`,
+    });
   }
   let raw: Buffer;
   try {
@@ -128,7 +137,7 @@ export async function handleTriggerRequest(
       error:
         trigger.kind === 'HTTP'
           ? 'Send the trigger\'s secret as "Authorization: Bearer <secret>"; this one is missing or wrong.'
-          : 'X-Hub-Signature-256 is missing or does not match; set the webhook secret in GitHub to the trigger\'s secret and the content type to application/json.',
+          : "X-Hub-Signature-256 is missing or does not match; set the webhook secret in GitHub to the trigger's secret and the content type to application/json.",
     });
   }
   if (!trigger.enabled) return sendJson(res, 409, { error: 'This trigger is disabled; enable it with updateTrigger to accept requests again.' });

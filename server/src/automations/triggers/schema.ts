@@ -33,7 +33,10 @@ builder.node(Trigger, {
     agent: t.field({ type: Agent, nullable: true, resolve: (tr, _args, ctx) => ctx.loaders.agent.load(tr.agentId) }),
     kind: t.field({ type: TriggerKind, resolve: (tr) => tr.kind }),
     url: t.string({ description: 'POST here to fire the trigger (PADDOCK_PUBLIC_URL sets the origin).', resolve: (tr, _args, ctx) => triggerUrl(tr, ctx) }),
-    prompt: t.exposeString('prompt', { description: 'Template of the message each run sends: {{body.path.to.field}} (JSON-escaped, cut at 4,000 characters), {{body}}, {{event}}, {{runNumber}}.' }),
+    prompt: t.exposeString('prompt', {
+      description:
+        'Template of the message each run sends: {{body.path.to.field}} (JSON-escaped, cut at 4,000 characters), {{body}}, {{event}}, {{runNumber}}.',
+    }),
     events: t.exposeStringList('events', { description: 'GITHUB: the events ("push") or event.action pairs ("issues.opened") that fire it; empty: all.' }),
     sessionMode: t.field({ type: SessionMode, resolve: (tr) => tr.sessionMode }),
     enabled: t.exposeBoolean('enabled'),
@@ -47,7 +50,12 @@ builder.node(Trigger, {
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     runs: t.connection(
-      { type: TriggerRun, description: 'Newest first.', complexity: connectionComplexity, resolve: (tr, args, ctx) => keysetConnection(args, (w) => ctx.services.triggers.runs(tr.id, w)) },
+      {
+        type: TriggerRun,
+        description: 'Newest first.',
+        complexity: connectionComplexity,
+        resolve: (tr, args, ctx) => keysetConnection(args, (w) => ctx.services.triggers.runs(tr.id, w)),
+      },
       TriggerRunConnection,
     ),
   }),
@@ -63,7 +71,11 @@ builder.node(TriggerRun, {
     deliveryId: t.exposeString('deliveryId', { nullable: true, description: 'GITHUB: the X-GitHub-Delivery id; each is accepted once.' }),
     event: t.exposeString('event', { nullable: true, description: 'GITHUB: the X-GitHub-Event.' }),
     prompt: t.exposeString('prompt', { description: 'The message the run sent, as rendered from the request.' }),
-    session: t.field({ type: Session, nullable: true, resolve: (r, _args, ctx) => (r.sessionId ? ctx.services.sessions.find(viewerOf(ctx), r.sessionId) : null) }),
+    session: t.field({
+      type: Session,
+      nullable: true,
+      resolve: (r, _args, ctx) => (r.sessionId ? ctx.services.sessions.find(viewerOf(ctx), r.sessionId) : null),
+    }),
     outcome: t.field({ type: AutomationRunOutcome, resolve: (r) => r.outcome }),
     error: t.exposeString('error', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the request arrived.' }),
@@ -110,7 +122,8 @@ const CreateTriggerPayload = builder.objectRef<Created>('CreateTriggerPayload').
     trigger: t.field({ type: Trigger, resolve: (p) => p.trigger }),
     url: t.string({ description: 'POST here to fire the trigger.', resolve: (p, _args, ctx) => triggerUrl(p.trigger, ctx) }),
     secret: t.exposeString('secret', {
-      description: 'Shown once, never again. HTTP: send "Authorization: Bearer <secret>". GITHUB: the webhook secret to set in GitHub (content type application/json).',
+      description:
+        'Shown once, never again. HTTP: send "Authorization: Bearer <secret>". GITHUB: the webhook secret to set in GitHub (content type application/json).',
     }),
   }),
 });

@@ -20,7 +20,13 @@ export type TriggerInput = {
   events?: string[] | null;
   sessionMode?: AutomationSessionMode | null;
 };
-export type TriggerUpdate = { name?: string | null; prompt?: string | null; events?: string[] | null; sessionMode?: AutomationSessionMode | null; enabled?: boolean | null };
+export type TriggerUpdate = {
+  name?: string | null;
+  prompt?: string | null;
+  events?: string[] | null;
+  sessionMode?: AutomationSessionMode | null;
+  enabled?: boolean | null;
+};
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/;
 const GITHUB_EVENT = /^[a-z_]{1,50}(\.[a-z_]{1,50})?$/;
@@ -35,7 +41,8 @@ function validateEvents(kind: TriggerKind, events: string[]): string[] {
   const unique = [...new Set(events.map((e) => e.trim()))];
   if (kind === 'HTTP' && unique.length > 0) throw badInput('events filters GitHub deliveries; leave it empty for an HTTP trigger.', 'events');
   for (const event of unique) {
-    if (!GITHUB_EVENT.test(event)) throw badInput(`"${event}" is not a GitHub event; write an event name ("push") or an event and action ("issues.opened").`, 'events');
+    if (!GITHUB_EVENT.test(event))
+      throw badInput(`"${event}" is not a GitHub event; write an event name ("push") or an event and action ("issues.opened").`, 'events');
   }
   return unique;
 }
@@ -46,10 +53,7 @@ function newSecret(kind: TriggerKind): string {
 
 /** What a firing request gets: a run, a duplicate of one, or nothing (filtered). */
 export type FireResult =
-  | { kind: 'started'; run: TriggerRun }
-  | { kind: 'queued'; run: TriggerRun }
-  | { kind: 'failed'; run: TriggerRun }
-  | { kind: 'duplicate'; run: TriggerRun };
+  { kind: 'started'; run: TriggerRun } | { kind: 'queued'; run: TriggerRun } | { kind: 'failed'; run: TriggerRun } | { kind: 'duplicate'; run: TriggerRun };
 
 /**
  * Inbound triggers: a URL that runs an agent when called. HTTP triggers authenticate with a
@@ -94,11 +98,19 @@ export class TriggerService {
 
   /** Every team's triggers, for the operator CLI; `team` narrows to one team by name. */
   async all(team?: string) {
-    return this.#db.trigger.findMany({ where: team ? { team: { name: team } } : {}, include: { team: { select: { name: true } }, agent: { select: { name: true } } }, orderBy: { id: 'asc' } });
+    return this.#db.trigger.findMany({
+      where: team ? { team: { name: team } } : {},
+      include: { team: { select: { name: true } }, agent: { select: { name: true } } },
+      orderBy: { id: 'asc' },
+    });
   }
 
   async runs(triggerId: string, window: PageWindow): Promise<TriggerRun[]> {
-    return this.#db.triggerRun.findMany({ where: { triggerId, id: idRange(window, 'desc') }, orderBy: { id: window.backward ? 'asc' : 'desc' }, take: window.limit });
+    return this.#db.triggerRun.findMany({
+      where: { triggerId, id: idRange(window, 'desc') },
+      orderBy: { id: window.backward ? 'asc' : 'desc' },
+      take: window.limit,
+    });
   }
 
   async findRun(viewer: Viewer, id: string): Promise<TriggerRun | null> {
@@ -183,13 +195,23 @@ export class TriggerService {
         const counted = await tx.trigger.update({ where: { id: trigger.id }, data: { runCount: { increment: 1 } }, select: { runCount: true } });
         const prompt = renderTemplate(trigger.prompt, { runNumber: counted.runCount, body: request.body, event: request.event ?? '' });
         return tx.triggerRun.create({
-          data: { id: newId(), triggerId: trigger.id, runNumber: counted.runCount, deliveryId: request.deliveryId, event: request.event, prompt, outcome: 'PENDING' },
+          data: {
+            id: newId(),
+            triggerId: trigger.id,
+            runNumber: counted.runCount,
+            deliveryId: request.deliveryId,
+            event: request.event,
+            prompt,
+            outcome: 'PENDING',
+          },
         });
       });
     } catch (error) {
       // The same delivery arrived twice at once; the other request recorded it.
       if ((error as { code?: string }).code === 'P2002' && request.deliveryId) {
-        const seen = await this.#db.triggerRun.findUniqueOrThrow({ where: { triggerId_deliveryId: { triggerId: trigger.id, deliveryId: request.deliveryId } } });
+        const seen = await this.#db.triggerRun.findUniqueOrThrow({
+          where: { triggerId_deliveryId: { triggerId: trigger.id, deliveryId: request.deliveryId } },
+        });
         return { kind: 'duplicate', run: seen };
       }
       throw error;
@@ -216,13 +238,24 @@ export class TriggerService {
   }
 
   async #start(trigger: Trigger, run: TriggerRun): Promise<FireResult> {
-    const target: RunTarget = { kind: 'trigger', id: trigger.id, teamId: trigger.teamId, agentId: trigger.agentId, name: trigger.name, sessionMode: trigger.sessionMode, sessionId: trigger.sessionId };
+    const target: RunTarget = {
+      kind: 'trigger',
+      id: trigger.id,
+      teamId: trigger.teamId,
+      agentId: trigger.agentId,
+      name: trigger.name,
+      sessionMode: trigger.sessionMode,
+      sessionId: trigger.sessionId,
+    };
     const result = await this.#starter.start(target, run.prompt, `${trigger.name} #${run.runNumber}`);
     if (result.kind === 'busy') return this.#queue(run);
     if (result.kind === 'failed') {
       this.#log.warn({ triggerId: trigger.id, runId: run.id, error: result.error }, 'trigger run could not start');
       return { kind: 'failed', run: await this.#db.triggerRun.update({ where: { id: run.id }, data: { outcome: 'FAILED', error: result.error } }) };
     }
-    return { kind: 'started', run: await this.#db.triggerRun.update({ where: { id: run.id }, data: { outcome: 'STARTED', sessionId: result.sessionId, firedAt: new Date() } }) };
+    return {
+      kind: 'started',
+      run: await this.#db.triggerRun.update({ where: { id: run.id }, data: { outcome: 'STARTED', sessionId: result.sessionId, firedAt: new Date() } }),
+    };
   }
 }

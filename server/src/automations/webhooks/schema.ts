@@ -8,7 +8,8 @@ import { connectionComplexity } from '../schema-common.ts';
 import { DISABLE_AFTER_FAILURES, WEBHOOK_EVENTS } from './service.ts';
 
 const WebhookDeliveryStatus = builder.enumType('WebhookDeliveryStatus', {
-  description: 'PENDING: not delivered yet (see nextRetryAt). SUCCEEDED: the receiver answered 2xx. FAILED: given up (a 4xx answer, retries used up, or the webhook disabled).',
+  description:
+    'PENDING: not delivered yet (see nextRetryAt). SUCCEEDED: the receiver answered 2xx. FAILED: given up (a 4xx answer, retries used up, or the webhook disabled).',
   values: ['PENDING', 'SUCCEEDED', 'FAILED'] as const,
 });
 
@@ -25,14 +26,24 @@ builder.node(Webhook, {
   fields: (t) => ({
     url: t.exposeString('url'),
     events: t.exposeStringList('events'),
-    agent: t.field({ type: Agent, nullable: true, description: "Only this agent's events; null: every agent of the team.", resolve: (w, _args, ctx) => (w.agentId ? ctx.loaders.agent.load(w.agentId) : null) }),
+    agent: t.field({
+      type: Agent,
+      nullable: true,
+      description: "Only this agent's events; null: every agent of the team.",
+      resolve: (w, _args, ctx) => (w.agentId ? ctx.loaders.agent.load(w.agentId) : null),
+    }),
     enabled: t.exposeBoolean('enabled'),
     disabledReason: t.exposeString('disabledReason', { nullable: true }),
     consecutiveFailures: t.exposeInt('consecutiveFailures', { description: `Failed attempts in a row; at ${DISABLE_AFTER_FAILURES} the webhook is disabled.` }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     deliveries: t.connection(
-      { type: WebhookDelivery, description: 'Newest first.', complexity: connectionComplexity, resolve: (w, args, ctx) => keysetConnection(args, (win) => ctx.services.webhooks.deliveries(w.id, win)) },
+      {
+        type: WebhookDelivery,
+        description: 'Newest first.',
+        complexity: connectionComplexity,
+        resolve: (w, args, ctx) => keysetConnection(args, (win) => ctx.services.webhooks.deliveries(w.id, win)),
+      },
       WebhookDeliveryConnection,
     ),
   }),
@@ -50,12 +61,19 @@ builder.node(WebhookDelivery, {
     attempt: t.exposeInt('attempts', { description: 'Attempts made so far.' }),
     statusCode: t.exposeInt('lastStatusCode', { nullable: true, description: "The last attempt's HTTP status; null when it got no answer." }),
     latencyMs: t.exposeInt('lastLatencyMs', { nullable: true, description: 'How long the last attempt took.' }),
-    error: t.exposeString('lastError', { nullable: true, description: 'Why the last attempt got no answer (timeout, refused connection, refused destination).' }),
+    error: t.exposeString('lastError', {
+      nullable: true,
+      description: 'Why the last attempt got no answer (timeout, refused connection, refused destination).',
+    }),
     responseBody: t.exposeString('responseBody', { nullable: true, description: "The last answer's body, cut at 4 KiB." }),
     nextRetryAt: t.expose('nextAttemptAt', { type: 'DateTime', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
-    attempts: t.field({ type: [WebhookAttempt], description: 'Every attempt, oldest first.', resolve: (d, _args, ctx) => ctx.services.webhooks.attempts(d.id) }),
+    attempts: t.field({
+      type: [WebhookAttempt],
+      description: 'Every attempt, oldest first.',
+      resolve: (d, _args, ctx) => ctx.services.webhooks.attempts(d.id),
+    }),
   }),
 });
 
@@ -72,7 +90,10 @@ WebhookAttempt.implement({
 
 const CreateWebhookInput = builder.inputType('CreateWebhookInput', {
   fields: (t) => ({
-    url: t.string({ required: true, description: 'http(s) URL; private, loopback, link-local and metadata addresses are refused unless PADDOCK_EGRESS_PRIVATE_ALLOW lists them.' }),
+    url: t.string({
+      required: true,
+      description: 'http(s) URL; private, loopback, link-local and metadata addresses are refused unless PADDOCK_EGRESS_PRIVATE_ALLOW lists them.',
+    }),
     events: t.stringList({ required: true, description: `Event types to send: ${WEBHOOK_EVENTS.join(', ')}.` }),
     agentId: t.globalID({ for: Agent, description: "Only this agent's events; absent: every agent of the team." }),
   }),
@@ -123,7 +144,8 @@ builder.mutationFields((t) => ({
     type: CreateWebhookPayload,
     authScopes: { writer: true },
     args: { input: t.arg({ type: CreateWebhookInput, required: true }) },
-    resolve: (_root, { input }, ctx) => ctx.services.webhooks.create(viewerOf(ctx), { url: input.url, events: input.events, agentId: input.agentId?.id ?? null }),
+    resolve: (_root, { input }, ctx) =>
+      ctx.services.webhooks.create(viewerOf(ctx), { url: input.url, events: input.events, agentId: input.agentId?.id ?? null }),
   }),
   updateWebhook: t.field({
     type: Webhook,

@@ -34,7 +34,8 @@ function validateEvents(events: string[]): string[] {
   const unique = [...new Set(events.map((e) => e.trim()))];
   if (unique.length === 0) throw badInput(`events must name at least one event type: ${WEBHOOK_EVENTS.join(', ')}.`, 'events');
   for (const event of unique) {
-    if (!(WEBHOOK_EVENTS as readonly string[]).includes(event)) throw badInput(`"${event}" is not a webhook event type; use ${WEBHOOK_EVENTS.join(', ')}.`, 'events');
+    if (!(WEBHOOK_EVENTS as readonly string[]).includes(event))
+      throw badInput(`"${event}" is not a webhook event type; use ${WEBHOOK_EVENTS.join(', ')}.`, 'events');
   }
   return unique;
 }
@@ -89,17 +90,29 @@ export class WebhookService {
   }
 
   async list(viewer: Viewer, window: PageWindow): Promise<Webhook[]> {
-    return this.#db.webhook.findMany({ where: { teamId: viewer.teamId, id: idRange(window, 'desc') }, orderBy: { id: window.backward ? 'asc' : 'desc' }, take: window.limit });
+    return this.#db.webhook.findMany({
+      where: { teamId: viewer.teamId, id: idRange(window, 'desc') },
+      orderBy: { id: window.backward ? 'asc' : 'desc' },
+      take: window.limit,
+    });
   }
 
   /** Every team's webhooks, for the operator CLI; `team` narrows to one team by name. */
   async all(team?: string) {
-    return this.#db.webhook.findMany({ where: team ? { team: { name: team } } : {}, include: { team: { select: { name: true } }, agent: { select: { name: true } } }, orderBy: { id: 'asc' } });
+    return this.#db.webhook.findMany({
+      where: team ? { team: { name: team } } : {},
+      include: { team: { select: { name: true } }, agent: { select: { name: true } } },
+      orderBy: { id: 'asc' },
+    });
   }
 
   /** Newest first. */
   async deliveries(webhookId: string, window: PageWindow): Promise<WebhookDelivery[]> {
-    return this.#db.webhookDelivery.findMany({ where: { webhookId, id: idRange(window, 'desc') }, orderBy: { id: window.backward ? 'asc' : 'desc' }, take: window.limit });
+    return this.#db.webhookDelivery.findMany({
+      where: { webhookId, id: idRange(window, 'desc') },
+      orderBy: { id: window.backward ? 'asc' : 'desc' },
+      take: window.limit,
+    });
   }
 
   async findDelivery(viewer: Viewer, id: string): Promise<WebhookDelivery | null> {
@@ -152,7 +165,10 @@ export class WebhookService {
     const delivery = await this.findDelivery(viewer, deliveryId);
     if (!delivery) throw notFound('WebhookDelivery', deliveryId);
     return this.#db.$transaction(async (tx) => {
-      const updated = await tx.webhookDelivery.update({ where: { id: delivery.id }, data: { status: 'PENDING', nextAttemptAt: new Date(), completedAt: null } });
+      const updated = await tx.webhookDelivery.update({
+        where: { id: delivery.id },
+        data: { status: 'PENDING', nextAttemptAt: new Date(), completedAt: null },
+      });
       await enqueueDelivery(tx, delivery.id);
       return updated;
     });
@@ -179,7 +195,9 @@ export class WebhookService {
     });
   }
 
-  async #describe(payload: FanoutPayload): Promise<{ teamId: string; agentId: string; type: string; key: string; at: Date; data: Record<string, unknown> } | null> {
+  async #describe(
+    payload: FanoutPayload,
+  ): Promise<{ teamId: string; agentId: string; type: string; key: string; at: Date; data: Record<string, unknown> } | null> {
     if ('scheduleRunId' in payload) {
       const run = await this.#db.scheduleRun.findUnique({ where: { id: payload.scheduleRunId }, include: { schedule: true } });
       if (!run) return null;
@@ -199,7 +217,10 @@ export class WebhookService {
         },
       };
     }
-    const event = await this.#db.sessionEvent.findUnique({ where: { sessionId_seq: { sessionId: payload.sessionId, seq: payload.seq } }, include: { session: { select: { teamId: true, agentId: true } } } });
+    const event = await this.#db.sessionEvent.findUnique({
+      where: { sessionId_seq: { sessionId: payload.sessionId, seq: payload.seq } },
+      include: { session: { select: { teamId: true, agentId: true } } },
+    });
     if (!event) return null;
     return {
       teamId: event.session.teamId,
@@ -223,7 +244,10 @@ export class WebhookService {
     if (!delivery || delivery.status !== 'PENDING') return delivery;
     const { webhook } = delivery;
     if (!webhook.enabled) {
-      return this.#db.webhookDelivery.update({ where: { id: delivery.id }, data: { status: 'FAILED', lastError: 'The webhook is disabled.', nextAttemptAt: null, completedAt: new Date() } });
+      return this.#db.webhookDelivery.update({
+        where: { id: delivery.id },
+        data: { status: 'FAILED', lastError: 'The webhook is disabled.', nextAttemptAt: null, completedAt: new Date() },
+      });
     }
     const attempt = delivery.attempts + 1;
     const result = await this.#send(webhook, delivery);
@@ -233,7 +257,15 @@ export class WebhookService {
     const now = new Date();
     const updated = await this.#db.$transaction(async (tx) => {
       await tx.webhookAttempt.create({
-        data: { id: newId(), deliveryId: delivery.id, attempt, statusCode: result.statusCode, latencyMs: result.latencyMs, error: result.error, responseBody: result.body },
+        data: {
+          id: newId(),
+          deliveryId: delivery.id,
+          attempt,
+          statusCode: result.statusCode,
+          latencyMs: result.latencyMs,
+          error: result.error,
+          responseBody: result.body,
+        },
       });
       const row = await tx.webhookDelivery.update({
         where: { id: delivery.id },
@@ -318,13 +350,17 @@ export class WebhookService {
             if (size < MAX_RESPONSE_CHARS * 4) chunks.push(chunk);
             size += chunk.length;
           });
-          response.on('end', () => resolve({ statusCode: response.statusCode ?? null, latencyMs: elapsed(), body: truncate(Buffer.concat(chunks).toString('utf8')), error: null }));
+          response.on('end', () =>
+            resolve({ statusCode: response.statusCode ?? null, latencyMs: elapsed(), body: truncate(Buffer.concat(chunks).toString('utf8')), error: null }),
+          );
           response.on('error', (error) => resolve({ statusCode: response.statusCode ?? null, latencyMs: elapsed(), body: null, error: error.message }));
         },
       );
       const deadline = setTimeout(() => request.destroy(new Error(`no answer within ${this.#timeoutMs} ms`)), this.#timeoutMs);
       request.on('timeout', () => request.destroy(new Error(`no answer within ${this.#timeoutMs} ms`)));
-      request.on('error', (error: NodeJS.ErrnoException) => resolve({ statusCode: null, latencyMs: elapsed(), body: null, error: error.code ? `${error.code}: ${error.message}` : error.message }));
+      request.on('error', (error: NodeJS.ErrnoException) =>
+        resolve({ statusCode: null, latencyMs: elapsed(), body: null, error: error.code ? `${error.code}: ${error.message}` : error.message }),
+      );
       request.on('close', () => clearTimeout(deadline));
       request.end(body);
     });

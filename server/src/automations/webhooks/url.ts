@@ -30,7 +30,10 @@ export async function resolveDestination(url: URL, privateAllow: PrivateAllowLis
   if (addresses.length === 0) throw new DestinationRefused(`${host} has no address.`);
   for (const address of addresses) {
     const reason = refusedReason(address, privateAllow);
-    if (reason) throw new DestinationRefused(`${host} resolves to a ${reason} address (${address}), which webhooks may not reach; an operator can allow such ranges with PADDOCK_EGRESS_PRIVATE_ALLOW.`);
+    if (reason)
+      throw new DestinationRefused(
+        `${host} resolves to a ${reason} address (${address}), which webhooks may not reach; an operator can allow such ranges with PADDOCK_EGRESS_PRIVATE_ALLOW.`,
+      );
   }
   return addresses[0]!;
 }
@@ -46,7 +49,8 @@ export async function validateWebhookUrl(raw: string, privateAllow: PrivateAllow
     throw badInput(`"${raw}" is not a URL; write it in full, like https://example.com/hooks/paddock.`, 'url');
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw badInput(`url must be http:// or https://, not ${url.protocol}//.`, 'url');
-  if (url.username || url.password) throw badInput('url must not contain credentials; check the webhook-signature header to authenticate Paddock instead.', 'url');
+  if (url.username || url.password)
+    throw badInput('url must not contain credentials; check the webhook-signature header to authenticate Paddock instead.', 'url');
   try {
     await resolveDestination(url, privateAllow, resolve);
   } catch (error) {

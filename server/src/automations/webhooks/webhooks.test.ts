@@ -16,7 +16,12 @@ import { DISABLE_AFTER_FAILURES, WebhookService, type WebhookDisabled } from './
 
 const log = createLogger('webhooks-test', process.env.PADDOCK_TEST_LOG_LEVEL ?? 'silent');
 // Loopback receivers are allowed here the way an operator would allow a private range; fast retries.
-const ENV = { PADDOCK_EGRESS_PRIVATE_ALLOW: '127.0.0.1', PADDOCK_WEBHOOK_RETRY_SECONDS: '1,2,2', PADDOCK_WEBHOOK_TIMEOUT_SECONDS: '2', PADDOCK_KEY_REQUESTS_PER_SECOND: '10000' };
+const ENV = {
+  PADDOCK_EGRESS_PRIVATE_ALLOW: '127.0.0.1',
+  PADDOCK_WEBHOOK_RETRY_SECONDS: '1,2,2',
+  PADDOCK_WEBHOOK_TIMEOUT_SECONDS: '2',
+  PADDOCK_KEY_REQUESTS_PER_SECOND: '10000',
+};
 
 let t: TestPlatform;
 let worker: TestWorker;
@@ -54,12 +59,23 @@ async function createWebhook(url: string, events: string[], extra: Record<string
 }
 
 async function runTurn(): Promise<string> {
-  const session = (await client.ok<{ createSession: { id: string } }>('mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }', { a: agentId })).createSession.id;
+  const session = (await client.ok<{ createSession: { id: string } }>('mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }', { a: agentId }))
+    .createSession.id;
   await client.ok('mutation($s: ID!) { sendMessage(input: { sessionId: $s, content: "hello" }) { id } }', { s: session });
   return session;
 }
 
-type Delivery = { id: string; eventType: string; status: string; attempt: number; statusCode: number | null; nextRetryAt: string | null; payload: { data: Record<string, unknown> }; responseBody: string | null; attempts: { attempt: number; statusCode: number | null; error: string | null; createdAt: string }[] };
+type Delivery = {
+  id: string;
+  eventType: string;
+  status: string;
+  attempt: number;
+  statusCode: number | null;
+  nextRetryAt: string | null;
+  payload: { data: Record<string, unknown> };
+  responseBody: string | null;
+  attempts: { attempt: number; statusCode: number | null; error: string | null; createdAt: string }[];
+};
 async function deliveries(webhookId: string): Promise<Delivery[]> {
   const res = await client.ok<{ webhook: { deliveries: { edges: { node: Delivery }[] } } }>(
     `query($id: ID!) { webhook(id: $id) { deliveries(first: 100) { edges { node { id eventType status attempt statusCode nextRetryAt payload responseBody attempts { attempt statusCode error createdAt } } } } } }`,
@@ -88,7 +104,9 @@ describe('delivery', () => {
     expect(r.received[0]!.payload).toMatchObject({ type: 'turn.completed', data: { sessionId: session, agentId } });
     // A tampered body does not verify with the same headers.
     const { Webhook } = await import('standardwebhooks');
-    expect(() => new Webhook(hook.secret).verify(r.received[0]!.body.replace('turn.completed', 'turn.failed'), r.received[0]!.headers as Record<string, string>)).toThrow();
+    expect(() =>
+      new Webhook(hook.secret).verify(r.received[0]!.body.replace('turn.completed', 'turn.failed'), r.received[0]!.headers as Record<string, string>),
+    ).toThrow();
   });
 
   it('redelivers on request with the same webhook-id', async () => {
@@ -122,11 +140,13 @@ describe('delivery', () => {
 
   it('delivers only the event types and the agent a webhook is for', async () => {
     const r = await receiver();
-    const other = (await client.ok<{ createAgent: { id: string } }>(`mutation { createAgent(input: { name: "other-agent", harness: "chat" }) { id } }`)).createAgent.id;
+    const other = (await client.ok<{ createAgent: { id: string } }>(`mutation { createAgent(input: { name: "other-agent", harness: "chat" }) { id } }`))
+      .createAgent.id;
     const hook = await createWebhook(r.url, ['session.status'], { agentId: other });
     r.secret = hook.secret;
     await runTurn(); // the other agent's session
-    const session = (await client.ok<{ createSession: { id: string } }>('mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }', { a: other })).createSession.id;
+    const session = (await client.ok<{ createSession: { id: string } }>('mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }', { a: other }))
+      .createSession.id;
     const status = await eventually(async () => {
       const found = await deliveries(hook.id);
       return found.length > 0 && found.every((d) => d.status === 'SUCCEEDED') ? found : undefined;
@@ -138,12 +158,21 @@ describe('delivery', () => {
     const r = await receiver();
     const hook = await createWebhook(r.url, ['egress.blocked', 'schedule.run.missed']);
     r.secret = hook.secret;
-    const session = (await client.ok<{ createSession: { id: string } }>('mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }', { a: agentId })).createSession.id;
-    await t.platform.services.db.$transaction((tx) => appendEvents(tx, decodeGlobalId(session).id, [{ type: 'egress.blocked', payload: { host: 'evil.example', port: 443, reason: 'not allowed' } }]));
+    const session = (await client.ok<{ createSession: { id: string } }>('mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }', { a: agentId }))
+      .createSession.id;
+    await t.platform.services.db.$transaction((tx) =>
+      appendEvents(tx, decodeGlobalId(session).id, [{ type: 'egress.blocked', payload: { host: 'evil.example', port: 443, reason: 'not allowed' } }]),
+    );
 
     // Far enough ahead that the running worker's own scheduler does not find it due.
     let now = new Date('2030-09-01T10:00:00Z');
-    const schedules = new ScheduleService({ db: t.platform.services.db, starter: new RunStarter(t.platform.services.db, t.platform.services.sessions), log, missedAfterMs: 60_000, now: () => now });
+    const schedules = new ScheduleService({
+      db: t.platform.services.db,
+      starter: new RunStarter(t.platform.services.db, t.platform.services.sessions),
+      log,
+      missedAfterMs: 60_000,
+      now: () => now,
+    });
     const viewer: Viewer = { keyId: 'test', keyName: 'test', teamId, role: 'MEMBER' };
     const schedule = await schedules.create(viewer, { agentId: decodeGlobalId(agentId).id, name: 'hourly', cron: '0 * * * *', prompt: 'Go.', enabled: true });
     now = new Date('2030-09-01T13:30:00Z');
@@ -156,11 +185,12 @@ describe('delivery', () => {
     }, 'four deliveries');
     expect(all.map((d) => d.eventType).sort()).toEqual(['egress.blocked', 'schedule.run.missed', 'schedule.run.missed', 'schedule.run.missed']);
     expect(all.find((d) => d.eventType === 'egress.blocked')!.payload.data).toMatchObject({ sessionId: session, payload: { host: 'evil.example' } });
-    expect(all.filter((d) => d.eventType === 'schedule.run.missed').map((d) => d.payload.data.scheduledAt).sort()).toEqual([
-      '2030-09-01T11:00:00.000Z',
-      '2030-09-01T12:00:00.000Z',
-      '2030-09-01T13:00:00.000Z',
-    ]);
+    expect(
+      all
+        .filter((d) => d.eventType === 'schedule.run.missed')
+        .map((d) => d.payload.data.scheduledAt)
+        .sort(),
+    ).toEqual(['2030-09-01T11:00:00.000Z', '2030-09-01T12:00:00.000Z', '2030-09-01T13:00:00.000Z']);
     expect(r.received.every((x) => x.verified)).toBe(true);
   });
 });
@@ -184,16 +214,22 @@ describe('automatic disabling', () => {
     });
     const viewer: Viewer = { keyId: 'test', keyName: 'test', teamId, role: 'MEMBER' };
     // For an agent nothing else in this file runs, so only the deliveries below reach it.
-    const quiet = (await client.ok<{ createAgent: { id: string } }>(`mutation { createAgent(input: { name: "quiet", harness: "chat" }) { id } }`)).createAgent.id;
+    const quiet = (await client.ok<{ createAgent: { id: string } }>(`mutation { createAgent(input: { name: "quiet", harness: "chat" }) { id } }`)).createAgent
+      .id;
     const { webhook, secret } = await service.create(viewer, { url: r.url, events: ['turn.completed'], agentId: decodeGlobalId(quiet).id });
     r.secret = secret;
     const deliver = async () => {
       const id = newId();
-      await t.platform.services.db.webhookDelivery.create({ data: { id, webhookId: webhook.id, eventKey: `test:${id}`, eventType: 'turn.completed', payload: { type: 'turn.completed', data: {} } } });
+      await t.platform.services.db.webhookDelivery.create({
+        data: { id, webhookId: webhook.id, eventKey: `test:${id}`, eventType: 'turn.completed', payload: { type: 'turn.completed', data: {} } },
+      });
       return service.deliver(id);
     };
     for (let i = 1; i < DISABLE_AFTER_FAILURES; i++) await deliver();
-    expect(await t.platform.services.db.webhook.findUniqueOrThrow({ where: { id: webhook.id } })).toMatchObject({ enabled: true, consecutiveFailures: DISABLE_AFTER_FAILURES - 1 });
+    expect(await t.platform.services.db.webhook.findUniqueOrThrow({ where: { id: webhook.id } })).toMatchObject({
+      enabled: true,
+      consecutiveFailures: DISABLE_AFTER_FAILURES - 1,
+    });
     await deliver();
     const row = await t.platform.services.db.webhook.findUniqueOrThrow({ where: { id: webhook.id } });
     expect(row).toMatchObject({ enabled: false, consecutiveFailures: DISABLE_AFTER_FAILURES });
@@ -255,10 +291,15 @@ describe('destinations, attacked through the public API', () => {
     });
     const team = decodeGlobalId((await strict.newTeam()).teamId).id;
     const port = new URL(r.url).port;
-    const { webhook } = await service.create({ keyId: 'x', keyName: 'x', teamId: team, role: 'MEMBER' }, { url: `http://hooks.example.com:${port}/in`, events: ['turn.completed'] });
+    const { webhook } = await service.create(
+      { keyId: 'x', keyName: 'x', teamId: team, role: 'MEMBER' },
+      { url: `http://hooks.example.com:${port}/in`, events: ['turn.completed'] },
+    );
     answer = ['127.0.0.1'];
     const id = newId();
-    await strict.platform.services.db.webhookDelivery.create({ data: { id, webhookId: webhook.id, eventKey: `test:${id}`, eventType: 'turn.completed', payload: {} } });
+    await strict.platform.services.db.webhookDelivery.create({
+      data: { id, webhookId: webhook.id, eventKey: `test:${id}`, eventType: 'turn.completed', payload: {} },
+    });
     const result = await service.deliver(id);
     expect(result).toMatchObject({ status: 'FAILED', lastStatusCode: null });
     expect(result!.lastError).toMatch(/resolves to a loopback address \(127\.0\.0\.1\)/);

@@ -34,7 +34,13 @@ export class Claims {
   }
 
   /** A live claim for this session: an existing one revived (and resumed), or a new one. */
-  async acquire(session: { name: string; sessionId: string }, agent: AgentSandboxInput, target: { namespace: string; template: string }, deadline: number, report: SandboxPhaseReport): Promise<SandboxClaim> {
+  async acquire(
+    session: { name: string; sessionId: string },
+    agent: AgentSandboxInput,
+    target: { namespace: string; template: string },
+    deadline: number,
+    report: SandboxPhaseReport,
+  ): Promise<SandboxClaim> {
     const { namespace } = target;
     this.#namespaces.set(session.name, namespace);
     const create = () => this.#client.create(R.claim, sandboxClaim(session, agent, target.template, namespace, this.#settings, Date.now()));

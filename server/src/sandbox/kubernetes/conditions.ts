@@ -38,7 +38,14 @@ export function terminalSandboxProblem(sandbox: Sandbox): string | null {
 }
 
 /** Container states kubelet will not get out of by itself. */
-const TERMINAL_WAITING = new Set(['InvalidImageName', 'ErrImageNeverPull', 'ImagePullBackOff', 'CreateContainerConfigError', 'CreateContainerError', 'CrashLoopBackOff']);
+const TERMINAL_WAITING = new Set([
+  'InvalidImageName',
+  'ErrImageNeverPull',
+  'ImagePullBackOff',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'CrashLoopBackOff',
+]);
 
 export function terminalPodProblem(pod: Pod): string | null {
   for (const status of pod.status?.containerStatuses ?? []) {

@@ -67,7 +67,9 @@ describe('Helm chart', () => {
   it('configures only variables Paddock reads', () => {
     const config = read('server/src/config/index.ts');
     const docs = parseAllDocuments(strip(read(`${CHART}/templates/configmap.yaml`))).map((d) => d.toJSON() as { data: Record<string, string> });
-    const keys = [...Object.keys(docs[0]!.data), ...read(`${CHART}/templates/configmap.yaml`).matchAll(/^\s+([A-Z_]+):/gm)].map((k) => (typeof k === 'string' ? k : k[1]!));
+    const keys = [...Object.keys(docs[0]!.data), ...read(`${CHART}/templates/configmap.yaml`).matchAll(/^\s+([A-Z_]+):/gm)].map((k) =>
+      typeof k === 'string' ? k : k[1]!,
+    );
     for (const key of new Set(keys)) expect({ key, known: config.includes(`${key}:`) }).toEqual({ key, known: true });
   });
 
@@ -168,7 +170,19 @@ describe('Dockerfiles', () => {
 describe('docker compose and kind', () => {
   it('compose is well-formed: PostgreSQL, web and worker against the kind cluster', () => {
     const compose = parse(read('docker-compose.yml'), { merge: true }) as {
-      services: Record<string, { image?: string; command?: string[]; entrypoint?: string[]; user?: string; environment?: Record<string, string>; volumes?: string[]; depends_on?: Record<string, { condition: string }>; healthcheck?: unknown }>;
+      services: Record<
+        string,
+        {
+          image?: string;
+          command?: string[];
+          entrypoint?: string[];
+          user?: string;
+          environment?: Record<string, string>;
+          volumes?: string[];
+          depends_on?: Record<string, { condition: string }>;
+          healthcheck?: unknown;
+        }
+      >;
       networks: Record<string, { external?: boolean }>;
     };
     expect(Object.keys(compose.services).sort()).toEqual(['postgres', 'web', 'worker']);
@@ -176,7 +190,11 @@ describe('docker compose and kind', () => {
     for (const name of ['web', 'worker']) {
       const service = compose.services[name]!;
       expect(service.user).toBe('1000:1000');
-      expect(service.environment).toMatchObject({ PADDOCK_SANDBOX_DRIVER: 'kubernetes', PADDOCK_K8S_KUBECONFIG: '/kube/config', PADDOCK_K8S_ACCESS: 'port-forward' });
+      expect(service.environment).toMatchObject({
+        PADDOCK_SANDBOX_DRIVER: 'kubernetes',
+        PADDOCK_K8S_KUBECONFIG: '/kube/config',
+        PADDOCK_K8S_ACCESS: 'port-forward',
+      });
       expect(service.environment!.DATABASE_URL).toMatch(/^postgres:\/\/.+@postgres:5432\//);
       expect(service.volumes).toContain('./.paddock/kind/kubeconfig.internal:/kube/config:ro');
       expect(service.depends_on?.postgres).toEqual({ condition: 'service_healthy' });

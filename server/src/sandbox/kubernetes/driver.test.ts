@@ -36,7 +36,8 @@ const T = {
   configMaps: () => fake.type('', 'configmaps'),
   roleBindings: () => fake.type('rbac.authorization.k8s.io', 'rolebindings'),
 };
-const ready = (o: KObject | undefined) => ((o?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).find((c) => c.type === 'Ready');
+const ready = (o: KObject | undefined) =>
+  ((o?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).find((c) => c.type === 'Ready');
 const deadlineIn = (ms: number) => Date.now() + ms;
 
 async function health(url: string, token: string) {
@@ -52,7 +53,12 @@ describe('provisioning', () => {
     await d.start(warmup, { deadline: deadlineIn(20_000), report: noReport });
     const namespace = namespaceFor('paddock-{team}', agent.teamId);
     const pool = templateName(agent.agentId);
-    await waitUntil(() => fake.store.list(T.sandboxes(), namespace).items.some((s) => s.metadata.labels?.['agents.x-k8s.io/warm-pool-sandbox'] && ready(s)?.status === 'True'), 15_000, 'a ready warm sandbox');
+    await waitUntil(
+      () =>
+        fake.store.list(T.sandboxes(), namespace).items.some((s) => s.metadata.labels?.['agents.x-k8s.io/warm-pool-sandbox'] && ready(s)?.status === 'True'),
+      15_000,
+      'a ready warm sandbox',
+    );
 
     const spec = specFor(agent);
     const { url } = await d.start(spec, { deadline: deadlineIn(20_000), report: noReport });
@@ -96,8 +102,11 @@ describe('provisioning', () => {
     const text = JSON.stringify(written);
     for (const value of [spec.token, runtimeToken, 'platform-secret-value']) expect(text).not.toContain(value);
     const template = fake.store.get(T.templates(), namespace, templateName(agent.agentId));
-    const env = (template.spec as { podTemplate: { spec: { containers: { env: { name: string; valueFrom?: unknown }[] }[] } } }).podTemplate.spec.containers[0]!.env;
-    expect(env.find((e) => e.name === 'PADDOCK_RUNTIME_TOKEN')?.valueFrom).toEqual({ secretKeyRef: { name: `${templateName(agent.agentId)}-runtime`, key: 'token' } });
+    const env = (template.spec as { podTemplate: { spec: { containers: { env: { name: string; valueFrom?: unknown }[] }[] } } }).podTemplate.spec.containers[0]!
+      .env;
+    expect(env.find((e) => e.name === 'PADDOCK_RUNTIME_TOKEN')?.valueFrom).toEqual({
+      secretKeyRef: { name: `${templateName(agent.agentId)}-runtime`, key: 'token' },
+    });
     expect(env.find((e) => e.name === 'SHARED_SECRET')?.valueFrom).toEqual({ secretKeyRef: { name: 'paddock-container-env', key: 'SHARED_SECRET' } });
     const containerEnv = fake.store.get(T.secrets(), namespace, 'paddock-container-env');
     expect(Buffer.from((containerEnv.data as Record<string, string>).SHARED_SECRET!, 'base64').toString()).toBe('platform-secret-value');
@@ -222,7 +231,13 @@ describe('failures', () => {
     const d = await driver();
     const events: { type: string; code?: number }[] = [];
     await new Promise<void>((resolve) => {
-      void d.client.watch(T.secrets() as never, namespace, { resourceVersion: rv }, (e) => events.push({ type: e.type, ...('code' in e ? { code: e.code } : {}) }), () => resolve());
+      void d.client.watch(
+        T.secrets() as never,
+        namespace,
+        { resourceVersion: rv },
+        (e) => events.push({ type: e.type, ...('code' in e ? { code: e.code } : {}) }),
+        () => resolve(),
+      );
     });
     expect(events).toEqual([{ type: 'ERROR', code: 410 }]);
   });
@@ -252,7 +267,11 @@ describe('lifecycle', () => {
     expect(await d.list()).toContain(spec.name);
 
     await d.destroy(spec.name);
-    await waitUntil(() => !fake.store.find(T.sandboxes(), namespace, spec.name) && !fake.store.find(T.pods(), namespace, spec.name), 5_000, 'garbage collection');
+    await waitUntil(
+      () => !fake.store.find(T.sandboxes(), namespace, spec.name) && !fake.store.find(T.pods(), namespace, spec.name),
+      5_000,
+      'garbage collection',
+    );
     expect(fake.store.find(T.claims(), namespace, spec.name)).toBeUndefined();
     expect(await d.list()).not.toContain(spec.name);
     await d.destroy(spec.name); // idempotent

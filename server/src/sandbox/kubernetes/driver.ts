@@ -57,7 +57,9 @@ export class KubernetesSandboxDriver implements SandboxDriver {
   }): Promise<KubernetesSandboxDriver> {
     const log = opts.log.child({ component: 'kubernetes-sandbox' });
     if (!opts.settings.gatewayUrl) {
-      log.warn('No LITELLM_API_BASE: the offline mock model listens inside the worker, which pods in a cluster cannot reach. Set LITELLM_API_BASE for Kubernetes sandboxes.');
+      log.warn(
+        'No LITELLM_API_BASE: the offline mock model listens inside the worker, which pods in a cluster cannot reach. Set LITELLM_API_BASE for Kubernetes sandboxes.',
+      );
     }
     const gateway = await AccessGateway.start(log);
     return new KubernetesSandboxDriver({ client: new KubeClient(opts.kubeConfig), settings: opts.settings, log, gateway, onTiming: opts.onTiming });
@@ -70,7 +72,13 @@ export class KubernetesSandboxDriver implements SandboxDriver {
 
   async #start(spec: SandboxSpec, { deadline, report }: { deadline: number; report: SandboxPhaseReport }): Promise<StartedSandbox> {
     const started = Date.now();
-    const agent: AgentSandboxInput = { agentId: spec.agentId, agentName: spec.agentName, teamId: spec.teamId, harness: spec.harness, egressAllow: spec.egressAllow };
+    const agent: AgentSandboxInput = {
+      agentId: spec.agentId,
+      agentName: spec.agentName,
+      teamId: spec.teamId,
+      harness: spec.harness,
+      egressAllow: spec.egressAllow,
+    };
     const target = await beforeDeadline(
       this.#provisioner.ensure(agent, () => report('PROVISIONING', 'applying the agent sandbox template')),
       deadline,
@@ -102,7 +110,14 @@ export class KubernetesSandboxDriver implements SandboxDriver {
     const done = Date.now();
     // No report('READY') here: the service writes reports without waiting, so one sent now
     // can land after its own final READY write and turn the sandbox back to PROVISIONING.
-    const timing = { name: spec.name, applyMs: applied - started, claimMs: claimed - applied, readyMs: readyAt - claimed, accessMs: done - readyAt, totalMs: done - started };
+    const timing = {
+      name: spec.name,
+      applyMs: applied - started,
+      claimMs: claimed - applied,
+      readyMs: readyAt - claimed,
+      accessMs: done - readyAt,
+      totalMs: done - started,
+    };
     this.#log.debug(timing, 'sandbox started');
     this.#onTiming?.(timing);
     // The claim controller labels each sandbox with how it was launched: adopted from the warm pool or started cold.
@@ -158,11 +173,17 @@ async function checkRuntime(url: string, token: string, deadline: number, name: 
   let last = 'no answer';
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(`${url}/v1/health`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(Math.max(100, Math.min(2_000, deadline - Date.now()))) });
+      const res = await fetch(`${url}/v1/health`, {
+        headers: { authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout(Math.max(100, Math.min(2_000, deadline - Date.now()))),
+      });
       await res.body?.cancel();
       if (res.ok) return;
       if (res.status === 401) {
-        throw new SandboxError(`sandbox ${name}: the runtime rejected the agent's token; its runtime Secret changed under running pods. Delete the agent's warm sandboxes so they restart with the current Secret.`, { terminal: true });
+        throw new SandboxError(
+          `sandbox ${name}: the runtime rejected the agent's token; its runtime Secret changed under running pods. Delete the agent's warm sandboxes so they restart with the current Secret.`,
+          { terminal: true },
+        );
       }
       last = `HTTP ${res.status}`;
     } catch (error) {

@@ -148,7 +148,10 @@ export class AgentProvisioner {
     }
     const existing = await this.#client.get(R.secret, namespace, runtimeSecretName(template));
     const value = secretValue(existing, RUNTIME_TOKEN_KEY);
-    if (!value) throw new SandboxError(`Secret ${namespace}/${runtimeSecretName(template)} has no "${RUNTIME_TOKEN_KEY}" key; delete it and Paddock recreates it.`, { terminal: true });
+    if (!value)
+      throw new SandboxError(`Secret ${namespace}/${runtimeSecretName(template)} has no "${RUNTIME_TOKEN_KEY}" key; delete it and Paddock recreates it.`, {
+        terminal: true,
+      });
     return value;
   }
 }
@@ -162,14 +165,26 @@ function secretValue(secret: Secret | null, key: string): string | undefined {
 /** API errors that no retry fixes become terminal SandboxErrors that say what to do. */
 function explainApplyError(error: unknown, namespace: string): unknown {
   if (!(error instanceof KubeError)) return error;
-  if (error.status === 404 && error.reason === 'NotFound' && /sandbox(template|warmpool|claim)s?|the server could not find the requested resource/i.test(error.message)) {
-    return new SandboxError(`The agent-sandbox CRDs are not installed in this cluster (${error.message}). Install the agent-sandbox release; see deploy/README.md.`, { terminal: true });
+  if (
+    error.status === 404 &&
+    error.reason === 'NotFound' &&
+    /sandbox(template|warmpool|claim)s?|the server could not find the requested resource/i.test(error.message)
+  ) {
+    return new SandboxError(
+      `The agent-sandbox CRDs are not installed in this cluster (${error.message}). Install the agent-sandbox release; see deploy/README.md.`,
+      { terminal: true },
+    );
   }
   if (error.status === 403) {
-    return new SandboxError(`Kubernetes denied Paddock in namespace ${namespace}: ${error.message}. Check the RBAC the Helm chart installs (deploy/helm/paddock).`, { terminal: true });
+    return new SandboxError(
+      `Kubernetes denied Paddock in namespace ${namespace}: ${error.message}. Check the RBAC the Helm chart installs (deploy/helm/paddock).`,
+      { terminal: true },
+    );
   }
   if (error.status === 422 || error.status === 400) {
-    return new SandboxError(`Kubernetes rejected an object Paddock rendered: ${error.message}. Run "pnpm paddock sandbox render" to inspect it.`, { terminal: true });
+    return new SandboxError(`Kubernetes rejected an object Paddock rendered: ${error.message}. Run "pnpm paddock sandbox render" to inspect it.`, {
+      terminal: true,
+    });
   }
   return new SandboxError(`Could not apply the agent's sandbox objects in ${namespace}: ${error.message}`);
 }

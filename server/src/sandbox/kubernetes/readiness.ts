@@ -126,14 +126,17 @@ export function waitForSandbox(opts: WaitOptions): Promise<ReadySandbox> {
     };
 
     const claimWatch = new ObjectsWatch<SandboxClaim>({ client, resource: R.claim, namespace, selector: byName(claimName), onChange: evaluate, log });
-    const timer = setTimeout(() => {
-      void explain(client, namespace, [claimName, watched.sandbox, watched.pod]).then((events) => {
-        const claim = claimWatch.get(claimName);
-        const sandbox = sandboxWatch?.get(watched.sandbox);
-        const state = sandbox ? describe(sandbox, 'no sandbox status') : claim ? describe(claim, 'no sandbox bound') : 'the claim was never seen';
-        fail(`not ready before the deadline (${state})${events ? `; recent events: ${events}` : ''}`, false);
-      });
-    }, Math.max(0, opts.deadline - Date.now()));
+    const timer = setTimeout(
+      () => {
+        void explain(client, namespace, [claimName, watched.sandbox, watched.pod]).then((events) => {
+          const claim = claimWatch.get(claimName);
+          const sandbox = sandboxWatch?.get(watched.sandbox);
+          const state = sandbox ? describe(sandbox, 'no sandbox status') : claim ? describe(claim, 'no sandbox bound') : 'the claim was never seen';
+          fail(`not ready before the deadline (${state})${events ? `; recent events: ${events}` : ''}`, false);
+        });
+      },
+      Math.max(0, opts.deadline - Date.now()),
+    );
   });
 }
 

@@ -39,7 +39,10 @@ beforeAll(async () => {
   mock = await startMockLlm({ host: '127.0.0.1', port: 0, tokensPerSecond: 400, apiKey: GATEWAY_KEY });
   const gateway = { baseUrl: mock.url, apiKey: GATEWAY_KEY };
   // The egress proxy in a platform of its own, as the egress Deployment runs it.
-  egressPlatform = await openPlatform(loadConfig({ PADDOCK_DATA_DIR: t.dataDir, DATABASE_URL: t.platform.databaseUrl }), createLogger('k8s-egress', process.env.PADDOCK_TEST_LOG_LEVEL ?? 'silent'));
+  egressPlatform = await openPlatform(
+    loadConfig({ PADDOCK_DATA_DIR: t.dataDir, DATABASE_URL: t.platform.databaseUrl }),
+    createLogger('k8s-egress', process.env.PADDOCK_TEST_LOG_LEVEL ?? 'silent'),
+  );
   egress = await startEgress(egressPlatform.services, gateway, { host: '127.0.0.1', port: 0 });
   const config = loadConfig({
     PADDOCK_EGRESS_URL: `http://${egress.address}`,
@@ -82,7 +85,8 @@ const T = {
 };
 
 async function newSession(): Promise<{ id: string; name: string }> {
-  const id = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId })).createSession.id;
+  const id = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId }))
+    .createSession.id;
   return { id, name: `ps-${decodeGlobalId(id).id.replaceAll('-', '')}` };
 }
 
@@ -93,10 +97,13 @@ async function send(sessionId: string, content: string): Promise<void> {
 async function events(sessionId: string): Promise<Event[]> {
   const all: Event[] = [];
   for (;;) {
-    const data = await client.ok<{ session: { events: Event[] } }>(`query($s: ID!, $a: Int!) { session(id: $s) { events(after: $a, first: 400) { seq type delta messageId payload } } }`, {
-      s: sessionId,
-      a: all.at(-1)?.seq ?? 0,
-    });
+    const data = await client.ok<{ session: { events: Event[] } }>(
+      `query($s: ID!, $a: Int!) { session(id: $s) { events(after: $a, first: 400) { seq type delta messageId payload } } }`,
+      {
+        s: sessionId,
+        a: all.at(-1)?.seq ?? 0,
+      },
+    );
     all.push(...data.session.events);
     if (data.session.events.length < 400) return all;
   }
@@ -115,7 +122,10 @@ async function waitForEvents(sessionId: string, check: (events: Event[]) => bool
 const count = (list: Event[], type: string) => list.filter((e) => e.type === type).length;
 const replyText = (list: Event[], n: number) => {
   const ids = [...new Set(list.filter((e) => e.type === 'message.delta').map((e) => e.messageId))];
-  return list.filter((e) => e.type === 'message.delta' && e.messageId === ids[n]).map((e) => e.delta).join('');
+  return list
+    .filter((e) => e.type === 'message.delta' && e.messageId === ids[n])
+    .map((e) => e.delta)
+    .join('');
 };
 const statuses = (list: Event[]) => list.filter((e) => e.type === 'session.status').map((e) => e.payload?.status);
 
@@ -133,13 +143,19 @@ describe('turns through the Kubernetes driver', () => {
 
     const claim = fake.store.get(T.claims(), namespace(), session.name);
     expect(claim.metadata.labels?.['paddock.dev/session']).toBe(decodeGlobalId(session.id).id);
-    const sandbox = await client.ok<{ session: { sandbox: { driver: string; phase: string; name: string } } }>(`query($s: ID!) { session(id: $s) { sandbox { driver phase name } } }`, { s: session.id });
+    const sandbox = await client.ok<{ session: { sandbox: { driver: string; phase: string; name: string } } }>(
+      `query($s: ID!) { session(id: $s) { sandbox { driver phase name } } }`,
+      { s: session.id },
+    );
     expect(sandbox.session.sandbox).toEqual({ driver: 'kubernetes', phase: 'READY', name: session.name });
   });
 
   it('keeps credentials out of pods and sends everything through the egress proxy', async () => {
     const session = await newSession();
-    await send(session.id, `/tool env | grep -e API_TOKEN -e HTTPS_PROXY -e NODE_EXTRA_CA_CERTS; curl -sS -o /dev/null -w 'status=%{http_code}\\n' http://unlisted.invalid/`);
+    await send(
+      session.id,
+      `/tool env | grep -e API_TOKEN -e HTTPS_PROXY -e NODE_EXTRA_CA_CERTS; curl -sS -o /dev/null -w 'status=%{http_code}\\n' http://unlisted.invalid/`,
+    );
     // The refusal reaches the log on its own path (the proxy's notice), possibly after the turn's end.
     const list = await waitForEvents(session.id, (l) => count(l, 'turn.completed') === 1 && count(l, 'egress.blocked') === 1);
     const output = String(list.find((e) => e.type === 'tool.result')?.payload?.output);
@@ -147,7 +163,9 @@ describe('turns through the Kubernetes driver', () => {
     expect(output).toMatch(new RegExp(`^HTTPS_PROXY=http://paddock:[^@]+@${egress.address.replace(/\./g, '\\.')}$`, 'm'));
     expect(output).toContain('NODE_EXTRA_CA_CERTS=/etc/paddock/egress/egress-ca.pem');
     expect(output).toContain('status=403');
-    expect(list.filter((e) => e.type === 'egress.blocked').map((e) => e.payload)).toEqual([{ host: 'unlisted.invalid', port: 80, reason: "not in the agent's egress allow-list" }]);
+    expect(list.filter((e) => e.type === 'egress.blocked').map((e) => e.payload)).toEqual([
+      { host: 'unlisted.invalid', port: 80, reason: "not in the agent's egress allow-list" },
+    ]);
     // No object in the team's namespace, Secrets included, holds the agent secret or the gateway key.
     const everything = JSON.stringify(fake.store.types.filter((type) => type.namespaced).flatMap((type) => fake.store.list(type, namespace()).items));
     expect(everything).toContain('paddock-egress-ca');
@@ -163,7 +181,10 @@ describe('turns through the Kubernetes driver', () => {
     await client.ok(`mutation($s: ID!) { cancelTurn(sessionId: $s) { id } }`, { s: session.id });
     // The whole reply would take 40 s; cancelled, the turn ends long before (the latency itself is benchmarked, not asserted here).
     await waitForEvents(session.id, (l) => count(l, 'turn.cancelled') === 1, 15_000);
-    const stored = await client.ok<{ session: { messages: { edges: { node: { status: string } }[] } } }>(`query($s: ID!) { session(id: $s) { messages(last: 1) { edges { node { status } } } } }`, { s: session.id });
+    const stored = await client.ok<{ session: { messages: { edges: { node: { status: string } }[] } } }>(
+      `query($s: ID!) { session(id: $s) { messages(last: 1) { edges { node { status } } } } }`,
+      { s: session.id },
+    );
     expect(stored.session.messages.edges[0]!.node.status).toBe('CANCELLED');
   });
 
@@ -219,7 +240,11 @@ describe('turns through the Kubernetes driver', () => {
     // A claim Paddock's database has never heard of (a leak from a crashed worker) is removed by housekeeping.
     const orphan = structuredClone(fake.store.list(T.claims(), namespace()).items[0]!);
     const orphanName = 'ps-0000000000004000800000000000dead';
-    fake.store.create(T.claims(), namespace(), { ...orphan, metadata: { name: orphanName, labels: { ...orphan.metadata.labels, 'paddock.dev/operating-mode': 'Running' } }, status: undefined } as KObject);
+    fake.store.create(T.claims(), namespace(), {
+      ...orphan,
+      metadata: { name: orphanName, labels: { ...orphan.metadata.labels, 'paddock.dev/operating-mode': 'Running' } },
+      status: undefined,
+    } as KObject);
     const orphanDeadline = Date.now() + 30_000;
     while (fake.store.find(T.claims(), namespace(), orphanName) && Date.now() < orphanDeadline) await new Promise((r) => setTimeout(r, 50));
     expect(fake.store.find(T.claims(), namespace(), orphanName)).toBeUndefined();

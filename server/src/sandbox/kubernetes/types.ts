@@ -141,7 +141,10 @@ export type Event = KubeObject & {
 
 // --- networking.k8s.io/v1 -----------------------------------------------------
 
-export type LabelSelector = { matchLabels?: Labels; matchExpressions?: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }[] };
+export type LabelSelector = {
+  matchLabels?: Labels;
+  matchExpressions?: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }[];
+};
 
 export type NetworkPolicyPeer = { ipBlock?: { cidr: string; except?: string[] }; namespaceSelector?: LabelSelector; podSelector?: LabelSelector };
 export type NetworkPolicyPort = { protocol?: 'TCP' | 'UDP' | 'SCTP'; port?: number | string; endPort?: number };

@@ -131,12 +131,25 @@ describe('local sandbox driver', () => {
     expect(lines[1]).toContain('resolv.conf');
     expect(lines[1]).not.toContain('shadow');
     expect(Number(lines[2])).toBeLessThan(10);
-    expect(lines.slice(3)).toEqual(['usr-readonly', 'code-readonly', 'tmp-ok', 'workspace-ok', 'mount-refused', 'remount-refused', 'umount-refused', 'userns-refused', 'runtime-node-unreadable']);
+    expect(lines.slice(3)).toEqual([
+      'usr-readonly',
+      'code-readonly',
+      'tmp-ok',
+      'workspace-ok',
+      'mount-refused',
+      'remount-refused',
+      'umount-refused',
+      'userns-refused',
+      'runtime-node-unreadable',
+    ]);
     const made = await stat(path.join(driver.workspaceOf(s.name), 'made-inside'));
     if (process.getuid?.() === 0) expect(made.uid).not.toBe(0);
 
     // The runtime is not dumpable: same uid, yet its memory, environment and fds are closed to commands.
-    const probe = await sh(runtime, 'for f in environ mem fd; do cat /proc/2/$f >/dev/null 2>&1 && echo "$f readable" || echo "$f refused"; done; cat /proc/2/cmdline | tr "\\0" " "');
+    const probe = await sh(
+      runtime,
+      'for f in environ mem fd; do cat /proc/2/$f >/dev/null 2>&1 && echo "$f readable" || echo "$f refused"; done; cat /proc/2/cmdline | tr "\\0" " "',
+    );
     expect(probe.split('\n').slice(0, 3)).toEqual(['environ refused', 'mem refused', 'fd refused']);
     expect(probe).toContain('runtime/src/main.ts');
 
@@ -146,8 +159,24 @@ describe('local sandbox driver', () => {
       expect(await readFile(path.join(memory, 'memory.limit_in_bytes'), 'utf8')).toBe(`${1024 ** 3}\n`);
       expect((await readFile(path.join(memory, 'cgroup.procs'), 'utf8')).trim().split('\n').length).toBeGreaterThan(1);
       // The chat harness's limits: one CPU, and the driver's process limit.
-      expect(await readFile(path.join(groups.find((g) => g.includes('/cpu/'))!, 'cpu.cfs_quota_us'), 'utf8')).toBe('100000\n');
-      expect(await readFile(path.join(groups.find((g) => g.includes('/pids/'))!, 'pids.max'), 'utf8')).toBe('64\n');
+      expect(
+        await readFile(
+          path.join(
+            groups.find((g) => g.includes('/cpu/'))!,
+            'cpu.cfs_quota_us',
+          ),
+          'utf8',
+        ),
+      ).toBe('100000\n');
+      expect(
+        await readFile(
+          path.join(
+            groups.find((g) => g.includes('/pids/'))!,
+            'pids.max',
+          ),
+          'utf8',
+        ),
+      ).toBe('64\n');
     } else if (driver.limits.kind === 'cgroup2') {
       expect(await readFile(path.join(groups[0]!, 'memory.max'), 'utf8')).toBe(`${1024 ** 3}\n`);
       expect(await readFile(path.join(groups[0]!, 'cpu.max'), 'utf8')).toBe('100000 100000\n');
@@ -268,7 +297,9 @@ describe('local sandbox driver', () => {
   it('fails by the deadline with the log file named when the runtime cannot start, and leaves nothing behind', async () => {
     // An empty token makes the runtime refuse to start.
     const s = spec({ token: '' });
-    await expect(driver.start(s, { deadline: Date.now() + 30_000, report: () => undefined })).rejects.toThrow(/exited with code 1 while starting; see .*runtime\.log/);
+    await expect(driver.start(s, { deadline: Date.now() + 30_000, report: () => undefined })).rejects.toThrow(
+      /exited with code 1 while starting; see .*runtime\.log/,
+    );
     expect(await driver.list()).toEqual([]);
     for (const group of groupDirs(driver.limits, s.name)) await expect(stat(group)).rejects.toThrow(/ENOENT/);
   });
@@ -285,7 +316,15 @@ describe('local sandbox workspace disk limit (PADDOCK_SANDBOX_DISK_MB)', () => {
       expect(out).toMatch(/No space left on device/);
       expect(out).toMatch(/exit=1/);
       expect(out).not.toContain('lost+found');
-      expect(Number(out.split('\n').find((l) => l.includes('/workspace'))!.trim().split(/\s+/)[1])).toBeLessThanOrEqual(16);
+      expect(
+        Number(
+          out
+            .split('\n')
+            .find((l) => l.includes('/workspace'))!
+            .trim()
+            .split(/\s+/)[1],
+        ),
+      ).toBeLessThanOrEqual(16);
       expect(await sh(runtime, 'rm big; echo recovered')).toBe('recovered');
       // The image takes host disk only as the sandbox writes, never more than the limit.
       const image = await stat(path.join(dataDir, 'sandboxes', s.name, 'workspace.img'));
@@ -323,7 +362,14 @@ describe('local sandbox driver run by an unprivileged user', () => {
         child.on('close', (exit) => resolve({ stdout: out, stderr: err, code: exit }));
       });
       expect({ code, stderr: stderr.slice(-2000) }).toEqual({ code: 0, stderr: '' });
-      const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as { isolation: string; limits: string; hostUid: number; status: string[]; oom: { exitCode: number; stdout: string }; after: string };
+      const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+        isolation: string;
+        limits: string;
+        hostUid: number;
+        status: string[];
+        oom: { exitCode: number; stdout: string };
+        after: string;
+      };
       expect(report).toMatchObject({ isolation: 'bwrap', limits: 'rlimit', hostUid: user, after: 'alive' });
       expect(report.status).toEqual(['1000', '0000000000000000', '0', 'mount-refused', 'environ-refused']);
       // A 2 GiB allocation under a 1 GiB limit fails; the sandbox lives on.

@@ -11,7 +11,16 @@ import type { Logger } from '../../log/index.ts';
 import { SandboxError, type SandboxDriver, type SandboxPhaseReport, type SandboxSpec } from '../driver.ts';
 import { bwrapArgs, type BwrapLayout } from './bwrap.ts';
 import { diskQuotaProblem, mountWorkspace, unmountWorkspace } from './disk.ts';
-import { attachToGroups, createGroups, detectLimitEnforcement, groupDirs, removeGroups, rlimitCommands, sandboxLimits, type LimitEnforcement } from './limits.ts';
+import {
+  attachToGroups,
+  createGroups,
+  detectLimitEnforcement,
+  groupDirs,
+  removeGroups,
+  rlimitCommands,
+  sandboxLimits,
+  type LimitEnforcement,
+} from './limits.ts';
 import { INSIDE, systemDirArgs, writeRuntimeNode, writeSandboxEtc } from './rootfs.ts';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../../../..');
@@ -78,7 +87,16 @@ export class LocalSandboxDriver implements SandboxDriver {
   readonly #system: string[];
   readonly #children = new Map<string, ChildProcess>();
 
-  private constructor(opts: { root: string; base: string; log: Logger; isolation: Isolation; limits: LimitEnforcement; pidsLimit: number; diskBytes: number | undefined; system: string[] }) {
+  private constructor(opts: {
+    root: string;
+    base: string;
+    log: Logger;
+    isolation: Isolation;
+    limits: LimitEnforcement;
+    pidsLimit: number;
+    diskBytes: number | undefined;
+    system: string[];
+  }) {
     this.#root = opts.root;
     this.#base = opts.base;
     this.#log = opts.log;
@@ -146,7 +164,10 @@ export class LocalSandboxDriver implements SandboxDriver {
     // On the host only: nothing in the sandbox can replace it with a listener of its own.
     const socket = path.join(dir, 'runtime.sock');
     if (Buffer.byteLength(socket) > MAX_SOCKET_PATH) {
-      throw new SandboxError(`sandbox ${spec.name}: the runtime's socket path ${socket} is longer than the ${MAX_SOCKET_PATH} bytes a Unix socket allows; set PADDOCK_DATA_DIR to a shorter path.`, { terminal: true });
+      throw new SandboxError(
+        `sandbox ${spec.name}: the runtime's socket path ${socket} is longer than the ${MAX_SOCKET_PATH} bytes a Unix socket allows; set PADDOCK_DATA_DIR to a shorter path.`,
+        { terminal: true },
+      );
     }
     const uid = hostUidFor(spec.name);
     await mkdir(workspace, { recursive: true, mode: 0o700 });
@@ -170,7 +191,12 @@ export class LocalSandboxDriver implements SandboxDriver {
     await createGroups(this.limits, spec.name, limits);
     const bwrap = this.isolation === 'bwrap';
     const inside = bwrap
-      ? { workspace: INSIDE.workspace, egress: spec.egress && `${INSIDE.egressDir}/${path.basename(spec.egress.socketPath)}`, entry: `${INSIDE.code}/harnesses/runtime/src/main.ts`, node: INSIDE.runtimeNode }
+      ? {
+          workspace: INSIDE.workspace,
+          egress: spec.egress && `${INSIDE.egressDir}/${path.basename(spec.egress.socketPath)}`,
+          entry: `${INSIDE.code}/harnesses/runtime/src/main.ts`,
+          node: INSIDE.runtimeNode,
+        }
       : { workspace, egress: spec.egress?.socketPath, entry: RUNTIME_ENTRY, node: process.execPath };
     const harnessFile = spec.harnessFile && bwrap ? insideHarnessFile(spec.harnessFile) : { path: spec.harnessFile, bind: undefined };
     if (spec.egress) await chmod(spec.egress.socketPath, 0o666).catch(() => undefined);
@@ -348,7 +374,10 @@ export class LocalSandboxDriver implements SandboxDriver {
   #waitForSocket(child: ChildProcess, logFile: NodeJS.WritableStream, deadline: number, name: string): Promise<void> {
     return new Promise((resolve, reject) => {
       const lines = createInterface({ input: child.stdout! });
-      const timer = setTimeout(() => fail(new SandboxError(`sandbox ${name}: the runtime did not start listening before the deadline`)), Math.max(0, deadline - Date.now()));
+      const timer = setTimeout(
+        () => fail(new SandboxError(`sandbox ${name}: the runtime did not start listening before the deadline`)),
+        Math.max(0, deadline - Date.now()),
+      );
       const onExit = (code: number | null) =>
         fail(new SandboxError(`sandbox ${name}: the runtime exited with code ${code} while starting; see ${path.join(this.#root, name, 'runtime.log')}`));
       const fail = (error: Error) => {
@@ -489,7 +518,11 @@ async function probeBwrap(base: string, system: string[]): Promise<string | null
     });
     const check = `${INSIDE.runtimeNode} -e 'require("node:fs").accessSync("${INSIDE.code}/harnesses/runtime/src/main.ts")'`;
     return await new Promise<string | null>((resolve) => {
-      const child = spawn('bwrap', [...args, '--', '/bin/sh', '-c', check], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], ...(uid !== undefined ? { uid, gid: uid } : {}) });
+      const child = spawn('bwrap', [...args, '--', '/bin/sh', '-c', check], {
+        cwd: dir,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        ...(uid !== undefined ? { uid, gid: uid } : {}),
+      });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       child.on('error', (error) => resolve(error.message));

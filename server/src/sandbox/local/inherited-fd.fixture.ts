@@ -17,7 +17,10 @@ const chat = (await loadHarnesses(loadConfig({}).harnessDir)).find((h) => h.name
 const name = sandboxName(randomUUID());
 const token = randomUUID();
 try {
-  const { url } = await driver.start({ name, harness: chat, harnessFile: chat.file, token, env: {} }, { deadline: Date.now() + 90_000, report: () => undefined });
+  const { url } = await driver.start(
+    { name, harness: chat, harnessFile: chat.file, token, env: {} },
+    { deadline: Date.now() + 90_000, report: () => undefined },
+  );
   const result = await new RuntimeClient({ baseUrl: url, token }).exec({ command, timeoutMs: 60_000 });
   process.stdout.write(JSON.stringify({ isolation: driver.isolation, output: result.stdout + result.stderr }));
 } finally {

@@ -18,7 +18,10 @@ describe('local sandbox limits', () => {
     const chat = (await loadHarnesses(loadConfig({}).harnessDir)).find((h) => h.name === 'chat')!;
     expect(sandboxLimits(chat, 512)).toEqual({ memoryBytes: 1024 ** 3, cpu: 1, cpuRequest: 0.25, pids: 512 });
     expect(sandboxLimits({ ...chat, resources: {} }, 100)).toEqual({ memoryBytes: 1024 ** 3, cpu: 1, cpuRequest: 1, pids: 100 });
-    expect(sandboxLimits({ ...chat, resources: { requests: { memory: '256Mi', cpu: '500m' } } }, 100)).toMatchObject({ memoryBytes: 256 * 1024 ** 2, cpu: 0.5 });
+    expect(sandboxLimits({ ...chat, resources: { requests: { memory: '256Mi', cpu: '500m' } } }, 100)).toMatchObject({
+      memoryBytes: 256 * 1024 ** 2,
+      cpu: 0.5,
+    });
   });
 
   it('falls back to rlimits that let Node start, and limits processes only with a uid of the sandbox own', () => {

@@ -42,9 +42,7 @@ export function sandboxLimits(harness: HarnessDefinition, pids: number): Sandbox
 
 /** How limits are enforced on this host: cgroup v2, the v1 controllers, or rlimits. */
 export type LimitEnforcement =
-  | { kind: 'cgroup2'; root: string }
-  | { kind: 'cgroup1'; roots: { memory: string; pids: string; cpu: string } }
-  | { kind: 'rlimit'; reason: string };
+  { kind: 'cgroup2'; root: string } | { kind: 'cgroup1'; roots: { memory: string; pids: string; cpu: string } } | { kind: 'rlimit'; reason: string };
 
 const CGROUP_FS = '/sys/fs/cgroup';
 const GROUP_NAME = 'paddock';

@@ -49,7 +49,8 @@ async function until(check: () => Promise<boolean> | boolean, what: string, time
 }
 
 async function newSession(): Promise<string> {
-  return (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId })).createSession.id;
+  return (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId }))
+    .createSession.id;
 }
 
 /** Sends CONTENT and waits for the turn's end; returns the events the turn produced. */
@@ -58,7 +59,13 @@ async function turn(sessionId: string, content: string): Promise<Subscriber['eve
   const live = new Subscriber(t.url, key).subscribe(sessionId, session.lastSeq);
   subscribers.push(live);
   await client.ok(`mutation($s: ID!, $c: String!) { sendMessage(input: { sessionId: $s, content: $c }) { id } }`, { s: sessionId, c: content });
-  await live.waitFor((events) => events.some((e) => e.type === 'turn.completed' || e.type === 'turn.failed') && events.at(-1)?.type === 'session.status' && events.at(-1)?.payload?.status !== 'RUNNING', 90_000);
+  await live.waitFor(
+    (events) =>
+      events.some((e) => e.type === 'turn.completed' || e.type === 'turn.failed') &&
+      events.at(-1)?.type === 'session.status' &&
+      events.at(-1)?.payload?.status !== 'RUNNING',
+    90_000,
+  );
   await live.close();
   return live.events;
 }

@@ -59,7 +59,12 @@ export class WarmPool {
   readonly #coolingUntil = new Map<string, number>();
   #closed = false;
 
-  constructor(opts: { size: number; launch: (harness: LoadedHarness, name: string) => Promise<WarmSandbox>; destroy: (name: string) => Promise<void>; log: Logger }) {
+  constructor(opts: {
+    size: number;
+    launch: (harness: LoadedHarness, name: string) => Promise<WarmSandbox>;
+    destroy: (name: string) => Promise<void>;
+    log: Logger;
+  }) {
     this.#size = opts.size;
     this.#launch = opts.launch;
     this.#destroy = opts.destroy;
@@ -101,7 +106,9 @@ export class WarmPool {
     await Promise.all(this.#starting.values());
     const left = [...this.#ready.values()].flat();
     this.#ready.clear();
-    await Promise.all(left.map((s) => this.#destroy(s.name).catch((error: unknown) => this.#log.warn({ err: error, sandbox: s.name }, 'could not remove a warm sandbox'))));
+    await Promise.all(
+      left.map((s) => this.#destroy(s.name).catch((error: unknown) => this.#log.warn({ err: error, sandbox: s.name }, 'could not remove a warm sandbox'))),
+    );
   }
 
   #refill(harnessName: string): void {

@@ -85,7 +85,14 @@ export default function AgentEditorPage({ agentId }: { agentId?: string }) {
     body = <Loading />;
   } else if (editing && !agent.data?.agent) {
     body = (
-      <EmptyState title="Agent not found" action={<Link to={paths.agents} className="button button-primary">Back to agents</Link>}>
+      <EmptyState
+        title="Agent not found"
+        action={
+          <Link to={paths.agents} className="button button-primary">
+            Back to agents
+          </Link>
+        }
+      >
         It may have been deleted, or it belongs to another team.
       </EmptyState>
     );

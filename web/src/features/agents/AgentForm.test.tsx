@@ -12,7 +12,18 @@ const harnesses = [
 function setup(initial?: Parameters<typeof AgentForm>[0]['initial']) {
   const onSubmit = vi.fn<(values: AgentFormValues) => void>();
   const onTest = vi.fn(async () => ({ ok: true, error: null, tools: [{ name: 'search', description: 'Searches.' }] }));
-  render(<AgentForm harnesses={harnesses} initial={initial} submitLabel="Save" busy={false} problem={null} onSubmit={onSubmit} onCancel={vi.fn()} onTestMcpServer={onTest} />);
+  render(
+    <AgentForm
+      harnesses={harnesses}
+      initial={initial}
+      submitLabel="Save"
+      busy={false}
+      problem={null}
+      onSubmit={onSubmit}
+      onCancel={vi.fn()}
+      onTestMcpServer={onTest}
+    />,
+  );
   return { onSubmit, onTest };
 }
 
@@ -101,7 +112,9 @@ describe('AgentForm', () => {
 
   it("focuses the field the API blamed and drops the API's error once that field is edited", async () => {
     const problem = { code: 'BAD_USER_INPUT' as const, title: 'Check your input', message: 'egressAllow: "not a host!" is not a host', field: 'egressAllow.0' };
-    render(<AgentForm harnesses={harnesses} submitLabel="Save" busy={false} problem={problem} onSubmit={vi.fn()} onCancel={vi.fn()} onTestMcpServer={vi.fn()} />);
+    render(
+      <AgentForm harnesses={harnesses} submitLabel="Save" busy={false} problem={problem} onSubmit={vi.fn()} onCancel={vi.fn()} onTestMcpServer={vi.fn()} />,
+    );
     const egress = screen.getByLabelText(/Egress allow-list/);
     expect(egress).toHaveFocus();
     expect(egress).toHaveAttribute('aria-invalid', 'true');
@@ -121,7 +134,9 @@ describe('AgentForm MCP servers and tool approvals', () => {
     systemPrompt: '',
     envVarNames: [],
     egressAllow: [],
-    mcpServers: [{ name: 'docs', url: 'https://mcp.example.com/mcp', transport: 'STREAMABLE_HTTP' as const, headerNames: ['Authorization'], allowedTools: ['search'] }],
+    mcpServers: [
+      { name: 'docs', url: 'https://mcp.example.com/mcp', transport: 'STREAMABLE_HTTP' as const, headerNames: ['Authorization'], allowedTools: ['search'] },
+    ],
     toolPolicy: [{ tool: 'run_command', commandPattern: 'git push*', action: 'ASK' as const }],
   };
 
@@ -129,11 +144,19 @@ describe('AgentForm MCP servers and tool approvals', () => {
     const { onSubmit, onTest } = setup(initial);
     expect(screen.getByText(/Authorization: ••••/)).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Test connection' }));
-    expect(onTest).toHaveBeenCalledWith({ name: 'docs', url: 'https://mcp.example.com/mcp', transport: 'STREAMABLE_HTTP', allowedTools: ['search'], headers: null });
+    expect(onTest).toHaveBeenCalledWith({
+      name: 'docs',
+      url: 'https://mcp.example.com/mcp',
+      transport: 'STREAMABLE_HTTP',
+      allowedTools: ['search'],
+      headers: null,
+    });
     expect(await screen.findByText(/Connected: 1 tool/)).toBeInTheDocument();
     expect(screen.getByText('docs__search')).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Save' }));
-    expect(onSubmit.mock.calls[0]![0].mcpServers).toEqual([{ name: 'docs', url: 'https://mcp.example.com/mcp', transport: 'STREAMABLE_HTTP', allowedTools: ['search'], headers: null }]);
+    expect(onSubmit.mock.calls[0]![0].mcpServers).toEqual([
+      { name: 'docs', url: 'https://mcp.example.com/mcp', transport: 'STREAMABLE_HTTP', allowedTools: ['search'], headers: null },
+    ]);
     expect(onSubmit.mock.calls[0]![0].toolPolicy).toEqual([{ tool: 'run_command', commandPattern: 'git push*', action: 'ASK' }]);
   });
 

@@ -292,8 +292,8 @@ export function AgentForm({ harnesses, onTestMcpServer, initial, submitLabel, bu
       <div className="form-section" data-field="mcpServers">
         <h2 className="section-title">MCP servers</h2>
         <p className="field-hint">
-          Remote tools the agent can call. Their hosts are added to the egress allow-list; header values are kept by Paddock and added on the way out, never shown to the
-          sandbox.
+          Remote tools the agent can call. Their hosts are added to the egress allow-list; header values are kept by Paddock and added on the way out, never
+          shown to the sandbox.
         </p>
         <McpServersEditor
           rows={servers}

@@ -24,12 +24,20 @@ export default function AgentPage({ agentId }: { agentId: string }) {
   const [starting, setStarting] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
 
-  if (error && !data && !isMissingObject(error)) return <ErrorNotice problem={describeError(error)} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
+  if (error && !data && !isMissingObject(error))
+    return <ErrorNotice problem={describeError(error)} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
   if (!data && !error && fetching) return <Loading label="Loading agent…" />;
   const agent = data?.agent;
   if (!agent) {
     return (
-      <EmptyState title="Agent not found" action={<Link to={paths.agents} className="button button-primary">Back to agents</Link>}>
+      <EmptyState
+        title="Agent not found"
+        action={
+          <Link to={paths.agents} className="button button-primary">
+            Back to agents
+          </Link>
+        }
+      >
         It may have been deleted, or it belongs to another team.
       </EmptyState>
     );
@@ -48,7 +56,11 @@ export default function AgentPage({ agentId }: { agentId: string }) {
   return (
     <div className="page">
       <PageHeader
-        eyebrow={<Link to={paths.agents} className="back-link">← Agents</Link>}
+        eyebrow={
+          <Link to={paths.agents} className="back-link">
+            ← Agents
+          </Link>
+        }
         title={agent.name}
         actions={
           <>
@@ -71,7 +83,12 @@ export default function AgentPage({ agentId }: { agentId: string }) {
       <section className="stats stats-4" aria-label="Usage">
         <div className="stat">
           <span className="stat-label">Cost</span>
-          <span className="stat-value" title={agent.usage.unpricedTokens > 0 ? `${formatNumber(agent.usage.unpricedTokens)} tokens of models without a known price are not included` : undefined}>
+          <span
+            className="stat-value"
+            title={
+              agent.usage.unpricedTokens > 0 ? `${formatNumber(agent.usage.unpricedTokens)} tokens of models without a known price are not included` : undefined
+            }
+          >
             {formatUsd(agent.usage.costUsd)}
           </span>
         </div>
@@ -93,7 +110,9 @@ export default function AgentPage({ agentId }: { agentId: string }) {
 
       <div className="two-col">
         <section className="panel" aria-labelledby="config-title">
-          <h2 id="config-title" className="section-title">Configuration</h2>
+          <h2 id="config-title" className="section-title">
+            Configuration
+          </h2>
           <dl className="details">
             <dt>Harness</dt>
             <dd>
@@ -115,7 +134,15 @@ export default function AgentPage({ agentId }: { agentId: string }) {
             <dt>Model</dt>
             <dd className="mono">{agent.model}</dd>
             <dt>System prompt</dt>
-            <dd>{agent.systemPrompt ? <pre className="prompt" tabIndex={0}>{agent.systemPrompt}</pre> : <span className="muted">None</span>}</dd>
+            <dd>
+              {agent.systemPrompt ? (
+                <pre className="prompt" tabIndex={0}>
+                  {agent.systemPrompt}
+                </pre>
+              ) : (
+                <span className="muted">None</span>
+              )}
+            </dd>
             <dt>Environment</dt>
             <dd>
               {agent.envVarNames.length > 0 ? (

@@ -60,39 +60,41 @@ export default function AgentsPage() {
         loaded={Boolean(data)}
         loadingLabel="Loading agents…"
         onRetry={() => refetch({ requestPolicy: 'network-only' })}
-        empty={agents.length > 0 ? null : q ? (
-          <EmptyState title={`No agents match “${q}”`}>Try another name, or clear the search.</EmptyState>
-        ) : (
-          <EmptyState
-            title="No agents yet"
-            action={
-              <Link to={paths.newAgent} className="button button-primary">
-                Create your first agent
-              </Link>
-            }
-          >
-            Create an agent to start sessions with it.
-          </EmptyState>
-        )}
+        empty={
+          agents.length > 0 ? null : q ? (
+            <EmptyState title={`No agents match “${q}”`}>Try another name, or clear the search.</EmptyState>
+          ) : (
+            <EmptyState
+              title="No agents yet"
+              action={
+                <Link to={paths.newAgent} className="button button-primary">
+                  Create your first agent
+                </Link>
+              }
+            >
+              Create an agent to start sessions with it.
+            </EmptyState>
+          )
+        }
       >
-          <ul className="card-list" aria-label="Agents" aria-busy={fetching || undefined}>
-            {agents.map((agent) => (
-              <li key={agent.id} className="card card-link">
-                <div className="card-main">
-                  <Link to={href.agent(agent.id)} className="card-title">
-                    {agent.name}
-                  </Link>
-                  <p className="card-text">{agent.description || <span className="muted">No description</span>}</p>
-                </div>
-                <div className="card-meta">
-                  <span className="chip">{agent.harness?.displayName ?? agent.harnessName}</span>
-                  <span className="mono small">{agent.model}</span>
-                  <span className="muted small">Updated {formatRelative(agent.updatedAt)}</span>
-                </div>
-              </li>
-            ))}
-          </ul>
-          {data ? <UrlPager label="Agent pages" pageInfo={data.agents.pageInfo} /> : null}
+        <ul className="card-list" aria-label="Agents" aria-busy={fetching || undefined}>
+          {agents.map((agent) => (
+            <li key={agent.id} className="card card-link">
+              <div className="card-main">
+                <Link to={href.agent(agent.id)} className="card-title">
+                  {agent.name}
+                </Link>
+                <p className="card-text">{agent.description || <span className="muted">No description</span>}</p>
+              </div>
+              <div className="card-meta">
+                <span className="chip">{agent.harness?.displayName ?? agent.harnessName}</span>
+                <span className="mono small">{agent.model}</span>
+                <span className="muted small">Updated {formatRelative(agent.updatedAt)}</span>
+              </div>
+            </li>
+          ))}
+        </ul>
+        {data ? <UrlPager label="Agent pages" pageInfo={data.agents.pageInfo} /> : null}
       </QueryState>
     </div>
   );

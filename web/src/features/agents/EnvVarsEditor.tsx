@@ -36,15 +36,30 @@ export function EnvVarsEditor({ rows, onChange }: Props) {
               <div className="env-actions">
                 {row.action === 'keep' ? (
                   <>
-                    <button type="button" className="button button-small button-secondary" onClick={() => update(row.key, (r) => ({ ...r, action: 'replace', value: '' }))} aria-label={`Replace ${row.name}`}>
+                    <button
+                      type="button"
+                      className="button button-small button-secondary"
+                      onClick={() => update(row.key, (r) => ({ ...r, action: 'replace', value: '' }))}
+                      aria-label={`Replace ${row.name}`}
+                    >
                       Replace
                     </button>
-                    <button type="button" className="button button-small button-ghost-danger" onClick={() => update(row.key, (r) => ({ ...r, action: 'remove', value: '' }))} aria-label={`Remove ${row.name}`}>
+                    <button
+                      type="button"
+                      className="button button-small button-ghost-danger"
+                      onClick={() => update(row.key, (r) => ({ ...r, action: 'remove', value: '' }))}
+                      aria-label={`Remove ${row.name}`}
+                    >
                       Remove
                     </button>
                   </>
                 ) : (
-                  <button type="button" className="button button-small button-secondary" onClick={() => update(row.key, (r) => ({ ...r, action: 'keep', value: '' }))} aria-label={`Keep ${row.name}`}>
+                  <button
+                    type="button"
+                    className="button button-small button-secondary"
+                    onClick={() => update(row.key, (r) => ({ ...r, action: 'keep', value: '' }))}
+                    aria-label={`Keep ${row.name}`}
+                  >
                     {row.action === 'remove' ? 'Undo' : 'Cancel'}
                   </button>
                 )}
@@ -70,7 +85,12 @@ export function EnvVarsEditor({ rows, onChange }: Props) {
                 onChange={(e) => update(row.key, (r) => ({ ...r, value: e.target.value }))}
               />
               <div className="env-actions">
-                <button type="button" className="button button-small button-ghost-danger" onClick={() => remove(row.key)} aria-label={`Remove variable ${index + 1}`}>
+                <button
+                  type="button"
+                  className="button button-small button-ghost-danger"
+                  onClick={() => remove(row.key)}
+                  aria-label={`Remove variable ${index + 1}`}
+                >
                   Remove
                 </button>
               </div>

@@ -3,7 +3,17 @@ import type { HarnessesQuery } from '../../gql/graphql.ts';
 type Harness = HarnessesQuery['harnesses'][number];
 
 /** Harnesses as radio cards, each with its description, capabilities and default model. */
-export function HarnessPicker({ harnesses, value, onChange, invalid }: { harnesses: Harness[]; value: string; onChange: (name: string) => void; invalid?: boolean }) {
+export function HarnessPicker({
+  harnesses,
+  value,
+  onChange,
+  invalid,
+}: {
+  harnesses: Harness[];
+  value: string;
+  onChange: (name: string) => void;
+  invalid?: boolean;
+}) {
   return (
     <fieldset className="harness-picker" aria-invalid={invalid || undefined}>
       <legend>Harness</legend>

@@ -17,9 +17,20 @@ export function McpServersEditor({ rows, onTest, onChange }: Props) {
   const update = (key: string, change: (row: McpRow) => McpRow) => onChange(rows.map((r) => (r.key === key ? change(r) : r)));
   return (
     <div>
-      {rows.length === 0 ? <p className="muted small">No MCP servers. Add one to give the agent its tools, named <code>server__tool</code>.</p> : null}
+      {rows.length === 0 ? (
+        <p className="muted small">
+          No MCP servers. Add one to give the agent its tools, named <code>server__tool</code>.
+        </p>
+      ) : null}
       {rows.map((row, index) => (
-        <McpServerRow key={row.key} row={row} index={index} onTest={onTest} update={(change) => update(row.key, change)} remove={() => onChange(rows.filter((r) => r.key !== row.key))} />
+        <McpServerRow
+          key={row.key}
+          row={row}
+          index={index}
+          onTest={onTest}
+          update={(change) => update(row.key, change)}
+          remove={() => onChange(rows.filter((r) => r.key !== row.key))}
+        />
       ))}
       <button type="button" className="button button-small button-secondary" onClick={() => onChange([...rows, newServerRow()])}>
         + Add MCP server
@@ -28,7 +39,19 @@ export function McpServersEditor({ rows, onTest, onChange }: Props) {
   );
 }
 
-function McpServerRow({ row, index, onTest, update, remove }: { row: McpRow; index: number; onTest: McpTester; update: (change: (row: McpRow) => McpRow) => void; remove: () => void }) {
+function McpServerRow({
+  row,
+  index,
+  onTest,
+  update,
+  remove,
+}: {
+  row: McpRow;
+  index: number;
+  onTest: McpTester;
+  update: (change: (row: McpRow) => McpRow) => void;
+  remove: () => void;
+}) {
   const [testing, setTesting] = useState(false);
   const [result, setResult] = useState<McpTestResult | null>(null);
   const label = row.name || `server ${index + 1}`;
@@ -51,11 +74,23 @@ function McpServerRow({ row, index, onTest, update, remove }: { row: McpRow; ind
       <div className="mcp-grid">
         <label className="field">
           Name
-          <input className="mono" value={row.name} onChange={(e) => update((r) => ({ ...r, name: e.target.value.toLowerCase() }))} placeholder="github" spellCheck={false} />
+          <input
+            className="mono"
+            value={row.name}
+            onChange={(e) => update((r) => ({ ...r, name: e.target.value.toLowerCase() }))}
+            placeholder="github"
+            spellCheck={false}
+          />
         </label>
         <label className="field">
           URL
-          <input className="mono" value={row.url} onChange={(e) => update((r) => ({ ...r, url: e.target.value }))} placeholder="https://mcp.example.com/mcp" spellCheck={false} />
+          <input
+            className="mono"
+            value={row.url}
+            onChange={(e) => update((r) => ({ ...r, url: e.target.value }))}
+            placeholder="https://mcp.example.com/mcp"
+            spellCheck={false}
+          />
         </label>
         <label className="field">
           Transport
@@ -66,7 +101,13 @@ function McpServerRow({ row, index, onTest, update, remove }: { row: McpRow; ind
         </label>
         <label className="field">
           Allowed tools <span className="optional">optional</span>
-          <input className="mono" value={row.allowedTools} onChange={(e) => update((r) => ({ ...r, allowedTools: e.target.value }))} placeholder="search_*, get_issue" spellCheck={false} />
+          <input
+            className="mono"
+            value={row.allowedTools}
+            onChange={(e) => update((r) => ({ ...r, allowedTools: e.target.value }))}
+            placeholder="search_*, get_issue"
+            spellCheck={false}
+          />
         </label>
       </div>
       <div className="field">
@@ -76,7 +117,11 @@ function McpServerRow({ row, index, onTest, update, remove }: { row: McpRow; ind
             {row.storedHeaderNames.map((name) => (
               <code key={name}>{name}: •••••••• </code>
             ))}
-            <button type="button" className="button button-small button-secondary" onClick={() => update((r) => ({ ...r, headersEdited: true, headers: r.storedHeaderNames.map((n) => newHeaderRow(n)) }))}>
+            <button
+              type="button"
+              className="button button-small button-secondary"
+              onClick={() => update((r) => ({ ...r, headersEdited: true, headers: r.storedHeaderNames.map((n) => newHeaderRow(n)) }))}
+            >
               Replace headers
             </button>
           </p>
@@ -84,17 +129,39 @@ function McpServerRow({ row, index, onTest, update, remove }: { row: McpRow; ind
           <ul className="env-rows">
             {row.headers.map((header, i) => (
               <li key={header.key} className="env-row env-new">
-                <input className="mono" aria-label={`${label} header ${i + 1} name`} placeholder="Authorization" value={header.name} onChange={(e) => setHeader(header.key, 'name', e.target.value)} spellCheck={false} />
-                <input type="password" autoComplete="new-password" aria-label={`${label} header ${i + 1} value`} placeholder="Bearer …" value={header.value} onChange={(e) => setHeader(header.key, 'value', e.target.value)} />
+                <input
+                  className="mono"
+                  aria-label={`${label} header ${i + 1} name`}
+                  placeholder="Authorization"
+                  value={header.name}
+                  onChange={(e) => setHeader(header.key, 'name', e.target.value)}
+                  spellCheck={false}
+                />
+                <input
+                  type="password"
+                  autoComplete="new-password"
+                  aria-label={`${label} header ${i + 1} value`}
+                  placeholder="Bearer …"
+                  value={header.value}
+                  onChange={(e) => setHeader(header.key, 'value', e.target.value)}
+                />
                 <div className="env-actions">
-                  <button type="button" className="button button-small button-ghost-danger" onClick={() => update((r) => ({ ...r, headers: r.headers.filter((h) => h.key !== header.key) }))}>
+                  <button
+                    type="button"
+                    className="button button-small button-ghost-danger"
+                    onClick={() => update((r) => ({ ...r, headers: r.headers.filter((h) => h.key !== header.key) }))}
+                  >
                     Remove
                   </button>
                 </div>
               </li>
             ))}
             <li>
-              <button type="button" className="button button-small button-secondary" onClick={() => update((r) => ({ ...r, headers: [...r.headers, newHeaderRow()] }))}>
+              <button
+                type="button"
+                className="button button-small button-secondary"
+                onClick={() => update((r) => ({ ...r, headers: [...r.headers, newHeaderRow()] }))}
+              >
                 + Add header
               </button>
             </li>
@@ -116,7 +183,10 @@ function McpServerRow({ row, index, onTest, update, remove }: { row: McpRow; ind
             <ul className="mcp-tools">
               {result.tools.map((tool) => (
                 <li key={tool.name}>
-                  <code>{row.name}__{tool.name}</code> {tool.description ? <span className="muted">— {tool.description}</span> : null}
+                  <code>
+                    {row.name}__{tool.name}
+                  </code>{' '}
+                  {tool.description ? <span className="muted">— {tool.description}</span> : null}
                 </li>
               ))}
             </ul>

@@ -19,11 +19,23 @@ export function ToolPolicyEditor({ rows, onChange }: Props) {
         <div key={row.key} className="policy-row" data-testid="policy-rule">
           <label className="field">
             Tool
-            <input className="mono" value={row.tool} onChange={(e) => update(row.key, { tool: e.target.value })} placeholder="run_command or github__*" spellCheck={false} />
+            <input
+              className="mono"
+              value={row.tool}
+              onChange={(e) => update(row.key, { tool: e.target.value })}
+              placeholder="run_command or github__*"
+              spellCheck={false}
+            />
           </label>
           <label className="field">
             Command <span className="optional">optional</span>
-            <input className="mono" value={row.commandPattern} onChange={(e) => update(row.key, { commandPattern: e.target.value })} placeholder="git push*" spellCheck={false} />
+            <input
+              className="mono"
+              value={row.commandPattern}
+              onChange={(e) => update(row.key, { commandPattern: e.target.value })}
+              placeholder="git push*"
+              spellCheck={false}
+            />
           </label>
           <label className="field">
             Action
@@ -34,19 +46,40 @@ export function ToolPolicyEditor({ rows, onChange }: Props) {
             </select>
           </label>
           <div className="env-actions">
-            <button type="button" className="button button-small button-secondary" onClick={() => move(index, -1)} disabled={index === 0} aria-label={`Move rule ${index + 1} up`}>
+            <button
+              type="button"
+              className="button button-small button-secondary"
+              onClick={() => move(index, -1)}
+              disabled={index === 0}
+              aria-label={`Move rule ${index + 1} up`}
+            >
               ↑
             </button>
-            <button type="button" className="button button-small button-secondary" onClick={() => move(index, 1)} disabled={index === rows.length - 1} aria-label={`Move rule ${index + 1} down`}>
+            <button
+              type="button"
+              className="button button-small button-secondary"
+              onClick={() => move(index, 1)}
+              disabled={index === rows.length - 1}
+              aria-label={`Move rule ${index + 1} down`}
+            >
               ↓
             </button>
-            <button type="button" className="button button-small button-ghost-danger" onClick={() => onChange(rows.filter((r) => r.key !== row.key))} aria-label={`Remove rule ${index + 1}`}>
+            <button
+              type="button"
+              className="button button-small button-ghost-danger"
+              onClick={() => onChange(rows.filter((r) => r.key !== row.key))}
+              aria-label={`Remove rule ${index + 1}`}
+            >
               Remove
             </button>
           </div>
         </div>
       ))}
-      <button type="button" className="button button-small button-secondary" onClick={() => onChange([...rows, { key: editorKey('rule'), tool: '', commandPattern: '', action: 'ASK' as ToolAction }])}>
+      <button
+        type="button"
+        className="button button-small button-secondary"
+        onClick={() => onChange([...rows, { key: editorKey('rule'), tool: '', commandPattern: '', action: 'ASK' as ToolAction }])}
+      >
         + Add rule
       </button>
     </div>

@@ -37,7 +37,16 @@ export function rowsFromServers(
 }
 
 export function newServerRow(): McpRow {
-  return { key: editorKey('mcp'), name: '', url: '', transport: 'STREAMABLE_HTTP' as McpTransport, allowedTools: '', storedHeaderNames: [], headersEdited: true, headers: [] };
+  return {
+    key: editorKey('mcp'),
+    name: '',
+    url: '',
+    transport: 'STREAMABLE_HTTP' as McpTransport,
+    allowedTools: '',
+    storedHeaderNames: [],
+    headersEdited: true,
+    headers: [],
+  };
 }
 
 export const newHeaderRow = (name = ''): HeaderRow => ({ key: editorKey('header'), name, value: '' });
@@ -80,7 +89,5 @@ export function rowsFromPolicy(rules: readonly { tool: string; commandPattern?: 
 }
 
 export function policyInput(rows: readonly PolicyRow[]): ToolRuleInput[] {
-  return rows
-    .filter((r) => r.tool.trim() !== '')
-    .map((r) => ({ tool: r.tool.trim(), commandPattern: r.commandPattern.trim() || null, action: r.action }));
+  return rows.filter((r) => r.tool.trim() !== '').map((r) => ({ tool: r.tool.trim(), commandPattern: r.commandPattern.trim() || null, action: r.action }));
 }

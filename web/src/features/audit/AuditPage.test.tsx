@@ -63,7 +63,9 @@ describe('AuditPage', () => {
 
   it('filters by a clicked action and pages with cursors in the URL', async () => {
     window.history.replaceState(null, '', '/audit');
-    const requests = api((body) => (body.variables.after ? page([entry(3)], { hasPreviousPage: true }) : page([entry(1)], { hasNextPage: true, endCursor: 'c-e1' })));
+    const requests = api((body) =>
+      body.variables.after ? page([entry(3)], { hasPreviousPage: true }) : page([entry(1)], { hasNextPage: true, endCursor: 'c-e1' }),
+    );
     await userEvent.click(await screen.findByRole('button', { name: 'agent.create' }));
     await waitFor(() => expect(requests.at(-1)?.variables.filter).toEqual({ action: 'agent.create' }));
     expect(window.location.search).toBe('?action=agent.create');

@@ -49,7 +49,13 @@ export default function AuditPage() {
       <form className="filters" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
         <div className="field">
           <label htmlFor={ids.action}>Action</label>
-          <input id={ids.action} list={ids.actions} value={params.action ?? ''} placeholder="Any action" onChange={(e) => setFilter({ action: e.target.value || null })} />
+          <input
+            id={ids.action}
+            list={ids.actions}
+            value={params.action ?? ''}
+            placeholder="Any action"
+            onChange={(e) => setFilter({ action: e.target.value || null })}
+          />
           <datalist id={ids.actions}>
             {KNOWN_ACTIONS.map((a) => (
               <option key={a} value={a} />
@@ -73,7 +79,11 @@ export default function AuditPage() {
           <input id={ids.to} type="date" value={params.to ?? ''} onChange={(e) => setFilter({ to: e.target.value || null })} />
         </div>
         {filtered ? (
-          <button type="button" className="button button-ghost filters-clear" onClick={() => setFilter({ action: null, key: null, target: null, from: null, to: null })}>
+          <button
+            type="button"
+            className="button button-ghost filters-clear"
+            onClick={() => setFilter({ action: null, key: null, target: null, from: null, to: null })}
+          >
             Clear filters
           </button>
         ) : null}
@@ -91,7 +101,9 @@ export default function AuditPage() {
           onRetry={() => refetch({ requestPolicy: 'network-only' })}
           empty={
             events.length === 0 ? (
-              <EmptyState title={filtered ? 'No entries match these filters' : 'No entries yet'}>{filtered ? 'Widen the dates or clear the filters.' : null}</EmptyState>
+              <EmptyState title={filtered ? 'No entries match these filters' : 'No entries yet'}>
+                {filtered ? 'Widen the dates or clear the filters.' : null}
+              </EmptyState>
             ) : null
           }
         >
@@ -122,7 +134,12 @@ export default function AuditPage() {
                     </td>
                     <td>
                       {e.actorKeyId ? (
-                        <button type="button" className="link-button mono small" onClick={() => setFilter({ key: e.actorKeyId ?? null })} title="Show only this key">
+                        <button
+                          type="button"
+                          className="link-button mono small"
+                          onClick={() => setFilter({ key: e.actorKeyId ?? null })}
+                          title="Show only this key"
+                        >
                           {e.actorRole?.toLowerCase()} {e.actorKeyId.slice(0, 10)}…
                         </button>
                       ) : (
@@ -131,7 +148,12 @@ export default function AuditPage() {
                     </td>
                     <td>
                       {e.targetId ? (
-                        <button type="button" className="link-button mono small" onClick={() => setFilter({ target: e.targetId ?? null })} title="Show only this target">
+                        <button
+                          type="button"
+                          className="link-button mono small"
+                          onClick={() => setFilter({ target: e.targetId ?? null })}
+                          title="Show only this target"
+                        >
                           {e.targetId.slice(0, 12)}…
                         </button>
                       ) : null}

@@ -29,7 +29,21 @@ describe('DeliveryView', () => {
 
   it('says when an attempt got no answer, and redelivers on request', async () => {
     const onRedeliver = vi.fn();
-    render(<DeliveryView delivery={{ ...failed, status: 'FAILED', statusCode: null, latencyMs: 15000, error: 'no answer within 15000 ms', nextRetryAt: null, responseBody: null }} busy={false} onRedeliver={onRedeliver} />);
+    render(
+      <DeliveryView
+        delivery={{
+          ...failed,
+          status: 'FAILED',
+          statusCode: null,
+          latencyMs: 15000,
+          error: 'no answer within 15000 ms',
+          nextRetryAt: null,
+          responseBody: null,
+        }}
+        busy={false}
+        onRedeliver={onRedeliver}
+      />,
+    );
     expect(screen.getByText(/no answer · 15000 ms/)).toBeInTheDocument();
     await userEvent.click(screen.getByText(/no answer ·/));
     expect(screen.getByText('no answer within 15000 ms')).toBeInTheDocument();

@@ -40,9 +40,13 @@ export function DeliveryView({ delivery, onRedeliver, busy }: { delivery: Delive
         ) : null}
       </dl>
       <h4>Payload</h4>
-      <pre className="code-block" aria-label="Payload">{JSON.stringify(delivery.payload, null, 2)}</pre>
+      <pre className="code-block" aria-label="Payload">
+        {JSON.stringify(delivery.payload, null, 2)}
+      </pre>
       <h4>Response</h4>
-      <pre className="code-block" aria-label="Response">{delivery.responseBody ?? '(none)'}</pre>
+      <pre className="code-block" aria-label="Response">
+        {delivery.responseBody ?? '(none)'}
+      </pre>
       <button type="button" className="button button-secondary button-small" disabled={busy} onClick={() => onRedeliver(delivery.id)}>
         Redeliver
       </button>

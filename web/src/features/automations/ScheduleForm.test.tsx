@@ -34,7 +34,14 @@ describe('ScheduleForm', () => {
 
   it("defaults to the first agent and shows the API's complaint", () => {
     const onSubmit = vi.fn();
-    render(<ScheduleForm agents={agents} busy={false} problem={{ code: 'BAD_USER_INPUT', title: 'Check the input', message: '"61 * * * *" is not a cron expression.', field: 'cron' }} onSubmit={onSubmit} />);
+    render(
+      <ScheduleForm
+        agents={agents}
+        busy={false}
+        problem={{ code: 'BAD_USER_INPUT', title: 'Check the input', message: '"61 * * * *" is not a cron expression.', field: 'cron' }}
+        onSubmit={onSubmit}
+      />,
+    );
     expect((screen.getByLabelText('Agent') as HTMLSelectElement).value).toBe('a1');
     expect(screen.getByRole('alert')).toHaveTextContent('is not a cron expression');
   });

@@ -77,15 +77,24 @@ export default function SchedulesPage() {
               <div>
                 <strong>{s.name}</strong> · {s.agent?.name ?? 'deleted agent'} · <code>{s.cron}</code> ({s.timezone})
                 <div className="muted">
-                  {s.enabled ? `Next run ${s.nextRunAt ? formatDateTime(s.nextRunAt) : '—'}` : 'Disabled'} · {s.runCount} runs · {s.sessionMode === 'REUSE_SESSION' ? 'one session' : 'new session each run'} ·
-                  overlap {s.overlap.toLowerCase()}
+                  {s.enabled ? `Next run ${s.nextRunAt ? formatDateTime(s.nextRunAt) : '—'}` : 'Disabled'} · {s.runCount} runs ·{' '}
+                  {s.sessionMode === 'REUSE_SESSION' ? 'one session' : 'new session each run'} · overlap {s.overlap.toLowerCase()}
                 </div>
               </div>
               <div className="page-actions">
-                <button type="button" className="button button-secondary button-small" onClick={() => setOpen(open === s.id ? null : s.id)} aria-expanded={open === s.id}>
+                <button
+                  type="button"
+                  className="button button-secondary button-small"
+                  onClick={() => setOpen(open === s.id ? null : s.id)}
+                  aria-expanded={open === s.id}
+                >
                   Runs
                 </button>
-                <button type="button" className="button button-secondary button-small" onClick={() => void update({ id: s.id, input: { enabled: !s.enabled } }, CONTEXT)}>
+                <button
+                  type="button"
+                  className="button button-secondary button-small"
+                  onClick={() => void update({ id: s.id, input: { enabled: !s.enabled } }, CONTEXT)}
+                >
                   {s.enabled ? 'Disable' : 'Enable'}
                 </button>
                 <button type="button" className="button button-ghost button-small" onClick={() => void remove({ id: s.id }, CONTEXT)}>

@@ -32,7 +32,9 @@ export function TriggerCreated({ kind, url, secret }: { kind: 'HTTP' | 'GITHUB';
         <div className="field">
           <span>Try it</span>
           <div className="copy-row">
-            <pre className="code-block" data-testid="trigger-curl">{curl}</pre>
+            <pre className="code-block" data-testid="trigger-curl">
+              {curl}
+            </pre>
             <CopyButton text={curl} label="curl example" />
           </div>
         </div>

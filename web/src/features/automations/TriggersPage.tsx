@@ -31,7 +31,10 @@ export default function TriggersPage() {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const events = form.kind === 'GITHUB' ? form.events.split(/[\s,]+/).filter(Boolean) : [];
-    const result = await create({ input: { agentId: form.agentId || agentList[0]?.id || '', name: form.name.trim(), kind: form.kind, prompt: form.prompt, events } }, CONTEXT);
+    const result = await create(
+      { input: { agentId: form.agentId || agentList[0]?.id || '', name: form.name.trim(), kind: form.kind, prompt: form.prompt, events } },
+      CONTEXT,
+    );
     setProblem(result.error ? describeError(result.error) : null);
     const payload = result.data?.createTrigger;
     if (payload) setCreated({ kind: payload.trigger.kind, url: payload.url, secret: payload.secret });
@@ -84,7 +87,11 @@ export default function TriggersPage() {
                 {tr.events.length ? ` · ${tr.events.join(', ')}` : ''} · {tr.enabled ? `${tr.runCount} runs` : 'Disabled'}
               </div>
               <div className="page-actions">
-                <button type="button" className="button button-secondary button-small" onClick={() => void update({ id: tr.id, input: { enabled: !tr.enabled } }, CONTEXT)}>
+                <button
+                  type="button"
+                  className="button button-secondary button-small"
+                  onClick={() => void update({ id: tr.id, input: { enabled: !tr.enabled } }, CONTEXT)}
+                >
                   {tr.enabled ? 'Disable' : 'Enable'}
                 </button>
                 <button type="button" className="button button-ghost button-small" onClick={() => void remove({ id: tr.id }, CONTEXT)}>

@@ -70,7 +70,12 @@ export default function WebhooksPage() {
           <legend>Events</legend>
           {EVENTS.map((event) => (
             <label key={event} className="checkbox">
-              <input type="checkbox" checked={events.includes(event)} onChange={(e) => setEvents((list) => (e.target.checked ? [...list, event] : list.filter((x) => x !== event)))} /> {event}
+              <input
+                type="checkbox"
+                checked={events.includes(event)}
+                onChange={(e) => setEvents((list) => (e.target.checked ? [...list, event] : list.filter((x) => x !== event)))}
+              />{' '}
+              {event}
             </label>
           ))}
         </fieldset>
@@ -90,10 +95,19 @@ export default function WebhooksPage() {
                 <div className="muted">{w.enabled ? `${w.consecutiveFailures} failures in a row` : (w.disabledReason ?? 'Disabled')}</div>
               </div>
               <div className="page-actions">
-                <button type="button" className="button button-secondary button-small" onClick={() => setOpen(open === w.id ? null : w.id)} aria-expanded={open === w.id}>
+                <button
+                  type="button"
+                  className="button button-secondary button-small"
+                  onClick={() => setOpen(open === w.id ? null : w.id)}
+                  aria-expanded={open === w.id}
+                >
                   Deliveries
                 </button>
-                <button type="button" className="button button-secondary button-small" onClick={() => void update({ id: w.id, input: { enabled: !w.enabled } }, CONTEXT)}>
+                <button
+                  type="button"
+                  className="button button-secondary button-small"
+                  onClick={() => void update({ id: w.id, input: { enabled: !w.enabled } }, CONTEXT)}
+                >
                   {w.enabled ? 'Disable' : 'Enable'}
                 </button>
                 <button type="button" className="button button-ghost button-small" onClick={() => void remove({ id: w.id }, CONTEXT)}>

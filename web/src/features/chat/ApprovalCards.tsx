@@ -40,13 +40,29 @@ export function ApprovalCards({ sessionId, status }: { sessionId: string; status
     <section aria-label="Tool calls awaiting approval">
       {problem ? <ErrorNotice problem={problem} /> : null}
       {shown.map((call) => (
-        <ApprovalCard key={call.toolCallId} sessionId={sessionId} call={call} onDecided={() => setPending((all) => all.filter((c) => c.toolCallId !== call.toolCallId))} onProblem={setProblem} />
+        <ApprovalCard
+          key={call.toolCallId}
+          sessionId={sessionId}
+          call={call}
+          onDecided={() => setPending((all) => all.filter((c) => c.toolCallId !== call.toolCallId))}
+          onProblem={setProblem}
+        />
       ))}
     </section>
   );
 }
 
-function ApprovalCard({ sessionId, call, onDecided, onProblem }: { sessionId: string; call: Pending; onDecided: () => void; onProblem: (p: Problem | null) => void }) {
+function ApprovalCard({
+  sessionId,
+  call,
+  onDecided,
+  onProblem,
+}: {
+  sessionId: string;
+  call: Pending;
+  onDecided: () => void;
+  onProblem: (p: Problem | null) => void;
+}) {
   const [approving, approve] = useMutation(ApproveToolCallMutation);
   const [denying, deny] = useMutation(DenyToolCallMutation);
   const [reason, setReason] = useState('');
@@ -55,7 +71,9 @@ function ApprovalCard({ sessionId, call, onDecided, onProblem }: { sessionId: st
 
   const decide = async (approved: boolean) => {
     onProblem(null);
-    const result = approved ? await approve({ sessionId, toolCallId: call.toolCallId }) : await deny({ sessionId, toolCallId: call.toolCallId, reason: reason.trim() || null });
+    const result = approved
+      ? await approve({ sessionId, toolCallId: call.toolCallId })
+      : await deny({ sessionId, toolCallId: call.toolCallId, reason: reason.trim() || null });
     if (result.error) onProblem(describeError(result.error));
     else onDecided();
   };
@@ -81,7 +99,14 @@ function ApprovalCard({ sessionId, call, onDecided, onProblem }: { sessionId: st
         <button type="button" className="button button-primary button-small" disabled={busy} onClick={() => void decide(true)}>
           Approve
         </button>
-        <input aria-label="Reason for denying" placeholder="Reason (optional, shown to the agent)" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={2000} disabled={busy} />
+        <input
+          aria-label="Reason for denying"
+          placeholder="Reason (optional, shown to the agent)"
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          maxLength={2000}
+          disabled={busy}
+        />
         <button type="button" className="button button-secondary button-small" disabled={busy} onClick={() => void decide(false)}>
           Deny
         </button>

@@ -44,7 +44,9 @@ export const MessageView = memo(function MessageView({ message }: { message: Cha
   if (message.role === 'TOOL') {
     return (
       <article className="msg msg-tool" aria-label="Tool output" data-role="tool" data-message-id={message.id}>
-        <ToolCallView call={{ id: message.toolCallId ?? message.id, name: 'tool output', input: null, output: message.content, isError: message.status === 'FAILED' }} />
+        <ToolCallView
+          call={{ id: message.toolCallId ?? message.id, name: 'tool output', input: null, output: message.content, isError: message.status === 'FAILED' }}
+        />
       </article>
     );
   }
@@ -58,7 +60,14 @@ export const MessageView = memo(function MessageView({ message }: { message: Cha
   const streaming = message.status === 'STREAMING' || message.status === 'PENDING';
   const stopped = message.status === 'CANCELLED' || message.status === 'FAILED';
   return (
-    <article className="msg msg-assistant" aria-label="Agent reply" aria-busy={streaming || undefined} data-role="assistant" data-status={message.status} data-message-id={message.id}>
+    <article
+      className="msg msg-assistant"
+      aria-label="Agent reply"
+      aria-busy={streaming || undefined}
+      data-role="assistant"
+      data-status={message.status}
+      data-message-id={message.id}
+    >
       <div className="msg-body">
         {message.thinking ? (
           <details className="msg-thinking" data-testid="thinking">

@@ -72,7 +72,14 @@ export default function SessionPage({ sessionId }: { sessionId: string }) {
   if (load.status === 'error') return <ErrorNotice problem={load.problem} onRetry={retry} />;
   if (!load.session) {
     return (
-      <EmptyState title="Session not found" action={<Link to={paths.sessions} className="button button-primary">Back to sessions</Link>}>
+      <EmptyState
+        title="Session not found"
+        action={
+          <Link to={paths.sessions} className="button button-primary">
+            Back to sessions
+          </Link>
+        }
+      >
         It may belong to another team, or the link is wrong.
       </EmptyState>
     );
@@ -97,7 +104,10 @@ function SessionView({ session, resumeAfter }: { session: Session; resumeAfter: 
   const [search, setSearchParams] = useQueryParams();
   const requested = search.get('tab');
   const tab = requested === 'events' || requested === 'timeline' ? requested : 'chat';
-  const onUnauthenticated = useCallback(() => signOut('Paddock no longer accepts your API key; it may have been revoked. Sign in with a valid key.'), [signOut]);
+  const onUnauthenticated = useCallback(
+    () => signOut('Paddock no longer accepts your API key; it may have been revoked. Sign in with a valid key.'),
+    [signOut],
+  );
   const chat = useSessionChat(
     ws,
     session.id,
@@ -191,13 +201,37 @@ function SessionView({ session, resumeAfter }: { session: Session; resumeAfter: 
       </header>
 
       <div className="tabs" role="tablist" aria-label="Session views">
-        <button type="button" role="tab" id="tab-chat" aria-selected={tab === 'chat'} aria-controls="panel-chat" className="tab" onClick={() => setSearchParams({ tab: null })}>
+        <button
+          type="button"
+          role="tab"
+          id="tab-chat"
+          aria-selected={tab === 'chat'}
+          aria-controls="panel-chat"
+          className="tab"
+          onClick={() => setSearchParams({ tab: null })}
+        >
           Chat
         </button>
-        <button type="button" role="tab" id="tab-timeline" aria-selected={tab === 'timeline'} aria-controls="panel-timeline" className="tab" onClick={() => setSearchParams({ tab: 'timeline' })}>
+        <button
+          type="button"
+          role="tab"
+          id="tab-timeline"
+          aria-selected={tab === 'timeline'}
+          aria-controls="panel-timeline"
+          className="tab"
+          onClick={() => setSearchParams({ tab: 'timeline' })}
+        >
           Timeline
         </button>
-        <button type="button" role="tab" id="tab-events" aria-selected={tab === 'events'} aria-controls="panel-events" className="tab" onClick={() => setSearchParams({ tab: 'events' })}>
+        <button
+          type="button"
+          role="tab"
+          id="tab-events"
+          aria-selected={tab === 'events'}
+          aria-controls="panel-events"
+          className="tab"
+          onClick={() => setSearchParams({ tab: 'events' })}
+        >
           Events
         </button>
       </div>

@@ -43,7 +43,8 @@ export function TimelineTab({ sessionId, running }: { sessionId: string; running
   return (
     <section className="turns" aria-label="Turn timelines">
       <p className="muted small">
-        Each bar is one step of a turn, on the turn's own time axis: waiting for a worker, getting the sandbox, each model request (the mark is its first token) and each tool call.
+        Each bar is one step of a turn, on the turn's own time axis: waiting for a worker, getting the sandbox, each model request (the mark is its first token)
+        and each tool call.
       </p>
       {turns.map((turn) => (
         <TurnWaterfall key={turn.id} turn={turn} now={now} />

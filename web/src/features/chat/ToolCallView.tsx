@@ -54,7 +54,11 @@ export function ToolCallView({ call, stopped }: { call: ToolCall; stopped?: bool
         </div>
         <div className="tool-section">
           <span className="tool-label">{call.isError ? 'Error output' : 'Output'}</span>
-          {call.output === null ? <p className="muted small">{stopped ? 'The tool did not answer.' : 'Waiting for the tool…'}</p> : <pre tabIndex={0}>{call.output || '(no output)'}</pre>}
+          {call.output === null ? (
+            <p className="muted small">{stopped ? 'The tool did not answer.' : 'Waiting for the tool…'}</p>
+          ) : (
+            <pre tabIndex={0}>{call.output || '(no output)'}</pre>
+          )}
         </div>
       </div>
     </details>

@@ -25,8 +25,8 @@ export function TurnWaterfall({ turn, now }: { turn: TimelineTurn; now: number }
         <span className="muted small turn-figures">
           {formatTime(turn.queuedAt)}
           {turn.durationMs !== null ? <> · {formatDuration(turn.durationMs)}</> : null}
-          {turn.timeToFirstTokenMs !== null ? <> · first token {formatDuration(turn.timeToFirstTokenMs)}</> : null} ·{' '}
-          {formatNumber(turn.usage.inputTokens)} in / {formatNumber(turn.usage.outputTokens)} out
+          {turn.timeToFirstTokenMs !== null ? <> · first token {formatDuration(turn.timeToFirstTokenMs)}</> : null} · {formatNumber(turn.usage.inputTokens)} in
+          / {formatNumber(turn.usage.outputTokens)} out
         </span>
       </header>
       {turn.error ? <p className="turn-error small">{turn.error}</p> : null}
@@ -44,7 +44,11 @@ export function TurnWaterfall({ turn, now }: { turn: TimelineTurn; now: number }
                 title={`${b.label}: ${formatDuration(b.durationMs)}${b.running ? ' so far' : ''}`}
               >
                 {b.firstTokenMs !== null && b.durationMs > 0 ? (
-                  <span className="waterfall-token" style={{ left: `${Math.min(100, (b.firstTokenMs / b.durationMs) * 100).toFixed(2)}%` }} title="first token" />
+                  <span
+                    className="waterfall-token"
+                    style={{ left: `${Math.min(100, (b.firstTokenMs / b.durationMs) * 100).toFixed(2)}%` }}
+                    title="first token"
+                  />
                 ) : null}
               </span>
             </span>

@@ -21,12 +21,13 @@ const MAX_SCANNED = 50_000;
  * `user.message` in the event log and resumes just before it instead. Replaying from
  * there is safe: the chat reducer ignores what the loaded history already shows.
  */
-export async function findResumeSeq(
-  session: { lastSeq: number; status: SessionStatus; messages: ChatMessage[] },
-  fetchEvents: FetchEvents,
-): Promise<number> {
+export async function findResumeSeq(session: { lastSeq: number; status: SessionStatus; messages: ChatMessage[] }, fetchEvents: FetchEvents): Promise<number> {
   const { lastSeq } = session;
-  const busy = session.status === 'RUNNING' || session.status === 'PROVISIONING' || session.status === 'AWAITING_APPROVAL' || session.messages.some((m) => m.status === 'STREAMING' || m.status === 'PENDING');
+  const busy =
+    session.status === 'RUNNING' ||
+    session.status === 'PROVISIONING' ||
+    session.status === 'AWAITING_APPROVAL' ||
+    session.messages.some((m) => m.status === 'STREAMING' || m.status === 'PENDING');
   if (!busy || lastSeq <= 0) return lastSeq;
   const atLastSeq = await fetchEvents(lastSeq - 1, 1);
   if (atLastSeq[0]?.seq === lastSeq) return lastSeq;
@@ -36,7 +37,7 @@ export async function findResumeSeq(
   for (let window = PAGE; window <= MAX_SCANNED * 2; window *= 2) {
     const from = Math.max(0, lastSeq - window);
     let found: number | null = null;
-    for (let after = from; after < lastSeq && after - from < MAX_SCANNED; ) {
+    for (let after = from; after < lastSeq && after - from < MAX_SCANNED;) {
       const page = await fetchEvents(after, PAGE);
       for (const event of page) if (event.__typename === 'UserMessageEvent' && event.messageId === turnMessage) found = event.seq;
       if (page.length < PAGE) break;

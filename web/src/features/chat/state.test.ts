@@ -4,8 +4,7 @@ import { getFragmentData } from '../../gql/index.ts';
 import { EventsTabEvent, summary } from './EventsTab.tsx';
 import { chatReducer, initChat, receive, type ChatState, type StreamEvent } from './state.ts';
 
-const empty = (lastSeq = 0): ChatState =>
-  initChat({ messages: [], lastSeq, sessionStatus: 'IDLE', usage: { inputTokens: 0, outputTokens: 0 } });
+const empty = (lastSeq = 0): ChatState => initChat({ messages: [], lastSeq, sessionStatus: 'IDLE', usage: { inputTokens: 0, outputTokens: 0 } });
 const feed = (state: ChatState, events: StreamEvent[]) => chatReducer(state, { type: 'events', events });
 const texts = (state: ChatState) => state.messages.map((m) => `${m.role}:${m.content}:${m.status}`);
 
@@ -33,12 +32,7 @@ function scriptedTurn(startSeq = 2) {
 describe('chat reducer: a live turn', () => {
   it('builds the conversation from events', () => {
     const state = feed(empty(2), scriptedTurn());
-    expect(texts(state)).toEqual([
-      'USER:run it:COMPLETE',
-      'ASSISTANT:Let me check.:COMPLETE',
-      'TOOL:hi\n:COMPLETE',
-      'ASSISTANT:It printed `hi`.:COMPLETE',
-    ]);
+    expect(texts(state)).toEqual(['USER:run it:COMPLETE', 'ASSISTANT:Let me check.:COMPLETE', 'TOOL:hi\n:COMPLETE', 'ASSISTANT:It printed `hi`.:COMPLETE']);
     expect(state.messages[1]!.toolCalls).toEqual([{ id: 'call_1', name: 'run_command', input: { command: 'echo hi' }, output: 'hi\n', isError: false }]);
     expect(state.lastSeq).toBe(15);
     expect(state.running).toBe(false);
@@ -141,7 +135,10 @@ describe('chat reducer: reconnects and reloads', () => {
     const events = scriptedTurn();
     const live = feed(empty(2), events.slice(0, 8));
     // The connection dropped; the server replays from seq 5 (an older `after`) onwards.
-    const resumed = feed(live, events.filter((e) => e.seq > 5));
+    const resumed = feed(
+      live,
+      events.filter((e) => e.seq > 5),
+    );
     expect(texts(resumed)).toEqual(texts(feed(empty(2), events)));
   });
 
@@ -154,14 +151,15 @@ describe('chat reducer: reconnects and reloads', () => {
       const seen = events.slice(0, cut);
       // What the API returns on reload: stored rows (a streaming message is stored
       // empty until its step ends) and lastSeq from before the running turn.
-      const stored = feed(empty(2), seen).messages.map((m) =>
-        m.status === 'STREAMING' ? { ...m, content: '', toolCalls: [] } : m,
-      );
+      const stored = feed(empty(2), seen).messages.map((m) => (m.status === 'STREAMING' ? { ...m, content: '', toolCalls: [] } : m));
       // Session.lastSeq only moves when the turn has ended and everything is stored.
       const turnOver = cut === events.length;
       const lastSeq = turnOver ? events[cut - 1]!.seq : cut === 0 ? 2 : 4;
       const reloaded = initChat({ messages: stored, lastSeq, sessionStatus: turnOver ? 'IDLE' : 'RUNNING', usage: { inputTokens: 0, outputTokens: 0 } });
-      const state = feed(reloaded, events.filter((e) => e.seq > lastSeq));
+      const state = feed(
+        reloaded,
+        events.filter((e) => e.seq > lastSeq),
+      );
       expect(texts(state), `reload after ${cut} events`).toEqual(expected);
       expect(state.messages.filter((m) => m.role === 'ASSISTANT').map((m) => m.toolCalls.length)).toEqual([1, 0]);
     }
@@ -171,7 +169,14 @@ describe('chat reducer: reconnects and reloads', () => {
     const f = eventFactory(4);
     const history = [message({ id: 'u1', role: 'USER', content: 'hi' }), message({ id: 'a1', content: 'tok1 tok2 tok3', status: 'COMPLETE' })];
     const state = initChat({ messages: history, lastSeq: 4, sessionStatus: 'IDLE', usage: { inputTokens: 0, outputTokens: 0 } });
-    const after = feed(state, [f.turnStarted(), f.delta('a1', 'tok1 '), f.delta('a1', 'tok2 '), f.delta('a1', 'tok3'), f.completed('a1', 'tok1 tok2 tok3'), f.turnCompleted('a1')]);
+    const after = feed(state, [
+      f.turnStarted(),
+      f.delta('a1', 'tok1 '),
+      f.delta('a1', 'tok2 '),
+      f.delta('a1', 'tok3'),
+      f.completed('a1', 'tok1 tok2 tok3'),
+      f.turnCompleted('a1'),
+    ]);
     expect(after.messages[1]).toMatchObject({ content: 'tok1 tok2 tok3', status: 'COMPLETE' });
   });
 
@@ -218,7 +223,10 @@ describe('chat reducer: reconnects and reloads', () => {
   it('prepends earlier pages without duplicates', () => {
     const f = eventFactory(0);
     let state = feed(empty(0), [f.userMessage('u3', 'third')]);
-    state = chatReducer(state, { type: 'earlier', messages: [message({ id: 'u1', role: 'USER', content: 'first' }), message({ id: 'u3', role: 'USER', content: 'third' })] });
+    state = chatReducer(state, {
+      type: 'earlier',
+      messages: [message({ id: 'u1', role: 'USER', content: 'first' }), message({ id: 'u3', role: 'USER', content: 'third' })],
+    });
     expect(state.messages.map((m) => m.id)).toEqual(['u1', 'u3']);
     const same = chatReducer(state, { type: 'earlier', messages: [message({ id: 'u1', role: 'USER' })] });
     expect(same).toBe(state);
@@ -228,7 +236,13 @@ describe('chat reducer: reconnects and reloads', () => {
 describe('chat reducer: visible reasoning', () => {
   it('collects message.thinking on the reply, apart from its text', () => {
     const f = eventFactory(0);
-    const state = feed(empty(0), [f.turnStarted(), f.thinking('a1', 'Let me '), f.thinking('a1', 'think.'), f.delta('a1', 'Answer'), f.completed('a1', 'Answer')]);
+    const state = feed(empty(0), [
+      f.turnStarted(),
+      f.thinking('a1', 'Let me '),
+      f.thinking('a1', 'think.'),
+      f.delta('a1', 'Answer'),
+      f.completed('a1', 'Answer'),
+    ]);
     expect(state.messages).toEqual([expect.objectContaining({ id: 'a1', thinking: 'Let me think.', content: 'Answer', status: 'COMPLETE' })]);
   });
 });
@@ -303,7 +317,11 @@ describe('chat reducer: how turns end', () => {
 describe('chat reducer: egress refusals', () => {
   it('lists the requests the egress proxy refused during the turn, until the next turn starts', () => {
     const f = eventFactory(2);
-    let state = feed(empty(2), [f.turnStarted(), f.egressBlocked('evil.example', 443, "not in the agent's egress allow-list"), f.turnCompleted(null, { inputTokens: 1, outputTokens: 1 })]);
+    let state = feed(empty(2), [
+      f.turnStarted(),
+      f.egressBlocked('evil.example', 443, "not in the agent's egress allow-list"),
+      f.turnCompleted(null, { inputTokens: 1, outputTokens: 1 }),
+    ]);
     expect(state.blocked).toEqual([{ seq: 4, host: 'evil.example', port: 443, reason: "not in the agent's egress allow-list" }]);
     state = feed(state, [f.turnStarted()]);
     expect(state.blocked).toEqual([]);

@@ -126,10 +126,7 @@ export type ChatState = {
   liveEvents: StreamEvent[];
 };
 
-export type ChatAction =
-  | { type: 'events'; events: StreamEvent[] }
-  | { type: 'earlier'; messages: ChatMessage[] }
-  | { type: 'sent'; message: ChatMessage };
+export type ChatAction = { type: 'events'; events: StreamEvent[] } | { type: 'earlier'; messages: ChatMessage[] } | { type: 'sent'; message: ChatMessage };
 
 export const MAX_LIVE_EVENTS = 5_000;
 const TERMINAL: ReadonlySet<MessageStatus> = new Set<MessageStatus>(['COMPLETE', 'FAILED', 'CANCELLED']);
@@ -208,7 +205,16 @@ function apply(state: ChatState, stream: StreamEvent): ChatState {
         error: null,
         createdAt: event.createdAt,
       };
-      return { ...base, outcome: null, messages: upsert(base.messages, message.id, () => message, (m) => m) };
+      return {
+        ...base,
+        outcome: null,
+        messages: upsert(
+          base.messages,
+          message.id,
+          () => message,
+          (m) => m,
+        ),
+      };
     }
     case 'TurnStartedEvent':
       return { ...base, running: true, outcome: null, blocked: [] };
@@ -281,7 +287,12 @@ function apply(state: ChatState, stream: StreamEvent): ChatState {
           error: null,
           createdAt: event.createdAt,
         };
-        messages = upsert(messages, tool.id, () => tool, (m) => m);
+        messages = upsert(
+          messages,
+          tool.id,
+          () => tool,
+          (m) => m,
+        );
       }
       return { ...base, messages };
     }
@@ -339,7 +350,9 @@ function dedupeById(messages: ChatMessage[]): ChatMessage[] {
 }
 
 function addUsage(usage: Usage, add: Usage): Usage {
-  return add.inputTokens === 0 && add.outputTokens === 0 ? usage : { inputTokens: usage.inputTokens + add.inputTokens, outputTokens: usage.outputTokens + add.outputTokens };
+  return add.inputTokens === 0 && add.outputTokens === 0
+    ? usage
+    : { inputTokens: usage.inputTokens + add.inputTokens, outputTokens: usage.outputTokens + add.outputTokens };
 }
 
 /** A message from the API as the chat view holds it. */

@@ -17,12 +17,7 @@ export type StreamHandlers = {
  * reconnects and resubscribes, so a dropped connection resumes right after the last
  * event the view applied instead of replaying from where the page first subscribed.
  */
-export function subscribeSessionEvents(
-  ws: Pick<WsClient, 'subscribe'>,
-  sessionId: string,
-  getAfter: () => number,
-  handlers: StreamHandlers,
-): () => void {
+export function subscribeSessionEvents(ws: Pick<WsClient, 'subscribe'>, sessionId: string, getAfter: () => number, handlers: StreamHandlers): () => void {
   const payload = {
     query: stringifyDocument(SessionEventsDocument),
     operationName: 'SessionEvents',

@@ -41,7 +41,11 @@ export function NewSessionDialog({ open, onClose, agentId }: { open: boolean; on
         {agentId === undefined ? (
           options.data && agents.length === 0 ? (
             <p className="notice notice-warning">
-              There are no agents yet. <Link to={paths.newAgent} onClick={onClose}>Create an agent</Link> first.
+              There are no agents yet.{' '}
+              <Link to={paths.newAgent} onClick={onClose}>
+                Create an agent
+              </Link>{' '}
+              first.
             </p>
           ) : (
             <AgentSelect id={agentField} agents={agents} value={chosen} onChange={setChosen} loading={!options.data} />

@@ -105,20 +105,22 @@ export default function SessionsPage() {
           loaded={Boolean(data)}
           loadingLabel="Loading sessions…"
           onRetry={() => refetch({ requestPolicy: 'network-only' })}
-          empty={sessions.length > 0 ? null : filtered ? (
-          <EmptyState title="No sessions match these filters">Widen the dates or clear the filters.</EmptyState>
-        ) : (
-          <EmptyState
-            title="No sessions yet"
-            action={
-              <button type="button" className="button button-primary" onClick={() => setStarting(true)}>
-                Start a session
-              </button>
-            }
-          >
-            A session is one conversation with an agent, in its own sandbox.
-          </EmptyState>
-          )}
+          empty={
+            sessions.length > 0 ? null : filtered ? (
+              <EmptyState title="No sessions match these filters">Widen the dates or clear the filters.</EmptyState>
+            ) : (
+              <EmptyState
+                title="No sessions yet"
+                action={
+                  <button type="button" className="button button-primary" onClick={() => setStarting(true)}>
+                    Start a session
+                  </button>
+                }
+              >
+                A session is one conversation with an agent, in its own sandbox.
+              </EmptyState>
+            )
+          }
         >
           <SessionList sessions={sessions} busy={fetching} />
           {data ? <UrlPager label="Session pages" pageInfo={data.sessions.pageInfo} /> : null}

@@ -99,8 +99,8 @@ export function SignInPage({ onSignedIn, verify = verifyApiKey, locateAdminKey =
             </p>
           ) : null}
           <p id={hintId} className="field-hint">
-            <AdminKeyHint location={location} /> Create more keys with{' '}
-            <code>pnpm paddock keys create</code>. The key stays in this tab only and is forgotten when you close it.
+            <AdminKeyHint location={location} /> Create more keys with <code>pnpm paddock keys create</code>. The key stays in this tab only and is forgotten
+            when you close it.
           </p>
           <button type="submit" className="button button-primary button-block" disabled={busy}>
             {busy ? 'Checking key…' : 'Sign in'}

@@ -18,7 +18,18 @@ export function totalsBy(rows: readonly DailyUsageRow[], by: 'agent' | 'model'):
   for (const row of rows) {
     const key = by === 'agent' ? row.agentId : row.model;
     let t = totals.get(key);
-    if (!t) totals.set(key, (t = { key, label: by === 'agent' ? (row.agent?.name ?? 'Unknown agent') : row.model, ...(by === 'agent' ? { agentId: row.agentId } : {}), tokens: 0, cost: 0, unpriced: 0 }));
+    if (!t)
+      totals.set(
+        key,
+        (t = {
+          key,
+          label: by === 'agent' ? (row.agent?.name ?? 'Unknown agent') : row.model,
+          ...(by === 'agent' ? { agentId: row.agentId } : {}),
+          tokens: 0,
+          cost: 0,
+          unpriced: 0,
+        }),
+      );
     t.tokens += row.usage.totalTokens;
     t.cost += row.usage.costUsd ?? 0;
     t.unpriced += row.usage.unpricedTokens;
@@ -79,8 +90,12 @@ function TotalsTable({ title, rows, link = false }: { title: string; rows: Total
           <thead>
             <tr>
               <th scope="col">Name</th>
-              <th scope="col" className="numeric">Tokens</th>
-              <th scope="col" className="numeric">Cost</th>
+              <th scope="col" className="numeric">
+                Tokens
+              </th>
+              <th scope="col" className="numeric">
+                Cost
+              </th>
             </tr>
           </thead>
           <tbody>

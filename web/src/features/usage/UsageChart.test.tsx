@@ -12,7 +12,9 @@ const rows: DailyUsageRow[] = [
 
 describe('UsageChart', () => {
   it('draws one bar segment per day and series, labelled for people', () => {
-    const { container } = render(<UsageChart data={dailySeries(rows, { by: 'model', metric: 'tokens', days: 3, today })} metric="tokens" title="Tokens per day" />);
+    const { container } = render(
+      <UsageChart data={dailySeries(rows, { by: 'model', metric: 'tokens', days: 3, today })} metric="tokens" title="Tokens per day" />,
+    );
     expect(screen.getByRole('img', { name: 'Tokens per day' })).toBeInTheDocument();
     expect(container.querySelectorAll('rect')).toHaveLength(2);
     expect(container.querySelector('rect title')?.textContent).toMatch(/gpt-4o: 1,000/);

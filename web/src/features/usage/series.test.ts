@@ -16,7 +16,12 @@ describe('dailySeries', () => {
   });
 
   it('stacks cost by model with zero days filled in, biggest first', () => {
-    const data = dailySeries([row('2026-03-08', 'a', 'gpt-4o', 100, 0.5), row('2026-03-10', 'b', 'gpt-4o', 50, 0.25), row('2026-03-10', 'a', 'mock', 10, 1)], { by: 'model', metric: 'cost', days: 3, today });
+    const data = dailySeries([row('2026-03-08', 'a', 'gpt-4o', 100, 0.5), row('2026-03-10', 'b', 'gpt-4o', 50, 0.25), row('2026-03-10', 'a', 'mock', 10, 1)], {
+      by: 'model',
+      metric: 'cost',
+      days: 3,
+      today,
+    });
     expect(data.series.map((s) => [s.label, s.values])).toEqual([
       ['mock', [0, 0, 1]],
       ['gpt-4o', [0.5, 0, 0.25]],
@@ -25,7 +30,12 @@ describe('dailySeries', () => {
   });
 
   it('groups tokens by agent name and counts unpriced tokens', () => {
-    const data = dailySeries([row('2026-03-09', 'a', 'x', 100, null, 100), row('2026-03-09', 'a', 'y', 20, 0.1)], { by: 'agent', metric: 'tokens', days: 3, today });
+    const data = dailySeries([row('2026-03-09', 'a', 'x', 100, null, 100), row('2026-03-09', 'a', 'y', 20, 0.1)], {
+      by: 'agent',
+      metric: 'tokens',
+      days: 3,
+      today,
+    });
     expect(data.series).toEqual([{ key: 'a', label: 'agent-a', values: [0, 120, 0], total: 120 }]);
     expect(data.unpricedTokens).toBe(100);
   });

@@ -46,7 +46,12 @@ export function dailySeries(rows: readonly DailyUsageRow[], opts: { by: GroupBy;
   let series = [...byKey.values()].sort((a, b) => b.total - a.total || a.label.localeCompare(b.label));
   if (series.length > MAX_SERIES) {
     const rest = series.slice(MAX_SERIES - 1);
-    const other: Series = { key: '__other', label: `${rest.length} others`, values: days.map((_, i) => rest.reduce((s, r) => s + r.values[i]!, 0)), total: rest.reduce((s, r) => s + r.total, 0) };
+    const other: Series = {
+      key: '__other',
+      label: `${rest.length} others`,
+      values: days.map((_, i) => rest.reduce((s, r) => s + r.values[i]!, 0)),
+      total: rest.reduce((s, r) => s + r.total, 0),
+    };
     series = [...series.slice(0, MAX_SERIES - 1), other];
   }
   const max = Math.max(0, ...days.map((_, i) => series.reduce((s, r) => s + r.values[i]!, 0)));

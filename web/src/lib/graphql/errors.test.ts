@@ -20,9 +20,7 @@ describe('describeError', () => {
   });
 
   it('says what to do for a conflict', () => {
-    const problem = describeError(
-      new CombinedError({ graphQLErrors: [gqlError('The agent is still answering the previous message.', { code: 'CONFLICT' })] }),
-    );
+    const problem = describeError(new CombinedError({ graphQLErrors: [gqlError('The agent is still answering the previous message.', { code: 'CONFLICT' })] }));
     expect(problem.title).toBe('Not possible right now');
     expect(problem.message).toMatch(/still answering/);
   });

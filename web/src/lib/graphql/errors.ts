@@ -1,7 +1,17 @@
 import type { CombinedError } from '@urql/core';
 
 /** Error codes the Paddock API puts in `extensions.code` (see the README's API section). */
-const API_CODES = ['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'SESSION_ENDED', 'TURN_RUNNING', 'NO_TURN_RUNNING', 'TURN_STOPPING'] as const;
+const API_CODES = [
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'SESSION_ENDED',
+  'TURN_RUNNING',
+  'NO_TURN_RUNNING',
+  'TURN_STOPPING',
+] as const;
 export type ApiErrorCode = (typeof API_CODES)[number];
 
 /** An API failure in words a person can act on. */

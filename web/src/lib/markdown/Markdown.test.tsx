@@ -157,7 +157,7 @@ describe('Markdown mid-stream', () => {
     const done = view(full);
     expect(done.querySelector('table')).not.toBeNull();
     expect(done.querySelector('h4')?.textContent).toBe('Results');
-   }, 60_000); // a few hundred renders: generous on a busy machine
+  }, 60_000); // a few hundred renders: generous on a busy machine
 
   it('drops the trailing whitespace of a reply cut off mid-stream, as CommonMark does', () => {
     expect(view('tok1 tok2 ').textContent).toBe('tok1 tok2');

@@ -96,7 +96,11 @@ function renderList(list: Tokens.List, key: number): ReactNode {
   const items = list.items.map((item, i) => (
     <li key={i} className={item.task ? 'md-task' : undefined}>
       {known(item.tokens).map((token, j) =>
-        token.type === 'checkbox' ? <input key={j} type="checkbox" checked={token.checked} disabled aria-label={token.checked ? 'Done' : 'Not done'} /> : renderBlock(token, j),
+        token.type === 'checkbox' ? (
+          <input key={j} type="checkbox" checked={token.checked} disabled aria-label={token.checked ? 'Done' : 'Not done'} />
+        ) : (
+          renderBlock(token, j)
+        ),
       )}
     </li>
   ));
@@ -157,12 +161,24 @@ function renderInlineToken(token: MarkedToken, key: number): ReactNode {
     case 'link': {
       const href = safeHref(decodeEntities(token.href));
       const label = renderInline(token.tokens);
-      return href ? <ExternalLink key={key} href={href}>{label}</ExternalLink> : <span key={key}>{label}</span>;
+      return href ? (
+        <ExternalLink key={key} href={href}>
+          {label}
+        </ExternalLink>
+      ) : (
+        <span key={key}>{label}</span>
+      );
     }
     case 'image': {
       const href = safeHref(decodeEntities(token.href));
       const label = token.text || href || '';
-      return href ? <ExternalLink key={key} href={href}>{decodeEntities(label)}</ExternalLink> : decodeEntities(token.text);
+      return href ? (
+        <ExternalLink key={key} href={href}>
+          {decodeEntities(label)}
+        </ExternalLink>
+      ) : (
+        decodeEntities(token.text)
+      );
     }
     default:
       return null;

@@ -69,9 +69,7 @@ class ChatTurn {
       const pausedOn = await this.#runTools(calls, []);
       if (pausedOn !== undefined) return { usage: this.#usage, pausedOn };
     }
-    throw new TurnError(
-      `The agent stopped after ${maxSteps} model steps without a final answer (limits.maxSteps). Ask it to continue, or raise the limit.`,
-    );
+    throw new TurnError(`The agent stopped after ${maxSteps} model steps without a final answer (limits.maxSteps). Ask it to continue, or raise the limit.`);
   }
 
   /** Lists the MCP servers' tools (connecting those not yet connected); a failure is an event, not a failed turn. */
@@ -214,7 +212,12 @@ class ChatTurn {
         }
         ctx.signal.throwIfAborted();
       }
-      const server = ctx.session.mcp.find(call.name)?.server ?? mcpServerOf(call.name, ctx.session.mcpServers.map((s) => s.name));
+      const server =
+        ctx.session.mcp.find(call.name)?.server ??
+        mcpServerOf(
+          call.name,
+          ctx.session.mcpServers.map((s) => s.name),
+        );
       const tagged = server ? { server } : {};
       const decision = decisions.find((d) => d.toolCallId === call.id);
       let result: ToolOutput;
@@ -228,9 +231,10 @@ class ChatTurn {
           ctx.emit({ type: 'tool.approval_requested', id: call.id, name: call.name, input: call.input, rule: policy.rule, ...tagged });
           return call.id;
         }
-        result = policy.action === 'DENY' && policy.rule
-          ? { output: `Denied by the agent's tool policy: ${describeRule(policy.rule)}.`, isError: true }
-          : await this.#execute(call);
+        result =
+          policy.action === 'DENY' && policy.rule
+            ? { output: `Denied by the agent's tool policy: ${describeRule(policy.rule)}.`, isError: true }
+            : await this.#execute(call);
       }
       ctx.emit({ type: 'tool.result', id: call.id, output: result.output, isError: result.isError, ...tagged });
       this.#record({ role: 'tool', toolCallId: call.id, content: result.output });
@@ -245,7 +249,10 @@ class ChatTurn {
     const { mcp, mcpServers, limits } = ctx.session;
     const tool = mcp.find(call.name);
     if (!tool) {
-      const server = mcpServerOf(call.name, mcpServers.map((s) => s.name));
+      const server = mcpServerOf(
+        call.name,
+        mcpServers.map((s) => s.name),
+      );
       if (server) return { output: `Error: the MCP server "${server}" is unavailable, so "${call.name}" cannot be called now.`, isError: true };
       return executeTool(call.name, call.input, this.#tools);
     }

@@ -16,12 +16,7 @@ export const TOOL_DEFINITIONS = [
     { command: { type: 'string', description: 'The shell command to run.' } },
     ['command'],
   ),
-  fn(
-    'read_file',
-    'Read a text file in the workspace.',
-    { path: { type: 'string', description: 'File path, relative to the workspace.' } },
-    ['path'],
-  ),
+  fn('read_file', 'Read a text file in the workspace.', { path: { type: 'string', description: 'File path, relative to the workspace.' } }, ['path']),
   fn(
     'write_file',
     'Create or overwrite a text file in the workspace, creating parent directories.',

@@ -58,6 +58,11 @@ export function pendingCalls(history: readonly HistoryMessage[]): HistoryMessage
   const index = history.findLastIndex((m) => m.role === 'assistant');
   const assistant = history[index];
   if (!assistant?.toolCalls) return [];
-  const answered = new Set(history.slice(index + 1).filter((m) => m.role === 'tool').map((m) => m.toolCallId));
+  const answered = new Set(
+    history
+      .slice(index + 1)
+      .filter((m) => m.role === 'tool')
+      .map((m) => m.toolCallId),
+  );
   return assistant.toolCalls.filter((c) => !answered.has(c.id));
 }

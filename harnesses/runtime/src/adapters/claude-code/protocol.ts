@@ -8,9 +8,7 @@ import { ClaudeStreamTranslator } from './stream-json.ts';
  */
 export function claudeMcpArgs(servers: readonly McpServerConfig[]): string[] {
   if (servers.length === 0) return [];
-  const mcpServers = Object.fromEntries(
-    servers.map((s) => [s.name, { type: s.transport === 'SSE' ? 'sse' : 'http', url: s.url, headers: s.headers }]),
-  );
+  const mcpServers = Object.fromEntries(servers.map((s) => [s.name, { type: s.transport === 'SSE' ? 'sse' : 'http', url: s.url, headers: s.headers }]));
   return ['--mcp-config', JSON.stringify({ mcpServers }), '--strict-mcp-config'];
 }
 

@@ -21,7 +21,9 @@ export interface CliAdapterOptions {
 export function createCliAdapter(protocol: CliProtocol, { definition, stateDir }: CliAdapterOptions): HarnessAdapter {
   const { cli } = definition;
   if (!cli) {
-    throw new Error(`Harness "${definition.name}" uses the ${definition.adapter} adapter, which needs a cli block (command, args, env) in its definition file.`);
+    throw new Error(
+      `Harness "${definition.name}" uses the ${definition.adapter} adapter, which needs a cli block (command, args, env) in its definition file.`,
+    );
   }
   if (stateDir === '') throw new Error(`Harness "${definition.name}" needs a state directory for its CLI's sessions (PADDOCK_STATE_DIR).`);
   const harness = { name: definition.name, cli, protocol, stateDir };

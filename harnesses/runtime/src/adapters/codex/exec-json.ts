@@ -44,7 +44,11 @@ export class CodexExecTranslator implements Translator {
         const usage = obj(line.usage);
         // Codex's input_tokens already include the cached ones.
         const cacheRead = num(usage.cached_input_tokens);
-        this.#sink.usage({ inputTokens: num(usage.input_tokens), outputTokens: num(usage.output_tokens), ...(cacheRead > 0 ? { cacheReadTokens: cacheRead } : {}) });
+        this.#sink.usage({
+          inputTokens: num(usage.input_tokens),
+          outputTokens: num(usage.output_tokens),
+          ...(cacheRead > 0 ? { cacheReadTokens: cacheRead } : {}),
+        });
         this.#ended = true;
         return this.#sink.completed();
       }

@@ -106,11 +106,32 @@ export class KubeClient {
     try {
       let raw: RawList;
       if (isCustom(r)) {
-        const common = { group: r.group, version: r.version, plural: r.plural, labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector, limit: opts.limit, _continue: opts.continue };
-        raw = (namespace ? await this.#custom.listNamespacedCustomObject({ ...common, namespace }) : await this.#custom.listCustomObjectForAllNamespaces(common)) as RawList;
+        const common = {
+          group: r.group,
+          version: r.version,
+          plural: r.plural,
+          labelSelector: opts.labelSelector,
+          fieldSelector: opts.fieldSelector,
+          limit: opts.limit,
+          _continue: opts.continue,
+        };
+        raw = (
+          namespace ? await this.#custom.listNamespacedCustomObject({ ...common, namespace }) : await this.#custom.listCustomObjectForAllNamespaces(common)
+        ) as RawList;
       } else {
         raw = plain<RawList>(
-          await this.#objects.list(apiVersionOf(r), r.kind, namespace, undefined, undefined, undefined, opts.fieldSelector, opts.labelSelector, opts.limit, opts.continue),
+          await this.#objects.list(
+            apiVersionOf(r),
+            r.kind,
+            namespace,
+            undefined,
+            undefined,
+            undefined,
+            opts.fieldSelector,
+            opts.labelSelector,
+            opts.limit,
+            opts.continue,
+          ),
         );
       }
       return { items: (raw.items ?? []) as T[], resourceVersion: raw.metadata?.resourceVersion ?? '', continue: raw.metadata?.continue || undefined };
@@ -120,7 +141,11 @@ export class KubeClient {
   }
 
   /** Every page of a list, 500 objects at a time. */
-  async listAll<T extends KubeObject>(r: Resource<T>, namespace: string | undefined, opts: Omit<ListOptions, 'limit' | 'continue'> = {}): Promise<ObjectList<T>> {
+  async listAll<T extends KubeObject>(
+    r: Resource<T>,
+    namespace: string | undefined,
+    opts: Omit<ListOptions, 'limit' | 'continue'> = {},
+  ): Promise<ObjectList<T>> {
     const items: T[] = [];
     let page: ObjectList<T> | undefined;
     do {
@@ -134,7 +159,14 @@ export class KubeClient {
     const namespace = object.metadata.namespace;
     try {
       if (isCustom(r)) {
-        return (await this.#custom.createNamespacedCustomObject({ group: r.group, version: r.version, namespace: namespace ?? '', plural: r.plural, body: object, fieldManager: FIELD_MANAGER })) as T;
+        return (await this.#custom.createNamespacedCustomObject({
+          group: r.group,
+          version: r.version,
+          namespace: namespace ?? '',
+          plural: r.plural,
+          body: object,
+          fieldManager: FIELD_MANAGER,
+        })) as T;
       }
       return plain<T>(await this.#objects.create(object as KubernetesObject, undefined, undefined, FIELD_MANAGER));
     } catch (error) {
@@ -178,9 +210,23 @@ export class KubeClient {
   async delete<T extends KubeObject>(r: Resource<T>, namespace: string, name: string): Promise<boolean> {
     try {
       if (isCustom(r)) {
-        await this.#custom.deleteNamespacedCustomObject({ group: r.group, version: r.version, namespace, plural: r.plural, name, propagationPolicy: 'Background' });
+        await this.#custom.deleteNamespacedCustomObject({
+          group: r.group,
+          version: r.version,
+          namespace,
+          plural: r.plural,
+          name,
+          propagationPolicy: 'Background',
+        });
       } else {
-        await this.#objects.delete({ apiVersion: apiVersionOf(r), kind: r.kind, metadata: { name, namespace } }, undefined, undefined, undefined, undefined, 'Background');
+        await this.#objects.delete(
+          { apiVersion: apiVersionOf(r), kind: r.kind, metadata: { name, namespace } },
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          'Background',
+        );
       }
       return true;
     } catch (error) {

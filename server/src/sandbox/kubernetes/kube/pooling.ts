@@ -17,7 +17,9 @@ export function keepAliveAgents(): PromiseMiddleware {
       const fresh = context.getAgent();
       if (!(fresh instanceof Agent) || fresh.constructor !== Agent) return context;
       const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = fresh.options;
-      const id = createHash('sha256').update(JSON.stringify([ca, cert, key, pfx, passphrase, rejectUnauthorized, servername].map((v) => (v === undefined ? null : String(v))))).digest('hex');
+      const id = createHash('sha256')
+        .update(JSON.stringify([ca, cert, key, pfx, passphrase, rejectUnauthorized, servername].map((v) => (v === undefined ? null : String(v)))))
+        .digest('hex');
       let pooled = pools.get(id);
       if (!pooled) {
         pooled = new Agent({ ...fresh.options, keepAlive: true, maxSockets: 64 });

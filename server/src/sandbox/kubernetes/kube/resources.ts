@@ -1,4 +1,17 @@
-import type { ConfigMap, Event, KubeObject, RoleBinding, NetworkPolicy, Namespace, Pod, Sandbox, SandboxClaim, SandboxTemplate, SandboxWarmPool, Secret } from '../types.ts';
+import type {
+  ConfigMap,
+  Event,
+  KubeObject,
+  RoleBinding,
+  NetworkPolicy,
+  Namespace,
+  Pod,
+  Sandbox,
+  SandboxClaim,
+  SandboxTemplate,
+  SandboxWarmPool,
+  Secret,
+} from '../types.ts';
 
 /** One resource type the client may touch; the type parameter ties calls to object shapes. */
 export type Resource<T extends KubeObject> = {

@@ -29,7 +29,12 @@ export function sandboxClaim(
     metadata: {
       name: session.name,
       namespace,
-      labels: { ...appLabels('session-sandbox', session.name), ...agentLabels(agent, template), [LABEL.session]: session.sessionId, [LABEL.operatingMode]: 'Running' },
+      labels: {
+        ...appLabels('session-sandbox', session.name),
+        ...agentLabels(agent, template),
+        [LABEL.session]: session.sessionId,
+        [LABEL.operatingMode]: 'Running',
+      },
     },
     spec: {
       warmPoolRef: { name: template },

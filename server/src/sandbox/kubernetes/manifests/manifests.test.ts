@@ -22,7 +22,14 @@ async function rendered(env: Record<string, string> = {}, egressAllow: string[] 
   const agent = newAgent({ agentName: 'Release Notes Bot (β)', egressAllow });
   const settings = settingsFor(env);
   const objects = agentObjects(agent, settings);
-  const claim = sandboxClaim({ name: 'ps-0123456789abcdef0123456789abcdef', sessionId: '01234567-89ab-cdef-0123-456789abcdef' }, agent, objects.template, objects.namespace, settings, Date.UTC(2030, 0, 1));
+  const claim = sandboxClaim(
+    { name: 'ps-0123456789abcdef0123456789abcdef', sessionId: '01234567-89ab-cdef-0123-456789abcdef' },
+    agent,
+    objects.template,
+    objects.namespace,
+    settings,
+    Date.UTC(2030, 0, 1),
+  );
   return { agent, objects, claim, secret: runtimeSecret(agent, objects.template, objects.namespace, 'x') };
 }
 
@@ -56,7 +63,10 @@ describe('rendered manifests', () => {
 
   it('use a workspace PVC template when a size is configured, and a warm pool of the configured size', async () => {
     const { objects } = await rendered({ PADDOCK_K8S_WORKSPACE_SIZE: '20Gi', PADDOCK_K8S_WARM_POOL_SIZE: '3' });
-    expect(objects.sandboxTemplate.spec.volumeClaimTemplates?.[0]).toMatchObject({ metadata: { name: 'workspace' }, spec: { resources: { requests: { storage: '20Gi' } } } });
+    expect(objects.sandboxTemplate.spec.volumeClaimTemplates?.[0]).toMatchObject({
+      metadata: { name: 'workspace' },
+      spec: { resources: { requests: { storage: '20Gi' } } },
+    });
     expect(objects.sandboxTemplate.spec.podTemplate.spec.volumes?.some((v) => v.name === 'workspace')).toBe(false);
     expect(objects.warmPool.spec).toEqual({ replicas: 3, sandboxTemplateRef: { name: objects.template }, updateStrategy: { type: 'Recreate' } });
   });
@@ -67,7 +77,12 @@ describe('rendered manifests', () => {
     for (const name of [objects.template, claim.metadata.name!, `${objects.template}-abcde`, objects.namespace]) expect(isDns1035Label(name)).toBe(true);
     for (const object of [objects.sandboxTemplate, objects.warmPool, objects.networkPolicy, claim]) {
       const labels = object.metadata.labels!;
-      expect(labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'paddock', 'app.kubernetes.io/part-of': 'paddock', 'paddock.dev/agent': agent.agentId, 'paddock.dev/team': agent.teamId });
+      expect(labels).toMatchObject({
+        'app.kubernetes.io/managed-by': 'paddock',
+        'app.kubernetes.io/part-of': 'paddock',
+        'paddock.dev/agent': agent.agentId,
+        'paddock.dev/team': agent.teamId,
+      });
       for (const value of Object.values(labels)) expect(isLabelValue(value)).toBe(true);
     }
     expect(objects.sandboxTemplate.metadata.labels?.['paddock.dev/agent-name']).toBe('Release-Notes-Bot');
@@ -109,7 +124,7 @@ describe('egress', () => {
     });
   });
 
-  it('installs the egress CA into the pods\' trust settings, and carries no proxy token or secret', async () => {
+  it("installs the egress CA into the pods' trust settings, and carries no proxy token or secret", async () => {
     const { objects } = await rendered();
     expect(objects.egressCa.data?.['egress-ca.pem']).toBe(TEST_EGRESS_CA);
     expect(objects.egressCa.data?.['ca-bundle.pem']).toContain(TEST_EGRESS_CA);

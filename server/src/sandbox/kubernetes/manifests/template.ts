@@ -1,5 +1,15 @@
 import { trustEnv } from '../../../egress/authority.ts';
-import { ANNOTATION, CONTAINER_ENV_SECRET, EGRESS_CA_CONFIG_MAP, EXTENSIONS_API, LABEL, RUNTIME_CONTAINER, RUNTIME_PORT_NAME, runtimeSecretName, specHash } from '../names.ts';
+import {
+  ANNOTATION,
+  CONTAINER_ENV_SECRET,
+  EGRESS_CA_CONFIG_MAP,
+  EXTENSIONS_API,
+  LABEL,
+  RUNTIME_CONTAINER,
+  RUNTIME_PORT_NAME,
+  runtimeSecretName,
+  specHash,
+} from '../names.ts';
 import type { KubernetesSettings } from '../settings.ts';
 import type { Container, EnvVar, PodSpec, SandboxTemplate, Volume, VolumeClaimTemplate } from '../types.ts';
 import { SANDBOX_PATHS, SANDBOX_UID, type AgentSandboxInput } from './input.ts';
