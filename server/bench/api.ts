@@ -21,6 +21,7 @@ import { encodeGlobalId } from '../src/ids/global-id.ts';
 import { newId } from '../src/ids/index.ts';
 import { createLogger } from '../src/log/index.ts';
 import { generateApiKey, hashApiKey, keyPrefix } from '../src/auth/keys.ts';
+import { closedLoop, graphqlPoster } from './graphql-load.ts';
 
 const { values } = parseArgs({
   options: {
@@ -82,7 +83,7 @@ async function main() {
     const messagesQuery =
       'query($s: ID!, $after: String) { session(id: $s) { messages(first: 100, after: $after) { edges { cursor node { id role content status createdAt completedAt } } pageInfo { hasNextPage endCursor } } } }';
     const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-    const post = postFn(port, key, agent);
+    const post = graphqlPoster(port, key, agent);
 
     const bodies = {
       messages: () => JSON.stringify({ query: messagesQuery, variables: { s: sessionGlobalId, after: cursors[Math.floor(Math.random() * cursors.length)] } }),
@@ -103,8 +104,8 @@ async function main() {
       ['(c) { __typename }', bodies.typename],
     ] as const) {
       if (values.only && !name.startsWith(`(${values.only})`)) continue;
-      await load(post, body, 2); // warm-up: JIT, pools, caches
-      results.push({ name, ...(await load(post, body, SECONDS)) });
+      await closedLoop(post, body, 2, CONCURRENCY); // warm-up: JIT, pools, caches
+      results.push({ name, ...(await closedLoop(post, body, SECONDS, CONCURRENCY)) });
     }
     agent.destroy();
     report(results);
@@ -163,55 +164,6 @@ async function seed(databaseUrl: string, key: string) {
   return { sessionGlobalId: encodeGlobalId('Session', sessionId), cursors };
 }
 
-function postFn(port: number, key: string, agent: http.Agent) {
-  return (body: string) =>
-    new Promise<string>((resolve, reject) => {
-      const req = http.request(
-        {
-          host: '127.0.0.1',
-          port,
-          path: '/graphql',
-          method: 'POST',
-          agent,
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${key}` },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks).toString()) : reject(new Error(`HTTP ${res.statusCode}`))));
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-}
-
-/** Closed loop: each of CONCURRENCY clients sends its next request when the last one answers. */
-async function load(post: (body: string) => Promise<string>, body: () => string, seconds: number) {
-  const latencies: number[] = [];
-  let errors = 0;
-  const end = performance.now() + seconds * 1000;
-  const client = async () => {
-    while (performance.now() < end) {
-      const started = performance.now();
-      try {
-        const text = await post(body());
-        if (text.includes('"errors"')) errors++;
-        latencies.push(performance.now() - started);
-      } catch {
-        errors++;
-      }
-    }
-  };
-  const began = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, client));
-  const elapsed = (performance.now() - began) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
-  return { requests: latencies.length, errors, rps: latencies.length / elapsed, p50: pct(0.5), p99: pct(0.99), max: latencies.at(-1) ?? NaN };
-}
-
-/** Ready means every API process answers and takes the bench's key, not only the first one up. */
 async function waitReady(port: number, key: string) {
   const deadline = Date.now() + 60_000;
   let accepted = 0;

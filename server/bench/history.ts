@@ -25,6 +25,7 @@ import { migrate } from '../src/db/migrate.ts';
 import { encodeGlobalId } from '../src/ids/global-id.ts';
 import { newId } from '../src/ids/index.ts';
 import { createLogger } from '../src/log/index.ts';
+import { closedLoop, graphqlPoster } from './graphql-load.ts';
 
 const { values } = parseArgs({
   options: {
@@ -85,7 +86,7 @@ async function main() {
     });
     await waitReady(port);
     const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-    const post = postFn(port, key, agent);
+    const post = graphqlPoster(port, key, agent);
 
     const hour = 3_600_000;
     const to = new Date(Math.floor(Date.now() / hour) * hour + hour);
@@ -139,8 +140,8 @@ async function main() {
       if (values.only && !name.includes(`(${values.only})`) && !name.includes('__typename')) continue;
       const sample = await post(body());
       if (!check(sample)) throw new Error(`${name} answered ${sample.slice(0, 400)}`);
-      await load(post, body, 2);
-      results.push({ name, ...(await load(post, body, SECONDS)) });
+      await closedLoop(post, body, 2, CONCURRENCY);
+      results.push({ name, ...(await closedLoop(post, body, SECONDS, CONCURRENCY)) });
     }
     agent.destroy();
 
@@ -358,58 +359,6 @@ async function exportRun(port: number, key: string, pid: number, window: { since
   clearInterval(sampler);
   if (lines < sessions) throw new Error(`export of ${sessions} sessions returned ${lines} lines`);
   return { sessions: lines, mb: bytes / 1e6, seconds, peakRssMb: peak, baseRssMb: base };
-}
-
-function postFn(port: number, key: string, agent: http.Agent) {
-  return (body: string) =>
-    new Promise<string>((resolve, reject) => {
-      const req = http.request(
-        {
-          host: '127.0.0.1',
-          port,
-          path: '/graphql',
-          method: 'POST',
-          agent,
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${key}` },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () =>
-            res.statusCode === 200
-              ? resolve(Buffer.concat(chunks).toString())
-              : reject(new Error(`HTTP ${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 200)}`)),
-          );
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-}
-
-/** Closed loop: each of CONCURRENCY clients sends its next request when the last one answers. */
-async function load(post: (body: string) => Promise<string>, body: () => string, seconds: number) {
-  const latencies: number[] = [];
-  let errors = 0;
-  const end = performance.now() + seconds * 1000;
-  const client = async () => {
-    while (performance.now() < end) {
-      const started = performance.now();
-      try {
-        const text = await post(body());
-        if (text.includes('"errors"')) errors++;
-        latencies.push(performance.now() - started);
-      } catch {
-        errors++;
-      }
-    }
-  };
-  const began = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, client));
-  const elapsed = (performance.now() - began) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
-  return { requests: latencies.length, errors, rps: latencies.length / elapsed, p50: pct(0.5), p99: pct(0.99) };
 }
 
 async function waitReady(port: number) {
