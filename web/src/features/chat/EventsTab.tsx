@@ -96,7 +96,7 @@ export const EventsTabEvent = graphql(`
 export type TimelineEvent = EventsTabEventFragment;
 
 // Every kind's fields count toward the API's query cost, so pages stay well under its limit.
-const PAGE = 200;
+const PAGE = 100;
 
 type Row = { kind: 'event'; event: TimelineEvent } | { kind: 'deltas'; first: TimelineEvent; last: TimelineEvent; count: number; text: string };
 
