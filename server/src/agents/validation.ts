@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ENV_NAME_PATTERN, RESERVED_SANDBOX_ENV } from '../config/index.ts';
-import { EgressRuleError, validateEgressEntry, type PrivateAllowList } from '../egress/rules.ts';
+import { type PrivateAllowList } from '../egress/rules.ts';
+import { egressEntry } from '../egress/entry-schema.ts';
 import { badInput } from '../errors/index.ts';
 import { toolPolicySchema, type ToolRuleInput } from '../approvals/policy.ts';
 import { mcpServersSchema, type McpServerInput } from '../mcp/validation.ts';
@@ -34,19 +35,6 @@ const envName = z
   .max(128, 'is longer than 128 characters')
   .regex(ENV_NAME_PATTERN, 'must match [A-Z_][A-Z0-9_]* (uppercase letters, digits, underscores)')
   .refine((name) => !RESERVED_SANDBOX_ENV.has(name), 'is set by Paddock inside sandboxes and cannot be overridden');
-
-/** An egress entry, normalised; problems become the entry's own message. */
-function egressEntry(privateAllow: PrivateAllowList) {
-  return z.string().transform((value, ctx) => {
-    try {
-      return validateEgressEntry(value, privateAllow);
-    } catch (error) {
-      if (!(error instanceof EgressRuleError)) throw error;
-      ctx.addIssue({ code: 'custom', message: `is invalid: ${error.message.replace(/\.$/, '')}` });
-      return z.NEVER;
-    }
-  });
-}
 
 const schemas = (privateAllow: PrivateAllowList) => {
   const fields = {

@@ -3,7 +3,18 @@ import { sqlPool, type Db, type TeamRetention, type Turn } from '../db/index.ts'
 import { badInput } from '../errors/index.ts';
 import type { PageWindow } from '../db/page-window.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { HIT_END, HIT_START, listTurns, searchMessages, type SearchFilter, type SearchRow, type TurnFilter, usageGroups } from './store.ts';
+import {
+  HIT_END,
+  HIT_START,
+  listTurns,
+  searchMessages,
+  type SearchFilter,
+  type SearchRow,
+  type TurnFilter,
+  usageGroups,
+  type RollupGroup,
+  type UsageGroupKey,
+} from './store.ts';
 import { histogramPercentile } from './usage.ts';
 
 export const MAX_QUERY_CHARS = 500;
@@ -15,23 +26,8 @@ export const MAX_RETENTION_DAYS = 36_500;
 export type TextRange = { start: number; end: number };
 export type SearchHit = { id: string; message: SearchRow; snippet: string; highlights: TextRange[]; rank: number; matchedBy: 'FULL_TEXT' | 'SUBSTRING' };
 
-export type UsageGroup = 'DAY' | 'HOUR' | 'AGENT' | 'MODEL' | 'HARNESS';
-export type UsageReportRow = {
-  day: Date | null;
-  hour: Date | null;
-  agentId: string | null;
-  model: string | null;
-  harness: string | null;
-  turns: number;
-  failedTurns: number;
-  inputTokens: number;
-  outputTokens: number;
-  toolCalls: number;
-  costUsd: number;
-  unpricedTurns: number;
-  p50DurationMs: number | null;
-  p95DurationMs: number | null;
-};
+export type UsageGroup = UsageGroupKey;
+export type UsageReportRow = Omit<RollupGroup, 'durationHistogram'> & { p50DurationMs: number | null; p95DurationMs: number | null };
 
 export type RetentionPolicy = Omit<TeamRetention, 'teamId'>;
 

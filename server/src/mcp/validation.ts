@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EgressRuleError, validateEgressEntry, type PrivateAllowList } from '../egress/rules.ts';
+import { egressEntry } from '../egress/entry-schema.ts';
 
 export const MCP_LIMITS = { servers: 20, headers: 20, headerValueBytes: 16 * 1024, allowedTools: 100, url: 2_000 } as const;
 
@@ -41,18 +42,6 @@ export function mcpEgressEntry(url: string): string {
   const host = parsed.hostname;
   const port = parsed.port || (parsed.protocol === 'https:' ? '443' : '80');
   return `${host}:${port}`;
-}
-
-function egressEntry(privateAllow: PrivateAllowList) {
-  return z.string().transform((value, ctx) => {
-    try {
-      return validateEgressEntry(value, privateAllow);
-    } catch (error) {
-      if (!(error instanceof EgressRuleError)) throw error;
-      ctx.addIssue({ code: 'custom', message: `is invalid: ${error.message.replace(/\.$/, '')}` });
-      return z.NEVER;
-    }
-  });
 }
 
 /** `mcpServers` of the agent inputs; checked with the rest of the agent. */
