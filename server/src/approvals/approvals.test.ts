@@ -72,6 +72,12 @@ async function turnEnd(live: Subscriber, count = 1): Promise<LiveEvent> {
   return live.events.filter((e) => /^turn\.(completed|failed|cancelled)$/.test(e.type)).at(-1)!;
 }
 
+/** Waits for the turn's end and expects it completed; a failure shows the event's payload (its error). */
+async function expectCompleted(live: Subscriber): Promise<void> {
+  const end = await turnEnd(live);
+  expect(end.type, JSON.stringify(end.payload)).toBe('turn.completed');
+}
+
 const lastResult = (live: Subscriber) =>
   live.events.filter((e) => e.type === 'tool.result').at(-1)?.payload as { output: string; isError: boolean } | undefined;
 
@@ -214,7 +220,7 @@ describe('tool policy', { timeout: 180_000 }, () => {
       { s: sessionId, c: toolCallId, r: 'not in this repo' },
     );
     expect(denyToolCall).toEqual({ status: 'DENIED', reason: 'not in this repo' });
-    expect((await turnEnd(live)).type).toBe('turn.completed');
+    await expectCompleted(live);
     expect(lastResult(live)).toEqual({ id: toolCallId, output: 'Denied by a person: not in this repo.', isError: true });
   });
 
@@ -253,7 +259,7 @@ describe('paused turns are durable', { timeout: 240_000 }, () => {
     await client.ok(`mutation($s: ID!, $c: String!) { approveToolCall(sessionId: $s, toolCallId: $c) { status } }`, { s: sessionId, c: toolCallId });
     expect((await view(sessionId)).status).toBe('RUNNING');
     worker = await startTestWorker(t);
-    expect((await turnEnd(live)).type).toBe('turn.completed');
+    await expectCompleted(live);
     expect(lastResult(live)).toMatchObject({ output: 'ask-restart\n', isError: false });
   });
 
@@ -262,7 +268,7 @@ describe('paused turns are durable', { timeout: 240_000 }, () => {
     const { toolCallId } = await pause(sessionId, live, '/tool echo ask-rehydrate');
     await worker!.worker.sandboxes.destroy(decodeGlobalId(sessionId).id);
     await client.ok(`mutation($s: ID!, $c: String!) { approveToolCall(sessionId: $s, toolCallId: $c) { status } }`, { s: sessionId, c: toolCallId });
-    expect((await turnEnd(live)).type).toBe('turn.completed');
+    await expectCompleted(live);
     expect(statuses(live.events)).toContain('PROVISIONING');
     expect(lastResult(live)).toMatchObject({ output: 'ask-rehydrate\n', isError: false });
     const reply = live.events.filter((e) => e.type === 'message.completed').at(-1);
@@ -275,7 +281,7 @@ describe('paused turns are durable', { timeout: 240_000 }, () => {
     const { sessionId, live } = await newSession();
     const { toolCallId, payload } = await pause(sessionId, live, '/tool echo ask-expire');
     expect(Date.parse(String(payload.expiresAt))).toBeGreaterThan(Date.now() - 60_000);
-    expect((await turnEnd(live)).type).toBe('turn.completed');
+    await expectCompleted(live);
     expect(live.events.find((e) => e.type === 'tool.approval_resolved')?.payload).toMatchObject({ toolCallId, status: 'EXPIRED', decidedBy: null });
     expect(lastResult(live)?.isError).toBe(true);
     expect(lastResult(live)?.output).toMatch(/nobody approved the call within 2 s \(PADDOCK_APPROVAL_TIMEOUT_SECONDS\)/);

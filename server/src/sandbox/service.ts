@@ -3,7 +3,7 @@ import { parseStoredToolCalls } from '@paddock/events';
 import { RuntimeClient, type HistoryMessage } from '@paddock/harness-runtime/client';
 import type { AgentService } from '../agents/service.ts';
 import type { Config } from '../config/index.ts';
-import type { Db, Message, SandboxPhase } from '../db/index.ts';
+import type { Db, Message, Sandbox, SandboxPhase } from '../db/index.ts';
 import type { HarnessCatalog } from '../harnesses/catalog.ts';
 import type { Logger } from '../log/index.ts';
 import { commandTokenFor, egressTokenHashes, GATEWAY_KEY_NAME, placeholderFor } from '../egress/placeholders.ts';
@@ -224,6 +224,11 @@ export class SandboxService {
     await this.#db.sandbox.update({ where: { sessionId }, data: { phase: 'DELETED', statusMessage: 'session ended', endpoint: null } });
   }
 
+  /** Whether a sandbox row still has the phase and token it was read with. */
+  async #unchanged(row: Sandbox): Promise<boolean> {
+    return (await this.#db.sandbox.count({ where: { sessionId: row.sessionId, phase: row.phase, tokenCipher: row.tokenCipher } })) > 0;
+  }
+
   /**
    * After restarts: removes sandboxes whose session ended or vanished, and marks
    * sandboxes the database thinks are running but the driver no longer has.
@@ -239,19 +244,21 @@ export class SandboxService {
       // A warm sandbox a session took after the rows above were read has a row by now.
       if (!row && (await this.#db.sandbox.count({ where: { name } })) > 0) continue;
       if (!row || row.session.status === 'ENDED' || row.phase === 'DELETED' || row.phase === 'SUSPENDED') {
+        // A turn may have started a new sandbox of this name since the rows were read.
+        if (row && row.session.status !== 'ENDED' && !(await this.#unchanged(row))) continue;
         await this.#driver.destroy(name).catch(() => undefined);
         removed.push(name);
       }
     }
     const vanished: string[] = [];
     for (const row of rows) {
-      if (row.phase === 'READY' && !live.has(row.name)) {
-        await this.#db.sandbox.update({
-          where: { sessionId: row.sessionId },
-          data: { phase: 'DELETED', statusMessage: 'sandbox disappeared', endpoint: null },
-        });
-        vanished.push(row.name);
-      }
+      if (row.phase !== 'READY' || live.has(row.name)) continue;
+      // Only the sandbox that was read: a turn may be starting its replacement (a new token) under the same name.
+      const marked = await this.#db.sandbox.updateMany({
+        where: { sessionId: row.sessionId, phase: 'READY', tokenCipher: row.tokenCipher },
+        data: { phase: 'DELETED', statusMessage: 'sandbox disappeared', endpoint: null },
+      });
+      if (marked.count > 0) vanished.push(row.name);
     }
     return { removed, vanished };
   }
