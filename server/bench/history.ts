@@ -10,7 +10,8 @@
  *   (d) usageReport over 30 days grouped by AGENT
  *   (e) GET /export/sessions.ndjson of 100, 1,000 and 5,000 sessions: MB/s and the API's peak RSS
  *
- * Options: --sessions 10000 --messages 1000000 --concurrency 32 --seconds 10 --keep (keep the data dir)
+ * Options: --sessions 10000 --messages 1000000 --concurrency 32 --seconds 10 --only a|b|c|d|e
+ * --cpu-prof (write a V8 CPU profile of the API to bench/results/; summarise it with bench/profile-summary.ts)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     seconds: { type: 'string', default: '10' },
     only: { type: 'string' },
+    'cpu-prof': { type: 'boolean', default: false },
   },
 });
 const SESSIONS = Number(values.sessions);
@@ -43,6 +45,7 @@ const EVENTS_PER_MESSAGE = 5;
 const CONCURRENCY = Number(values.concurrency);
 const SECONDS = Number(values.seconds);
 const log = createLogger('bench', 'warn');
+const RESULTS_DIR = path.resolve(import.meta.dirname, 'results');
 
 const RARE = 'quokkaflux';
 const COMMON = 'deploy';
@@ -70,7 +73,8 @@ async function main() {
     const seedSeconds = (Date.now() - seeded) / 1000;
 
     const port = 4100 + Math.floor(Math.random() * 800);
-    api = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, '../src/bin/api.ts')], {
+    const profile = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS_DIR}`, `--cpu-prof-name=history-api-${Date.now()}.cpuprofile`] : [];
+    api = spawn(process.execPath, [...profile, '--import', 'tsx', path.resolve(import.meta.dirname, '../src/bin/api.ts')], {
       cwd: path.resolve(import.meta.dirname, '..'),
       env: {
         PATH: process.env.PATH,
@@ -151,8 +155,10 @@ async function main() {
     }
     report(results, exports, seedSeconds);
   } finally {
+    // The API writes its CPU profile as it exits, so it gets to exit before the database stops.
+    const exited = api && api.exitCode === null ? new Promise((r) => api!.once('exit', r)) : null;
     api?.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 500));
+    await Promise.race([exited, new Promise((r) => setTimeout(r, values['cpu-prof'] ? 15_000 : 500))]);
     await db.stop();
     await rm(dir, { recursive: true, force: true });
   }
