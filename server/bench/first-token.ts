@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { graphql, wsClient } from './stream/graphql.ts';
+import { benchTeam, graphql, wsClient } from './stream/graphql.ts';
 import { freePort, startChild, waitForHttp } from './stream/procs.ts';
 
 const SERVER_DIR = path.resolve(import.meta.dirname, '..');
@@ -129,55 +129,21 @@ async function measure(pool: number): Promise<Figures> {
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitForHttp(`${url}/healthz`, child, 180_000);
-    const team = await graphql<{ createTeam: { id: string } }>(
-      url,
-      adminKey,
-      `
-        mutation {
-          createTeam(input: { name: "bench" }) {
-            id
-          }
-        }
-      `,
-    );
-    const { createApiKey } = await graphql<{ createApiKey: { key: string } }>(
-      url,
-      adminKey,
-      `
-        mutation ($t: ID!) {
-          createApiKey(input: { teamId: $t, name: "bench", role: MEMBER }) {
-            key
-          }
-        }
-      `,
-      { t: team.createTeam.id },
-    );
-    const key = createApiKey.key;
-    const { createAgent } = await graphql<{ createAgent: { id: string } }>(
-      url,
-      key,
-      `
-        mutation {
-          createAgent(input: { name: "bench", harness: "chat" }) {
-            id
-          }
-        }
-      `,
-    );
+    const { key, agentId } = await benchTeam(url, adminKey, 'bench', { name: 'bench' });
     const dataDir = path.join(dir, 'data');
     const refilled = async () => {
       const deadline = Date.now() + 60_000;
       while (pool > 0 && (await warmCount(dataDir)) < pool && Date.now() < deadline) await sleep(100);
     };
     // The first session tells the pool which harness to keep; it is not measured.
-    await firstToken(url, key, createAgent.id);
+    await firstToken(url, key, agentId);
     const samples: number[] = [];
     for (let i = 0; i < SESSIONS; i++) {
       await refilled();
-      samples.push(await firstToken(url, key, createAgent.id));
+      samples.push(await firstToken(url, key, agentId));
     }
     await refilled();
-    const burst = await Promise.all(Array.from({ length: BURST }, () => firstToken(url, key, createAgent.id)));
+    const burst = await Promise.all(Array.from({ length: BURST }, () => firstToken(url, key, agentId)));
     const q = quantiles(samples);
     const b = quantiles(burst);
     return { pool, p50Ms: q.p50, p90Ms: q.p90, minMs: q.min, maxMs: q.max, burstP50Ms: b.p50, burstMaxMs: b.max };

@@ -22,7 +22,7 @@ import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded.ts';
 import { createLogger } from '../src/log/index.ts';
 import { runDirect, STEADY_AFTER_MS, type WindowResult } from './stream/direct.ts';
-import { graphql, SessionWatch, timeFirstEvent, type Sinks } from './stream/graphql.ts';
+import { benchTeam, graphql, SessionWatch, timeFirstEvent, type Sinks } from './stream/graphql.ts';
 import {
   busyCores,
   cpuBetween,
@@ -50,7 +50,7 @@ const REPO_DIR = path.resolve(SERVER_DIR, '..');
 const RESULTS_DIR = path.join(SERVER_DIR, 'bench', 'results');
 const MOCK_ENTRY = path.join(REPO_DIR, 'harnesses', 'mock-llm', 'src', 'main.ts');
 
-const GOALS = { latencyP99Ms: 15, cpuPerThousandTokens: 0.2, subscribeP50Ms: 50 };
+const GOALS = { latencyP99Ms: 15, cpuPerThousandTokens: 0.1, subscribeP50Ms: 50, subscribeP99Ms: 100 };
 
 const USAGE = `Usage: pnpm bench:stream [options]
   --sessions N      concurrent sessions (default 50)
@@ -390,42 +390,7 @@ async function runPlatform(
   crash.catch(() => undefined);
 
   say(`- creating a team, an agent and ${SESSIONS} sessions`);
-  const team = await graphql<{ createTeam: { id: string } }>(
-    url,
-    adminKey,
-    `
-      mutation ($n: String!) {
-        createTeam(input: { name: $n }) {
-          id
-        }
-      }
-    `,
-    { n: `bench-${label}` },
-  );
-  const { createApiKey } = await graphql<{ createApiKey: { key: string } }>(
-    url,
-    adminKey,
-    `
-      mutation ($t: ID!) {
-        createApiKey(input: { teamId: $t, name: "bench", role: MEMBER }) {
-          key
-        }
-      }
-    `,
-    { t: team.createTeam.id },
-  );
-  const key = createApiKey.key;
-  const { createAgent } = await graphql<{ createAgent: { id: string } }>(
-    url,
-    key,
-    `
-      mutation {
-        createAgent(input: { name: "stream-bench", harness: "chat", systemPrompt: "You are a benchmark." }) {
-          id
-        }
-      }
-    `,
-  );
+  const { key, agentId } = await benchTeam(url, adminKey, `bench-${label}`, { name: 'stream-bench', systemPrompt: 'You are a benchmark.' });
   const sessionIds: string[] = [];
   for (let i = 0; i < SESSIONS; i += 10) {
     const batch = await Promise.all(
@@ -440,7 +405,7 @@ async function runPlatform(
               }
             }
           `,
-          { a: createAgent.id },
+          { a: agentId },
         ),
       ),
     );
@@ -706,14 +671,24 @@ function buildResults(input: {
       goal: 'zero lost or duplicated tokens',
       pass: platform.lostTokens === 0 && platform.duplicatedTokens === 0 && platform.seqGaps === 0 && platform.seqDuplicates === 0,
     },
-    latencyP99: { goal: `p99 emit→receipt < ${GOALS.latencyP99Ms} ms`, pass: platform.latencyMs.p99 < GOALS.latencyP99Ms },
+    // Added over the floor, both with the warm-up and after it; without a floor, the whole emit→receipt p99.
+    latencyP99: addedOverFloorMs
+      ? {
+          goal: `p99 added over the floor < ${GOALS.latencyP99Ms} ms`,
+          // A short run has no samples after the warm-up (NaN): it is judged on the whole run.
+          pass: Math.max(...[addedOverFloorMs.all.p99, addedOverFloorMs.steady.p99].filter(Number.isFinite)) < GOALS.latencyP99Ms,
+        }
+      : { goal: `p99 emit→receipt < ${GOALS.latencyP99Ms} ms`, pass: platform.latencyMs.p99 < GOALS.latencyP99Ms },
     cpu: {
       goal: `API + worker < ${GOALS.cpuPerThousandTokens} CPU-s per 1,000 tokens`,
       pass: (platform.cpuSecondsPerThousandTokens.apiPlusWorker ?? Infinity) < GOALS.cpuPerThousandTokens,
     },
     subscribe: {
-      goal: `${input.subscriptions.count} simultaneous subscriptions: first event p50 < ${GOALS.subscribeP50Ms} ms`,
-      pass: input.subscriptions.opened === input.subscriptions.count && input.subscriptions.firstEventMs.p50 < GOALS.subscribeP50Ms,
+      goal: `${input.subscriptions.count} simultaneous subscriptions: first event p50 < ${GOALS.subscribeP50Ms} ms, p99 < ${GOALS.subscribeP99Ms} ms`,
+      pass:
+        input.subscriptions.opened === input.subscriptions.count &&
+        input.subscriptions.firstEventMs.p50 < GOALS.subscribeP50Ms &&
+        input.subscriptions.firstEventMs.p99 < GOALS.subscribeP99Ms,
     },
     ...(input.telemetry ? { telemetry: { goal: input.telemetry.goal, pass: input.telemetry.pass } } : {}),
   };
@@ -787,7 +762,13 @@ function printReport(r: Results) {
     ],
     ['emit→receipt latency p50', fmtMs(p.latencyMs.p50), f ? fmtMs(f.latencyMs.p50) : '–', '', ''],
     ['                     p90', fmtMs(p.latencyMs.p90), f ? fmtMs(f.latencyMs.p90) : '–', '', ''],
-    ['                     p99', fmtMs(p.latencyMs.p99), f ? fmtMs(f.latencyMs.p99) : '–', `< ${GOALS.latencyP99Ms} ms`, verdict(r.goals.latencyP99.pass)],
+    [
+      '                     p99',
+      fmtMs(p.latencyMs.p99),
+      f ? fmtMs(f.latencyMs.p99) : '–',
+      r.addedOverFloorMs ? '' : `< ${GOALS.latencyP99Ms} ms`,
+      r.addedOverFloorMs ? '' : verdict(r.goals.latencyP99.pass),
+    ],
     ['                     max', fmtMs(p.latencyMs.max), f ? fmtMs(f.latencyMs.max) : '–', '', ''],
     [`  after the first ${STEADY_AFTER_MS / 1000} s: p50`, fmtMs(p.steadyLatencyMs.p50), f ? fmtMs(f.steadyLatencyMs.p50) : '–', '', ''],
     ['                     p99', fmtMs(p.steadyLatencyMs.p99), f ? fmtMs(f.steadyLatencyMs.p99) : '–', '', ''],
@@ -797,15 +778,15 @@ function printReport(r: Results) {
             'added over the floor p50 / p99 / max',
             `${fmtMs(r.addedOverFloorMs.all.p50)} / ${fmtMs(r.addedOverFloorMs.all.p99)} / ${fmtMs(r.addedOverFloorMs.all.max)}`,
             '',
-            '',
-            '',
+            `p99 < ${GOALS.latencyP99Ms} ms`,
+            verdict(r.goals.latencyP99.pass),
           ],
           [
             `  after the first ${STEADY_AFTER_MS / 1000} s`,
             `${fmtMs(r.addedOverFloorMs.steady.p50)} / ${fmtMs(r.addedOverFloorMs.steady.p99)} / ${fmtMs(r.addedOverFloorMs.steady.max)}`,
             '',
-            '',
-            '',
+            `p99 < ${GOALS.latencyP99Ms} ms`,
+            verdict(r.goals.latencyP99.pass),
           ],
         ]
       : []),
@@ -828,7 +809,7 @@ function printReport(r: Results) {
     ['  of which other work on the machine', p.otherBusyCores.toFixed(2), f ? f.otherBusyCores.toFixed(2) : '–', '', ''],
     [`${s.count} subscriptions at once: connected p50`, fmtMs(s.connectedMs.p50), '', '', ''],
     ['                      first event p50', fmtMs(s.firstEventMs.p50), '', `< ${GOALS.subscribeP50Ms} ms`, verdict(r.goals.subscribe.pass)],
-    ['                      first event p99', fmtMs(s.firstEventMs.p99), '', '', ''],
+    ['                      first event p99', fmtMs(s.firstEventMs.p99), '', `< ${GOALS.subscribeP99Ms} ms`, verdict(r.goals.subscribe.pass)],
     [`  full replay (~${fmtInt(s.eventsPerSession.p50)} events) p50`, fmtMs(s.caughtUpMs.p50), '', '', ''],
     ['                      full replay p99', fmtMs(s.caughtUpMs.p99), '', '', ''],
     ['                      API CPU-s for the burst', fmtCpu(s.apiCpuSeconds), '', '', ''],

@@ -15,6 +15,54 @@ export async function graphql<T>(url: string, key: string, query: string, variab
   return body.data;
 }
 
+/** A new team with a MEMBER key and one chat agent in it: what each bench drives its sessions through. */
+export async function benchTeam(
+  url: string,
+  adminKey: string,
+  team: string,
+  agent: { name: string; systemPrompt?: string },
+): Promise<{ key: string; agentId: string }> {
+  const { createTeam } = await graphql<{ createTeam: { id: string } }>(
+    url,
+    adminKey,
+    `
+      mutation ($n: String!) {
+        createTeam(input: { name: $n }) {
+          id
+        }
+      }
+    `,
+    {
+      n: team,
+    },
+  );
+  const { createApiKey } = await graphql<{ createApiKey: { key: string } }>(
+    url,
+    adminKey,
+    `
+      mutation ($t: ID!) {
+        createApiKey(input: { teamId: $t, name: "bench", role: MEMBER }) {
+          key
+        }
+      }
+    `,
+    { t: createTeam.id },
+  );
+  const { createAgent } = await graphql<{ createAgent: { id: string } }>(
+    url,
+    createApiKey.key,
+    `
+      mutation ($in: CreateAgentInput!) {
+        createAgent(input: $in) {
+          id
+        }
+      }
+    `,
+    { in: { harness: 'chat', ...agent } },
+  );
+  return { key: createApiKey.key, agentId: createAgent.id };
+}
+
 export type StreamEvent = {
   seq: number;
   type: string;
