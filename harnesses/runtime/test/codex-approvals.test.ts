@@ -75,4 +75,53 @@ describe('codex harness with a tool policy (real CLI, app-server)', { timeout: 1
     expect(second.at(-1)).toMatchObject({ type: 'turn.completed' });
     await expect(readFile(path.join(h.workspace, 'ask-denied.txt'), 'utf8')).rejects.toThrow();
   });
+
+  it('a paused turn whose Codex process is gone (the session re-attached): the decision is carried out and Codex is told', async () => {
+    await h.client.attach(h.attachRequest({ sessionId: 'gone', toolPolicy: POLICY }));
+    const first = await collect(h.client.startTurn({ turnId: 'ask-3', content: '/tool touch ask-rehydrated.txt' }));
+    const [asked] = ofType(first, 'tool.approval_requested');
+    // A new sandbox (or a restarted runtime) gets the conversation from the platform.
+    await h.client.attach(
+      h.attachRequest({
+        sessionId: 'gone',
+        toolPolicy: POLICY,
+        history: [
+          { role: 'user', content: '/tool touch ask-rehydrated.txt' },
+          { role: 'assistant', content: '', toolCalls: [{ id: asked!.id, name: asked!.name, input: asked!.input }] },
+        ],
+      }),
+    );
+    const second = await collect(h.client.startTurn({ turnId: 'ask-3', content: '', resume: { decisions: [{ toolCallId: asked!.id, approved: true }] } }));
+    expect(second[1]).toMatchObject({ type: 'tool.result', id: asked?.id, isError: false, output: '' });
+    await expect(readFile(path.join(h.workspace, 'ask-rehydrated.txt'), 'utf8')).resolves.toBe('');
+    expect(reply(second)).toContain("A person approved your command `/bin/bash -lc 'touch ask-rehydrated.txt'`, and it ran.");
+    expect(second.at(-1)).toMatchObject({ type: 'turn.completed' });
+  });
+
+  it('a paused turn that is not resumed (cancelled) leaves the next turn a working Codex', async () => {
+    await h.client.attach(h.attachRequest({ sessionId: 'dropped', toolPolicy: POLICY }));
+    const first = await collect(h.client.startTurn({ turnId: 'ask-4', content: '/tool touch ask-dropped.txt' }));
+    expect(first.at(-1)).toMatchObject({ type: 'turn.paused' });
+    const next = await collect(h.client.startTurn({ turnId: turnId(), content: 'still there?' }));
+    expect(reply(next)).toMatch(/^You said: still there\?/);
+    expect(next.at(-1)).toMatchObject({ type: 'turn.completed' });
+    await expect(readFile(path.join(h.workspace, 'ask-dropped.txt'), 'utf8')).rejects.toThrow();
+  });
+
+  it('file changes ask too: a denied patch is not applied', async () => {
+    // Codex offers its apply_patch tool to models it knows.
+    await h.client.attach(h.attachRequest({ sessionId: 'patch', model: 'gpt-5.5', toolPolicy: [{ tool: 'apply_patch', action: 'ASK' }] }));
+    const patch = '*** Begin Patch\n*** Add File: patched.txt\n+hi\n*** End Patch\n';
+    const first = await collect(h.client.startTurn({ turnId: 'ask-5', content: `/call apply_patch ${JSON.stringify({ input: patch })}` }));
+    const [call] = ofType(first, 'tool.call');
+    const [asked] = ofType(first, 'tool.approval_requested');
+    expect(call).toMatchObject({ name: 'apply_patch', input: { changes: [{ path: path.join(h.workspace, 'patched.txt'), kind: 'add' }] } });
+    expect(asked).toMatchObject({ id: call?.id, name: 'apply_patch', input: call?.input, rule: { index: 0, tool: 'apply_patch', action: 'ASK' } });
+    const second = await collect(
+      h.client.startTurn({ turnId: 'ask-5', content: '', resume: { decisions: [{ toolCallId: asked!.id, approved: false, reason: null }] } }),
+    );
+    expect(ofType(second, 'tool.result')[0]).toMatchObject({ id: asked?.id, isError: true, output: 'Denied by a person: no reason given.' });
+    expect(second.at(-1)).toMatchObject({ type: 'turn.completed' });
+    await expect(readFile(path.join(h.workspace, 'patched.txt'), 'utf8')).rejects.toThrow();
+  });
 });
