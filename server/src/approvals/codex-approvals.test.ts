@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockLlm, type MockLlm } from '@paddock/mock-llm';
 import { decodeGlobalId } from '../ids/global-id.ts';
 import type { GraphqlClient } from '../../test/graphql-client.ts';
+import { startTestMcpServer, type TestMcpServer } from '../../test/mcp-server.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
 import { Subscriber, type LiveEvent } from '../../test/subscriber.ts';
 import { startTestWorker, type TestWorker } from '../../test/worker.ts';
@@ -20,6 +21,7 @@ let client: GraphqlClient;
 let key: string;
 let agentId: string;
 let gateway: MockLlm;
+let docs: TestMcpServer;
 const subscribers: Subscriber[] = [];
 const cleanup: (() => Promise<unknown>)[] = [];
 
@@ -31,11 +33,16 @@ const POLICY = [
   { tool: 'shell', commandPattern: 'echo ask*', action: 'ASK' },
 ];
 
+const MCP_TOKEN = 'codex-approvals-mcp-tok-5b1e';
+// The MCP server is on loopback: the operator lets sandboxes reach it.
+const MCP_ENV = { PADDOCK_EGRESS_PRIVATE_ALLOW: '127.0.0.1/32' };
+
 beforeAll(async () => {
-  t = await startTestPlatform();
+  docs = await startTestMcpServer(MCP_TOKEN);
+  t = await startTestPlatform(MCP_ENV);
   // One model gateway for every worker, as restarted workers share the real one.
   gateway = await startMockLlm({ host: '127.0.0.1', port: 0, tokensPerSecond: 400 });
-  worker = await startTestWorker(t, {}, {}, { gatewayUrl: gateway.url });
+  worker = await startTestWorker(t, MCP_ENV, {}, { gatewayUrl: gateway.url });
   ({ client, key } = await t.newTeam());
   agentId = (
     await client.ok<{ createAgent: { id: string } }>(`mutation($in: CreateAgentInput!) { createAgent(input: $in) { id } }`, {
@@ -49,11 +56,12 @@ afterAll(async () => {
   await Promise.all(subscribers.map((s) => s.close()));
   await worker?.close();
   await gateway?.close();
+  await docs?.close();
   await t?.close();
 });
 
-async function newSession(): Promise<{ sessionId: string; live: Subscriber }> {
-  const sessionId = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId }))
+async function newSession(agent = agentId): Promise<{ sessionId: string; live: Subscriber }> {
+  const sessionId = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agent }))
     .createSession.id;
   const live = new Subscriber(t.url, key);
   subscribers.push(live);
@@ -145,6 +153,40 @@ describe('a Codex agent with a tool policy', { timeout: 240_000 }, () => {
   });
 });
 
+describe('a Codex agent with a tool policy and an MCP server', { timeout: 240_000 }, () => {
+  it('Codex asks before MCP tool calls too: DENY refuses one without asking, ASK holds one until approved', async () => {
+    const mcpAgent = (
+      await client.ok<{ createAgent: { id: string } }>(`mutation($in: CreateAgentInput!) { createAgent(input: $in) { id } }`, {
+        in: {
+          name: 'careful-codex-mcp',
+          harness: 'codex',
+          mcpServers: [{ name: 'docs', url: docs.url, headers: [{ name: 'Authorization', value: `Bearer ${MCP_TOKEN}` }] }],
+          toolPolicy: [
+            { tool: 'mcp__docs__whoami', action: 'DENY' },
+            { tool: 'mcp__docs__*', action: 'ASK' },
+          ],
+        },
+      })
+    ).createAgent.id;
+    const { sessionId, live } = await newSession(mcpAgent);
+    const { toolCallId, payload } = await pause(sessionId, live, '/call mcp__docs__search {"query": "held"}');
+    expect(payload).toMatchObject({ tool: 'mcp__docs__search', server: 'docs', input: { query: 'held' }, rule: { index: 1, tool: 'mcp__docs__*' } });
+    expect(docs.calls).toEqual([]);
+    await approve(sessionId, toolCallId);
+    expect((await turnEnd(live)).type).toBe('turn.completed');
+    expect(resultOf(live, toolCallId)).toMatchObject({ isError: false, output: '3 results for "held"' });
+    expect(docs.calls).toEqual([{ tool: 'search', args: { query: 'held' } }]);
+
+    await send(sessionId, '/call mcp__docs__whoami');
+    await live.waitFor((events) => events.filter((e) => e.type === 'turn.completed').length >= 2, WAIT_MS);
+    const call = live.events.filter((e) => e.type === 'tool.call').at(-1)?.payload as { id: string; name: string };
+    expect(call.name).toBe('mcp__docs__whoami');
+    expect(resultOf(live, call.id)).toMatchObject({ isError: true, output: 'Denied by the agent\'s tool policy: rule 1 (tool "mcp__docs__whoami": DENY).' });
+    expect(live.events.filter((e) => e.type === 'tool.approval_requested')).toHaveLength(1);
+    expect(docs.calls.map((c) => c.tool)).toEqual(['search']);
+  });
+});
+
 describe('a paused Codex turn is durable', { timeout: 240_000 }, () => {
   it('a worker killed while awaiting approval: the next worker resumes it and Codex, still waiting in the sandbox, runs the command', async () => {
     // A worker in a process of its own whose sandboxes outlive its SIGKILL, as pods outlive
@@ -174,7 +216,7 @@ describe('a paused Codex turn is durable', { timeout: 240_000 }, () => {
     child.kill('SIGKILL');
     await approve(sessionId, toolCallId);
     expect((await view(sessionId)).status).toBe('RUNNING');
-    worker = await startTestWorker(t, {}, {}, { gatewayUrl: gateway.url });
+    worker = await startTestWorker(t, MCP_ENV, {}, { gatewayUrl: gateway.url });
     expect((await turnEnd(live)).type).toBe('turn.completed');
     expect(resultOf(live, toolCallId)).toEqual({ id: toolCallId, output: 'ask-restart\n', isError: false });
     // The same Codex thread went on: no sandbox was provisioned, nothing was replayed.

@@ -39,6 +39,8 @@ interface ThreadState {
   readonly calls: Map<string, ToolCall>;
   /** Agent message and reasoning text streamed so far, by item id. */
   readonly texts: Map<string, string>;
+  /** Calls whose approval request was answered (or is held), so a second MCP call of a tool is told apart. */
+  readonly answered: Set<string>;
   /** Calls answered `decline`, with the error their result shows. */
   readonly declined: Map<string, string>;
   /** Calls a person approved whose Codex process ended before running them: accepted when Codex asks again. */
@@ -63,6 +65,16 @@ const text = (value: string) => [{ type: 'text', text: value, text_elements: [] 
 function policyInput(call: ToolCall): Record<string, unknown> {
   const command = call.input.command;
   return typeof command === 'string' ? { ...call.input, command: scriptOf(command) } : call.input;
+}
+
+/** Answers to an MCP elicitation, which is how Codex asks before an MCP tool call. */
+const ELICITATION = {
+  accept: { action: 'accept', content: {}, _meta: null },
+  decline: { action: 'decline', content: null, _meta: null },
+} as const;
+
+function accept(server: AppServer, request: ServerRequest): void {
+  server.respond(request.id, request.method === 'mcpServer/elicitation/request' ? ELICITATION.accept : { decision: 'accept' });
 }
 
 const sameCall = (a: ToolCall, b: ToolCall) => a.name === b.name && JSON.stringify(a.input) === JSON.stringify(b.input);
@@ -131,6 +143,7 @@ export class AppServerTurn {
       codexTurnId: '',
       calls: new Map(),
       texts: new Map(),
+      answered: new Set(),
       declined: new Map(),
       preApproved: this.#preApproved,
       backlog: [],
@@ -214,7 +227,7 @@ export class AppServerTurn {
     const decision = this.#ctx.resume?.find((d) => d.toolCallId === held.call.id);
     this.#recorder.adopt(held.call);
     if (decision?.approved) {
-      held.state.server.respond(held.request.id, { decision: 'accept' });
+      accept(held.state.server, held.request);
       return Promise.resolve();
     }
     return this.#decline(held.request, held.call, `Denied by a person: ${decision?.reason || 'no reason given'}.`);
@@ -350,40 +363,60 @@ export class AppServerTurn {
       case 'item/fileChange/requestApproval':
         return this.#approval(request);
       case 'mcpServer/elicitation/request':
-        // Nobody is at a prompt to fill in a form.
-        return server.respond(request.id, { action: 'decline', content: null, _meta: null });
+        // Codex asks before an MCP tool call this way; a server's own forms nobody is at a prompt to fill in.
+        if (obj(request.params._meta).codex_approval_kind === 'mcp_tool_call') return this.#approval(request);
+        return server.respond(request.id, ELICITATION.decline);
       default:
         return server.refuse(request.id, `Paddock does not answer ${request.method}.`);
     }
+  }
+
+  /** The call a request asks about: the item it names, or for an MCP tool call the first one of that tool not yet asked about. */
+  #callOf(request: ServerRequest): ToolCall {
+    const state = this.#state!;
+    const { params } = request;
+    if (request.method === 'mcpServer/elicitation/request') {
+      const meta = obj(params._meta);
+      const name = `mcp__${str(params.serverName)}__${str(meta.tool_name)}`;
+      const started = [...state.calls.values()].find((c) => c.name === name && !state.answered.has(c.id));
+      return started ?? { id: `${name}-${String(request.id)}`, name, input: obj(meta.tool_params) };
+    }
+    const itemId = str(params.itemId);
+    const patch = request.method === 'item/fileChange/requestApproval';
+    return state.calls.get(itemId) ?? { id: itemId, name: patch ? 'apply_patch' : 'shell', input: patch ? {} : { command: str(params.command) } };
   }
 
   /** Applies the agent's tool policy to a call Codex asks to make. */
   #approval(request: ServerRequest): void {
     const ctx = this.#ctx;
     const state = this.#state!;
-    const itemId = str(request.params.itemId);
-    const call: ToolCall = state.calls.get(itemId) ?? {
-      id: itemId,
-      name: request.method === 'item/fileChange/requestApproval' ? 'apply_patch' : 'shell',
-      input: request.method === 'item/fileChange/requestApproval' ? {} : { command: str(request.params.command) },
-    };
+    const call = this.#callOf(request);
+    state.answered.add(call.id);
     const again = state.preApproved.findIndex((c) => sameCall(c, call));
     if (again >= 0) {
       state.preApproved.splice(again, 1);
-      return state.server.respond(request.id, { decision: 'accept' });
+      return accept(state.server, request);
     }
     const policy = decide(ctx.session.toolPolicy, call.name, policyInput(call));
     if (policy.action === 'ASK' && policy.rule) {
       // The call is already out as tool.call (item/started); the step it belongs to ends here.
       this.#recorder.endStep();
-      ctx.emit({ type: 'tool.approval_requested', id: call.id, name: call.name, input: call.input, rule: policy.rule });
+      const server = ctx.session.mcpServers.find((s) => call.name.startsWith(`mcp__${s.name}__`));
+      ctx.emit({
+        type: 'tool.approval_requested',
+        id: call.id,
+        name: call.name,
+        input: call.input,
+        rule: policy.rule,
+        ...(server ? { server: server.name } : {}),
+      });
       return this.#end({ paused: { request, call } });
     }
     if (policy.action === 'DENY' && policy.rule) {
       void this.#decline(request, call, `Denied by the agent's tool policy: ${describeRule(policy.rule)}.`);
       return;
     }
-    state.server.respond(request.id, { decision: 'accept' });
+    accept(state.server, request);
   }
 
   /**
@@ -402,6 +435,6 @@ export class AppServerTurn {
     } catch (error) {
       this.#ctx.log.warn({ err: error }, 'could not tell Codex why its call was declined');
     }
-    state.server.respond(request.id, { decision: 'decline' });
+    state.server.respond(request.id, request.method === 'mcpServer/elicitation/request' ? ELICITATION.decline : { decision: 'decline' });
   }
 }
