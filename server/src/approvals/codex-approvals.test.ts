@@ -151,6 +151,16 @@ describe('a Codex agent with a tool policy', { timeout: 240_000 }, () => {
       isError: true,
     });
   });
+  it('cancelTurn while Codex waits for an answer ends the turn; the next message gets a working Codex', async () => {
+    const { sessionId, live } = await newSession();
+    await pause(sessionId, live, '/tool echo ask-cancel');
+    await client.ok(`mutation($s: ID!) { cancelTurn(sessionId: $s) { id } }`, { s: sessionId });
+    expect((await turnEnd(live)).type).toBe('turn.cancelled');
+    await send(sessionId, 'still there?');
+    await live.waitFor((events) => events.some((e) => e.type === 'turn.completed'), WAIT_MS);
+    expect(reply(live)).toMatch(/You said: still there\?/);
+    expect(live.events.filter((e) => e.type === 'tool.result')).toEqual([]);
+  });
 });
 
 describe('a Codex agent with a tool policy and an MCP server', { timeout: 240_000 }, () => {

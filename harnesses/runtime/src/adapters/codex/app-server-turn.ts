@@ -22,7 +22,7 @@ import { toolCallOf } from './tool-items.ts';
 const EXIT_AFTER_RESULT_MS = 5_000;
 
 /** `codex exec` flags a definition may carry that `codex app-server` does not take; its thread settings replace them. */
-const EXEC_ONLY_FLAGS = new Set(['--dangerously-bypass-approvals-and-sandbox', '--skip-git-repo-check', '--json']);
+const EXEC_ONLY_FLAGS = new Set(['--dangerously-bypass-approvals-and-sandbox', '--skip-git-repo-check']);
 
 export interface CodexHarness {
   name: string;
