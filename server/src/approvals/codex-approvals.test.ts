@@ -245,4 +245,15 @@ describe('a paused Codex turn is durable', { timeout: 240_000 }, () => {
     // The new Codex was told what happened to its call.
     expect(reply(live)).toMatch(/A person approved your command `\/bin\/(ba)?sh -lc 'echo ask-rehydrate'`, and it ran\. Its output:\nask-rehydrate/);
   });
+
+  it('an approval nobody gives expires as denied: Codex is told and the turn completes', async () => {
+    await worker!.close();
+    worker = await startTestWorker(t, { ...MCP_ENV, PADDOCK_APPROVAL_TIMEOUT_SECONDS: '2' }, {}, { gatewayUrl: gateway.url });
+    const { sessionId, live } = await newSession();
+    const { toolCallId } = await pause(sessionId, live, '/tool echo ask-expire');
+    expect((await turnEnd(live)).type).toBe('turn.completed');
+    expect(live.events.find((e) => e.type === 'tool.approval_resolved')?.payload).toMatchObject({ toolCallId, status: 'EXPIRED', decidedBy: null });
+    expect(resultOf(live, toolCallId)?.isError).toBe(true);
+    expect(resultOf(live, toolCallId)?.output).toMatch(/nobody approved the call within 2 s \(PADDOCK_APPROVAL_TIMEOUT_SECONDS\)/);
+  });
 });
