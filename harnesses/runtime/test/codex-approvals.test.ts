@@ -57,6 +57,8 @@ describe('codex harness with a tool policy (real CLI, app-server)', { timeout: 1
     expect(ofType(first, 'tool.result')).toEqual([]);
     const second = await collect(h.client.startTurn({ turnId: 'ask-1', content: '', resume: { decisions: [{ toolCallId: asked!.id, approved: true }] } }));
     expect(ofType(second, 'tool.result')[0]).toMatchObject({ id: asked?.id, isError: false });
+    // The call went out before the pause; only its result follows.
+    expect(ofType(second, 'tool.call')).toEqual([]);
     expect(reply(second)).toBe('Ran `touch ask-approved.txt`. First line of output: ');
     expect(second.at(-1)).toMatchObject({ type: 'turn.completed' });
     await expect(readFile(path.join(h.workspace, 'ask-approved.txt'), 'utf8')).resolves.toBe('');
@@ -72,6 +74,7 @@ describe('codex harness with a tool policy (real CLI, app-server)', { timeout: 1
       expect.objectContaining({ id: asked?.id, isError: true, output: 'Denied by a person: not in this repo.' }),
     );
     expect(reply(second)).toContain('Denied by a person: not in this repo.');
+    expect(ofType(second, 'tool.call')).toEqual([]);
     expect(second.at(-1)).toMatchObject({ type: 'turn.completed' });
     await expect(readFile(path.join(h.workspace, 'ask-denied.txt'), 'utf8')).rejects.toThrow();
   });

@@ -117,6 +117,7 @@ describe('a Codex agent with a tool policy', { timeout: 240_000 }, () => {
     await approve(sessionId, toolCallId);
     expect((await turnEnd(live)).type).toBe('turn.completed');
     expect(resultOf(live, toolCallId)).toEqual({ id: toolCallId, output: 'ask-approve\n', isError: false });
+    expect(live.events.filter((e) => e.type === 'tool.call')).toHaveLength(1);
     expect(reply(live)).toContain('Ran `echo ask-approve`. First line of output: ask-approve');
     const distinct = statuses(live.events)
       .filter((s) => s !== 'PROVISIONING')

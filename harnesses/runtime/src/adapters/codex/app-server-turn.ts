@@ -226,6 +226,7 @@ export class AppServerTurn {
   #answerHeld(held: HeldTurn): Promise<void> {
     const decision = this.#ctx.resume?.find((d) => d.toolCallId === held.call.id);
     this.#recorder.adopt(held.call);
+    this.#translator.announced(held.call.id);
     if (decision?.approved) {
       accept(held.state.server, held.request);
       return Promise.resolve();
