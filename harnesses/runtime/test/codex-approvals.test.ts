@@ -5,6 +5,7 @@ import type { ToolRule } from '../src/api.ts';
 import type { RuntimeEvent } from '../src/events.ts';
 import { startCliHarness, type CliHarness } from './cli-harness.ts';
 import { collect, ofType } from './harness.ts';
+import { pidsMatching } from './procs.ts';
 
 /**
  * A Codex agent with a tool policy: the real CLI over `codex app-server` against the mock
@@ -19,6 +20,9 @@ const POLICY: ToolRule[] = [
 let h: CliHarness;
 let n = 0;
 const turnId = () => `codex-policy-turn-${++n}`;
+/** This runtime's `codex app-server` processes (the wrapper and the binary): their arguments name its mock model. */
+const appServers = async () => (await pidsMatching(h.mock.url)).filter((pid) => pid !== process.pid);
+
 const reply = (events: RuntimeEvent[]) =>
   ofType(events, 'message.completed')
     .map((e) => e.content)
@@ -101,6 +105,22 @@ describe('codex harness with a tool policy (real CLI, app-server)', { timeout: 1
     expect(second.at(-1)).toMatchObject({ type: 'turn.completed' });
   });
 
+  it('a paused turn whose Codex process died: the decision is carried out and the same Codex thread goes on', async () => {
+    await h.client.attach(h.attachRequest({ sessionId: 'died', toolPolicy: POLICY }));
+    const first = await collect(h.client.startTurn({ turnId: 'ask-6', content: '/tool touch ask-died.txt' }));
+    const [asked] = ofType(first, 'tool.approval_requested');
+    const held = await appServers();
+    expect(held).not.toEqual([]);
+    for (const pid of held) process.kill(pid, 'SIGKILL');
+    await expect.poll(appServers, { timeout: 10_000 }).toEqual([]);
+    const second = await collect(h.client.startTurn({ turnId: 'ask-6', content: '', resume: { decisions: [{ toolCallId: asked!.id, approved: true }] } }));
+    expect(second[1]).toMatchObject({ type: 'tool.result', id: asked?.id, isError: false });
+    await expect(readFile(path.join(h.workspace, 'ask-died.txt'), 'utf8')).resolves.toBe('');
+    // The thread was resumed, not replayed from a transcript: the note is the new message.
+    expect(reply(second)).toMatch(/^You said: \[Paddock\] The tool calls that waited for approval were decided\./);
+    expect(second.at(-1)).toMatchObject({ type: 'turn.completed' });
+  });
+
   it('a paused turn that is not resumed (cancelled) leaves the next turn a working Codex', async () => {
     await h.client.attach(h.attachRequest({ sessionId: 'dropped', toolPolicy: POLICY }));
     const first = await collect(h.client.startTurn({ turnId: 'ask-4', content: '/tool touch ask-dropped.txt' }));
@@ -109,6 +129,8 @@ describe('codex harness with a tool policy (real CLI, app-server)', { timeout: 1
     expect(reply(next)).toMatch(/^You said: still there\?/);
     expect(next.at(-1)).toMatchObject({ type: 'turn.completed' });
     await expect(readFile(path.join(h.workspace, 'ask-dropped.txt'), 'utf8')).rejects.toThrow();
+    // The Codex that waited was stopped, and the one of the finished turn has exited.
+    await expect.poll(appServers, { timeout: 10_000 }).toEqual([]);
   });
 
   it('file changes ask too: a denied patch is not applied', async () => {

@@ -59,6 +59,9 @@ export interface HeldTurn {
 
 type RunEnd = { paused?: { request: ServerRequest; call: ToolCall } };
 
+/** The held Codex process ended before it took the answer: the turn goes on as if it had been gone all along. */
+export class HeldProcessGone extends Error {}
+
 const text = (value: string) => [{ type: 'text', text: value, text_elements: [] }];
 
 /** A call's input as the policy reads it: a command is matched by the script inside Codex's shell wrapper. */
@@ -117,7 +120,7 @@ export class AppServerTurn {
     const { cli, stateDir, name } = this.#harness;
     const { env, args, secrets } = runEnvironment(cli, ctx, stateDir);
     this.#secrets = secrets;
-    if (held) return this.#drive(held.state, () => this.#answerHeld(held));
+    if (held) return this.#drive(held.state, () => this.#answerHeld(held), true);
     await mkdir(stateDir, { recursive: true });
     const program = resolveProgram(cli.command[0] ?? '', env.PATH);
     if (!program) {
@@ -242,7 +245,7 @@ export class AppServerTurn {
   }
 
   /** Starts (or continues) the run on `state`'s app server and reads it until the turn ends or pauses. */
-  async #drive(state: ThreadState, begin: () => Promise<void>): Promise<{ outcome: TurnOutcome; held?: HeldTurn }> {
+  async #drive(state: ThreadState, begin: () => Promise<void>, answering = false): Promise<{ outcome: TurnOutcome; held?: HeldTurn }> {
     const ctx = this.#ctx;
     this.#state = state;
     const { server } = state;
@@ -279,6 +282,7 @@ export class AppServerTurn {
     if (completed) await server.close(EXIT_AFTER_RESULT_MS);
     else server.stop();
     const exit = await server.exited;
+    if (answering && !completed && this.#recorder.emitted === 0 && !ctx.signal.aborted) throw new HeldProcessGone();
     this.#translator.finish();
     if (ctx.signal.aborted) {
       this.#recorder.close('Cancelled before it finished.');

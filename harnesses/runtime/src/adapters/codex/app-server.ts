@@ -29,12 +29,14 @@ export class AppServer {
   readonly #waiting = new Map<number, { resolve(result: Json): void; reject(error: Error): void; timer: NodeJS.Timeout }>();
   #nextId = 1;
   #handlers: AppServerHandlers;
+  #running = true;
   readonly exited: Promise<CliExit>;
 
   constructor(options: { program: string; args: readonly string[]; env: Readonly<Record<string, string>>; cwd: string; handlers: AppServerHandlers }) {
     this.#handlers = options.handlers;
     this.#proc = new CliProcess({ ...options, stdin: undefined, onLine: (line) => this.#line(line) });
     this.exited = this.#proc.exited.then((exit) => {
+      this.#running = false;
       for (const [, waiter] of this.#waiting) {
         clearTimeout(waiter.timer);
         waiter.reject(new AppServerError(`codex app-server exited (${exit.error?.message ?? exit.signal ?? `exit code ${exit.code}`})`));
@@ -47,6 +49,11 @@ export class AppServer {
   /** Routes later messages elsewhere (the next run of a turn that paused). */
   set handlers(handlers: AppServerHandlers) {
     this.#handlers = handlers;
+  }
+
+  /** False once the process has exited. */
+  get running(): boolean {
+    return this.#running;
   }
 
   get stderrTail(): string {

@@ -1,7 +1,7 @@
 import type { Session } from '../../session/session.ts';
 import type { HarnessAdapter } from '../adapter.ts';
 import { createCliAdapter, type CliAdapterOptions } from '../cli/cli-adapter.ts';
-import { AppServerTurn, type HeldTurn } from './app-server-turn.ts';
+import { AppServerTurn, HeldProcessGone, type HeldTurn } from './app-server-turn.ts';
 import { codexProtocol } from './protocol.ts';
 
 /**
@@ -26,11 +26,16 @@ export function createCodexAdapter(options: CliAdapterOptions): HarnessAdapter {
     runTurn: async (ctx) => {
       const waiting = held;
       held = null;
-      const resumable = waiting && ctx.resume && waiting.session === ctx.session ? waiting : null;
-      // A paused turn that is not resumed was cancelled, or its session replaced.
+      // A paused turn that is not resumed was cancelled, or its session replaced; one whose
+      // Codex died meanwhile continues like one whose sandbox was replaced.
+      const resumable = waiting && ctx.resume && waiting.session === ctx.session && waiting.state.server.running ? waiting : null;
       if (waiting && !resumable) waiting.state.server.stop();
       if (ctx.session.toolPolicy.length === 0 && !ctx.resume) return exec.runTurn(ctx);
-      const run = await new AppServerTurn(ctx, harness, threads).run(resumable);
+      const run = await new AppServerTurn(ctx, harness, threads).run(resumable).catch((error: unknown) => {
+        if (!(error instanceof HeldProcessGone)) throw error;
+        ctx.log.warn('the Codex process that asked for approval had ended; continuing the turn without it');
+        return new AppServerTurn(ctx, harness, threads).run(null);
+      });
       held = run.held ?? null;
       return run.outcome;
     },
