@@ -358,7 +358,16 @@ export class AppServerTurn {
       this.#recorder.toolResult(call.id, denial, true);
       return;
     }
+    if (call && completed && !state.answered.has(call.id)) this.#unasked(call);
     this.#translator.handle({ type: completed ? 'item.completed' : 'item.started', item: converted });
+  }
+
+  /** A call Codex made without asking (a web search): logged when the policy would have held it, as it cannot be enforced. */
+  #unasked(call: ToolCall): void {
+    const policy = decide(this.#ctx.session.toolPolicy, call.name, policyInput(call));
+    if (policy.action !== 'ALLOW' && policy.rule) {
+      this.#ctx.log.warn({ tool: call.name, rule: describeRule(policy.rule) }, 'Codex made a call without asking, so the tool policy could not hold it');
+    }
   }
 
   #request(request: ServerRequest): void {
