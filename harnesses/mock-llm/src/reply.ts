@@ -3,7 +3,16 @@ import { chunkArguments } from './tokens.ts';
 import { toolUseFor, type ToolUse } from './tool-dialect.ts';
 
 /** A reply ready for a protocol writer: text (with optional thinking), or one tool call in the client's shape. */
-export type ProtocolReply = { kind: 'text'; tokens: string[]; thinking: string[] } | { kind: 'tool'; callId: string; use: ToolUse; argumentChunks: string[] };
+export type ProtocolReply =
+  | { kind: 'text'; tokens: string[]; thinking: string[] }
+  | {
+      kind: 'tool';
+      callId: string;
+      use: ToolUse;
+      argumentChunks: string[];
+      /** A Responses API custom (freeform) tool: the call carries its text input, not JSON arguments. */
+      custom?: true;
+    };
 
 /** Maps the script's reply onto the tools the client offered. */
 export function toProtocolReply(reply: Exclude<Reply, { kind: 'fail' }>, tools: readonly string[]): ProtocolReply {

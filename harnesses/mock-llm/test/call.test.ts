@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { planReply } from '../src/script.ts';
 import { toProtocolReply } from '../src/reply.ts';
 import { functionCallItem } from '../src/responses/output.ts';
-import { inNamespace, parseResponsesRequest } from '../src/responses/request.ts';
+import { asCustom, inNamespace, parseResponsesRequest } from '../src/responses/request.ts';
 import { toolUseFor } from '../src/tool-dialect.ts';
 
 const user = (content: string) => [{ role: 'user', content, toolCalls: [], toolCallId: undefined }];
@@ -72,6 +72,36 @@ describe('/call TOOL_NAME {json args}', () => {
     // A name outside any offered namespace stays whole.
     const plain = inNamespace(toProtocolReply(reply, []), []);
     expect(plain.kind === 'tool' && plain.use).toEqual({ name: 'mcp__docs__search', input: { query: 'q' } });
+  });
+
+  it("calls a custom (freeform) tool, such as Codex's apply_patch, with its text input", () => {
+    const patch = '*** Begin Patch\n*** Add File: a.txt\n+hi\n*** End Patch\n';
+    const request = parseResponsesRequest({
+      input: `/call apply_patch ${JSON.stringify({ input: patch })}`,
+      tools: [
+        { type: 'function', name: 'exec_command' },
+        { type: 'custom', name: 'apply_patch', format: { type: 'grammar' } },
+      ],
+    });
+    expect(request.customTools).toEqual(['apply_patch']);
+    const { reply } = planReply(request.messages);
+    if (reply.kind !== 'tool') throw new Error('expected a tool call');
+    const call = asCustom(toProtocolReply(reply, request.tools), request.customTools);
+    if (call.kind !== 'tool') throw new Error('expected a tool call');
+    expect(functionCallItem('fc_1', call, 'completed')).toEqual({
+      id: 'fc_1',
+      type: 'custom_tool_call',
+      status: 'completed',
+      call_id: reply.callId,
+      name: 'apply_patch',
+      input: patch,
+    });
+    // A function tool of that name is called with JSON arguments as before.
+    const plain = asCustom(toProtocolReply(reply, ['apply_patch']), []);
+    expect(plain.kind === 'tool' && functionCallItem('fc_1', plain, 'completed')).toMatchObject({
+      type: 'function_call',
+      arguments: JSON.stringify({ input: patch }),
+    });
   });
 
   it('summarises the result by tool name', () => {

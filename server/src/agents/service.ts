@@ -26,9 +26,9 @@ export type AgentFilter = { search?: string | null; harness?: string | null };
  * than silently not enforced.
  */
 function enforcePolicySupport(adapter: string, policy: readonly unknown[]): void {
-  if (adapter !== 'chat' && policy.length > 0) {
+  if (adapter !== 'chat' && adapter !== 'codex' && policy.length > 0) {
     throw badInput(
-      `toolPolicy is enforced by the chat harness only; this agent's harness (${adapter}) runs its tools itself. Remove the rules or use the chat harness.`,
+      `toolPolicy is enforced by the chat harness and Codex only; this agent's harness (${adapter}) runs its tools itself. Remove the rules or use the chat harness.`,
       'toolPolicy',
     );
   }

@@ -121,7 +121,7 @@ describe('tool policy', { timeout: 180_000 }, () => {
     });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'toolPolicy' });
     expect(res.errors?.[0]?.message).toMatch(/chat harness/);
-    const moved = await client.request(`mutation($id: ID!) { updateAgent(id: $id, input: { harness: "codex" }) { id } }`, { id: agentId });
+    const moved = await client.request(`mutation($id: ID!) { updateAgent(id: $id, input: { harness: "claude-code" }) { id } }`, { id: agentId });
     expect(moved.errors?.[0]?.extensions?.field).toBe('toolPolicy');
   });
 

@@ -24,15 +24,28 @@ export const messageItem = (id: string, text: string, status: 'in_progress' | 'c
   content: status === 'completed' ? [outputText(text)] : [],
 });
 
-export const functionCallItem = (id: string, reply: Extract<ProtocolReply, { kind: 'tool' }>, status: 'in_progress' | 'completed') => ({
+/** A call of a custom (freeform) tool: text input instead of JSON arguments. */
+const customCallItem = (id: string, reply: Extract<ProtocolReply, { kind: 'tool' }>, status: 'in_progress' | 'completed') => ({
   id,
-  type: 'function_call',
+  type: 'custom_tool_call',
   status,
   call_id: reply.callId,
-  ...(reply.use.namespace ? { namespace: reply.use.namespace } : {}),
   name: reply.use.name,
-  arguments: status === 'completed' ? reply.argumentChunks.join('') : '',
+  input: status === 'completed' ? reply.argumentChunks.join('') : '',
 });
+
+export const functionCallItem = (id: string, reply: Extract<ProtocolReply, { kind: 'tool' }>, status: 'in_progress' | 'completed') =>
+  reply.custom
+    ? customCallItem(id, reply, status)
+    : {
+        id,
+        type: 'function_call',
+        status,
+        call_id: reply.callId,
+        ...(reply.use.namespace ? { namespace: reply.use.namespace } : {}),
+        name: reply.use.name,
+        arguments: status === 'completed' ? reply.argumentChunks.join('') : '',
+      };
 
 /** Every output item of a finished reply, as `response.completed` and the non-streaming body list them. */
 export function finalOutput(ids: ItemIds, reply: ProtocolReply): Array<Record<string, unknown>> {

@@ -1,6 +1,7 @@
 import { isClientPreamble, isObject, type ChatMessage, type Conversation, type Json } from '../conversation.ts';
 import { RequestError } from '../errors.ts';
 import type { ProtocolReply } from '../reply.ts';
+import { chunkArguments } from '../tokens.ts';
 
 /** Text of a string or of `input_text` / `output_text` / `text` parts, skipping CLI preamble parts. */
 function partsText(content: unknown): string {
@@ -52,8 +53,8 @@ function normalise(items: Json[]): ChatMessage[] {
   return out;
 }
 
-/** A Responses request: the conversation and the namespaces of tools the client offered. */
-export type ResponsesRequest = Conversation & { namespaces: string[] };
+/** A Responses request: the conversation, and the namespaces and custom (freeform) tools the client offered. */
+export type ResponsesRequest = Conversation & { namespaces: string[]; customTools: string[] };
 
 /**
  * A tool call named `<namespace>__<tool>` (as `/call` names it) split into the namespace
@@ -64,6 +65,17 @@ export function inNamespace(reply: ProtocolReply, namespaces: readonly string[])
   const namespace = namespaces.filter((ns) => reply.use.name.startsWith(`${ns}__`)).sort((a, b) => b.length - a.length)[0];
   if (!namespace) return reply;
   return { ...reply, use: { ...reply.use, namespace, name: reply.use.name.slice(namespace.length + 2) } };
+}
+
+/**
+ * A call of a tool the client offered as a custom (freeform) tool, such as Codex's
+ * `apply_patch`: its input is the text of the call's `input` argument (`/call apply_patch
+ * {"input": "*** Begin Patch…"}`), or the arguments as JSON when there is none.
+ */
+export function asCustom(reply: ProtocolReply, customTools: readonly string[]): ProtocolReply {
+  if (reply.kind !== 'tool' || reply.use.namespace || !customTools.includes(reply.use.name)) return reply;
+  const { input } = reply.use.input;
+  return { ...reply, custom: true, argumentChunks: chunkArguments(typeof input === 'string' ? input : JSON.stringify(reply.use.input)) };
 }
 
 /** Validates a `POST /v1/responses` body the way the Responses API would reject it. */
@@ -90,5 +102,6 @@ export function parseResponsesRequest(body: unknown): ResponsesRequest {
     stream: body.stream === true,
     tools,
     namespaces,
+    customTools: offered.filter((t) => t.type === 'custom' && typeof t.name === 'string').map((t) => String(t.name)),
   };
 }

@@ -7,7 +7,7 @@ import { stableId } from '../ids.ts';
 import { toProtocolReply } from '../reply.ts';
 import { planOrFail } from '../failures.ts';
 import { countPromptTokens } from '../tokens.ts';
-import { inNamespace, parseResponsesRequest } from './request.ts';
+import { asCustom, inNamespace, parseResponsesRequest } from './request.ts';
 import { responseAtOnce, streamResponse, type ResponseMeta } from './stream.ts';
 
 /** `POST /v1/responses`: the OpenAI Responses API, streaming or not. */
@@ -17,7 +17,7 @@ export async function responses(ctx: ServerContext, req: IncomingMessage, res: S
   const request = parseResponsesRequest(await readJson(req, ctx.options.maxBodyBytes));
   const plan = planOrFail(ctx, res, request.messages, (f) => sendScriptedFailure(res, f));
   if (!plan) return;
-  const reply = inNamespace(toProtocolReply(plan.reply, request.tools), request.namespaces);
+  const reply = asCustom(inNamespace(toProtocolReply(plan.reply, request.tools), request.namespaces), request.customTools);
   const meta: ResponseMeta = {
     id: stableId('resp_', request.messages),
     model: request.model,

@@ -66,11 +66,13 @@ async function streamText(out: EventWriter, pacer: Pacer, id: string, index: num
 
 async function streamCall(out: EventWriter, pacer: Pacer, id: string, reply: Extract<ProtocolReply, { kind: 'tool' }>): Promise<void> {
   out.send('response.output_item.added', { output_index: 0, item: functionCallItem(id, reply, 'in_progress') });
+  const events = reply.custom ? 'response.custom_tool_call_input' : 'response.function_call_arguments';
   for (const [i, delta] of reply.argumentChunks.entries()) {
     await pacer.waitFor(i);
-    out.send('response.function_call_arguments.delta', { item_id: id, output_index: 0, delta });
+    out.send(`${events}.delta`, { item_id: id, output_index: 0, delta });
   }
-  out.send('response.function_call_arguments.done', { item_id: id, output_index: 0, arguments: reply.argumentChunks.join('') });
+  const whole = reply.argumentChunks.join('');
+  out.send(`${events}.done`, { item_id: id, output_index: 0, ...(reply.custom ? { input: whole } : { arguments: whole }) });
   out.send('response.output_item.done', { output_index: 0, item: functionCallItem(id, reply, 'completed') });
 }
 

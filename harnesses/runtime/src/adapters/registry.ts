@@ -3,7 +3,7 @@ import type { HarnessAdapter } from './adapter.ts';
 import { createChatAdapter } from './chat/chat-adapter.ts';
 import { claudeCodeProtocol } from './claude-code/protocol.ts';
 import { createCliAdapter, type CliAdapterOptions } from './cli/cli-adapter.ts';
-import { codexProtocol } from './codex/protocol.ts';
+import { createCodexAdapter } from './codex/codex-adapter.ts';
 
 /**
  * One entry per adapter. A command-line agent is a protocol (its arguments and output
@@ -13,7 +13,7 @@ import { codexProtocol } from './codex/protocol.ts';
 const factories: Record<string, (options: CliAdapterOptions) => HarnessAdapter> = {
   chat: () => createChatAdapter(),
   'claude-code': (options) => createCliAdapter(claudeCodeProtocol, options),
-  codex: (options) => createCliAdapter(codexProtocol, options),
+  codex: (options) => createCodexAdapter(options),
 };
 
 export const harnessNames = (): string[] => Object.keys(factories);

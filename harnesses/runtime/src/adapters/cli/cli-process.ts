@@ -21,7 +21,8 @@ export interface CliProcessOptions {
   args: readonly string[];
   env: Readonly<Record<string, string>>;
   cwd: string;
-  stdin: string;
+  /** Written to stdin, which is then closed; undefined keeps stdin open for `write` (a JSON-RPC peer). */
+  stdin: string | undefined;
   /** Called for every stdout line, in order. */
   onLine(line: string): void;
 }
@@ -43,7 +44,7 @@ export class CliProcess {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.#child.stdin.on('error', () => undefined); // A CLI that exits early closes its stdin; its exit says why.
-    this.#child.stdin.end(options.stdin);
+    if (options.stdin !== undefined) this.#child.stdin.end(options.stdin);
     this.#child.stderr.on('data', (chunk: Buffer) => {
       this.#stderr = (this.#stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
     });
@@ -71,6 +72,19 @@ export class CliProcess {
       });
       this.#child.once('close', finish);
     });
+  }
+
+  /** Writes to the CLI's open stdin; false once it is closed. */
+  write(text: string): boolean {
+    const { stdin } = this.#child;
+    if (stdin.destroyed || stdin.writableEnded) return false;
+    stdin.write(text);
+    return true;
+  }
+
+  /** Closes stdin: a CLI serving requests on it then exits. */
+  endInput(): void {
+    this.#child.stdin.end();
   }
 
   /** The last few KiB the CLI wrote to stderr. */

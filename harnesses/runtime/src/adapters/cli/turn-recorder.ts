@@ -80,6 +80,11 @@ export class TurnRecorder implements TurnSink {
     this.#emit({ type: 'tool.call', id: call.id, name: call.name, input: call.input, ...this.#serverOf(call.name) });
   }
 
+  /** A call made in an earlier run of this turn (which paused for approval) whose result comes in this one. */
+  adopt(call: ToolCall): void {
+    this.#pending.set(call.id, call);
+  }
+
   /** The agent's MCP server of a tool the CLI names `mcp__<server>__<tool>` (Claude Code and Codex alike). */
   #serverOf(name: string): { server?: string } {
     const server = this.#ctx.session.mcpServers.find((s) => name.startsWith(`mcp__${s.name}__`));

@@ -62,6 +62,11 @@ export class CodexExecTranslator implements Translator {
     }
   }
 
+  /** A call announced by an earlier run of the turn (one that paused for approval): its result comes here, its call does not again. */
+  announced(id: string): void {
+    this.#called.add(id);
+  }
+
   finish(): void {
     if (!this.#ended && this.#lastError !== '') this.#sink.failed(readable(this.#lastError));
   }
