@@ -32,10 +32,11 @@ describe('CliProcess', () => {
 
   it('stops the whole tree, including children in sessions of their own', async () => {
     const marker = `paddock-tree-${process.pid}`;
-    // `setsid` puts the grandchild in a new session: a process-group kill would miss it.
+    // `setsid` puts the grandchild in a new session: a process-group kill would miss it. Both
+    // ignore SIGTERM (the trap is set first, so a busy machine cannot deliver the signal before it).
     const proc = new CliProcess({
       program: '/bin/sh',
-      args: ['-c', `setsid sh -c 'while :; do sleep 0.1; done # ${marker}' & trap '' TERM; while :; do sleep 0.1; done`],
+      args: ['-c', `trap '' TERM; setsid sh -c 'while :; do sleep 0.1; done # ${marker}' & while :; do sleep 0.1; done`],
       env: { PATH: '/usr/bin:/bin' },
       cwd: dir,
       stdin: '',
