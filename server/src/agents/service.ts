@@ -21,14 +21,16 @@ const withSecretNames = {
 export type AgentFilter = { search?: string | null; harness?: string | null };
 
 /**
- * Tool policies are enforced by the chat harness, which runs the tools itself. Claude Code
- * and Codex run theirs inside their own process, so a policy on them is refused rather
- * than silently not enforced.
+ * Adapters that apply a tool policy: the chat harness runs its tools itself; Claude Code
+ * asks the runtime before each of its tool calls. A policy on any other harness is refused
+ * rather than silently not enforced.
  */
+const POLICY_ADAPTERS: readonly string[] = ['chat', 'claude-code'];
+
 function enforcePolicySupport(adapter: string, policy: readonly unknown[]): void {
-  if (adapter !== 'chat' && policy.length > 0) {
+  if (!POLICY_ADAPTERS.includes(adapter) && policy.length > 0) {
     throw badInput(
-      `toolPolicy is enforced by the chat harness only; this agent's harness (${adapter}) runs its tools itself. Remove the rules or use the chat harness.`,
+      `toolPolicy is enforced by the ${POLICY_ADAPTERS.join(' and ')} harnesses only; this agent's harness (${adapter}) runs its tools without asking. Remove the rules or use one of those harnesses.`,
       'toolPolicy',
     );
   }

@@ -109,12 +109,12 @@ describe('tool policy', { timeout: 180_000 }, () => {
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'toolPolicy.0.tool' });
   });
 
-  it('is refused on harnesses that run their tools themselves', async () => {
+  it('is refused on harnesses that run their tools without asking', async () => {
     const res = await client.request(`mutation($in: CreateAgentInput!) { createAgent(input: $in) { id } }`, {
-      in: { name: 'cli-policy', harness: 'claude-code', toolPolicy: [{ tool: '*', action: 'ASK' }] },
+      in: { name: 'cli-policy', harness: 'codex', toolPolicy: [{ tool: '*', action: 'ASK' }] },
     });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'toolPolicy' });
-    expect(res.errors?.[0]?.message).toMatch(/chat harness/);
+    expect(res.errors?.[0]?.message).toMatch(/chat and claude-code harnesses only/);
     const moved = await client.request(`mutation($id: ID!) { updateAgent(id: $id, input: { harness: "codex" }) { id } }`, { id: agentId });
     expect(moved.errors?.[0]?.extensions?.field).toBe('toolPolicy');
   });

@@ -22,6 +22,8 @@ export interface CliProcessOptions {
   env: Readonly<Record<string, string>>;
   cwd: string;
   stdin: string;
+  /** Keeps stdin open after `stdin` for later `write`s (answers to the CLI's permission requests). */
+  keepStdinOpen?: boolean;
   /** Called for every stdout line, in order. */
   onLine(line: string): void;
 }
@@ -43,7 +45,8 @@ export class CliProcess {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.#child.stdin.on('error', () => undefined); // A CLI that exits early closes its stdin; its exit says why.
-    this.#child.stdin.end(options.stdin);
+    if (options.keepStdinOpen) this.#child.stdin.write(options.stdin);
+    else this.#child.stdin.end(options.stdin);
     this.#child.stderr.on('data', (chunk: Buffer) => {
       this.#stderr = (this.#stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
     });
@@ -71,6 +74,16 @@ export class CliProcess {
       });
       this.#child.once('close', finish);
     });
+  }
+
+  /** Writes to the CLI's stdin, if it is still open. */
+  write(text: string): void {
+    if (this.#child.stdin.writable) this.#child.stdin.write(text);
+  }
+
+  /** Closes stdin: a CLI reading a conversation from it finishes once it has answered. */
+  endInput(): void {
+    if (this.#child.stdin.writable) this.#child.stdin.end();
   }
 
   /** The last few KiB the CLI wrote to stderr. */
