@@ -1,3 +1,4 @@
+import { readlink } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApprovalDecision, ToolRule } from '../src/api.ts';
 import type { RuntimeEvent } from '../src/events.ts';
@@ -17,8 +18,12 @@ const POLICY: ToolRule[] = [
   { tool: 'Read', action: 'ASK' },
 ];
 
-// The CLI that waits on a decision is the one started with the permission flag.
-const waitingClis = () => pidsMatching('--permission-prompt-tool');
+// The CLI that waits on a decision: started with the permission flag, in this runtime's workspace.
+const waitingClis = async () => {
+  const pids = await pidsMatching('--permission-prompt-tool');
+  const cwds = await Promise.all(pids.map((pid) => readlink(`/proc/${pid}/cwd`).catch(() => '')));
+  return pids.filter((_, i) => cwds[i] === h.workspace);
+};
 
 let h: CliHarness;
 let n = 0;
@@ -131,6 +136,20 @@ describe('claude-code tool policy (real CLI)', { timeout: 120_000 }, () => {
     expect(settled?.output).toMatch(/^Approved by a person, but the claude-code process that asked had ended/);
     // The offline mock echoes its prompt: the new run was told the decision.
     expect(reply(resumed)).toContain('A person approved your call to Bash with {"command":"echo ask-lost"}');
+    expect(resumed.at(-1)?.type).toBe('turn.completed');
+  });
+
+  it('a decision whose CLI crashed while waiting resumes its session with the decision', async () => {
+    await attach('crashed');
+    const { id } = await pause('/tool echo ask-crash');
+    for (const pid of await waitingClis()) process.kill(pid, 'SIGKILL');
+    await expect.poll(waitingClis, { timeout: 10_000 }).toEqual([]);
+    const resumed = await resume([{ toolCallId: id, approved: false, reason: 'too late' }]);
+    expect(ofType(resumed, 'tool.result')).toEqual([expect.objectContaining({ id, isError: true, output: 'Denied by a person: too late.' })]);
+    // The CLI's own session goes on (`--resume`: the prompt is the note alone, no folded transcript), told of the decision.
+    expect(reply(resumed)).toMatch(
+      /^You said: \[Paddock\] A person denied your call to Bash with \{"command":"echo ask-crash".*: too late\. Go on without it\./,
+    );
     expect(resumed.at(-1)?.type).toBe('turn.completed');
   });
 });
