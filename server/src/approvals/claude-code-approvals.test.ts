@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphqlClient } from '../../test/graphql-client.ts';
+import { startTestMcpServer, type TestMcpServer } from '../../test/mcp-server.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
 import { Subscriber, type LiveEvent } from '../../test/subscriber.ts';
 import { startTestWorker, type TestWorker } from '../../test/worker.ts';
@@ -15,6 +16,7 @@ let worker: TestWorker | null = null;
 let client: GraphqlClient;
 let key: string;
 let agentId: string;
+let docs: TestMcpServer;
 const subscribers: Subscriber[] = [];
 
 const POLICY = [
@@ -22,12 +24,17 @@ const POLICY = [
   { tool: 'Bash', commandPattern: 'echo ask*', action: 'ASK' },
 ];
 
+const MCP_TOKEN = 'cc-approvals-tok-5e1b9c7a2d4f';
+// The MCP server is on loopback: the operator lets sandboxes reach it.
+const ENV = { PADDOCK_EGRESS_PRIVATE_ALLOW: '127.0.0.1/32' };
+
 // A CLI starts in seconds on an idle machine; give a busy one room.
 const WAIT_MS = 90_000;
 
 beforeAll(async () => {
-  t = await startTestPlatform();
-  worker = await startTestWorker(t);
+  docs = await startTestMcpServer(MCP_TOKEN);
+  t = await startTestPlatform(ENV);
+  worker = await startTestWorker(t, ENV);
   ({ client, key } = await t.newTeam());
   agentId = (
     await client.ok<{ createAgent: { id: string } }>(`mutation($in: CreateAgentInput!) { createAgent(input: $in) { id } }`, {
@@ -40,10 +47,11 @@ afterAll(async () => {
   await Promise.all(subscribers.map((s) => s.close()));
   await worker?.close();
   await t?.close();
+  await docs?.close();
 });
 
-async function newSession(): Promise<{ sessionId: string; live: Subscriber }> {
-  const sessionId = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId }))
+async function newSession(agent = agentId): Promise<{ sessionId: string; live: Subscriber }> {
+  const sessionId = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agent }))
     .createSession.id;
   const live = new Subscriber(t.url, key);
   subscribers.push(live);
@@ -140,6 +148,27 @@ describe('tool approvals on a claude-code agent (real CLI)', { timeout: 240_000 
     expect(lastReply(live)).toBe('Ran `echo ask-deny`. First line of output: Denied by a person: not in this repo.');
   });
 
+  it("holds an MCP server's tool by its Claude Code name; approved, the call reaches the server", async () => {
+    const mcpAgent = (
+      await client.ok<{ createAgent: { id: string } }>(`mutation($in: CreateAgentInput!) { createAgent(input: $in) { id } }`, {
+        in: {
+          name: 'careful-claude-mcp',
+          harness: 'claude-code',
+          mcpServers: [{ name: 'docs', url: docs.url, headers: [{ name: 'Authorization', value: `Bearer ${MCP_TOKEN}` }] }],
+          toolPolicy: [{ tool: 'mcp__docs__*', action: 'ASK' }],
+        },
+      })
+    ).createAgent.id;
+    const { sessionId, live } = await newSession(mcpAgent);
+    const { toolCallId, payload } = await pause(sessionId, live, `/call mcp__docs__search ${JSON.stringify({ query: 'held' })}`);
+    expect(payload).toMatchObject({ tool: 'mcp__docs__search', server: 'docs', input: { query: 'held' }, rule: { tool: 'mcp__docs__*', action: 'ASK' } });
+    expect(docs.calls).not.toContainEqual({ tool: 'search', args: { query: 'held' } });
+    await approve(sessionId, toolCallId);
+    expect((await turnEnd(live)).type).toBe('turn.completed');
+    expect(resultOf(live, toolCallId)).toMatchObject({ isError: false, output: expect.stringContaining('3 results for "held"') });
+    expect(docs.calls).toContainEqual({ tool: 'search', args: { query: 'held' } });
+  });
+
   it('cancelTurn while awaiting approval ends the turn; the next message works', async () => {
     const { sessionId, live } = await newSession();
     await pause(sessionId, live, '/tool echo ask-cancel');
@@ -156,7 +185,7 @@ describe('tool approvals on a claude-code agent (real CLI)', { timeout: 240_000 
     await worker!.close();
     worker = null;
     await approve(sessionId, toolCallId);
-    worker = await startTestWorker(t);
+    worker = await startTestWorker(t, ENV);
     expect((await turnEnd(live)).type).toBe('turn.completed');
     expect(statuses(live.events)).toContain('PROVISIONING');
     expect(resultOf(live, toolCallId)?.output).toMatch(/^Approved by a person, but the claude-code process that asked had ended/);
@@ -166,7 +195,7 @@ describe('tool approvals on a claude-code agent (real CLI)', { timeout: 240_000 
 
   it('an approval nobody gives expires after PADDOCK_APPROVAL_TIMEOUT_SECONDS; the waiting CLI is told no', async () => {
     await worker!.close();
-    worker = await startTestWorker(t, { PADDOCK_APPROVAL_TIMEOUT_SECONDS: '2' });
+    worker = await startTestWorker(t, { ...ENV, PADDOCK_APPROVAL_TIMEOUT_SECONDS: '2' });
     const { sessionId, live } = await newSession();
     const { toolCallId } = await pause(sessionId, live, '/tool echo ask-expire');
     expect((await turnEnd(live)).type).toBe('turn.completed');
