@@ -92,6 +92,7 @@ export class CliTurn {
     });
     const { cli, protocol } = harness;
     const translator = protocol.translator(this.#recorder);
+    this.#translator = translator;
     this.#proc = new CliProcess({
       program: setup.program,
       args: [...cli.command.slice(1), ...protocol.args(run)],
@@ -119,7 +120,6 @@ export class CliTurn {
     void this.#proc.exited.then((exit) => {
       this.#exit = exit;
     });
-    this.#translator = translator;
   }
 
   /** Starts the CLI for `run` and follows it until the turn ends or pauses. */
