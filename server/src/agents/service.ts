@@ -9,6 +9,7 @@ import type { SecretBox } from '../secrets/index.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { openServer, serverRows, type OpenMcpServer } from '../mcp/servers.ts';
 import type { McpServerInput } from '../mcp/validation.ts';
+import { POLICY_ADAPTERS } from '../approvals/policy.ts';
 import { parseAgentInput, type AgentInput, type EnvVarInput } from './validation.ts';
 
 export type AgentRow = Agent & { secrets: { name: string }[]; mcpServers: AgentMcpServer[] };
@@ -20,13 +21,7 @@ const withSecretNames = {
 
 export type AgentFilter = { search?: string | null; harness?: string | null };
 
-/**
- * Adapters that apply a tool policy: the chat harness runs its tools itself; Claude Code
- * asks the runtime before each of its tool calls. A policy on any other harness is refused
- * rather than silently not enforced.
- */
-const POLICY_ADAPTERS: readonly string[] = ['chat', 'claude-code'];
-
+/** A policy on a harness that cannot apply one is refused rather than silently not enforced. */
 function enforcePolicySupport(adapter: string, policy: readonly unknown[]): void {
   if (!POLICY_ADAPTERS.includes(adapter) && policy.length > 0) {
     throw badInput(

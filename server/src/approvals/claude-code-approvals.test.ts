@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeGlobalId } from '../ids/global-id.ts';
 import type { GraphqlClient } from '../../test/graphql-client.ts';
 import { startTestMcpServer, type TestMcpServer } from '../../test/mcp-server.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
@@ -191,6 +192,24 @@ describe('tool approvals on a claude-code agent (real CLI)', { timeout: 240_000 
     expect(resultOf(live, toolCallId)?.output).toMatch(/^Approved by a person, but the claude-code process that asked had ended/);
     // The offline mock echoes its prompt: the new CLI run was told of the approval.
     expect(lastReply(live)).toContain('A person approved your call to Bash with {"command":"echo ask-restart"');
+  });
+
+  it('keeps the sandbox of a turn awaiting approval past the idle timeout, so the waiting CLI gets the decision', async () => {
+    await worker!.close();
+    worker = await startTestWorker(t, { ...ENV, PADDOCK_SANDBOX_IDLE_SECONDS: '1' });
+    const { sessionId, live } = await newSession();
+    const { toolCallId } = await pause(sessionId, live, '/tool echo ask-idle');
+    // Housekeeping runs every 0.5 s: an idle sandbox of any other session would be suspended by now.
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    const sandbox = await t.platform.services.db.sandbox.findUnique({ where: { sessionId: decodeGlobalId(sessionId).id } });
+    expect(sandbox?.phase).toBe('READY');
+    await approve(sessionId, toolCallId);
+    expect((await turnEnd(live)).type).toBe('turn.completed');
+    expect(resultOf(live, toolCallId)).toMatchObject({ isError: false, output: expect.stringContaining('ask-idle') });
+    // Once the turn is over, the sandbox idles out as usual.
+    await expect
+      .poll(async () => (await t.platform.services.db.sandbox.findUnique({ where: { sessionId: decodeGlobalId(sessionId).id } }))?.phase, { timeout: 30_000 })
+      .toBe('SUSPENDED');
   });
 
   it('an approval nobody gives expires after PADDOCK_APPROVAL_TIMEOUT_SECONDS; the waiting CLI is told no', async () => {

@@ -3,6 +3,19 @@ import type { ToolRule } from '@paddock/harness-runtime/api';
 
 export const POLICY_LIMITS = { rules: 100, glob: 500 } as const;
 
+/**
+ * Adapters that apply a tool policy: the chat harness runs its tools itself; Claude Code
+ * asks the runtime before each of its tool calls.
+ */
+export const POLICY_ADAPTERS: readonly string[] = ['chat', 'claude-code'];
+
+/**
+ * Adapters whose runtime keeps the agent's process waiting on a paused turn's decision
+ * (Claude Code's unanswered permission request), so the decision reaches the very process
+ * that asked as long as the sandbox stays.
+ */
+export const HOLDING_ADAPTERS: readonly string[] = ['claude-code'];
+
 export type ToolRuleInput = { tool: string; commandPattern?: string | null; action: 'ALLOW' | 'ASK' | 'DENY' };
 
 /** `toolPolicy` of the agent inputs: rules in order, the first match wins, no match allows. */
