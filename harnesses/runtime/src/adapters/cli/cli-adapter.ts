@@ -42,6 +42,8 @@ function settleOrphanedCalls(ctx: TurnContext, harnessName: string): { prompt: s
     ctx.emit({ type: 'tool.result', id: call.id, output, isError: true });
     ctx.record({ role: 'tool', toolCallId: call.id, content: output });
   }
+  // Nothing open in the history it was given (it was attached without the paused call): the agent just goes on.
+  if (notes.length === 0) notes.push('Go on where you left off.');
   return { prompt: `[Paddock] ${notes.join('\n')}`, predecided };
 }
 
