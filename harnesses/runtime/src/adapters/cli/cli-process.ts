@@ -76,6 +76,11 @@ export class CliProcess {
     });
   }
 
+  /** Not exited yet; known as soon as the process is reaped, before its pipes close. */
+  get running(): boolean {
+    return this.#child.exitCode === null && this.#child.signalCode === null;
+  }
+
   /** Writes to the CLI's stdin, if it is still open. */
   write(text: string): void {
     if (this.#child.stdin.writable) this.#child.stdin.write(text);

@@ -66,7 +66,6 @@ export class CliTurn {
   readonly #predecided: Predecided[];
   #sawSession = false;
   #exitTimer: NodeJS.Timeout | undefined;
-  #exit: CliExit | undefined;
   /** The request the turn paused on, then any the CLI asked meanwhile. */
   readonly #asking: PermissionRequest[] = [];
   #paused = false;
@@ -117,9 +116,6 @@ export class CliTurn {
         if (completed && !this.#exitTimer) this.#exitTimer = setTimeout(() => this.#proc.stop(), EXIT_AFTER_RESULT_MS);
       },
     });
-    void this.#proc.exited.then((exit) => {
-      this.#exit = exit;
-    });
   }
 
   /** Starts the CLI for `run` and follows it until the turn ends or pauses. */
@@ -146,7 +142,7 @@ export class CliTurn {
 
   /** The CLI is still there, waiting for the answer to the call its turn paused on. */
   get waiting(): boolean {
-    return this.#paused && this.#exit === undefined;
+    return this.#paused && this.#proc.running;
   }
 
   /**
