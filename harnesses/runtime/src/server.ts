@@ -68,6 +68,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const exec of app.execs) exec.abort();
     await app.runner.stopAll();
+    app.adapter.close?.();
     server.closeIdleConnections();
     const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
     await closed;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { claudeCodeProtocol } from '../src/adapters/claude-code/protocol.ts';
+import { claudeCodeProtocol, claudePermissions } from '../src/adapters/claude-code/protocol.ts';
 import { fixture, textOf, translate } from './translate.ts';
 
 /** Claude Code's stream-json output, recorded from the real CLI (test/fixtures/record.ts). */
@@ -71,5 +71,35 @@ describe('Claude Code stream-json translation', () => {
     ]);
     expect(outcome.usage).toEqual({ inputTokens: 8, outputTokens: 2, cacheReadTokens: 4, cacheWriteTokens: 1 });
     expect(outcome.failure).toBe('Claude Code stopped: error_max_turns.');
+  });
+});
+
+describe('Claude Code permission requests', () => {
+  const base = { model: 'm', systemPrompt: '', resumeId: undefined, extraArgs: [], mcpServers: [], prompt: 'hi' };
+
+  it('asks through stdio, for every tool, only when the agent has a policy', () => {
+    const args = claudeCodeProtocol.args({ ...base, askPermission: true });
+    const at = args.indexOf('--permission-prompt-tool');
+    expect(args[at + 1]).toBe('stdio');
+    expect(JSON.parse(args[args.indexOf('--settings') + 1]!)).toEqual({ permissions: { ask: ['*'] } });
+    expect(claudeCodeProtocol.args({ ...base, askPermission: false })).not.toContain('--permission-prompt-tool');
+  });
+
+  it('reads can_use_tool requests, ignores other lines, and answers with the request id', () => {
+    const permissions = claudePermissions;
+    const line = {
+      type: 'control_request',
+      request_id: 'req-1',
+      request: { subtype: 'can_use_tool', tool_name: 'Bash', input: { command: 'ls' }, tool_use_id: 'toolu_1', permission_suggestions: [] },
+    };
+    const request = permissions.request(line);
+    expect(request).toEqual({ requestId: 'req-1', toolCallId: 'toolu_1', name: 'Bash', input: { command: 'ls' } });
+    expect(permissions.request({ type: 'control_request', request_id: 'r', request: { subtype: 'hook_callback' } })).toBeUndefined();
+    expect(permissions.request({ type: 'assistant', message: {} })).toBeUndefined();
+    expect(JSON.parse(permissions.answer(request!, { allow: true, input: { command: 'ls' } }))).toEqual({
+      type: 'control_response',
+      response: { subtype: 'success', request_id: 'req-1', response: { behavior: 'allow', updatedInput: { command: 'ls' } } },
+    });
+    expect(JSON.parse(permissions.answer(request!, { allow: false, message: 'no' })).response.response).toEqual({ behavior: 'deny', message: 'no' });
   });
 });

@@ -33,11 +33,12 @@ describe('CliProcess', () => {
   it('stops the whole tree, including children in sessions of their own', async () => {
     const marker = `paddock-tree-${process.pid}`;
     // `setsid` puts the grandchild in a new session: a process-group kill would miss it. Both
-    // ignore SIGTERM (the trap is set first, so a busy machine cannot deliver the signal before it).
+    // ignore SIGTERM. Only the grandchild's command line holds the marker's value (the shell's
+    // holds `$MARKER`), and it starts after the trap is set, so the stop cannot come before it.
     const proc = new CliProcess({
       program: '/bin/sh',
-      args: ['-c', `trap '' TERM; setsid sh -c 'while :; do sleep 0.1; done # ${marker}' & while :; do sleep 0.1; done`],
-      env: { PATH: '/usr/bin:/bin' },
+      args: ['-c', `trap '' TERM; setsid sh -c "while :; do sleep 0.1; done # $MARKER" & while :; do sleep 0.1; done`],
+      env: { PATH: '/usr/bin:/bin', MARKER: marker },
       cwd: dir,
       stdin: '',
       onLine: () => undefined,

@@ -20,20 +20,6 @@ const withSecretNames = {
 
 export type AgentFilter = { search?: string | null; harness?: string | null };
 
-/**
- * Tool policies are enforced by the chat harness, which runs the tools itself. Claude Code
- * and Codex run theirs inside their own process, so a policy on them is refused rather
- * than silently not enforced.
- */
-function enforcePolicySupport(adapter: string, policy: readonly unknown[]): void {
-  if (adapter !== 'chat' && adapter !== 'codex' && policy.length > 0) {
-    throw badInput(
-      `toolPolicy is enforced by the chat harness and Codex only; this agent's harness (${adapter}) runs its tools itself. Remove the rules or use the chat harness.`,
-      'toolPolicy',
-    );
-  }
-}
-
 /** Agents of the viewer's team. Other teams' agents do not exist as far as a caller can tell. */
 export class AgentService {
   readonly #db: Db;
@@ -82,7 +68,6 @@ export class AgentService {
   async create(viewer: Viewer, raw: AgentInput): Promise<AgentRow> {
     const input = parseAgentInput(raw, 'create', this.#privateAllow);
     const harness = this.#harnesses.require(input.harness!);
-    enforcePolicySupport(harness.adapter, input.toolPolicy ?? []);
     const id = newId();
     try {
       return await this.#db.agent.create({
@@ -111,7 +96,6 @@ export class AgentService {
     const input = parseAgentInput(raw, 'update', this.#privateAllow);
     const existing = await this.get(viewer, id);
     const harness = input.harness ? this.#harnesses.require(input.harness) : undefined;
-    enforcePolicySupport((harness ?? this.#harnesses.get(existing.harnessName))?.adapter ?? 'chat', input.toolPolicy ?? (existing.toolPolicy as unknown[]));
     const env = input.env ?? [];
     const remove = input.removeEnv ?? [];
     const both = remove.filter((name) => env.some((v) => v.name === name));

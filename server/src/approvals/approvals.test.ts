@@ -115,16 +115,6 @@ describe('tool policy', { timeout: 180_000 }, () => {
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'toolPolicy.0.tool' });
   });
 
-  it('is refused on harnesses that run their tools themselves', async () => {
-    const res = await client.request(`mutation($in: CreateAgentInput!) { createAgent(input: $in) { id } }`, {
-      in: { name: 'cli-policy', harness: 'claude-code', toolPolicy: [{ tool: '*', action: 'ASK' }] },
-    });
-    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'toolPolicy' });
-    expect(res.errors?.[0]?.message).toMatch(/chat harness/);
-    const moved = await client.request(`mutation($id: ID!) { updateAgent(id: $id, input: { harness: "claude-code" }) { id } }`, { id: agentId });
-    expect(moved.errors?.[0]?.extensions?.field).toBe('toolPolicy');
-  });
-
   it('DENY answers the call with an error the model reads, and the turn goes on', async () => {
     const { sessionId, live } = await newSession();
     await send(sessionId, '/tool rm -rf important');

@@ -3,6 +3,13 @@ import type { ToolRule } from '@paddock/harness-runtime/api';
 
 export const POLICY_LIMITS = { rules: 100, glob: 500 } as const;
 
+/**
+ * Adapters whose runtime keeps the agent's process waiting on a paused turn's decision
+ * (Claude Code's unanswered permission request, Codex's unanswered approval request), so
+ * the decision reaches the very process that asked as long as the sandbox stays.
+ */
+export const HOLDING_ADAPTERS: readonly string[] = ['claude-code', 'codex'];
+
 export type ToolRuleInput = { tool: string; commandPattern?: string | null; action: 'ALLOW' | 'ASK' | 'DENY' };
 
 /** `toolPolicy` of the agent inputs: rules in order, the first match wins, no match allows. */

@@ -8,7 +8,7 @@ import type { HarnessCatalog } from '../harnesses/catalog.ts';
 import type { Logger } from '../log/index.ts';
 import { commandTokenFor, egressTokenHashes, GATEWAY_KEY_NAME, placeholderFor } from '../egress/placeholders.ts';
 import { Redactor } from '../egress/redact.ts';
-import { storedPolicy } from '../approvals/policy.ts';
+import { HOLDING_ADAPTERS, storedPolicy } from '../approvals/policy.ts';
 import { headerSecretName, runtimeServers } from '../mcp/servers.ts';
 import type { SecretBox } from '../secrets/index.ts';
 import { metrics } from '../telemetry/metrics.ts';
@@ -195,9 +195,20 @@ export class SandboxService {
   /** Stops sandboxes idle for longer than the idle timeout; returns the sessions suspended. */
   async suspendIdle(): Promise<string[]> {
     const cutoff = new Date(Date.now() - this.settings.idleTimeoutMs);
+    // A Claude Code or Codex sandbox stays while a turn awaits approval (at most the approval timeout): its CLI waits there for the answer.
+    const holding = this.#harnesses
+      .list()
+      .filter((h) => HOLDING_ADAPTERS.includes(h.adapter))
+      .map((h) => h.name);
     const idle = await this.#db.sandbox.findMany({
       // A turn awaiting approval is durable state: its sandbox can go, the turn rehydrates a new one.
-      where: { phase: 'READY', lastUsedAt: { lt: cutoff }, session: { status: { in: ['IDLE', 'FAILED', 'AWAITING_APPROVAL'] } } },
+      where: {
+        phase: 'READY',
+        lastUsedAt: { lt: cutoff },
+        session: {
+          OR: [{ status: { in: ['IDLE', 'FAILED'] } }, { status: 'AWAITING_APPROVAL', agent: { harnessName: { notIn: holding } } }],
+        },
+      },
     });
     const suspended: string[] = [];
     for (const sandbox of idle) {

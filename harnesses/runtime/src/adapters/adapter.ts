@@ -44,6 +44,8 @@ export interface TurnOutcome {
 export interface HarnessAdapter {
   readonly name: string;
   runTurn(context: TurnContext): Promise<TurnOutcome>;
+  /** Ends what the adapter keeps between turns (a CLI waiting on a paused turn's decision). */
+  close?(): void;
 }
 
 /** A turn failure with a message meant for the person running the agent. */

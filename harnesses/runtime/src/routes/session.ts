@@ -20,6 +20,7 @@ export function sessionRoutes(app: App): Route[] {
         }
         // Re-attaching replaces everything: this is how a fresh sandbox is rehydrated.
         void app.session?.mcp.close();
+        app.adapter.close?.();
         app.session = createSession(input, app.processEnv, app.sandbox, app.log);
         app.log.info(
           {

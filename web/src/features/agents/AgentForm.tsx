@@ -313,7 +313,9 @@ export function AgentForm({ harnesses, onTestMcpServer, initial, submitLabel, bu
       <div className="form-section" data-field="toolPolicy">
         <h2 className="section-title">Tool approvals</h2>
         <p className="field-hint">
-          Rules in order; the first whose tool (and command) pattern matches a call decides. <code>*</code> matches anything. Calls no rule matches run.
+          Rules in order; the first whose tool (and command) pattern matches a call decides. <code>*</code> matches anything. Calls no rule matches run. Tools
+          go by the harness's names: <code>run_command</code>, <code>write_file</code> for chat; <code>Bash</code>, <code>Write</code>,{' '}
+          <code>mcp__server__tool</code> for Claude Code; <code>shell</code>, <code>apply_patch</code> for Codex.
         </p>
         <ToolPolicyEditor
           rows={policy}

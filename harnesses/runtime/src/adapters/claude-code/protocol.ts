@@ -1,5 +1,6 @@
 import type { McpServerConfig } from '../../api.ts';
-import type { CliProtocol, CliRun } from '../cli/protocol.ts';
+import { obj, str } from '../cli/json.ts';
+import type { CliPermissions, CliProtocol, CliRun } from '../cli/protocol.ts';
 import { ClaudeStreamTranslator } from './stream-json.ts';
 
 /**
@@ -11,6 +12,36 @@ export function claudeMcpArgs(servers: readonly McpServerConfig[]): string[] {
   const mcpServers = Object.fromEntries(servers.map((s) => [s.name, { type: s.transport === 'SSE' ? 'sse' : 'http', url: s.url, headers: s.headers }]));
   return ['--mcp-config', JSON.stringify({ mcpServers }), '--strict-mcp-config'];
 }
+
+/**
+ * Claude Code asks before every tool call: `--permission-prompt-tool stdio` sends each
+ * question as a `control_request` (`can_use_tool`) on stdout and reads the answer as a
+ * `control_response` on stdin, the control protocol of Anthropic's Agent SDK. An `ask`
+ * rule for every tool makes it ask even for the calls it would allow by itself (read-only
+ * tools and commands, and all under `bypassPermissions`), so the policy sees them all.
+ */
+export function claudePermissionArgs(run: CliRun): string[] {
+  if (!run.askPermission) return [];
+  return ['--permission-prompt-tool', 'stdio', '--settings', JSON.stringify({ permissions: { ask: ['*'] } })];
+}
+
+export const claudePermissions: CliPermissions = {
+  request: (message) => {
+    if (message.type !== 'control_request') return undefined;
+    const request = obj(message.request);
+    if (request.subtype !== 'can_use_tool') return undefined;
+    return { requestId: str(message.request_id), toolCallId: str(request.tool_use_id), name: str(request.tool_name), input: obj(request.input) };
+  },
+  answer: (request, verdict) =>
+    JSON.stringify({
+      type: 'control_response',
+      response: {
+        subtype: 'success',
+        request_id: request.requestId,
+        response: verdict.allow ? { behavior: 'allow', updatedInput: verdict.input } : { behavior: 'deny', message: verdict.message },
+      },
+    }),
+};
 
 /**
  * Claude Code in headless streaming mode: stream-json in and out, with partial messages
@@ -30,9 +61,11 @@ export const claudeCodeProtocol: CliProtocol = {
     ...(run.systemPrompt !== '' ? ['--append-system-prompt', run.systemPrompt] : []),
     ...(run.resumeId ? ['--resume', run.resumeId] : []),
     ...claudeMcpArgs(run.mcpServers),
+    ...claudePermissionArgs(run),
     ...run.extraArgs,
   ],
-  // One user message; closing stdin afterwards makes Claude Code exit when the turn is done.
+  // One user message; closing stdin (after the answers to its permission requests) makes Claude Code exit when the turn is done.
   stdin: (run: CliRun) => `${JSON.stringify({ type: 'user', message: { role: 'user', content: run.prompt }, parent_tool_use_id: null })}\n`,
   translator: (sink) => new ClaudeStreamTranslator(sink),
+  permissions: claudePermissions,
 };

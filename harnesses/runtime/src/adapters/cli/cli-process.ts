@@ -21,8 +21,13 @@ export interface CliProcessOptions {
   args: readonly string[];
   env: Readonly<Record<string, string>>;
   cwd: string;
-  /** Written to stdin, which is then closed; undefined keeps stdin open for `write` (a JSON-RPC peer). */
+  /**
+   * Written to stdin first. It is then closed, unless `keepStdinOpen`; undefined writes nothing
+   * and keeps stdin open (a JSON-RPC peer).
+   */
   stdin: string | undefined;
+  /** Keeps stdin open after `stdin` for later `write`s (answers to the CLI's permission requests). */
+  keepStdinOpen?: boolean;
   /** Called for every stdout line, in order. */
   onLine(line: string): void;
 }
@@ -44,7 +49,10 @@ export class CliProcess {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.#child.stdin.on('error', () => undefined); // A CLI that exits early closes its stdin; its exit says why.
-    if (options.stdin !== undefined) this.#child.stdin.end(options.stdin);
+    if (options.stdin !== undefined) {
+      if (options.keepStdinOpen) this.#child.stdin.write(options.stdin);
+      else this.#child.stdin.end(options.stdin);
+    }
     this.#child.stderr.on('data', (chunk: Buffer) => {
       this.#stderr = (this.#stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
     });
@@ -74,17 +82,21 @@ export class CliProcess {
     });
   }
 
+  /** Not exited yet; known as soon as the process is reaped, before its pipes close. */
+  get running(): boolean {
+    return this.#child.exitCode === null && this.#child.signalCode === null;
+  }
+
   /** Writes to the CLI's open stdin; false once it is closed. */
   write(text: string): boolean {
-    const { stdin } = this.#child;
-    if (stdin.destroyed || stdin.writableEnded) return false;
-    stdin.write(text);
+    if (!this.#child.stdin.writable) return false;
+    this.#child.stdin.write(text);
     return true;
   }
 
-  /** Closes stdin: a CLI serving requests on it then exits. */
+  /** Closes stdin: a CLI reading from it (a conversation, JSON-RPC requests) finishes once it has answered. */
   endInput(): void {
-    this.#child.stdin.end();
+    if (this.#child.stdin.writable) this.#child.stdin.end();
   }
 
   /** The last few KiB the CLI wrote to stderr. */

@@ -1,4 +1,5 @@
 import type { McpServerConfig, ToolCall } from '../../api.ts';
+import type { MatchedRule } from '@paddock/events';
 import type { Usage } from '../../events.ts';
 
 /** What one run of the CLI is asked to do. */
@@ -14,6 +15,8 @@ export interface CliRun {
   extraArgs: readonly string[];
   /** The agent's MCP servers; header values are placeholders the egress proxy swaps for the credentials. */
   mcpServers: readonly McpServerConfig[];
+  /** The CLI asks the runtime before every tool call (the agent has a tool policy); stdin stays open for the answers. */
+  askPermission: boolean;
 }
 
 /**
@@ -29,6 +32,8 @@ export interface TurnSink {
   endStep(): void;
   toolCall(call: ToolCall): void;
   toolResult(id: string, output: string, isError: boolean): void;
+  /** The policy holds this call for a person; the turn pauses on it. */
+  approvalRequested(call: ToolCall, rule: MatchedRule): void;
   usage(usage: Usage): void;
   /** The CLI finished the turn successfully. */
   completed(): void;
@@ -45,6 +50,26 @@ export interface Translator {
   finish?(): void;
 }
 
+/** The CLI asks whether a tool call may run. */
+export interface PermissionRequest {
+  /** The CLI's id of the request, echoed in the answer. */
+  requestId: string;
+  /** The id of the call in the CLI's output (`tool.call`). */
+  toolCallId: string;
+  name: string;
+  input: Record<string, unknown>;
+}
+
+export type PermissionVerdict = { allow: true; input: Record<string, unknown> } | { allow: false; message: string };
+
+/** How a CLI asks before running a tool, and how it is answered. */
+export interface CliPermissions {
+  /** The permission request an output line carries, if it is one. */
+  request(message: Record<string, unknown>): PermissionRequest | undefined;
+  /** The stdin line answering it. */
+  answer(request: PermissionRequest, verdict: PermissionVerdict): string;
+}
+
 /** How to talk to one command-line agent: its arguments, its stdin, and its output format. */
 export interface CliProtocol {
   /** Arguments after the definition's command. */
@@ -54,4 +79,6 @@ export interface CliProtocol {
   translator(sink: TurnSink): Translator;
   /** Readies the CLI's environment before a run (e.g. creates a config directory it will not create itself). */
   prepare?(env: Readonly<Record<string, string>>): Promise<void>;
+  /** Present when the CLI can ask before each tool call (`CliRun.askPermission`), so a tool policy can apply. */
+  permissions?: CliPermissions;
 }

@@ -1,3 +1,4 @@
+import type { MatchedRule } from '@paddock/events';
 import type { ToolCall } from '../../api.ts';
 import type { Usage } from '../../events.ts';
 import { truncateText } from '../../process/capped-output.ts';
@@ -10,7 +11,7 @@ import type { TurnSink } from './protocol.ts';
  * calls; the assistant message is recorded once its step is over, followed by tool results.
  */
 export class TurnRecorder implements TurnSink {
-  readonly #ctx: TurnContext;
+  #ctx: TurnContext;
   readonly #onSession: (id: string) => void;
   #text = '';
   #textCompleted = false;
@@ -25,6 +26,11 @@ export class TurnRecorder implements TurnSink {
   constructor(ctx: TurnContext, onSession: (id: string) => void) {
     this.#ctx = ctx;
     this.#onSession = onSession;
+  }
+
+  /** Carries on in the turn that resumes a paused one: its stream, history and signal. */
+  rebind(ctx: TurnContext): void {
+    this.#ctx = ctx;
   }
 
   /** Events emitted so far; none means a failed run can be retried without the person noticing. */
@@ -100,6 +106,12 @@ export class TurnRecorder implements TurnSink {
     const content = truncateText(output, this.#ctx.session.limits.maxToolOutputBytes);
     this.#emit({ type: 'tool.result', id, output: content, isError, ...this.#serverOf(call.name) });
     this.#ctx.record({ role: 'tool', toolCallId: id, content });
+  }
+
+  approvalRequested(call: ToolCall, rule: MatchedRule): void {
+    // The assistant message with the call is recorded before the pause, as the chat harness does.
+    this.endStep();
+    this.#emit({ type: 'tool.approval_requested', id: call.id, name: call.name, input: call.input, rule, ...this.#serverOf(call.name) });
   }
 
   usage(usage: Usage): void {
