@@ -35,7 +35,7 @@ const USAGE = `Usage: pnpm bench:runtime [options]
   --runtimes N      runtimes streaming at once (default 4)
   --tokens T        tokens per reply (default 2000)
   --rate R          tokens per second per runtime (default 100)
-  --rounds K        measure each variant K times, taking turns; medians are reported (default 2)
+  --rounds K        measure each variant K times, taking turns (default 2)
   --idle-seconds S  how long a runtime sits idle before its memory is read (default 5)
   --baseline REF    also measure the runtime of this git commit (e.g. ef414d1^1)
   --source          also measure this tree's runtime run from its TypeScript source
@@ -286,7 +286,7 @@ async function main() {
     return {
       variant: v.name,
       argv: v.argv,
-      cpuMsPerThousandTokens: median(results.map((r) => r.cpuMsPerThousandTokens)),
+      cpuMsPerThousandTokens: summaryOf(results.map((r) => r.cpuMsPerThousandTokens)).mean,
       cpuMsPerThousandTokensRounds: results.map((r) => Number(r.cpuMsPerThousandTokens.toFixed(2))),
       deltasPerToken: median(results.map((r) => r.deltasPerToken)),
       idleFresh: {
@@ -325,7 +325,7 @@ async function main() {
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const row of rows) say(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));
-  say('(medians over rounds; memory p50 over every runtime of every round)');
+  say('(CPU: mean over rounds, each round in brackets; memory: p50 over every runtime of every round)');
 
   await mkdir(RESULTS_DIR, { recursive: true });
   const file = path.join(RESULTS_DIR, `runtime-${stamp}.json`);
