@@ -21,38 +21,37 @@ export const RUNTIME_NODE_FLAGS = ['--disable-sigusr1', ...RUNTIME_V8_FLAGS];
 /** The runtime as TypeScript, which Node strips of its types at every start. */
 export const RUNTIME_SOURCE = path.join(RUNTIME_DIR, 'src', 'main.ts');
 
-/** The runtime bundled into plain JavaScript (`pnpm build:runtime`, run by `pnpm install`): half the memory per sandbox. */
-export const RUNTIME_BUNDLE = path.join(RUNTIME_DIR, 'dist', 'runtime.mjs');
-
 export type RuntimeEntry = { path: string; bundled: boolean; problem?: string };
 
 /** Newest modification time among the files the bundle is built from. */
-function newestInput(): number {
+function newestInput(runtimeDir: string): number {
   let newest = 0;
   const visit = (file: string) => {
     newest = Math.max(newest, statSync(file).mtimeMs);
   };
-  for (const entry of readdirSync(path.join(RUNTIME_DIR, 'src'), { recursive: true, withFileTypes: true })) {
+  for (const entry of readdirSync(path.join(runtimeDir, 'src'), { recursive: true, withFileTypes: true })) {
     if (entry.isFile()) visit(path.join(entry.parentPath, entry.name));
   }
-  visit(path.join(RUNTIME_DIR, 'package.json'));
-  visit(path.join(RUNTIME_DIR, 'build.mjs'));
+  visit(path.join(runtimeDir, 'package.json'));
+  visit(path.join(runtimeDir, 'build.mjs'));
   return newest;
 }
 
 /**
- * What sandboxes run: the bundle when it is built from the current source, else the
- * source itself (correct, only heavier), with the reason, so a checkout whose bundle is
- * missing or older than an edit never runs stale code.
+ * What sandboxes run: the runtime bundled into plain JavaScript (`pnpm build:runtime`, run
+ * by `pnpm install`; half the memory per sandbox) when it is built from the current
+ * source, else the source itself (correct, only heavier), with the reason, so a checkout
+ * whose bundle is missing or older than an edit never runs stale code.
  */
-export function resolveRuntimeEntry(): RuntimeEntry {
+export function resolveRuntimeEntry(runtimeDir = RUNTIME_DIR): RuntimeEntry {
+  const bundle = path.join(runtimeDir, 'dist', 'runtime.mjs');
+  const source = path.join(runtimeDir, 'src', 'main.ts');
   let built: number;
   try {
-    built = statSync(RUNTIME_BUNDLE).mtimeMs;
+    built = statSync(bundle).mtimeMs;
   } catch {
-    return { path: RUNTIME_SOURCE, bundled: false, problem: `${path.relative(process.cwd(), RUNTIME_BUNDLE)} is missing` };
+    return { path: source, bundled: false, problem: `${bundle} is missing` };
   }
-  if (newestInput() > built)
-    return { path: RUNTIME_SOURCE, bundled: false, problem: `${path.relative(process.cwd(), RUNTIME_BUNDLE)} is older than the runtime's source` };
-  return { path: RUNTIME_BUNDLE, bundled: true };
+  if (newestInput(runtimeDir) > built) return { path: source, bundled: false, problem: `${bundle} is older than the runtime's source` };
+  return { path: bundle, bundled: true };
 }
