@@ -1,18 +1,26 @@
 // Bundles the runtime into dist/runtime.mjs: one JavaScript file Node loads as it is,
 // without compiling TypeScript at start-up and without resolving hundreds of modules, so
 // each sandbox's process starts faster and holds far less memory. Code only some turns
-// need (the MCP client) goes into chunks loaded on first use. `pnpm install` runs this;
+// need (the MCP client, undici for model calls) goes into chunks loaded on first use. `pnpm install` runs this;
 // the local sandbox driver falls back to src/main.ts while the bundle is missing or older
 // than the source.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { build } from 'esbuild';
+
+/** An install without development dependencies has no esbuild: the source then runs as it is. */
+const esbuild = await import('esbuild').catch((error) => {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+  process.stderr.write(
+    'harness runtime: esbuild is not installed (an install without development dependencies), so there is no bundle; sandboxes run src/main.ts.\n',
+  );
+  process.exit(0);
+});
 
 const root = import.meta.dirname;
 const dist = path.join(root, 'dist');
 
-const result = await build({
+const result = await esbuild.build({
   absWorkingDir: root,
   entryPoints: { runtime: 'src/main.ts' },
   outdir: dist,
