@@ -326,6 +326,13 @@ async function main() {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const row of rows) say(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));
   say('(CPU: mean over rounds, each round in brackets; memory: p50 over every runtime of every round)');
+  if (flags.baseline) {
+    const [before, after] = [summary[0]!, summary.find((s) => s.variant === 'this tree') ?? summary[1]!];
+    const change = (from: number, to: number) => `${to >= from ? '+' : ''}${(((to - from) / from) * 100).toFixed(0)}%`;
+    say(
+      `${after.variant} against ${before.variant}: CPU per token ${change(before.cpuMsPerThousandTokens, after.cpuMsPerThousandTokens)}; idle RSS ${change(before.idleFresh.rssMb, after.idleFresh.rssMb)} fresh, ${change(before.idleAfterTurn.rssMb, after.idleAfterTurn.rssMb)} after a turn; PSS ${change(before.idleFresh.pssMb, after.idleFresh.pssMb)} fresh, ${change(before.idleAfterTurn.pssMb, after.idleAfterTurn.pssMb)} after a turn`,
+    );
+  }
 
   await mkdir(RESULTS_DIR, { recursive: true });
   const file = path.join(RESULTS_DIR, `runtime-${stamp}.json`);
