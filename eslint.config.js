@@ -28,7 +28,16 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { paths: [{ name: '@paddock/events', allowTypeImports: true, message: 'The runtime may import only types from @paddock/events.' }] },
+        {
+          paths: [
+            { name: '@paddock/events', allowTypeImports: true, message: 'The runtime may import only types from @paddock/events.' },
+            {
+              name: 'node:http',
+              allowTypeImports: true,
+              message: "Use nodeHttp from src/http/node-http.ts: an ES import of node:http loads Node's own undici, a second HTTP client.",
+            },
+          ],
+        },
       ],
     },
   },

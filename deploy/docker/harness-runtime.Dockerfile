@@ -18,15 +18,17 @@ COPY harnesses/mock-llm/package.json harnesses/mock-llm/
 COPY harnesses/events/package.json harnesses/events/
 RUN pnpm install --frozen-lockfile --ignore-scripts --filter @paddock/harness-runtime...
 COPY harnesses/runtime harnesses/runtime
-# A self-contained copy with production dependencies only.
-RUN pnpm --filter @paddock/harness-runtime deploy --prod --legacy /out
+# One bundled JavaScript file (plus chunks loaded on demand) with every dependency inside:
+# no TypeScript to strip and no node_modules to resolve at start, and about half the memory.
+RUN pnpm --filter @paddock/harness-runtime build
 
 FROM node:${NODE_VERSION}-bookworm-slim AS chat
 # Tools agents commonly run in their workspace; nothing setuid, no sudo.
 RUN apt-get update \
  && apt-get install --yes --no-install-recommends git ca-certificates curl ripgrep \
  && rm -rf /var/lib/apt/lists/*
-COPY --from=build --chown=0:0 /out /app/harnesses/runtime
+COPY --from=build --chown=0:0 /src/harnesses/runtime/package.json /app/harnesses/runtime/package.json
+COPY --from=build --chown=0:0 /src/harnesses/runtime/dist /app/harnesses/runtime/dist
 COPY harnesses/chat.yaml /app/harnesses/chat.yaml
 ENV PADDOCK_WORKSPACE=/workspace \
     PADDOCK_RUNTIME_PORT=8080 \
@@ -38,5 +40,6 @@ RUN mkdir -p /workspace /home/sandbox && chown 1000:1000 /workspace /home/sandbo
 USER 1000:1000
 WORKDIR /workspace
 EXPOSE 8080
-CMD ["node", "/app/harnesses/runtime/src/main.ts"]
+# --liftoff-only: see RUNTIME_V8_FLAGS in server/src/sandbox/local/runtime-entry.ts.
+CMD ["node", "--liftoff-only", "/app/harnesses/runtime/dist/runtime.mjs"]
 

@@ -20,8 +20,9 @@ COPY prisma prisma
 RUN --mount=type=cache,target=/pnpm-store pnpm install --frozen-lockfile --ignore-scripts \
  && pnpm rebuild
 COPY . .
-# Prisma client (offline, see prisma/generate.mjs) and the dashboard bundle (web/dist).
-RUN pnpm --filter @paddock/server db:generate && pnpm build:web
+# Prisma client (offline, see prisma/generate.mjs), the dashboard bundle (web/dist) and the
+# harness runtime's bundle, which local sandboxes run (harnesses/runtime/dist).
+RUN pnpm --filter @paddock/server db:generate && pnpm build:web && pnpm build:runtime
 
 FROM node:${NODE_VERSION}-bookworm-slim
 ENV NODE_ENV=production \

@@ -1,12 +1,15 @@
 /**
- * Once per `vitest run`: one PostgreSQL for the whole suite (a throwaway embedded cluster,
+ * Once per `vitest run`: the harness runtime's bundle, built from the source under test
+ * (what local sandboxes run); one PostgreSQL for the whole suite (a throwaway embedded cluster,
  * or the server in PADDOCK_TEST_DATABASE_URL, e.g. a CI service container) and one
  * migrated template database that test files clone (test/db.ts).
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/db/embedded.ts';
 import { migrate } from '../src/db/migrate.ts';
@@ -17,6 +20,7 @@ import { createLogger } from '../src/log/index.ts';
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const log = createLogger('paddock-test-db', process.env.PADDOCK_TEST_LOG_LEVEL ?? 'warn');
   const started = Date.now();
+  await promisify(execFile)(process.execPath, [path.resolve(import.meta.dirname, '../../harnesses/runtime/build.mjs')]);
   let embedded: EmbeddedPostgres | undefined;
   let scratch: string | undefined;
   let serverUrl = process.env.PADDOCK_TEST_DATABASE_URL;

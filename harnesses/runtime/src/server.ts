@@ -1,9 +1,10 @@
 import { mkdir, realpath, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HarnessAdapter } from './adapters/adapter.ts';
 import type { App } from './app.ts';
 import { createBearerCheck } from './http/auth.ts';
+import { nodeHttp } from './http/node-http.ts';
 import { createRouter } from './http/router.ts';
 import type { Logger } from './log.ts';
 import { execRoutes } from './routes/exec.ts';
@@ -60,7 +61,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     shuttingDown: false,
   };
   const routes = [...healthRoutes(app), ...sessionRoutes(app), ...turnRoutes(app), ...execRoutes(app), ...fileRoutes(app)];
-  const server = createServer({ noDelay: true, keepAlive: true }, createRouter({ routes, authorized: createBearerCheck(options.token), log: options.log }));
+  const server = nodeHttp.createServer(
+    { noDelay: true, keepAlive: true },
+    createRouter({ routes, authorized: createBearerCheck(options.token), log: options.log }),
+  );
 
   let closing: Promise<void> | undefined;
   const shutdown = async () => {

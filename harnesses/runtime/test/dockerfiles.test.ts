@@ -31,3 +31,17 @@ describe.each([
     expect(await read(`${harness}.Dockerfile.dockerignore`)).toContain(`!harnesses/${harness}.yaml`);
   });
 });
+
+describe('the runtime image (deploy/docker/harness-runtime.Dockerfile)', () => {
+  it('runs the bundle, as every shipped definition starts it, and ships no dependencies beside it', async () => {
+    const dockerfile = await read('../deploy/docker/harness-runtime.Dockerfile');
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? 'null') as string[];
+    expect(cmd).toEqual(['node', '--liftoff-only', '/app/harnesses/runtime/dist/runtime.mjs']);
+    for (const harness of ['chat', 'claude-code', 'codex']) {
+      expect((parse(await read(`${harness}.yaml`)) as { command: string[] }).command).toEqual(cmd);
+    }
+    expect(dockerfile).toContain('RUN pnpm --filter @paddock/harness-runtime build');
+    const copied = [...dockerfile.matchAll(/^COPY --from=build \S+ (\S+) /gm)].map((m) => m[1]);
+    expect(copied).toEqual(['/src/harnesses/runtime/package.json', '/src/harnesses/runtime/dist']);
+  });
+});

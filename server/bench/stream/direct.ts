@@ -7,10 +7,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { RuntimeClient } from '@paddock/harness-runtime/client';
+import { resolveRuntimeEntry } from '../../src/sandbox/local/runtime-entry.ts';
 import { busyCores, cpuBetween, deprioritise, snapshotCpu, machineCpu, startChild, type Child, type CpuTarget } from './procs.ts';
 import { checkReply, countTokens, monotonicUs, now, Samples, type ReplyCheck } from './stats.ts';
-
-export const RUNTIME_ENTRY = path.resolve(import.meta.dirname, '../../../harnesses/runtime/src/main.ts');
 
 /** Latency is also reported for tokens received this long after the turns were started. */
 export const STEADY_AFTER_MS = 3_000;
@@ -59,7 +58,7 @@ export async function runDirect(opts: {
           argv: [
             process.execPath,
             ...(opts.profileDir && i === 0 ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`, '--cpu-prof-name=runtime-0.cpuprofile'] : []),
-            RUNTIME_ENTRY,
+            resolveRuntimeEntry().path,
           ],
           cwd: workspace,
           env: {

@@ -349,7 +349,10 @@ function rssOf(pid: number): number | null {
 function isRuntime(pid: number): boolean {
   try {
     const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    return /node[^/]*$/.test(argv[0] ?? '') && argv.some((arg) => arg.endsWith('harnesses/runtime/src/main.ts'));
+    return (
+      /node[^/]*$/.test(argv[0] ?? '') &&
+      argv.some((arg) => arg.endsWith('harnesses/runtime/src/main.ts') || arg.endsWith('harnesses/runtime/dist/runtime.mjs'))
+    );
   } catch {
     return false;
   }

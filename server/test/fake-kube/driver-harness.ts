@@ -14,7 +14,7 @@ export const CHAT_HARNESS: HarnessDefinition = {
   displayName: 'Chat',
   description: 'test harness',
   image: 'ghcr.io/paddock-dev/harness-runtime:latest',
-  command: ['node', '/app/harnesses/runtime/src/main.ts'],
+  command: ['node', '--liftoff-only', '/app/harnesses/runtime/dist/runtime.mjs'],
   port: 8080,
   adapter: 'chat',
   capabilities: ['streaming'],

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { RUNTIME_ENTRY } from '../../src/sandbox/local/driver.ts';
+import { resolveRuntimeEntry, RUNTIME_V8_FLAGS } from '../../src/sandbox/local/runtime-entry.ts';
 import { ApiError, type KObject, type Store, type StoreEvent } from './store.ts';
 
 type EnvVar = { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } };
@@ -30,7 +30,7 @@ type Running = { child: ChildProcess | null; ip: string; dir?: string };
 
 /**
  * Stands in for kubelet and the container runtime: each pod's runtime container is
- * the real harness runtime (`harnesses/runtime/src/main.ts`) run as a local process
+ * the real harness runtime (its bundle, as the image runs it, or else its source) run as a local process
  * bound to its own loopback address (127.x.y.z, the "pod IP") on the container port,
  * with env resolved from Secrets like kubelet does. The readiness probe polls the
  * container's httpGet path; pod status and Warning events are written back.
@@ -122,7 +122,7 @@ export class FakeKubelet {
     const workspace = path.join(dir, 'workspace');
     await mkdir(workspace, { recursive: true });
     await mkdir(path.join(dir, 'home'), { recursive: true });
-    const child = spawn(process.execPath, [RUNTIME_ENTRY], {
+    const child = spawn(process.execPath, [...RUNTIME_V8_FLAGS, resolveRuntimeEntry().path], {
       env: {
         ...env,
         PATH: `${path.dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,

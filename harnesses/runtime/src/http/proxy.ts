@@ -1,4 +1,9 @@
-import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import type * as Undici from './undici.ts';
+
+/** undici, loaded by the first model call: a runtime waiting for its session (a warm sandbox) does without it. */
+let undici: Promise<typeof Undici> | undefined;
+export const loadUndici = () => (undici ??= import('./undici.ts'));
 
 const agents = new WeakMap<object, Dispatcher | null>();
 
@@ -8,7 +13,8 @@ const agents = new WeakMap<object, Dispatcher | null>();
  * `NO_PROXY`), or direct when none is set. One agent per environment, so connections
  * to the proxy are reused across calls.
  */
-export function proxyDispatcher(env: Readonly<Record<string, string>>): Dispatcher | undefined {
+export async function proxyDispatcher(env: Readonly<Record<string, string>>): Promise<Dispatcher | undefined> {
+  const { EnvHttpProxyAgent } = await loadUndici();
   const cached = agents.get(env);
   if (cached !== undefined) return cached ?? undefined;
   const httpProxy = env.HTTP_PROXY || env.http_proxy || env.ALL_PROXY || undefined;

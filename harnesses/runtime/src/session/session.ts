@@ -102,7 +102,7 @@ export function createSession(
     history: [...input.history],
     sandbox,
     mcpServers: input.mcpServers,
-    mcp: new McpHub(input.mcpServers, proxyDispatcher(modelEnv), log ?? createLogger('silent')),
+    mcp: new McpHub(input.mcpServers, () => proxyDispatcher(modelEnv), log ?? createLogger('silent')),
     toolPolicy: input.toolPolicy,
   };
 }

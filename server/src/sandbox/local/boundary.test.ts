@@ -107,7 +107,7 @@ describe.each([
           attempt('tmpfs', 'mount -t tmpfs none /tmp'),
           attempt('umount', 'umount /tmp || umount -l /workspace || umount -l /etc'),
           attempt('userns', 'unshare -U -r true'),
-          attempt('write-code', `echo hacked >> /opt/paddock/harnesses/runtime/src/main.ts`),
+          attempt('write-code', `echo hacked >> /opt/paddock/harnesses/runtime/dist/runtime.mjs || echo hacked >> /opt/paddock/harnesses/runtime/src/main.ts`),
           attempt('shadow', 'cat /etc/shadow'),
           attempt('root-home', 'ls /root || ls /home'),
           attempt('checkout', `ls ${REPO_ROOT}/server || cat ${REPO_ROOT}/.env || ls /opt/paddock/server`),

@@ -151,7 +151,7 @@ describe('local sandbox driver', () => {
       'for f in environ mem fd; do cat /proc/2/$f >/dev/null 2>&1 && echo "$f readable" || echo "$f refused"; done; cat /proc/2/cmdline | tr "\\0" " "',
     );
     expect(probe.split('\n').slice(0, 3)).toEqual(['environ refused', 'mem refused', 'fd refused']);
-    expect(probe).toContain('runtime/src/main.ts');
+    expect(probe).toContain('runtime/dist/runtime.mjs');
 
     const groups = groupDirs(driver.limits, s.name);
     if (driver.limits.kind === 'cgroup1') {

@@ -22,19 +22,20 @@ import {
   type LimitEnforcement,
 } from './limits.ts';
 import { INSIDE, systemDirArgs, writeRuntimeNode, writeSandboxEtc } from './rootfs.ts';
+import { resolveRuntimeEntry, RUNTIME_NODE_FLAGS, type RuntimeEntry } from './runtime-entry.ts';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../../../..');
-export const RUNTIME_ENTRY = path.join(REPO_ROOT, 'harnesses/runtime/src/main.ts');
 const HARNESSES_DIR = path.join(REPO_ROOT, 'harnesses');
 const NODE_MODULES = path.join(REPO_ROOT, 'node_modules');
 /** Node's install prefix: .../bin/node → ... */
 const NODE_PREFIX = path.dirname(path.dirname(process.execPath));
-/** SIGUSR1 would open Node's inspector, which any process of the sandbox's uid could then drive. */
-const NODE_FLAGS = ['--disable-sigusr1'];
+
 /** Open files per process in a sandbox (RLIMIT_NOFILE). */
 const SANDBOX_OPEN_FILES = 1024;
 /** The port inside the sandbox where HTTP_PROXY points (relayed to the egress socket). */
 const EGRESS_PORT = 3128;
+/** A file of Paddock's code (harnesses/ or node_modules/) as the sandbox sees it. */
+const insideCode = (file: string) => `${INSIDE.code}/${path.relative(REPO_ROOT, file)}`;
 /** Where the runtime finds the listening socket the driver binds for it. */
 const LISTEN_FD = 4;
 /** Longest path a Unix socket address holds (sun_path is 108 bytes with its NUL). */
@@ -85,6 +86,7 @@ export class LocalSandboxDriver implements SandboxDriver {
   readonly #pidsLimit: number;
   readonly #diskBytes: number | undefined;
   readonly #system: string[];
+  readonly #entry: RuntimeEntry;
   readonly #children = new Map<string, ChildProcess>();
 
   private constructor(opts: {
@@ -96,6 +98,7 @@ export class LocalSandboxDriver implements SandboxDriver {
     pidsLimit: number;
     diskBytes: number | undefined;
     system: string[];
+    entry: RuntimeEntry;
   }) {
     this.#root = opts.root;
     this.#base = opts.base;
@@ -105,6 +108,7 @@ export class LocalSandboxDriver implements SandboxDriver {
     this.#pidsLimit = opts.pidsLimit;
     this.#diskBytes = opts.diskBytes;
     this.#system = opts.system;
+    this.#entry = opts.entry;
   }
 
   /** Prepares the sandboxes' shared root, checks that bubblewrap works here and how limits can be enforced, and says so in the log. */
@@ -120,9 +124,16 @@ export class LocalSandboxDriver implements SandboxDriver {
       for (const dir of [opts.dataDir, root, base]) await chmod(dir, 0o711);
     }
     const system = await systemDirArgs();
+    const entry = resolveRuntimeEntry();
+    if (entry.problem) {
+      log.warn(
+        { problem: entry.problem },
+        'sandboxes run the harness runtime from its TypeScript source, which takes about twice the memory per sandbox; run `pnpm build:runtime` (pnpm install does) and restart',
+      );
+    }
     let isolation: Isolation = 'none';
     if (opts.isolation !== 'none') {
-      const problem = await probeBwrap(base, system);
+      const problem = await probeBwrap(base, system, insideCode(entry.path));
       if (problem === null) isolation = 'bwrap';
       else if (opts.isolation === 'bwrap') throw new Error(`PADDOCK_SANDBOX_ISOLATION=bwrap, but bubblewrap cannot isolate sandboxes here: ${problem}`);
       else {
@@ -138,10 +149,11 @@ export class LocalSandboxDriver implements SandboxDriver {
       if (problem) throw new Error(`PADDOCK_SANDBOX_DISK_MB is set, but workspaces cannot be limited here: ${problem}. Unset it to run without a disk limit.`);
     }
     const diskBytes = opts.diskMb === undefined ? undefined : opts.diskMb * 1024 * 1024;
-    const driver = new LocalSandboxDriver({ root, base, log, isolation, limits, pidsLimit: opts.pidsLimit, diskBytes, system });
+    const driver = new LocalSandboxDriver({ root, base, log, isolation, limits, pidsLimit: opts.pidsLimit, diskBytes, system, entry });
     log.info(
       {
         isolation,
+        runtime: entry.bundled ? 'bundle' : 'source',
         sandboxUid: process.getuid?.() === 0 ? 'one unprivileged host uid per sandbox' : 'the platform user, mapped to uid 1000',
         limits: limits.kind,
         workspaceDisk: opts.diskMb === undefined ? 'unlimited' : `${opts.diskMb} MiB`,
@@ -194,10 +206,10 @@ export class LocalSandboxDriver implements SandboxDriver {
       ? {
           workspace: INSIDE.workspace,
           egress: spec.egress && `${INSIDE.egressDir}/${path.basename(spec.egress.socketPath)}`,
-          entry: `${INSIDE.code}/harnesses/runtime/src/main.ts`,
+          entry: insideCode(this.#entry.path),
           node: INSIDE.runtimeNode,
         }
-      : { workspace, egress: spec.egress?.socketPath, entry: RUNTIME_ENTRY, node: process.execPath };
+      : { workspace, egress: spec.egress?.socketPath, entry: this.#entry.path, node: process.execPath };
     const harnessFile = spec.harnessFile && bwrap ? insideHarnessFile(spec.harnessFile) : { path: spec.harnessFile, bind: undefined };
     if (spec.egress) await chmod(spec.egress.socketPath, 0o666).catch(() => undefined);
     const env: Record<string, string> = {
@@ -216,7 +228,7 @@ export class LocalSandboxDriver implements SandboxDriver {
       // Unisolated runtimes share the host's loopback, so their relay needs a free port.
       ...(spec.egress ? relayEnv(inside.egress!, bwrap ? EGRESS_PORT : await freeLoopbackPort()) : {}),
     };
-    const runtime = [inside.node, ...NODE_FLAGS, inside.entry];
+    const runtime = [inside.node, ...RUNTIME_NODE_FLAGS, inside.entry];
     const argv = bwrap
       ? [
           'bwrap',
@@ -494,7 +506,7 @@ function freeLoopbackPort(): Promise<number> {
  * it works, else what went wrong. Runs as a sandbox uid when Paddock is root, so a
  * checkout an unprivileged uid cannot read is caught here rather than at the first turn.
  */
-async function probeBwrap(base: string, system: string[]): Promise<string | null> {
+async function probeBwrap(base: string, system: string[], entry: string): Promise<string | null> {
   const dir = path.join(base, 'probe');
   const uid = hostUidFor('probe');
   try {
@@ -516,7 +528,7 @@ async function probeBwrap(base: string, system: string[]): Promise<string | null
       tmpBytes: 64 * 1024 * 1024,
       run: path.join(dir, 'run'),
     });
-    const check = `${INSIDE.runtimeNode} -e 'require("node:fs").accessSync("${INSIDE.code}/harnesses/runtime/src/main.ts")'`;
+    const check = `${INSIDE.runtimeNode} -e 'require("node:fs").accessSync("${entry}")'`;
     return await new Promise<string | null>((resolve) => {
       const child = spawn('bwrap', [...args, '--', '/bin/sh', '-c', check], {
         cwd: dir,

@@ -2,7 +2,7 @@ import type { ApprovalDecision, HistoryMessage, ToolCall } from '../../api.ts';
 import type { Usage } from '../../events.ts';
 import { TurnError, type HarnessAdapter, type TurnContext, type TurnOutcome } from '../adapter.ts';
 import { proxyDispatcher } from '../../http/proxy.ts';
-import { describeMcpError, MCP_SEPARATOR } from '../../mcp/mcp-hub.ts';
+import { MCP_SEPARATOR, McpCallError } from '../../mcp/mcp-hub.ts';
 import { decide, describeRule } from '../../policy/tool-policy.ts';
 import { truncateText } from '../../process/capped-output.ts';
 import { childTraceparent } from '../../trace-context.ts';
@@ -149,21 +149,33 @@ class ChatTurn {
     const ctx = this.#ctx;
     const { modelFirstByteTimeoutMs, modelIdleTimeoutMs } = ctx.session.limits;
     const watchdog = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    let timedOut: string | null = null;
-    const arm = (ms: number, reason: string) => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        timedOut = reason;
-        watchdog.abort();
-      }, ms);
-    };
     const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
-    arm(
-      modelFirstByteTimeoutMs,
-      `The model gateway did not start answering within ${seconds(modelFirstByteTimeoutMs)} (model first-byte timeout). The gateway or the model provider may be overloaded or down; send the message again later.`,
-    );
+    const firstByte = `The model gateway did not start answering within ${seconds(modelFirstByteTimeoutMs)} (model first-byte timeout). The gateway or the model provider may be overloaded or down; send the message again later.`;
     const idle = `The model gateway stopped sending the answer for ${seconds(modelIdleTimeoutMs)} (model stream idle timeout). Send the message again; if it keeps happening, check the gateway.`;
+    // One timer for the whole answer: a read only notes its time, and the timer, when it
+    // fires, either gives up or sleeps until the new deadline (no timer churn per token).
+    const started = performance.now();
+    let lastByte: number | undefined;
+    let timedOut: string | null = null;
+    const check = () => {
+      const limit = lastByte === undefined ? modelFirstByteTimeoutMs : modelIdleTimeoutMs;
+      const left = (lastByte ?? started) + limit - performance.now();
+      if (left > 0) {
+        timer = setTimeout(check, left);
+        return;
+      }
+      timedOut = lastByte === undefined ? firstByte : idle;
+      watchdog.abort();
+    };
+    let timer = setTimeout(check, modelFirstByteTimeoutMs);
+    const onBytes = () => {
+      // The idle limit may be shorter than the first-byte one: the timer must wake by then.
+      if (lastByte === undefined && modelIdleTimeoutMs < modelFirstByteTimeoutMs) {
+        clearTimeout(timer);
+        timer = setTimeout(check, modelIdleTimeoutMs);
+      }
+      lastByte = performance.now();
+    };
     const traced = ctx.trace ? childTraceparent(ctx.trace) : undefined;
     ctx.emit({ type: 'model.request', model: ctx.session.model, ...(traced ? { spanId: traced.spanId } : {}) });
     try {
@@ -177,7 +189,7 @@ class ChatTurn {
           stream_options: { include_usage: true },
         },
         AbortSignal.any([ctx.signal, watchdog.signal]),
-        proxyDispatcher(ctx.session.modelEnv),
+        await proxyDispatcher(ctx.session.modelEnv),
         traced ? { traceparent: traced.header } : {},
       );
       await readChatStream(
@@ -185,7 +197,7 @@ class ChatTurn {
         step,
         (delta) => ctx.emit({ type: 'message.delta', delta }),
         (delta) => ctx.emit({ type: 'message.thinking', delta }),
-        () => arm(modelIdleTimeoutMs, idle),
+        onBytes,
       );
     } catch (error) {
       // Keep what the model already said so the next turn knows it.
@@ -261,7 +273,7 @@ class ChatTurn {
       return { output: truncateText(result.output, limits.maxToolOutputBytes), isError: result.isError };
     } catch (error) {
       ctx.signal.throwIfAborted();
-      const message = describeMcpError(error);
+      const message = error instanceof McpCallError ? error.message : String(error);
       ctx.emit({ type: 'mcp.error', server: tool.server, phase: 'call', error: message });
       return { output: `Error: the MCP server "${tool.server}" failed the call: ${message}`, isError: true };
     }

@@ -1,5 +1,8 @@
-import { fetch, type Dispatcher } from 'undici';
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
 import type { GatewayConfig } from '../../api.ts';
+import { nodeHttp } from '../../http/node-http.ts';
+import { loadUndici } from '../../http/proxy.ts';
 import { TurnError } from '../adapter.ts';
 
 /** The most of an error body worth reading for its message. */
@@ -25,8 +28,8 @@ function networkCode(error: unknown): string | undefined {
   return undefined;
 }
 
-async function errorMessage(res: { text(): Promise<string>; statusText: string }): Promise<string> {
-  const text = (await res.text().catch(() => '')).slice(0, ERROR_BODY_LIMIT);
+async function errorMessage(body: { text(): Promise<string> }, status: number): Promise<string> {
+  const text = (await body.text().catch(() => '')).slice(0, ERROR_BODY_LIMIT);
   try {
     const body = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
     if (typeof body.error === 'string') return body.error;
@@ -35,7 +38,7 @@ async function errorMessage(res: { text(): Promise<string>; statusText: string }
   } catch {
     // Not JSON: fall back to the raw text.
   }
-  return text.trim() || res.statusText;
+  return text.trim() || (nodeHttp.STATUS_CODES[status] ?? '');
 }
 
 function describeStatus(status: number, url: string, model: string, detail: string): string {
@@ -73,7 +76,11 @@ export class GatewayError extends TurnError {
   }
 }
 
-/** POSTs a streaming chat completion and returns its SSE body, or throws a GatewayError a person can act on. */
+/**
+ * POSTs a streaming chat completion and returns its SSE body as a Node stream (undici's
+ * `request`: no WHATWG stream and promise per chunk as with `fetch`), or throws a
+ * GatewayError a person can act on.
+ */
 export async function openChatStream(
   gateway: GatewayConfig,
   body: Record<string, unknown>,
@@ -82,13 +89,14 @@ export async function openChatStream(
   dispatcher?: Dispatcher,
   /** Trace context (`traceparent`) so the gateway's spans join the platform's trace. */
   traceHeaders: Record<string, string> = {},
-): Promise<ReadableStream<Uint8Array>> {
+): Promise<Readable> {
   const url = `${gateway.baseUrl}/chat/completions`;
   const headers: Record<string, string> = { ...traceHeaders, 'content-type': 'application/json', accept: 'text/event-stream' };
   if (gateway.apiKey !== '') headers.authorization = `Bearer ${gateway.apiKey}`;
-  let res: Awaited<ReturnType<typeof fetch>>;
+  const { request } = await loadUndici();
+  let res: Dispatcher.ResponseData;
   try {
-    res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal, ...(dispatcher ? { dispatcher } : {}) });
+    res = await request(url, { method: 'POST', headers, body: JSON.stringify(body), signal, ...(dispatcher ? { dispatcher } : {}) });
   } catch (error) {
     if (signal.aborted) throw error;
     const code = networkCode(error);
@@ -97,14 +105,15 @@ export async function openChatStream(
       { retryable: code !== undefined && RETRYABLE_NETWORK_CODES.has(code) },
     );
   }
-  if (!res.ok) {
-    const retryable = res.status === 429 || res.status >= 500;
-    throw new GatewayError(describeStatus(res.status, url, String(body.model), await errorMessage(res)), {
+  const status = res.statusCode;
+  if (status < 200 || status > 299) {
+    const retryable = status === 429 || status >= 500;
+    const retryAfter = res.headers['retry-after'];
+    throw new GatewayError(describeStatus(status, url, String(body.model), await errorMessage(res.body, status)), {
       retryable,
-      status: res.status,
-      retryAfterMs: parseRetryAfter(res.headers.get('retry-after')),
+      status,
+      retryAfterMs: parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : null),
     });
   }
-  if (!res.body) throw new GatewayError(`The model gateway at ${url} sent an empty response.`, { retryable: true, status: res.status });
-  return res.body as ReadableStream<Uint8Array>;
+  return res.body;
 }

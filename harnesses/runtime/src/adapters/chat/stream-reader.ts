@@ -1,4 +1,4 @@
-import { chunksOf } from '../../byte-stream.ts';
+import { finished, type Readable } from 'node:stream';
 import { TurnError } from '../adapter.ts';
 
 /** A tool call being assembled from streamed deltas. */
@@ -89,35 +89,57 @@ function applyChunk(step: StepResult, data: string, { onText, onThinking }: List
  * Consumes an OpenAI Server-Sent Events stream into `step`, calling `onText` per content
  * delta, `onThinking` per `reasoning_content` delta and `onBytes` whenever anything
  * arrives (keep-alive comments too, which prove the gateway is alive). Only `data:` lines
- * matter; comments and other fields are skipped.
+ * matter; comments and other fields are skipped. Each read is handled in the stream's own
+ * `data` callback, decoded by the stream and cut into lines where they stand: no promise
+ * per chunk, and only an unfinished line is kept for the next one.
  */
-export async function readChatStream(
-  body: ReadableStream<Uint8Array>,
+export function readChatStream(
+  body: Readable,
   step: StepResult,
   onText: (delta: string) => void,
   onThinking?: (delta: string) => void,
   onBytes?: () => void,
 ): Promise<void> {
   const listeners: Listeners = { onText, onThinking };
-  const decoder = new TextDecoder();
-  let buffer = '';
   const handleLine = (line: string) => {
     if (!line.startsWith('data:')) return;
     const data = line.slice(line.charCodeAt(5) === 32 ? 6 : 5).trimEnd();
     if (data === '[DONE]') step.done = true;
     else if (data !== '') applyChunk(step, data, listeners);
   };
-  for await (const bytes of chunksOf(body)) {
-    onBytes?.();
-    buffer += decoder.decode(bytes, { stream: true });
-    // Lines are cut out where they stand; only the unfinished tail is kept for the next chunk.
-    let start = 0;
-    for (let newline = buffer.indexOf('\n'); newline >= 0; newline = buffer.indexOf('\n', start)) {
-      handleLine(buffer.slice(start, newline));
-      start = newline + 1;
-    }
-    if (start > 0) buffer = buffer.slice(start);
-  }
-  handleLine(buffer + decoder.decode());
-  step.toolCalls = step.toolCalls.filter((call) => call !== undefined);
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    let failed = false;
+    body.setEncoding('utf8');
+    body.on('data', (text: string) => {
+      if (failed) return;
+      onBytes?.();
+      buffer += text;
+      let start = 0;
+      try {
+        for (let newline = buffer.indexOf('\n'); newline >= 0; newline = buffer.indexOf('\n', start)) {
+          handleLine(buffer.slice(start, newline));
+          start = newline + 1;
+        }
+      } catch (error) {
+        failed = true;
+        body.destroy();
+        reject(error);
+        return;
+      }
+      if (start > 0) buffer = buffer.slice(start);
+    });
+    // Errors, aborts and a connection closed before the end all land here.
+    finished(body, (error) => {
+      if (failed) return;
+      if (error) return reject(error);
+      try {
+        handleLine(buffer);
+      } catch (lastLineError) {
+        return reject(lastLineError);
+      }
+      step.toolCalls = step.toolCalls.filter((call) => call !== undefined);
+      resolve();
+    });
+  });
 }

@@ -1,0 +1,123 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { FetchLike, Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { fetch as undiciFetch, type Dispatcher, type RequestInit as UndiciRequestInit } from 'undici';
+import type { McpServerConfig } from '../api.ts';
+import type { Logger } from '../log.ts';
+import { globMatches } from '../policy/tool-policy.ts';
+import { MCP_SEPARATOR, type McpCallResult, type McpTool } from './mcp-tool.ts';
+
+/**
+ * The MCP SDK side of the hub, loaded only when a session has MCP servers: the SDK and
+ * its schema validators are most of what a runtime would otherwise hold in memory.
+ */
+
+/** Connecting and listing one server's tools must finish within this. */
+const CONNECT_TIMEOUT_MS = 15_000;
+/** Function names OpenAI-compatible gateways accept. */
+const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+/** A transport a Streamable HTTP server would refuse with one of these speaks legacy SSE. */
+const LEGACY_STATUSES = new Set([400, 404, 405]);
+
+export interface McpConnection {
+  readonly tools: McpTool[];
+  call(name: string, input: Record<string, unknown>, timeoutMs: number, signal: AbortSignal): Promise<McpCallResult>;
+  close(): Promise<void>;
+}
+
+/** Why a connection or call failed, in words a person can act on. */
+export function describeMcpError(error: unknown): string {
+  if (error instanceof StreamableHTTPError && (error.code === 401 || error.code === 403)) {
+    return `the server refused the credentials (HTTP ${error.code}); check the server's headers in the agent's MCP settings`;
+  }
+  if (error instanceof StreamableHTTPError && error.code !== undefined && error.code > 0) {
+    return `HTTP ${error.code}: ${error.message}`;
+  }
+  const parts: string[] = [];
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    const code = (e as NodeJS.ErrnoException).code;
+    parts.push(typeof code === 'string' ? `${e.message} (${code})` : e.message);
+  }
+  return parts.length > 0 ? parts.join(': ') : String(error);
+}
+
+/** The SDK speaks WHATWG fetch; undici's carries the proxy dispatcher. */
+function fetchVia(dispatcher: Dispatcher | undefined): FetchLike {
+  return (url, init) => undiciFetch(url, { ...(init as UndiciRequestInit), ...(dispatcher ? { dispatcher } : {}) }) as unknown as Promise<Response>;
+}
+
+/** Connects to one server (Streamable HTTP, falling back to legacy SSE) and lists the tools the agent may use. */
+export async function openConnection(server: McpServerConfig, dispatcher: Dispatcher | undefined, log: Logger, outer: AbortSignal): Promise<McpConnection> {
+  const signal = AbortSignal.any([outer, AbortSignal.timeout(CONNECT_TIMEOUT_MS)]);
+  const fetch = fetchVia(dispatcher);
+  const url = new URL(server.url);
+  const requestInit = { headers: server.headers };
+  const attempt = async (transport: Transport): Promise<Client> => {
+    const client = new Client({ name: 'paddock', version: '1' });
+    try {
+      await client.connect(transport, { signal, timeout: CONNECT_TIMEOUT_MS });
+      return client;
+    } catch (error) {
+      await client.close().catch(() => undefined);
+      throw error;
+    }
+  };
+  const sse = () => new SSEClientTransport(url, { requestInit, fetch, eventSourceInit: { fetch } });
+  let client: Client;
+  if (server.transport === 'SSE') client = await attempt(sse());
+  else {
+    try {
+      client = await attempt(new StreamableHTTPClientTransport(url, { requestInit, fetch }));
+    } catch (error) {
+      if (!(error instanceof StreamableHTTPError && error.code !== undefined && LEGACY_STATUSES.has(error.code))) throw error;
+      log.info({ server: server.name }, 'MCP server does not speak Streamable HTTP; trying legacy SSE');
+      client = await attempt(sse());
+    }
+  }
+  try {
+    const listed = await client.listTools(undefined, { signal, timeout: CONNECT_TIMEOUT_MS });
+    const tools = listed.tools
+      .filter((tool) => server.allowedTools.length === 0 || server.allowedTools.some((glob) => globMatches(glob, tool.name)))
+      .map((tool): McpTool => ({
+        qualifiedName: `${server.name}${MCP_SEPARATOR}${tool.name}`,
+        server: server.name,
+        name: tool.name,
+        description: tool.description ?? '',
+        inputSchema: tool.inputSchema as Record<string, unknown>,
+      }))
+      .filter((tool) => {
+        const fits = FUNCTION_NAME.test(tool.qualifiedName);
+        if (!fits) log.warn({ server: server.name, tool: tool.name }, 'MCP tool skipped: its name cannot be a function name');
+        return fits;
+      });
+    log.info({ server: server.name, tools: tools.length }, 'MCP server connected');
+    return {
+      tools,
+      call: async (name, input, timeoutMs, callSignal) => {
+        const result = await client.callTool({ name, arguments: input }, undefined, { signal: callSignal, timeout: timeoutMs });
+        return { output: resultText(result), isError: 'isError' in result && result.isError === true };
+      },
+      close: () => client.close(),
+    };
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+type ContentBlock = { type: string; text?: string; mimeType?: string; data?: string; resource?: { uri?: string; text?: string } };
+
+/** An MCP tool result as the text the model reads: text blocks as they are, other blocks described. */
+function resultText(result: Record<string, unknown>): string {
+  const blocks = Array.isArray(result.content) ? (result.content as ContentBlock[]) : [];
+  const parts = blocks.map((block) => {
+    if (block.type === 'text') return block.text ?? '';
+    if (block.type === 'resource') return block.resource?.text ?? `[resource ${block.resource?.uri ?? ''}]`;
+    if (block.type === 'image' || block.type === 'audio')
+      return `[${block.type} ${block.mimeType ?? ''}, ${Math.floor(((block.data ?? '').length * 3) / 4)} bytes]`;
+    return `[${block.type}]`;
+  });
+  if (parts.length === 0 && result.structuredContent !== undefined) return JSON.stringify(result.structuredContent);
+  return parts.join('\n');
+}
