@@ -1,3 +1,4 @@
+import { withDbRetry } from '../../db/retry.ts';
 import type { AutomationSessionMode, Db, Prisma, Schedule, ScheduleOverlap, ScheduleRun } from '../../db/index.ts';
 import type { Viewer } from '../../auth/viewer.ts';
 import { badInput, conflict, notFound } from '../../errors/index.ts';
@@ -209,50 +210,59 @@ export class ScheduleService {
    * up to `now`, records them, and moves nextRunAt past `now`. Returns the run to start.
    */
   async #claim(id: string, now: Date): Promise<Claimed | null> {
-    const result = await this.#db.$transaction(async (tx) => {
-      const [locked] = await tx.$queryRaw<
-        { id: string }[]
-      >`SELECT id FROM "Schedule" WHERE id = ${id}::uuid AND enabled AND "nextRunAt" <= ${now} FOR UPDATE SKIP LOCKED`;
-      if (!locked) return null;
-      const schedule = await tx.schedule.findUniqueOrThrow({ where: { id } });
-      const cron = parseCron(schedule.cron, schedule.timezone);
-      const from = schedule.nextRunAt!;
-      // The latest due times up to now, oldest first; earlier ones beyond the record are only counted as "more".
-      const recent = cron
-        .previousRuns(MAX_MISSED_RECORDED + 1, new Date(now.getTime() + 1))
-        .filter((d) => d >= from)
-        .reverse();
-      const times = recent.length > 0 ? recent : [from];
-      const more = recent.length === MAX_MISSED_RECORDED + 1 && recent[0]! > from;
-      const cursor = nextDue(cron, now);
-      const latest = times.at(-1);
-      const fire = latest && now.getTime() - latest.getTime() <= this.#missedAfterMs ? latest : null;
-      const missed = (fire ? times.slice(0, -1) : times).slice(-MAX_MISSED_RECORDED);
-      if (more || times.length - (fire ? 1 : 0) > missed.length) {
-        this.#log.warn({ scheduleId: id, since: from.toISOString(), recorded: missed.length }, 'schedule missed more due times than are recorded');
-      }
-      let runNumber = schedule.runCount;
-      const missedRows = missed.map((scheduledAt) => ({ id: newId(), scheduleId: id, runNumber: ++runNumber, scheduledAt, outcome: 'MISSED' as const }));
-      const inserted = missedRows.length ? await tx.scheduleRun.createManyAndReturn({ data: missedRows, skipDuplicates: true }) : [];
-      let run: ScheduleRun | null = null;
-      if (fire) {
-        const [created] = await tx.scheduleRun.createManyAndReturn({
-          data: [{ id: newId(), scheduleId: id, runNumber: ++runNumber, scheduledAt: fire, outcome: 'PENDING', firedAt: now }],
-          skipDuplicates: true,
-        });
-        run = created ?? null;
-      }
-      const updated = await tx.schedule.update({ where: { id }, data: { nextRunAt: cursor, runCount: runNumber } });
-      if (inserted.length) {
-        await enqueueMissedEvents(
-          tx,
-          updated.teamId,
-          inserted.map((r) => r.id),
-        );
-        this.#log.info({ scheduleId: id, missed: inserted.map((r) => r.scheduledAt.toISOString()) }, 'schedule due times missed while no worker was running');
-      }
-      return run ? { schedule: updated, run } : null;
-    });
+    // Every worker claims at once at each due time: on a busy database a connection may take a while.
+    const result = await withDbRetry(() =>
+      this.#db.$transaction(
+        async (tx) => {
+          const [locked] = await tx.$queryRaw<
+            { id: string }[]
+          >`SELECT id FROM "Schedule" WHERE id = ${id}::uuid AND enabled AND "nextRunAt" <= ${now} FOR UPDATE SKIP LOCKED`;
+          if (!locked) return null;
+          const schedule = await tx.schedule.findUniqueOrThrow({ where: { id } });
+          const cron = parseCron(schedule.cron, schedule.timezone);
+          const from = schedule.nextRunAt!;
+          // The latest due times up to now, oldest first; earlier ones beyond the record are only counted as "more".
+          const recent = cron
+            .previousRuns(MAX_MISSED_RECORDED + 1, new Date(now.getTime() + 1))
+            .filter((d) => d >= from)
+            .reverse();
+          const times = recent.length > 0 ? recent : [from];
+          const more = recent.length === MAX_MISSED_RECORDED + 1 && recent[0]! > from;
+          const cursor = nextDue(cron, now);
+          const latest = times.at(-1);
+          const fire = latest && now.getTime() - latest.getTime() <= this.#missedAfterMs ? latest : null;
+          const missed = (fire ? times.slice(0, -1) : times).slice(-MAX_MISSED_RECORDED);
+          if (more || times.length - (fire ? 1 : 0) > missed.length) {
+            this.#log.warn({ scheduleId: id, since: from.toISOString(), recorded: missed.length }, 'schedule missed more due times than are recorded');
+          }
+          let runNumber = schedule.runCount;
+          const missedRows = missed.map((scheduledAt) => ({ id: newId(), scheduleId: id, runNumber: ++runNumber, scheduledAt, outcome: 'MISSED' as const }));
+          const inserted = missedRows.length ? await tx.scheduleRun.createManyAndReturn({ data: missedRows, skipDuplicates: true }) : [];
+          let run: ScheduleRun | null = null;
+          if (fire) {
+            const [created] = await tx.scheduleRun.createManyAndReturn({
+              data: [{ id: newId(), scheduleId: id, runNumber: ++runNumber, scheduledAt: fire, outcome: 'PENDING', firedAt: now }],
+              skipDuplicates: true,
+            });
+            run = created ?? null;
+          }
+          const updated = await tx.schedule.update({ where: { id }, data: { nextRunAt: cursor, runCount: runNumber } });
+          if (inserted.length) {
+            await enqueueMissedEvents(
+              tx,
+              updated.teamId,
+              inserted.map((r) => r.id),
+            );
+            this.#log.info(
+              { scheduleId: id, missed: inserted.map((r) => r.scheduledAt.toISOString()) },
+              'schedule due times missed while no worker was running',
+            );
+          }
+          return run ? { schedule: updated, run } : null;
+        },
+        { maxWait: 10_000 },
+      ),
+    );
     return result;
   }
 
