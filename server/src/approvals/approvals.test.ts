@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeGlobalId } from '../ids/global-id.ts';
 import type { GraphqlClient } from '../../test/graphql-client.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
-import { Subscriber, type LiveEvent } from '../../test/subscriber.ts';
+import { LiveSessions, statuses } from '../../test/live-sessions.ts';
+import type { Subscriber } from '../../test/subscriber.ts';
 import { startTestWorker, type TestWorker } from '../../test/worker.ts';
 
 /**
@@ -15,7 +16,7 @@ let worker: TestWorker | null = null;
 let client: GraphqlClient;
 let key: string;
 let agentId: string;
-const subscribers: Subscriber[] = [];
+let sessions: LiveSessions;
 
 const POLICY = [
   { tool: 'run_command', commandPattern: 'rm *', action: 'DENY' },
@@ -27,6 +28,7 @@ beforeAll(async () => {
   t = await startTestPlatform();
   worker = await startTestWorker(t);
   ({ client, key } = await t.newTeam());
+  sessions = new LiveSessions(t.url, client, key);
   agentId = (
     await client.ok<{ createAgent: { id: string } }>(`mutation($in: CreateAgentInput!) { createAgent(input: $in) { id } }`, {
       in: { name: 'careful', harness: 'chat', toolPolicy: POLICY },
@@ -35,46 +37,16 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(subscribers.map((s) => s.close()));
+  await sessions?.close();
   await worker?.close();
   await t?.close();
 });
 
-async function newSession(): Promise<{ sessionId: string; live: Subscriber }> {
-  const sessionId = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId }))
-    .createSession.id;
-  const live = new Subscriber(t.url, key);
-  subscribers.push(live);
-  live.subscribe(sessionId);
-  return { sessionId, live };
-}
-
-const send = (sessionId: string, content: string) =>
-  client.ok(`mutation($s: ID!, $c: String!) { sendMessage(input: { sessionId: $s, content: $c }) { id } }`, { s: sessionId, c: content });
-
-const statuses = (events: LiveEvent[]) => events.filter((e) => e.type === 'session.status').map((e) => (e.payload as { status: string }).status);
-
-/** Sends the message and waits until the turn pauses; returns the call awaiting approval. */
-async function pause(sessionId: string, live: Subscriber, content: string): Promise<{ toolCallId: string; payload: Record<string, unknown> }> {
-  const before = live.events.filter((e) => e.type === 'tool.approval_requested').length;
-  await send(sessionId, content);
-  await live.waitFor(
-    (events) => events.filter((e) => e.type === 'tool.approval_requested').length > before && statuses(events).at(-1) === 'AWAITING_APPROVAL',
-    60_000,
-  );
-  const event = live.events.filter((e) => e.type === 'tool.approval_requested').at(-1)!;
-  const payload = event.payload as Record<string, unknown>;
-  return { toolCallId: String(payload.toolCallId), payload };
-}
-
-async function turnEnd(live: Subscriber, count = 1): Promise<LiveEvent> {
-  await live.waitFor((events) => events.filter((e) => /^turn\.(completed|failed|cancelled)$/.test(e.type)).length >= count, 60_000);
-  return live.events.filter((e) => /^turn\.(completed|failed|cancelled)$/.test(e.type)).at(-1)!;
-}
+const newSession = () => sessions.create(agentId);
 
 /** Waits for the turn's end and expects it completed; a failure shows the event's payload (its error). */
 async function expectCompleted(live: Subscriber): Promise<void> {
-  const end = await turnEnd(live);
+  const end = await sessions.turnEnd(live);
   expect(end.type, JSON.stringify(end.payload)).toBe('turn.completed');
 }
 
@@ -117,8 +89,8 @@ describe('tool policy', { timeout: 180_000 }, () => {
 
   it('DENY answers the call with an error the model reads, and the turn goes on', async () => {
     const { sessionId, live } = await newSession();
-    await send(sessionId, '/tool rm -rf important');
-    const end = await turnEnd(live);
+    await sessions.send(sessionId, '/tool rm -rf important');
+    const end = await sessions.turnEnd(live);
     expect(end.type).toBe('turn.completed');
     expect(lastResult(live)).toMatchObject({ isError: true });
     expect(lastResult(live)?.output).toContain('Denied by the agent\'s tool policy: rule 1 (tool "run_command", command "rm *": DENY)');
@@ -126,7 +98,7 @@ describe('tool policy', { timeout: 180_000 }, () => {
 
   it('ASK pauses the turn; approving runs the call and the turn completes', async () => {
     const { sessionId, live } = await newSession();
-    const { toolCallId, payload } = await pause(sessionId, live, '/tool echo ask-approve');
+    const { toolCallId, payload } = await sessions.pause(sessionId, live, '/tool echo ask-approve');
     expect(payload).toMatchObject({
       tool: 'run_command',
       input: { command: 'echo ask-approve' },
@@ -153,7 +125,7 @@ describe('tool policy', { timeout: 180_000 }, () => {
       { s: sessionId, c: toolCallId },
     );
     expect(approveToolCall).toMatchObject({ status: 'APPROVED', decidedBy: 'member' });
-    const end = await turnEnd(live);
+    const end = await sessions.turnEnd(live);
     expect(end.type).toBe('turn.completed');
     expect(lastResult(live)).toMatchObject({ output: 'ask-approve\n', isError: false });
     expect(live.events.find((e) => e.type === 'tool.approval_resolved')?.payload).toMatchObject({ toolCallId, status: 'APPROVED', decidedBy: 'member' });
@@ -198,13 +170,13 @@ describe('tool policy', { timeout: 180_000 }, () => {
     expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     expect(again.errors?.[0]?.message).toMatch(/approved by member/);
     // The conversation goes on normally.
-    await send(sessionId, 'thanks');
-    expect((await turnEnd(live, 2)).type).toBe('turn.completed');
+    await sessions.send(sessionId, 'thanks');
+    expect((await sessions.turnEnd(live, 2)).type).toBe('turn.completed');
   });
 
   it('ASK then deny: the model gets the reason as the tool error and the turn continues', async () => {
     const { sessionId, live } = await newSession();
-    const { toolCallId } = await pause(sessionId, live, '/write notes.txt secret plans');
+    const { toolCallId } = await sessions.pause(sessionId, live, '/write notes.txt secret plans');
     const { denyToolCall } = await client.ok<{ denyToolCall: { status: string; reason: string } }>(
       `mutation($s: ID!, $c: String!, $r: String) { denyToolCall(sessionId: $s, toolCallId: $c, reason: $r) { status reason } }`,
       { s: sessionId, c: toolCallId, r: 'not in this repo' },
@@ -216,17 +188,17 @@ describe('tool policy', { timeout: 180_000 }, () => {
 
   it('cancelTurn while awaiting approval ends the turn; the next message works', async () => {
     const { sessionId, live } = await newSession();
-    await pause(sessionId, live, '/tool echo ask-cancel');
+    await sessions.pause(sessionId, live, '/tool echo ask-cancel');
     await client.ok(`mutation($s: ID!) { cancelTurn(sessionId: $s) { id } }`, { s: sessionId });
-    expect((await turnEnd(live)).type).toBe('turn.cancelled');
+    expect((await sessions.turnEnd(live)).type).toBe('turn.cancelled');
     expect(statuses(live.events).at(-1)).toBe('IDLE');
-    await send(sessionId, 'still there?');
-    expect((await turnEnd(live, 2)).type).toBe('turn.completed');
+    await sessions.send(sessionId, 'still there?');
+    expect((await sessions.turnEnd(live, 2)).type).toBe('turn.completed');
   });
 
   it("decisions are refused for other teams' sessions and unknown calls", async () => {
     const { sessionId, live } = await newSession();
-    const { toolCallId } = await pause(sessionId, live, '/tool echo ask-stranger');
+    const { toolCallId } = await sessions.pause(sessionId, live, '/tool echo ask-stranger');
     const stranger = await t.newTeam();
     const res = await stranger.client.request(`mutation($s: ID!, $c: String!) { approveToolCall(sessionId: $s, toolCallId: $c) { status } }`, {
       s: sessionId,
@@ -236,14 +208,14 @@ describe('tool policy', { timeout: 180_000 }, () => {
     const unknown = await client.request(`mutation($s: ID!) { approveToolCall(sessionId: $s, toolCallId: "call_nope") { status } }`, { s: sessionId });
     expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     await client.ok(`mutation($s: ID!) { cancelTurn(sessionId: $s) { id } }`, { s: sessionId });
-    await turnEnd(live);
+    await sessions.turnEnd(live);
   });
 });
 
 describe('paused turns are durable', { timeout: 240_000 }, () => {
   it('a worker restart while awaiting approval: the approved call runs on the next worker', async () => {
     const { sessionId, live } = await newSession();
-    const { toolCallId } = await pause(sessionId, live, '/tool echo ask-restart');
+    const { toolCallId } = await sessions.pause(sessionId, live, '/tool echo ask-restart');
     await worker!.close();
     worker = null;
     await client.ok(`mutation($s: ID!, $c: String!) { approveToolCall(sessionId: $s, toolCallId: $c) { status } }`, { s: sessionId, c: toolCallId });
@@ -255,7 +227,7 @@ describe('paused turns are durable', { timeout: 240_000 }, () => {
 
   it('a sandbox gone while awaiting approval: the turn continues in a new one rehydrated from the conversation', async () => {
     const { sessionId, live } = await newSession();
-    const { toolCallId } = await pause(sessionId, live, '/tool echo ask-rehydrate');
+    const { toolCallId } = await sessions.pause(sessionId, live, '/tool echo ask-rehydrate');
     await worker!.worker.sandboxes.destroy(decodeGlobalId(sessionId).id);
     await client.ok(`mutation($s: ID!, $c: String!) { approveToolCall(sessionId: $s, toolCallId: $c) { status } }`, { s: sessionId, c: toolCallId });
     await expectCompleted(live);
@@ -269,7 +241,7 @@ describe('paused turns are durable', { timeout: 240_000 }, () => {
     await worker!.close();
     worker = await startTestWorker(t, { PADDOCK_APPROVAL_TIMEOUT_SECONDS: '2' });
     const { sessionId, live } = await newSession();
-    const { toolCallId, payload } = await pause(sessionId, live, '/tool echo ask-expire');
+    const { toolCallId, payload } = await sessions.pause(sessionId, live, '/tool echo ask-expire');
     expect(Date.parse(String(payload.expiresAt))).toBeGreaterThan(Date.now() - 60_000);
     await expectCompleted(live);
     expect(live.events.find((e) => e.type === 'tool.approval_resolved')?.payload).toMatchObject({ toolCallId, status: 'EXPIRED', decidedBy: null });

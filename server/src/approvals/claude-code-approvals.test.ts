@@ -3,7 +3,8 @@ import { decodeGlobalId } from '../ids/global-id.ts';
 import type { GraphqlClient } from '../../test/graphql-client.ts';
 import { startTestMcpServer, type TestMcpServer } from '../../test/mcp-server.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
-import { Subscriber, type LiveEvent } from '../../test/subscriber.ts';
+import { LiveSessions, resultOf, statuses } from '../../test/live-sessions.ts';
+import type { Subscriber } from '../../test/subscriber.ts';
 import { startTestWorker, type TestWorker } from '../../test/worker.ts';
 
 /**
@@ -18,7 +19,7 @@ let client: GraphqlClient;
 let key: string;
 let agentId: string;
 let docs: TestMcpServer;
-const subscribers: Subscriber[] = [];
+let sessions: LiveSessions;
 
 const POLICY = [
   { tool: 'Bash', commandPattern: 'rm *', action: 'DENY' },
@@ -37,6 +38,7 @@ beforeAll(async () => {
   t = await startTestPlatform(ENV);
   worker = await startTestWorker(t, ENV);
   ({ client, key } = await t.newTeam());
+  sessions = new LiveSessions(t.url, client, key, WAIT_MS);
   agentId = (
     await client.ok<{ createAgent: { id: string } }>(`mutation($in: CreateAgentInput!) { createAgent(input: $in) { id } }`, {
       in: { name: 'careful-claude', harness: 'claude-code', toolPolicy: POLICY },
@@ -45,52 +47,21 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(subscribers.map((s) => s.close()));
+  await sessions?.close();
   await worker?.close();
   await t?.close();
   await docs?.close();
 });
 
-async function newSession(agent = agentId): Promise<{ sessionId: string; live: Subscriber }> {
-  const sessionId = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agent }))
-    .createSession.id;
-  const live = new Subscriber(t.url, key);
-  subscribers.push(live);
-  live.subscribe(sessionId);
-  return { sessionId, live };
-}
-
-const send = (sessionId: string, content: string) =>
-  client.ok(`mutation($s: ID!, $c: String!) { sendMessage(input: { sessionId: $s, content: $c }) { id } }`, { s: sessionId, c: content });
-
-const statuses = (events: LiveEvent[]) => events.filter((e) => e.type === 'session.status').map((e) => (e.payload as { status: string }).status);
-
-/** Sends the message and waits until the turn pauses; returns the call awaiting approval. */
-async function pause(sessionId: string, live: Subscriber, content: string): Promise<{ toolCallId: string; payload: Record<string, unknown> }> {
-  await send(sessionId, content);
-  await live.waitFor((events) => events.some((e) => e.type === 'tool.approval_requested') && statuses(events).at(-1) === 'AWAITING_APPROVAL', WAIT_MS);
-  const payload = live.events.find((e) => e.type === 'tool.approval_requested')!.payload as Record<string, unknown>;
-  return { toolCallId: String(payload.toolCallId), payload };
-}
-
-async function turnEnd(live: Subscriber, count = 1): Promise<LiveEvent> {
-  await live.waitFor((events) => events.filter((e) => /^turn\.(completed|failed|cancelled)$/.test(e.type)).length >= count, WAIT_MS);
-  return live.events.filter((e) => /^turn\.(completed|failed|cancelled)$/.test(e.type)).at(-1)!;
-}
-
-const resultOf = (live: Subscriber, id: string) =>
-  live.events.find((e) => e.type === 'tool.result' && (e.payload as { id: string }).id === id)?.payload as { output: string; isError: boolean } | undefined;
+const newSession = (agent = agentId) => sessions.create(agent);
 
 const lastReply = (live: Subscriber) => String((live.events.filter((e) => e.type === 'message.completed').at(-1)?.payload as { content: string }).content);
-
-const approve = (sessionId: string, toolCallId: string) =>
-  client.ok(`mutation($s: ID!, $c: String!) { approveToolCall(sessionId: $s, toolCallId: $c) { status } }`, { s: sessionId, c: toolCallId });
 
 describe('tool approvals on a claude-code agent (real CLI)', { timeout: 240_000 }, () => {
   it('DENY refuses the call without asking; the model reads why and the turn completes', async () => {
     const { sessionId, live } = await newSession();
-    await send(sessionId, '/tool rm -rf important');
-    const end = await turnEnd(live);
+    await sessions.send(sessionId, '/tool rm -rf important');
+    const end = await sessions.turnEnd(live);
     expect(end.type).toBe('turn.completed');
     expect(live.events.some((e) => e.type === 'tool.approval_requested')).toBe(false);
     const call = live.events.find((e) => e.type === 'tool.call')?.payload as { id: string; name: string };
@@ -105,7 +76,7 @@ describe('tool approvals on a claude-code agent (real CLI)', { timeout: 240_000 
 
   it('ASK pauses the turn; approving runs the command in the waiting CLI and the turn completes', async () => {
     const { sessionId, live } = await newSession();
-    const { toolCallId, payload } = await pause(sessionId, live, '/tool echo ask-approve');
+    const { toolCallId, payload } = await sessions.pause(sessionId, live, '/tool echo ask-approve');
     expect(payload).toMatchObject({
       tool: 'Bash',
       input: { command: 'echo ask-approve' },
@@ -120,8 +91,8 @@ describe('tool approvals on a claude-code agent (real CLI)', { timeout: 240_000 
     );
     expect(session).toEqual({ status: 'AWAITING_APPROVAL', pendingApprovals: [{ toolCallId, tool: 'Bash', status: 'PENDING' }] });
 
-    await approve(sessionId, toolCallId);
-    expect((await turnEnd(live)).type).toBe('turn.completed');
+    await sessions.approve(sessionId, toolCallId);
+    expect((await sessions.turnEnd(live)).type).toBe('turn.completed');
     expect(resultOf(live, toolCallId)).toMatchObject({ isError: false, output: expect.stringContaining('ask-approve') });
     expect(lastReply(live)).toBe('Ran `echo ask-approve`. First line of output: ask-approve');
     expect(live.events.find((e) => e.type === 'tool.approval_resolved')?.payload).toMatchObject({ toolCallId, status: 'APPROVED' });
@@ -130,20 +101,20 @@ describe('tool approvals on a claude-code agent (real CLI)', { timeout: 240_000 
       .filter((s, i, all) => s !== all[i - 1]);
     expect(distinct).toEqual(['IDLE', 'RUNNING', 'AWAITING_APPROVAL', 'RUNNING', 'IDLE']);
     // The conversation goes on in the CLI's session.
-    await send(sessionId, 'thanks');
-    expect((await turnEnd(live, 2)).type).toBe('turn.completed');
+    await sessions.send(sessionId, 'thanks');
+    expect((await sessions.turnEnd(live, 2)).type).toBe('turn.completed');
     expect(lastReply(live)).toMatch(/^You said: thanks/);
   });
 
   it("ASK then deny: the model gets the person's reason as the tool error and the turn completes", async () => {
     const { sessionId, live } = await newSession();
-    const { toolCallId } = await pause(sessionId, live, '/tool echo ask-deny');
+    const { toolCallId } = await sessions.pause(sessionId, live, '/tool echo ask-deny');
     await client.ok(`mutation($s: ID!, $c: String!, $r: String) { denyToolCall(sessionId: $s, toolCallId: $c, reason: $r) { status } }`, {
       s: sessionId,
       c: toolCallId,
       r: 'not in this repo',
     });
-    expect((await turnEnd(live)).type).toBe('turn.completed');
+    expect((await sessions.turnEnd(live)).type).toBe('turn.completed');
     expect(resultOf(live, toolCallId)).toEqual({ id: toolCallId, isError: true, output: 'Denied by a person: not in this repo.' });
     // The CLI that asked got the answer: the model's next step sees it as the command's result.
     expect(lastReply(live)).toBe('Ran `echo ask-deny`. First line of output: Denied by a person: not in this repo.');
@@ -161,33 +132,33 @@ describe('tool approvals on a claude-code agent (real CLI)', { timeout: 240_000 
       })
     ).createAgent.id;
     const { sessionId, live } = await newSession(mcpAgent);
-    const { toolCallId, payload } = await pause(sessionId, live, `/call mcp__docs__search ${JSON.stringify({ query: 'held' })}`);
+    const { toolCallId, payload } = await sessions.pause(sessionId, live, `/call mcp__docs__search ${JSON.stringify({ query: 'held' })}`);
     expect(payload).toMatchObject({ tool: 'mcp__docs__search', server: 'docs', input: { query: 'held' }, rule: { tool: 'mcp__docs__*', action: 'ASK' } });
     expect(docs.calls).not.toContainEqual({ tool: 'search', args: { query: 'held' } });
-    await approve(sessionId, toolCallId);
-    expect((await turnEnd(live)).type).toBe('turn.completed');
+    await sessions.approve(sessionId, toolCallId);
+    expect((await sessions.turnEnd(live)).type).toBe('turn.completed');
     expect(resultOf(live, toolCallId)).toMatchObject({ isError: false, output: expect.stringContaining('3 results for "held"') });
     expect(docs.calls).toContainEqual({ tool: 'search', args: { query: 'held' } });
   });
 
   it('cancelTurn while awaiting approval ends the turn; the next message works', async () => {
     const { sessionId, live } = await newSession();
-    await pause(sessionId, live, '/tool echo ask-cancel');
+    await sessions.pause(sessionId, live, '/tool echo ask-cancel');
     await client.ok(`mutation($s: ID!) { cancelTurn(sessionId: $s) { id } }`, { s: sessionId });
-    expect((await turnEnd(live)).type).toBe('turn.cancelled');
-    await send(sessionId, 'still there?');
-    expect((await turnEnd(live, 2)).type).toBe('turn.completed');
+    expect((await sessions.turnEnd(live)).type).toBe('turn.cancelled');
+    await sessions.send(sessionId, 'still there?');
+    expect((await sessions.turnEnd(live, 2)).type).toBe('turn.completed');
     expect(lastReply(live)).toMatch(/^You said: still there\?/);
   });
 
   it('a worker restart while awaiting approval (its sandbox and CLI gone): the decision reaches the agent in a new sandbox', async () => {
     const { sessionId, live } = await newSession();
-    const { toolCallId } = await pause(sessionId, live, '/tool echo ask-restart');
+    const { toolCallId } = await sessions.pause(sessionId, live, '/tool echo ask-restart');
     await worker!.close();
     worker = null;
-    await approve(sessionId, toolCallId);
+    await sessions.approve(sessionId, toolCallId);
     worker = await startTestWorker(t, ENV);
-    expect((await turnEnd(live)).type).toBe('turn.completed');
+    expect((await sessions.turnEnd(live)).type).toBe('turn.completed');
     expect(statuses(live.events)).toContain('PROVISIONING');
     expect(resultOf(live, toolCallId)?.output).toMatch(/^Approved by a person, but the claude-code process that asked had ended/);
     // The offline mock echoes its prompt: the new CLI run was told of the approval.
@@ -198,13 +169,13 @@ describe('tool approvals on a claude-code agent (real CLI)', { timeout: 240_000 
     await worker!.close();
     worker = await startTestWorker(t, { ...ENV, PADDOCK_SANDBOX_IDLE_SECONDS: '1' });
     const { sessionId, live } = await newSession();
-    const { toolCallId } = await pause(sessionId, live, '/tool echo ask-idle');
+    const { toolCallId } = await sessions.pause(sessionId, live, '/tool echo ask-idle');
     // Housekeeping runs every 0.5 s: an idle sandbox of any other session would be suspended by now.
     await new Promise((resolve) => setTimeout(resolve, 4_000));
     const sandbox = await t.platform.services.db.sandbox.findUnique({ where: { sessionId: decodeGlobalId(sessionId).id } });
     expect(sandbox?.phase).toBe('READY');
-    await approve(sessionId, toolCallId);
-    expect((await turnEnd(live)).type).toBe('turn.completed');
+    await sessions.approve(sessionId, toolCallId);
+    expect((await sessions.turnEnd(live)).type).toBe('turn.completed');
     expect(resultOf(live, toolCallId)).toMatchObject({ isError: false, output: expect.stringContaining('ask-idle') });
     // Once the turn is over, the sandbox idles out as usual.
     await expect
@@ -216,8 +187,8 @@ describe('tool approvals on a claude-code agent (real CLI)', { timeout: 240_000 
     await worker!.close();
     worker = await startTestWorker(t, { ...ENV, PADDOCK_APPROVAL_TIMEOUT_SECONDS: '2' });
     const { sessionId, live } = await newSession();
-    const { toolCallId } = await pause(sessionId, live, '/tool echo ask-expire');
-    expect((await turnEnd(live)).type).toBe('turn.completed');
+    const { toolCallId } = await sessions.pause(sessionId, live, '/tool echo ask-expire');
+    expect((await sessions.turnEnd(live)).type).toBe('turn.completed');
     expect(live.events.find((e) => e.type === 'tool.approval_resolved')?.payload).toMatchObject({ toolCallId, status: 'EXPIRED' });
     expect(resultOf(live, toolCallId)?.isError).toBe(true);
     expect(resultOf(live, toolCallId)?.output).toMatch(/nobody approved the call within 2 s \(PADDOCK_APPROVAL_TIMEOUT_SECONDS\)/);

@@ -6,7 +6,8 @@ import { decodeGlobalId } from '../ids/global-id.ts';
 import type { GraphqlClient } from '../../test/graphql-client.ts';
 import { startTestMcpServer, type TestMcpServer } from '../../test/mcp-server.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
-import { Subscriber, type LiveEvent } from '../../test/subscriber.ts';
+import { LiveSessions, resultOf, statuses } from '../../test/live-sessions.ts';
+import type { Subscriber } from '../../test/subscriber.ts';
 import { startTestWorker, type TestWorker } from '../../test/worker.ts';
 
 /**
@@ -22,7 +23,7 @@ let key: string;
 let agentId: string;
 let gateway: MockLlm;
 let docs: TestMcpServer;
-const subscribers: Subscriber[] = [];
+let sessions: LiveSessions;
 const cleanup: (() => Promise<unknown>)[] = [];
 
 // Codex starts in seconds on an idle machine; give a busy one room.
@@ -44,6 +45,7 @@ beforeAll(async () => {
   gateway = await startMockLlm({ host: '127.0.0.1', port: 0, tokensPerSecond: 400 });
   worker = await startTestWorker(t, MCP_ENV, {}, { gatewayUrl: gateway.url });
   ({ client, key } = await t.newTeam());
+  sessions = new LiveSessions(t.url, client, key, WAIT_MS);
   agentId = (
     await client.ok<{ createAgent: { id: string } }>(`mutation($in: CreateAgentInput!) { createAgent(input: $in) { id } }`, {
       in: { name: 'careful-codex', harness: 'codex', toolPolicy: POLICY },
@@ -53,41 +55,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const fn of cleanup.reverse()) await fn().catch(() => undefined);
-  await Promise.all(subscribers.map((s) => s.close()));
+  await sessions?.close();
   await worker?.close();
   await gateway?.close();
   await docs?.close();
   await t?.close();
 });
 
-async function newSession(agent = agentId): Promise<{ sessionId: string; live: Subscriber }> {
-  const sessionId = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agent }))
-    .createSession.id;
-  const live = new Subscriber(t.url, key);
-  subscribers.push(live);
-  live.subscribe(sessionId);
-  return { sessionId, live };
-}
-
-const send = (sessionId: string, content: string) =>
-  client.ok(`mutation($s: ID!, $c: String!) { sendMessage(input: { sessionId: $s, content: $c }) { id } }`, { s: sessionId, c: content });
-
-const statuses = (events: LiveEvent[]) => events.filter((e) => e.type === 'session.status').map((e) => (e.payload as { status: string }).status);
-
-async function pause(sessionId: string, live: Subscriber, content: string): Promise<{ toolCallId: string; payload: Record<string, unknown> }> {
-  await send(sessionId, content);
-  await live.waitFor((events) => events.some((e) => e.type === 'tool.approval_requested') && statuses(events).at(-1) === 'AWAITING_APPROVAL', WAIT_MS);
-  const payload = live.events.find((e) => e.type === 'tool.approval_requested')!.payload as Record<string, unknown>;
-  return { toolCallId: String(payload.toolCallId), payload };
-}
-
-async function turnEnd(live: Subscriber): Promise<LiveEvent> {
-  await live.waitFor((events) => events.some((e) => /^turn\.(completed|failed|cancelled)$/.test(e.type)), WAIT_MS);
-  return live.events.find((e) => /^turn\.(completed|failed|cancelled)$/.test(e.type))!;
-}
-
-const resultOf = (live: Subscriber, id: string) =>
-  live.events.find((e) => e.type === 'tool.result' && (e.payload as { id: string }).id === id)?.payload as { output: string; isError: boolean } | undefined;
+const newSession = (agent = agentId) => sessions.create(agent);
 
 const reply = (live: Subscriber) =>
   live.events
@@ -98,13 +73,10 @@ const reply = (live: Subscriber) =>
 const view = async (sessionId: string) =>
   (await client.ok<{ session: { status: string } }>(`query($id: ID!) { session(id: $id) { status } }`, { id: sessionId })).session;
 
-const approve = (sessionId: string, toolCallId: string) =>
-  client.ok(`mutation($s: ID!, $c: String!) { approveToolCall(sessionId: $s, toolCallId: $c) { status } }`, { s: sessionId, c: toolCallId });
-
 describe('a Codex agent with a tool policy', { timeout: 240_000 }, () => {
   it('ASK pauses the turn with Codex waiting; approving runs the command and the turn completes', async () => {
     const { sessionId, live } = await newSession();
-    const { toolCallId, payload } = await pause(sessionId, live, '/tool echo ask-approve');
+    const { toolCallId, payload } = await sessions.pause(sessionId, live, '/tool echo ask-approve');
     expect(payload).toMatchObject({
       tool: 'shell',
       // Codex runs commands in the user's shell; the policy matched the script inside.
@@ -114,8 +86,8 @@ describe('a Codex agent with a tool policy', { timeout: 240_000 }, () => {
     // The call is out, its result is not: Codex waits for the answer.
     expect(live.events.find((e) => e.type === 'tool.call')?.payload).toMatchObject({ id: toolCallId, name: 'shell' });
     expect(resultOf(live, toolCallId)).toBeUndefined();
-    await approve(sessionId, toolCallId);
-    expect((await turnEnd(live)).type).toBe('turn.completed');
+    await sessions.approve(sessionId, toolCallId);
+    expect((await sessions.turnEnd(live)).type).toBe('turn.completed');
     expect(resultOf(live, toolCallId)).toEqual({ id: toolCallId, output: 'ask-approve\n', isError: false });
     expect(live.events.filter((e) => e.type === 'tool.call')).toHaveLength(1);
     expect(reply(live)).toContain('Ran `echo ask-approve`. First line of output: ask-approve');
@@ -127,13 +99,13 @@ describe('a Codex agent with a tool policy', { timeout: 240_000 }, () => {
 
   it('ASK then deny: Codex does not run it, the model gets the reason and the turn completes', async () => {
     const { sessionId, live } = await newSession();
-    const { toolCallId } = await pause(sessionId, live, '/tool echo ask-deny');
+    const { toolCallId } = await sessions.pause(sessionId, live, '/tool echo ask-deny');
     await client.ok(`mutation($s: ID!, $c: String!, $r: String) { denyToolCall(sessionId: $s, toolCallId: $c, reason: $r) { status } }`, {
       s: sessionId,
       c: toolCallId,
       r: 'not in this repo',
     });
-    expect((await turnEnd(live)).type).toBe('turn.completed');
+    expect((await sessions.turnEnd(live)).type).toBe('turn.completed');
     expect(resultOf(live, toolCallId)).toEqual({ id: toolCallId, output: 'Denied by a person: not in this repo.', isError: true });
     // The mock answers the note Paddock gave Codex, which carries the reason.
     expect(reply(live)).toContain('Denied by a person: not in this repo.');
@@ -141,8 +113,8 @@ describe('a Codex agent with a tool policy', { timeout: 240_000 }, () => {
 
   it('DENY declines without asking anyone, naming the rule', async () => {
     const { sessionId, live } = await newSession();
-    await send(sessionId, '/tool rm -rf important');
-    expect((await turnEnd(live)).type).toBe('turn.completed');
+    await sessions.send(sessionId, '/tool rm -rf important');
+    expect((await sessions.turnEnd(live)).type).toBe('turn.completed');
     expect(live.events.some((e) => e.type === 'tool.approval_requested')).toBe(false);
     expect(statuses(live.events)).not.toContain('AWAITING_APPROVAL');
     const call = live.events.find((e) => e.type === 'tool.call')?.payload as { id: string };
@@ -154,10 +126,10 @@ describe('a Codex agent with a tool policy', { timeout: 240_000 }, () => {
   });
   it('cancelTurn while Codex waits for an answer ends the turn; the next message gets a working Codex', async () => {
     const { sessionId, live } = await newSession();
-    await pause(sessionId, live, '/tool echo ask-cancel');
+    await sessions.pause(sessionId, live, '/tool echo ask-cancel');
     await client.ok(`mutation($s: ID!) { cancelTurn(sessionId: $s) { id } }`, { s: sessionId });
-    expect((await turnEnd(live)).type).toBe('turn.cancelled');
-    await send(sessionId, 'still there?');
+    expect((await sessions.turnEnd(live)).type).toBe('turn.cancelled');
+    await sessions.send(sessionId, 'still there?');
     await live.waitFor((events) => events.some((e) => e.type === 'turn.completed'), WAIT_MS);
     expect(reply(live)).toMatch(/You said: still there\?/);
     expect(live.events.filter((e) => e.type === 'tool.result')).toEqual([]);
@@ -180,15 +152,15 @@ describe('a Codex agent with a tool policy and an MCP server', { timeout: 240_00
       })
     ).createAgent.id;
     const { sessionId, live } = await newSession(mcpAgent);
-    const { toolCallId, payload } = await pause(sessionId, live, '/call mcp__docs__search {"query": "held"}');
+    const { toolCallId, payload } = await sessions.pause(sessionId, live, '/call mcp__docs__search {"query": "held"}');
     expect(payload).toMatchObject({ tool: 'mcp__docs__search', server: 'docs', input: { query: 'held' }, rule: { index: 1, tool: 'mcp__docs__*' } });
     expect(docs.calls).toEqual([]);
-    await approve(sessionId, toolCallId);
-    expect((await turnEnd(live)).type).toBe('turn.completed');
+    await sessions.approve(sessionId, toolCallId);
+    expect((await sessions.turnEnd(live)).type).toBe('turn.completed');
     expect(resultOf(live, toolCallId)).toMatchObject({ isError: false, output: '3 results for "held"' });
     expect(docs.calls).toEqual([{ tool: 'search', args: { query: 'held' } }]);
 
-    await send(sessionId, '/call mcp__docs__whoami');
+    await sessions.send(sessionId, '/call mcp__docs__whoami');
     await live.waitFor((events) => events.filter((e) => e.type === 'turn.completed').length >= 2, WAIT_MS);
     const call = live.events.filter((e) => e.type === 'tool.call').at(-1)?.payload as { id: string; name: string };
     expect(call.name).toBe('mcp__docs__whoami');
@@ -223,12 +195,12 @@ describe('a paused Codex turn is durable', { timeout: 240_000 }, () => {
     const { sessionId, live } = await newSession();
     // Nothing stops a sandbox whose worker was killed but the test.
     cleanup.push(async () => worker?.worker.sandboxes.destroy(decodeGlobalId(sessionId).id));
-    const { toolCallId } = await pause(sessionId, live, '/tool echo ask-restart');
+    const { toolCallId } = await sessions.pause(sessionId, live, '/tool echo ask-restart');
     child.kill('SIGKILL');
-    await approve(sessionId, toolCallId);
+    await sessions.approve(sessionId, toolCallId);
     expect((await view(sessionId)).status).toBe('RUNNING');
     worker = await startTestWorker(t, MCP_ENV, {}, { gatewayUrl: gateway.url });
-    expect((await turnEnd(live)).type).toBe('turn.completed');
+    expect((await sessions.turnEnd(live)).type).toBe('turn.completed');
     expect(resultOf(live, toolCallId)).toEqual({ id: toolCallId, output: 'ask-restart\n', isError: false });
     // The same Codex thread went on: no sandbox was provisioned, nothing was replayed.
     expect(statuses(live.events).filter((s) => s === 'PROVISIONING')).toHaveLength(1);
@@ -237,10 +209,10 @@ describe('a paused Codex turn is durable', { timeout: 240_000 }, () => {
 
   it('a sandbox gone while awaiting approval: the decision is carried out in a new one and Codex continues from the conversation', async () => {
     const { sessionId, live } = await newSession();
-    const { toolCallId } = await pause(sessionId, live, '/tool echo ask-rehydrate');
+    const { toolCallId } = await sessions.pause(sessionId, live, '/tool echo ask-rehydrate');
     await worker!.worker.sandboxes.destroy(decodeGlobalId(sessionId).id);
-    await approve(sessionId, toolCallId);
-    expect((await turnEnd(live)).type).toBe('turn.completed');
+    await sessions.approve(sessionId, toolCallId);
+    expect((await sessions.turnEnd(live)).type).toBe('turn.completed');
     expect(statuses(live.events).filter((s) => s === 'PROVISIONING')).toHaveLength(2);
     expect(resultOf(live, toolCallId)).toEqual({ id: toolCallId, output: 'ask-rehydrate\n', isError: false });
     // The new Codex was told what happened to its call.
@@ -251,8 +223,8 @@ describe('a paused Codex turn is durable', { timeout: 240_000 }, () => {
     await worker!.close();
     worker = await startTestWorker(t, { ...MCP_ENV, PADDOCK_APPROVAL_TIMEOUT_SECONDS: '2' }, {}, { gatewayUrl: gateway.url });
     const { sessionId, live } = await newSession();
-    const { toolCallId } = await pause(sessionId, live, '/tool echo ask-expire');
-    expect((await turnEnd(live)).type).toBe('turn.completed');
+    const { toolCallId } = await sessions.pause(sessionId, live, '/tool echo ask-expire');
+    expect((await sessions.turnEnd(live)).type).toBe('turn.completed');
     expect(live.events.find((e) => e.type === 'tool.approval_resolved')?.payload).toMatchObject({ toolCallId, status: 'EXPIRED', decidedBy: null });
     expect(resultOf(live, toolCallId)?.isError).toBe(true);
     expect(resultOf(live, toolCallId)?.output).toMatch(/nobody approved the call within 2 s \(PADDOCK_APPROVAL_TIMEOUT_SECONDS\)/);

@@ -5,7 +5,8 @@ import { decodeGlobalId } from '../ids/global-id.ts';
 import type { GraphqlClient } from '../../test/graphql-client.ts';
 import { startTestMcpServer, type TestMcpServer } from '../../test/mcp-server.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
-import { Subscriber, type LiveEvent } from '../../test/subscriber.ts';
+import { LiveSessions } from '../../test/live-sessions.ts';
+import type { LiveEvent, Subscriber } from '../../test/subscriber.ts';
 import { startTestWorker, type TestWorker } from '../../test/worker.ts';
 
 /**
@@ -22,7 +23,7 @@ let key: string;
 let docs: TestMcpServer;
 let closedPort: number;
 let agentId: string;
-const subscribers: Subscriber[] = [];
+let sessions: LiveSessions;
 
 /** A port nothing listens on: a server that is down. */
 async function freePort(): Promise<number> {
@@ -41,6 +42,7 @@ beforeAll(async () => {
   t = await startTestPlatform(env);
   worker = await startTestWorker(t, env);
   ({ client, key } = await t.newTeam());
+  sessions = new LiveSessions(t.url, client, key);
   agentId = (
     await client.ok<{ createAgent: { id: string } }>(`mutation($in: CreateAgentInput!) { createAgent(input: $in) { id } }`, {
       in: {
@@ -57,20 +59,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(subscribers.map((s) => s.close()));
+  await sessions?.close();
   await worker?.close();
   await t?.close();
   await docs?.close();
 });
 
-async function newSession(): Promise<{ sessionId: string; live: Subscriber }> {
-  const sessionId = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId }))
-    .createSession.id;
-  const live = new Subscriber(t.url, key);
-  subscribers.push(live);
-  live.subscribe(sessionId);
-  return { sessionId, live };
-}
+const newSession = () => sessions.create(agentId);
 
 async function send(sessionId: string, live: Subscriber, content: string): Promise<LiveEvent[]> {
   const before = live.events.filter((e) => e.type.startsWith('turn.') && e.type !== 'turn.started').length;
