@@ -25,6 +25,7 @@ import { RuntimeClient, unixEndpoint } from '@paddock/harness-runtime/client';
 import { resolveRuntimeEntry, RUNTIME_NODE_FLAGS, RUNTIME_SOURCE } from '../src/sandbox/local/runtime-entry.ts';
 import { cpuBetween, liveChildren, refuseNewChildren, snapshotCpu, startChild, type Child } from './stream/procs.ts';
 import { checkReply, summaryOf } from './stream/stats.ts';
+import { positiveFlags } from './args.ts';
 
 const SERVER_DIR = path.resolve(import.meta.dirname, '..');
 const REPO_DIR = path.resolve(SERVER_DIR, '..');
@@ -61,14 +62,7 @@ if (flags.help) {
   process.exit(0);
 }
 
-function positive(name: string, raw: string, integer = true): number {
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    console.error(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got ${raw}\n\n${USAGE}`);
-    process.exit(2);
-  }
-  return value;
-}
+const positive = positiveFlags(USAGE);
 
 const RUNTIMES = positive('runtimes', flags.runtimes);
 const TOKENS = positive('tokens', flags.tokens);

@@ -44,6 +44,7 @@ import {
 } from './stream/procs.ts';
 import { checkReply, monotonicUs, now, Samples, summaryOf, type ReplyCheck, type Summary } from './stream/stats.ts';
 import { compareTelemetry, scrapeMetrics, startOtlpSink, telemetryEnv, type TelemetryComparison } from './stream/telemetry.ts';
+import { positiveFlags } from './args.ts';
 
 const SERVER_DIR = path.resolve(import.meta.dirname, '..');
 const REPO_DIR = path.resolve(SERVER_DIR, '..');
@@ -96,14 +97,7 @@ if (flags.help) {
   process.exit(0);
 }
 
-function positive(name: string, raw: string, integer = true): number {
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    console.error(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got ${raw}\n\n${USAGE}`);
-    process.exit(2);
-  }
-  return value;
-}
+const positive = positiveFlags(USAGE);
 
 const SESSIONS = positive('sessions', flags.sessions ?? (flags.wide ? '200' : '50'));
 const TOKENS = positive('tokens', flags.tokens);
