@@ -245,8 +245,11 @@ export class SandboxService {
    * sandboxes the database thinks are running but the driver no longer has.
    */
   async reconcile(): Promise<{ removed: string[]; vanished: string[] }> {
-    const live = new Set(await this.#driver.list());
+    // Rows first, then what runs: a sandbox suspended in between (housekeeping runs may
+    // overlap) is then a READY row no longer running, which the guarded update below leaves
+    // alone, rather than a running sandbox whose row says SUSPENDED, which would be removed.
     const rows = await this.#db.sandbox.findMany({ include: { session: { select: { status: true } } } });
+    const live = new Set(await this.#driver.list());
     const byName = new Map(rows.map((r) => [r.name, r]));
     const removed: string[] = [];
     for (const name of live) {
