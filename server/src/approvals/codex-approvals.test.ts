@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockLlm, type MockLlm } from '@paddock/mock-llm';
 import { decodeGlobalId } from '../ids/global-id.ts';
+import { WorkerProcess } from '../../test/faults.ts';
 import type { GraphqlClient } from '../../test/graphql-client.ts';
 import { startTestMcpServer, type TestMcpServer } from '../../test/mcp-server.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
@@ -177,19 +176,13 @@ describe('a paused Codex turn is durable', { timeout: 240_000 }, () => {
     // in-process test worker stops its sandboxes when it closes).
     await worker!.close();
     worker = null;
-    const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, '../bin/worker.ts')], {
-      cwd: path.resolve(import.meta.dirname, '../..'),
-      env: {
-        PATH: process.env.PATH,
-        DATABASE_URL: t.platform.databaseUrl,
-        PADDOCK_DATA_DIR: t.dataDir,
-        LITELLM_API_BASE: gateway.url,
-        LITELLM_API_KEY: 'test-gateway-key',
-        PADDOCK_LOG_LEVEL: 'warn',
-        PADDOCK_LOCAL_WARM_POOL: '0',
-        PADDOCK_SANDBOX_ISOLATION: 'none',
-      },
-      stdio: 'ignore',
+    const child = await WorkerProcess.start({
+      DATABASE_URL: t.platform.databaseUrl,
+      PADDOCK_DATA_DIR: t.dataDir,
+      LITELLM_API_BASE: gateway.url,
+      LITELLM_API_KEY: 'test-gateway-key',
+      PADDOCK_LOCAL_WARM_POOL: '0',
+      PADDOCK_SANDBOX_ISOLATION: 'none',
     });
     cleanup.push(async () => child.kill('SIGKILL'));
     const { sessionId, live } = await newSession();
