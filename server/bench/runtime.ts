@@ -30,6 +30,7 @@ import { positiveFlags } from './args.ts';
 const SERVER_DIR = path.resolve(import.meta.dirname, '..');
 const REPO_DIR = path.resolve(SERVER_DIR, '..');
 const RESULTS_DIR = path.join(SERVER_DIR, 'bench', 'results');
+const RELAY_ENTRY = path.join(SERVER_DIR, 'bench', 'runtime-relay.ts');
 const MOCK_ENTRY = path.join(REPO_DIR, 'harnesses', 'mock-llm', 'src', 'main.ts');
 
 const USAGE = `Usage: pnpm bench:runtime [options]
@@ -40,6 +41,8 @@ const USAGE = `Usage: pnpm bench:runtime [options]
   --idle-seconds S  how long a runtime sits idle before its memory is read (default 5)
   --baseline REF    also measure the runtime of this git commit (e.g. ef414d1^1)
   --source          also measure this tree's runtime run from its TypeScript source
+  --relay           also measure a bare Node relay of the same stream (bench/runtime-relay.ts):
+                    the floor for any Node process doing this work
   --cpu-prof        write a V8 CPU profile of one more runtime of each variant to bench/results/
   --max-seconds M   hard limit for the whole run (default 120 + rounds × variants × 2 × T/R)`;
 
@@ -52,6 +55,7 @@ const { values: flags } = parseArgs({
     'idle-seconds': { type: 'string', default: '5' },
     baseline: { type: 'string' },
     source: { type: 'boolean', default: false },
+    relay: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
     'max-seconds': { type: 'string' },
     help: { type: 'boolean', default: false },
@@ -206,7 +210,7 @@ const median = (values: number[]) => summaryOf(values).p50;
 const p50 = (memories: Memory[], key: keyof Memory) => median(memories.map((m) => m[key]));
 
 async function main() {
-  const variantCount = 1 + (flags.source ? 1 : 0) + (flags.baseline ? 1 : 0);
+  const variantCount = 1 + (flags.source ? 1 : 0) + (flags.baseline ? 1 : 0) + (flags.relay ? 1 : 0);
   const maxSeconds = flags['max-seconds']
     ? positive('max-seconds', flags['max-seconds'], false)
     : 120 + ROUNDS * variantCount * 2 * (TOKENS / RATE + 2 * (IDLE_MS / 1000));
@@ -235,6 +239,9 @@ async function main() {
   ];
   if (flags.source && entry.bundled) {
     variants.push({ name: 'this tree, from source', argv: [process.execPath, ...RUNTIME_NODE_FLAGS, RUNTIME_SOURCE], cwd: REPO_DIR });
+  }
+  if (flags.relay) {
+    variants.push({ name: 'bare Node relay', argv: [process.execPath, ...RUNTIME_NODE_FLAGS, RELAY_ENTRY], cwd: REPO_DIR });
   }
   if (flags.baseline) {
     const dir = path.join(tmp, 'baseline');
@@ -326,6 +333,13 @@ async function main() {
     say(
       `${after.variant} against ${before.variant}: CPU per token ${change(before.cpuMsPerThousandTokens, after.cpuMsPerThousandTokens)}; idle RSS ${change(before.idleFresh.rssMb, after.idleFresh.rssMb)} fresh, ${change(before.idleAfterTurn.rssMb, after.idleAfterTurn.rssMb)} after a turn; PSS ${change(before.idleFresh.pssMb, after.idleFresh.pssMb)} fresh, ${change(before.idleAfterTurn.pssMb, after.idleAfterTurn.pssMb)} after a turn`,
     );
+  }
+
+  const relay = summary.find((s) => s.variant === 'bare Node relay');
+  const tree = summary.find((s) => s.variant.startsWith('this tree'));
+  if (relay && tree) {
+    const above = ((tree.cpuMsPerThousandTokens - relay.cpuMsPerThousandTokens) / relay.cpuMsPerThousandTokens) * 100;
+    say(`${tree.variant} against the bare Node relay: CPU per token ${above >= 0 ? '+' : ''}${above.toFixed(0)}%`);
   }
 
   await mkdir(RESULTS_DIR, { recursive: true });
