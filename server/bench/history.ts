@@ -10,6 +10,9 @@
  *   (d) usageReport over 30 days grouped by AGENT
  *   (e) GET /export/sessions.ndjson of 100, 1,000 and 5,000 sessions: MB/s and the API's peak RSS
  *
+ * Each query also reports the CPU-ms per request of the API, PostgreSQL and the load client,
+ * which a busy machine hardly moves.
+ *
  * Options: --sessions 10000 --messages 1000000 --concurrency 32 --seconds 10 --only a|b|c|d|e
  * --cpu-prof (write a V8 CPU profile of the API to bench/results/; summarise it with bench/profile-summary.ts)
  */
@@ -27,6 +30,7 @@ import { encodeGlobalId } from '../src/ids/global-id.ts';
 import { newId } from '../src/ids/index.ts';
 import { createLogger } from '../src/log/index.ts';
 import { closedLoop, graphqlPoster } from './graphql-load.ts';
+import { cpuBetween, parentOf, snapshotCpu, type CpuTarget } from './stream/procs.ts';
 
 const { values } = parseArgs({
   options: {
@@ -59,7 +63,9 @@ const VOCABULARY = (
   'memory disk cpu load metric trace span log alert dashboard incident outage postmortem runbook oncall pager escalation fix patch hotfix backlog ticket sprint'
 ).split(' ');
 
-type Result = { name: string; requests: number; errors: number; rps: number; p50: number; p99: number };
+/** CPU-ms per request of the API, PostgreSQL and the load client: unlike latency, hardly moved by a busy machine. */
+type CpuPerRequest = { api: number; postgres: number; client: number };
+type Result = { name: string; requests: number; errors: number; rps: number; p50: number; p99: number; cpu: CpuPerRequest };
 
 async function main() {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'paddock-bench-history-'));
@@ -139,13 +145,26 @@ async function main() {
       ['    { __typename }', gql('{ __typename }'), (t) => t.includes('Query')],
     ];
 
+    const targets: CpuTarget[] = [
+      { name: 'api', pids: [api.pid!] },
+      { name: 'postgres', treeOf: await postmasterOf(db.databaseUrl) },
+    ];
     const results: Result[] = [];
     for (const [name, body, check] of scenarios) {
       if (values.only && !name.includes(`(${values.only})`) && !name.includes('__typename')) continue;
       const sample = await post(body());
       if (!check(sample)) throw new Error(`${name} answered ${sample.slice(0, 400)}`);
       await closedLoop(post, body, 2, CONCURRENCY);
-      results.push({ name, ...(await closedLoop(post, body, SECONDS, CONCURRENCY)) });
+      const before = { procs: snapshotCpu(targets), client: process.cpuUsage() };
+      const run = await closedLoop(post, body, SECONDS, CONCURRENCY);
+      const spent = cpuBetween(before.procs, snapshotCpu(targets));
+      const client = process.cpuUsage(before.client);
+      const perRequest = (seconds: number) => (seconds * 1000) / Math.max(1, run.requests);
+      results.push({
+        name,
+        ...run,
+        cpu: { api: perRequest(spent.api ?? 0), postgres: perRequest(spent.postgres ?? 0), client: perRequest((client.user + client.system) / 1e6) },
+      });
     }
     agent.destroy();
 
@@ -161,6 +180,20 @@ async function main() {
     await Promise.race([exited, new Promise((r) => setTimeout(r, values['cpu-prof'] ? 15_000 : 500))]);
     await db.stop();
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The postmaster's pid: the parent of a backend, so its tree is every PostgreSQL process. */
+async function postmasterOf(databaseUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const backend = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const postmaster = parentOf(backend);
+    if (postmaster === undefined) throw new Error(`no parent for PostgreSQL backend ${backend}`);
+    return postmaster;
+  } finally {
+    await client.end();
   }
 }
 
@@ -389,7 +422,7 @@ function report(results: Result[], exports: Awaited<ReturnType<typeof exportRun>
   for (const r of results) {
     const ratio = base ? (r.rps / base.rps).toFixed(3) : '-';
     console.log(
-      `${r.name.padEnd(44)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1).padStart(7)} ms  p99 ${r.p99.toFixed(1).padStart(7)} ms  ratio ${ratio.padStart(6)}  errors ${r.errors}`,
+      `${r.name.padEnd(44)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1).padStart(7)} ms  p99 ${r.p99.toFixed(1).padStart(7)} ms  ratio ${ratio.padStart(6)}  errors ${r.errors}  CPU-ms/req API ${r.cpu.api.toFixed(2)} PG ${r.cpu.postgres.toFixed(2)} client ${r.cpu.client.toFixed(2)}`,
     );
   }
   for (const e of exports) {

@@ -41,6 +41,11 @@ function statOf(pid: number): ProcStat | null {
   }
 }
 
+/** The parent of a live process (for a PostgreSQL backend: its postmaster). */
+export function parentOf(pid: number): number | undefined {
+  return statOf(pid)?.ppid;
+}
+
 function allStats(): Map<number, ProcStat> {
   const out = new Map<number, ProcStat>();
   for (const name of readdirSync('/proc')) {
