@@ -22,14 +22,18 @@ describe('MCP servers for command-line agents', () => {
     expect(claudeMcpArgs([])).toEqual([]);
   });
 
-  it('Codex gets them as mcp_servers configuration overrides in TOML', () => {
+  it('Codex gets them as mcp_servers configuration overrides in TOML, with a startup timeout a busy node can meet', () => {
     expect(codexMcpArgs(servers)).toEqual([
       '--config',
       'mcp_servers.docs.url="https://mcp.example.com/mcp"',
       '--config',
       'mcp_servers.docs.http_headers={ "Authorization" = "Bearer paddock-secret-abc" }',
       '--config',
+      'mcp_servers.docs.startup_timeout_sec=60',
+      '--config',
       'mcp_servers.old-sse.url="https://sse.example.com/sse"',
+      '--config',
+      'mcp_servers.old-sse.startup_timeout_sec=60',
     ]);
   });
 });

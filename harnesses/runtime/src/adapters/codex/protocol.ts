@@ -7,8 +7,16 @@ import { CodexExecTranslator } from './exec-json.ts';
 const tomlString = (text: string) => JSON.stringify(text).replaceAll('\u007f', '\\u007f');
 
 /**
- * The agent's MCP servers as Codex configuration overrides (`mcp_servers.<name>.url` and
- * `http_headers`, Streamable HTTP). Codex offers each server's tools in a namespace `mcp__<server>`.
+ * How long Codex waits for an MCP server to answer its handshake. Codex's own default is
+ * 10 s, after which it runs the turn without that server's tools; on a busy node, through
+ * the egress proxy, a healthy server can take longer, and an unreachable one fails at once.
+ */
+const CODEX_MCP_STARTUP_TIMEOUT_SECONDS = 60;
+
+/**
+ * The agent's MCP servers as Codex configuration overrides (`mcp_servers.<name>.url`,
+ * `http_headers` and `startup_timeout_sec`, Streamable HTTP). Codex offers each server's
+ * tools in a namespace `mcp__<server>`.
  */
 export function codexMcpArgs(servers: readonly McpServerConfig[]): string[] {
   return servers.flatMap((s) => {
@@ -17,6 +25,8 @@ export function codexMcpArgs(servers: readonly McpServerConfig[]): string[] {
       '--config',
       `mcp_servers.${s.name}.url=${tomlString(s.url)}`,
       ...(headers.length > 0 ? ['--config', `mcp_servers.${s.name}.http_headers={ ${headers.join(', ')} }`] : []),
+      '--config',
+      `mcp_servers.${s.name}.startup_timeout_sec=${CODEX_MCP_STARTUP_TIMEOUT_SECONDS}`,
     ];
   });
 }
