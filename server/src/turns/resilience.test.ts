@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockLlm, type MockLlm } from '@paddock/mock-llm';
 import { loadConfig } from '../config/index.ts';
@@ -9,6 +7,7 @@ import { startApi } from '../platform/api.ts';
 import { openPlatform } from '../platform/open.ts';
 import type { GraphqlClient } from '../../test/graphql-client.ts';
 import { startTestPlatform, type TestPlatform } from '../../test/platform.ts';
+import { WorkerProcess } from '../../test/faults.ts';
 import { Subscriber, textOf } from '../../test/subscriber.ts';
 import { startTestWorker } from '../../test/worker.ts';
 
@@ -77,26 +76,19 @@ describe('resilience', () => {
   it('a turn whose worker died ends FAILED and the session takes the next message', { timeout: 120_000 }, async () => {
     const session = await newSession();
     const live = subscribe(t.url, session.id);
-    // node itself (not the tsx wrapper), so SIGKILL hits the worker and nothing else.
-    const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, '../bin/worker.ts')], {
-      cwd: path.resolve(import.meta.dirname, '../..'),
-      env: {
-        PATH: process.env.PATH,
-        DATABASE_URL: t.platform.databaseUrl,
-        PADDOCK_DATA_DIR: t.dataDir,
-        LITELLM_API_BASE: mock.url,
-        LITELLM_API_KEY: 'k',
-        PADDOCK_LOG_LEVEL: 'warn',
-        // This test is about the worker, not the sandbox: plain-process sandboxes start fastest.
-        PADDOCK_SANDBOX_ISOLATION: 'none',
-        PADDOCK_LOCAL_WARM_POOL: '0',
-      },
-      stdio: 'ignore',
+    const doomed = await WorkerProcess.start({
+      DATABASE_URL: t.platform.databaseUrl,
+      PADDOCK_DATA_DIR: t.dataDir,
+      LITELLM_API_BASE: mock.url,
+      LITELLM_API_KEY: 'k',
+      // This test is about the worker, not the sandbox: plain-process sandboxes start fastest.
+      PADDOCK_SANDBOX_ISOLATION: 'none',
+      PADDOCK_LOCAL_WARM_POOL: '0',
     });
-    cleanup.push(async () => child.kill('SIGKILL'));
+    cleanup.push(async () => doomed.kill('SIGKILL'));
     await send(session.id, '/long 5000 rate=50');
     await live.waitFor((events) => events.filter((e) => e.type === 'message.delta').length >= 3, 30_000);
-    child.kill('SIGKILL');
+    doomed.kill('SIGKILL');
 
     // The same gateway as the dead worker, as a restarted worker would have.
     const rescuer = await startTestWorker(t, { PADDOCK_TURN_STALE_SECONDS: '3' }, {}, { gatewayUrl: mock.url });
