@@ -30,7 +30,7 @@ import { encodeGlobalId } from '../src/ids/global-id.ts';
 import { newId } from '../src/ids/index.ts';
 import { createLogger } from '../src/log/index.ts';
 import { closedLoop, graphqlPoster } from './graphql-load.ts';
-import { cpuBetween, parentOf, snapshotCpu, type CpuTarget } from './stream/procs.ts';
+import { cpuBetween, embeddedPostmaster, postgresCpu, snapshotCpu, type CpuTarget } from './stream/procs.ts';
 
 const { values } = parseArgs({
   options: {
@@ -145,10 +145,7 @@ async function main() {
       ['    { __typename }', gql('{ __typename }'), (t) => t.includes('Query')],
     ];
 
-    const targets: CpuTarget[] = [
-      { name: 'api', pids: [api.pid!] },
-      { name: 'postgres', treeOf: await postmasterOf(db.databaseUrl) },
-    ];
+    const targets: CpuTarget[] = [{ name: 'api', pids: [api.pid!] }, postgresCpu(await embeddedPostmaster(dir))];
     const results: Result[] = [];
     for (const [name, body, check] of scenarios) {
       if (values.only && !name.includes(`(${values.only})`) && !name.includes('__typename')) continue;
@@ -180,20 +177,6 @@ async function main() {
     await Promise.race([exited, new Promise((r) => setTimeout(r, values['cpu-prof'] ? 15_000 : 500))]);
     await db.stop();
     await rm(dir, { recursive: true, force: true });
-  }
-}
-
-/** The postmaster's pid: the parent of a backend, so its tree is every PostgreSQL process. */
-async function postmasterOf(databaseUrl: string): Promise<number> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const backend = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-    const postmaster = parentOf(backend);
-    if (postmaster === undefined) throw new Error(`no parent for PostgreSQL backend ${backend}`);
-    return postmaster;
-  } finally {
-    await client.end();
   }
 }
 

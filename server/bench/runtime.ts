@@ -31,6 +31,7 @@ const SERVER_DIR = path.resolve(import.meta.dirname, '..');
 const REPO_DIR = path.resolve(SERVER_DIR, '..');
 const RESULTS_DIR = path.join(SERVER_DIR, 'bench', 'results');
 const RELAY_ENTRY = path.join(SERVER_DIR, 'bench', 'runtime-relay.ts');
+const RELAY_VARIANT = 'bare Node relay';
 const MOCK_ENTRY = path.join(REPO_DIR, 'harnesses', 'mock-llm', 'src', 'main.ts');
 
 const USAGE = `Usage: pnpm bench:runtime [options]
@@ -207,6 +208,7 @@ async function measure(variant: Variant, mockUrl: string, dir: string, profileDi
 }
 
 const median = (values: number[]) => summaryOf(values).p50;
+const change = (from: number, to: number) => `${to >= from ? '+' : ''}${(((to - from) / from) * 100).toFixed(0)}%`;
 const p50 = (memories: Memory[], key: keyof Memory) => median(memories.map((m) => m[key]));
 
 async function main() {
@@ -241,7 +243,7 @@ async function main() {
     variants.push({ name: 'this tree, from source', argv: [process.execPath, ...RUNTIME_NODE_FLAGS, RUNTIME_SOURCE], cwd: REPO_DIR });
   }
   if (flags.relay) {
-    variants.push({ name: 'bare Node relay', argv: [process.execPath, ...RUNTIME_NODE_FLAGS, RELAY_ENTRY], cwd: REPO_DIR });
+    variants.push({ name: RELAY_VARIANT, argv: [process.execPath, ...RUNTIME_NODE_FLAGS, RELAY_ENTRY], cwd: REPO_DIR });
   }
   if (flags.baseline) {
     const dir = path.join(tmp, 'baseline');
@@ -327,20 +329,17 @@ async function main() {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const row of rows) say(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));
   say('(CPU: mean over rounds, each round in brackets; memory: p50 over every runtime of every round)');
+  // This tree's own runtime (bundled, or from source when there is no bundle) is the first variant named for it.
+  const tree = summary.find((s) => s.variant.startsWith('this tree'))!;
   if (flags.baseline) {
-    const [before, after] = [summary[0]!, summary.find((s) => s.variant === 'this tree') ?? summary[1]!];
-    const change = (from: number, to: number) => `${to >= from ? '+' : ''}${(((to - from) / from) * 100).toFixed(0)}%`;
+    const [before, after] = [summary[0]!, tree];
     say(
       `${after.variant} against ${before.variant}: CPU per token ${change(before.cpuMsPerThousandTokens, after.cpuMsPerThousandTokens)}; idle RSS ${change(before.idleFresh.rssMb, after.idleFresh.rssMb)} fresh, ${change(before.idleAfterTurn.rssMb, after.idleAfterTurn.rssMb)} after a turn; PSS ${change(before.idleFresh.pssMb, after.idleFresh.pssMb)} fresh, ${change(before.idleAfterTurn.pssMb, after.idleAfterTurn.pssMb)} after a turn`,
     );
   }
 
-  const relay = summary.find((s) => s.variant === 'bare Node relay');
-  const tree = summary.find((s) => s.variant.startsWith('this tree'));
-  if (relay && tree) {
-    const above = ((tree.cpuMsPerThousandTokens - relay.cpuMsPerThousandTokens) / relay.cpuMsPerThousandTokens) * 100;
-    say(`${tree.variant} against the bare Node relay: CPU per token ${above >= 0 ? '+' : ''}${above.toFixed(0)}%`);
-  }
+  const relay = summary.find((s) => s.variant === RELAY_VARIANT);
+  if (relay) say(`${tree.variant} against the ${RELAY_VARIANT}: CPU per token ${change(relay.cpuMsPerThousandTokens, tree.cpuMsPerThousandTokens)}`);
 
   await mkdir(RESULTS_DIR, { recursive: true });
   const file = path.join(RESULTS_DIR, `runtime-${stamp}.json`);

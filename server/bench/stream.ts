@@ -13,7 +13,7 @@
  * stopped and removed at the end, and the whole run is bounded by --max-seconds.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -28,11 +28,13 @@ import {
   cpuBetween,
   deprioritise,
   descendantsOf,
+  embeddedPostmaster,
   freePort,
   identify,
   killLeftovers,
   liveChildren,
   machineCpu,
+  postgresCpu,
   refuseNewChildren,
   sandboxMemory,
   snapshotCpu,
@@ -208,7 +210,7 @@ async function main() {
     maxConnections: 2 * SESSIONS + 200,
   });
   state.pg = pg;
-  const postmaster = Number((await readFile(path.join(pgDir, 'postgres', 'data', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  const postmaster = await embeddedPostmaster(pgDir);
 
   say('- starting the mock LLM');
   const { child: mock, ready: mockUrl } = await startChild({
@@ -457,7 +459,7 @@ async function runPlatform(
     { name: 'api', pids: [api.pid] },
     { name: 'worker', pids: [worker.pid] },
     { name: 'runtimes', treeOf: worker.pid },
-    { name: 'postgres', pids: [postmaster], treeOf: postmaster, reaped: true },
+    postgresCpu(postmaster),
     { name: 'mock', pids: [mock.pid] },
   ];
   const turns = watches.map((w) => w.expectTurn(true));

@@ -7,6 +7,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readdirSync, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -41,10 +42,13 @@ function statOf(pid: number): ProcStat | null {
   }
 }
 
-/** The parent of a live process (for a PostgreSQL backend: its postmaster). */
-export function parentOf(pid: number): number | undefined {
-  return statOf(pid)?.ppid;
+/** The embedded PostgreSQL's postmaster, from the `postmaster.pid` under the data dir it was started with. */
+export async function embeddedPostmaster(dataDir: string): Promise<number> {
+  return Number((await readFile(path.join(dataDir, 'postgres', 'data', 'postmaster.pid'), 'utf8')).split('\n')[0]);
 }
+
+/** All of PostgreSQL's CPU: the postmaster, its live backends, and the backends that exited. */
+export const postgresCpu = (postmaster: number): CpuTarget => ({ name: 'postgres', pids: [postmaster], treeOf: postmaster, reaped: true });
 
 function allStats(): Map<number, ProcStat> {
   const out = new Map<number, ProcStat>();
