@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { loadPriceOverrides, PriceFileError, type PriceOverrides } from '../cost/prices.ts';
@@ -78,6 +79,7 @@ const envSchema = z.object({
   PADDOCK_K8S_CONTEXT: z.string().optional(),
   PADDOCK_K8S_ACCESS: z.enum(['pod-ip', 'port-forward']).optional(),
   PADDOCK_LOCAL_WARM_POOL: z.coerce.number().int().min(0).max(100).default(2),
+  PADDOCK_LOCAL_START_CONCURRENCY: z.coerce.number().int().min(1).max(1000).optional(),
   PADDOCK_K8S_WARM_POOL_SIZE: z.coerce.number().int().min(0).max(1000).default(1),
   PADDOCK_K8S_RUNTIME_CLASS: z
     .string()
@@ -191,6 +193,8 @@ export type Config = {
     diskMb: number | undefined;
     /** Local sandboxes kept started ahead of their sessions, per harness in use. */
     localWarmPool: number;
+    /** Local sandboxes starting at once; more wait their turn, sessions before the warm pool. */
+    localStartConcurrency: number;
     idleTimeoutMs: number;
     provisionTimeoutMs: number;
     staleTurnMs: number;
@@ -403,6 +407,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pidsLimit: e.PADDOCK_SANDBOX_PIDS,
       diskMb: e.PADDOCK_SANDBOX_DISK_MB,
       localWarmPool: e.PADDOCK_LOCAL_WARM_POOL,
+      // A start is mostly CPU (a Node process booting): a few per core keep every start short.
+      localStartConcurrency: e.PADDOCK_LOCAL_START_CONCURRENCY ?? Math.max(4, 2 * os.availableParallelism()),
       idleTimeoutMs: e.PADDOCK_SANDBOX_IDLE_SECONDS * 1000,
       provisionTimeoutMs: e.PADDOCK_SANDBOX_PROVISION_TIMEOUT_SECONDS * 1000,
       staleTurnMs: e.PADDOCK_TURN_STALE_SECONDS * 1000,

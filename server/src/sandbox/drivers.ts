@@ -16,6 +16,7 @@ export async function createSandboxDriver(config: Config, log: Logger, egressCaP
         isolation: config.worker.isolation,
         pidsLimit: config.worker.pidsLimit,
         diskMb: config.worker.diskMb,
+        startConcurrency: config.worker.localStartConcurrency,
       });
     case 'kubernetes':
       return KubernetesSandboxDriver.create({ kubeConfig: loadKubeConfig(config.kubernetes), settings: kubernetesSettings(config, egressCaPem), log });

@@ -338,7 +338,7 @@ export class SandboxService {
           env: this.#config.containerEnv,
           egress: { socketPath: this.settings.egress.socketPath, caPem: this.settings.egress.caPem },
         },
-        { deadline: Date.now() + this.settings.provisionTimeoutMs, report: () => undefined },
+        { deadline: Date.now() + this.settings.provisionTimeoutMs, report: () => undefined, background: true },
       );
       return { name, url, harnessName: harness.name, token };
     } catch (error) {

@@ -305,6 +305,42 @@ describe('local sandbox driver', () => {
   });
 });
 
+describe('local sandbox starts (PADDOCK_LOCAL_START_CONCURRENCY)', () => {
+  it('starts no more at once than the limit, sessions before the warm pool, and says why a start waits', async () => {
+    const capped = await LocalSandboxDriver.create({ dataDir, log, isolation: 'auto', pidsLimit: 64, startConcurrency: 1 });
+    const order: string[] = [];
+    const waits: string[] = [];
+    let starting = 0;
+    let mostAtOnce = 0;
+    const launch = (label: string, background: boolean) => {
+      const s = spec();
+      const report = (phase: 'PROVISIONING' | 'READY', message: string) => {
+        if (message.startsWith('waiting to start')) return void waits.push(`${label}: ${message}`);
+        if (phase === 'PROVISIONING') {
+          order.push(label);
+          mostAtOnce = Math.max(mostAtOnce, ++starting);
+        } else starting--;
+      };
+      return capped.start(s, { deadline: Date.now() + 60_000, report, background }).then(({ url }) => ({ s, url }));
+    };
+    try {
+      // The warm-pool start queues behind the sessions that arrive after it.
+      const started = await Promise.all([launch('first', false), launch('warm', true), launch('second', false), launch('third', false)]);
+      expect(order).toEqual(['first', 'second', 'third', 'warm']);
+      expect(mostAtOnce).toBe(1);
+      expect(waits).toEqual([
+        'warm: waiting to start: 1 sandboxes starting, 0 queued ahead',
+        'second: waiting to start: 1 sandboxes starting, 0 queued ahead',
+        'third: waiting to start: 1 sandboxes starting, 1 queued ahead',
+      ]);
+      for (const { s, url } of started) expect((await new RuntimeClient({ baseUrl: url, token: s.token }).health()).ok).toBe(true);
+    } finally {
+      for (const name of await capped.list()) await capped.destroy(name);
+      await capped.close();
+    }
+  });
+});
+
 describe('local sandbox workspace disk limit (PADDOCK_SANDBOX_DISK_MB)', () => {
   it('stops a command writing past it, keeps serving, and keeps the workspace across a suspend', async () => {
     if (process.getuid?.() !== 0 || !isolated()) return; // mounting the workspace image needs root

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
+import PQueue from 'p-queue';
 import { trustEnv, trustFiles } from '../../egress/authority.ts';
 import { RuntimeClient, unixEndpoint } from '@paddock/harness-runtime/client';
 import type { Logger } from '../../log/index.ts';
@@ -57,7 +58,21 @@ export type LocalDriverOptions = {
   pidsLimit: number;
   /** Size of each sandbox's workspace in MiB (an image mounted on it); unset, no limit. */
   diskMb?: number | undefined;
+  /** Most sandboxes starting at once; unset, no limit. */
+  startConcurrency?: number | undefined;
 };
+
+export type LocalStartOptions = {
+  /** Epoch ms by which the start must be done, counted from when it leaves the queue. */
+  deadline: number;
+  report: SandboxPhaseReport;
+  /** A warm-pool start, which waits behind every start a session is waiting for. */
+  background?: boolean;
+};
+
+/** Queue priorities of starts: a session waiting goes first. */
+const SESSION_START = 1;
+const BACKGROUND_START = 0;
 
 /** A host uid of the sandbox's own (root only), so an escape from one sandbox reaches nothing of another. */
 function hostUidFor(name: string): number | undefined {
@@ -88,6 +103,11 @@ export class LocalSandboxDriver implements SandboxDriver {
   readonly #system: string[];
   readonly #entry: RuntimeEntry;
   readonly #children = new Map<string, ChildProcess>();
+  /**
+   * Starts are bounded: hundreds booting at once share the CPU so thinly that all of them
+   * miss their deadline, where a few at a time each start in about a second.
+   */
+  readonly #starts: PQueue;
 
   private constructor(opts: {
     root: string;
@@ -99,7 +119,9 @@ export class LocalSandboxDriver implements SandboxDriver {
     diskBytes: number | undefined;
     system: string[];
     entry: RuntimeEntry;
+    startConcurrency: number;
   }) {
+    this.#starts = new PQueue({ concurrency: opts.startConcurrency });
     this.#root = opts.root;
     this.#base = opts.base;
     this.#log = opts.log;
@@ -149,7 +171,8 @@ export class LocalSandboxDriver implements SandboxDriver {
       if (problem) throw new Error(`PADDOCK_SANDBOX_DISK_MB is set, but workspaces cannot be limited here: ${problem}. Unset it to run without a disk limit.`);
     }
     const diskBytes = opts.diskMb === undefined ? undefined : opts.diskMb * 1024 * 1024;
-    const driver = new LocalSandboxDriver({ root, base, log, isolation, limits, pidsLimit: opts.pidsLimit, diskBytes, system, entry });
+    const startConcurrency = opts.startConcurrency ?? Infinity;
+    const driver = new LocalSandboxDriver({ root, base, log, isolation, limits, pidsLimit: opts.pidsLimit, diskBytes, system, entry, startConcurrency });
     log.info(
       {
         isolation,
@@ -157,6 +180,7 @@ export class LocalSandboxDriver implements SandboxDriver {
         sandboxUid: process.getuid?.() === 0 ? 'one unprivileged host uid per sandbox' : 'the platform user, mapped to uid 1000',
         limits: limits.kind,
         workspaceDisk: opts.diskMb === undefined ? 'unlimited' : `${opts.diskMb} MiB`,
+        startConcurrency: Number.isFinite(startConcurrency) ? startConcurrency : 'unlimited',
         ...(limits.kind === 'rlimit' ? { limitsNote: `${limits.reason}; memory is capped with RLIMIT_DATA, CPU only by niceness` } : {}),
       },
       `local sandboxes: ${isolation === 'bwrap' ? 'bubblewrap namespaces' : 'UNISOLATED processes'}, limits enforced with ${limits.kind === 'cgroup2' ? 'cgroup v2' : limits.kind === 'cgroup1' ? 'cgroup v1 (memory, pids, cpu)' : 'rlimits'}`,
@@ -168,7 +192,27 @@ export class LocalSandboxDriver implements SandboxDriver {
     return path.join(this.#root, name, 'workspace');
   }
 
-  async start(spec: LocalSandboxSpec, { deadline, report }: { deadline: number; report: SandboxPhaseReport }): Promise<{ url: string }> {
+  /**
+   * Starts the sandbox once fewer than the start concurrency are starting. The time it
+   * waits for its turn does not count against its deadline: the budget it was given is
+   * the time the start itself may take.
+   */
+  async start(spec: LocalSandboxSpec, { deadline, report, background = false }: LocalStartOptions): Promise<{ url: string }> {
+    const budget = deadline - Date.now();
+    if (this.#starts.pending >= this.#starts.concurrency) {
+      const ahead = this.#starts.sizeBy({ priority: SESSION_START }) + (background ? this.#starts.sizeBy({ priority: BACKGROUND_START }) : 0);
+      report('PROVISIONING', `waiting to start: ${this.#starts.pending} sandboxes starting, ${ahead} queued ahead`);
+    }
+    return this.#starts
+      .add(() => this.#start(spec, Date.now() + budget, report), { priority: background ? BACKGROUND_START : SESSION_START })
+      .catch((error: unknown) => {
+        // close() drops the starts still waiting.
+        if (error instanceof DOMException && error.name === 'AbortError') throw new SandboxError(`sandbox ${spec.name}: the worker is shutting down`);
+        throw error;
+      });
+  }
+
+  async #start(spec: LocalSandboxSpec, deadline: number, report: SandboxPhaseReport): Promise<{ url: string }> {
     await this.#kill(spec.name);
     const dir = path.join(this.#root, spec.name);
     const workspace = this.workspaceOf(spec.name);
@@ -330,6 +374,7 @@ export class LocalSandboxDriver implements SandboxDriver {
   }
 
   async close(): Promise<void> {
+    this.#starts.clear();
     await Promise.all([...this.#children.keys()].map((name) => this.#kill(name)));
   }
 
