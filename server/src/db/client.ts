@@ -22,6 +22,10 @@ export function createDb(databaseUrl: string, opts: { poolSize?: number } = {}):
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
   });
+  // An idle connection that drops (the database restarting) is removed by the pool and
+  // the next query opens another. The listener must exist before Prisma's, which comes
+  // only with its first query: the SQL modules may use the pool before that.
+  pool.on('error', () => undefined);
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   // 'minimal': error messages name the failure without quoting the calling source.
   const db = new PrismaClient({ adapter, errorFormat: 'minimal' });

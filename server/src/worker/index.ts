@@ -7,6 +7,7 @@ import pg from 'pg';
 import { ConfigError } from '../config/index.ts';
 import { createDb, sqlPool } from '../db/index.ts';
 import { isDatabaseShutdown } from '../db/errors.ts';
+import { runExclusive } from '../db/exclusive.ts';
 import { loadAuthority } from '../egress/authority.ts';
 import { startEgress, type Egress } from '../egress/service.ts';
 import { EventWriter } from '../events/writer.ts';
@@ -98,24 +99,29 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
     [JOBS.destroySandbox]: async (payload) => sandboxes.destroy((payload as JobPayloads['destroy-sandbox']).sessionId),
     [JOBS.expireApproval]: async (payload) => services.approvals.expire((payload as JobPayloads['expire-approval']).approvalId),
     [JOBS.housekeeping]: async () => {
-      const stale = await recoverStaleTurns({ ...services, db }, config.worker.staleTurnMs);
-      const unlocked = await releaseStaleJobLocks(db);
-      const suspended = await sandboxes.suspendIdle();
-      for (const sessionId of suspended) await services.sessions.markSuspended(sessionId);
-      const reconciled = await sandboxes.reconcile();
-      await applyRetention(sqlPool(db), log, {
-        // What retention removed is on the team's audit log, as the housekeeping's doing (no key).
-        onApplied: ({ teamId, ...detail }) => services.audit.record({ action: 'retention.apply', outcome: 'SUCCESS', teamId, detail }),
-      });
-      if (stale.length || unlocked.length || suspended.length || reconciled.removed.length || reconciled.vanished.length) {
-        log.info({ stale, unlocked, suspended, ...reconciled }, 'housekeeping');
-      }
-      if (config.audit.retentionDays > 0) {
-        const purged = await services.audit.purgeOlderThan(config.audit.retentionDays);
-        if (purged > 0) log.info({ purged, retentionDays: config.audit.retentionDays }, 'audit entries past retention deleted');
-      }
+      // A run slower than the period (a busy database) must not overlap the next one.
+      const ran = await runExclusive(sqlPool(db), JOBS.housekeeping, housekeeping);
+      if (!ran) log.debug('housekeeping skipped: the previous run is still under way');
     },
   };
+  async function housekeeping() {
+    const stale = await recoverStaleTurns({ ...services, db }, config.worker.staleTurnMs);
+    const unlocked = await releaseStaleJobLocks(db);
+    const suspended = await sandboxes.suspendIdle();
+    for (const sessionId of suspended) await services.sessions.markSuspended(sessionId);
+    const reconciled = await sandboxes.reconcile();
+    await applyRetention(sqlPool(db), log, {
+      // What retention removed is on the team's audit log, as the housekeeping's doing (no key).
+      onApplied: ({ teamId, ...detail }) => services.audit.record({ action: 'retention.apply', outcome: 'SUCCESS', teamId, detail }),
+    });
+    if (stale.length || unlocked.length || suspended.length || reconciled.removed.length || reconciled.vanished.length) {
+      log.info({ stale, unlocked, suspended, ...reconciled }, 'housekeeping');
+    }
+    if (config.audit.retentionDays > 0) {
+      const purged = await services.audit.purgeOlderThan(config.audit.retentionDays);
+      if (purged > 0) log.info({ purged, retentionDays: config.audit.retentionDays }, 'audit entries past retention deleted');
+    }
+  }
   // Every job reports how long it waited past the moment it could have run.
   const taskList: TaskList = Object.fromEntries(
     Object.entries(tasks).map(([name, task]): [string, Task] => [
