@@ -28,6 +28,7 @@ import { loadConfig } from '../src/config/index.ts';
 import { createLogger } from '../src/log/index.ts';
 import { openPlatform, type Platform } from '../src/platform/open.ts';
 import { startWorker } from '../src/worker/index.ts';
+import { MOCK_GATEWAY_KEY } from './mock-gateway.ts';
 
 const { values } = parseArgs({
   options: {
@@ -122,7 +123,7 @@ async function main(): Promise<void> {
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const mock = await startMockLlm({ host: '127.0.0.1', port: 0, tokensPerSecond: 2000 });
-    const worker = await startWorker(main, { baseUrl: mock.url, apiKey: 'bench' });
+    const worker = await startWorker(main, { baseUrl: mock.url, apiKey: MOCK_GATEWAY_KEY });
     try {
       const created = await services.webhooks.create(viewer, {
         url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,

@@ -26,6 +26,7 @@ import { resolveRuntimeEntry, RUNTIME_NODE_FLAGS, RUNTIME_SOURCE } from '../src/
 import { cpuBetween, liveChildren, refuseNewChildren, snapshotCpu, startChild, type Child } from './stream/procs.ts';
 import { checkReply, summaryOf } from './stream/stats.ts';
 import { positiveFlags } from './args.ts';
+import { MOCK_GATEWAY_KEY } from './mock-gateway.ts';
 
 const SERVER_DIR = path.resolve(import.meta.dirname, '..');
 const REPO_DIR = path.resolve(SERVER_DIR, '..');
@@ -165,7 +166,7 @@ async function measure(variant: Variant, mockUrl: string, dir: string, profileDi
           sessionId: randomUUID(),
           systemPrompt: 'You are a benchmark.',
           model: 'paddock-mock',
-          gateway: { baseUrl: mockUrl, apiKey: 'bench' },
+          gateway: { baseUrl: mockUrl, apiKey: MOCK_GATEWAY_KEY },
           env: {},
           history: [],
         });

@@ -29,6 +29,7 @@ import { openPlatform, type Platform } from '../src/platform/open.ts';
 import { namespaceFor, templateName } from '../src/sandbox/kubernetes/names.ts';
 import { startWorker } from '../src/worker/index.ts';
 import { GraphqlClient } from '../test/graphql-client.ts';
+import { MOCK_GATEWAY_KEY } from './mock-gateway.ts';
 
 const { values } = parseArgs({ options: { sessions: { type: 'string', default: '100' }, live: { type: 'string', default: '10,100,1000' } } });
 const SESSIONS = Number(values.sessions);
@@ -108,7 +109,7 @@ async function runPhase(opts: {
   const { platform, client, cluster } = opts;
   // Its own platform (pools, bus), as a separate worker process would have.
   const workerPlatform = await openPlatform(workerConfig(opts.config, opts.launch === 'warm' ? 1 : 0), log);
-  const worker = await startWorker(workerPlatform, { baseUrl: opts.mockUrl, apiKey: 'bench' });
+  const worker = await startWorker(workerPlatform, { baseUrl: opts.mockUrl, apiKey: MOCK_GATEWAY_KEY });
   const namespace = namespaceFor(opts.config.kubernetes.namespace, opts.teamId);
   const pool = templateName(opts.agentId);
   const samples: Sample[] = [];

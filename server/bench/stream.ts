@@ -47,6 +47,7 @@ import {
 import { checkReply, monotonicUs, now, Samples, summaryOf, type ReplyCheck, type Summary } from './stream/stats.ts';
 import { compareTelemetry, scrapeMetrics, startOtlpSink, telemetryEnv, type TelemetryComparison } from './stream/telemetry.ts';
 import { positiveFlags } from './args.ts';
+import { MOCK_GATEWAY_KEY } from './mock-gateway.ts';
 
 const SERVER_DIR = path.resolve(import.meta.dirname, '..');
 const REPO_DIR = path.resolve(SERVER_DIR, '..');
@@ -343,7 +344,7 @@ async function runPlatform(
     ...baseEnv(),
     DATABASE_URL: pg.databaseUrl,
     LITELLM_API_BASE: mockUrl,
-    LITELLM_API_KEY: 'bench',
+    LITELLM_API_KEY: MOCK_GATEWAY_KEY,
     PADDOCK_ADMIN_KEY: adminKey,
     PORT: String(port),
     HOST: '127.0.0.1',

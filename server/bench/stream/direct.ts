@@ -10,6 +10,7 @@ import { RuntimeClient } from '@paddock/harness-runtime/client';
 import { resolveRuntimeEntry } from '../../src/sandbox/local/runtime-entry.ts';
 import { busyCores, cpuBetween, deprioritise, snapshotCpu, machineCpu, startChild, type Child, type CpuTarget } from './procs.ts';
 import { checkReply, countTokens, monotonicUs, now, Samples, type ReplyCheck } from './stats.ts';
+import { MOCK_GATEWAY_KEY } from '../mock-gateway.ts';
 
 /** Latency is also reported for tokens received this long after the turns were started. */
 export const STEADY_AFTER_MS = 3_000;
@@ -85,7 +86,7 @@ export async function runDirect(opts: {
           sessionId: randomUUID(),
           systemPrompt: 'You are a benchmark.',
           model: 'paddock-mock',
-          gateway: { baseUrl: opts.mockUrl, apiKey: 'bench' },
+          gateway: { baseUrl: opts.mockUrl, apiKey: MOCK_GATEWAY_KEY },
           env: {},
           history: [],
         });
