@@ -15,6 +15,7 @@ const RECORDED = [
   'paddock_turn_time_to_first_token_seconds',
   'paddock_tokens_total',
   'paddock_sandbox_provision_seconds',
+  'paddock_sandbox_starts_waiting',
   'paddock_job_wait_seconds',
   'paddock_subscriptions_open',
   'paddock_bus_delivery_lag_seconds',

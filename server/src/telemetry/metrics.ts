@@ -18,6 +18,8 @@ export type CounterRecorder<L extends string> = { inc(labels: LabelSet<L>, value
 /** The part of a prom-client histogram Paddock records through. */
 export type HistogramRecorder<L extends string> = { observe(labels: LabelSet<L>, value: number): void };
 export type GaugeRecorder = { inc(): void; dec(): void };
+/** The part of a prom-client gauge with labels Paddock records through. */
+export type LabelledGaugeRecorder<L extends string> = { inc(labels: LabelSet<L>): void; dec(labels: LabelSet<L>): void };
 
 export type Recorders = {
   turnsTotal: CounterRecorder<'outcome' | 'harness'>;
@@ -26,6 +28,7 @@ export type Recorders = {
   tokensTotal: CounterRecorder<'model' | 'kind'>;
   costUsdTotal: CounterRecorder<'model'>;
   sandboxProvision: HistogramRecorder<'driver' | 'launch' | 'outcome'>;
+  sandboxStartsWaiting: LabelledGaugeRecorder<'kind'>;
   jobWait: HistogramRecorder<'task'>;
   subscriptionsOpen: GaugeRecorder;
   busDeliveryLag: HistogramRecorder<never>;
@@ -77,6 +80,12 @@ const live: Recorders = {
     buckets: PROVISION_BUCKETS,
     registers: [registry],
   }),
+  sandboxStartsWaiting: new Gauge({
+    name: 'paddock_sandbox_starts_waiting',
+    help: 'Local sandbox starts waiting for a start slot on this worker (PADDOCK_LOCAL_START_CONCURRENCY), by kind (session, warm).',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  }),
   jobWait: new Histogram({
     name: 'paddock_job_wait_seconds',
     help: 'From when a job could run to when a worker started it, by task.',
@@ -118,6 +127,7 @@ const off: Recorders = {
   tokensTotal: { inc: noop },
   costUsdTotal: { inc: noop },
   sandboxProvision: { observe: noop },
+  sandboxStartsWaiting: { inc: noop, dec: noop },
   jobWait: { observe: noop },
   subscriptionsOpen: { inc: noop, dec: noop },
   busDeliveryLag: { observe: noop },

@@ -13,6 +13,7 @@ import { sandboxName, type SandboxSpec } from '../driver.ts';
 import { LocalSandboxDriver } from './driver.ts';
 import { TEST_EGRESS_CA } from '../../../test/fake-kube/driver-harness.ts';
 import { groupDirs } from './limits.ts';
+import { registry } from '../../telemetry/metrics.ts';
 
 const log = createLogger('local-driver-test', 'silent');
 const REPO_ROOT = path.resolve(import.meta.dirname, '../../../..');
@@ -305,6 +306,12 @@ describe('local sandbox driver', () => {
   });
 });
 
+/** paddock_sandbox_starts_waiting by kind. */
+async function waitingStarts(): Promise<Record<string, number>> {
+  const { values } = await registry.getSingleMetric('paddock_sandbox_starts_waiting')!.get();
+  return Object.fromEntries(values.map((v) => [String(v.labels.kind), v.value]));
+}
+
 describe('local sandbox starts (PADDOCK_LOCAL_START_CONCURRENCY)', () => {
   it('starts no more at once than the limit, sessions before the warm pool, and says why a start waits', async () => {
     const capped = await LocalSandboxDriver.create({ dataDir, log, isolation: 'auto', pidsLimit: 64, startConcurrency: 1 });
@@ -325,7 +332,10 @@ describe('local sandbox starts (PADDOCK_LOCAL_START_CONCURRENCY)', () => {
     };
     try {
       // The warm-pool start queues behind the sessions that arrive after it.
-      const started = await Promise.all([launch('first', false), launch('warm', true), launch('second', false), launch('third', false)]);
+      const starts = [launch('first', false), launch('warm', true), launch('second', false), launch('third', false)];
+      expect(await waitingStarts()).toEqual({ session: 2, warm: 1 });
+      const started = await Promise.all(starts);
+      expect(await waitingStarts()).toEqual({ session: 0, warm: 0 });
       expect(order).toEqual(['first', 'second', 'third', 'warm']);
       expect(mostAtOnce).toBe(1);
       expect(waits).toEqual([

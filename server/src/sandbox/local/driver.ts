@@ -9,6 +9,7 @@ import PQueue from 'p-queue';
 import { trustEnv, trustFiles } from '../../egress/authority.ts';
 import { RuntimeClient, unixEndpoint } from '@paddock/harness-runtime/client';
 import type { Logger } from '../../log/index.ts';
+import { metrics } from '../../telemetry/metrics.ts';
 import { SandboxError, type SandboxDriver, type SandboxPhaseReport, type SandboxSpec } from '../driver.ts';
 import { bwrapArgs, type BwrapLayout } from './bwrap.ts';
 import { diskQuotaProblem, mountWorkspace, unmountWorkspace } from './disk.ts';
@@ -203,9 +204,23 @@ export class LocalSandboxDriver implements SandboxDriver {
       const ahead = this.#starts.sizeBy({ priority: SESSION_START }) + (background ? this.#starts.sizeBy({ priority: BACKGROUND_START }) : 0);
       report('PROVISIONING', `waiting to start: ${this.#starts.pending} sandboxes starting, ${ahead} queued ahead`);
     }
+    const waiting = { kind: background ? 'warm' : 'session' };
+    metrics.sandboxStartsWaiting.inc(waiting);
+    let waited = false;
+    const stopWaiting = () => {
+      if (!waited) metrics.sandboxStartsWaiting.dec(waiting);
+      waited = true;
+    };
     return this.#starts
-      .add(() => this.#start(spec, Date.now() + budget, report), { priority: background ? BACKGROUND_START : SESSION_START })
+      .add(
+        () => {
+          stopWaiting();
+          return this.#start(spec, Date.now() + budget, report);
+        },
+        { priority: background ? BACKGROUND_START : SESSION_START },
+      )
       .catch((error: unknown) => {
+        stopWaiting();
         // close() drops the starts still waiting.
         if (error instanceof DOMException && error.name === 'AbortError') throw new SandboxError(`sandbox ${spec.name}: the worker is shutting down`);
         throw error;
