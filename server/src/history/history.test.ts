@@ -798,7 +798,11 @@ describe('hot reads use their indexes', () => {
    */
   async function plan(run: (capture: pg.Pool) => Promise<unknown>, which: 'first' | 'last' = 'last'): Promise<string> {
     const sent: { text: string; values: unknown[] }[] = [];
-    const query = async (text: string, values: unknown[] = []) => (sent.push({ text, values: [...values] }), { rows: [], rowCount: 0 });
+    // Plain text and values, or a prepared statement's config.
+    const query = async (text: string | pg.QueryConfig, values: unknown[] = []) => {
+      sent.push(typeof text === 'string' ? { text, values: [...values] } : { text: text.text, values: [...(text.values ?? [])] });
+      return { rows: [], rowCount: 0 };
+    };
     const capture = { query, connect: async () => ({ query, release: () => undefined }) } as unknown as pg.Pool;
     await run(capture);
     const selects = sent.filter((s) => /^\s*(SELECT|WITH)/i.test(s.text));

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Message, MessageRole, Session, Turn, TurnStatus } from '../db/index.ts';
-import { containsPattern, SqlParams } from '../db/sql.ts';
+import { containsPattern, prepared, SqlParams } from '../db/sql.ts';
 import { minIdAt } from '../ids/index.ts';
 import type { PageWindow } from '../db/page-window.ts';
 import { MESSAGE_COLUMNS } from '../sessions/store.ts';
@@ -207,7 +207,7 @@ export async function usageGroups(
     FROM (SELECT ${keys.join(', ')}, turns, "failedTurns", "inputTokens", "outputTokens", "toolCalls", "costUsd", "unpricedTurns", "durationHistogram" FROM (${tiles}) tiles) r
     GROUP BY day, hour, "agentId", model, harness
     ORDER BY day NULLS FIRST, hour NULLS FIRST, "agentId" NULLS FIRST, model NULLS FIRST, harness NULLS FIRST`;
-  return (await pool.query<RollupGroup>(sql, q.values)).rows;
+  return (await pool.query<RollupGroup>(prepared(sql, q.values))).rows;
 }
 
 export type ExportSession = Session & { agentName: string; harness: string; agentModel: string };
