@@ -54,17 +54,19 @@ beforeAll(async () => {
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const deadline = Date.now() + 60_000;
+  // A new Node process loading the TypeScript sources: minutes on a saturated machine.
+  const deadline = Date.now() + 180_000;
   for (;;) {
     const ready = await fetch(`${childUrl}/readyz`).then(
       (r) => r.ok,
       () => false,
     );
     if (ready) break;
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error('the child API did not become ready');
+    if (Date.now() > deadline || child.exitCode !== null)
+      throw new Error(`the child API did not become ready (${child.exitCode === null ? 'still starting' : `exited with code ${child.exitCode}`})`);
     await new Promise((r) => setTimeout(r, 200));
   }
-}, 90_000);
+}, 300_000);
 afterAll(async () => {
   if (child && child.exitCode === null) {
     const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -35,7 +35,8 @@ async function paddock(...args: string[]): Promise<CliResult> {
 const STACK = /\n\s+at /;
 
 describe('pnpm paddock', () => {
-  it('prints help for every command and subcommand to stdout without running anything', { timeout: 180_000 }, async () => {
+  // About twenty CLI processes, each loading the TypeScript sources: minutes on a saturated machine.
+  it('prints help for every command and subcommand to stdout without running anything', { timeout: 600_000 }, async () => {
     const top = await paddock('--help');
     expect(top).toMatchObject({ code: 0, stderr: '' });
     const synopses = [...top.stdout.matchAll(/^ {2}pnpm paddock (.+)$/gm)].map((m) => m[1]!);

@@ -133,6 +133,7 @@ export async function startWorker(platform: Platform, gateway: { baseUrl: string
       },
     ]),
   );
+  quietDatabaseShutdownTraces();
   const logger = new GraphileLogger((scope) => (level, message, meta) => {
     const quiet = isDatabaseShutdown(meta?.error) || isDatabaseShutdown({ message });
     const fn = quiet ? 'debug' : level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'debug';
@@ -251,4 +252,22 @@ async function prepareSocketDir(socketPath: string): Promise<void> {
       `PADDOCK_EGRESS_SOCKET must be in a directory of its own (local sandboxes see that directory), but ${dir} also holds ${others.slice(0, 3).join(', ')}.`,
     );
   }
+}
+
+let tracesQuieted = false;
+
+/**
+ * graphile-worker prints the error a pool worker stopped on with console.trace as well as
+ * through its logger (which reports it above). A database shutting down while the runner
+ * stops is expected (Ctrl-C reaches the embedded PostgreSQL too) and must not print a
+ * stack; any other trace still does.
+ */
+function quietDatabaseShutdownTraces(): void {
+  if (tracesQuieted) return;
+  tracesQuieted = true;
+  const trace = console.trace.bind(console);
+  console.trace = (...args: unknown[]) => {
+    if (args.length === 1 && isDatabaseShutdown(args[0])) return;
+    trace(...args);
+  };
 }
