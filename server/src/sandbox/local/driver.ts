@@ -206,25 +206,22 @@ export class LocalSandboxDriver implements SandboxDriver {
     }
     const waiting = { kind: background ? 'warm' : 'session' };
     metrics.sandboxStartsWaiting.inc(waiting);
-    let waited = false;
-    const stopWaiting = () => {
-      if (!waited) metrics.sandboxStartsWaiting.dec(waiting);
-      waited = true;
-    };
-    return this.#starts
-      .add(
+    let began = false;
+    try {
+      return await this.#starts.add(
         () => {
-          stopWaiting();
+          began = true;
+          metrics.sandboxStartsWaiting.dec(waiting);
           return this.#start(spec, Date.now() + budget, report);
         },
         { priority: background ? BACKGROUND_START : SESSION_START },
-      )
-      .catch((error: unknown) => {
-        stopWaiting();
-        // close() drops the starts still waiting.
-        if (error instanceof DOMException && error.name === 'AbortError') throw new SandboxError(`sandbox ${spec.name}: the worker is shutting down`);
-        throw error;
-      });
+      );
+    } catch (error) {
+      if (began) throw error;
+      // Only close() drops a start before it begins.
+      metrics.sandboxStartsWaiting.dec(waiting);
+      throw new SandboxError(`sandbox ${spec.name}: the worker is shutting down`);
+    }
   }
 
   async #start(spec: LocalSandboxSpec, deadline: number, report: SandboxPhaseReport): Promise<{ url: string }> {
