@@ -22,7 +22,7 @@ describe('MCP servers for command-line agents', () => {
     expect(claudeMcpArgs([])).toEqual([]);
   });
 
-  it('Codex gets them as mcp_servers configuration overrides in TOML, with a startup timeout a busy node can meet', () => {
+  it('Codex gets them as mcp_servers configuration overrides in TOML, with a startup timeout a busy node can meet, each required so Codex waits for it', () => {
     expect(codexMcpArgs(servers)).toEqual([
       '--config',
       'mcp_servers.docs.url="https://mcp.example.com/mcp"',
@@ -31,9 +31,13 @@ describe('MCP servers for command-line agents', () => {
       '--config',
       'mcp_servers.docs.startup_timeout_sec=60',
       '--config',
+      'mcp_servers.docs.required=true',
+      '--config',
       'mcp_servers.old-sse.url="https://sse.example.com/sse"',
       '--config',
       'mcp_servers.old-sse.startup_timeout_sec=60',
+      '--config',
+      'mcp_servers.old-sse.required=true',
     ]);
   });
 });

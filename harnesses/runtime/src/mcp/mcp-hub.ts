@@ -45,22 +45,44 @@ export class McpHub {
   async connect(signal: AbortSignal): Promise<McpFailure[]> {
     const pending = this.#servers.filter((s) => !this.#connections.has(s.name));
     if (pending.length === 0) return [];
+    const opened = await this.#open(pending, signal);
+    for (const [name, connection] of opened.connections) this.#connections.set(name, connection);
+    return opened.failures;
+  }
+
+  /**
+   * Connects to every server afresh and closes again: the ones answering now, for a CLI
+   * that connects to them itself (Codex starts a turn without a server still handshaking).
+   */
+  async reachable(signal: AbortSignal): Promise<{ ready: McpServerConfig[]; failures: McpFailure[] }> {
+    if (this.empty) return { ready: [], failures: [] };
+    const { connections, failures } = await this.#open(this.#servers, signal);
+    await Promise.all([...connections.values()].map((c) => c.close().catch(() => undefined)));
+    return { ready: this.#servers.filter((s) => connections.has(s.name)), failures };
+  }
+
+  async #open(servers: readonly McpServerConfig[], signal: AbortSignal): Promise<{ connections: Map<string, McpConnection>; failures: McpFailure[] }> {
     const { openConnection, describeMcpError } = await loadClient();
     const dispatcher = typeof this.#dispatcher === 'function' ? await this.#dispatcher() : this.#dispatcher;
-    const results = await Promise.all(
-      pending.map(async (server): Promise<McpFailure | null> => {
+    const connections = new Map<string, McpConnection>();
+    const failures: McpFailure[] = [];
+    await Promise.all(
+      servers.map(async (server) => {
         try {
-          this.#connections.set(server.name, await openConnection(server, dispatcher, this.#log, signal));
-          return null;
+          connections.set(server.name, await openConnection(server, dispatcher, this.#log, signal));
         } catch (error) {
-          if (signal.aborted) throw error;
+          if (signal.aborted) return;
           const message = describeMcpError(error);
           this.#log.warn({ server: server.name, error: message }, 'MCP server unavailable');
-          return { server: server.name, error: message };
+          failures.push({ server: server.name, error: message });
         }
       }),
     );
-    return results.filter((r): r is McpFailure => r !== null);
+    if (signal.aborted) {
+      await Promise.all([...connections.values()].map((c) => c.close().catch(() => undefined)));
+      signal.throwIfAborted();
+    }
+    return { connections, failures };
   }
 
   /** Tools of the connected servers, as offered to the model. */

@@ -73,7 +73,8 @@ export function createCliAdapter(protocol: CliProtocol, { definition, stateDir }
   };
 
   const start = async (ctx: TurnContext, content: string, earlier: readonly HistoryMessage[], predecided: Predecided[] = []): Promise<TurnOutcome> => {
-    const base = { model: ctx.session.model, systemPrompt: ctx.session.systemPrompt, mcpServers: ctx.session.mcpServers };
+    const mcpServers = protocol.mcpServers ? await protocol.mcpServers(ctx) : ctx.session.mcpServers;
+    const base = { model: ctx.session.model, systemPrompt: ctx.session.systemPrompt, mcpServers };
     const remember = (id: string) => cliSessions.set(ctx.session, id);
     const fresh = async () =>
       keep(ctx.session, await CliTurn.start(ctx, harness, { ...base, prompt: foldHistory(earlier, content), resumeId: undefined }, remember, predecided));

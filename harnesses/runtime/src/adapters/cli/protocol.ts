@@ -1,6 +1,7 @@
 import type { McpServerConfig, ToolCall } from '../../api.ts';
 import type { MatchedRule } from '@paddock/events';
 import type { Usage } from '../../events.ts';
+import type { TurnContext } from '../adapter.ts';
 
 /** What one run of the CLI is asked to do. */
 export interface CliRun {
@@ -77,6 +78,8 @@ export interface CliProtocol {
   /** Written to the CLI's stdin, which is then closed. */
   stdin(run: CliRun): string;
   translator(sink: TurnSink): Translator;
+  /** The agent's MCP servers to give the CLI for a run; unset, all of them. */
+  mcpServers?(ctx: TurnContext): Promise<readonly McpServerConfig[]>;
   /** Readies the CLI's environment before a run (e.g. creates a config directory it will not create itself). */
   prepare?(env: Readonly<Record<string, string>>): Promise<void>;
   /** Present when the CLI can ask before each tool call (`CliRun.askPermission`), so a tool policy can apply. */

@@ -14,7 +14,7 @@ import { TurnRecorder } from '../cli/turn-recorder.ts';
 import { AppServer, AppServerError, type AppServerHandlers, type ServerRequest } from './app-server.ts';
 import { execItemOf } from './app-items.ts';
 import { CodexExecTranslator } from './exec-json.ts';
-import { codexMcpArgs } from './protocol.ts';
+import { codexMcpArgs, readyMcpServers } from './protocol.ts';
 import { scriptOf } from './shell-script.ts';
 import { toolCallOf } from './tool-items.ts';
 
@@ -135,7 +135,7 @@ export class AppServerTurn {
     const earlier: HistoryMessage[] = ctx.resume ? ctx.session.history : ctx.session.history.slice(0, -1);
     const server = new AppServer({
       program,
-      args: [...cli.command.slice(1), 'app-server', ...args.filter((arg) => !EXEC_ONLY_FLAGS.has(arg)), ...codexMcpArgs(ctx.session.mcpServers)],
+      args: [...cli.command.slice(1), 'app-server', ...args.filter((arg) => !EXEC_ONLY_FLAGS.has(arg)), ...codexMcpArgs(await readyMcpServers(ctx))],
       env,
       cwd: ctx.workspace,
       handlers: this.#handlers(),

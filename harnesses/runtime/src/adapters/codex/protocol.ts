@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import type { McpServerConfig } from '../../api.ts';
+import type { TurnContext } from '../adapter.ts';
 import type { CliProtocol, CliRun } from '../cli/protocol.ts';
 import { CodexExecTranslator } from './exec-json.ts';
 
@@ -14,9 +15,22 @@ const tomlString = (text: string) => JSON.stringify(text).replaceAll('\u007f', '
 const CODEX_MCP_STARTUP_TIMEOUT_SECONDS = 60;
 
 /**
- * The agent's MCP servers as Codex configuration overrides (`mcp_servers.<name>.url`,
- * `http_headers` and `startup_timeout_sec`, Streamable HTTP). Codex offers each server's
- * tools in a namespace `mcp__<server>`.
+ * The agent's MCP servers that answer now. Codex starts a turn without waiting for a
+ * server still handshaking, so on a busy node the model would miss its tools; a server
+ * marked required is waited for, but one that fails then fails the whole turn. So the
+ * runtime asks each server first: one that does not answer is reported (`mcp.error`)
+ * and left out, and the turn goes on without it, as with every harness.
+ */
+export async function readyMcpServers(ctx: TurnContext): Promise<readonly McpServerConfig[]> {
+  const { ready, failures } = await ctx.session.mcp.reachable(ctx.signal);
+  for (const failure of failures) ctx.emit({ type: 'mcp.error', server: failure.server, phase: 'connect', error: failure.error });
+  return ready;
+}
+
+/**
+ * MCP servers as Codex configuration overrides (`mcp_servers.<name>.url`, `http_headers`,
+ * `startup_timeout_sec` and `required`, Streamable HTTP). Codex offers each server's tools
+ * in a namespace `mcp__<server>`.
  */
 export function codexMcpArgs(servers: readonly McpServerConfig[]): string[] {
   return servers.flatMap((s) => {
@@ -27,6 +41,8 @@ export function codexMcpArgs(servers: readonly McpServerConfig[]): string[] {
       ...(headers.length > 0 ? ['--config', `mcp_servers.${s.name}.http_headers={ ${headers.join(', ')} }`] : []),
       '--config',
       `mcp_servers.${s.name}.startup_timeout_sec=${CODEX_MCP_STARTUP_TIMEOUT_SECONDS}`,
+      '--config',
+      `mcp_servers.${s.name}.required=true`,
     ];
   });
 }
@@ -49,6 +65,7 @@ export const codexProtocol: CliProtocol = {
     '-',
   ],
   stdin: (run: CliRun) => run.prompt,
+  mcpServers: readyMcpServers,
   translator: (sink) => new CodexExecTranslator(sink),
   // Codex refuses a CODEX_HOME that does not exist yet.
   prepare: async (env) => {
