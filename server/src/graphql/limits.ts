@@ -47,6 +47,52 @@ function limitError(message: string, limits: Limits): GraphQLError {
   );
 }
 
+/** The armor rules, each reporting what it rejects to `reject`. */
+function limitRules(limits: Limits, reject: (error: GraphQLError) => void): ValidationRule[] {
+  const common = { propagateOnRejection: false, exposeLimits: true, onReject: [(_ctx: unknown, error: GraphQLError) => reject(error)] };
+  return [
+    maxDepthRule({ ...common, n: limits.maxDepth, flattenFragments: true, ignoreIntrospection: true }),
+    maxAliasesRule({ ...common, n: limits.maxAliases }),
+    maxDirectivesRule({ ...common, n: limits.maxDirectives }),
+    costLimitRule({
+      ...common,
+      maxCost: limits.maxComplexity,
+      objectCost: 1,
+      scalarCost: 1,
+      depthCostFactor: 1,
+      flattenFragments: true,
+      ignoreIntrospection: false,
+    }),
+  ];
+}
+
+/**
+ * What the API answers a document before running it, or null when it is within the
+ * limits: introspection reads, then depth, aliases, directives and cost (fragments
+ * expanded) in one pass that visits each fragment once.
+ */
+export function operationLimitError(schema: GraphQLSchema, document: DocumentNode, limits: Limits): GraphQLError | null {
+  const reads = introspectionReads(document);
+  if (reads > MAX_INTROSPECTION_READS) {
+    return limitExceeded(
+      `The query reads the schema (__schema or __type) ${reads} times; a request may do so at most ${MAX_INTROSPECTION_READS} times.`,
+      'INTROSPECTION_READS',
+    );
+  }
+  const rejected: GraphQLError[] = [];
+  try {
+    validate(
+      schema,
+      document,
+      limitRules(limits, (error) => rejected.push(error)),
+    );
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    rejected.push(new GraphQLError('found too deeply nested'));
+  }
+  return rejected.length > 0 ? limitError(rejected[0]!.message, limits) : null;
+}
+
 /**
  * Bounds what one document may cost before anything else looks at it: the parser stops
  * after `maxTokens` tokens, and depth, aliases, directives and cost (fragments expanded,
@@ -57,52 +103,12 @@ function limitError(message: string, limits: Limits): GraphQLError {
  * execution, before any resolver runs.
  */
 export function useOperationLimits(limits: Limits): Plugin<Record<string, unknown>> {
-  const rules = (reject: (error: GraphQLError) => void): ValidationRule[] => {
-    const common = { propagateOnRejection: false, exposeLimits: true, onReject: [(_ctx: unknown, error: GraphQLError) => reject(error)] };
-    return [
-      maxDepthRule({ ...common, n: limits.maxDepth, flattenFragments: true, ignoreIntrospection: true }),
-      maxAliasesRule({ ...common, n: limits.maxAliases }),
-      maxDirectivesRule({ ...common, n: limits.maxDirectives }),
-      costLimitRule({
-        ...common,
-        maxCost: limits.maxComplexity,
-        objectCost: 1,
-        scalarCost: 1,
-        depthCostFactor: 1,
-        flattenFragments: true,
-        ignoreIntrospection: false,
-      }),
-    ];
-  };
-
   /**
    * The verdict on each document, kept as long as the document is: yoga's parser cache hands
    * back the same DocumentNode for the same query text, so a query sent again is not walked
    * again (the rules read only the document; page sizes in variables are counted at execution).
    */
   const verdicts = new WeakMap<DocumentNode, GraphQLError | null>();
-  const check = (schema: GraphQLSchema, document: DocumentNode): GraphQLError | null => {
-    const reads = introspectionReads(document);
-    if (reads > MAX_INTROSPECTION_READS) {
-      return limitExceeded(
-        `The query reads the schema (__schema or __type) ${reads} times; a request may do so at most ${MAX_INTROSPECTION_READS} times.`,
-        'INTROSPECTION_READS',
-      );
-    }
-    const rejected: GraphQLError[] = [];
-    try {
-      validate(
-        schema,
-        document,
-        rules((error) => rejected.push(error)),
-      );
-    } catch (error) {
-      if (!(error instanceof RangeError)) throw error;
-      rejected.push(new GraphQLError('found too deeply nested'));
-    }
-    return rejected.length > 0 ? limitError(rejected[0]!.message, limits) : null;
-  };
-
   const tooManyTokens = () =>
     limitExceeded(`The document has more than ${limits.maxTokens} tokens (PADDOCK_MAX_QUERY_TOKENS); send a smaller query.`, 'PADDOCK_MAX_QUERY_TOKENS');
   return {
@@ -127,7 +133,7 @@ export function useOperationLimits(limits: Limits): Plugin<Record<string, unknow
     onValidate({ params: { schema, documentAST }, setResult }) {
       let verdict = verdicts.get(documentAST);
       if (verdict === undefined) {
-        verdict = check(schema, documentAST);
+        verdict = operationLimitError(schema, documentAST, limits);
         verdicts.set(documentAST, verdict);
       }
       if (verdict) setResult([verdict]);

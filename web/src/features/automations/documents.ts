@@ -94,7 +94,7 @@ export const TriggersQuery = graphql(`
             id
             name
           }
-          runs(first: 20) {
+          runs(first: 5) {
             edges {
               node {
                 id
