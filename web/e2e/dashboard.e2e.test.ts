@@ -589,6 +589,32 @@ describe('Paddock dashboard in Chromium', () => {
     await waitForReplyStatus('COMPLETE');
   });
 
+  it('shows the team, audit log, schedules, triggers and webhooks pages with what the API holds', async () => {
+    const { agents } = await adminGraphql<{ agents: { edges: { node: { id: string } }[] } }>('{ agents(first: 1) { edges { node { id } } } }');
+    const agentId = agents.edges[0]!.node.id;
+    await adminGraphql('mutation($in: CreateScheduleInput!) { createSchedule(input: $in) { id } }', {
+      in: { agentId, name: 'e2e-nightly', cron: '0 3 * * *', prompt: 'Summarise the day' },
+    });
+    await adminGraphql('mutation($in: CreateTriggerInput!) { createTrigger(input: $in) { trigger { id } } }', {
+      in: { agentId, name: 'e2e-hook', kind: 'HTTP', prompt: 'Handle {{body}}' },
+    });
+    for (const [path, heading, shown] of [
+      ['/team', null, 'e2e-chat'],
+      ['/audit', 'Audit log', 'agent.create'],
+      ['/schedules', 'Schedules', 'e2e-nightly'],
+      ['/triggers', 'Triggers', 'e2e-hook'],
+      // A webhook's URL must resolve, which nothing does offline.
+      ['/webhooks', 'Webhooks', 'No webhooks yet'],
+    ] as const) {
+      await page.goto(`${paddock.url}${path}`);
+      if (heading) await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+      await page.locator('main').getByText(shown).first().waitFor();
+      // Each page's own query is within the API's limits: no error in place of the page.
+      expect(await page.getByRole('alert').allTextContents(), path).toEqual([]);
+      await expectAccessible(path.slice(1));
+    }
+  });
+
   it('signs out with an explanation when the API key is revoked', async () => {
     const { viewer } = await adminGraphql<{ viewer: { team: { id: string } } }>('{ viewer { team { id } } }');
     const { createApiKey } = await adminGraphql<{ createApiKey: { key: string; apiKey: { id: string } } }>(

@@ -131,6 +131,7 @@ export default function TriggersPage() {
           </li>
         ))}
       </ul>
+      {data?.triggers.pageInfo.hasNextPage ? <p className="muted">Showing the first {triggers.length} triggers, each with its last 5 runs.</p> : null}
     </div>
   );
 }

@@ -78,7 +78,10 @@ export const DeleteScheduleMutation = graphql(`
 
 export const TriggersQuery = graphql(`
   query Triggers {
-    triggers(first: 100) {
+    triggers(first: 50) {
+      pageInfo {
+        hasNextPage
+      }
       edges {
         node {
           id
