@@ -52,7 +52,7 @@ async function startSlowMcpServer(): Promise<string> {
 }
 
 beforeAll(async () => {
-  const mcp = { transport: 'STREAMABLE_HTTP', headers: {}, allowedTools: [] } as const;
+  const mcp = { transport: 'STREAMABLE_HTTP' as const, headers: {}, allowedTools: [] };
   slow = { ...mcp, name: 'docs', url: await startSlowMcpServer() };
   down = { ...mcp, name: 'down', url: `http://127.0.0.1:${await closedPort()}/mcp` };
   h = await startCliHarness('codex');
