@@ -70,7 +70,8 @@ const CASES = [
   { path: 'codex app-server', toolPolicy: POLICY },
 ];
 
-describe.each(CASES)('Codex with a slow MCP server ($path)', { timeout: 120_000 }, ({ path, toolPolicy }) => {
+// Each turn waits out the slow handshake twice (the runtime's check, then Codex's); a busy machine needs room.
+describe.each(CASES)('Codex with a slow MCP server ($path)', { timeout: 300_000 }, ({ path, toolPolicy }) => {
   it('waits for the slow server and calls its tool on every turn; reports the one that is down and goes on', async () => {
     await h.client.attach(h.attachRequest({ sessionId: `slow-${path}`, mcpServers: [slow, down], toolPolicy }));
     for (const turn of [1, 2]) {
