@@ -15,6 +15,8 @@ import { MCP_SEPARATOR, type McpCallResult, type McpTool } from './mcp-tool.ts';
 
 /** Connecting and listing one server's tools must finish within this. */
 const CONNECT_TIMEOUT_MS = 15_000;
+/** The most one response body, or one line of an event stream, may hold: a server must not fill the runtime's memory. */
+export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 /** Function names OpenAI-compatible gateways accept. */
 const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 /** A transport a Streamable HTTP server would refuse with one of these speaks legacy SSE. */
@@ -42,9 +44,41 @@ export function describeMcpError(error: unknown): string {
   return parts.length > 0 ? parts.join(': ') : String(error);
 }
 
-/** The SDK speaks WHATWG fetch; undici's carries the proxy dispatcher. */
+/** The SDK speaks WHATWG fetch; undici's carries the proxy dispatcher. Bodies are read through `capped`. */
 function fetchVia(dispatcher: Dispatcher | undefined): FetchLike {
-  return (url, init) => undiciFetch(url, { ...(init as UndiciRequestInit), ...(dispatcher ? { dispatcher } : {}) }) as unknown as Promise<Response>;
+  return async (url, init) =>
+    capped((await undiciFetch(url, { ...(init as UndiciRequestInit), ...(dispatcher ? { dispatcher } : {}) })) as unknown as Response);
+}
+
+/**
+ * The response with its body limited to MAX_RESPONSE_BYTES: in all for a plain body, per
+ * line for an event stream, which lives as long as the connection. Redirects pass as they
+ * are, for the SDK to judge.
+ */
+function capped(response: Response): Response {
+  if (!response.body || (response.status >= 300 && response.status < 400)) return response;
+  const events = (response.headers.get('content-type') ?? '').includes('text/event-stream');
+  let held = 0;
+  const limit = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      const lastNewline = events ? chunk.lastIndexOf(10) : -1;
+      held = lastNewline === -1 ? held + chunk.length : chunk.length - lastNewline - 1;
+      if (held > MAX_RESPONSE_BYTES) {
+        controller.error(new Error(`the server sent more than ${MAX_RESPONSE_BYTES / 2 ** 20} MiB in one ${events ? 'event stream line' : 'response'}`));
+      } else controller.enqueue(chunk);
+    },
+  });
+  return new Response(response.body.pipeThrough(limit), { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+/** `work`, or the reason `signal` aborted, whichever comes first. */
+function unlessAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** Connects to one server (Streamable HTTP, falling back to legacy SSE) and lists the tools the agent may use. */
@@ -56,7 +90,9 @@ export async function openConnection(server: McpServerConfig, dispatcher: Dispat
   const attempt = async (transport: Transport): Promise<Client> => {
     const client = new Client({ name: 'paddock', version: '1' });
     try {
-      await client.connect(transport, { signal, timeout: CONNECT_TIMEOUT_MS });
+      // The signal covers the handshake's requests, not the transport's start: a legacy SSE
+      // server that never names its endpoint would hold the connection open forever.
+      await unlessAborted(client.connect(transport, { signal, timeout: CONNECT_TIMEOUT_MS }), signal);
       return client;
     } catch (error) {
       await client.close().catch(() => undefined);
