@@ -19,6 +19,7 @@ process.once('message', async (setup: Setup) => {
     gateway: null,
     // A secret for 127.0.0.1 makes HTTPS to it intercepted: the expensive path.
     substitutions: [{ name: 'TOKEN', placeholder: setup.placeholder, value: setup.secret, rules: parseRules(['127.0.0.1']) }],
+    mcpEndpoints: [],
   };
   const proxy = new EgressProxy({
     grants: { resolve: async (token) => (token === 'bench' ? grant : null) },

@@ -2,6 +2,7 @@ import type { AgentService } from '../agents/service.ts';
 import type { Db } from '../db/index.ts';
 import { headerSecretName } from '../mcp/servers.ts';
 import { mcpEgressEntry } from '../mcp/validation.ts';
+import { mcpEndpoint } from './mcp-calls.ts';
 import { commandTokenFor, egressTokenHash, GATEWAY_KEY_NAME, placeholderFor } from './placeholders.ts';
 import type { EgressGrant, GrantResolver } from './proxy.ts';
 import { parseRules, parseRule, type EgressRule } from './rules.ts';
@@ -93,7 +94,8 @@ export class DbGrantResolver implements GrantResolver {
     }));
     const servers = (await this.#agents.mcpServers(agent.id)).map((server) => ({ server, rule: parseRule(mcpEgressEntry(server.url)) }));
     const allowed = [...rules, ...servers.map((s) => s.rule)];
-    if (!runtime) return { sessionId: sandbox.sessionId, rules: allowed, gateway: null, substitutions };
+    const mcpEndpoints = servers.map(({ server }) => mcpEndpoint(server));
+    if (!runtime) return { sessionId: sandbox.sessionId, rules: allowed, gateway: null, substitutions, mcpEndpoints };
     const gateway = gatewayAuthority(this.#gateway.baseUrl);
     const gatewayRule: EgressRule = parseRule(`${gateway.host.includes(':') ? `[${gateway.host}]` : gateway.host}:${gateway.port}`);
     // The agent's MCP servers join its allow-list; only the runtime's token (the MCP client's) gets their header values.
@@ -106,6 +108,12 @@ export class DbGrantResolver implements GrantResolver {
     substitutions.unshift(...mcpSubstitutions);
     if (this.#gateway.apiKey)
       substitutions.push({ name: GATEWAY_KEY_NAME, placeholder: placeholderFor(token, GATEWAY_KEY_NAME), value: this.#gateway.apiKey, rules: [gatewayRule] });
-    return { sessionId: sandbox.sessionId, rules: allowed, gateway: { ...gateway, paths: gatewayModelPaths(this.#gateway.baseUrl) }, substitutions };
+    return {
+      sessionId: sandbox.sessionId,
+      rules: allowed,
+      gateway: { ...gateway, paths: gatewayModelPaths(this.#gateway.baseUrl) },
+      substitutions,
+      mcpEndpoints,
+    };
   }
 }

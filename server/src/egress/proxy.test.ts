@@ -55,6 +55,7 @@ let httpsGatewayGrant: EgressGrant;
 const names: Record<string, string[]> = {
   'echo.test': ['127.0.0.1'],
   'other.test': ['127.0.0.1'],
+  'mcp.test': ['127.0.0.1'],
   'gateway.test': ['127.0.0.1'],
   'rebind.test': ['93.184.216.34', '10.0.0.1'],
   'metadata.test': ['169.254.169.254'],
@@ -70,11 +71,17 @@ beforeAll(async () => {
   gatewayServer = await echoServer();
   grant = {
     sessionId: '00000000-0000-7000-8000-000000000001',
-    rules: parseRules([`echo.test:${plain.port}`, `echo.test:${secure.port}`, 'other.test', 'rebind.test', 'metadata.test', '169.254.169.254']),
+    rules: parseRules([`echo.test:${plain.port}`, `echo.test:${secure.port}`, 'other.test', 'mcp.test', 'rebind.test', 'metadata.test', '169.254.169.254']),
     gateway: { host: 'gateway.test', port: gatewayServer.port, paths: gatewayModelPaths(`http://gateway.test:${gatewayServer.port}/v1`) },
     substitutions: [
       { name: 'GITHUB_TOKEN', placeholder: PLACEHOLDER, value: SECRET, rules: parseRules(['echo.test']) },
       { name: 'LITELLM_API_KEY', placeholder: GATEWAY_PLACEHOLDER, value: GATEWAY_KEY, rules: parseRules([`gateway.test:${gatewayServer.port}`]) },
+    ],
+    // Two MCP servers on one host: one that allows only search*, one that allows every tool.
+    mcpEndpoints: [
+      { server: 'docs', host: 'mcp.test', port: plain.port, path: '/mcp', allowedTools: ['search*'] },
+      { server: 'open', host: 'mcp.test', port: plain.port, path: '/open/mcp', allowedTools: [] },
+      { server: 'secure-docs', host: 'mcp.test', port: secure.port, path: '/mcp', allowedTools: ['search'] },
     ],
   };
   commandGrant = { ...grant, gateway: null, substitutions: grant.substitutions.filter((s) => s.name !== 'LITELLM_API_KEY') };
@@ -318,6 +325,89 @@ describe('egress proxy', () => {
         .status,
     ).toBe(200);
     expect(plain.received[plainBefore]!.headers.authorization).toBe(`token ${SECRET}`);
+  });
+
+  describe("MCP servers' allowedTools", () => {
+    const call = (name: unknown, id: unknown = 7) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: {} } });
+    const post = (url: string, body: unknown, token = 'good-token') =>
+      fetch(url, {
+        method: 'POST',
+        dispatcher: agent({ token }),
+        headers: { 'content-type': 'application/json' },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+
+    it('passes calls of allowed tools, and everything that is not a call, unchanged', async () => {
+      const before = plain.received.length;
+      for (const body of [
+        call('search_docs'),
+        { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+        [call('search'), { jsonrpc: '2.0', method: 'notifications/initialized' }],
+      ]) {
+        expect((await post(`http://mcp.test:${plain.port}/mcp`, body)).status).toBe(200);
+      }
+      expect(plain.received.slice(before).map((r) => JSON.parse(r.body) as unknown)).toEqual([
+        call('search_docs'),
+        { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+        [call('search'), { jsonrpc: '2.0', method: 'notifications/initialized' }],
+      ]);
+    });
+
+    it('answers a call of any other tool with a JSON-RPC error, reports it, and never forwards it', async () => {
+      const before = plain.received.length;
+      blocked.length = 0;
+      const res = await post(`http://mcp.test:${plain.port}/mcp`, call('hidden_admin', 'req-9'));
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({
+        jsonrpc: '2.0',
+        id: 'req-9',
+        error: { code: -32602, message: 'Paddock refused the call: tool "hidden_admin" is not in the allowedTools of MCP server "docs".' },
+      });
+      expect(blocked).toEqual([expect.objectContaining({ host: 'mcp.test', reason: 'tool "hidden_admin" is not in the allowedTools of MCP server "docs"' })]);
+      expect(plain.received.length).toBe(before);
+    });
+
+    it('refuses what would slip a call past the check: batches, other paths, other tokens, bodies it cannot read', async () => {
+      const before = plain.received.length;
+      const attempts: [string, unknown, string?][] = [
+        // One allowed call and one refused in a batch: the whole batch is refused.
+        [`http://mcp.test:${plain.port}/mcp`, [call('search'), call('hidden_admin')]],
+        // A path that is no server's (a legacy message endpoint, a trailing slash) answers to every server on the host.
+        [`http://mcp.test:${plain.port}/mcp/`, call('hidden_admin')],
+        [`http://mcp.test:${plain.port}/messages?sessionId=1`, call('hidden_admin')],
+        // The commands' token is held to the same list.
+        [`http://mcp.test:${plain.port}/mcp`, call('hidden_admin'), 'command-token'],
+        // Not JSON, or JSON that is not JSON-RPC, or a call that names no tool.
+        [`http://mcp.test:${plain.port}/mcp`, '\ufeff' + JSON.stringify(call('hidden_admin'))],
+        [`http://mcp.test:${plain.port}/mcp`, '"tools/call"'],
+        [`http://mcp.test:${plain.port}/mcp`, call(['hidden_admin'])],
+      ];
+      for (const [url, body, token] of attempts) {
+        const res = await post(url, body, token);
+        const text = await res.text();
+        expect([res.status, text], JSON.stringify(body)).toEqual([res.status === 200 ? 200 : 403, expect.stringContaining('Paddock')]);
+        expect(res.headers.get('x-paddock-egress')).toBe('blocked');
+      }
+      expect(plain.received.length).toBe(before);
+    });
+
+    it('lets every tool through on the path of a server that allows them all', async () => {
+      expect((await post(`http://mcp.test:${plain.port}/open/mcp`, call('hidden_admin'))).status).toBe(200);
+      expect(JSON.parse(plain.received.at(-1)!.body)).toEqual(call('hidden_admin'));
+    });
+
+    it('intercepts HTTPS to an MCP server with allowedTools even where no secret applies, and checks inside', async () => {
+      const before = secure.received.length;
+      expect(await (await post(`https://mcp.test:${secure.port}/mcp`, call('search'))).json()).toMatchObject({ url: '/mcp' });
+      const refused = await post(`https://mcp.test:${secure.port}/mcp`, call('search_more'));
+      expect(await refused.json()).toMatchObject({ error: { message: expect.stringContaining('"secure-docs"') } });
+      expect(secure.received.length).toBe(before + 1);
+    });
+
+    it('refuses a body past the limit instead of buffering it', async () => {
+      const res = await post(`http://mcp.test:${plain.port}/mcp`, JSON.stringify(call('search')).padEnd(5 * 2 ** 20, ' '));
+      expect(res.status).toBe(413);
+    });
   });
 
   it('swaps secret values in answers back to placeholders, in headers and bodies', async () => {

@@ -7,6 +7,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { Logger } from '../log/index.ts';
 import type { CertificateAuthority } from './authority.ts';
+import { checksMcpCalls, MAX_MCP_BODY_BYTES, refusedMcpCall, type McpEndpoint } from './mcp-calls.ts';
 import { decodersFor, PlaceholderRestorer, restorationsFor, type Restoration } from './restore.ts';
 import { anyRuleMatches, parseAddress, refusedReason, type EgressRule, type PrivateAllowList } from './rules.ts';
 
@@ -23,6 +24,8 @@ export type EgressGrant = {
   gateway: { host: string; port: number; paths: string[] } | null;
   /** Placeholders the proxy swaps for real values in requests to the secret's hosts. */
   substitutions: { name: string; placeholder: string; value: string; rules: EgressRule[] }[];
+  /** The agent's MCP servers: calls to their tools are held to their allowedTools. */
+  mcpEndpoints: McpEndpoint[];
 };
 
 export interface GrantResolver {
@@ -44,6 +47,8 @@ type Target = {
   secrets: EgressGrant['substitutions'];
   /** Set when this is the model gateway: the paths a request may use. */
   gatewayPaths: string[] | null;
+  /** The agent's MCP servers on this host and port. */
+  mcpEndpoints: McpEndpoint[];
 };
 type Decision = { ok: true; target: Target } | { ok: false; status: number; reason: string; blocked: boolean };
 
@@ -231,6 +236,7 @@ export class EgressProxy {
         substitutions,
         secrets: grant.substitutions,
         gatewayPaths: isGateway ? grant.gateway!.paths : null,
+        mcpEndpoints: grant.mcpEndpoints.filter((e) => e.host === name && e.port === port),
       },
     };
   }
@@ -251,7 +257,8 @@ export class EgressProxy {
     const path = `${url.pathname}${url.search}`;
     const offPath = this.#offGatewayPath(decision.target, path);
     if (offPath) return refuse(res, 403, `Paddock egress proxy refused ${host}:${url.port || 80}: ${offPath}.`);
-    this.#forward(req, res, decision.target, path, false);
+    const body = await this.#checkedMcpBody(req, res, decision.target, path);
+    if (body !== null) this.#forward(req, res, decision.target, path, false, body);
   }
 
   async #onConnect(req: http.IncomingMessage, socket: net.Socket, head: Buffer): Promise<void> {
@@ -262,7 +269,8 @@ export class EgressProxy {
     if (!target) return reject(socket, 400, 'CONNECT needs host:port');
     const decision = await this.#decide(grant, target.host, target.port);
     if (!decision.ok) return reject(socket, decision.status, decision.reason);
-    if (decision.target.substitutions.length === 0) return this.#tunnel(socket, head, decision.target);
+    // Intercepted only where a secret is swapped in or an MCP server's calls are checked.
+    if (decision.target.substitutions.length === 0 && !checksMcpCalls(decision.target.mcpEndpoints)) return this.#tunnel(socket, head, decision.target);
     socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
     if (head.length > 0) socket.unshift(head);
     // A client may speak TLS or plain HTTP inside the tunnel; the first byte says which.
@@ -304,7 +312,8 @@ export class EgressProxy {
     const path = req.url ?? '/';
     const offPath = this.#offGatewayPath(tunnel.target, path);
     if (offPath) return refuse(res, 403, `Paddock egress proxy refused ${tunnel.target.host}:${tunnel.target.port}: ${offPath}.`);
-    this.#forward(req, res, tunnel.target, path, tunnel.secure);
+    const body = await this.#checkedMcpBody(req, res, tunnel.target, path);
+    if (body !== null) this.#forward(req, res, tunnel.target, path, tunnel.secure, body);
   }
 
   /**
@@ -327,10 +336,48 @@ export class EgressProxy {
   }
 
   /**
-   * Sends the request to the checked address with placeholders replaced, and relays the
-   * answer with secret values swapped back to their placeholders.
+   * The body of a POST to a host where an MCP server allows only some tools, read whole
+   * and checked (see refusedMcpCall); undefined where nothing is checked, so the request
+   * streams on; null once the request has been refused. A refused call is answered as a
+   * JSON-RPC error, so the agent's MCP client reports it as the tool's result.
    */
-  #forward(req: http.IncomingMessage, res: http.ServerResponse, target: Target, path: string, secure: boolean): void {
+  async #checkedMcpBody(req: http.IncomingMessage, res: http.ServerResponse, target: Target, path: string): Promise<Buffer | null | undefined> {
+    if (req.method !== 'POST' || !checksMcpCalls(target.mcpEndpoints)) return undefined;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of req as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > MAX_MCP_BODY_BYTES) {
+          refuse(res, 413, `Paddock egress proxy: a request to an MCP server with allowedTools may carry at most ${MAX_MCP_BODY_BYTES / 2 ** 20} MiB.`);
+          return null;
+        }
+        chunks.push(chunk);
+      }
+    } catch {
+      res.destroy();
+      return null;
+    }
+    const body = Buffer.concat(chunks);
+    const refused = refusedMcpCall(target.mcpEndpoints, path.split('?')[0]!, body);
+    if (!refused) return body;
+    this.#onBlocked({ sessionId: target.sessionId, host: target.host, port: target.port, reason: refused.reason });
+    this.#log.info({ sessionId: target.sessionId, host: target.host, port: target.port, reason: refused.reason }, 'MCP tool call refused');
+    const message = `Paddock refused the call: ${refused.reason}.`;
+    if (refused.id === null) refuse(res, 403, `Paddock egress proxy: ${message}`);
+    else {
+      res.writeHead(200, { 'content-type': 'application/json', 'x-paddock-egress': 'blocked' });
+      res.end(JSON.stringify({ jsonrpc: '2.0', id: refused.id, error: { code: -32602, message } }));
+    }
+    return null;
+  }
+
+  /**
+   * Sends the request to the checked address with placeholders replaced, and relays the
+   * answer with secret values swapped back to their placeholders. `body`, when the request
+   * was read already, is sent in its place.
+   */
+  #forward(req: http.IncomingMessage, res: http.ServerResponse, target: Target, path: string, secure: boolean, body: Buffer | undefined): void {
     const substitute = (text: string) => {
       let out = text;
       for (const s of target.substitutions) if (out.includes(s.placeholder)) out = out.replaceAll(s.placeholder, s.value);
@@ -423,7 +470,8 @@ export class EgressProxy {
     res.on('close', () => {
       if (!res.writableFinished) upstream.destroy();
     });
-    req.pipe(upstream);
+    if (body) upstream.end(body);
+    else req.pipe(upstream);
   }
 }
 

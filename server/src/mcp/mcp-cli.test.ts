@@ -91,4 +91,36 @@ describe.each(CASES)('a $harness agent with an MCP server', ({ harness }) => {
     },
     TURN_TIMEOUT_MS + 30_000,
   );
+
+  it(
+    "cannot call a tool outside the server's allowedTools: the egress proxy refuses the call",
+    async () => {
+      const agentId = (
+        await client.ok<{ createAgent: { id: string } }>(`mutation($in: CreateAgentInput!) { createAgent(input: $in) { id } }`, {
+          in: {
+            name: `${harness}-mcp-narrow`,
+            harness,
+            mcpServers: [{ name: 'docs', url: docs.url, headers: [{ name: 'Authorization', value: `Bearer ${TOKEN}` }], allowedTools: ['search'] }],
+          },
+        })
+      ).createAgent.id;
+      const sessionId = (
+        await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId })
+      ).createSession.id;
+      const live = new Subscriber(t.url, key);
+      subscribers.push(live);
+      live.subscribe(sessionId);
+      await client.ok(`mutation($s: ID!, $c: String!) { sendMessage(input: { sessionId: $s, content: $c }) { id } }`, {
+        s: sessionId,
+        c: '/call mcp__docs__hidden_admin {}',
+      });
+      await live.waitFor((events) => events.some((e) => e.type === 'turn.completed' || e.type === 'turn.failed'), TURN_TIMEOUT_MS);
+      const call = live.events.find((e) => e.type === 'tool.call' && e.payload?.name === 'mcp__docs__hidden_admin');
+      const result = live.events.find((e) => e.type === 'tool.result' && e.payload?.id === call?.payload?.id);
+      expect(result?.payload).toMatchObject({ isError: true });
+      expect(String(result?.payload?.output)).toContain('not in the allowedTools of MCP server "docs"');
+      expect(docs.calls.map((c) => c.tool)).not.toContain('hidden_admin');
+    },
+    TURN_TIMEOUT_MS + 30_000,
+  );
 });
