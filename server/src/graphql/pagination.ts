@@ -1,6 +1,6 @@
 import { badInput } from '../errors/index.ts';
 import type { PageWindow } from '../db/page-window.ts';
-import { isUuid } from '../ids/index.ts';
+import { decodeIdCursor, encodeCursor } from '../ids/index.ts';
 
 export type PageArgs = {
   first?: number | null;
@@ -16,15 +16,6 @@ export type Page<T> = {
 
 /** How a connection turns a row's key into an opaque cursor and back. */
 export type CursorCodec<T, K> = { keyOf: (node: T) => K; encode: (key: K) => string; decode: (cursor: string) => K | null };
-
-export const encodeCursor = (id: string) => Buffer.from(`c:${id}`).toString('base64url');
-
-/** The UUID in a cursor made by encodeCursor, or null when it is not one. */
-export function decodeIdCursor(cursor: string): string | null {
-  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  const id = decoded.slice(2);
-  return decoded.startsWith('c:') && isUuid(id) ? id : null;
-}
 
 const idCodec: CursorCodec<{ id: string }, string> = { keyOf: (node) => node.id, encode: encodeCursor, decode: decodeIdCursor };
 

@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
 import type pg from 'pg';
 import type { Message, Turn } from '../db/index.ts';
 import { badInput } from '../errors/index.ts';
-import { decodeIdCursor, encodeCursor } from '../graphql/pagination.ts';
+import { decodeIdCursor, encodeCursor } from '../ids/index.ts';
 import { exportMessages, exportSessionBatch, exportTurns, type ExportSession } from './store.ts';
 
 /**

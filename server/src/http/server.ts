@@ -13,7 +13,7 @@ import { PortInUseError } from './port.ts';
 import { sqlPool } from '../db/index.ts';
 import { handleExportRequest } from '../history/export.ts';
 import { serveMetrics } from '../telemetry/endpoint.ts';
-import { handleTriggerRequest } from '../automations/triggers/http.ts';
+import { handleTriggerRequest } from './triggers.ts';
 
 /** NDJSON export of a team's sessions (docs/export.md). */
 export const EXPORT_PATH = '/export/sessions.ndjson';

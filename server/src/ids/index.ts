@@ -40,6 +40,16 @@ export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 
+/** An opaque page cursor for a row's UUID: the API's connections and the export's resume cursor. */
+export const encodeCursor = (id: string) => Buffer.from(`c:${id}`).toString('base64url');
+
+/** The UUID in a cursor made by encodeCursor, or null when it is not one. */
+export function decodeIdCursor(cursor: string): string | null {
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  const id = decoded.slice(2);
+  return decoded.startsWith('c:') && isUuid(id) ? id : null;
+}
+
 /** The smallest UUIDv7 that can have been minted at `date`: turns a time bound into an id bound. */
 export function minIdAt(date: Date): string {
   const hex = Math.max(0, date.getTime()).toString(16).padStart(12, '0');

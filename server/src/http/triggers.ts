@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decodeGlobalId, encodeGlobalId } from '../../ids/global-id.ts';
-import { sendJson } from '../../http/health.ts';
-import type { Throttle } from '../../http/throttle.ts';
-import type { Logger } from '../../log/index.ts';
-import type { FireResult, TriggerService } from './service.ts';
-import { bearerMatches, githubSignatureMatches } from './signatures.ts';
+import { decodeGlobalId, encodeGlobalId } from '../ids/global-id.ts';
+import { sendJson } from './health.ts';
+import type { Throttle } from './throttle.ts';
+import type { Logger } from '../log/index.ts';
+import type { FireResult, TriggerService } from '../automations/triggers/service.ts';
+import { bearerMatches, githubSignatureMatches } from '../automations/triggers/signatures.ts';
 
 export const TRIGGER_PATH = /^\/triggers\/([^/]+)\/?$/;
 
