@@ -40,4 +40,13 @@ describe('MCP servers for command-line agents', () => {
       'mcp_servers.old-sse.required=true',
     ]);
   });
+
+  it("leaves out the tools a server's allowedTools exclude: disabled_tools for Codex, --disallowedTools for Claude Code", () => {
+    const narrowed = [{ ...servers[0]!, allowedTools: ['search'], excludedTools: ['hidden_admin', 'say "hi"'] }, servers[1]!];
+    expect(codexMcpArgs(narrowed)).toContain('mcp_servers.docs.disabled_tools=["hidden_admin", "say \\"hi\\""]');
+    expect(codexMcpArgs(narrowed).filter((arg) => arg.includes('disabled_tools'))).toHaveLength(1);
+    const claude = claudeMcpArgs(narrowed);
+    expect(claude.slice(claude.indexOf('--disallowedTools'))).toEqual(['--disallowedTools', 'mcp__docs__hidden_admin,mcp__docs__say "hi"']);
+    expect(claudeMcpArgs(servers)).not.toContain('--disallowedTools');
+  });
 });

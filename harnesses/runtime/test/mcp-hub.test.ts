@@ -112,7 +112,7 @@ describe('the MCP client and hostile servers', { timeout: 120_000 }, () => {
   it('gives up on a server whose event stream never names its endpoint, and connects the healthy one', async () => {
     const before = streams.closed;
     const { ready, failures } = await hubOf(healthy, silent).reachable(AbortSignal.timeout(60_000));
-    expect(ready.map((s) => s.name)).toEqual([healthy.name]);
+    expect(ready.map((s) => s.config.name)).toEqual([healthy.name]);
     expect(failures).toEqual([{ server: silent.name, error: expect.stringMatching(/timeout/i) }]);
     await expect.poll(() => streams.closed).toBe(before + 1);
   });

@@ -93,7 +93,7 @@ describe.each(CASES)('a $harness agent with an MCP server', ({ harness }) => {
   );
 
   it(
-    "cannot call a tool outside the server's allowedTools: the egress proxy refuses the call",
+    "is not offered the tools the server's allowedTools leave out, and the server never sees a call of one",
     async () => {
       const agentId = (
         await client.ok<{ createAgent: { id: string } }>(`mutation($in: CreateAgentInput!) { createAgent(input: $in) { id } }`, {
@@ -115,10 +115,15 @@ describe.each(CASES)('a $harness agent with an MCP server', ({ harness }) => {
         c: '/call mcp__docs__hidden_admin {}',
       });
       await live.waitFor((events) => events.some((e) => e.type === 'turn.completed' || e.type === 'turn.failed'), TURN_TIMEOUT_MS);
-      const call = live.events.find((e) => e.type === 'tool.call' && e.payload?.name === 'mcp__docs__hidden_admin');
-      const result = live.events.find((e) => e.type === 'tool.result' && e.payload?.id === call?.payload?.id);
-      expect(result?.payload).toMatchObject({ isError: true });
-      expect(String(result?.payload?.output)).toContain('not in the allowedTools of MCP server "docs"');
+      expect(live.events.find((e) => e.type === 'turn.failed')?.payload ?? null).toBeNull();
+      // Codex does not offer the tool, so the mock model cannot call it; Claude Code answers
+      // the call the mock makes anyway as one of a tool it does not have.
+      const calls = live.events.filter((e) => e.type === 'tool.call');
+      if (harness === 'codex') expect(calls).toEqual([]);
+      for (const call of calls) {
+        const result = live.events.find((e) => e.type === 'tool.result' && e.payload?.id === call.payload?.id);
+        expect(result?.payload).toMatchObject({ isError: true, output: expect.stringContaining('No such tool available: mcp__docs__hidden_admin') });
+      }
       expect(docs.calls.map((c) => c.tool)).not.toContain('hidden_admin');
     },
     TURN_TIMEOUT_MS + 30_000,

@@ -24,6 +24,8 @@ const LEGACY_STATUSES = new Set([400, 404, 405]);
 
 export interface McpConnection {
   readonly tools: McpTool[];
+  /** Names of the server's tools its allowedTools leave out. */
+  readonly excluded: string[];
   call(name: string, input: Record<string, unknown>, timeoutMs: number, signal: AbortSignal): Promise<McpCallResult>;
   close(): Promise<void>;
 }
@@ -113,8 +115,9 @@ export async function openConnection(server: McpServerConfig, dispatcher: Dispat
   }
   try {
     const listed = await client.listTools(undefined, { signal, timeout: CONNECT_TIMEOUT_MS });
+    const allowed = (name: string) => server.allowedTools.length === 0 || server.allowedTools.some((glob) => globMatches(glob, name));
     const tools = listed.tools
-      .filter((tool) => server.allowedTools.length === 0 || server.allowedTools.some((glob) => globMatches(glob, tool.name)))
+      .filter((tool) => allowed(tool.name))
       .map((tool): McpTool => ({
         qualifiedName: `${server.name}${MCP_SEPARATOR}${tool.name}`,
         server: server.name,
@@ -130,6 +133,7 @@ export async function openConnection(server: McpServerConfig, dispatcher: Dispat
     log.info({ server: server.name, tools: tools.length }, 'MCP server connected');
     return {
       tools,
+      excluded: listed.tools.filter((tool) => !allowed(tool.name)).map((tool) => tool.name),
       call: async (name, input, timeoutMs, callSignal) => {
         const result = await client.callTool({ name, arguments: input }, undefined, { signal: callSignal, timeout: timeoutMs });
         return { output: resultText(result), isError: 'isError' in result && result.isError === true };

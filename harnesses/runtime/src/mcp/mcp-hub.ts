@@ -7,6 +7,12 @@ import type { McpCallResult, McpTool } from './mcp-tool.ts';
 
 export { MCP_SEPARATOR, type McpCallResult, type McpTool } from './mcp-tool.ts';
 
+/** A server that answered, with the names of its tools the agent's allowedTools leave out. */
+export interface ReachableMcpServer {
+  config: McpServerConfig;
+  excludedTools: string[];
+}
+
 export interface McpFailure {
   server: string;
   error: string;
@@ -54,11 +60,15 @@ export class McpHub {
    * Connects to every server afresh and closes again: the ones answering now, for a CLI
    * that connects to them itself (Codex starts a turn without a server still handshaking).
    */
-  async reachable(signal: AbortSignal): Promise<{ ready: McpServerConfig[]; failures: McpFailure[] }> {
+  async reachable(signal: AbortSignal): Promise<{ ready: ReachableMcpServer[]; failures: McpFailure[] }> {
     if (this.empty) return { ready: [], failures: [] };
     const { connections, failures } = await this.#open(this.#servers, signal);
     await Promise.all([...connections.values()].map((c) => c.close().catch(() => undefined)));
-    return { ready: this.#servers.filter((s) => connections.has(s.name)), failures };
+    const ready = this.#servers.flatMap((config) => {
+      const connection = connections.get(config.name);
+      return connection ? [{ config, excludedTools: connection.excluded }] : [];
+    });
+    return { ready, failures };
   }
 
   async #open(servers: readonly McpServerConfig[], signal: AbortSignal): Promise<{ connections: Map<string, McpConnection>; failures: McpFailure[] }> {

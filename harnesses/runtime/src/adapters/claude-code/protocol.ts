@@ -1,16 +1,30 @@
-import type { McpServerConfig } from '../../api.ts';
+import type { TurnContext } from '../adapter.ts';
 import { obj, str } from '../cli/json.ts';
-import type { CliPermissions, CliProtocol, CliRun } from '../cli/protocol.ts';
+import type { CliMcpServer, CliPermissions, CliProtocol, CliRun } from '../cli/protocol.ts';
 import { ClaudeStreamTranslator } from './stream-json.ts';
 
 /**
  * The agent's MCP servers as Claude Code's `--mcp-config` JSON, and only those
- * (`--strict-mcp-config`). Claude Code names their tools `mcp__<server>__<tool>`.
+ * (`--strict-mcp-config`). Claude Code names their tools `mcp__<server>__<tool>`; the ones
+ * a server's allowedTools leave out are `--disallowedTools`, so the model is not offered them.
  */
-export function claudeMcpArgs(servers: readonly McpServerConfig[]): string[] {
+export function claudeMcpArgs(servers: readonly CliMcpServer[]): string[] {
   if (servers.length === 0) return [];
   const mcpServers = Object.fromEntries(servers.map((s) => [s.name, { type: s.transport === 'SSE' ? 'sse' : 'http', url: s.url, headers: s.headers }]));
-  return ['--mcp-config', JSON.stringify({ mcpServers }), '--strict-mcp-config'];
+  const disallowed = servers.flatMap((s) => (s.excludedTools ?? []).map((tool) => `mcp__${s.name}__${tool}`));
+  return ['--mcp-config', JSON.stringify({ mcpServers }), '--strict-mcp-config', ...(disallowed.length > 0 ? ['--disallowedTools', disallowed.join(',')] : [])];
+}
+
+/**
+ * The agent's MCP servers, each that narrows its tools with allowedTools listed first so
+ * its other tools can be left out. Claude Code waits for the servers itself, and reports
+ * the ones it cannot reach; servers without allowedTools are not asked.
+ */
+async function claudeMcpServers(ctx: TurnContext): Promise<readonly CliMcpServer[]> {
+  const servers = ctx.session.mcpServers;
+  if (!servers.some((s) => s.allowedTools.length > 0)) return servers;
+  const { ready } = await ctx.session.mcp.reachable(ctx.signal);
+  return servers.map((s) => ({ ...s, excludedTools: ready.find((r) => r.config.name === s.name)?.excludedTools ?? [] }));
 }
 
 /**
@@ -66,6 +80,7 @@ export const claudeCodeProtocol: CliProtocol = {
   ],
   // One user message; closing stdin (after the answers to its permission requests) makes Claude Code exit when the turn is done.
   stdin: (run: CliRun) => `${JSON.stringify({ type: 'user', message: { role: 'user', content: run.prompt }, parent_tool_use_id: null })}\n`,
+  mcpServers: claudeMcpServers,
   translator: (sink) => new ClaudeStreamTranslator(sink),
   permissions: claudePermissions,
 };

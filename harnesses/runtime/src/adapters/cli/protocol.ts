@@ -3,6 +3,9 @@ import type { MatchedRule } from '@paddock/events';
 import type { Usage } from '../../events.ts';
 import type { TurnContext } from '../adapter.ts';
 
+/** An MCP server as a CLI gets it: `excludedTools`, when known, are the tools it must not offer the model. */
+export type CliMcpServer = McpServerConfig & { excludedTools?: readonly string[] };
+
 /** What one run of the CLI is asked to do. */
 export interface CliRun {
   /** The text to send: the user's message, preceded by the earlier conversation when not resuming. */
@@ -15,7 +18,7 @@ export interface CliRun {
   /** The definition's extra `args`, already expanded. */
   extraArgs: readonly string[];
   /** The agent's MCP servers; header values are placeholders the egress proxy swaps for the credentials. */
-  mcpServers: readonly McpServerConfig[];
+  mcpServers: readonly CliMcpServer[];
   /** The CLI asks the runtime before every tool call (the agent has a tool policy); stdin stays open for the answers. */
   askPermission: boolean;
 }
@@ -79,7 +82,7 @@ export interface CliProtocol {
   stdin(run: CliRun): string;
   translator(sink: TurnSink): Translator;
   /** The agent's MCP servers to give the CLI for a run; unset, all of them. */
-  mcpServers?(ctx: TurnContext): Promise<readonly McpServerConfig[]>;
+  mcpServers?(ctx: TurnContext): Promise<readonly CliMcpServer[]>;
   /** Readies the CLI's environment before a run (e.g. creates a config directory it will not create itself). */
   prepare?(env: Readonly<Record<string, string>>): Promise<void>;
   /** Present when the CLI can ask before each tool call (`CliRun.askPermission`), so a tool policy can apply. */

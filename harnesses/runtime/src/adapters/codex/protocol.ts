@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
-import type { McpServerConfig } from '../../api.ts';
 import type { TurnContext } from '../adapter.ts';
-import type { CliProtocol, CliRun } from '../cli/protocol.ts';
+import type { CliMcpServer, CliProtocol, CliRun } from '../cli/protocol.ts';
 import { CodexExecTranslator } from './exec-json.ts';
 
 /** A TOML basic string: `-c key=value` parses the value as TOML, and a bare prompt could parse as something else. */
@@ -19,22 +18,24 @@ const CODEX_MCP_STARTUP_TIMEOUT_SECONDS = 60;
  * server still handshaking, so on a busy node the model would miss its tools; a server
  * marked required is waited for, but one that fails then fails the whole turn. So the
  * runtime asks each server first: one that does not answer is reported (`mcp.error`)
- * and left out, and the turn goes on without it, as with every harness.
+ * and left out, and the turn goes on without it, as with every harness. The listing also
+ * names the tools the agent's allowedTools leave out, for Codex not to offer them.
  */
-export async function readyMcpServers(ctx: TurnContext): Promise<readonly McpServerConfig[]> {
+export async function readyMcpServers(ctx: TurnContext): Promise<readonly CliMcpServer[]> {
   const { ready, failures } = await ctx.session.mcp.reachable(ctx.signal);
   for (const failure of failures) ctx.emit({ type: 'mcp.error', server: failure.server, phase: 'connect', error: failure.error });
-  return ready;
+  return ready.map(({ config, excludedTools }) => ({ ...config, excludedTools }));
 }
 
 /**
  * MCP servers as Codex configuration overrides (`mcp_servers.<name>.url`, `http_headers`,
- * `startup_timeout_sec` and `required`, Streamable HTTP). Codex offers each server's tools
- * in a namespace `mcp__<server>`.
+ * `startup_timeout_sec`, `required` and `disabled_tools`, Streamable HTTP). Codex offers
+ * each server's tools in a namespace `mcp__<server>`.
  */
-export function codexMcpArgs(servers: readonly McpServerConfig[]): string[] {
+export function codexMcpArgs(servers: readonly CliMcpServer[]): string[] {
   return servers.flatMap((s) => {
     const headers = Object.entries(s.headers).map(([name, value]) => `${tomlString(name)} = ${tomlString(value)}`);
+    const excluded = s.excludedTools ?? [];
     return [
       '--config',
       `mcp_servers.${s.name}.url=${tomlString(s.url)}`,
@@ -43,6 +44,7 @@ export function codexMcpArgs(servers: readonly McpServerConfig[]): string[] {
       `mcp_servers.${s.name}.startup_timeout_sec=${CODEX_MCP_STARTUP_TIMEOUT_SECONDS}`,
       '--config',
       `mcp_servers.${s.name}.required=true`,
+      ...(excluded.length > 0 ? ['--config', `mcp_servers.${s.name}.disabled_tools=[${excluded.map(tomlString).join(', ')}]`] : []),
     ];
   });
 }
