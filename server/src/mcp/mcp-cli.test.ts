@@ -44,31 +44,29 @@ afterAll(async () => {
 const CASES = [{ harness: 'claude-code' }, { harness: 'codex' }] as const;
 const TOOL = 'mcp__docs__search';
 
+/** An agent of `harness` with the docs server (narrowed to `allowedTools`), a session, and one turn sending `content`. */
+async function turnWith(harness: string, name: string, allowedTools: string[], content: string): Promise<{ sessionId: string; live: Subscriber }> {
+  const agentId = (
+    await client.ok<{ createAgent: { id: string } }>(`mutation($in: CreateAgentInput!) { createAgent(input: $in) { id } }`, {
+      in: { name, harness, mcpServers: [{ name: 'docs', url: docs.url, headers: [{ name: 'Authorization', value: `Bearer ${TOKEN}` }], allowedTools }] },
+    })
+  ).createAgent.id;
+  const sessionId = (await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId }))
+    .createSession.id;
+  const live = new Subscriber(t.url, key);
+  subscribers.push(live);
+  live.subscribe(sessionId);
+  await client.ok(`mutation($s: ID!, $c: String!) { sendMessage(input: { sessionId: $s, content: $c }) { id } }`, { s: sessionId, c: content });
+  await live.waitFor((events) => events.some((e) => e.type === 'turn.completed' || e.type === 'turn.failed'), TURN_TIMEOUT_MS);
+  return { sessionId, live };
+}
+
 describe.each(CASES)('a $harness agent with an MCP server', ({ harness }) => {
   it(
     'calls its tool with the credential the egress proxy injects, never holding it',
     async () => {
-      const agentId = (
-        await client.ok<{ createAgent: { id: string } }>(`mutation($in: CreateAgentInput!) { createAgent(input: $in) { id } }`, {
-          in: {
-            name: `${harness}-mcp`,
-            harness,
-            mcpServers: [{ name: 'docs', url: docs.url, headers: [{ name: 'Authorization', value: `Bearer ${TOKEN}` }] }],
-          },
-        })
-      ).createAgent.id;
-      const sessionId = (
-        await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId })
-      ).createSession.id;
-      const live = new Subscriber(t.url, key);
-      subscribers.push(live);
-      live.subscribe(sessionId);
       const query = `${harness} via mcp`;
-      await client.ok(`mutation($s: ID!, $c: String!) { sendMessage(input: { sessionId: $s, content: $c }) { id } }`, {
-        s: sessionId,
-        c: `/call ${TOOL} ${JSON.stringify({ query })}`,
-      });
-      await live.waitFor((events) => events.some((e) => e.type === 'turn.completed' || e.type === 'turn.failed'), TURN_TIMEOUT_MS);
+      const { sessionId, live } = await turnWith(harness, `${harness}-mcp`, [], `/call ${TOOL} ${JSON.stringify({ query })}`);
       expect(live.events.find((e) => e.type === 'turn.failed')?.payload ?? null).toBeNull();
 
       const ofType = (type: string): LiveEvent[] => live.events.filter((e) => e.type === type);
@@ -95,26 +93,7 @@ describe.each(CASES)('a $harness agent with an MCP server', ({ harness }) => {
   it(
     "is not offered the tools the server's allowedTools leave out, and the server never sees a call of one",
     async () => {
-      const agentId = (
-        await client.ok<{ createAgent: { id: string } }>(`mutation($in: CreateAgentInput!) { createAgent(input: $in) { id } }`, {
-          in: {
-            name: `${harness}-mcp-narrow`,
-            harness,
-            mcpServers: [{ name: 'docs', url: docs.url, headers: [{ name: 'Authorization', value: `Bearer ${TOKEN}` }], allowedTools: ['search'] }],
-          },
-        })
-      ).createAgent.id;
-      const sessionId = (
-        await client.ok<{ createSession: { id: string } }>(`mutation($a: ID!) { createSession(input: { agentId: $a }) { id } }`, { a: agentId })
-      ).createSession.id;
-      const live = new Subscriber(t.url, key);
-      subscribers.push(live);
-      live.subscribe(sessionId);
-      await client.ok(`mutation($s: ID!, $c: String!) { sendMessage(input: { sessionId: $s, content: $c }) { id } }`, {
-        s: sessionId,
-        c: '/call mcp__docs__hidden_admin {}',
-      });
-      await live.waitFor((events) => events.some((e) => e.type === 'turn.completed' || e.type === 'turn.failed'), TURN_TIMEOUT_MS);
+      const { live } = await turnWith(harness, `${harness}-mcp-narrow`, ['search'], '/call mcp__docs__hidden_admin {}');
       expect(live.events.find((e) => e.type === 'turn.failed')?.payload ?? null).toBeNull();
       // Codex does not offer the tool, so the mock model cannot call it; Claude Code answers
       // the call the mock makes anyway as one of a tool it does not have.
